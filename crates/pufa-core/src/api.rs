@@ -1,0 +1,153 @@
+//! The one command layer. The Tauri window sends `{"cmd": "...", "args": {...}}` to `dispatch`;
+//! the CLI builds the same requests. A command is written once, here.
+
+use crate::campaign::{self, CampaignFilter, CampaignInput};
+use crate::check;
+use crate::db::Db;
+use crate::demo::{self, DemoInput};
+use crate::error::{AppError, ErrorCode, Result};
+use crate::person::{self, PersonFilter, PersonInput};
+use crate::town::{self, SetupInput, UserInput};
+use crate::unit::{self, UnitFilter, UnitInput};
+use serde::Deserialize;
+use serde_json::{json, Value};
+use ts_rs::TS;
+
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(tag = "cmd", content = "args", rename_all = "snake_case")]
+#[ts(export)]
+pub enum Request {
+    AppInfo,
+    SetLocale { locale: String },
+    Setup(SetupInput),
+    LoadDemo(DemoInput),
+    UpdateUser(UserInput),
+    UnitList(UnitFilter),
+    UnitCreate(UnitInput),
+    UnitUpdate { id: String, input: UnitInput },
+    UnitArchive { id: String, archived: bool },
+    UnitDelete { id: String },
+    PersonList(PersonFilter),
+    PersonCreate(PersonInput),
+    PersonUpdate { id: String, input: PersonInput },
+    PersonArchive { id: String, archived: bool },
+    PersonDelete { id: String },
+    CampaignList(CampaignFilter),
+    CampaignGet { id: String },
+    CampaignCreate(CampaignInput),
+    CampaignUpdate { id: String, input: CampaignInput },
+    CampaignArchive { id: String, archived: bool },
+    CampaignDelete { id: String },
+    Check,
+}
+
+fn to_value<T: serde::Serialize>(v: T) -> Result<Value> {
+    serde_json::to_value(v).map_err(|e| AppError::new(ErrorCode::BadRequest, e.to_string()))
+}
+
+/// Runs one request against the database and returns its result as JSON.
+pub fn handle(db: &mut Db, request: Request) -> Result<Value> {
+    use Request::*;
+    match request {
+        AppInfo => to_value(town::app_info(db)?),
+        SetLocale { locale } => {
+            town::set_locale(db, &locale)?;
+            to_value(town::app_info(db)?)
+        }
+        Setup(input) => to_value(town::setup(db, &input)?),
+        LoadDemo(input) => to_value(demo::load(db, &input)?),
+        UpdateUser(input) => to_value(town::update_user(db, &input)?),
+        UnitList(f) => to_value(unit::list(&db.conn, &f)?),
+        UnitCreate(input) => to_value(unit::create(db, &input)?),
+        UnitUpdate { id, input } => to_value(unit::update(db, &id, &input)?),
+        UnitArchive { id, archived } => to_value(unit::set_archived(db, &id, archived)?),
+        UnitDelete { id } => {
+            unit::delete(db, &id)?;
+            Ok(json!({ "deleted": id }))
+        }
+        PersonList(f) => to_value(person::list(&db.conn, &f)?),
+        PersonCreate(input) => to_value(person::create(db, &input)?),
+        PersonUpdate { id, input } => to_value(person::update(db, &id, &input)?),
+        PersonArchive { id, archived } => to_value(person::set_archived(db, &id, archived)?),
+        PersonDelete { id } => {
+            person::delete(db, &id)?;
+            Ok(json!({ "deleted": id }))
+        }
+        CampaignList(f) => to_value(campaign::list(&db.conn, &f)?),
+        CampaignGet { id } => to_value(campaign::get(&db.conn, &id)?),
+        CampaignCreate(input) => to_value(campaign::create(db, &input)?),
+        CampaignUpdate { id, input } => to_value(campaign::update(db, &id, &input)?),
+        CampaignArchive { id, archived } => to_value(campaign::set_archived(db, &id, archived)?),
+        CampaignDelete { id } => {
+            campaign::delete(db, &id)?;
+            Ok(json!({ "deleted": id }))
+        }
+        Check => to_value(check::run(db)?),
+    }
+}
+
+/// Parses a raw JSON request (from the window) and runs it.
+pub fn dispatch(db: &mut Db, raw: Value) -> Result<Value> {
+    let request: Request = serde_json::from_value(raw)
+        .map_err(|e| AppError::new(ErrorCode::BadRequest, format!("请求格式不正确：{e}")))?;
+    handle(db, request)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_requests_round_trip() {
+        let mut db = Db::open_in_memory().unwrap();
+        let info = dispatch(&mut db, json!({"cmd": "app_info"})).unwrap();
+        assert_eq!(info["initialized"], false);
+        dispatch(
+            &mut db,
+            json!({"cmd": "setup", "args": {"town": "双龙镇", "villages": ["安静村\n石院村"],
+                   "user": {"name": "李明", "role": "coordinator"}}}),
+        )
+        .unwrap();
+        let c = dispatch(
+            &mut db,
+            json!({"cmd": "campaign_create", "args": {"name": "宪法宣传周", "kind": "national",
+                   "start_date": "2026-12-01", "end_date": "2026-12-07", "audiences": ["residents"]}}),
+        )
+        .unwrap();
+        let got = dispatch(
+            &mut db,
+            json!({"cmd": "campaign_get", "args": {"id": c["id"]}}),
+        )
+        .unwrap();
+        assert_eq!(got["name"], "宪法宣传周");
+        let list = dispatch(&mut db, json!({"cmd": "unit_list", "args": {}})).unwrap();
+        assert_eq!(list.as_array().unwrap().len(), 2);
+    }
+
+    #[test]
+    fn malformed_requests_are_bad_requests() {
+        let mut db = Db::open_in_memory().unwrap();
+        for raw in [
+            json!({"cmd": "drop_everything"}),
+            json!({"cmd": "unit_create", "args": {"x": 1}}),
+            json!(42),
+        ] {
+            assert_eq!(
+                dispatch(&mut db, raw).unwrap_err().code,
+                ErrorCode::BadRequest
+            );
+        }
+    }
+
+    #[test]
+    fn commands_before_setup_say_so() {
+        let mut db = Db::open_in_memory().unwrap();
+        let e = dispatch(
+            &mut db,
+            json!({"cmd": "campaign_create", "args": {"name": "周", "kind": "local",
+                   "start_date": "2026-12-01", "end_date": "2026-12-07"}}),
+        )
+        .unwrap_err();
+        assert_eq!(e.code, ErrorCode::NotInitialized);
+    }
+}

@@ -1,0 +1,174 @@
+//! SQLite storage: opening the data folder, connection pragmas, embedded migrations applied in
+//! one transaction, and the `user_version` guard that keeps an older build away from a database
+//! a newer build has migrated.
+
+use crate::error::{AppError, ErrorCode, Result};
+use rusqlite::{Connection, OpenFlags, Transaction};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// The migrations, in order. `user_version` = how many of them the database has.
+const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_foundation.sql")];
+
+/// The schema version this build writes.
+pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+
+pub const DB_FILE: &str = "pufa.db";
+pub const ATTACHMENTS_DIR: &str = "attachments";
+
+pub struct Db {
+    pub conn: Connection,
+    pub data_dir: Option<PathBuf>,
+}
+
+impl Db {
+    /// Opens (creating if needed) the database in `data_dir`, after checking the folder is usable.
+    pub fn open_dir(data_dir: &Path) -> Result<Db> {
+        prepare_data_dir(data_dir)?;
+        let mut db = Db::open_file(&data_dir.join(DB_FILE))?;
+        db.data_dir = Some(data_dir.to_path_buf());
+        Ok(db)
+    }
+
+    pub fn open_file(path: &Path) -> Result<Db> {
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_CREATE
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = Connection::open_with_flags(path, flags)?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        Self::init(conn)
+    }
+
+    /// A private in-memory database, for unit tests.
+    pub fn open_in_memory() -> Result<Db> {
+        Self::init(Connection::open_in_memory()?)
+    }
+
+    fn init(mut conn: Connection) -> Result<Db> {
+        conn.busy_timeout(Duration::from_secs(5))?;
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        migrate(&mut conn)?;
+        Ok(Db {
+            conn,
+            data_dir: None,
+        })
+    }
+
+    /// Runs `f` in one transaction: everything it writes lands, or nothing does.
+    pub fn with_tx<T>(&mut self, f: impl FnOnce(&Transaction) -> Result<T>) -> Result<T> {
+        let tx = self.conn.transaction()?;
+        let out = f(&tx)?;
+        tx.commit()?;
+        Ok(out)
+    }
+
+    pub fn schema_version(&self) -> Result<i64> {
+        Ok(self
+            .conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))?)
+    }
+}
+
+/// Creates the data folder and its attachments folder, refusing a path that is a file or a
+/// folder we cannot write to — before SQLite would fail with a less helpful message.
+fn prepare_data_dir(dir: &Path) -> Result<()> {
+    if dir.exists() && !dir.is_dir() {
+        return Err(AppError::field(
+            ErrorCode::DataDirNotDir,
+            "data_dir",
+            format!(
+                "数据文件夹“{}”是一个文件，不是文件夹，请换一个位置",
+                dir.display()
+            ),
+        ));
+    }
+    let readonly = |e: std::io::Error| {
+        AppError::field(
+            ErrorCode::DataDirReadonly,
+            "data_dir",
+            format!(
+                "无法写入数据文件夹“{}”：{e}。请检查权限或换一个位置",
+                dir.display()
+            ),
+        )
+    };
+    std::fs::create_dir_all(dir.join(ATTACHMENTS_DIR)).map_err(readonly)?;
+    // Creating the folder may succeed on a read-only mount that already has it: probe a write.
+    let probe = dir.join(".write-test");
+    std::fs::write(&probe, b"ok").map_err(readonly)?;
+    let _ = std::fs::remove_file(probe);
+    Ok(())
+}
+
+fn migrate(conn: &mut Connection) -> Result<()> {
+    let current: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    if current > SCHEMA_VERSION {
+        return Err(AppError::new(
+            ErrorCode::DatabaseNewer,
+            format!(
+                "数据库由更新版本的普法台账创建（结构版本 {current}，本程序支持到 {SCHEMA_VERSION}），\
+                 请升级程序后再打开，数据未做任何改动"
+            ),
+        ));
+    }
+    if current == SCHEMA_VERSION {
+        return Ok(());
+    }
+    let tx = conn.transaction()?;
+    for sql in &MIGRATIONS[current as usize..] {
+        tx.execute_batch(sql)?;
+    }
+    tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
+    if current == 0 {
+        // A device id for exchange between laptops: generated once, never changed.
+        tx.execute(
+            "INSERT INTO settings (key, value) VALUES ('device_id', ?1)",
+            [uuid::Uuid::new_v4().to_string()],
+        )?;
+    }
+    tx.commit()?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fresh_database_is_migrated_with_foreign_keys() {
+        let db = Db::open_in_memory().unwrap();
+        assert_eq!(db.schema_version().unwrap(), SCHEMA_VERSION);
+        let fk: i64 = db
+            .conn
+            .pragma_query_value(None, "foreign_keys", |r| r.get(0))
+            .unwrap();
+        assert_eq!(fk, 1);
+        let device: String = db
+            .conn
+            .query_row(
+                "SELECT value FROM settings WHERE key='device_id'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(device.len(), 36);
+    }
+
+    #[test]
+    fn failed_transaction_writes_nothing() {
+        let mut db = Db::open_in_memory().unwrap();
+        let r: Result<()> = db.with_tx(|tx| {
+            tx.execute("INSERT INTO settings (key, value) VALUES ('a', 'b')", [])?;
+            Err(AppError::new(ErrorCode::BadRequest, "stop"))
+        });
+        assert!(r.is_err());
+        let n: i64 = db
+            .conn
+            .query_row("SELECT count(*) FROM settings WHERE key='a'", [], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        assert_eq!(n, 0);
+    }
+}

@@ -1,0 +1,76 @@
+//! Errors as the UI and the CLI see them: a stable `code` the UI translates, a zh-CN
+//! `message` for the CLI and logs, and the `field` (or row) that is wrong.
+
+use serde::Serialize;
+use ts_rs::TS;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS, thiserror::Error)]
+#[ts(export)]
+#[error("{message}")]
+pub struct AppError {
+    pub code: ErrorCode,
+    pub message: String,
+    pub field: Option<String>,
+}
+
+/// Every error the core can report. The UI owns the words for each code (zh-CN and English).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum ErrorCode {
+    Required,
+    TooLong,
+    ControlChars,
+    Duplicate,
+    InvalidDate,
+    DateOrder,
+    InvalidValue,
+    NotFound,
+    NotInitialized,
+    AlreadyInitialized,
+    DataDirNotDir,
+    DataDirReadonly,
+    DatabaseNewer,
+    Database,
+    Io,
+    BadRequest,
+}
+
+impl AppError {
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        AppError {
+            code,
+            message: message.into(),
+            field: None,
+        }
+    }
+
+    pub fn field(code: ErrorCode, field: &str, message: impl Into<String>) -> Self {
+        AppError {
+            code,
+            message: message.into(),
+            field: Some(field.to_string()),
+        }
+    }
+
+    pub fn not_found(what: &str, id: &str) -> Self {
+        Self::new(
+            ErrorCode::NotFound,
+            format!("找不到{what}（{id}），可能已被删除"),
+        )
+    }
+}
+
+impl From<rusqlite::Error> for AppError {
+    fn from(e: rusqlite::Error) -> Self {
+        AppError::new(ErrorCode::Database, format!("数据库错误：{e}"))
+    }
+}
+
+impl From<std::io::Error> for AppError {
+    fn from(e: std::io::Error) -> Self {
+        AppError::new(ErrorCode::Io, format!("文件读写错误：{e}"))
+    }
+}
+
+pub type Result<T, E = AppError> = std::result::Result<T, E>;

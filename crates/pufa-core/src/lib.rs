@@ -1,0 +1,27 @@
+//! Pufa Planner core: the domain of township 普法 work, its validation, SQLite storage and one
+//! command layer (`api`) shared by the desktop window and the headless CLI. No Tauri here.
+
+pub mod api;
+pub mod campaign;
+pub mod check;
+pub mod db;
+pub mod demo;
+pub mod domain;
+pub mod error;
+pub mod person;
+pub mod town;
+pub mod unit;
+pub mod validate;
+
+pub use db::Db;
+pub use error::{AppError, ErrorCode, Result};
+
+/// A new record id. UUID v7 sorts by creation time, which keeps indexes compact.
+pub fn new_id() -> String {
+    uuid::Uuid::now_v7().to_string()
+}
+
+/// Now as stored in `created_at` / `updated_at`: RFC 3339 UTC with milliseconds.
+pub fn now() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}

@@ -1,0 +1,490 @@
+//! The town this computer works for, its first-run set-up, who uses the computer, and settings.
+
+use crate::db::{Db, SCHEMA_VERSION};
+use crate::domain::{UnitKind, UserRole};
+use crate::error::{AppError, ErrorCode, Result};
+use crate::unit::insert_unit;
+use crate::{new_id, now, validate};
+use rusqlite::{params, OptionalExtension, Transaction};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct Town {
+    pub id: String,
+    pub name: String,
+    pub county: String,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct UserProfile {
+    pub id: String,
+    pub name: String,
+    pub role: UserRole,
+    /// The village of a village cadre.
+    pub unit_id: Option<String>,
+    pub unit_name: Option<String>,
+}
+
+/// The first-run set-up form.
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[ts(export)]
+pub struct SetupInput {
+    pub town: String,
+    #[serde(default)]
+    pub county: Option<String>,
+    /// 村/社区 names; a name ending in 社区 becomes a community.
+    #[serde(default)]
+    pub villages: Vec<String>,
+    #[serde(default)]
+    pub schools: Vec<String>,
+    /// Enterprises and other sites (集市, 广场, 党群服务中心 …).
+    #[serde(default)]
+    pub sites: Vec<String>,
+    #[serde(default)]
+    pub user: Option<UserInput>,
+}
+
+/// Who is using this computer.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[ts(export)]
+pub struct UserInput {
+    pub name: String,
+    pub role: String,
+    /// For a village cadre: the name of their village.
+    #[serde(default)]
+    pub village: Option<String>,
+}
+
+/// What the window needs at start: set up or not, whose computer, where the data lives.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct AppInfo {
+    pub initialized: bool,
+    pub town: Option<Town>,
+    pub user: Option<UserProfile>,
+    pub locale: String,
+    pub data_dir: Option<String>,
+    pub device_id: String,
+    pub schema_version: i32,
+    pub version: String,
+}
+
+pub const SUPPORTED_LOCALES: &[&str] = &["zh-CN", "en"];
+
+pub fn get_town(conn: &rusqlite::Connection) -> Result<Option<Town>> {
+    Ok(conn
+        .query_row(
+            "SELECT id, name, county, created_at, updated_at FROM town LIMIT 1",
+            [],
+            |r| {
+                Ok(Town {
+                    id: r.get(0)?,
+                    name: r.get(1)?,
+                    county: r.get(2)?,
+                    created_at: r.get(3)?,
+                    updated_at: r.get(4)?,
+                })
+            },
+        )
+        .optional()?)
+}
+
+pub fn require_town(conn: &rusqlite::Connection) -> Result<Town> {
+    get_town(conn)?.ok_or_else(|| {
+        AppError::new(
+            ErrorCode::NotInitialized,
+            "尚未设置乡镇：请先完成首次设置（pufa-planner init …）或载入示例乡镇（pufa-planner demo）",
+        )
+    })
+}
+
+pub fn setting(conn: &rusqlite::Connection, key: &str) -> Result<Option<String>> {
+    Ok(conn
+        .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
+            r.get(0)
+        })
+        .optional()?)
+}
+
+pub fn set_setting(conn: &rusqlite::Connection, key: &str, value: &str) -> Result<()> {
+    conn.execute(
+        "INSERT INTO settings (key, value) VALUES (?1, ?2)
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        params![key, value],
+    )?;
+    Ok(())
+}
+
+pub fn current_user(conn: &rusqlite::Connection) -> Result<Option<UserProfile>> {
+    let Some(id) = setting(conn, "current_user_id")? else {
+        return Ok(None);
+    };
+    Ok(conn
+        .query_row(
+            "SELECT p.id, p.name, p.role, p.unit_id, u.name
+             FROM user_profile p LEFT JOIN unit u ON u.id = p.unit_id WHERE p.id = ?1",
+            [id],
+            |r| {
+                let role: String = r.get(2)?;
+                Ok(UserProfile {
+                    id: r.get(0)?,
+                    name: r.get(1)?,
+                    role: UserRole::parse("role", &role).unwrap_or(UserRole::Coordinator),
+                    unit_id: r.get(3)?,
+                    unit_name: r.get(4)?,
+                })
+            },
+        )
+        .optional()?)
+}
+
+pub fn app_info(db: &Db) -> Result<AppInfo> {
+    let town = get_town(&db.conn)?;
+    Ok(AppInfo {
+        initialized: town.is_some(),
+        town,
+        user: current_user(&db.conn)?,
+        locale: setting(&db.conn, "locale")?.unwrap_or_else(|| "zh-CN".into()),
+        data_dir: db.data_dir.as_ref().map(|p| p.display().to_string()),
+        device_id: setting(&db.conn, "device_id")?.unwrap_or_default(),
+        schema_version: SCHEMA_VERSION as i32,
+        version: env!("CARGO_PKG_VERSION").to_string(),
+    })
+}
+
+pub fn set_locale(db: &Db, locale: &str) -> Result<()> {
+    if !SUPPORTED_LOCALES.contains(&locale) {
+        return Err(AppError::field(
+            ErrorCode::InvalidValue,
+            "locale",
+            format!(
+                "不支持的界面语言“{}”，可选：zh-CN、en",
+                validate::clip(locale)
+            ),
+        ));
+    }
+    set_setting(&db.conn, "locale", locale)
+}
+
+/// Validated set-up, checked completely before anything is written.
+struct CheckedSetup {
+    town: String,
+    county: String,
+    units: Vec<(UnitKind, String)>,
+    user: Option<(String, UserRole, Option<String>)>,
+}
+
+fn check_setup(input: &SetupInput) -> Result<CheckedSetup> {
+    let town = validate::name("town", &input.town, 50)?;
+    let county = validate::optional_line("county", input.county.as_deref(), 50)?;
+    let mut units: Vec<(UnitKind, String)> = Vec::new();
+    let groups: [(&str, &Vec<String>); 3] = [
+        ("villages", &input.villages),
+        ("schools", &input.schools),
+        ("sites", &input.sites),
+    ];
+    for (field, names) in groups {
+        for raw in names.iter().flat_map(|n| validate::split_list(n)) {
+            let name = validate::name(field, &raw, 50)?;
+            if units.iter().any(|(_, n)| *n == name) {
+                return Err(AppError::field(
+                    ErrorCode::Duplicate,
+                    field,
+                    format!("“{name}”重复出现，每个村/社区、学校或场所只能填一次"),
+                ));
+            }
+            let kind = match field {
+                "villages" => UnitKind::guess_from_village_name(&name),
+                "schools" => UnitKind::School,
+                _ => UnitKind::Site,
+            };
+            units.push((kind, name));
+        }
+    }
+    if !units.iter().any(|(k, _)| k.is_village_level()) {
+        return Err(AppError::field(
+            ErrorCode::Required,
+            "villages",
+            "请至少填写一个村或社区",
+        ));
+    }
+    let user = match &input.user {
+        None => None,
+        Some(u) => {
+            let name = validate::name("user_name", &u.name, 30)?;
+            let role = UserRole::parse("role", &u.role)?;
+            let village = match (role, u.village.as_deref().map(str::trim)) {
+                (UserRole::VillageCadre, Some(v)) if !v.is_empty() => {
+                    if !units.iter().any(|(k, n)| k.is_village_level() && n == v) {
+                        return Err(AppError::field(
+                            ErrorCode::InvalidValue,
+                            "unit_id",
+                            format!("村干部所在的村“{}”不在村/社区名单中", validate::clip(v)),
+                        ));
+                    }
+                    Some(v.to_string())
+                }
+                (UserRole::VillageCadre, _) => {
+                    return Err(AppError::field(
+                        ErrorCode::Required,
+                        "unit_id",
+                        "村干部请选择所在的村/社区",
+                    ))
+                }
+                _ => None,
+            };
+            Some((name, role, village))
+        }
+    };
+    Ok(CheckedSetup {
+        town,
+        county,
+        units,
+        user,
+    })
+}
+
+/// First-run set-up: the town, its units and the user of this computer, in one transaction.
+pub fn setup(db: &mut Db, input: &SetupInput) -> Result<AppInfo> {
+    let checked = check_setup(input)?;
+    db.with_tx(|tx| {
+        if get_town(tx)?.is_some() {
+            return Err(AppError::new(
+                ErrorCode::AlreadyInitialized,
+                "这台电脑已经设置过乡镇，数据未改动；如需重新开始，请换一个数据文件夹",
+            ));
+        }
+        let ts = now();
+        tx.execute(
+            "INSERT INTO town (id, name, county, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?4)",
+            params![new_id(), checked.town, checked.county, ts],
+        )?;
+        for (i, (kind, name)) in checked.units.iter().enumerate() {
+            insert_unit(tx, *kind, name, "", "", i as i64)?;
+        }
+        if let Some((name, role, village)) = &checked.user {
+            insert_user(tx, name, *role, village.as_deref())?;
+        }
+        Ok(())
+    })?;
+    app_info(db)
+}
+
+pub(crate) fn insert_user(
+    tx: &Transaction,
+    name: &str,
+    role: UserRole,
+    village: Option<&str>,
+) -> Result<String> {
+    let unit_id: Option<String> = match village {
+        Some(v) => tx
+            .query_row("SELECT id FROM unit WHERE name = ?1", [v], |r| r.get(0))
+            .optional()?,
+        None => None,
+    };
+    let id = new_id();
+    let ts = now();
+    tx.execute(
+        "INSERT INTO user_profile (id, name, role, unit_id, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
+        params![id, name, role.code(), unit_id, ts],
+    )?;
+    set_setting(tx, "current_user_id", &id)?;
+    Ok(id)
+}
+
+/// Changes who uses this computer (name, role, village).
+pub fn update_user(db: &mut Db, input: &UserInput) -> Result<AppInfo> {
+    let name = validate::name("user_name", &input.name, 30)?;
+    let role = UserRole::parse("role", &input.role)?;
+    db.with_tx(|tx| {
+        require_town(tx)?;
+        let unit_id: Option<String> = match (role, input.village.as_deref().map(str::trim)) {
+            (UserRole::VillageCadre, Some(v)) if !v.is_empty() => Some(
+                tx.query_row(
+                    "SELECT id FROM unit WHERE (name = ?1 OR id = ?1) AND kind IN ('village','community')",
+                    [v],
+                    |r| r.get(0),
+                )
+                .optional()?
+                .ok_or_else(|| {
+                    AppError::field(ErrorCode::InvalidValue, "unit_id", "所选村/社区不存在")
+                })?,
+            ),
+            (UserRole::VillageCadre, _) => {
+                return Err(AppError::field(ErrorCode::Required, "unit_id", "村干部请选择所在的村/社区"))
+            }
+            _ => None,
+        };
+        match setting(tx, "current_user_id")? {
+            Some(id) => {
+                tx.execute(
+                    "UPDATE user_profile SET name = ?2, role = ?3, unit_id = ?4, updated_at = ?5 WHERE id = ?1",
+                    params![id, name, role.code(), unit_id, now()],
+                )?;
+            }
+            None => {
+                let id = insert_user(tx, &name, role, None)?;
+                tx.execute("UPDATE user_profile SET unit_id = ?2 WHERE id = ?1", params![id, unit_id])?;
+            }
+        }
+        Ok(())
+    })?;
+    app_info(db)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn input() -> SetupInput {
+        SetupInput {
+            town: "双龙镇".into(),
+            county: Some("巫山县".into()),
+            villages: vec!["安静村\n双龙社区".into(), "石院村".into()],
+            schools: vec!["双龙镇中心小学".into()],
+            sites: vec![],
+            user: Some(UserInput {
+                name: "李明".into(),
+                role: "coordinator".into(),
+                village: None,
+            }),
+        }
+    }
+
+    #[test]
+    fn setup_creates_town_units_and_user() {
+        let mut db = Db::open_in_memory().unwrap();
+        let info = setup(&mut db, &input()).unwrap();
+        assert!(info.initialized);
+        assert_eq!(info.town.unwrap().name, "双龙镇");
+        assert_eq!(info.user.unwrap().role, UserRole::Coordinator);
+        let kinds: Vec<(String, String)> = db
+            .conn
+            .prepare("SELECT name, kind FROM unit ORDER BY sort_order")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .collect::<std::result::Result<_, _>>()
+            .unwrap();
+        assert_eq!(
+            kinds,
+            [
+                ("安静村".to_string(), "village".to_string()),
+                ("双龙社区".into(), "community".into()),
+                ("石院村".into(), "village".into()),
+                ("双龙镇中心小学".into(), "school".into())
+            ]
+        );
+    }
+
+    #[test]
+    fn setup_refuses_bad_input_and_writes_nothing() {
+        let mut db = Db::open_in_memory().unwrap();
+        let cases: Vec<(SetupInput, ErrorCode, &str)> = vec![
+            (
+                SetupInput {
+                    town: "  ".into(),
+                    ..input()
+                },
+                ErrorCode::Required,
+                "town",
+            ),
+            (
+                SetupInput {
+                    villages: vec!["甲村,甲村".into()],
+                    ..input()
+                },
+                ErrorCode::Duplicate,
+                "villages",
+            ),
+            (
+                SetupInput {
+                    villages: vec![],
+                    ..input()
+                },
+                ErrorCode::Required,
+                "villages",
+            ),
+            (
+                SetupInput {
+                    town: "镇".repeat(10_000),
+                    ..input()
+                },
+                ErrorCode::TooLong,
+                "town",
+            ),
+            (
+                SetupInput {
+                    user: Some(UserInput {
+                        name: "王".into(),
+                        role: "king".into(),
+                        village: None,
+                    }),
+                    ..input()
+                },
+                ErrorCode::InvalidValue,
+                "role",
+            ),
+            (
+                SetupInput {
+                    user: Some(UserInput {
+                        name: "王".into(),
+                        role: "village_cadre".into(),
+                        village: Some("不存在村".into()),
+                    }),
+                    ..input()
+                },
+                ErrorCode::InvalidValue,
+                "unit_id",
+            ),
+        ];
+        for (case, code, field) in cases {
+            let e = setup(&mut db, &case).unwrap_err();
+            assert_eq!(
+                (e.code, e.field.as_deref()),
+                (code, Some(field)),
+                "{}",
+                e.message
+            );
+        }
+        let n: i64 = db
+            .conn
+            .query_row("SELECT count(*) FROM unit", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(n, 0);
+        assert!(get_town(&db.conn).unwrap().is_none());
+    }
+
+    #[test]
+    fn second_setup_is_refused() {
+        let mut db = Db::open_in_memory().unwrap();
+        setup(&mut db, &input()).unwrap();
+        let e = setup(
+            &mut db,
+            &SetupInput {
+                town: "别的镇".into(),
+                ..input()
+            },
+        )
+        .unwrap_err();
+        assert_eq!(e.code, ErrorCode::AlreadyInitialized);
+        assert_eq!(get_town(&db.conn).unwrap().unwrap().name, "双龙镇");
+    }
+
+    #[test]
+    fn locale_is_checked() {
+        let db = Db::open_in_memory().unwrap();
+        set_locale(&db, "en").unwrap();
+        assert_eq!(app_info(&db).unwrap().locale, "en");
+        assert_eq!(
+            set_locale(&db, "fr").unwrap_err().code,
+            ErrorCode::InvalidValue
+        );
+    }
+}

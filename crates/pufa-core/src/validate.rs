@@ -1,0 +1,227 @@
+//! Input checks shared by every service: one place decides what a valid name or date is,
+//! and every message names the field in Chinese.
+
+use crate::error::{AppError, ErrorCode, Result};
+use chrono::NaiveDate;
+
+/// Chinese label of a field, used in messages ("村/社区名称不能为空").
+pub fn label(field: &str) -> &'static str {
+    match field {
+        "town" => "乡镇名称",
+        "county" => "所属县（区）",
+        "villages" => "村/社区",
+        "schools" => "学校",
+        "sites" => "其他单位/场所",
+        "name" => "名称",
+        "user_name" => "使用人姓名",
+        "role" => "角色",
+        "kind" => "类型",
+        "phone" => "电话",
+        "unit_id" => "所属村/单位",
+        "start_date" => "开始日期",
+        "end_date" => "结束日期",
+        "audiences" => "宣传对象",
+        "themes" => "法律/主题",
+        "lead_unit" => "牵头单位",
+        "notes" => "备注",
+        "data_dir" => "数据文件夹",
+        "seed" => "随机种子",
+        _ => "字段",
+    }
+}
+
+/// A required single-line text: trimmed, not empty, no control characters, at most `max` chars.
+pub fn name(field: &str, value: &str, max: usize) -> Result<String> {
+    let v = value.trim();
+    if v.is_empty() {
+        return Err(AppError::field(
+            ErrorCode::Required,
+            field,
+            format!("{}不能为空", label(field)),
+        ));
+    }
+    single_line(field, v, max)
+}
+
+/// An optional single-line text ("" when absent).
+pub fn optional_line(field: &str, value: Option<&str>, max: usize) -> Result<String> {
+    let v = value.unwrap_or("").trim();
+    if v.is_empty() {
+        return Ok(String::new());
+    }
+    single_line(field, v, max)
+}
+
+fn single_line(field: &str, v: &str, max: usize) -> Result<String> {
+    if v.chars().any(char::is_control) {
+        return Err(AppError::field(
+            ErrorCode::ControlChars,
+            field,
+            format!("{}含有不可见的控制字符，请删除后重试", label(field)),
+        ));
+    }
+    length(field, v, max)?;
+    Ok(v.to_string())
+}
+
+/// Free text that may span lines (notes): tabs and newlines allowed, other controls not.
+pub fn notes(field: &str, value: Option<&str>, max: usize) -> Result<String> {
+    let v = value.unwrap_or("").trim();
+    if v.chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
+    {
+        return Err(AppError::field(
+            ErrorCode::ControlChars,
+            field,
+            format!("{}含有不可见的控制字符，请删除后重试", label(field)),
+        ));
+    }
+    length(field, v, max)?;
+    Ok(v.to_string())
+}
+
+fn length(field: &str, v: &str, max: usize) -> Result<()> {
+    let n = v.chars().count();
+    if n > max {
+        return Err(AppError::field(
+            ErrorCode::TooLong,
+            field,
+            format!("{}过长（{n}字），最多{max}字", label(field)),
+        ));
+    }
+    Ok(())
+}
+
+/// A calendar date in ISO form (2026-12-04); also accepts 2026/12/4, 2026.12.4 and 2026年12月4日.
+pub fn date(field: &str, value: &str) -> Result<NaiveDate> {
+    let v = value.trim();
+    if v.is_empty() {
+        return Err(AppError::field(
+            ErrorCode::Required,
+            field,
+            format!("{}不能为空", label(field)),
+        ));
+    }
+    parse_date(v).ok_or_else(|| {
+        AppError::field(
+            ErrorCode::InvalidDate,
+            field,
+            format!(
+                "{}“{}”不是有效日期，请写成 2026-12-04 这样的格式",
+                label(field),
+                clip(v)
+            ),
+        )
+    })
+}
+
+fn parse_date(v: &str) -> Option<NaiveDate> {
+    let normalized: String = v
+        .chars()
+        .map(|c| match c {
+            '年' | '月' | '/' | '.' => '-',
+            '日' => ' ',
+            c => c,
+        })
+        .collect();
+    let mut parts = normalized.trim().split('-');
+    let y: i32 = parts.next()?.trim().parse().ok()?;
+    let m: u32 = parts.next()?.trim().parse().ok()?;
+    let d: u32 = parts.next()?.trim().parse().ok()?;
+    if parts.next().is_some() || !(1900..=2200).contains(&y) {
+        return None;
+    }
+    NaiveDate::from_ymd_opt(y, m, d)
+}
+
+/// End on or after start.
+pub fn date_range(start: NaiveDate, end: NaiveDate) -> Result<()> {
+    if end < start {
+        return Err(AppError::field(
+            ErrorCode::DateOrder,
+            "end_date",
+            format!("结束日期（{end}）早于开始日期（{start}）"),
+        ));
+    }
+    Ok(())
+}
+
+/// Splits a pasted list ("甲村,乙村", one per line, 、 or ，) into trimmed, non-empty names.
+pub fn split_list(text: &str) -> Vec<String> {
+    text.split(['\n', '\r', ',', '，', '、', ';', '；'])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+/// Keeps messages readable when the offending value is huge.
+pub fn clip(v: &str) -> String {
+    let mut s: String = v.chars().take(20).collect();
+    if v.chars().count() > 20 {
+        s.push('…');
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_trimmed_and_checked() {
+        assert_eq!(name("name", "  双龙村 ", 50).unwrap(), "双龙村");
+        assert_eq!(
+            name("name", "   ", 50).unwrap_err().code,
+            ErrorCode::Required
+        );
+        let long = "村".repeat(10_000);
+        let e = name("name", &long, 50).unwrap_err();
+        assert_eq!(e.code, ErrorCode::TooLong);
+        assert!(e.message.contains("10000字"), "{}", e.message);
+        assert_eq!(
+            name("name", "双\u{7}龙", 50).unwrap_err().code,
+            ErrorCode::ControlChars
+        );
+        assert_eq!(e.field.as_deref(), Some("name"));
+    }
+
+    #[test]
+    fn dates_accept_chinese_forms() {
+        let d = NaiveDate::from_ymd_opt(2026, 12, 4).unwrap();
+        for v in [
+            "2026-12-04",
+            "2026/12/4",
+            "2026.12.4",
+            "2026年12月4日",
+            " 2026-12-4 ",
+        ] {
+            assert_eq!(date("start_date", v).unwrap(), d, "{v}");
+        }
+        for v in ["2026-02-30", "12/04/2026", "abc", "2026-13-01"] {
+            assert_eq!(
+                date("start_date", v).unwrap_err().code,
+                ErrorCode::InvalidDate,
+                "{v}"
+            );
+        }
+    }
+
+    #[test]
+    fn date_order() {
+        let a = NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
+        let b = NaiveDate::from_ymd_opt(2026, 12, 7).unwrap();
+        assert!(date_range(a, b).is_ok());
+        assert!(date_range(a, a).is_ok());
+        assert_eq!(date_range(b, a).unwrap_err().code, ErrorCode::DateOrder);
+    }
+
+    #[test]
+    fn lists_split_on_chinese_separators() {
+        assert_eq!(
+            split_list("甲村,乙村\n丙村、丁村；戊村， "),
+            ["甲村", "乙村", "丙村", "丁村", "戊村"]
+        );
+        assert!(split_list(" \n ,").is_empty());
+    }
+}

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Installs what this project needs on Debian 12 / Ubuntu 22.04+ and is missing.
+# Idempotent: each step checks first, so a second run takes seconds.
+#   scripts/install-deps.sh          system packages + npm packages
+#   scripts/install-deps.sh --test   also the end-to-end test tools (tauri-driver, xvfb …)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+want_test=0
+[ "${1:-}" = "--test" ] && want_test=1
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+
+pkgs=(build-essential curl file pkg-config libwebkit2gtk-4.1-dev libgtk-3-dev librsvg2-dev
+      libssl-dev libxdo-dev fonts-noto-cjk)
+# libayatana-appindicator3-dev is the tray library on Debian 12 / Ubuntu; optional for us.
+if [ "$want_test" = 1 ]; then
+  pkgs+=(xvfb webkit2gtk-driver xauth libreoffice-writer-nogui poppler-utils)
+fi
+
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "==> 安装系统软件包 / installing system packages: ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -q
+  $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+
+command -v cargo >/dev/null || { echo "需要 Rust (cargo)：请先安装 rustup https://rustup.rs"; exit 1; }
+command -v npm >/dev/null || { echo "需要 Node.js 20+ 与 npm"; exit 1; }
+
+if [ ! -d ui/node_modules ] || [ ui/package-lock.json -nt ui/node_modules/.package-lock.json ]; then
+  echo "==> 安装前端依赖 / npm ci"
+  (cd ui && npm ci --no-audit --no-fund)
+fi
+
+if [ "$want_test" = 1 ] && ! command -v tauri-driver >/dev/null && [ ! -x "$HOME/.cargo/bin/tauri-driver" ]; then
+  echo "==> 安装 tauri-driver"
+  cargo install tauri-driver --version '^2' --locked
+fi

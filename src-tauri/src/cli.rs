@@ -1,0 +1,527 @@
+//! The headless CLI: each subcommand becomes a `pufa_core::api::Request`, runs through the same
+//! command layer as the window, and prints human text (Chinese) or, with `--json`, JSON.
+//! Exit codes: 0 ok, 1 refused or failed (message names the field), 2 bad command line.
+
+use clap::{Args, Parser, Subcommand};
+use pufa_core::api::{self, Request};
+use pufa_core::campaign::{ArchiveFilter, Campaign, CampaignFilter, CampaignInput};
+use pufa_core::check::CheckReport;
+use pufa_core::demo::DemoInput;
+use pufa_core::person::{Person, PersonFilter, PersonInput};
+use pufa_core::town::{AppInfo, SetupInput, UserInput};
+use pufa_core::unit::{Unit, UnitFilter, UnitInput};
+use pufa_core::{validate, AppError, Db, ErrorCode};
+use serde_json::Value;
+use std::path::PathBuf;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "pufa-planner",
+    version,
+    about = "普法活动规划与台账 — 不带参数运行时打开窗口；带子命令时在命令行运行",
+    after_help = "示例：pufa-planner --data-dir ./data init --town 双龙镇 --villages \"安静村,石院村\""
+)]
+pub struct Cli {
+    /// 数据文件夹（也可用环境变量 PUFA_DATA_DIR）；默认是系统的应用数据文件夹
+    #[arg(long, global = true, env = "PUFA_DATA_DIR", value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// 以 JSON 输出
+    #[arg(long, global = true)]
+    pub json: bool,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// 首次设置：乡镇、村/社区、学校和本机使用人
+    Init(InitArgs),
+    /// 载入示例乡镇（双龙镇，21个村/社区）
+    Demo {
+        #[arg(long)]
+        seed: Option<u64>,
+        /// 示例活动所在年份（默认今年）
+        #[arg(long)]
+        year: Option<i32>,
+    },
+    /// 活动专项：list | add | show | edit | archive | delete
+    #[command(subcommand)]
+    Campaign(CampaignCmd),
+    /// 村/社区、学校、企业、场所
+    #[command(subcommand)]
+    Unit(UnitCmd),
+    /// 人员：村干部、法律顾问、法治副校长、民警、法律明白人……
+    #[command(subcommand)]
+    Person(PersonCmd),
+    /// 本机信息：乡镇、使用人、数据文件夹
+    Info,
+    /// 检查数据库完整性（有问题时退出码为 1）
+    Check,
+}
+
+#[derive(Args, Debug)]
+pub struct InitArgs {
+    /// 乡镇名称，如 双龙镇
+    #[arg(long)]
+    town: String,
+    /// 所属县（区）
+    #[arg(long)]
+    county: Option<String>,
+    /// 村/社区名单，用逗号或顿号分隔
+    #[arg(long)]
+    villages: String,
+    /// 学校名单
+    #[arg(long)]
+    schools: Option<String>,
+    /// 企业和其他场所名单
+    #[arg(long)]
+    sites: Option<String>,
+    /// 本机使用人姓名
+    #[arg(long)]
+    user: Option<String>,
+    /// 使用人角色：coordinator（普法协调员）| village_cadre（村干部）| leader（领导）
+    #[arg(long, requires = "user")]
+    role: Option<String>,
+    /// 村干部所在的村/社区
+    #[arg(long, requires = "user")]
+    village: Option<String>,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct CampaignFields {
+    /// 名称
+    #[arg(long)]
+    name: String,
+    /// 类型：national（国家节点）| targeted（专项行动）| local（本地活动）
+    #[arg(long, default_value = "local")]
+    kind: String,
+    /// 开始日期，如 2026-12-01
+    #[arg(long)]
+    start: String,
+    /// 结束日期
+    #[arg(long)]
+    end: String,
+    /// 宣传对象，逗号分隔（代码或中文，如 residents,青少年学生）
+    #[arg(long)]
+    audiences: Option<String>,
+    /// 法律/主题，逗号分隔
+    #[arg(long)]
+    themes: Option<String>,
+    /// 牵头单位
+    #[arg(long)]
+    lead: Option<String>,
+    /// 备注
+    #[arg(long)]
+    notes: Option<String>,
+}
+
+impl CampaignFields {
+    fn input(self) -> CampaignInput {
+        CampaignInput {
+            name: self.name,
+            kind: self.kind,
+            start_date: self.start,
+            end_date: self.end,
+            audiences: self
+                .audiences
+                .as_deref()
+                .map(validate::split_list)
+                .unwrap_or_default(),
+            themes: self
+                .themes
+                .as_deref()
+                .map(validate::split_list)
+                .unwrap_or_default(),
+            lead_unit: self.lead,
+            notes: self.notes,
+        }
+    }
+}
+
+#[derive(Subcommand, Debug)]
+pub enum CampaignCmd {
+    /// 列出活动专项
+    List {
+        /// 按名称、法律/主题、牵头单位搜索
+        #[arg(long)]
+        search: Option<String>,
+        #[arg(long)]
+        kind: Option<String>,
+        /// 与该年有交集的活动专项
+        #[arg(long)]
+        year: Option<i32>,
+        #[arg(long)]
+        audience: Option<String>,
+        /// 只列已归档的
+        #[arg(long, conflicts_with = "all")]
+        archived: bool,
+        /// 列出全部（含已归档）
+        #[arg(long)]
+        all: bool,
+    },
+    /// 新建活动专项
+    Add(CampaignFields),
+    /// 显示一个活动专项
+    Show { id: String },
+    /// 修改活动专项（给出全部字段）
+    Edit {
+        id: String,
+        #[command(flatten)]
+        fields: CampaignFields,
+    },
+    /// 归档（--undo 恢复）
+    Archive {
+        id: String,
+        #[arg(long)]
+        undo: bool,
+    },
+    /// 删除
+    Delete { id: String },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum UnitCmd {
+    /// 列出村/社区和单位
+    List {
+        /// village | community | school | enterprise | site
+        #[arg(long)]
+        kind: Option<String>,
+        #[arg(long)]
+        search: Option<String>,
+    },
+    /// 新增
+    Add {
+        #[arg(long)]
+        kind: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        address: Option<String>,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum PersonCmd {
+    /// 列出人员
+    List {
+        #[arg(long)]
+        role: Option<String>,
+        #[arg(long)]
+        search: Option<String>,
+    },
+    /// 新增人员
+    Add {
+        #[arg(long)]
+        name: String,
+        /// village_cadre | legal_adviser | vice_principal | police | judge | lawyer |
+        /// legal_understander | volunteer | staff | other（也可写中文）
+        #[arg(long)]
+        role: String,
+        #[arg(long)]
+        phone: Option<String>,
+        /// 所属村/单位名称
+        #[arg(long)]
+        unit: Option<String>,
+    },
+}
+
+/// On Windows a release build has no console of its own: borrow the terminal's.
+#[cfg(windows)]
+pub fn attach_console() {
+    #[allow(unsafe_code)]
+    // SAFETY: AttachConsole has no memory-safety preconditions; failure (no parent console)
+    // is harmless and ignored.
+    unsafe {
+        windows_sys::Win32::System::Console::AttachConsole(
+            windows_sys::Win32::System::Console::ATTACH_PARENT_PROCESS,
+        );
+    }
+}
+
+#[cfg(not(windows))]
+pub fn attach_console() {}
+
+fn data_dir(explicit: Option<PathBuf>) -> Result<PathBuf, AppError> {
+    if let Some(d) = explicit {
+        return Ok(d);
+    }
+    let context = crate::gui::context();
+    crate::paths::default_data_dir(&context.config().identifier).ok_or_else(|| {
+        AppError::field(
+            ErrorCode::DataDirNotDir,
+            "data_dir",
+            "找不到系统的应用数据文件夹，请用 --data-dir 指定",
+        )
+    })
+}
+
+/// What a subcommand asks of the command layer, and how to print the answer.
+enum Output {
+    Info,
+    Campaigns,
+    Campaign,
+    Units,
+    Unit,
+    People,
+    Person,
+    Deleted,
+    Check,
+}
+
+fn request(command: Command) -> (Request, Output) {
+    match command {
+        Command::Init(a) => {
+            let user = a.user.map(|name| UserInput {
+                name,
+                role: a.role.unwrap_or_else(|| "coordinator".into()),
+                village: a.village,
+            });
+            let input = SetupInput {
+                town: a.town,
+                county: a.county,
+                villages: vec![a.villages],
+                schools: a.schools.into_iter().collect(),
+                sites: a.sites.into_iter().collect(),
+                user,
+            };
+            (Request::Setup(input), Output::Info)
+        }
+        Command::Demo { seed, year } => (Request::LoadDemo(DemoInput { seed, year }), Output::Info),
+        Command::Info => (Request::AppInfo, Output::Info),
+        Command::Check => (Request::Check, Output::Check),
+        Command::Campaign(c) => match c {
+            CampaignCmd::List {
+                search,
+                kind,
+                year,
+                audience,
+                archived,
+                all,
+            } => {
+                let status = match (archived, all) {
+                    (true, _) => ArchiveFilter::Archived,
+                    (_, true) => ArchiveFilter::All,
+                    _ => ArchiveFilter::Active,
+                };
+                let f = CampaignFilter {
+                    search,
+                    kind,
+                    year,
+                    audience,
+                    status,
+                };
+                (Request::CampaignList(f), Output::Campaigns)
+            }
+            CampaignCmd::Add(fields) => (Request::CampaignCreate(fields.input()), Output::Campaign),
+            CampaignCmd::Show { id } => (Request::CampaignGet { id }, Output::Campaign),
+            CampaignCmd::Edit { id, fields } => (
+                Request::CampaignUpdate {
+                    id,
+                    input: fields.input(),
+                },
+                Output::Campaign,
+            ),
+            CampaignCmd::Archive { id, undo } => (
+                Request::CampaignArchive {
+                    id,
+                    archived: !undo,
+                },
+                Output::Campaign,
+            ),
+            CampaignCmd::Delete { id } => (Request::CampaignDelete { id }, Output::Deleted),
+        },
+        Command::Unit(u) => match u {
+            UnitCmd::List { kind, search } => (
+                Request::UnitList(UnitFilter {
+                    kind,
+                    search,
+                    include_archived: false,
+                }),
+                Output::Units,
+            ),
+            UnitCmd::Add {
+                kind,
+                name,
+                address,
+            } => (
+                Request::UnitCreate(UnitInput {
+                    kind,
+                    name,
+                    address,
+                    notes: None,
+                }),
+                Output::Unit,
+            ),
+        },
+        Command::Person(p) => match p {
+            PersonCmd::List { role, search } => (
+                Request::PersonList(PersonFilter {
+                    role,
+                    search,
+                    ..Default::default()
+                }),
+                Output::People,
+            ),
+            PersonCmd::Add {
+                name,
+                role,
+                phone,
+                unit,
+            } => (
+                Request::PersonCreate(PersonInput {
+                    name,
+                    role,
+                    phone,
+                    unit_id: unit,
+                    notes: None,
+                }),
+                Output::Person,
+            ),
+        },
+    }
+}
+
+pub fn run(data_dir_arg: Option<PathBuf>, json: bool, command: Command) -> i32 {
+    let (req, output) = request(command);
+    let result = data_dir(data_dir_arg).and_then(|dir| {
+        let mut db = Db::open_dir(&dir)?;
+        api::handle(&mut db, req)
+    });
+    match result {
+        Ok(value) => {
+            let failed_check = matches!(output, Output::Check) && value["ok"] == Value::Bool(false);
+            if json {
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&value).expect("JSON value prints")
+                );
+            } else if let Err(e) = print_human(&output, value) {
+                eprintln!("输出失败：{e}");
+                return 1;
+            }
+            i32::from(failed_check)
+        }
+        Err(e) => {
+            if json {
+                let body = serde_json::json!({ "error": e });
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&body).expect("JSON value prints")
+                );
+            }
+            match &e.field {
+                Some(f) => eprintln!("错误（{}）：{}", validate::label(f), e.message),
+                None => eprintln!("错误：{}", e.message),
+            }
+            1
+        }
+    }
+}
+
+fn date_range(start: &str, end: &str) -> String {
+    if start == end {
+        start.to_string()
+    } else {
+        format!("{start} 至 {end}")
+    }
+}
+
+fn print_human(output: &Output, value: Value) -> Result<(), serde_json::Error> {
+    match output {
+        Output::Info => {
+            let info: AppInfo = serde_json::from_value(value)?;
+            match &info.town {
+                Some(t) if t.county.is_empty() => println!("乡镇：{}", t.name),
+                Some(t) => println!("乡镇：{}（{}）", t.name, t.county),
+                None => println!("尚未设置乡镇"),
+            }
+            if let Some(u) = &info.user {
+                let village = u
+                    .unit_name
+                    .as_deref()
+                    .map(|v| format!("，{v}"))
+                    .unwrap_or_default();
+                println!("使用人：{}（{}{village}）", u.name, u.role.label());
+            }
+            if let Some(d) = &info.data_dir {
+                println!("数据文件夹：{d}");
+            }
+        }
+        Output::Campaigns => {
+            let list: Vec<Campaign> = serde_json::from_value(value)?;
+            for c in &list {
+                println!(
+                    "{}  {}  {}{}  [{}]",
+                    date_range(&c.start_date, &c.end_date),
+                    c.kind.label(),
+                    c.name,
+                    if c.archived { "（已归档）" } else { "" },
+                    c.id
+                );
+            }
+            println!("共 {} 个活动专项", list.len());
+        }
+        Output::Campaign => {
+            let c: Campaign = serde_json::from_value(value)?;
+            println!("名称：{}", c.name);
+            println!("编号：{}", c.id);
+            println!("类型：{}", c.kind.label());
+            println!("时间：{}", date_range(&c.start_date, &c.end_date));
+            let audiences: Vec<&str> = c.audiences.iter().map(|a| a.label()).collect();
+            println!("宣传对象：{}", audiences.join("、"));
+            println!("法律/主题：{}", c.themes.join("、"));
+            println!("牵头单位：{}", c.lead_unit);
+            if !c.notes.is_empty() {
+                println!("备注：{}", c.notes);
+            }
+            if c.archived {
+                println!("状态：已归档");
+            }
+        }
+        Output::Units => {
+            let list: Vec<Unit> = serde_json::from_value(value)?;
+            for u in &list {
+                println!("{}  {}  [{}]", u.kind.label(), u.name, u.id);
+            }
+            println!("共 {} 个", list.len());
+        }
+        Output::Unit => {
+            let u: Unit = serde_json::from_value(value)?;
+            println!("已保存：{}（{}） [{}]", u.name, u.kind.label(), u.id);
+        }
+        Output::People => {
+            let list: Vec<Person> = serde_json::from_value(value)?;
+            for p in &list {
+                println!(
+                    "{}  {}  {}  {}  [{}]",
+                    p.name,
+                    p.role.label(),
+                    p.phone,
+                    p.unit_name.as_deref().unwrap_or("—"),
+                    p.id
+                );
+            }
+            println!("共 {} 人", list.len());
+        }
+        Output::Person => {
+            let p: Person = serde_json::from_value(value)?;
+            println!("已保存：{}（{}） [{}]", p.name, p.role.label(), p.id);
+        }
+        Output::Deleted => println!("已删除：{}", value["deleted"].as_str().unwrap_or_default()),
+        Output::Check => {
+            let r: CheckReport = serde_json::from_value(value)?;
+            if r.ok {
+                println!(
+                    "数据检查通过：{} 个村/单位，{} 人，{} 个活动专项（结构版本 {}）",
+                    r.units, r.people, r.campaigns, r.schema_version
+                );
+            } else {
+                println!("发现 {} 个问题：", r.problems.len());
+                for p in &r.problems {
+                    println!("  - {p}");
+                }
+            }
+        }
+    }
+    Ok(())
+}

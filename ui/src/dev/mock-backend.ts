@@ -1,0 +1,353 @@
+// DEV ONLY: an in-memory stand-in for the Rust core, so `npm run dev` in a plain browser shows
+// working screens. Loaded by main.ts only when import.meta.env.DEV and there is no Tauri.
+// It mimics the core's answers and a few of its checks; it is not the source of truth.
+import { mockIPC } from '@tauri-apps/api/mocks'
+import type { AppError } from '../bindings/AppError'
+import type { AppInfo } from '../bindings/AppInfo'
+import type { Audience } from '../bindings/Audience'
+import type { Campaign } from '../bindings/Campaign'
+import type { CampaignInput } from '../bindings/CampaignInput'
+import type { CampaignKind } from '../bindings/CampaignKind'
+import type { Person } from '../bindings/Person'
+import type { PersonInput } from '../bindings/PersonInput'
+import type { PersonRole } from '../bindings/PersonRole'
+import type { Request } from '../bindings/Request'
+import type { Town } from '../bindings/Town'
+import type { Unit } from '../bindings/Unit'
+import type { UnitInput } from '../bindings/UnitInput'
+import type { UnitKind } from '../bindings/UnitKind'
+import type { UserInput } from '../bindings/UserInput'
+import type { UserProfile } from '../bindings/UserProfile'
+import type { UserRole } from '../bindings/UserRole'
+import { addDays, parseIso, todayIso } from '../lib/dates'
+import { splitList } from '../lib/lists'
+
+const LABELS: Record<string, string> = {
+  town: '乡镇名称',
+  villages: '村/社区',
+  name: '名称',
+  user_name: '使用人姓名',
+  start_date: '开始日期',
+  end_date: '结束日期',
+}
+
+function fail(code: AppError['code'], message: string, field: string | null = null): never {
+  throw { code, message, field } satisfies AppError
+}
+
+function required(field: string, v: string | null | undefined): string {
+  const s = (v ?? '').trim()
+  if (!s) fail('required', `${LABELS[field] ?? field}不能为空`, field)
+  return s
+}
+
+const now = () => new Date().toISOString()
+let n = 0
+const id = () => `dev-${(++n).toString(36)}-${Math.random().toString(36).slice(2, 8)}`
+
+interface Db {
+  town: Town | null
+  user: UserProfile | null
+  locale: string
+  units: Unit[]
+  people: Person[]
+  campaigns: Campaign[]
+}
+
+const KEY = 'pufa-dev-mock'
+function loadDb(): Db {
+  try {
+    const raw = localStorage.getItem(KEY)
+    if (raw) return JSON.parse(raw) as Db
+  } catch {
+    /* fresh */
+  }
+  return { town: null, user: null, locale: 'zh-CN', units: [], people: [], campaigns: [] }
+}
+let db = loadDb()
+const persist = () => localStorage.setItem(KEY, JSON.stringify(db))
+
+function info(): AppInfo {
+  return {
+    initialized: !!db.town,
+    town: db.town,
+    user: db.user,
+    locale: db.locale,
+    data_dir: '/home/dev/.local/share/pufa-planner.dev',
+    device_id: 'dev-mock',
+    schema_version: 1,
+    version: '0.0.0-dev',
+  }
+}
+
+function needTown(): void {
+  if (!db.town) fail('not_initialized', '尚未设置乡镇：请先完成首次设置')
+}
+
+function unitKindFor(name: string): UnitKind {
+  return name.endsWith('社区') ? 'community' : 'village'
+}
+
+function addUnit(kind: UnitKind, name: string, address = '', notes = ''): Unit {
+  const ts = now()
+  const u: Unit = { id: id(), kind, name, address, notes, archived: false, created_at: ts, updated_at: ts }
+  db.units.push(u)
+  return u
+}
+
+function setUser(input: UserInput): void {
+  const name = required('user_name', input.name)
+  let unit: Unit | undefined
+  if (input.role === 'village_cadre') {
+    unit = db.units.find((u) => u.name === input.village || u.id === input.village)
+    if (!unit) fail('required', '村干部请选择所在的村/社区', 'unit_id')
+  }
+  db.user = {
+    id: db.user?.id ?? id(),
+    name,
+    role: input.role as UserRole,
+    unit_id: unit?.id ?? null,
+    unit_name: unit?.name ?? null,
+  }
+}
+
+function checkCampaign(input: CampaignInput): Omit<Campaign, 'id' | 'archived' | 'created_at' | 'updated_at'> {
+  const name = required('name', input.name)
+  required('start_date', input.start_date)
+  required('end_date', input.end_date)
+  if (!parseIso(input.start_date)) fail('invalid_date', `开始日期“${input.start_date}”不是有效日期`, 'start_date')
+  if (!parseIso(input.end_date)) fail('invalid_date', `结束日期“${input.end_date}”不是有效日期`, 'end_date')
+  if (input.end_date < input.start_date) fail('date_order', '结束日期不能早于开始日期', 'end_date')
+  return {
+    name,
+    kind: input.kind as CampaignKind,
+    start_date: input.start_date,
+    end_date: input.end_date,
+    audiences: input.audiences as Audience[],
+    themes: input.themes.flatMap(splitList),
+    lead_unit: input.lead_unit ?? '',
+    notes: input.notes ?? '',
+  }
+}
+
+function findOr404<T extends { id: string }>(list: T[], key: string, what: string): T {
+  const x = list.find((i) => i.id === key)
+  if (!x) fail('not_found', `找不到${what}（${key}），可能已被删除`)
+  return x
+}
+
+function checkUnit(input: UnitInput, except?: string) {
+  const name = required('name', input.name)
+  if (db.units.some((u) => u.name === name && u.id !== except)) fail('duplicate', `“${name}”已存在`, 'name')
+  return { kind: input.kind as UnitKind, name, address: input.address ?? '', notes: input.notes ?? '' }
+}
+
+function checkPerson(input: PersonInput) {
+  const name = required('name', input.name)
+  const phone = (input.phone ?? '').trim()
+  if (phone && !/^[0-9 \-+()]+$/.test(phone)) fail('invalid_value', `电话“${phone}”只能包含数字、空格、“-”和“+”`, 'phone')
+  const unit = input.unit_id ? db.units.find((u) => u.id === input.unit_id || u.name === input.unit_id) : undefined
+  return { name, role: input.role as PersonRole, phone, unit_id: unit?.id ?? null, unit_name: unit?.name ?? null, notes: input.notes ?? '' }
+}
+
+function demo(): AppInfo {
+  if (db.town) fail('already_initialized', '这台电脑已经设置过乡镇，数据未改动')
+  const ts = now()
+  db.town = { id: id(), name: '双龙镇', county: '巫山县', created_at: ts, updated_at: ts }
+  for (const v of ['双龙社区', '安静村', '石院村', '龙飞村', '方坪村', '青坪村', '凉水村']) addUnit(unitKindFor(v), v)
+  for (const s of ['双龙镇中心小学', '双龙镇初级中学']) addUnit('school', s)
+  addUnit('enterprise', '龙泉农产品加工厂')
+  for (const s of ['双龙镇党群服务中心', '双龙场镇集市']) addUnit('site', s)
+  const people: [string, PersonRole, string][] = [
+    ['王明', 'village_cadre', '安静村'],
+    ['李芳', 'legal_adviser', '双龙社区'],
+    ['张勇', 'vice_principal', '双龙镇中心小学'],
+    ['刘静', 'police', ''],
+    ['陈红', 'legal_understander', '石院村'],
+  ]
+  for (const [name, role, unit] of people) {
+    const u = db.units.find((x) => x.name === unit)
+    db.people.push({ id: id(), name, role, phone: '138 0000 0000', unit_id: u?.id ?? null, unit_name: u?.name ?? null, notes: '', archived: false, created_at: ts, updated_at: ts })
+  }
+  const y = new Date().getFullYear()
+  const today = todayIso()
+  const camp = (name: string, kind: CampaignKind, s: string, e: string, audiences: Audience[], themes: string[], lead: string) =>
+    db.campaigns.push({ id: id(), name, kind, start_date: s, end_date: e, audiences, themes, lead_unit: lead, notes: '', archived: false, created_at: ts, updated_at: ts })
+  camp(`${y}年“3·15”消费者权益日宣传`, 'national', `${y}-03-15`, `${y}-03-15`, ['residents'], ['消费者权益保护法'], '市场监管所')
+  camp(`${y}年民法典宣传月`, 'national', `${y}-05-01`, `${y}-05-31`, ['residents', 'village_committee'], ['民法典'], '镇普法办')
+  camp('农民工法律服务专项行动', 'targeted', today, addDays(today, 9), ['migrant_workers'], ['劳动合同法', '保障农民工工资支付条例'], '司法所')
+  camp('赶集日普法', 'local', addDays(today, 5), addDays(today, 5), ['residents', 'elderly'], ['反电信网络诈骗法'], '司法所')
+  camp(`${y}年“12·4”国家宪法日暨宪法宣传周`, 'national', `${y}-12-01`, `${y}-12-07`, ['civil_servants', 'students', 'residents'], ['宪法'], '镇普法办')
+  db.user = { id: id(), name: '李明', role: 'coordinator', unit_id: null, unit_name: null }
+  return info()
+}
+
+function handle(req: Request): unknown {
+  switch (req.cmd) {
+    case 'app_info':
+      return info()
+    case 'set_locale':
+      if (!['zh-CN', 'en'].includes(req.args.locale)) fail('invalid_value', '不支持的界面语言', 'locale')
+      db.locale = req.args.locale
+      return info()
+    case 'setup': {
+      if (db.town) fail('already_initialized', '这台电脑已经设置过乡镇，数据未改动')
+      const a = req.args
+      const town = required('town', a.town)
+      const villages = a.villages.flatMap(splitList)
+      if (!villages.length) fail('required', '请至少填写一个村或社区', 'villages')
+      const all = [...villages, ...a.schools.flatMap(splitList), ...a.sites.flatMap(splitList)]
+      const dup = all.find((x, i) => all.indexOf(x) !== i)
+      if (dup) fail('duplicate', `“${dup}”重复出现，每个村/社区、学校或场所只能填一次`, villages.includes(dup) ? 'villages' : 'schools')
+      const ts = now()
+      const snapshot = JSON.stringify(db)
+      db.town = { id: id(), name: town, county: (a.county ?? '').trim(), created_at: ts, updated_at: ts }
+      villages.forEach((v) => addUnit(unitKindFor(v), v))
+      a.schools.flatMap(splitList).forEach((v) => addUnit('school', v))
+      a.sites.flatMap(splitList).forEach((v) => addUnit('site', v))
+      try {
+        if (a.user) setUser(a.user)
+      } catch (e) {
+        db = JSON.parse(snapshot) as Db
+        throw e
+      }
+      return info()
+    }
+    case 'load_demo':
+      return demo()
+    case 'update_user':
+      needTown()
+      setUser(req.args)
+      return info()
+    case 'unit_list': {
+      needTown()
+      const f = req.args
+      return db.units.filter(
+        (u) => (!f.kind || u.kind === f.kind) && (!f.search || u.name.includes(f.search)) && (f.include_archived || !u.archived),
+      )
+    }
+    case 'unit_create': {
+      needTown()
+      return addUnit(...(Object.values(checkUnit(req.args)) as [UnitKind, string, string, string]))
+    }
+    case 'unit_update': {
+      const u = findOr404(db.units, req.args.id, '单位')
+      Object.assign(u, checkUnit(req.args.input, u.id), { updated_at: now() })
+      return u
+    }
+    case 'unit_archive': {
+      const u = findOr404(db.units, req.args.id, '单位')
+      u.archived = req.args.archived
+      return u
+    }
+    case 'unit_delete':
+      findOr404(db.units, req.args.id, '单位')
+      db.units = db.units.filter((u) => u.id !== req.args.id)
+      return { deleted: req.args.id }
+    case 'person_list': {
+      needTown()
+      const f = req.args
+      return db.people.filter(
+        (p) =>
+          (!f.role || p.role === f.role) &&
+          (!f.unit_id || p.unit_id === f.unit_id) &&
+          (!f.search || p.name.includes(f.search) || p.phone.includes(f.search) || (p.unit_name ?? '').includes(f.search)) &&
+          (f.include_archived || !p.archived),
+      )
+    }
+    case 'person_create': {
+      needTown()
+      const ts = now()
+      const p: Person = { id: id(), ...checkPerson(req.args), archived: false, created_at: ts, updated_at: ts }
+      db.people.push(p)
+      return p
+    }
+    case 'person_update': {
+      const p = findOr404(db.people, req.args.id, '人员')
+      Object.assign(p, checkPerson(req.args.input), { updated_at: now() })
+      return p
+    }
+    case 'person_archive': {
+      const p = findOr404(db.people, req.args.id, '人员')
+      p.archived = req.args.archived
+      return p
+    }
+    case 'person_delete':
+      findOr404(db.people, req.args.id, '人员')
+      db.people = db.people.filter((p) => p.id !== req.args.id)
+      return { deleted: req.args.id }
+    case 'campaign_list': {
+      needTown()
+      const f = req.args
+      const s = (f.search ?? '').trim()
+      return db.campaigns
+        .filter(
+          (c) =>
+            (!f.kind || c.kind === f.kind) &&
+            (!f.audience || c.audiences.includes(f.audience as Audience)) &&
+            (f.year == null || (c.end_date >= `${f.year}-01-01` && c.start_date <= `${f.year}-12-31`)) &&
+            (!s || c.name.includes(s) || c.themes.some((t) => t.includes(s)) || c.lead_unit.includes(s) || c.notes.includes(s)) &&
+            (f.status === 'all' || c.archived === (f.status === 'archived')),
+        )
+        .sort((a, b) => (a.start_date + a.end_date + a.name).localeCompare(b.start_date + b.end_date + b.name))
+    }
+    case 'campaign_get':
+      return findOr404(db.campaigns, req.args.id, '活动专项')
+    case 'campaign_create': {
+      needTown()
+      const ts = now()
+      const c: Campaign = { id: id(), ...checkCampaign(req.args), archived: false, created_at: ts, updated_at: ts }
+      db.campaigns.push(c)
+      return c
+    }
+    case 'campaign_update': {
+      const c = findOr404(db.campaigns, req.args.id, '活动专项')
+      Object.assign(c, checkCampaign(req.args.input), { updated_at: now() })
+      return c
+    }
+    case 'campaign_archive': {
+      const c = findOr404(db.campaigns, req.args.id, '活动专项')
+      c.archived = req.args.archived
+      return c
+    }
+    case 'campaign_delete':
+      findOr404(db.campaigns, req.args.id, '活动专项')
+      db.campaigns = db.campaigns.filter((c) => c.id !== req.args.id)
+      return { deleted: req.args.id }
+    case 'check':
+      return {
+        ok: true,
+        problems: [],
+        schema_version: 1,
+        towns: db.town ? 1 : 0,
+        units: db.units.length,
+        people: db.people.length,
+        campaigns: db.campaigns.length,
+      }
+  }
+}
+
+export function installMockBackend(): void {
+  // ?mock-error=data_dir_readonly shows the full-page error; ?mock-reset starts afresh.
+  const params = new URLSearchParams(window.location.search)
+  if (params.has('mock-reset')) {
+    localStorage.removeItem(KEY)
+    db = loadDb()
+  }
+  const broken = params.get('mock-error')
+  mockIPC((cmd, args) => {
+    if (cmd !== 'call') throw `unknown command ${cmd}`
+    if (broken) {
+      fail(
+        broken as AppError['code'],
+        `无法写入数据文件夹“/home/dev/.local/share/pufa-planner.dev”：Permission denied (os error 13)。请检查权限或换一个位置`,
+        'data_dir',
+      )
+    }
+    const result = handle((args as { request: Request }).request)
+    persist()
+    // Round-trip through JSON like the real IPC, so screens never share objects with the mock.
+    return JSON.parse(JSON.stringify(result ?? null))
+  })
+  console.info('[pufa] dev mock backend installed (no Tauri)')
+}

@@ -1,0 +1,128 @@
+// The code lists of the backend's enums, in display order. The `satisfies` + `Exhaustive`
+// checks make `npm run typecheck` fail when the Rust side adds a code the UI does not list.
+import type { Audience } from '../bindings/Audience'
+import type { CampaignKind } from '../bindings/CampaignKind'
+import type { ErrorCode } from '../bindings/ErrorCode'
+import type { PersonRole } from '../bindings/PersonRole'
+import type { UnitKind } from '../bindings/UnitKind'
+import type { UserRole } from '../bindings/UserRole'
+
+type Exhaustive<All, Listed extends readonly All[]> = [Exclude<All, Listed[number]>] extends [never]
+  ? true
+  : { missing: Exclude<All, Listed[number]> }
+
+export const UNIT_KINDS = ['village', 'community', 'school', 'enterprise', 'site'] as const satisfies readonly UnitKind[]
+export const PERSON_ROLES = [
+  'village_cadre',
+  'legal_adviser',
+  'vice_principal',
+  'police',
+  'judge',
+  'lawyer',
+  'legal_understander',
+  'volunteer',
+  'staff',
+  'other',
+] as const satisfies readonly PersonRole[]
+export const USER_ROLES = ['coordinator', 'village_cadre', 'leader'] as const satisfies readonly UserRole[]
+export const AUDIENCES = [
+  'leading_cadres',
+  'civil_servants',
+  'village_committee',
+  'legal_understanders',
+  'students',
+  'teachers_parents',
+  'residents',
+  'migrant_workers',
+  'business',
+  'elderly',
+  'women',
+  'disabled',
+  'corrections',
+  'other',
+] as const satisfies readonly Audience[]
+export const CAMPAIGN_KINDS = ['national', 'targeted', 'local'] as const satisfies readonly CampaignKind[]
+export const ERROR_CODES = [
+  'required',
+  'too_long',
+  'control_chars',
+  'duplicate',
+  'invalid_date',
+  'date_order',
+  'invalid_value',
+  'not_found',
+  'not_initialized',
+  'already_initialized',
+  'data_dir_not_dir',
+  'data_dir_readonly',
+  'database_newer',
+  'database',
+  'io',
+  'bad_request',
+] as const satisfies readonly ErrorCode[]
+
+// Compile-time completeness checks (each must be `true`).
+export const enumsComplete: [
+  Exhaustive<UnitKind, typeof UNIT_KINDS>,
+  Exhaustive<PersonRole, typeof PERSON_ROLES>,
+  Exhaustive<UserRole, typeof USER_ROLES>,
+  Exhaustive<Audience, typeof AUDIENCES>,
+  Exhaustive<CampaignKind, typeof CAMPAIGN_KINDS>,
+  Exhaustive<ErrorCode, typeof ERROR_CODES>,
+] = [true, true, true, true, true, true]
+
+/** The i18n key prefix of each enum's labels: `${prefix}.${code}`. */
+export const ENUM_KEYS = {
+  unitKind: UNIT_KINDS,
+  personRole: PERSON_ROLES,
+  userRole: USER_ROLES,
+  audience: AUDIENCES,
+  campaignKind: CAMPAIGN_KINDS,
+} as const
+
+export type EnumName = keyof typeof ENUM_KEYS
+
+export function isVillageLevel(kind: string): boolean {
+  return kind === 'village' || kind === 'community'
+}
+
+/** Element Plus tag colours for campaign kinds. */
+export const CAMPAIGN_KIND_TAG: Record<CampaignKind, 'danger' | 'warning' | 'success'> = {
+  national: 'danger',
+  targeted: 'warning',
+  local: 'success',
+}
+
+/** Suggestions for 法律/主题; the user may type any other. */
+export const THEME_SUGGESTIONS = [
+  '宪法',
+  '民法典',
+  '国家安全法',
+  '法治宣传教育法',
+  '劳动合同法',
+  '保障农民工工资支付条例',
+  '未成年人保护法',
+  '预防未成年人犯罪法',
+  '禁毒法',
+  '安全生产法',
+  '反电信网络诈骗法',
+  '反有组织犯罪法',
+  '消防法',
+  '道路交通安全法',
+  '森林法',
+  '土地管理法',
+  '农村土地承包法',
+  '乡村振兴促进法',
+  '妇女权益保障法',
+  '老年人权益保障法',
+  '反家庭暴力法',
+  '民族团结进步',
+  '人民调解法',
+  '法律援助法',
+  '信访工作条例',
+  '食品安全法',
+  '生态环境保护',
+  '防范非法集资',
+  '扫黑除恶',
+  '网络安全法',
+]

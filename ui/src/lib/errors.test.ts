@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest'
+import { i18n } from '../i18n'
+import { errorText, folderInMessage } from './errors'
+import type { AppError } from '../bindings/AppError'
+
+const t = i18n.global.t as (k: string, n?: Record<string, unknown>) => string
+
+function tIn(locale: 'zh-CN' | 'en') {
+  return (k: string, n?: Record<string, unknown>) => {
+    const prev = i18n.global.locale.value
+    i18n.global.locale.value = locale
+    try {
+      return t(k, n)
+    } finally {
+      i18n.global.locale.value = prev
+    }
+  }
+}
+
+const err = (code: AppError['code'], message: string, field: string | null = null): AppError => ({ code, message, field })
+
+describe('errorText', () => {
+  it('names the field in the generic text', () => {
+    expect(errorText(err('required', 'x', 'town'), tIn('zh-CN'), 'zh-CN')).toBe('乡镇名称不能为空')
+    expect(errorText(err('required', 'x', 'town'), tIn('en'), 'en')).toBe('Township is required')
+    expect(errorText(err('date_order', '结束日期不能早于开始日期', 'end_date'), tIn('zh-CN'), 'zh-CN')).toBe(
+      '结束日期不能早于开始日期',
+    )
+  })
+
+  it('prefers the backend message for specific codes in zh-CN only', () => {
+    const dup = err('duplicate', '“安静村”重复出现，每个村/社区、学校或场所只能填一次', 'villages')
+    expect(errorText(dup, tIn('zh-CN'), 'zh-CN')).toBe(dup.message)
+    expect(errorText(dup, tIn('en'), 'en')).toBe('Villages / communities contains a duplicate name')
+    const long = err('too_long', '名称过长（120字），最多100字', 'name')
+    expect(errorText(long, tIn('zh-CN'), 'zh-CN')).toBe(long.message)
+  })
+
+  it('uses a generic label for unknown or missing fields', () => {
+    expect(errorText(err('required', 'x', 'mystery'), tIn('zh-CN'), 'zh-CN')).toBe('该项不能为空')
+    expect(errorText(err('required', 'x'), tIn('en'), 'en')).toBe('This field is required')
+  })
+
+  it('carries the message for database, io and bad_request', () => {
+    expect(errorText(err('bad_request', 'command call not found'), tIn('zh-CN'), 'zh-CN')).toBe(
+      '操作没有成功：command call not found',
+    )
+  })
+
+  it('finds the folder in data-folder messages', () => {
+    expect(folderInMessage('无法写入数据文件夹“/data/pufa”：Permission denied')).toBe('/data/pufa')
+    expect(folderInMessage('no folder here')).toBeNull()
+  })
+})

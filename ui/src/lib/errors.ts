@@ -1,0 +1,67 @@
+import type { AppError } from '../bindings/AppError'
+import type { ErrorCode } from '../bindings/ErrorCode'
+
+/** Field names the backend reports in AppError.field; each has a label under fields.<name>. */
+export const FIELDS = [
+  'town',
+  'county',
+  'villages',
+  'schools',
+  'sites',
+  'name',
+  'user_name',
+  'role',
+  'kind',
+  'phone',
+  'unit_id',
+  'start_date',
+  'end_date',
+  'audiences',
+  'themes',
+  'lead_unit',
+  'notes',
+  'address',
+  'data_dir',
+  'locale',
+  'year',
+  'seed',
+] as const
+
+/**
+ * Codes whose Chinese backend message names the specifics (which name is duplicated, how long,
+ * which date, which folder): in the zh-CN UI that message is shown instead of the generic text.
+ */
+export const SPECIFIC_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
+  'too_long',
+  'duplicate',
+  'invalid_date',
+  'data_dir_not_dir',
+  'data_dir_readonly',
+  'database_newer',
+  'not_found',
+  'invalid_value',
+])
+
+export type Translate = (key: string, named?: Record<string, unknown>) => string
+
+/** The translated label of a field, or "该项"/"This field" for an unknown one. */
+export function fieldLabel(field: string | null | undefined, t: Translate): string {
+  if (field && (FIELDS as readonly string[]).includes(field)) return t(`fields.${field}`)
+  return t('common.thisField')
+}
+
+/**
+ * The text to show for an error: the translated text of its code, naming the field.
+ * In the zh-CN UI, codes with specifics show the backend's own (Chinese) message.
+ */
+export function errorText(e: AppError, t: Translate, locale = 'zh-CN'): string {
+  const zh = !locale.toLowerCase().startsWith('en')
+  if (zh && SPECIFIC_CODES.has(e.code) && e.message.trim()) return e.message
+  return t(`errors.${e.code}`, { field: fieldLabel(e.field, t), message: e.message })
+}
+
+/** The folder named in a data-folder error message (“…”), if any. */
+export function folderInMessage(message: string): string | null {
+  const m = /“([^”]+)”/.exec(message)
+  return m ? m[1] : null
+}

@@ -1,0 +1,8 @@
+import { computed } from 'vue'
+import { useI18n } from 'vue-i18n'
+
+/** Form label column width for the current language (Chinese labels are short). */
+export function useLabelWidth(zh = '110px', en = '150px') {
+  const { locale } = useI18n()
+  return computed(() => (locale.value === 'en' ? en : zh))
+}
