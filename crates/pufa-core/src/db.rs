@@ -35,6 +35,8 @@ impl Db {
             | OpenFlags::SQLITE_OPEN_CREATE
             | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let conn = Connection::open_with_flags(path, flags)?;
+        // Refuse a newer database before anything (even the journal mode) touches the file.
+        refuse_newer(&conn)?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
         Self::init(conn)
     }
@@ -101,7 +103,8 @@ fn prepare_data_dir(dir: &Path) -> Result<()> {
     Ok(())
 }
 
-fn migrate(conn: &mut Connection) -> Result<()> {
+/// The `user_version` guard: an older build never writes to a database a newer build migrated.
+fn refuse_newer(conn: &Connection) -> Result<i64> {
     let current: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
     if current > SCHEMA_VERSION {
         return Err(AppError::new(
@@ -112,6 +115,11 @@ fn migrate(conn: &mut Connection) -> Result<()> {
             ),
         ));
     }
+    Ok(current)
+}
+
+fn migrate(conn: &mut Connection) -> Result<()> {
+    let current = refuse_newer(conn)?;
     if current == SCHEMA_VERSION {
         return Ok(());
     }

@@ -63,7 +63,22 @@ impl AppError {
 
 impl From<rusqlite::Error> for AppError {
     fn from(e: rusqlite::Error) -> Self {
-        AppError::new(ErrorCode::Database, format!("数据库错误：{e}"))
+        use rusqlite::ErrorCode as Sqlite;
+        let message = match e.sqlite_error_code() {
+            Some(Sqlite::NotADatabase) => {
+                "数据文件不是普法台账的数据库（可能已损坏），程序没有改动它；请从备份恢复或换一个数据文件夹"
+                    .to_string()
+            }
+            Some(Sqlite::DatabaseBusy | Sqlite::DatabaseLocked) => {
+                "数据库正被另一个程序占用，请关闭其他正在使用它的普法台账窗口后重试".to_string()
+            }
+            Some(Sqlite::DiskFull) => "磁盘已满，数据未保存，请清理磁盘后重试".to_string(),
+            Some(Sqlite::ReadOnly | Sqlite::CannotOpen) => {
+                format!("无法打开或写入数据库：{e}。请检查数据文件夹的权限")
+            }
+            _ => format!("数据库错误：{e}"),
+        };
+        AppError::new(ErrorCode::Database, message)
     }
 }
 

@@ -1,0 +1,503 @@
+//! The headless CLI end to end: the real binary on a real data folder.
+
+mod common;
+
+use common::{campaign_count, cli, cli_env, data_dir, initialized};
+
+#[test]
+fn init_then_info_shows_the_town_and_user() {
+    let (_tmp, dir) = initialized();
+    let info = cli(&dir, &["info", "--json"]).ok().json();
+    assert_eq!(info["initialized"], true);
+    assert_eq!(info["town"]["name"], "双龙镇");
+    assert_eq!(info["town"]["county"], "巫山县");
+    assert_eq!(info["user"]["name"], "张三");
+    assert_eq!(info["user"]["role"], "coordinator");
+    assert!(dir.join("pufa.db").is_file());
+    assert!(dir.join("attachments").is_dir());
+
+    let human = cli(&dir, &["info"]).ok();
+    assert!(
+        human.stdout.contains("乡镇：双龙镇（巫山县）"),
+        "{}",
+        human.stdout
+    );
+
+    let units = cli(&dir, &["unit", "list", "--json"]).ok().json();
+    let names: Vec<&str> = units
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["name"].as_str().unwrap())
+        .collect();
+    // Comma and 顿号 both separate; order is kept.
+    assert_eq!(names, ["安静村", "石院村", "长安村", "双龙镇中心小学"]);
+}
+
+#[test]
+fn campaign_add_list_show_edit_archive_delete() {
+    let (_tmp, dir) = initialized();
+    let added = cli(
+        &dir,
+        &[
+            "campaign",
+            "add",
+            "--name",
+            "2026年宪法宣传周",
+            "--kind",
+            "national",
+            "--start",
+            "2026年12月1日",
+            "--end",
+            "2026/12/7",
+            "--audiences",
+            "residents,青少年学生",
+            "--themes",
+            "宪法，民法典",
+            "--lead",
+            "双龙镇司法所",
+            "--json",
+        ],
+    )
+    .ok()
+    .json();
+    let id = added["id"].as_str().expect("an id").to_string();
+    assert_eq!(id.len(), 36, "a UUID");
+    assert_eq!(added["start_date"], "2026-12-01");
+    assert_eq!(added["end_date"], "2026-12-07");
+    assert_eq!(
+        added["audiences"],
+        serde_json::json!(["residents", "students"])
+    );
+    assert_eq!(added["themes"], serde_json::json!(["宪法", "民法典"]));
+    assert!(added["created_at"].as_str().unwrap().starts_with("20"));
+
+    let list = cli(&dir, &["campaign", "list", "--json"]).ok().json();
+    assert_eq!(list.as_array().unwrap().len(), 1);
+    assert_eq!(list[0]["name"], "2026年宪法宣传周");
+
+    let found = cli(&dir, &["campaign", "list", "--search", "宪法", "--json"])
+        .ok()
+        .json();
+    assert_eq!(found.as_array().unwrap().len(), 1);
+    let none = cli(
+        &dir,
+        &["campaign", "list", "--search", "国家安全", "--json"],
+    )
+    .ok()
+    .json();
+    assert_eq!(none.as_array().unwrap().len(), 0);
+    let by_year = cli(&dir, &["campaign", "list", "--year", "2027", "--json"])
+        .ok()
+        .json();
+    assert_eq!(by_year.as_array().unwrap().len(), 0);
+
+    let shown = cli(&dir, &["campaign", "show", &id]).ok();
+    assert!(
+        shown.stdout.contains("名称：2026年宪法宣传周"),
+        "{}",
+        shown.stdout
+    );
+    assert!(
+        shown.stdout.contains("宣传对象：村(居)民、青少年学生"),
+        "{}",
+        shown.stdout
+    );
+
+    let edited = cli(
+        &dir,
+        &[
+            "campaign",
+            "edit",
+            &id,
+            "--name",
+            "2026年宪法宣传周（修订）",
+            "--kind",
+            "national",
+            "--start",
+            "2026-12-01",
+            "--end",
+            "2026-12-08",
+            "--json",
+        ],
+    )
+    .ok()
+    .json();
+    assert_eq!(edited["end_date"], "2026-12-08");
+    assert_eq!(edited["created_at"], added["created_at"]);
+
+    cli(&dir, &["campaign", "archive", &id]).ok();
+    assert_eq!(
+        campaign_count(&dir),
+        0,
+        "archived campaigns leave the default list"
+    );
+    let archived = cli(&dir, &["campaign", "list", "--archived", "--json"])
+        .ok()
+        .json();
+    assert_eq!(archived[0]["archived"], true);
+    cli(&dir, &["campaign", "archive", &id, "--undo"]).ok();
+    assert_eq!(campaign_count(&dir), 1);
+
+    cli(&dir, &["campaign", "delete", &id]).ok();
+    assert_eq!(campaign_count(&dir), 0);
+    let gone = cli(&dir, &["campaign", "show", &id, "--json"]);
+    assert_eq!(gone.code, 1);
+    assert_eq!(gone.json()["error"]["code"], "not_found");
+}
+
+#[test]
+fn demo_loads_a_town_of_21_villages_and_checks_clean() {
+    let (_tmp, dir) = data_dir();
+    cli(&dir, &["demo", "--seed", "7", "--year", "2026"]).ok();
+    let units = cli(&dir, &["unit", "list", "--kind", "village", "--json"])
+        .ok()
+        .json();
+    let communities = cli(&dir, &["unit", "list", "--kind", "community", "--json"])
+        .ok()
+        .json();
+    assert_eq!(
+        units.as_array().unwrap().len() + communities.as_array().unwrap().len(),
+        21
+    );
+    let schools = cli(&dir, &["unit", "list", "--kind", "school", "--json"])
+        .ok()
+        .json();
+    assert!(!schools.as_array().unwrap().is_empty());
+    let people = cli(&dir, &["person", "list", "--json"]).ok().json();
+    assert!(people.as_array().unwrap().len() >= 30);
+    let campaigns = cli(&dir, &["campaign", "list", "--year", "2026", "--json"])
+        .ok()
+        .json();
+    assert!(campaigns.as_array().unwrap().len() >= 10);
+    assert!(campaigns
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|c| c["name"].as_str().unwrap().contains("宪法宣传周")));
+
+    let check = cli(&dir, &["check", "--json"]).ok().json();
+    assert_eq!(check["ok"], true);
+    assert_eq!(check["problems"].as_array().unwrap().len(), 0);
+
+    // The same seed gives the same town.
+    let (_tmp2, dir2) = data_dir();
+    cli(&dir2, &["demo", "--seed", "7", "--year", "2026"]).ok();
+    let names = |d| {
+        let v = cli(d, &["person", "list", "--json"]).ok().json();
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["name"].as_str().unwrap().to_string())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(names(&dir), names(&dir2));
+
+    // Loading the demo over existing data is refused.
+    let again = cli(&dir, &["demo"]);
+    assert_eq!(again.code, 1);
+    assert!(again.stderr.contains("已经设置过"), "{}", again.stderr);
+}
+
+#[test]
+fn check_exits_1_when_the_database_has_a_problem() {
+    let (_tmp, dir) = initialized();
+    cli(&dir, &["check"]).ok();
+    // Break an invariant behind the app's back: a campaign that ends before it starts.
+    {
+        let conn = rusqlite::Connection::open(dir.join("pufa.db")).unwrap();
+        conn.execute_batch(
+            "PRAGMA ignore_check_constraints = ON;
+             INSERT INTO campaign (id, name, kind, start_date, end_date, audiences, themes,
+                                   lead_unit, notes, archived, created_at, updated_at)
+             VALUES ('00000000-0000-4000-8000-000000000001', '坏数据', 'local', '2026-12-09',
+                     '2026-12-01', '[]', '[]', '', '', 0, '2026-01-01T00:00:00Z',
+                     '2026-01-01T00:00:00Z');",
+        )
+        .unwrap();
+    }
+    let run = cli(&dir, &["check"]);
+    assert_eq!(run.code, 1, "stdout: {}", run.stdout);
+    assert!(run.stdout.contains("发现"), "{}", run.stdout);
+    let json = cli(&dir, &["check", "--json"]).json();
+    assert_eq!(json["ok"], false);
+    assert!(!json["problems"].as_array().unwrap().is_empty());
+}
+
+#[test]
+fn pufa_data_dir_selects_the_folder() {
+    let (_tmp, dir) = data_dir();
+    cli_env(
+        &[("PUFA_DATA_DIR", &dir)],
+        &["init", "--town", "官渡镇", "--villages", "甲村"],
+    )
+    .ok();
+    let info = cli_env(&[("PUFA_DATA_DIR", &dir)], &["info", "--json"])
+        .ok()
+        .json();
+    assert_eq!(info["town"]["name"], "官渡镇");
+    assert_eq!(info["data_dir"], dir.to_str().unwrap());
+}
+
+/// Each bad input is refused with exit code 1, a Chinese message naming the field, and no write.
+#[test]
+fn bad_campaign_input_is_refused_naming_the_field() {
+    let (_tmp, dir) = initialized();
+    let long = "法".repeat(10_000);
+    let cases: &[(&[&str], &str, &str)] = &[
+        (
+            &[
+                "--name",
+                "   ",
+                "--start",
+                "2026-12-01",
+                "--end",
+                "2026-12-07",
+            ],
+            "name",
+            "名称",
+        ),
+        (
+            &[
+                "--name",
+                &long,
+                "--start",
+                "2026-12-01",
+                "--end",
+                "2026-12-07",
+            ],
+            "name",
+            "名称",
+        ),
+        (
+            &[
+                "--name",
+                "a\u{7}b",
+                "--start",
+                "2026-12-01",
+                "--end",
+                "2026-12-07",
+            ],
+            "name",
+            "名称",
+        ),
+        (
+            &[
+                "--name",
+                "x",
+                "--start",
+                "2026-13-01",
+                "--end",
+                "2026-12-07",
+            ],
+            "start_date",
+            "开始日期",
+        ),
+        (
+            &[
+                "--name",
+                "x",
+                "--start",
+                "2026-02-30",
+                "--end",
+                "2026-12-07",
+            ],
+            "start_date",
+            "开始日期",
+        ),
+        (
+            &[
+                "--name",
+                "x",
+                "--start",
+                "2026-12-08",
+                "--end",
+                "2026-12-01",
+            ],
+            "end_date",
+            "结束日期",
+        ),
+        (
+            &[
+                "--name",
+                "x",
+                "--kind",
+                "party",
+                "--start",
+                "2026-12-01",
+                "--end",
+                "2026-12-07",
+            ],
+            "kind",
+            "类型",
+        ),
+        (
+            &[
+                "--name",
+                "x",
+                "--audiences",
+                "aliens",
+                "--start",
+                "2026-12-01",
+                "--end",
+                "2026-12-07",
+            ],
+            "audiences",
+            "宣传对象",
+        ),
+    ];
+    for (args, field, label) in cases {
+        let mut full = vec!["campaign", "add"];
+        full.extend_from_slice(args);
+        let human = cli(&dir, &full);
+        assert_eq!(human.code, 1, "{args:?} should be refused");
+        assert!(
+            human.stderr.starts_with(&format!("错误（{label}）：")),
+            "{args:?}: stderr names the field: {}",
+            human.stderr
+        );
+        full.push("--json");
+        let json = cli(&dir, &full);
+        assert_eq!(json.code, 1);
+        let err = &json.json()["error"];
+        assert_eq!(err["field"], *field, "{args:?}");
+        assert!(!err["message"].as_str().unwrap().is_empty());
+        assert!(err["code"].is_string());
+    }
+    assert_eq!(campaign_count(&dir), 0, "nothing was written");
+}
+
+#[test]
+fn bad_init_input_is_refused_and_nothing_is_written() {
+    let (_tmp, dir) = data_dir();
+    let cases: &[(&[&str], &str)] = &[
+        (&["--town", " ", "--villages", "甲村"], "town"),
+        (
+            &["--town", "双龙镇", "--villages", "甲村,乙村,甲村"],
+            "villages",
+        ),
+        (
+            &[
+                "--town",
+                "双龙镇",
+                "--villages",
+                "甲村",
+                "--user",
+                "张三",
+                "--role",
+                "emperor",
+            ],
+            "role",
+        ),
+        (
+            &[
+                "--town",
+                "双龙镇",
+                "--villages",
+                "甲村",
+                "--user",
+                "张三",
+                "--role",
+                "village_cadre",
+                "--village",
+                "不存在村",
+            ],
+            "unit_id",
+        ),
+    ];
+    for (args, field) in cases {
+        let mut full = vec!["init"];
+        full.extend_from_slice(args);
+        full.push("--json");
+        let run = cli(&dir, &full);
+        assert_eq!(run.code, 1, "{args:?} should be refused: {}", run.stdout);
+        assert_eq!(run.json()["error"]["field"], *field, "{args:?}");
+        assert!(run.stderr.starts_with("错误（"), "{}", run.stderr);
+        let info = cli(&dir, &["info", "--json"]).ok().json();
+        assert_eq!(info["initialized"], false, "{args:?} left nothing behind");
+    }
+    // A duplicate village name with a different separator is still a duplicate.
+    let dup = cli(
+        &dir,
+        &["init", "--town", "双龙镇", "--villages", "甲村、甲村"],
+    );
+    assert_eq!(dup.code, 1);
+    assert!(dup.stderr.contains("甲村"), "{}", dup.stderr);
+}
+
+#[test]
+fn a_data_dir_that_is_a_file_is_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("not-a-folder");
+    std::fs::write(&file, b"hello").unwrap();
+    let run = cli(
+        &file,
+        &["init", "--town", "双龙镇", "--villages", "甲村", "--json"],
+    );
+    assert_eq!(run.code, 1);
+    let err = &run.json()["error"];
+    assert_eq!(err["code"], "data_dir_not_dir");
+    assert_eq!(err["field"], "data_dir");
+    assert!(run.stderr.contains("数据文件夹"), "{}", run.stderr);
+    assert_eq!(
+        std::fs::read(&file).unwrap(),
+        b"hello",
+        "the file is untouched"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_read_only_data_dir_is_refused() {
+    use std::os::unix::fs::PermissionsExt;
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("locked");
+    std::fs::create_dir(&dir).unwrap();
+    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o555)).unwrap();
+    // root ignores permission bits: fall back to a folder no one can write (procfs).
+    let probe = dir.join("probe");
+    let dir = if std::fs::write(&probe, b"x").is_ok() {
+        std::fs::remove_file(&probe).unwrap();
+        std::path::PathBuf::from("/proc/self/pufa-data")
+    } else {
+        dir
+    };
+    let run = cli(
+        &dir,
+        &["init", "--town", "双龙镇", "--villages", "甲村", "--json"],
+    );
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    let err = &run.json()["error"];
+    assert_eq!(err["code"], "data_dir_readonly");
+    assert_eq!(err["field"], "data_dir");
+    assert!(run.stderr.contains("无法写入数据文件夹"), "{}", run.stderr);
+}
+
+#[test]
+fn commands_before_init_say_to_set_up_first() {
+    let (_tmp, dir) = data_dir();
+    let run = cli(
+        &dir,
+        &[
+            "campaign",
+            "add",
+            "--name",
+            "x",
+            "--start",
+            "2026-12-01",
+            "--end",
+            "2026-12-02",
+            "--json",
+        ],
+    );
+    assert_eq!(run.code, 1);
+    assert_eq!(run.json()["error"]["code"], "not_initialized");
+}
+
+#[test]
+fn a_bad_command_line_exits_2_with_usage() {
+    let (_tmp, dir) = data_dir();
+    let run = cli(&dir, &["campaign", "fly"]);
+    assert_eq!(run.code, 2);
+    assert!(!run.stderr.is_empty());
+}
