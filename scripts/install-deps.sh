@@ -30,8 +30,30 @@ if [ ${#missing[@]} -gt 0 ]; then
   $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi
 
-command -v cargo >/dev/null || { echo "需要 Rust (cargo)：请先安装 rustup https://rustup.rs"; exit 1; }
-command -v npm >/dev/null || { echo "需要 Node.js 20+ 与 npm"; exit 1; }
+# Rust: rustup's stable toolchain when cargo is missing (the project needs Rust 1.85+).
+if ! command -v cargo >/dev/null; then
+  if [ -x "$HOME/.cargo/bin/cargo" ]; then
+    export PATH="$HOME/.cargo/bin:$PATH"
+  else
+    echo "==> 安装 Rust / installing Rust (rustup)"
+    curl --proto '=https' --tlsv1.2 -sSf https://sh.rustup.rs | sh -s -- -y --profile minimal \
+      --component clippy,rustfmt
+    export PATH="$HOME/.cargo/bin:$PATH"
+  fi
+fi
+
+# Node.js 20.19+: Debian 12's own nodejs is 18, too old for Vite; NodeSource has 20.
+node_ok() {
+  command -v node >/dev/null && node -e '
+    const [a, b] = process.versions.node.split(".").map(Number);
+    process.exit(a > 20 || (a === 20 && b >= 19) ? 0 : 1)'
+}
+if ! node_ok; then
+  echo "==> 安装 Node.js 20 / installing Node.js 20 (NodeSource)"
+  curl -fsSL https://deb.nodesource.com/setup_20.x | $SUDO bash -
+  $SUDO apt-get install -y -q nodejs
+  node_ok || { echo "需要 Node.js 20.19 或更新版本 / Node.js 20.19+ is required"; exit 1; }
+fi
 
 if [ ! -d ui/node_modules ] || [ ui/package-lock.json -nt ui/node_modules/.package-lock.json ]; then
   echo "==> 安装前端依赖 / npm ci"
