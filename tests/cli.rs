@@ -501,3 +501,52 @@ fn a_bad_command_line_exits_2_with_usage() {
     assert_eq!(run.code, 2);
     assert!(!run.stderr.is_empty());
 }
+
+#[test]
+fn keydates_prints_every_node_of_a_year_with_iso_dates() {
+    let (_tmp, dir) = data_dir();
+    let list = cli(&dir, &["keydates", "--year", "2027", "--json"])
+        .ok()
+        .json();
+    let list = list.as_array().unwrap();
+    assert!(list.len() >= 30, "{} nodes", list.len());
+    for k in list {
+        for key in ["name", "start", "end", "rule", "laws", "audiences", "theme"] {
+            assert!(k.get(key).is_some(), "{key} in {k}");
+        }
+    }
+    let find = |name: &str| list.iter().find(|k| k["name"] == name).unwrap().clone();
+    assert_eq!(find("12·4国家宪法日")["start"], "2027-12-04");
+    assert_eq!(find("宪法宣传周")["end"], "2027-12-07");
+    assert_eq!(find("全民国防教育日")["start"], "2027-09-18");
+    assert_eq!(find("重阳节·老年节")["start"], "2027-10-08");
+    assert_eq!(find("中国农民丰收节")["start"], "2027-09-23");
+    assert_eq!(find("民法典宣传月")["end"], "2027-05-31");
+
+    let published = cli(&dir, &["keydates", "--year", "2021", "--json"])
+        .ok()
+        .json();
+    let week = published
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|k| k["name"] == "宪法宣传周")
+        .unwrap();
+    assert_eq!(
+        (week["start"].as_str(), week["end"].as_str()),
+        (Some("2021-11-29"), Some("2021-12-05"))
+    );
+
+    let human = cli(&dir, &["keydates", "--year", "2026"]).ok();
+    assert!(
+        human.stdout.contains("2026-03-30  全国中小学生安全教育日"),
+        "{}",
+        human.stdout
+    );
+
+    for bad in ["1999", "2101"] {
+        let run = cli(&dir, &["keydates", "--year", bad]);
+        assert_eq!(run.code, 1);
+        assert!(run.stderr.starts_with("错误（年份）："), "{}", run.stderr);
+    }
+}

@@ -2,11 +2,13 @@
 //! command layer as the window, and prints human text (Chinese) or, with `--json`, JSON.
 //! Exit codes: 0 ok, 1 refused or failed (message names the field), 2 bad command line.
 
+use chrono::Datelike;
 use clap::{Args, Parser, Subcommand};
 use pufa_core::api::{self, Request};
 use pufa_core::campaign::{ArchiveFilter, Campaign, CampaignFilter, CampaignInput};
 use pufa_core::check::CheckReport;
 use pufa_core::demo::DemoInput;
+use pufa_core::keydates::{DateSource, KeyDate};
 use pufa_core::person::{Person, PersonFilter, PersonInput};
 use pufa_core::town::{AppInfo, SetupInput, UserInput};
 use pufa_core::unit::{Unit, UnitFilter, UnitInput};
@@ -53,6 +55,12 @@ pub enum Command {
     /// 人员：村干部、法律顾问、法治副校长、民警、法律明白人……
     #[command(subcommand)]
     Person(PersonCmd),
+    /// 某年的全部普法节点及日期（国家节点和本地节点）
+    Keydates {
+        /// 年份（2000—2100，默认今年）
+        #[arg(long)]
+        year: Option<i32>,
+    },
     /// 本机信息：乡镇、使用人、数据文件夹
     Info,
     /// 检查数据库完整性（有问题时退出码为 1）
@@ -257,6 +265,7 @@ fn data_dir(explicit: Option<PathBuf>) -> Result<PathBuf, AppError> {
 
 /// What a subcommand asks of the command layer, and how to print the answer.
 enum Output {
+    Keydates,
     Info,
     Campaigns,
     Campaign,
@@ -289,6 +298,10 @@ fn request(command: Command) -> (Request, Output) {
         Command::Demo { seed, year } => (Request::LoadDemo(DemoInput { seed, year }), Output::Info),
         Command::Info => (Request::AppInfo, Output::Info),
         Command::Check => (Request::Check, Output::Check),
+        Command::Keydates { year } => {
+            let year = year.unwrap_or_else(|| chrono::Local::now().year());
+            (Request::KeydateList { year }, Output::Keydates)
+        }
         Command::Campaign(c) => match c {
             CampaignCmd::List {
                 search,
@@ -508,6 +521,28 @@ fn print_human(output: &Output, value: Value) -> Result<(), serde_json::Error> {
             println!("已保存：{}（{}） [{}]", p.name, p.role.label(), p.id);
         }
         Output::Deleted => println!("已删除：{}", value["deleted"].as_str().unwrap_or_default()),
+        Output::Keydates => {
+            let list: Vec<KeyDate> = serde_json::from_value(value)?;
+            for k in &list {
+                let source = match k.source {
+                    DateSource::Rule => "",
+                    DateSource::Published => "（已公布）",
+                    DateSource::Override => "（本镇设置）",
+                };
+                let theme = if k.theme.is_empty() {
+                    String::new()
+                } else {
+                    format!("  主题：{}", k.theme)
+                };
+                println!(
+                    "{}{source}  {}  〔{}〕{theme}",
+                    date_range(&k.start, &k.end),
+                    k.name,
+                    k.rule
+                );
+            }
+            println!("共 {} 个普法节点", list.len());
+        }
         Output::Check => {
             let r: CheckReport = serde_json::from_value(value)?;
             if r.ok {

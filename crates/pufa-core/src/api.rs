@@ -6,6 +6,7 @@ use crate::check;
 use crate::db::Db;
 use crate::demo::{self, DemoInput};
 use crate::error::{AppError, ErrorCode, Result};
+use crate::keydates::{self, LocalNodeInput, OverrideInput};
 use crate::person::{self, PersonFilter, PersonInput};
 use crate::town::{self, SetupInput, UserInput};
 use crate::unit::{self, UnitFilter, UnitInput};
@@ -18,26 +19,72 @@ use ts_rs::TS;
 #[ts(export)]
 pub enum Request {
     AppInfo,
-    SetLocale { locale: String },
+    SetLocale {
+        locale: String,
+    },
     Setup(SetupInput),
     LoadDemo(DemoInput),
     UpdateUser(UserInput),
     UnitList(UnitFilter),
     UnitCreate(UnitInput),
-    UnitUpdate { id: String, input: UnitInput },
-    UnitArchive { id: String, archived: bool },
-    UnitDelete { id: String },
+    UnitUpdate {
+        id: String,
+        input: UnitInput,
+    },
+    UnitArchive {
+        id: String,
+        archived: bool,
+    },
+    UnitDelete {
+        id: String,
+    },
     PersonList(PersonFilter),
     PersonCreate(PersonInput),
-    PersonUpdate { id: String, input: PersonInput },
-    PersonArchive { id: String, archived: bool },
-    PersonDelete { id: String },
+    PersonUpdate {
+        id: String,
+        input: PersonInput,
+    },
+    PersonArchive {
+        id: String,
+        archived: bool,
+    },
+    PersonDelete {
+        id: String,
+    },
     CampaignList(CampaignFilter),
-    CampaignGet { id: String },
+    CampaignGet {
+        id: String,
+    },
     CampaignCreate(CampaignInput),
-    CampaignUpdate { id: String, input: CampaignInput },
-    CampaignArchive { id: String, archived: bool },
-    CampaignDelete { id: String },
+    CampaignUpdate {
+        id: String,
+        input: CampaignInput,
+    },
+    CampaignArchive {
+        id: String,
+        archived: bool,
+    },
+    CampaignDelete {
+        id: String,
+    },
+    /// Every 普法 node of a year (national and local) with its dates.
+    KeydateList {
+        year: i32,
+    },
+    KeydateOverrideSet(OverrideInput),
+    KeydateOverrideClear {
+        node_code: String,
+        year: i32,
+    },
+    KeydateNodeList,
+    KeydateNodeCreate(LocalNodeInput),
+    KeydateNodeUpdate {
+        id: String,
+        input: LocalNodeInput,
+    },
+    KeydateNodeDelete {
+        id: String,
+    },
     Check,
 }
 
@@ -80,6 +127,23 @@ pub fn handle(db: &mut Db, request: Request) -> Result<Value> {
         CampaignArchive { id, archived } => to_value(campaign::set_archived(db, &id, archived)?),
         CampaignDelete { id } => {
             campaign::delete(db, &id)?;
+            Ok(json!({ "deleted": id }))
+        }
+        KeydateList { year } => to_value(keydates::for_year(&db.conn, year)?),
+        KeydateOverrideSet(input) => to_value(keydates::set_override(db, &input)?),
+        KeydateOverrideClear { node_code, year } => {
+            keydates::clear_override(db, &node_code, year)?;
+            to_value(keydates::for_year(&db.conn, year)?)
+        }
+        KeydateNodeList => {
+            let mut nodes = keydates::national_nodes().to_vec();
+            nodes.extend(keydates::local_nodes(&db.conn)?);
+            to_value(nodes)
+        }
+        KeydateNodeCreate(input) => to_value(keydates::create_local(db, &input)?),
+        KeydateNodeUpdate { id, input } => to_value(keydates::update_local(db, &id, &input)?),
+        KeydateNodeDelete { id } => {
+            keydates::delete_local(db, &id)?;
             Ok(json!({ "deleted": id }))
         }
         Check => to_value(check::run(db)?),

@@ -8,6 +8,7 @@ pub mod db;
 pub mod demo;
 pub mod domain;
 pub mod error;
+pub mod keydates;
 pub mod person;
 pub mod town;
 pub mod unit;

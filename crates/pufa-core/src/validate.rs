@@ -26,6 +26,14 @@ pub fn label(field: &str) -> &'static str {
         "notes" => "备注",
         "data_dir" => "数据文件夹",
         "seed" => "随机种子",
+        "year" => "年份",
+        "start" => "开始规则",
+        "end" => "结束规则",
+        "days" => "天数",
+        "window" => "集中宣传期",
+        "theme" => "主题",
+        "doc_number" => "文号",
+        "node_code" => "普法节点",
         _ => "字段",
     }
 }
