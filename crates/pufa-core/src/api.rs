@@ -1,16 +1,19 @@
 //! The one command layer. The Tauri window sends `{"cmd": "...", "args": {...}}` to `dispatch`;
 //! the CLI builds the same requests. A command is written once, here.
 
+use crate::activity::{self, Activity, ActivityFilter, ActivityInput, Recurrence, SeriesScope};
 use crate::campaign::{self, CampaignFilter, CampaignInput};
 use crate::check;
+use crate::conflicts::{self, Conflict, ConflictKind};
 use crate::db::Db;
 use crate::demo::{self, DemoInput};
 use crate::error::{AppError, ErrorCode, Result};
+use crate::holidays::{self, HolidayDay};
 use crate::keydates::{self, LocalNodeInput, OverrideInput};
 use crate::person::{self, PersonFilter, PersonInput};
 use crate::town::{self, SetupInput, UserInput};
 use crate::unit::{self, UnitFilter, UnitInput};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use ts_rs::TS;
 
@@ -85,7 +88,91 @@ pub enum Request {
     KeydateNodeDelete {
         id: String,
     },
+    ActivityList(ActivityFilter),
+    ActivityGet {
+        id: String,
+    },
+    /// One activity, or a series when `recurrence` is given.
+    ActivityCreate {
+        input: ActivityInput,
+        #[serde(default)]
+        recurrence: Option<Recurrence>,
+    },
+    ActivityUpdate {
+        id: String,
+        input: ActivityInput,
+        #[serde(default)]
+        scope: SeriesScope,
+    },
+    /// Drag and drop on the calendar (undo is another reschedule back).
+    ActivityReschedule {
+        id: String,
+        date: String,
+        #[serde(default)]
+        start_time: Option<String>,
+        #[serde(default)]
+        end_time: Option<String>,
+    },
+    ActivitySetStatus {
+        id: String,
+        status: String,
+        #[serde(default)]
+        reason: Option<String>,
+    },
+    ActivityDelete {
+        id: String,
+        #[serde(default)]
+        scope: SeriesScope,
+    },
+    ConflictList {
+        year: i32,
+    },
+    ConflictsForActivity {
+        id: String,
+    },
+    ConflictIgnore {
+        kind: ConflictKind,
+        a: String,
+        b: String,
+        ignored: bool,
+    },
+    Coverage {
+        campaign_id: String,
+    },
+    HolidayList {
+        year: i32,
+    },
+    HolidaySetYear {
+        year: i32,
+        days: Vec<HolidayDay>,
+    },
     Check,
+}
+
+/// What a save of an activity returns: the saved occurrences and the warnings they raise.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct ActivitySaved {
+    pub activities: Vec<Activity>,
+    pub conflicts: Vec<Conflict>,
+}
+
+fn saved(db: &Db, activities: Vec<Activity>) -> Result<Value> {
+    let mut found: Vec<Conflict> = Vec::new();
+    for a in &activities {
+        for c in conflicts::for_activity(&db.conn, &a.id)? {
+            if !found
+                .iter()
+                .any(|f| f.kind == c.kind && f.a == c.a && f.b == c.b)
+            {
+                found.push(c);
+            }
+        }
+    }
+    to_value(ActivitySaved {
+        activities,
+        conflicts: found,
+    })
 }
 
 fn to_value<T: serde::Serialize>(v: T) -> Result<Value> {
@@ -146,6 +233,44 @@ pub fn handle(db: &mut Db, request: Request) -> Result<Value> {
             keydates::delete_local(db, &id)?;
             Ok(json!({ "deleted": id }))
         }
+        ActivityList(f) => to_value(activity::list(&db.conn, &f)?),
+        ActivityGet { id } => to_value(activity::get(&db.conn, &id)?),
+        ActivityCreate { input, recurrence } => {
+            let created = activity::create(db, &input, recurrence.as_ref())?;
+            saved(db, created)
+        }
+        ActivityUpdate { id, input, scope } => {
+            let a = activity::update(db, &id, &input, scope)?;
+            saved(db, vec![a])
+        }
+        ActivityReschedule {
+            id,
+            date,
+            start_time,
+            end_time,
+        } => {
+            let a =
+                activity::reschedule(db, &id, &date, start_time.as_deref(), end_time.as_deref())?;
+            saved(db, vec![a])
+        }
+        ActivitySetStatus { id, status, reason } => {
+            to_value(activity::set_status(db, &id, &status, reason.as_deref())?)
+        }
+        ActivityDelete { id, scope } => Ok(json!({ "deleted": activity::delete(db, &id, scope)? })),
+        ConflictList { year } => to_value(conflicts::for_year(&db.conn, year)?),
+        ConflictsForActivity { id } => to_value(conflicts::for_activity(&db.conn, &id)?),
+        ConflictIgnore {
+            kind,
+            a,
+            b,
+            ignored,
+        } => {
+            conflicts::set_ignored(db, kind, &a, &b, ignored)?;
+            Ok(json!({ "ok": true }))
+        }
+        Coverage { campaign_id } => to_value(conflicts::coverage(&db.conn, &campaign_id)?),
+        HolidayList { year } => to_value(holidays::year(&db.conn, year)?),
+        HolidaySetYear { year, days } => to_value(holidays::set_year(db, year, &days)?),
         Check => to_value(check::run(db)?),
     }
 }

@@ -24,12 +24,14 @@ pub struct Campaign {
     pub themes: Vec<String>,
     pub lead_unit: String,
     pub notes: String,
+    /// The 普法 nodes this campaign serves (codes from the key-date catalogue or local nodes).
+    pub nodes: Vec<String>,
     pub archived: bool,
     pub created_at: String,
     pub updated_at: String,
 }
 
-#[derive(Debug, Clone, Deserialize, TS)]
+#[derive(Debug, Clone, Default, Deserialize, TS)]
 #[ts(export)]
 pub struct CampaignInput {
     pub name: String,
@@ -44,6 +46,8 @@ pub struct CampaignInput {
     pub lead_unit: Option<String>,
     #[serde(default)]
     pub notes: Option<String>,
+    #[serde(default)]
+    pub nodes: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize, TS)]
@@ -74,7 +78,7 @@ pub struct CampaignFilter {
 }
 
 const COLUMNS: &str = "id, name, kind, start_date, end_date, audiences, themes, lead_unit, notes,
-                       archived, created_at, updated_at";
+                       archived, created_at, updated_at, nodes";
 
 fn from_row(r: &Row) -> rusqlite::Result<Campaign> {
     let kind: String = r.get(2)?;
@@ -93,6 +97,7 @@ fn from_row(r: &Row) -> rusqlite::Result<Campaign> {
         archived: r.get(9)?,
         created_at: r.get(10)?,
         updated_at: r.get(11)?,
+        nodes: serde_json::from_str(&r.get::<_, String>(12)?).unwrap_or_default(),
     })
 }
 
@@ -151,36 +156,32 @@ pub(crate) struct Checked {
     themes: String,
     lead_unit: String,
     notes: String,
+    nodes: String,
 }
 
-pub(crate) fn check(input: &CampaignInput) -> Result<Checked> {
+pub(crate) fn check(conn: &Connection, input: &CampaignInput) -> Result<Checked> {
     let name = validate::name("name", &input.name, 100)?;
     let kind = CampaignKind::parse("kind", &input.kind)?;
     let start = validate::date("start_date", &input.start_date)?;
     let end = validate::date("end_date", &input.end_date)?;
     validate::date_range(start, end)?;
-    let mut audiences: Vec<Audience> = Vec::new();
-    for a in &input.audiences {
-        let a = Audience::parse("audiences", a)?;
-        if !audiences.contains(&a) {
-            audiences.push(a);
+    let audiences = validate::code_list(&input.audiences, |a| Audience::parse("audiences", a))?;
+    let themes = validate::text_list("themes", &input.themes, 50, 30)?;
+    let mut nodes: Vec<&str> = Vec::new();
+    for code in &input.nodes {
+        if !crate::keydates::node_exists(conn, code)? {
+            return Err(AppError::field(
+                ErrorCode::NotFound,
+                "nodes",
+                format!("普法节点“{}”不存在", validate::clip(code)),
+            ));
         }
-    }
-    let mut themes: Vec<String> = Vec::new();
-    for t in input.themes.iter().flat_map(|t| validate::split_list(t)) {
-        let t = validate::name("themes", &t, 50)?;
-        if !themes.contains(&t) {
-            themes.push(t);
+        if !nodes.contains(&code.as_str()) {
+            nodes.push(code);
         }
-    }
-    if themes.len() > 30 {
-        return Err(AppError::field(
-            ErrorCode::TooLong,
-            "themes",
-            "法律/主题最多填写30项",
-        ));
     }
     Ok(Checked {
+        nodes: serde_json::to_string(&nodes).expect("strings serialize"),
         name,
         kind,
         start: start.to_string(),
@@ -198,7 +199,7 @@ pub(crate) fn insert(conn: &Connection, c: &Checked) -> Result<String> {
     conn.execute(
         &format!(
             "INSERT INTO campaign ({COLUMNS})
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 0, ?10, ?10)"
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 0, ?10, ?10, ?11)"
         ),
         params![
             id,
@@ -210,14 +211,15 @@ pub(crate) fn insert(conn: &Connection, c: &Checked) -> Result<String> {
             c.themes,
             c.lead_unit,
             c.notes,
-            ts
+            ts,
+            c.nodes
         ],
     )?;
     Ok(id)
 }
 
 pub fn create(db: &mut Db, input: &CampaignInput) -> Result<Campaign> {
-    let c = check(input)?;
+    let c = check(&db.conn, input)?;
     let id = db.with_tx(|tx| {
         require_town(tx)?;
         insert(tx, &c)
@@ -226,16 +228,16 @@ pub fn create(db: &mut Db, input: &CampaignInput) -> Result<Campaign> {
 }
 
 pub fn update(db: &mut Db, id: &str, input: &CampaignInput) -> Result<Campaign> {
-    let c = check(input)?;
+    let c = check(&db.conn, input)?;
     db.with_tx(|tx| {
         get(tx, id)?;
         tx.execute(
             "UPDATE campaign SET name = ?2, kind = ?3, start_date = ?4, end_date = ?5, audiences = ?6,
-                    themes = ?7, lead_unit = ?8, notes = ?9, updated_at = ?10
+                    themes = ?7, lead_unit = ?8, notes = ?9, updated_at = ?10, nodes = ?11
              WHERE id = ?1",
             params![
                 id, c.name, c.kind.code(), c.start, c.end, c.audiences, c.themes, c.lead_unit,
-                c.notes, now()
+                c.notes, now(), c.nodes
             ],
         )?;
         Ok(())
@@ -292,6 +294,7 @@ mod tests {
             themes: vec!["宪法、民法典".into()],
             lead_unit: Some("双龙镇司法所".into()),
             notes: None,
+            nodes: vec![],
         }
     }
 

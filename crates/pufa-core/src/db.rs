@@ -11,6 +11,7 @@ use std::time::Duration;
 const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_foundation.sql"),
     include_str!("migrations/0002_keydates.sql"),
+    include_str!("migrations/0003_activities.sql"),
 ];
 
 /// The schema version this build writes.

@@ -329,8 +329,9 @@ pub fn load(db: &mut Db, input: &DemoInput) -> Result<AppInfo> {
                 themes: themes.iter().map(|t| t.to_string()).collect(),
                 lead_unit: Some((*lead).into()),
                 notes: None,
+                nodes: vec![],
             };
-            campaign::insert(tx, &campaign::check(&input)?)?;
+            campaign::insert(tx, &campaign::check(tx, &input)?)?;
         }
         town::insert_user(tx, "李明", UserRole::Coordinator, None)?;
         Ok(())

@@ -119,6 +119,52 @@ code_enum!(
     }
 );
 
+code_enum!(
+    /// Where an activity takes place (场所类型).
+    VenueType {
+        Market = "market" / "集市",
+        Courtyard = "courtyard" / "院坝",
+        School = "school" / "学校",
+        Worksite = "worksite" / "工地",
+        Station = "station" / "车站",
+        Enterprise = "enterprise" / "企业",
+        ServiceCenter = "service_center" / "党群服务中心",
+        Household = "household" / "入户",
+        Square = "square" / "广场",
+        Online = "online" / "线上",
+        Other = "other" / "其他",
+    }
+);
+
+code_enum!(
+    /// How 普法 is done (活动形式).
+    ActivityFormat {
+        CourtyardMeeting = "courtyard_meeting" / "院坝会",
+        LawClass = "law_class" / "法治课堂",
+        Lecture = "lecture" / "法治讲座",
+        StreetCampaign = "street_campaign" / "集中宣传",
+        CaseExplained = "case_explained" / "以案释法",
+        Quiz = "quiz" / "有奖问答",
+        Consultation = "consultation" / "法律咨询",
+        DoorToDoor = "door_to_door" / "送法入户",
+        Performance = "performance" / "文艺演出",
+        MockTrial = "mock_trial" / "模拟法庭",
+        MorningReading = "morning_reading" / "宪法晨读",
+        Online = "online" / "线上宣传",
+        Other = "other" / "其他",
+    }
+);
+
+code_enum!(
+    /// Where a planned activity stands.
+    ActivityStatus {
+        Planned = "planned" / "计划中",
+        Held = "held" / "已开展",
+        Cancelled = "cancelled" / "已取消",
+        Postponed = "postponed" / "已延期",
+    }
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,13 +1,16 @@
 //! Pufa Planner core: the domain of township 普法 work, its validation, SQLite storage and one
 //! command layer (`api`) shared by the desktop window and the headless CLI. No Tauri here.
 
+pub mod activity;
 pub mod api;
 pub mod campaign;
 pub mod check;
+pub mod conflicts;
 pub mod db;
 pub mod demo;
 pub mod domain;
 pub mod error;
+pub mod holidays;
 pub mod keydates;
 pub mod person;
 pub mod town;

@@ -24,7 +24,7 @@ pub struct Person {
     pub updated_at: String,
 }
 
-#[derive(Debug, Clone, Deserialize, TS)]
+#[derive(Debug, Clone, Default, Deserialize, TS)]
 #[ts(export)]
 pub struct PersonInput {
     pub name: String,

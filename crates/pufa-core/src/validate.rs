@@ -34,6 +34,27 @@ pub fn label(field: &str) -> &'static str {
         "theme" => "主题",
         "doc_number" => "文号",
         "node_code" => "普法节点",
+        "nodes" => "普法节点",
+        "title" => "活动名称",
+        "date" => "日期",
+        "start_time" => "开始时间",
+        "end_time" => "结束时间",
+        "venue_type" => "场所类型",
+        "venue" => "地点",
+        "formats" => "活动形式",
+        "laws" => "法律法规",
+        "lead_person_id" => "负责人",
+        "partners" => "协办单位",
+        "materials" => "计划发放资料",
+        "expected_audience" => "预计受众人数",
+        "status" => "状态",
+        "status_reason" => "原因",
+        "campaign_ids" => "活动专项",
+        "recurrence" => "重复规则",
+        "until" => "重复截止日期",
+        "count" => "重复次数",
+        "interval" => "重复间隔",
+        "units" => "村/单位",
         _ => "字段",
     }
 }
@@ -152,6 +173,75 @@ pub fn date_range(start: NaiveDate, end: NaiveDate) -> Result<()> {
         ));
     }
     Ok(())
+}
+
+/// A list of short texts (laws, partner units): each item may itself be a pasted list;
+/// trimmed, de-duplicated in order, at most `max_items` of at most `max_len` chars.
+pub fn text_list(
+    field: &str,
+    items: &[String],
+    max_len: usize,
+    max_items: usize,
+) -> Result<Vec<String>> {
+    let mut out: Vec<String> = Vec::new();
+    for item in items.iter().flat_map(|t| split_list(t)) {
+        let item = name(field, &item, max_len)?;
+        if !out.contains(&item) {
+            out.push(item);
+        }
+    }
+    if out.len() > max_items {
+        return Err(AppError::field(
+            ErrorCode::TooLong,
+            field,
+            format!("{}最多填写{max_items}项", label(field)),
+        ));
+    }
+    Ok(out)
+}
+
+/// Codes of one vocabulary (audiences, formats), parsed and de-duplicated in order.
+pub fn code_list<T: PartialEq>(
+    items: &[String],
+    parse: impl Fn(&str) -> Result<T>,
+) -> Result<Vec<T>> {
+    let mut out: Vec<T> = Vec::new();
+    for item in items {
+        let v = parse(item)?;
+        if !out.contains(&v) {
+            out.push(v);
+        }
+    }
+    Ok(out)
+}
+
+/// A time of day "09:30" (also "9:30", "9点30", "0930"); returns "HH:MM".
+pub fn time(field: &str, value: &str) -> Result<String> {
+    let v = value.trim().replace('：', ":");
+    let parsed = if let Some((h, m)) = v.split_once(':').or_else(|| v.split_once('点')) {
+        let m = m.trim_end_matches('分');
+        let m = if m.is_empty() { "0" } else { m };
+        h.trim()
+            .parse::<u32>()
+            .ok()
+            .zip(m.trim().parse::<u32>().ok())
+    } else if v.len() == 4 && v.chars().all(|c| c.is_ascii_digit()) {
+        v[..2].parse().ok().zip(v[2..].parse().ok())
+    } else {
+        None
+    };
+    match parsed {
+        Some((h, m)) if h < 24 && m < 60 => Ok(format!("{h:02}:{m:02}")),
+        _ => Err(AppError::field(
+            ErrorCode::InvalidValue,
+            field,
+            format!(
+                "{}“{}”无效，请写成 09:30 这样的时间",
+                label(field),
+                clip(value)
+            ),
+        )),
+    }
 }
 
 /// Splits a pasted list ("甲村,乙村", one per line, 、 or ，) into trimmed, non-empty names.

@@ -10,4 +10,8 @@ start_date: string, end_date: string, audiences: Array<Audience>,
 /**
  * Laws and themes (宪法, 民法典, 国家安全法 …).
  */
-themes: Array<string>, lead_unit: string, notes: string, archived: boolean, created_at: string, updated_at: string, };
+themes: Array<string>, lead_unit: string, notes: string, 
+/**
+ * The 普法 nodes this campaign serves (codes from the key-date catalogue or local nodes).
+ */
+nodes: Array<string>, archived: boolean, created_at: string, updated_at: string, };

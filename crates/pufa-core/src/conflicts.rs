@@ -1,0 +1,448 @@
+//! Conflicts in a plan — warnings, never blocks: the same person or venue booked twice at
+//! overlapping times; a village with two activities in the same half-day; an activity
+//! outside its campaign's window; an activity on a statutory holiday. A coordinator may
+//! ignore a warning; the decision is remembered per pair.
+//! Also coverage: the villages a campaign has not reached yet.
+
+use crate::activity::{self, Activity, ActivityFilter};
+use crate::db::Db;
+use crate::domain::{ActivityStatus, UnitKind};
+use crate::error::{AppError, ErrorCode, Result};
+use crate::holidays;
+use crate::{now, validate};
+use rusqlite::{params, Connection};
+use serde::{Deserialize, Serialize};
+use std::collections::{HashMap, HashSet};
+use ts_rs::TS;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum ConflictKind {
+    PersonDouble,
+    VenueDouble,
+    VillageHalfDay,
+    OutsideCampaign,
+    Holiday,
+}
+
+impl ConflictKind {
+    fn code(self) -> &'static str {
+        match self {
+            ConflictKind::PersonDouble => "person_double",
+            ConflictKind::VenueDouble => "venue_double",
+            ConflictKind::VillageHalfDay => "village_half_day",
+            ConflictKind::OutsideCampaign => "outside_campaign",
+            ConflictKind::Holiday => "holiday",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct Conflict {
+    pub kind: ConflictKind,
+    /// The pair the "ignore" decision is remembered for: two activity ids (sorted), an
+    /// activity and a campaign, or an activity and a date.
+    pub a: String,
+    pub b: String,
+    pub activity_id: String,
+    pub activity_title: String,
+    pub other_activity_id: Option<String>,
+    pub other_title: Option<String>,
+    pub campaign_id: Option<String>,
+    pub date: String,
+    /// The warning in Chinese.
+    pub message: String,
+    pub ignored: bool,
+}
+
+/// Minutes since midnight of an activity's span; all-day = the whole day; no end = 2 hours.
+fn span(a: &Activity) -> (u32, u32) {
+    let minutes = |t: &str| {
+        let (h, m) = t.split_once(':').unwrap_or(("0", "0"));
+        h.parse::<u32>().unwrap_or(0) * 60 + m.parse::<u32>().unwrap_or(0)
+    };
+    match (&a.start_time, &a.end_time) {
+        (None, _) => (0, 24 * 60),
+        (Some(s), None) => (minutes(s), (minutes(s) + 120).min(24 * 60)),
+        (Some(s), Some(e)) => {
+            let (s, e) = (minutes(s), minutes(e));
+            (s, e.max(s + 1))
+        }
+    }
+}
+
+fn overlaps(a: &Activity, b: &Activity) -> bool {
+    let (s1, e1) = span(a);
+    let (s2, e2) = span(b);
+    s1 < e2 && s2 < e1
+}
+
+/// 上午 / 下午 halves an activity touches.
+fn halves(a: &Activity) -> (bool, bool) {
+    let (s, e) = span(a);
+    (s < 12 * 60, e > 12 * 60)
+}
+
+fn counts(a: &Activity) -> bool {
+    !matches!(
+        a.status,
+        ActivityStatus::Cancelled | ActivityStatus::Postponed
+    )
+}
+
+fn when(a: &Activity) -> String {
+    match (&a.start_time, &a.end_time) {
+        (Some(s), Some(e)) => format!("{} {s}—{e}", a.date),
+        (Some(s), None) => format!("{} {s}", a.date),
+        _ => format!("{}（全天）", a.date),
+    }
+}
+
+fn pair(kind: ConflictKind, a: &Activity, b: &Activity, message: String) -> Conflict {
+    let (x, y) = if a.id <= b.id { (a, b) } else { (b, a) };
+    Conflict {
+        kind,
+        a: x.id.clone(),
+        b: y.id.clone(),
+        activity_id: a.id.clone(),
+        activity_title: a.title.clone(),
+        other_activity_id: Some(b.id.clone()),
+        other_title: Some(b.title.clone()),
+        campaign_id: None,
+        date: a.date.clone(),
+        message,
+        ignored: false,
+    }
+}
+
+/// Conflicts between two activities on the same day.
+fn between(a: &Activity, b: &Activity, village_units: &HashSet<String>) -> Vec<Conflict> {
+    let mut out = Vec::new();
+    if a.id == b.id || a.date != b.date || !counts(a) || !counts(b) {
+        return out;
+    }
+    if let (Some(p), Some(q)) = (&a.lead_person_id, &b.lead_person_id) {
+        if p == q && overlaps(a, b) {
+            let name = a.lead_person_name.as_deref().unwrap_or("同一负责人");
+            out.push(pair(
+                ConflictKind::PersonDouble,
+                a,
+                b,
+                format!(
+                    "{name}同时负责“{}”（{}）和“{}”（{}）",
+                    a.title,
+                    when(a),
+                    b.title,
+                    when(b)
+                ),
+            ));
+        }
+    }
+    let same_unit = a.unit_id.is_some() && a.unit_id == b.unit_id;
+    if same_unit && !a.venue.is_empty() && a.venue == b.venue && overlaps(a, b) {
+        out.push(pair(
+            ConflictKind::VenueDouble,
+            a,
+            b,
+            format!(
+                "{}“{}”同一时间安排了“{}”和“{}”",
+                a.unit_name.as_deref().unwrap_or(""),
+                a.venue,
+                a.title,
+                b.title
+            ),
+        ));
+    }
+    if same_unit
+        && a.unit_id
+            .as_ref()
+            .is_some_and(|u| village_units.contains(u))
+    {
+        let (am1, pm1) = halves(a);
+        let (am2, pm2) = halves(b);
+        if (am1 && am2) || (pm1 && pm2) {
+            let half = if am1 && am2 { "上午" } else { "下午" };
+            out.push(pair(
+                ConflictKind::VillageHalfDay,
+                a,
+                b,
+                format!(
+                    "{}在 {} {half}有两场活动：“{}”和“{}”",
+                    a.unit_name.as_deref().unwrap_or(""),
+                    a.date,
+                    a.title,
+                    b.title
+                ),
+            ));
+        }
+    }
+    out
+}
+
+struct CampaignWindow {
+    name: String,
+    start: String,
+    end: String,
+}
+
+/// Conflicts of one activity with its campaigns and the holiday table.
+fn own(
+    a: &Activity,
+    campaigns: &HashMap<String, CampaignWindow>,
+    days_off: &HashMap<String, String>,
+) -> Vec<Conflict> {
+    let mut out = Vec::new();
+    if !counts(a) {
+        return out;
+    }
+    let single = |kind, b: String, campaign_id: Option<String>, message: String| Conflict {
+        kind,
+        a: a.id.clone(),
+        b,
+        activity_id: a.id.clone(),
+        activity_title: a.title.clone(),
+        other_activity_id: None,
+        other_title: None,
+        campaign_id,
+        date: a.date.clone(),
+        message,
+        ignored: false,
+    };
+    for id in &a.campaign_ids {
+        if let Some(c) = campaigns.get(id) {
+            if a.date < c.start || a.date > c.end {
+                out.push(single(
+                    ConflictKind::OutsideCampaign,
+                    id.clone(),
+                    Some(id.clone()),
+                    format!(
+                        "“{}”（{}）不在活动专项“{}”的时间内（{} 至 {}）",
+                        a.title, a.date, c.name, c.start, c.end
+                    ),
+                ));
+            }
+        }
+    }
+    if let Some(name) = days_off.get(&a.date) {
+        out.push(single(
+            ConflictKind::Holiday,
+            a.date.clone(),
+            None,
+            format!("“{}”安排在 {}，是{name}假期", a.title, a.date),
+        ));
+    }
+    out
+}
+
+fn village_units(conn: &Connection) -> Result<HashSet<String>> {
+    let mut stmt = conn.prepare_cached("SELECT id, kind FROM unit")?;
+    let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+    let mut out = HashSet::new();
+    for row in rows {
+        let (id, kind) = row?;
+        if UnitKind::parse("kind", &kind).is_ok_and(|k| k.is_village_level()) {
+            out.insert(id);
+        }
+    }
+    Ok(out)
+}
+
+fn campaign_windows(
+    conn: &Connection,
+    ids: &HashSet<&String>,
+) -> Result<HashMap<String, CampaignWindow>> {
+    let mut stmt =
+        conn.prepare_cached("SELECT name, start_date, end_date FROM campaign WHERE id = ?1")?;
+    let mut out = HashMap::new();
+    for id in ids {
+        let w = stmt.query_row([id], |r| {
+            Ok(CampaignWindow {
+                name: r.get(0)?,
+                start: r.get(1)?,
+                end: r.get(2)?,
+            })
+        });
+        if let Ok(w) = w {
+            out.insert((*id).clone(), w);
+        }
+    }
+    Ok(out)
+}
+
+fn ignored_pairs(conn: &Connection) -> Result<HashSet<(String, String, String)>> {
+    let mut stmt = conn.prepare_cached("SELECT kind, a, b FROM conflict_ignore")?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+fn mark_ignored(conflicts: &mut [Conflict], ignored: &HashSet<(String, String, String)>) {
+    for c in conflicts {
+        c.ignored = ignored.contains(&(c.kind.code().to_string(), c.a.clone(), c.b.clone()));
+    }
+}
+
+fn year_of(date: &str) -> i32 {
+    date.get(..4).and_then(|y| y.parse().ok()).unwrap_or(2000)
+}
+
+/// The conflicts one activity has now (what the save dialog shows). Ignored ones are left out.
+pub fn for_activity(conn: &Connection, id: &str) -> Result<Vec<Conflict>> {
+    let a = activity::get(conn, id)?;
+    let same_day = activity::list(
+        conn,
+        &ActivityFilter {
+            from: Some(a.date.clone()),
+            to: Some(a.date.clone()),
+            ..Default::default()
+        },
+    )?;
+    let villages = village_units(conn)?;
+    let mut out: Vec<Conflict> = same_day
+        .iter()
+        .flat_map(|b| between(&a, b, &villages))
+        .collect();
+    let ids: HashSet<&String> = a.campaign_ids.iter().collect();
+    let windows = campaign_windows(conn, &ids)?;
+    let days_off = holidays::days_off(conn, year_of(&a.date))?;
+    out.extend(own(&a, &windows, &days_off));
+    mark_ignored(&mut out, &ignored_pairs(conn)?);
+    out.retain(|c| !c.ignored);
+    Ok(out)
+}
+
+/// Every conflict among the activities of a period (default: a year), ignored ones marked.
+pub fn list(conn: &Connection, from: &str, to: &str) -> Result<Vec<Conflict>> {
+    let all = activity::list(
+        conn,
+        &ActivityFilter {
+            from: Some(from.to_string()),
+            to: Some(to.to_string()),
+            ..Default::default()
+        },
+    )?;
+    let villages = village_units(conn)?;
+    let ids: HashSet<&String> = all.iter().flat_map(|a| &a.campaign_ids).collect();
+    let windows = campaign_windows(conn, &ids)?;
+    let mut days_off: HashMap<i32, HashMap<String, String>> = HashMap::new();
+    let mut out = Vec::new();
+    // Activities come sorted by date: compare each with the later ones of the same day.
+    for (i, a) in all.iter().enumerate() {
+        for b in all[i + 1..].iter().take_while(|b| b.date == a.date) {
+            out.extend(between(a, b, &villages));
+        }
+        let year = year_of(&a.date);
+        if let std::collections::hash_map::Entry::Vacant(e) = days_off.entry(year) {
+            e.insert(holidays::days_off(conn, year)?);
+        }
+        out.extend(own(a, &windows, &days_off[&year]));
+    }
+    mark_ignored(&mut out, &ignored_pairs(conn)?);
+    Ok(out)
+}
+
+/// The conflicts of a year (`conflicts --year Y`).
+pub fn for_year(conn: &Connection, year: i32) -> Result<Vec<Conflict>> {
+    crate::keydates::rule::check_year(year)?;
+    list(
+        conn,
+        &format!("{year:04}-01-01"),
+        &format!("{year:04}-12-31"),
+    )
+}
+
+/// Remembers (or forgets) the coordinator's "ignore" for one warning.
+pub fn set_ignored(db: &mut Db, kind: ConflictKind, a: &str, b: &str, ignored: bool) -> Result<()> {
+    if a.trim().is_empty() || b.trim().is_empty() {
+        return Err(AppError::field(
+            ErrorCode::Required,
+            "conflict",
+            "缺少冲突的双方",
+        ));
+    }
+    db.with_tx(|tx| {
+        if ignored {
+            tx.execute(
+                "INSERT OR IGNORE INTO conflict_ignore (kind, a, b, created_at)
+                 VALUES (?1, ?2, ?3, ?4)",
+                params![kind.code(), a, b, now()],
+            )?;
+        } else {
+            tx.execute(
+                "DELETE FROM conflict_ignore WHERE kind = ?1 AND a = ?2 AND b = ?3",
+                params![kind.code(), a, b],
+            )?;
+        }
+        Ok(())
+    })
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct CoverageUnit {
+    pub unit_id: String,
+    pub name: String,
+    pub kind: UnitKind,
+    /// Activities of the campaign in this unit (cancelled and postponed ones left out).
+    pub activities: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct Coverage {
+    pub campaign_id: String,
+    pub campaign_name: String,
+    /// Villages and communities (not archived).
+    pub total: u32,
+    pub covered: Vec<CoverageUnit>,
+    /// The villages with no activity yet — "every village at least one session".
+    pub missing: Vec<CoverageUnit>,
+}
+
+/// Which villages/communities a campaign has reached with at least one activity.
+pub fn coverage(conn: &Connection, campaign_id: &str) -> Result<Coverage> {
+    let campaign = crate::campaign::get(conn, campaign_id)?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT u.id, u.name, u.kind,
+                (SELECT count(*) FROM activity a
+                 JOIN activity_campaign ac ON ac.activity_id = a.id AND ac.campaign_id = ?1
+                 WHERE a.unit_id = u.id AND a.status NOT IN ('cancelled', 'postponed'))
+         FROM unit u
+         WHERE u.kind IN ('village', 'community') AND u.archived = 0
+         ORDER BY u.sort_order, u.name",
+    )?;
+    let rows = stmt.query_map([campaign_id], |r| {
+        let kind: String = r.get(2)?;
+        Ok(CoverageUnit {
+            unit_id: r.get(0)?,
+            name: r.get(1)?,
+            kind: UnitKind::parse("kind", &kind).unwrap_or(UnitKind::Village),
+            activities: r.get(3)?,
+        })
+    })?;
+    let units: Vec<CoverageUnit> = rows.collect::<rusqlite::Result<_>>()?;
+    let total = units.len() as u32;
+    let (covered, missing) = units.into_iter().partition(|u| u.activities > 0);
+    Ok(Coverage {
+        campaign_id: campaign.id,
+        campaign_name: campaign.name,
+        total,
+        covered,
+        missing,
+    })
+}
+
+/// Parses a conflict kind from the CLI or the window.
+pub fn parse_kind(s: &str) -> Result<ConflictKind> {
+    serde_json::from_value(serde_json::Value::String(s.to_string())).map_err(|_| {
+        AppError::field(
+            ErrorCode::InvalidValue,
+            "kind",
+            format!("冲突类型“{}”无效", validate::clip(s)),
+        )
+    })
+}
+
+#[cfg(test)]
+mod tests;
