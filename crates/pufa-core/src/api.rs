@@ -11,6 +11,7 @@ use crate::error::{AppError, ErrorCode, Result};
 use crate::holidays::{self, HolidayDay};
 use crate::keydates::{self, LocalNodeInput, OverrideInput};
 use crate::person::{self, PersonFilter, PersonInput};
+use crate::plan::{self, PlanTemplate};
 use crate::town::{self, SetupInput, UserInput};
 use crate::unit::{self, UnitFilter, UnitInput};
 use serde::{Deserialize, Serialize};
@@ -146,6 +147,30 @@ pub enum Request {
         year: i32,
         days: Vec<HolidayDay>,
     },
+    TemplateList,
+    TemplateSave(PlanTemplate),
+    TemplateDelete {
+        key: String,
+    },
+    /// A template's campaign plus one planned activity per unit (names or ids, or all).
+    TemplateApply {
+        template: String,
+        year: i32,
+        #[serde(default)]
+        unit_ids: Vec<String>,
+        #[serde(default)]
+        all_units: bool,
+    },
+    /// "生成年度计划": one campaign per ticked node.
+    PlanGenerate {
+        year: i32,
+        nodes: Vec<String>,
+    },
+    /// "复制上一年计划".
+    PlanCopyYear {
+        from_year: i32,
+        to_year: i32,
+    },
     Check,
 }
 
@@ -271,6 +296,22 @@ pub fn handle(db: &mut Db, request: Request) -> Result<Value> {
         Coverage { campaign_id } => to_value(conflicts::coverage(&db.conn, &campaign_id)?),
         HolidayList { year } => to_value(holidays::year(&db.conn, year)?),
         HolidaySetYear { year, days } => to_value(holidays::set_year(db, year, &days)?),
+        TemplateList => to_value(plan::templates(&db.conn)?),
+        TemplateSave(t) => to_value(plan::save_template(db, &t)?),
+        TemplateDelete { key } => {
+            plan::delete_template(db, &key)?;
+            Ok(json!({ "deleted": key }))
+        }
+        TemplateApply {
+            template,
+            year,
+            unit_ids,
+            all_units,
+        } => to_value(plan::apply_template(
+            db, &template, year, &unit_ids, all_units,
+        )?),
+        PlanGenerate { year, nodes } => to_value(plan::generate(db, year, &nodes)?),
+        PlanCopyYear { from_year, to_year } => to_value(plan::copy_year(db, from_year, to_year)?),
         Check => to_value(check::run(db)?),
     }
 }

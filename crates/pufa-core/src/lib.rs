@@ -13,6 +13,7 @@ pub mod error;
 pub mod holidays;
 pub mod keydates;
 pub mod person;
+pub mod plan;
 pub mod town;
 pub mod unit;
 pub mod validate;
