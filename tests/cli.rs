@@ -550,3 +550,125 @@ fn keydates_prints_every_node_of_a_year_with_iso_dates() {
         assert!(run.stderr.starts_with("错误（年份）："), "{}", run.stderr);
     }
 }
+
+#[test]
+fn planning_from_template_to_conflicts_and_coverage() {
+    let (_tmp, dir) = initialized();
+    let applied = cli(
+        &dir,
+        &[
+            "template",
+            "apply",
+            "12·4宪法宣传周",
+            "--year",
+            "2027",
+            "--units",
+            "安静村,石院村",
+            "--json",
+        ],
+    )
+    .ok()
+    .json();
+    let campaign = applied["campaign"]["id"].as_str().unwrap().to_string();
+    assert_eq!(applied["activities"].as_array().unwrap().len(), 2);
+
+    let listed = cli(
+        &dir,
+        &[
+            "activity",
+            "list",
+            "--from",
+            "2027-12-01",
+            "--to",
+            "2027-12-07",
+            "--json",
+        ],
+    )
+    .ok()
+    .json();
+    assert_eq!(listed.as_array().unwrap().len(), 2);
+    assert!(listed[0]["title"]
+        .as_str()
+        .unwrap()
+        .ends_with("宪法宣传进村（社区）活动"));
+    let none = cli(
+        &dir,
+        &[
+            "activity",
+            "list",
+            "--from",
+            "2027-11-01",
+            "--to",
+            "2027-11-30",
+            "--json",
+        ],
+    )
+    .ok()
+    .json();
+    assert!(none.as_array().unwrap().is_empty());
+
+    let cov = cli(&dir, &["coverage", "--campaign", &campaign, "--json"])
+        .ok()
+        .json();
+    assert_eq!(cov["total"], 3);
+    assert_eq!(cov["missing"][0]["name"], "长安村");
+
+    // A second template on the same village and day in the same half-day is a conflict.
+    cli(
+        &dir,
+        &[
+            "template",
+            "apply",
+            "12·4宪法宣传周",
+            "--year",
+            "2027",
+            "--units",
+            "安静村",
+            "--json",
+        ],
+    )
+    .ok();
+    let conflicts = cli(&dir, &["conflicts", "--year", "2027", "--json"])
+        .ok()
+        .json();
+    let kinds: Vec<&str> = conflicts
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["kind"].as_str().unwrap())
+        .collect();
+    assert!(kinds.contains(&"village_half_day"), "{kinds:?}");
+    let human = cli(&dir, &["conflicts", "--year", "2027"]).ok();
+    assert!(
+        human.stdout.contains("安静村在 2027-12-01 上午有两场活动"),
+        "{}",
+        human.stdout
+    );
+
+    let copied = cli(
+        &dir,
+        &["plan", "copy", "--from", "2027", "--to", "2028", "--json"],
+    )
+    .ok()
+    .json();
+    assert_eq!(copied["activities"], 3);
+
+    let bad = cli(
+        &dir,
+        &[
+            "template",
+            "apply",
+            "civil_code_month",
+            "--year",
+            "2027",
+            "--json",
+        ],
+    );
+    assert_eq!(bad.code, 1);
+    assert_eq!(bad.json()["error"]["field"], "units");
+    assert!(
+        bad.stderr.starts_with("错误（村/单位）："),
+        "{}",
+        bad.stderr
+    );
+}

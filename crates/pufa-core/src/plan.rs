@@ -253,7 +253,7 @@ fn activity_input(
     }
 }
 
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct PlanApplied {
     pub campaign: Campaign,
@@ -446,7 +446,7 @@ pub fn apply_template(
     })
 }
 
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct PlanGenerated {
     pub created: Vec<Campaign>,
@@ -554,7 +554,7 @@ pub fn generate(db: &mut Db, year: i32, nodes: &[String]) -> Result<PlanGenerate
     })
 }
 
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct PlanCopied {
     pub campaigns: u32,

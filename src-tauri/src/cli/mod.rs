@@ -3,6 +3,8 @@
 //! Exit codes: 0 ok, 1 refused or failed (message names the field), 2 bad command line.
 
 use chrono::Datelike;
+mod plan;
+
 use clap::{Args, Parser, Subcommand};
 use pufa_core::api::{self, Request};
 use pufa_core::campaign::{ArchiveFilter, Campaign, CampaignFilter, CampaignInput};
@@ -58,6 +60,31 @@ pub enum Command {
     /// 某年的全部普法节点及日期（国家节点和本地节点）
     Keydates {
         /// 年份（2000—2100，默认今年）
+        #[arg(long)]
+        year: Option<i32>,
+    },
+    /// 活动模板：list | apply
+    #[command(subcommand)]
+    Template(plan::TemplateCmd),
+    /// 年度计划：generate | copy
+    #[command(subcommand)]
+    Plan(plan::PlanCmd),
+    /// 计划活动：list
+    #[command(subcommand)]
+    Activity(plan::ActivityCmd),
+    /// 计划中的冲突（同一人/场所重复、同村同半天两场、超出专项时间、节假日）
+    Conflicts {
+        #[arg(long)]
+        year: Option<i32>,
+    },
+    /// 活动专项的村（社区）覆盖情况
+    Coverage {
+        /// 活动专项编号
+        #[arg(long)]
+        campaign: String,
+    },
+    /// 某年的法定节假日和调休
+    Holidays {
         #[arg(long)]
         year: Option<i32>,
     },
@@ -121,6 +148,9 @@ pub struct CampaignFields {
     /// 备注
     #[arg(long)]
     notes: Option<String>,
+    /// 服务的普法节点代码，逗号分隔（见 keydates --json 的 code，如 constitution_week）
+    #[arg(long)]
+    nodes: Option<String>,
 }
 
 impl CampaignFields {
@@ -142,6 +172,11 @@ impl CampaignFields {
                 .unwrap_or_default(),
             lead_unit: self.lead,
             notes: self.notes,
+            nodes: self
+                .nodes
+                .as_deref()
+                .map(validate::split_list)
+                .unwrap_or_default(),
         }
     }
 }
@@ -265,6 +300,7 @@ fn data_dir(explicit: Option<PathBuf>) -> Result<PathBuf, AppError> {
 
 /// What a subcommand asks of the command layer, and how to print the answer.
 enum Output {
+    Plan(plan::PlanOutput),
     Keydates,
     Info,
     Campaigns,
@@ -275,6 +311,10 @@ enum Output {
     Person,
     Deleted,
     Check,
+}
+
+fn planning((request, output): (Request, plan::PlanOutput)) -> (Request, Output) {
+    (request, Output::Plan(output))
 }
 
 fn request(command: Command) -> (Request, Output) {
@@ -297,6 +337,12 @@ fn request(command: Command) -> (Request, Output) {
         }
         Command::Demo { seed, year } => (Request::LoadDemo(DemoInput { seed, year }), Output::Info),
         Command::Info => (Request::AppInfo, Output::Info),
+        Command::Template(c) => planning(plan::template(c)),
+        Command::Plan(c) => planning(plan::plan(c)),
+        Command::Activity(c) => planning(plan::activity(c)),
+        Command::Conflicts { year } => planning(plan::conflicts(year)),
+        Command::Coverage { campaign } => planning(plan::coverage(campaign)),
+        Command::Holidays { year } => planning(plan::holidays(year)),
         Command::Check => (Request::Check, Output::Check),
         Command::Keydates { year } => {
             let year = year.unwrap_or_else(|| chrono::Local::now().year());
@@ -441,6 +487,7 @@ fn date_range(start: &str, end: &str) -> String {
 
 fn print_human(output: &Output, value: Value) -> Result<(), serde_json::Error> {
     match output {
+        Output::Plan(out) => plan::print(out, value)?,
         Output::Info => {
             let info: AppInfo = serde_json::from_value(value)?;
             match &info.town {

@@ -1,0 +1,284 @@
+//! Planning subcommands: templates, the year plan, activities, conflicts, coverage, holidays.
+
+use super::date_range;
+use chrono::Datelike;
+use clap::Subcommand;
+use pufa_core::activity::{Activity, ActivityFilter};
+use pufa_core::api::Request;
+use pufa_core::conflicts::{Conflict, Coverage};
+use pufa_core::holidays::{HolidaySource, HolidayYear};
+use pufa_core::plan::{PlanApplied, PlanCopied, PlanGenerated, PlanTemplate};
+use serde_json::Value;
+
+#[derive(Subcommand, Debug)]
+pub enum TemplateCmd {
+    /// 列出活动模板（内置和自建）
+    List,
+    /// 按模板生成活动专项和每个村/单位的计划活动
+    Apply {
+        /// 模板名称或代码，如 “12·4宪法宣传周” 或 constitution_week
+        name: String,
+        #[arg(long)]
+        year: i32,
+        /// 村/单位名单，逗号分隔
+        #[arg(long, conflicts_with = "all_units")]
+        units: Option<String>,
+        /// 模板适用的全部村/单位
+        #[arg(long)]
+        all_units: bool,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ActivityCmd {
+    /// 列出计划活动
+    List {
+        /// 起始日期（含）
+        #[arg(long)]
+        from: Option<String>,
+        /// 截止日期（含）
+        #[arg(long)]
+        to: Option<String>,
+        /// 活动专项编号
+        #[arg(long)]
+        campaign: Option<String>,
+        /// 村/单位编号
+        #[arg(long)]
+        unit: Option<String>,
+        /// planned | held | cancelled | postponed
+        #[arg(long)]
+        status: Option<String>,
+        #[arg(long)]
+        search: Option<String>,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum PlanCmd {
+    /// 生成年度计划：为勾选的普法节点各建一个活动专项
+    Generate {
+        #[arg(long)]
+        year: i32,
+        /// 节点代码，逗号分隔（见 keydates --json 的 code）
+        #[arg(long)]
+        nodes: String,
+    },
+    /// 复制上一年计划到新的一年（按同一普法节点的新日期）
+    Copy {
+        #[arg(long)]
+        from: i32,
+        #[arg(long)]
+        to: i32,
+    },
+}
+
+pub enum PlanOutput {
+    Templates,
+    Applied,
+    Activities,
+    Generated,
+    Copied,
+    Conflicts,
+    Coverage,
+    Holidays,
+}
+
+fn this_year() -> i32 {
+    chrono::Local::now().year()
+}
+
+pub fn template(cmd: TemplateCmd) -> (Request, PlanOutput) {
+    match cmd {
+        TemplateCmd::List => (Request::TemplateList, PlanOutput::Templates),
+        TemplateCmd::Apply {
+            name,
+            year,
+            units,
+            all_units,
+        } => (
+            Request::TemplateApply {
+                template: name,
+                year,
+                unit_ids: units.into_iter().collect(),
+                all_units,
+            },
+            PlanOutput::Applied,
+        ),
+    }
+}
+
+pub fn activity(cmd: ActivityCmd) -> (Request, PlanOutput) {
+    match cmd {
+        ActivityCmd::List {
+            from,
+            to,
+            campaign,
+            unit,
+            status,
+            search,
+        } => (
+            Request::ActivityList(ActivityFilter {
+                from,
+                to,
+                campaign_id: campaign,
+                unit_id: unit,
+                status,
+                search,
+                ..Default::default()
+            }),
+            PlanOutput::Activities,
+        ),
+    }
+}
+
+pub fn plan(cmd: PlanCmd) -> (Request, PlanOutput) {
+    match cmd {
+        PlanCmd::Generate { year, nodes } => (
+            Request::PlanGenerate {
+                year,
+                nodes: pufa_core::validate::split_list(&nodes),
+            },
+            PlanOutput::Generated,
+        ),
+        PlanCmd::Copy { from, to } => (
+            Request::PlanCopyYear {
+                from_year: from,
+                to_year: to,
+            },
+            PlanOutput::Copied,
+        ),
+    }
+}
+
+pub fn conflicts(year: Option<i32>) -> (Request, PlanOutput) {
+    let year = year.unwrap_or_else(this_year);
+    (Request::ConflictList { year }, PlanOutput::Conflicts)
+}
+
+pub fn coverage(campaign: String) -> (Request, PlanOutput) {
+    (
+        Request::Coverage {
+            campaign_id: campaign,
+        },
+        PlanOutput::Coverage,
+    )
+}
+
+pub fn holidays(year: Option<i32>) -> (Request, PlanOutput) {
+    let year = year.unwrap_or_else(this_year);
+    (Request::HolidayList { year }, PlanOutput::Holidays)
+}
+
+fn activity_line(a: &Activity) -> String {
+    let time = match (&a.start_time, &a.end_time) {
+        (Some(s), Some(e)) => format!(" {s}—{e}"),
+        (Some(s), None) => format!(" {s}"),
+        _ => String::new(),
+    };
+    let status = if a.status.code() == "planned" {
+        String::new()
+    } else {
+        format!("（{}）", a.status.label())
+    };
+    format!(
+        "{}{time}  {}  {}{status}  [{}]",
+        a.date,
+        a.unit_name.as_deref().unwrap_or("—"),
+        a.title,
+        a.id
+    )
+}
+
+fn print_conflicts(list: &[Conflict]) {
+    for c in list {
+        let ignored = if c.ignored { "（已忽略）" } else { "" };
+        println!("⚠ {}{ignored}", c.message);
+    }
+}
+
+pub fn print(out: &PlanOutput, value: Value) -> Result<(), serde_json::Error> {
+    match out {
+        PlanOutput::Templates => {
+            let list: Vec<PlanTemplate> = serde_json::from_value(value)?;
+            for t in &list {
+                let own = if t.builtin { "" } else { "（自建）" };
+                println!("{}{own}  [{}]  {}", t.name, t.key, t.description);
+            }
+            println!("共 {} 个模板", list.len());
+        }
+        PlanOutput::Applied => {
+            let a: PlanApplied = serde_json::from_value(value)?;
+            println!(
+                "已生成活动专项“{}”（{}），计划活动 {} 场：",
+                a.campaign.name,
+                date_range(&a.campaign.start_date, &a.campaign.end_date),
+                a.activities.len()
+            );
+            for x in &a.activities {
+                println!("  {}", activity_line(x));
+            }
+            print_conflicts(&a.conflicts);
+        }
+        PlanOutput::Activities => {
+            let list: Vec<Activity> = serde_json::from_value(value)?;
+            for a in &list {
+                println!("{}", activity_line(a));
+            }
+            println!("共 {} 场活动", list.len());
+        }
+        PlanOutput::Generated => {
+            let g: PlanGenerated = serde_json::from_value(value)?;
+            for c in &g.created {
+                println!(
+                    "已建：{}（{}）",
+                    c.name,
+                    date_range(&c.start_date, &c.end_date)
+                );
+            }
+            if !g.skipped.is_empty() {
+                println!("已有活动专项，未重复建立：{}", g.skipped.join("、"));
+            }
+            println!("新建 {} 个活动专项", g.created.len());
+        }
+        PlanOutput::Copied => {
+            let c: PlanCopied = serde_json::from_value(value)?;
+            println!("已复制 {} 个活动专项、{} 场活动", c.campaigns, c.activities);
+            if !c.skipped.is_empty() {
+                println!("新年度已有，未复制：{}", c.skipped.join("、"));
+            }
+        }
+        PlanOutput::Conflicts => {
+            let list: Vec<Conflict> = serde_json::from_value(value)?;
+            print_conflicts(&list);
+            let open = list.iter().filter(|c| !c.ignored).count();
+            println!("共 {} 处冲突（{} 处已忽略）", list.len(), list.len() - open);
+        }
+        PlanOutput::Coverage => {
+            let c: Coverage = serde_json::from_value(value)?;
+            println!(
+                "{}：已覆盖 {}/{} 个村（社区）",
+                c.campaign_name,
+                c.covered.len(),
+                c.total
+            );
+            if !c.missing.is_empty() {
+                let names: Vec<&str> = c.missing.iter().map(|u| u.name.as_str()).collect();
+                println!("尚无活动：{}", names.join("、"));
+            }
+        }
+        PlanOutput::Holidays => {
+            let h: HolidayYear = serde_json::from_value(value)?;
+            let source = match h.source {
+                HolidaySource::Custom => "本镇录入",
+                HolidaySource::Official => "国务院办公厅通知",
+                HolidaySource::Estimated => "按法定节日推算，放假安排公布后请录入",
+            };
+            println!("{} 年节假日（{source}）", h.year);
+            for d in &h.days {
+                let work = if d.work { "  调休上班" } else { "" };
+                println!("{}  {}{work}", d.date, d.name);
+            }
+        }
+    }
+    Ok(())
+}
