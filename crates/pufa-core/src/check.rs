@@ -16,6 +16,7 @@ pub struct CheckReport {
     pub units: u32,
     pub people: u32,
     pub campaigns: u32,
+    pub activities: u32,
 }
 
 pub fn run(db: &Db) -> Result<CheckReport> {
@@ -42,6 +43,18 @@ pub fn run(db: &Db) -> Result<CheckReport> {
     if bad_dates > 0 {
         problems.push(format!("{bad_dates} 个活动专项的结束日期早于开始日期"));
     }
+    let bad_times = count(
+        "SELECT count(*) FROM activity WHERE start_time IS NOT NULL AND end_time < start_time",
+    )?;
+    if bad_times > 0 {
+        problems.push(format!("{bad_times} 场活动的结束时间早于开始时间"));
+    }
+    let bad_dates = count(
+        "SELECT count(*) FROM activity WHERE date NOT GLOB '[12][0-9][0-9][0-9]-[01][0-9]-[0-3][0-9]'",
+    )?;
+    if bad_dates > 0 {
+        problems.push(format!("{bad_dates} 场活动的日期格式不正确"));
+    }
     let version = db.schema_version()?;
     if version != SCHEMA_VERSION {
         problems.push(format!("结构版本 {version} 与程序 {SCHEMA_VERSION} 不一致"));
@@ -54,6 +67,7 @@ pub fn run(db: &Db) -> Result<CheckReport> {
         units: count("SELECT count(*) FROM unit")?,
         people: count("SELECT count(*) FROM person")?,
         campaigns: count("SELECT count(*) FROM campaign")?,
+        activities: count("SELECT count(*) FROM activity")?,
     })
 }
 

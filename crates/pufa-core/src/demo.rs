@@ -1,14 +1,16 @@
 //! The demo town: 双龙镇 with 21 villages, schools, sites, people and a year of plausible
 //! campaigns, so a newcomer can explore at once. Deterministic for a given seed and year.
 
+use crate::activity::{self, ActivityInput};
 use crate::campaign::{self, CampaignInput};
 use crate::db::Db;
 use crate::domain::{PersonRole, UnitKind, UserRole};
 use crate::error::{AppError, ErrorCode, Result};
+use crate::plan;
 use crate::town::{self, get_town, AppInfo};
 use crate::unit::insert_unit;
 use crate::{new_id, now};
-use rusqlite::params;
+use rusqlite::{params, OptionalExtension};
 use serde::Deserialize;
 use ts_rs::TS;
 
@@ -94,8 +96,8 @@ impl Rng {
     }
 }
 
-/// The year's campaigns: (name, kind, start, end, audiences, themes, lead unit). `Y` is the
-/// year, `N` the next year, `P` the previous one.
+/// Campaigns not made from a template: (name, kind, start, end, audiences, themes, lead unit,
+/// nodes). `Y` is the year, `N` the next year, `P` the previous one.
 type CampaignSeed = (
     &'static str,
     &'static str,
@@ -104,6 +106,7 @@ type CampaignSeed = (
     &'static [&'static str],
     &'static [&'static str],
     &'static str,
+    &'static [&'static str],
 );
 
 const CAMPAIGNS: &[CampaignSeed] = &[
@@ -115,24 +118,7 @@ const CAMPAIGNS: &[CampaignSeed] = &[
         &["migrant_workers"],
         &["保障农民工工资支付条例", "劳动合同法", "法律援助法"],
         "双龙镇司法所",
-    ),
-    (
-        "Y年春风行动·返岗务工送法",
-        "targeted",
-        "Y-02-16",
-        "Y-03-20",
-        &["migrant_workers"],
-        &["劳动法", "保障农民工工资支付条例"],
-        "双龙镇人力社保服务所",
-    ),
-    (
-        "Y年春季开学第一课",
-        "targeted",
-        "Y-02-23",
-        "Y-03-13",
-        &["students", "teachers_parents"],
-        &["未成年人保护法", "预防未成年人犯罪法"],
-        "双龙派出所",
+        &["migrant_winter_service"],
     ),
     (
         "Y年“3·15”消费者权益日",
@@ -142,24 +128,7 @@ const CAMPAIGNS: &[CampaignSeed] = &[
         &["residents"],
         &["消费者权益保护法", "食品安全法"],
         "双龙市场监管所",
-    ),
-    (
-        "Y年“4·15”全民国家安全教育日",
-        "national",
-        "Y-04-08",
-        "Y-04-20",
-        &["residents", "students", "civil_servants"],
-        &["国家安全法", "反间谍法"],
-        "双龙镇平安建设办",
-    ),
-    (
-        "Y年民法典宣传月",
-        "national",
-        "Y-05-01",
-        "Y-05-31",
-        &["residents", "business"],
-        &["民法典"],
-        "双龙镇司法所",
+        &["consumer_day"],
     ),
     (
         "Y年安全生产月",
@@ -169,6 +138,7 @@ const CAMPAIGNS: &[CampaignSeed] = &[
         &["business", "migrant_workers"],
         &["安全生产法"],
         "双龙镇应急办",
+        &["work_safety_month"],
     ),
     (
         "Y年全民禁毒宣传月",
@@ -178,6 +148,7 @@ const CAMPAIGNS: &[CampaignSeed] = &[
         &["students", "residents"],
         &["禁毒法"],
         "双龙派出所",
+        &["anti_drug_month"],
     ),
     (
         "Y年国家网络安全宣传周",
@@ -187,15 +158,7 @@ const CAMPAIGNS: &[CampaignSeed] = &[
         &["students", "elderly"],
         &["网络安全法", "反电信网络诈骗法"],
         "双龙镇党政办",
-    ),
-    (
-        "Y年秋季开学第一课",
-        "targeted",
-        "Y-09-01",
-        "Y-09-18",
-        &["students", "teachers_parents"],
-        &["未成年人保护法", "家庭教育促进法"],
-        "双龙派出所",
+        &["cyber_security_week"],
     ),
     (
         "Y年敬老月·防范养老诈骗",
@@ -205,6 +168,7 @@ const CAMPAIGNS: &[CampaignSeed] = &[
         &["elderly"],
         &["老年人权益保障法", "反电信网络诈骗法"],
         "双龙镇民政办",
+        &["elderly_month", "double_ninth"],
     ),
     (
         "Y-N根治欠薪冬季专项行动",
@@ -214,20 +178,7 @@ const CAMPAIGNS: &[CampaignSeed] = &[
         &["migrant_workers", "business"],
         &["保障农民工工资支付条例", "劳动合同法"],
         "双龙镇司法所",
-    ),
-    (
-        "Y年“12·4”国家宪法日暨宪法宣传周",
-        "national",
-        "Y-11-25",
-        "Y-12-20",
-        &[
-            "residents",
-            "students",
-            "civil_servants",
-            "village_committee",
-        ],
-        &["宪法", "法治宣传教育法"],
-        "双龙镇司法所",
+        &["wage_arrears_winter"],
     ),
     (
         "Y年法律明白人培训",
@@ -237,7 +188,20 @@ const CAMPAIGNS: &[CampaignSeed] = &[
         &["legal_understanders", "village_committee"],
         &["民法典", "人民调解法"],
         "双龙镇司法所",
+        &[],
     ),
+];
+
+/// The templates the demo year is laid out with: (template key, for schools rather than villages).
+const TEMPLATES: &[(&str, bool)] = &[
+    ("spring_breeze", false),
+    ("first_lesson_spring", true),
+    ("school_safety_day", true),
+    ("national_security_day", false),
+    ("civil_code_month", false),
+    ("first_lesson_autumn", true),
+    ("constitution_week", false),
+    ("constitution_morning_reading", true),
 ];
 
 fn fill_year(template: &str, year: i32) -> String {
@@ -319,7 +283,7 @@ pub fn load(db: &mut Db, input: &DemoInput) -> Result<AppInfo> {
         for _ in 0..4 {
             person(PersonRole::Volunteer, None, "普法志愿者")?;
         }
-        for (name, kind, start, end, audiences, themes, lead) in CAMPAIGNS {
+        for (name, kind, start, end, audiences, themes, lead, nodes) in CAMPAIGNS {
             let input = CampaignInput {
                 name: fill_year(name, year),
                 kind: (*kind).into(),
@@ -329,14 +293,127 @@ pub fn load(db: &mut Db, input: &DemoInput) -> Result<AppInfo> {
                 themes: themes.iter().map(|t| t.to_string()).collect(),
                 lead_unit: Some((*lead).into()),
                 notes: None,
-                nodes: vec![],
+                nodes: nodes.iter().map(|n| n.to_string()).collect(),
             };
             campaign::insert(tx, &campaign::check(tx, &input)?)?;
         }
+        lay_out_year(tx, year)?;
         town::insert_user(tx, "李明", UserRole::Coordinator, None)?;
         Ok(())
     })?;
     town::app_info(db)
+}
+
+/// The year from templates across the villages and schools, each village activity led by
+/// its cadre — and a few conflicts for a newcomer to find.
+fn lay_out_year(tx: &rusqlite::Transaction, year: i32) -> Result<()> {
+    use crate::unit::{self, UnitFilter};
+    let units = unit::list(tx, &UnitFilter::default())?;
+    let villages: Vec<_> = units
+        .iter()
+        .filter(|u| u.kind.is_village_level())
+        .cloned()
+        .collect();
+    let schools: Vec<_> = units
+        .iter()
+        .filter(|u| u.kind == UnitKind::School)
+        .cloned()
+        .collect();
+    let mut campaigns = std::collections::HashMap::new();
+    for (key, for_schools) in TEMPLATES {
+        let t = plan::find_template(tx, key)?;
+        let chosen = if *for_schools { &schools } else { &villages };
+        let (campaign_id, _) = plan::apply_in(tx, &t, year, chosen)?;
+        campaigns.insert(*key, campaign_id);
+    }
+    // Village activities are led by the village's cadre (the first person of the village).
+    tx.execute(
+        "UPDATE activity SET lead_person_id = (
+             SELECT p.id FROM person p WHERE p.unit_id = activity.unit_id AND p.role = 'village_cadre'
+             ORDER BY p.rowid LIMIT 1)
+         WHERE unit_id IN (SELECT id FROM unit WHERE kind IN ('village', 'community'))",
+        [],
+    )?;
+    let week = &campaigns["constitution_week"];
+    let first_two: Vec<(String, String, String)> = tx
+        .prepare(
+            "SELECT a.id, a.date, a.unit_id FROM activity a
+             JOIN activity_campaign c ON c.activity_id = a.id AND c.campaign_id = ?1
+             ORDER BY a.date, a.rowid LIMIT 3",
+        )?
+        .query_map([week], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let adviser: Option<String> = tx
+        .query_row(
+            "SELECT id FROM person WHERE role = 'legal_adviser' ORDER BY rowid LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .optional()?;
+    let extra =
+        |title: &str, date: &str, time: (&str, &str), unit: &str, campaign: Option<&String>| {
+            let input = ActivityInput {
+                title: title.into(),
+                date: date.into(),
+                start_time: Some(time.0.into()),
+                end_time: Some(time.1.into()),
+                unit_id: Some(unit.into()),
+                formats: vec!["lecture".into()],
+                audiences: vec!["residents".into()],
+                campaign_ids: campaign.into_iter().cloned().collect(),
+                expected_audience: Some(40),
+                ..Default::default()
+            };
+            let checked = activity::check(tx, &input)?;
+            activity::insert(tx, &checked, checked.date, None)
+        };
+    if let (Some(adviser), [first, second, ..]) = (adviser, first_two.as_slice()) {
+        // 1. The legal adviser booked in two villages at once.
+        tx.execute(
+            "UPDATE activity SET lead_person_id = ?1 WHERE id = ?2",
+            params![adviser, first.0],
+        )?;
+        let id = extra(
+            "法律顾问宪法专题讲座",
+            &first.1,
+            ("09:30", "11:00"),
+            &second.2,
+            Some(week),
+        )?;
+        tx.execute(
+            "UPDATE activity SET lead_person_id = ?1 WHERE id = ?2",
+            params![adviser, id],
+        )?;
+        // 2. A second morning activity in the same village.
+        extra(
+            "《安全生产法》宣传周进村",
+            &first.1,
+            ("10:00", "11:30"),
+            &first.2,
+            Some(week),
+        )?;
+    }
+    // 3. On a statutory holiday; 4. outside its campaign's window.
+    if let Some(v) = villages.get(5) {
+        extra(
+            "国庆法治文艺演出",
+            &format!("{year}-10-02"),
+            ("19:00", "21:00"),
+            &v.id,
+            None,
+        )?;
+    }
+    if let Some(v) = villages.get(8) {
+        let month = campaigns.get("civil_code_month");
+        extra(
+            "民法典进企业宣讲",
+            &format!("{year}-06-05"),
+            ("14:30", "16:00"),
+            &v.id,
+            month,
+        )?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -365,15 +442,28 @@ mod tests {
             .unwrap();
         assert_eq!(villages, 21);
         let campaigns = campaign::list(&a.conn, &CampaignFilter::default()).unwrap();
-        assert_eq!(campaigns.len(), CAMPAIGNS.len());
+        assert_eq!(campaigns.len(), CAMPAIGNS.len() + TEMPLATES.len());
         let week = campaigns
             .iter()
             .find(|c| c.name.contains("宪法宣传周"))
             .unwrap();
         assert_eq!(
             (week.start_date.as_str(), week.end_date.as_str()),
-            ("2026-11-25", "2026-12-20")
+            ("2026-12-01", "2026-12-07")
         );
+        // Every village has its constitution-week activity.
+        let cov = crate::conflicts::coverage(&a.conn, &week.id).unwrap();
+        assert_eq!((cov.covered.len(), cov.missing.len()), (21, 0));
+        // A few conflicts of each kind to find.
+        let found = crate::conflicts::for_year(&a.conn, 2026).unwrap();
+        let count =
+            |k: crate::conflicts::ConflictKind| found.iter().filter(|c| c.kind == k).count();
+        use crate::conflicts::ConflictKind::*;
+        assert!(count(PersonDouble) >= 1, "{found:?}");
+        assert!(count(VillageHalfDay) >= 1);
+        assert!(count(Holiday) >= 1);
+        assert!(count(OutsideCampaign) >= 1);
+        assert!(found.len() <= 12, "a few, not a flood: {}", found.len());
         assert!(campaigns
             .iter()
             .any(|c| c.name == "2025-2026岁末年初农民工法律服务"));

@@ -14,7 +14,7 @@ use crate::town::require_town;
 use crate::unit::{self, Unit, UnitFilter};
 use crate::{new_id, now, validate};
 use chrono::{Datelike, Duration, NaiveDate};
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -384,7 +384,34 @@ pub fn apply_template(
     check_year(year)?;
     let t = find_template(&db.conn, template)?;
     let units = chosen_units(&db.conn, &t, unit_names, all_units)?;
-    let year_dates = keydates::for_year(&db.conn, year)?;
+    let (campaign_id, ids) = db.with_tx(|tx| {
+        require_town(tx)?;
+        apply_in(tx, &t, year, &units)
+    })?;
+    let activities = ids
+        .iter()
+        .map(|id| activity::get(&db.conn, id))
+        .collect::<Result<Vec<_>>>()?;
+    let mut found = Vec::new();
+    for a in &activities {
+        found.extend(conflicts::for_activity(&db.conn, &a.id)?);
+    }
+    Ok(PlanApplied {
+        campaign: campaign::get(&db.conn, &campaign_id)?,
+        activities,
+        conflicts: found,
+    })
+}
+
+/// The writes of a template application inside the caller's transaction (also used by the
+/// demo town): the campaign id and the activity ids.
+pub(crate) fn apply_in(
+    tx: &Transaction,
+    t: &PlanTemplate,
+    year: i32,
+    units: &[Unit],
+) -> Result<(String, Vec<String>)> {
+    let year_dates = keydates::for_year(tx, year)?;
     let (start, end) = nodes_span(&year_dates, &t.nodes, t.use_window).ok_or_else(|| {
         AppError::field(
             ErrorCode::InvalidValue,
@@ -403,47 +430,30 @@ pub fn apply_template(
         notes: Some(format!("由模板“{}”生成", t.name)),
         nodes: t.nodes.clone(),
     };
-    let checked_campaign = campaign::check(&db.conn, &campaign_input)?;
-    let dates = spread_dates(&db.conn, start, end, units.len())?;
-    let (campaign_id, ids) = db.with_tx(|tx| {
-        require_town(tx)?;
-        let campaign_id = campaign::insert(tx, &checked_campaign)?;
-        let ids = units
-            .iter()
-            .zip(&dates)
-            .map(|(u, d)| {
-                let input = activity_input(
-                    &t.activity,
-                    &u.name,
-                    &d.to_string(),
-                    std::slice::from_ref(&campaign_id),
-                    &t.nodes,
-                );
-                let checked = activity::check(
-                    tx,
-                    &ActivityInput {
-                        unit_id: Some(u.id.clone()),
-                        ..input
-                    },
-                )?;
-                activity::insert(tx, &checked, *d, None)
-            })
-            .collect::<Result<Vec<_>>>()?;
-        Ok((campaign_id, ids))
-    })?;
-    let activities = ids
+    let campaign_id = campaign::insert(tx, &campaign::check(tx, &campaign_input)?)?;
+    let dates = spread_dates(tx, start, end, units.len())?;
+    let ids = units
         .iter()
-        .map(|id| activity::get(&db.conn, id))
+        .zip(&dates)
+        .map(|(u, d)| {
+            let input = activity_input(
+                &t.activity,
+                &u.name,
+                &d.to_string(),
+                std::slice::from_ref(&campaign_id),
+                &t.nodes,
+            );
+            let checked = activity::check(
+                tx,
+                &ActivityInput {
+                    unit_id: Some(u.id.clone()),
+                    ..input
+                },
+            )?;
+            activity::insert(tx, &checked, *d, None)
+        })
         .collect::<Result<Vec<_>>>()?;
-    let mut found = Vec::new();
-    for a in &activities {
-        found.extend(conflicts::for_activity(&db.conn, &a.id)?);
-    }
-    Ok(PlanApplied {
-        campaign: campaign::get(&db.conn, &campaign_id)?,
-        activities,
-        conflicts: found,
-    })
+    Ok((campaign_id, ids))
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]

@@ -594,8 +594,8 @@ fn print_human(output: &Output, value: Value) -> Result<(), serde_json::Error> {
             let r: CheckReport = serde_json::from_value(value)?;
             if r.ok {
                 println!(
-                    "数据检查通过：{} 个村/单位，{} 人，{} 个活动专项（结构版本 {}）",
-                    r.units, r.people, r.campaigns, r.schema_version
+                    "数据检查通过：{} 个村/单位，{} 人，{} 个活动专项，{} 场活动（结构版本 {}）",
+                    r.units, r.people, r.campaigns, r.activities, r.schema_version
                 );
             } else {
                 println!("发现 {} 个问题：", r.problems.len());
