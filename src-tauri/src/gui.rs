@@ -32,6 +32,7 @@ pub(crate) fn context() -> tauri::Context<tauri::Wry> {
 
 pub fn run(data_dir: Option<PathBuf>) -> i32 {
     let result = tauri::Builder::default()
+        .plugin(tauri_plugin_dialog::init())
         .setup(move |app| {
             let dir = match data_dir {
                 Some(d) => d,
