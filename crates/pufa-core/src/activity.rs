@@ -3,6 +3,7 @@
 //! stored as one row per occurrence (so the calendar is a plain date-range query), tied by
 //! a series; a single occurrence can be edited or cancelled on its own.
 
+use crate::audit;
 use crate::db::Db;
 use crate::domain::{ActivityFormat, ActivityStatus, Audience, VenueType};
 use crate::error::{AppError, ErrorCode, Result};
@@ -487,6 +488,7 @@ pub(crate) fn insert(
         ],
     )?;
     link_campaigns(tx, &id, &c.campaign_ids)?;
+    audit::changed(tx, "activity", &id, "create", None, Some(&get(tx, &id)?))?;
     Ok(id)
 }
 
@@ -579,6 +581,7 @@ fn write_update(
     date: NaiveDate,
     exception: bool,
 ) -> Result<()> {
+    let before = get(tx, id)?;
     tx.execute(
         "UPDATE activity SET title = ?2, date = ?3, start_time = ?4, end_time = ?5, unit_id = ?6,
              venue_type = ?7, venue = ?8, formats = ?9, audiences = ?10, laws = ?11, nodes = ?12,
@@ -608,7 +611,15 @@ fn write_update(
             exception
         ],
     )?;
-    link_campaigns(tx, id, &c.campaign_ids)
+    link_campaigns(tx, id, &c.campaign_ids)?;
+    audit::changed(
+        tx,
+        "activity",
+        id,
+        "update",
+        Some(&before),
+        Some(&get(tx, id)?),
+    )
 }
 
 /// Moves an activity to another day and/or time (drag and drop on the calendar).
@@ -668,12 +679,20 @@ pub fn set_status(db: &mut Db, id: &str, status: &str, reason: Option<&str>) -> 
         ));
     }
     db.with_tx(|tx| {
-        get(tx, id)?;
+        let before = get(tx, id)?;
         tx.execute(
             "UPDATE activity SET status = ?2, status_reason = ?3, updated_at = ?4,
                  series_exception = CASE WHEN series_id IS NULL THEN 0 ELSE 1 END
              WHERE id = ?1",
             params![id, status.code(), reason, now()],
+        )?;
+        audit::changed(
+            tx,
+            "activity",
+            id,
+            "status",
+            Some(&before),
+            Some(&get(tx, id)?),
         )?;
         Ok(())
     })?;
@@ -692,7 +711,9 @@ pub fn delete(db: &mut Db, id: &str, scope: SeriesScope) -> Result<Vec<String>> 
             _ => vec![id.to_string()],
         };
         for i in &ids {
+            let before = get(tx, i)?;
             tx.execute("DELETE FROM activity WHERE id = ?1", [i])?;
+            audit::changed(tx, "activity", i, "delete", Some(&before), None)?;
         }
         Ok(ids)
     })

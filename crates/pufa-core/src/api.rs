@@ -2,6 +2,7 @@
 //! the CLI builds the same requests. A command is written once, here.
 
 use crate::activity::{self, Activity, ActivityFilter, ActivityInput, Recurrence, SeriesScope};
+use crate::audit::{self, AuditFilter};
 use crate::campaign::{self, CampaignFilter, CampaignInput};
 use crate::check;
 use crate::conflicts::{self, Conflict, ConflictKind};
@@ -171,6 +172,8 @@ pub enum Request {
         from_year: i32,
         to_year: i32,
     },
+    /// The audit trail, newest first (a record's history: entity + entity_id).
+    AuditList(AuditFilter),
     Check,
 }
 
@@ -312,6 +315,7 @@ pub fn handle(db: &mut Db, request: Request) -> Result<Value> {
         )?),
         PlanGenerate { year, nodes } => to_value(plan::generate(db, year, &nodes)?),
         PlanCopyYear { from_year, to_year } => to_value(plan::copy_year(db, from_year, to_year)?),
+        AuditList(f) => to_value(audit::list(&db.conn, &f)?),
         Check => to_value(check::run(db)?),
     }
 }
@@ -352,6 +356,282 @@ mod tests {
         assert_eq!(got["name"], "宪法宣传周");
         let list = dispatch(&mut db, json!({"cmd": "unit_list", "args": {}})).unwrap();
         assert_eq!(list.as_array().unwrap().len(), 2);
+    }
+
+    /// Commands that only read. Every other command must leave a trace in the audit trail.
+    const READ_ONLY: &[&str] = &[
+        "app_info",
+        "unit_list",
+        "person_list",
+        "campaign_list",
+        "campaign_get",
+        "keydate_list",
+        "keydate_node_list",
+        "activity_list",
+        "activity_get",
+        "conflict_list",
+        "conflicts_for_activity",
+        "coverage",
+        "holiday_list",
+        "template_list",
+        "audit_list",
+        "check",
+    ];
+
+    fn all_commands() -> Vec<String> {
+        let ts = <Request as TS>::inline();
+        ts.split("\"cmd\": \"")
+            .skip(1)
+            .map(|rest| rest.split('"').next().unwrap().to_string())
+            .collect()
+    }
+
+    #[test]
+    fn every_mutating_command_writes_the_audit_trail() {
+        let mut db = Db::open_in_memory().unwrap();
+        let audit_rows = |db: &Db| -> i64 {
+            db.conn
+                .query_row("SELECT count(*) FROM audit_log", [], |r| r.get(0))
+                .unwrap()
+        };
+        let mut covered: Vec<String> = Vec::new();
+        let mut run = |db: &mut Db, raw: Value| -> Value {
+            let cmd = raw["cmd"].as_str().unwrap().to_string();
+            let before = audit_rows(db);
+            let out = dispatch(db, raw).unwrap_or_else(|e| panic!("{cmd}: {e}"));
+            let wrote = audit_rows(db) - before;
+            if READ_ONLY.contains(&cmd.as_str()) {
+                assert_eq!(wrote, 0, "{cmd} only reads");
+            } else {
+                assert!(wrote > 0, "{cmd} changed data without an audit row");
+            }
+            covered.push(cmd);
+            out
+        };
+        run(&mut db, json!({"cmd": "app_info"}));
+        run(
+            &mut db,
+            json!({"cmd": "setup", "args": {"town": "双龙镇", "villages": ["安静村\n石院村"],
+            "user": {"name": "李明", "role": "coordinator"}}}),
+        );
+        let entries = audit::list(&db.conn, &AuditFilter::default()).unwrap();
+        assert!(
+            entries.iter().all(|e| e.user_name == "李明"),
+            "the set-up is the user's"
+        );
+        run(
+            &mut db,
+            json!({"cmd": "set_locale", "args": {"locale": "en"}}),
+        );
+        run(
+            &mut db,
+            json!({"cmd": "update_user", "args": {"name": "李明明", "role": "coordinator"}}),
+        );
+        let u = run(
+            &mut db,
+            json!({"cmd": "unit_create", "args": {"kind": "school", "name": "双龙小学"}}),
+        );
+        run(
+            &mut db,
+            json!({"cmd": "unit_update", "args": {"id": u["id"], "input": {"kind": "school", "name": "双龙中心小学"}}}),
+        );
+        run(
+            &mut db,
+            json!({"cmd": "unit_archive", "args": {"id": u["id"], "archived": true}}),
+        );
+        run(&mut db, json!({"cmd": "unit_list", "args": {}}));
+        let p = run(
+            &mut db,
+            json!({"cmd": "person_create", "args": {"name": "王律师", "role": "lawyer"}}),
+        );
+        run(
+            &mut db,
+            json!({"cmd": "person_update", "args": {"id": p["id"], "input": {"name": "王律师", "role": "legal_adviser"}}}),
+        );
+        run(
+            &mut db,
+            json!({"cmd": "person_archive", "args": {"id": p["id"], "archived": false}}),
+        );
+        run(&mut db, json!({"cmd": "person_list", "args": {}}));
+        let c = run(
+            &mut db,
+            json!({"cmd": "campaign_create", "args": {"name": "宪法宣传周", "kind": "national",
+            "start_date": "2026-12-01", "end_date": "2026-12-07"}}),
+        );
+        run(
+            &mut db,
+            json!({"cmd": "campaign_update", "args": {"id": c["id"], "input": {"name": "宪法宣传周", "kind": "national",
+            "start_date": "2026-12-01", "end_date": "2026-12-08"}}}),
+        );
+        run(
+            &mut db,
+            json!({"cmd": "campaign_archive", "args": {"id": c["id"], "archived": false}}),
+        );
+        run(
+            &mut db,
+            json!({"cmd": "campaign_get", "args": {"id": c["id"]}}),
+        );
+        run(&mut db, json!({"cmd": "campaign_list", "args": {}}));
+        run(
+            &mut db,
+            json!({"cmd": "keydate_list", "args": {"year": 2026}}),
+        );
+        run(
+            &mut db,
+            json!({"cmd": "keydate_override_set", "args": {"node_code": "constitution_week", "year": 2026, "theme": "主题"}}),
+        );
+        run(
+            &mut db,
+            json!({"cmd": "keydate_override_clear", "args": {"node_code": "constitution_week", "year": 2026}}),
+        );
+        let n = run(
+            &mut db,
+            json!({"cmd": "keydate_node_create", "args": {"name": "农民工法治宣传日",
+            "start": {"kind": "fixed", "month": 1, "day": 20}}}),
+        );
+        run(
+            &mut db,
+            json!({"cmd": "keydate_node_update", "args": {"id": n["code"], "input": {"name": "农民工法治宣传日",
+            "start": {"kind": "fixed", "month": 1, "day": 21}}}}),
+        );
+        run(&mut db, json!({"cmd": "keydate_node_list"}));
+        run(
+            &mut db,
+            json!({"cmd": "keydate_node_delete", "args": {"id": n["code"]}}),
+        );
+        let a = run(
+            &mut db,
+            json!({"cmd": "activity_create", "args": {"input": {"title": "宪法进院坝", "date": "2026-12-02",
+            "start_time": "09:00", "end_time": "11:00", "unit_id": "安静村", "campaign_ids": [c["id"]]}}}),
+        );
+        let a1 = a["activities"][0]["id"].clone();
+        let b = run(
+            &mut db,
+            json!({"cmd": "activity_create", "args": {"input": {"title": "民法典讲座", "date": "2026-12-02",
+            "start_time": "10:00", "end_time": "11:00", "unit_id": "安静村"}}}),
+        );
+        assert_eq!(
+            b["conflicts"].as_array().unwrap().len(),
+            1,
+            "the save reports the clash"
+        );
+        let conflict = b["conflicts"][0].clone();
+        run(
+            &mut db,
+            json!({"cmd": "activity_update", "args": {"id": a1, "input": {"title": "宪法进院坝（改）", "date": "2026-12-02",
+            "unit_id": "安静村"}}}),
+        );
+        run(
+            &mut db,
+            json!({"cmd": "activity_reschedule", "args": {"id": a1, "date": "2026-12-03", "start_time": "14:00", "end_time": "15:00"}}),
+        );
+        run(
+            &mut db,
+            json!({"cmd": "activity_set_status", "args": {"id": a1, "status": "postponed", "reason": "下雨"}}),
+        );
+        run(&mut db, json!({"cmd": "activity_get", "args": {"id": a1}}));
+        run(&mut db, json!({"cmd": "activity_list", "args": {}}));
+        run(
+            &mut db,
+            json!({"cmd": "conflicts_for_activity", "args": {"id": a1}}),
+        );
+        run(
+            &mut db,
+            json!({"cmd": "conflict_list", "args": {"year": 2026}}),
+        );
+        run(
+            &mut db,
+            json!({"cmd": "conflict_ignore", "args": {"kind": conflict["kind"], "a": conflict["a"], "b": conflict["b"], "ignored": true}}),
+        );
+        run(
+            &mut db,
+            json!({"cmd": "activity_delete", "args": {"id": a1}}),
+        );
+        run(
+            &mut db,
+            json!({"cmd": "coverage", "args": {"campaign_id": c["id"]}}),
+        );
+        run(
+            &mut db,
+            json!({"cmd": "holiday_list", "args": {"year": 2027}}),
+        );
+        run(
+            &mut db,
+            json!({"cmd": "holiday_set_year", "args": {"year": 2027, "days": [{"date": "2027-01-01", "name": "元旦"}]}}),
+        );
+        run(&mut db, json!({"cmd": "template_list"}));
+        let t = run(
+            &mut db,
+            json!({"cmd": "template_apply", "args": {"template": "civil_code_month", "year": 2027, "unit_ids": ["石院村"]}}),
+        );
+        assert_eq!(t["activities"].as_array().unwrap().len(), 1);
+        let mut mine: Value =
+            serde_json::to_value(plan::find_template(&db.conn, "civil_code_month").unwrap())
+                .unwrap();
+        mine["key"] = json!("");
+        mine["name"] = json!("我的模板");
+        let saved = run(&mut db, json!({"cmd": "template_save", "args": mine}));
+        run(
+            &mut db,
+            json!({"cmd": "template_delete", "args": {"key": saved["key"]}}),
+        );
+        run(
+            &mut db,
+            json!({"cmd": "plan_generate", "args": {"year": 2027, "nodes": ["national_security_day"]}}),
+        );
+        run(
+            &mut db,
+            json!({"cmd": "plan_copy_year", "args": {"from_year": 2027, "to_year": 2028}}),
+        );
+        run(
+            &mut db,
+            json!({"cmd": "campaign_delete", "args": {"id": c["id"]}}),
+        );
+        run(
+            &mut db,
+            json!({"cmd": "person_delete", "args": {"id": p["id"]}}),
+        );
+        run(
+            &mut db,
+            json!({"cmd": "unit_delete", "args": {"id": u["id"]}}),
+        );
+        run(
+            &mut db,
+            json!({"cmd": "audit_list", "args": {"entity": "campaign", "entity_id": c["id"]}}),
+        );
+        run(&mut db, json!({"cmd": "check"}));
+        let mut demo_db = Db::open_in_memory().unwrap();
+        run(
+            &mut demo_db,
+            json!({"cmd": "load_demo", "args": {"seed": 1, "year": 2026}}),
+        );
+
+        // The history of one campaign: created, changed, deleted — with the changed field.
+        let history = audit::list(
+            &db.conn,
+            &AuditFilter {
+                entity: Some("campaign".into()),
+                entity_id: c["id"].as_str().map(str::to_string),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        let actions: Vec<&str> = history.iter().rev().map(|e| e.action.as_str()).collect();
+        assert_eq!(actions, ["create", "update", "unarchive", "delete"]);
+        assert_eq!(
+            history[2].changes["end_date"],
+            json!(["2026-12-07", "2026-12-08"])
+        );
+        assert_eq!(history[2].user_name, "李明明");
+
+        let all = all_commands();
+        assert!(all.len() > 40, "{all:?}");
+        for cmd in &all {
+            assert!(
+                covered.contains(cmd),
+                "command {cmd} is not exercised by this test"
+            );
+        }
     }
 
     #[test]

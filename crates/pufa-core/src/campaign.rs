@@ -1,6 +1,7 @@
 //! Campaigns: a national node (12·4 宪法宣传周, 4·15 …), a targeted campaign (农民工, 青少年) or
 //! a local one, with its window, audiences, laws/themes and lead unit.
 
+use crate::audit;
 use crate::db::Db;
 use crate::domain::{Audience, CampaignKind};
 use crate::error::{AppError, ErrorCode, Result};
@@ -215,6 +216,14 @@ pub(crate) fn insert(conn: &Connection, c: &Checked) -> Result<String> {
             c.nodes
         ],
     )?;
+    audit::changed(
+        conn,
+        "campaign",
+        &id,
+        "create",
+        None,
+        Some(&get(conn, &id)?),
+    )?;
     Ok(id)
 }
 
@@ -230,7 +239,7 @@ pub fn create(db: &mut Db, input: &CampaignInput) -> Result<Campaign> {
 pub fn update(db: &mut Db, id: &str, input: &CampaignInput) -> Result<Campaign> {
     let c = check(&db.conn, input)?;
     db.with_tx(|tx| {
-        get(tx, id)?;
+        let before = get(tx, id)?;
         tx.execute(
             "UPDATE campaign SET name = ?2, kind = ?3, start_date = ?4, end_date = ?5, audiences = ?6,
                     themes = ?7, lead_unit = ?8, notes = ?9, updated_at = ?10, nodes = ?11
@@ -240,6 +249,7 @@ pub fn update(db: &mut Db, id: &str, input: &CampaignInput) -> Result<Campaign> 
                 c.notes, now(), c.nodes
             ],
         )?;
+        audit::changed(tx, "campaign", id, "update", Some(&before), Some(&get(tx, id)?))?;
         Ok(())
     })?;
     get(&db.conn, id)
@@ -247,10 +257,18 @@ pub fn update(db: &mut Db, id: &str, input: &CampaignInput) -> Result<Campaign> 
 
 pub fn set_archived(db: &mut Db, id: &str, archived: bool) -> Result<Campaign> {
     db.with_tx(|tx| {
-        get(tx, id)?;
+        let before = get(tx, id)?;
         tx.execute(
             "UPDATE campaign SET archived = ?2, updated_at = ?3 WHERE id = ?1",
             params![id, archived, now()],
+        )?;
+        audit::changed(
+            tx,
+            "campaign",
+            id,
+            if archived { "archive" } else { "unarchive" },
+            Some(&before),
+            Some(&get(tx, id)?),
         )?;
         Ok(())
     })?;
@@ -259,8 +277,9 @@ pub fn set_archived(db: &mut Db, id: &str, archived: bool) -> Result<Campaign> {
 
 pub fn delete(db: &mut Db, id: &str) -> Result<()> {
     db.with_tx(|tx| {
-        get(tx, id)?;
+        let before = get(tx, id)?;
         tx.execute("DELETE FROM campaign WHERE id = ?1", [id])?;
+        audit::changed(tx, "campaign", id, "delete", Some(&before), None)?;
         Ok(())
     })
 }

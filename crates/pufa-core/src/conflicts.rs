@@ -374,6 +374,19 @@ pub fn set_ignored(db: &mut Db, kind: ConflictKind, a: &str, b: &str, ignored: b
                 params![kind.code(), a, b],
             )?;
         }
+        let action = if ignored { "ignore" } else { "unignore" };
+        let summary = format!(
+            "{}冲突提醒（{}）",
+            if ignored { "忽略" } else { "取消忽略" },
+            kind.code()
+        );
+        crate::audit::note(
+            tx,
+            "conflict",
+            &format!("{}:{a}:{b}", kind.code()),
+            action,
+            &summary,
+        )?;
         Ok(())
     })
 }

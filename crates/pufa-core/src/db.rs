@@ -12,6 +12,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_foundation.sql"),
     include_str!("migrations/0002_keydates.sql"),
     include_str!("migrations/0003_activities.sql"),
+    include_str!("migrations/0004_audit.sql"),
 ];
 
 /// The schema version this build writes.

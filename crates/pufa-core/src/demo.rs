@@ -298,6 +298,7 @@ pub fn load(db: &mut Db, input: &DemoInput) -> Result<AppInfo> {
             campaign::insert(tx, &campaign::check(tx, &input)?)?;
         }
         lay_out_year(tx, year)?;
+        crate::audit::note(tx, "town", "demo", "create", "载入示例乡镇")?;
         town::insert_user(tx, "李明", UserRole::Coordinator, None)?;
         Ok(())
     })?;

@@ -191,6 +191,16 @@ pub fn set_year(db: &mut Db, year: i32, days: &[HolidayDay]) -> Result<HolidayYe
                 &serde_json::to_string(&checked).expect("serialises"),
             )?;
         }
+        let summary = format!("录入{year}年节假日安排（{}天）", checked.len());
+        crate::audit::log(
+            tx,
+            "holiday",
+            &year.to_string(),
+            "update",
+            &summary,
+            None::<&()>,
+            Some(&checked),
+        )?;
         Ok(())
     })?;
     self::year(&db.conn, year)

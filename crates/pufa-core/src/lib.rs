@@ -3,6 +3,7 @@
 
 pub mod activity;
 pub mod api;
+pub mod audit;
 pub mod campaign;
 pub mod check;
 pub mod conflicts;

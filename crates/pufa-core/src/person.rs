@@ -1,5 +1,6 @@
 //! People of 普法 work: 村干部, 法律顾问, 法治副校长, 民警, 法律明白人, 志愿者 …
 
+use crate::audit;
 use crate::db::Db;
 use crate::domain::PersonRole;
 use crate::error::{AppError, ErrorCode, Result};
@@ -149,6 +150,7 @@ pub fn create(db: &mut Db, input: &PersonInput) -> Result<Person> {
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)",
             params![id, c.name, c.role.code(), c.phone, c.unit_id, c.notes, ts],
         )?;
+        audit::changed(tx, "person", &id, "create", None, Some(&get(tx, &id)?))?;
         Ok(id)
     })?;
     get(&db.conn, &id)
@@ -156,13 +158,14 @@ pub fn create(db: &mut Db, input: &PersonInput) -> Result<Person> {
 
 pub fn update(db: &mut Db, id: &str, input: &PersonInput) -> Result<Person> {
     db.with_tx(|tx| {
-        get(tx, id)?;
+        let before = get(tx, id)?;
         let c = check(tx, input)?;
         tx.execute(
             "UPDATE person SET name = ?2, role = ?3, phone = ?4, unit_id = ?5, notes = ?6, updated_at = ?7
              WHERE id = ?1",
             params![id, c.name, c.role.code(), c.phone, c.unit_id, c.notes, now()],
         )?;
+        audit::changed(tx, "person", id, "update", Some(&before), Some(&get(tx, id)?))?;
         Ok(())
     })?;
     get(&db.conn, id)
@@ -170,10 +173,18 @@ pub fn update(db: &mut Db, id: &str, input: &PersonInput) -> Result<Person> {
 
 pub fn set_archived(db: &mut Db, id: &str, archived: bool) -> Result<Person> {
     db.with_tx(|tx| {
-        get(tx, id)?;
+        let before = get(tx, id)?;
         tx.execute(
             "UPDATE person SET archived = ?2, updated_at = ?3 WHERE id = ?1",
             params![id, archived, now()],
+        )?;
+        audit::changed(
+            tx,
+            "person",
+            id,
+            if archived { "archive" } else { "unarchive" },
+            Some(&before),
+            Some(&get(tx, id)?),
         )?;
         Ok(())
     })?;
@@ -182,8 +193,9 @@ pub fn set_archived(db: &mut Db, id: &str, archived: bool) -> Result<Person> {
 
 pub fn delete(db: &mut Db, id: &str) -> Result<()> {
     db.with_tx(|tx| {
-        get(tx, id)?;
+        let before = get(tx, id)?;
         tx.execute("DELETE FROM person WHERE id = ?1", [id])?;
+        audit::changed(tx, "person", id, "delete", Some(&before), None)?;
         Ok(())
     })
 }

@@ -204,6 +204,8 @@ pub fn save_template(db: &mut Db, t: &PlanTemplate) -> Result<PlanTemplate> {
         if changed == 0 {
             return Err(AppError::not_found("模板", &id));
         }
+        let action = if existing { "update" } else { "create" };
+        crate::audit::changed(tx, "template", &id, action, None, Some(&checked))?;
         Ok(())
     })?;
     Ok(PlanTemplate { key: id, ..checked })
@@ -221,6 +223,7 @@ pub fn delete_template(db: &mut Db, key: &str) -> Result<()> {
         if tx.execute("DELETE FROM plan_template WHERE id = ?1", [key])? == 0 {
             return Err(AppError::not_found("模板", key));
         }
+        crate::audit::note(tx, "template", key, "delete", "删除活动模板")?;
         Ok(())
     })
 }

@@ -168,7 +168,14 @@ pub fn set_locale(db: &Db, locale: &str) -> Result<()> {
             ),
         ));
     }
-    set_setting(&db.conn, "locale", locale)
+    set_setting(&db.conn, "locale", locale)?;
+    crate::audit::note(
+        &db.conn,
+        "setting",
+        "locale",
+        "update",
+        &format!("界面语言改为 {locale}"),
+    )
 }
 
 /// Validated set-up, checked completely before anything is written.
@@ -260,15 +267,21 @@ pub fn setup(db: &mut Db, input: &SetupInput) -> Result<AppInfo> {
             ));
         }
         let ts = now();
+        let town_id = new_id();
         tx.execute(
             "INSERT INTO town (id, name, county, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?4)",
-            params![new_id(), checked.town, checked.county, ts],
+            params![town_id, checked.town, checked.county, ts],
         )?;
+        // The user first, so the set-up's trail is theirs (a cadre's village must exist first).
+        if let Some((name, role, None)) = &checked.user {
+            insert_user(tx, name, *role, None)?;
+        }
+        crate::audit::changed(tx, "town", &town_id, "create", None, get_town(tx)?.as_ref())?;
         for (i, (kind, name)) in checked.units.iter().enumerate() {
             insert_unit(tx, *kind, name, "", "", i as i64)?;
         }
-        if let Some((name, role, village)) = &checked.user {
-            insert_user(tx, name, *role, village.as_deref())?;
+        if let Some((name, role, Some(village))) = &checked.user {
+            insert_user(tx, name, *role, Some(village.as_str()))?;
         }
         Ok(())
     })?;
@@ -295,6 +308,7 @@ pub(crate) fn insert_user(
         params![id, name, role.code(), unit_id, ts],
     )?;
     set_setting(tx, "current_user_id", &id)?;
+    crate::audit::changed(tx, "user", &id, "create", None, current_user(tx)?.as_ref())?;
     Ok(id)
 }
 
@@ -321,6 +335,7 @@ pub fn update_user(db: &mut Db, input: &UserInput) -> Result<AppInfo> {
             }
             _ => None,
         };
+        let before = current_user(tx)?;
         match setting(tx, "current_user_id")? {
             Some(id) => {
                 tx.execute(
@@ -333,6 +348,9 @@ pub fn update_user(db: &mut Db, input: &UserInput) -> Result<AppInfo> {
                 tx.execute("UPDATE user_profile SET unit_id = ?2 WHERE id = ?1", params![id, unit_id])?;
             }
         }
+        let after = current_user(tx)?;
+        let id = after.as_ref().map(|u| u.id.clone()).unwrap_or_default();
+        crate::audit::changed(tx, "user", &id, "update", before.as_ref(), after.as_ref())?;
         Ok(())
     })?;
     app_info(db)

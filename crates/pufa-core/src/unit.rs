@@ -1,5 +1,6 @@
 //! Units: 村/社区, 学校, 企业, 场所 — the places activities are held and counted for.
 
+use crate::audit;
 use crate::db::Db;
 use crate::domain::UnitKind;
 use crate::error::{AppError, ErrorCode, Result};
@@ -136,6 +137,7 @@ pub(crate) fn insert_unit(
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)",
         params![id, kind.code(), name, address, notes, sort_order, ts],
     )?;
+    audit::changed(conn, "unit", &id, "create", None, Some(&get(conn, &id)?))?;
     Ok(id)
 }
 
@@ -156,12 +158,13 @@ pub fn create(db: &mut Db, input: &UnitInput) -> Result<Unit> {
 pub fn update(db: &mut Db, id: &str, input: &UnitInput) -> Result<Unit> {
     let c = check(input)?;
     db.with_tx(|tx| {
-        get(tx, id)?;
+        let before = get(tx, id)?;
         ensure_unique_name(tx, &c.name, Some(id))?;
         tx.execute(
             "UPDATE unit SET kind = ?2, name = ?3, address = ?4, notes = ?5, updated_at = ?6 WHERE id = ?1",
             params![id, c.kind.code(), c.name, c.address, c.notes, now()],
         )?;
+        audit::changed(tx, "unit", id, "update", Some(&before), Some(&get(tx, id)?))?;
         Ok(())
     })?;
     get(&db.conn, id)
@@ -169,10 +172,18 @@ pub fn update(db: &mut Db, id: &str, input: &UnitInput) -> Result<Unit> {
 
 pub fn set_archived(db: &mut Db, id: &str, archived: bool) -> Result<Unit> {
     db.with_tx(|tx| {
-        get(tx, id)?;
+        let before = get(tx, id)?;
         tx.execute(
             "UPDATE unit SET archived = ?2, updated_at = ?3 WHERE id = ?1",
             params![id, archived, now()],
+        )?;
+        audit::changed(
+            tx,
+            "unit",
+            id,
+            if archived { "archive" } else { "unarchive" },
+            Some(&before),
+            Some(&get(tx, id)?),
         )?;
         Ok(())
     })?;
@@ -182,8 +193,9 @@ pub fn set_archived(db: &mut Db, id: &str, archived: bool) -> Result<Unit> {
 /// Deletes a unit; people who belonged to it keep their record without a unit.
 pub fn delete(db: &mut Db, id: &str) -> Result<()> {
     db.with_tx(|tx| {
-        get(tx, id)?;
+        let before = get(tx, id)?;
         tx.execute("DELETE FROM unit WHERE id = ?1", [id])?;
+        audit::changed(tx, "unit", id, "delete", Some(&before), None)?;
         Ok(())
     })
 }

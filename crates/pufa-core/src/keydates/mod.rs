@@ -394,6 +394,14 @@ pub fn set_override(db: &mut Db, input: &OverrideInput) -> Result<KeyDate> {
                  updated_at = excluded.updated_at",
             params![new_id(), node.code, year, start, end, theme, doc_number, now],
         )?;
+        let summary = format!("设置{year}年“{}”的日期/主题/文号", node.name);
+        let after = serde_json::json!({
+            "start_date": dates.as_ref().map(|d| d.0.clone()),
+            "end_date": dates.as_ref().map(|d| d.1.clone()),
+            "theme": theme,
+            "doc_number": doc_number,
+        });
+        crate::audit::log(tx, "keydate_override", &format!("{}:{year}", node.code), "update", &summary, None::<&()>, Some(&after))?;
         Ok(())
     })?;
     for_year(&db.conn, year)?
@@ -416,6 +424,14 @@ pub fn clear_override(db: &mut Db, node_code: &str, year: i32) -> Result<()> {
         tx.execute(
             "DELETE FROM keydate_override WHERE node_code = ?1 AND year = ?2",
             params![node_code, year],
+        )?;
+        let summary = format!("恢复{year}年节点“{node_code}”的默认日期");
+        crate::audit::note(
+            tx,
+            "keydate_override",
+            &format!("{node_code}:{year}"),
+            "delete",
+            &summary,
         )?;
         Ok(())
     })
@@ -570,23 +586,39 @@ fn check_not_national(name: &str) -> Result<()> {
 pub fn create_local(db: &mut Db, input: &LocalNodeInput) -> Result<KeyDateNode> {
     let node = local_node_from(new_id(), input)?;
     check_not_national(&node.name)?;
-    db.with_tx(|tx| save_local(tx, &node, true))?;
+    db.with_tx(|tx| {
+        save_local(tx, &node, true)?;
+        crate::audit::changed(tx, "keydate_node", &node.code, "create", None, Some(&node))
+    })?;
     Ok(node)
 }
 
 pub fn update_local(db: &mut Db, id: &str, input: &LocalNodeInput) -> Result<KeyDateNode> {
     let node = local_node_from(id.to_string(), input)?;
     check_not_national(&node.name)?;
-    db.with_tx(|tx| save_local(tx, &node, false))?;
+    db.with_tx(|tx| {
+        let before = local_nodes(tx)?.into_iter().find(|n| n.code == id);
+        save_local(tx, &node, false)?;
+        crate::audit::changed(
+            tx,
+            "keydate_node",
+            id,
+            "update",
+            before.as_ref(),
+            Some(&node),
+        )
+    })?;
     Ok(node)
 }
 
 pub fn delete_local(db: &mut Db, id: &str) -> Result<()> {
     db.with_tx(|tx| {
+        let before = local_nodes(tx)?.into_iter().find(|n| n.code == id);
         let n = tx.execute("DELETE FROM keydate_node WHERE id = ?1", [id])?;
         if n == 0 {
             return Err(AppError::not_found("本地节点", id));
         }
+        crate::audit::changed(tx, "keydate_node", id, "delete", before.as_ref(), None)?;
         tx.execute("DELETE FROM keydate_override WHERE node_code = ?1", [id])?;
         Ok(())
     })

@@ -1,0 +1,227 @@
+//! The audit trail (全过程留痕): every create, update, delete and review writes who (the local
+//! user profile), when, and the before/after values of the changed fields — inside the same
+//! transaction as the change, so a change never lands without its trace.
+
+use crate::error::Result;
+use crate::town::current_user;
+use crate::{new_id, now, validate};
+use rusqlite::{params, Connection};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use ts_rs::TS;
+
+/// Fields that change on every write and say nothing a reader needs.
+const NOISE: &[&str] = &["updated_at", "created_at"];
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct AuditEntry {
+    pub id: String,
+    pub at: String,
+    pub user_name: String,
+    pub entity: String,
+    pub entity_id: String,
+    pub action: String,
+    pub summary: String,
+    /// {field: [before, after]}.
+    #[ts(type = "Record<string, [unknown, unknown]>")]
+    pub changes: Value,
+}
+
+/// The changed top-level fields between two JSON objects: {field: [before, after]}.
+pub fn diff(before: Option<&Value>, after: Option<&Value>) -> Map<String, Value> {
+    let empty = Map::new();
+    let b = before.and_then(Value::as_object).unwrap_or(&empty);
+    let a = after.and_then(Value::as_object).unwrap_or(&empty);
+    let mut out = Map::new();
+    let mut keys: Vec<&String> = b.keys().chain(a.keys()).collect();
+    keys.sort();
+    keys.dedup();
+    for k in keys {
+        if NOISE.contains(&k.as_str()) {
+            continue;
+        }
+        let (x, y) = (
+            b.get(k).unwrap_or(&Value::Null),
+            a.get(k).unwrap_or(&Value::Null),
+        );
+        if x != y {
+            out.insert(k.clone(), Value::Array(vec![x.clone(), y.clone()]));
+        }
+    }
+    out
+}
+
+/// Writes one audit row. `before`/`after` are the record as JSON (None for create/delete).
+pub fn log<T: Serialize, U: Serialize>(
+    conn: &Connection,
+    entity: &str,
+    entity_id: &str,
+    action: &str,
+    summary: &str,
+    before: Option<&T>,
+    after: Option<&U>,
+) -> Result<()> {
+    let before = before.map(|v| serde_json::to_value(v).expect("records serialise"));
+    let after = after.map(|v| serde_json::to_value(v).expect("records serialise"));
+    let changes = diff(before.as_ref(), after.as_ref());
+    let user = current_user(conn)?;
+    conn.execute(
+        "INSERT INTO audit_log (id, at, user_id, user_name, entity, entity_id, action, summary, changes)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        params![
+            new_id(),
+            now(),
+            user.as_ref().map(|u| u.id.clone()),
+            user.map(|u| u.name).unwrap_or_else(|| "本机".to_string()),
+            entity,
+            entity_id,
+            action,
+            summary,
+            Value::Object(changes).to_string()
+        ],
+    )?;
+    Ok(())
+}
+
+fn entity_label(entity: &str) -> &'static str {
+    match entity {
+        "town" => "乡镇",
+        "unit" => "村/单位",
+        "person" => "人员",
+        "user" => "使用人",
+        "campaign" => "活动专项",
+        "activity" => "活动",
+        "keydate_override" => "普法节点日期",
+        "keydate_node" => "本地普法节点",
+        "template" => "活动模板",
+        "holiday" => "节假日安排",
+        "conflict" => "冲突提醒",
+        "setting" => "设置",
+        "material" => "宣传资料",
+        "stock" => "库存",
+        "record" => "活动记录",
+        _ => "记录",
+    }
+}
+
+fn action_label(action: &str) -> &'static str {
+    match action {
+        "create" => "新建",
+        "update" => "修改",
+        "delete" => "删除",
+        "archive" => "归档",
+        "unarchive" => "恢复",
+        "status" => "更改状态",
+        "ignore" => "忽略",
+        "unignore" => "取消忽略",
+        "approve" => "审核通过",
+        "return" => "退回",
+        "submit" => "提交",
+        "reopen" => "重新打开",
+        _ => "更改",
+    }
+}
+
+/// Logs a change of a record with a generated summary ("修改活动专项“2026年宪法宣传周”").
+/// `before` None = created; `after` None = deleted.
+pub fn changed<T: Serialize>(
+    conn: &Connection,
+    entity: &str,
+    id: &str,
+    action: &str,
+    before: Option<&T>,
+    after: Option<&T>,
+) -> Result<()> {
+    let body = after
+        .or(before)
+        .map(|v| serde_json::to_value(v).expect("records serialise"));
+    let name = body
+        .as_ref()
+        .and_then(|b| b.get("name").or_else(|| b.get("title")))
+        .and_then(Value::as_str)
+        .unwrap_or("");
+    let summary = if name.is_empty() {
+        format!("{}{}", action_label(action), entity_label(entity))
+    } else {
+        format!("{}{}“{name}”", action_label(action), entity_label(entity))
+    };
+    log(conn, entity, id, action, &summary, before, after)
+}
+
+/// Shorthand for a change with no record body (a decision, a setting).
+pub fn note(
+    conn: &Connection,
+    entity: &str,
+    entity_id: &str,
+    action: &str,
+    summary: &str,
+) -> Result<()> {
+    log::<(), ()>(conn, entity, entity_id, action, summary, None, None)
+}
+
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[ts(export)]
+pub struct AuditFilter {
+    #[serde(default)]
+    pub entity: Option<String>,
+    #[serde(default)]
+    pub entity_id: Option<String>,
+    /// ISO date or date-time; entries at or after it.
+    #[serde(default)]
+    pub since: Option<String>,
+    #[serde(default)]
+    pub limit: Option<u32>,
+}
+
+/// The trail, newest first (a record's history panel: entity + entity_id).
+pub fn list(conn: &Connection, f: &AuditFilter) -> Result<Vec<AuditEntry>> {
+    let since = match f.since.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        Some(s) if s.len() > 10 => Some(s.to_string()),
+        Some(s) => Some(validate::date("since", s)?.to_string()),
+        None => None,
+    };
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, at, user_name, entity, entity_id, action, summary, changes FROM audit_log
+         WHERE (?1 IS NULL OR entity = ?1) AND (?2 IS NULL OR entity_id = ?2)
+           AND (?3 IS NULL OR at >= ?3)
+         ORDER BY at DESC, rowid DESC LIMIT ?4",
+    )?;
+    let rows = stmt.query_map(
+        params![f.entity, f.entity_id, since, f.limit.unwrap_or(10_000)],
+        |r| {
+            let changes: String = r.get(7)?;
+            Ok(AuditEntry {
+                id: r.get(0)?,
+                at: r.get(1)?,
+                user_name: r.get(2)?,
+                entity: r.get(3)?,
+                entity_id: r.get(4)?,
+                action: r.get(5)?,
+                summary: r.get(6)?,
+                changes: serde_json::from_str(&changes).unwrap_or(Value::Null),
+            })
+        },
+    )?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn diff_keeps_only_changed_fields() {
+        let before = json!({"name": "宪法周", "end_date": "2026-12-07", "updated_at": "x"});
+        let after = json!({"name": "宪法周", "end_date": "2026-12-08", "updated_at": "y"});
+        let d = diff(Some(&before), Some(&after));
+        assert_eq!(
+            Value::Object(d),
+            json!({"end_date": ["2026-12-07", "2026-12-08"]})
+        );
+        let created = diff(None, Some(&after));
+        assert_eq!(created.get("name"), Some(&json!([null, "宪法周"])));
+        assert!(!created.contains_key("updated_at"));
+    }
+}
