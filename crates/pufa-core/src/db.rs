@@ -13,6 +13,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0002_keydates.sql"),
     include_str!("migrations/0003_activities.sql"),
     include_str!("migrations/0004_audit.sql"),
+    include_str!("migrations/0005_records.sql"),
 ];
 
 /// The schema version this build writes.

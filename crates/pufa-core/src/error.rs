@@ -34,6 +34,14 @@ pub enum ErrorCode {
     Database,
     Io,
     BadRequest,
+    /// A hand-out would take stock below zero: ask, then save with the confirmation.
+    StockNegative,
+    /// An approved record, or one past its campaign's reporting deadline.
+    Locked,
+    /// Only the coordinator may do this (review).
+    Forbidden,
+    /// An attachment that is too large or of a type we do not keep.
+    FileRejected,
 }
 
 impl AppError {

@@ -1,0 +1,331 @@
+//! Files for the world outside the app: the plan as an iCalendar file (`ics`) for phone and
+//! desktop calendars, and the 年度普法工作计划表 as an Excel workbook (`plan_xlsx`).
+//!
+//! Every file is written through [`write_atomic`]: into a temporary file in the target's folder,
+//! then renamed over the target, so a failed export never leaves half a file and never destroys
+//! the file that was there before.
+
+#[cfg(test)]
+mod fixture;
+pub mod ics;
+pub mod plan_xlsx;
+
+use crate::error::{AppError, ErrorCode, Result};
+use chrono::{Datelike, NaiveDate, Weekday};
+use serde::{Deserialize, Serialize};
+use std::fs::File;
+use std::io;
+use std::path::Path;
+use ts_rs::TS;
+
+/// What an export wrote: the file and how many records it holds (events for a calendar,
+/// activity rows for a plan table).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct Exported {
+    pub path: String,
+    pub count: u32,
+}
+
+/// Writes a file atomically: `write` fills a temporary file created in the target's folder,
+/// which is then flushed to disk and renamed over `path`. If `write` (or anything else) fails,
+/// the temporary file is removed and an existing file at `path` is left untouched.
+///
+/// Errors name the field `path`, with a Chinese message a coordinator can act on (the folder
+/// does not exist, no permission, the file is open in Excel/WPS, the disk is full).
+pub fn write_atomic(path: &Path, write: impl FnOnce(&mut File) -> Result<()>) -> Result<()> {
+    let folder = check_target(path)?;
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".pufa-export-")
+        .suffix(".tmp")
+        .tempfile_in(folder)
+        .map_err(|e| io_error(path, &e))?;
+    write(tmp.as_file_mut())?;
+    keep_permissions(path, tmp.as_file());
+    tmp.as_file().sync_all().map_err(|e| io_error(path, &e))?;
+    // On failure the PersistError owns the temporary file, which is deleted when dropped.
+    tmp.persist(path).map_err(|e| io_error(path, &e.error))?;
+    sync_folder(folder);
+    Ok(())
+}
+
+/// Checks the target before anything is written; returns the folder the file goes into.
+fn check_target(path: &Path) -> Result<&Path> {
+    if path.as_os_str().is_empty() {
+        return Err(AppError::field(
+            ErrorCode::Required,
+            "path",
+            "请选择导出文件的保存位置",
+        ));
+    }
+    let shown = path.display();
+    if path.is_dir() {
+        return Err(AppError::field(
+            ErrorCode::InvalidValue,
+            "path",
+            format!("“{shown}”是一个文件夹，请在后面加上文件名"),
+        ));
+    }
+    let folder = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    if !folder.is_dir() {
+        let why = if folder.exists() {
+            format!("“{}”不是文件夹", folder.display())
+        } else {
+            format!("文件夹“{}”不存在", folder.display())
+        };
+        return Err(AppError::field(
+            ErrorCode::Io,
+            "path",
+            format!("无法写入“{shown}”：{why}"),
+        ));
+    }
+    if let Ok(meta) = std::fs::metadata(path) {
+        if meta.permissions().readonly() {
+            return Err(AppError::field(
+                ErrorCode::Io,
+                "path",
+                format!("无法写入“{shown}”：这是一个只读文件，请换一个文件名或先取消只读"),
+            ));
+        }
+    }
+    Ok(folder)
+}
+
+/// The replaced file keeps its permissions; a new file gets the usual ones (not the 0600 of a
+/// temporary file).
+fn keep_permissions(path: &Path, tmp: &File) {
+    let permissions = match std::fs::metadata(path) {
+        Ok(meta) => meta.permissions(),
+        Err(_) => {
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt;
+                std::fs::Permissions::from_mode(0o644)
+            }
+            #[cfg(not(unix))]
+            {
+                return;
+            }
+        }
+    };
+    // Best effort: the export itself does not depend on it.
+    let _ = tmp.set_permissions(permissions);
+}
+
+/// Makes the rename durable (POSIX); nothing to do elsewhere.
+fn sync_folder(folder: &Path) {
+    #[cfg(unix)]
+    if let Ok(dir) = File::open(folder) {
+        let _ = dir.sync_all();
+    }
+    #[cfg(not(unix))]
+    let _ = folder;
+}
+
+/// An I/O error while exporting to `path`, in words a coordinator can act on.
+pub(crate) fn io_error(path: &Path, e: &io::Error) -> AppError {
+    let why = match e.kind() {
+        io::ErrorKind::NotFound => "文件夹不存在".to_string(),
+        io::ErrorKind::PermissionDenied => {
+            "没有权限（如果文件正在 Excel、WPS 等程序中打开，请先关闭它）".to_string()
+        }
+        io::ErrorKind::StorageFull => "磁盘已满，请清理磁盘后重试".to_string(),
+        io::ErrorKind::ReadOnlyFilesystem => "磁盘或U盘是只读的".to_string(),
+        _ => e.to_string(),
+    };
+    AppError::field(
+        ErrorCode::Io,
+        "path",
+        format!("无法写入“{}”：{why}", path.display()),
+    )
+}
+
+/// "周二".
+pub(crate) fn weekday_cn(d: NaiveDate) -> &'static str {
+    match d.weekday() {
+        Weekday::Mon => "周一",
+        Weekday::Tue => "周二",
+        Weekday::Wed => "周三",
+        Weekday::Thu => "周四",
+        Weekday::Fri => "周五",
+        Weekday::Sat => "周六",
+        Weekday::Sun => "周日",
+    }
+}
+
+/// "12月1日".
+pub(crate) fn month_day_cn(d: NaiveDate) -> String {
+    format!("{}月{}日", d.month(), d.day())
+}
+
+/// "2026年11月27日".
+pub(crate) fn full_date_cn(d: NaiveDate) -> String {
+    format!("{}年{}月{}日", d.year(), d.month(), d.day())
+}
+
+/// A date range in Chinese: "12月1日—12月7日", one day as "5月12日", with the years when the
+/// range leaves `year` ("2026年11月15日—2027年2月10日").
+pub(crate) fn range_cn(start: NaiveDate, end: NaiveDate, year: i32) -> String {
+    let show = |d: NaiveDate| {
+        if start.year() == year && end.year() == year {
+            month_day_cn(d)
+        } else {
+            full_date_cn(d)
+        }
+    };
+    if start == end {
+        show(start)
+    } else {
+        format!("{}—{}", show(start), show(end))
+    }
+}
+
+/// Parses the ISO dates the core stores.
+pub(crate) fn iso_date(s: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    fn files_in(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn writes_the_file_and_leaves_no_temporary_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("计划.txt");
+        write_atomic(&path, |f| Ok(f.write_all("宪法宣传周".as_bytes())?)).unwrap();
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "宪法宣传周");
+        assert_eq!(files_in(dir.path()), ["计划.txt"]);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode, 0o644, "a new export is not left with the 0600 of a temp file");
+        }
+    }
+
+    #[test]
+    fn a_failed_write_keeps_the_old_file_and_removes_the_half_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("plan.xlsx");
+        std::fs::write(&path, "old plan").unwrap();
+        let e = write_atomic(&path, |f| {
+            f.write_all(b"half a new pl")?;
+            Err(AppError::new(ErrorCode::Io, "生成失败"))
+        })
+        .unwrap_err();
+        assert_eq!(e.message, "生成失败");
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "old plan");
+        assert_eq!(files_in(dir.path()), ["plan.xlsx"]);
+    }
+
+    #[test]
+    fn replaces_an_existing_file_completely() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("plan.ics");
+        std::fs::write(&path, "a much longer old content than the new one").unwrap();
+        write_atomic(&path, |f| Ok(f.write_all(b"new")?)).unwrap();
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "new");
+        assert_eq!(files_in(dir.path()), ["plan.ics"]);
+    }
+
+    #[test]
+    fn a_missing_folder_is_refused_with_a_clear_message() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("没有这个文件夹").join("plan.ics");
+        let mut called = false;
+        let e = write_atomic(&path, |_| {
+            called = true;
+            Ok(())
+        })
+        .unwrap_err();
+        assert!(!called, "nothing is generated for a target that cannot be written");
+        assert_eq!((e.code, e.field.as_deref()), (ErrorCode::Io, Some("path")));
+        assert!(e.message.contains("不存在"), "{}", e.message);
+        assert!(e.message.contains("没有这个文件夹"), "{}", e.message);
+        assert!(e.message.starts_with("无法写入“"), "{}", e.message);
+        assert_eq!(files_in(dir.path()), Vec::<String>::new());
+    }
+
+    #[test]
+    fn a_folder_or_an_empty_path_is_not_a_file_name() {
+        let dir = tempfile::tempdir().unwrap();
+        let e = write_atomic(dir.path(), |_| Ok(())).unwrap_err();
+        assert_eq!(
+            (e.code, e.field.as_deref()),
+            (ErrorCode::InvalidValue, Some("path"))
+        );
+        assert!(e.message.contains("文件夹"), "{}", e.message);
+        let e = write_atomic(Path::new(""), |_| Ok(())).unwrap_err();
+        assert_eq!(
+            (e.code, e.field.as_deref()),
+            (ErrorCode::Required, Some("path"))
+        );
+    }
+
+    #[test]
+    fn a_read_only_file_is_not_overwritten() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("plan.xlsx");
+        std::fs::write(&path, "old").unwrap();
+        let mut perms = std::fs::metadata(&path).unwrap().permissions();
+        perms.set_readonly(true);
+        std::fs::set_permissions(&path, perms.clone()).unwrap();
+        let e = write_atomic(&path, |f| Ok(f.write_all(b"new")?)).unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("path"));
+        assert!(e.message.contains("只读"), "{}", e.message);
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "old");
+        #[allow(clippy::permissions_set_readonly_false)]
+        perms.set_readonly(false);
+        std::fs::set_permissions(&path, perms).unwrap();
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_folder_without_write_permission_gives_a_permission_message() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let locked = dir.path().join("locked");
+        std::fs::create_dir(&locked).unwrap();
+        std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o555)).unwrap();
+        // root ignores permissions: then there is nothing to test.
+        let root = std::fs::write(locked.join("probe"), b"x").is_ok();
+        if !root {
+            let e = write_atomic(&locked.join("plan.ics"), |_| Ok(())).unwrap_err();
+            assert_eq!((e.code, e.field.as_deref()), (ErrorCode::Io, Some("path")));
+            assert!(e.message.contains("没有权限"), "{}", e.message);
+        }
+        std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+
+    #[test]
+    fn chinese_dates() {
+        let d = |s: &str| iso_date(s).unwrap();
+        assert_eq!(month_day_cn(d("2026-12-01")), "12月1日");
+        assert_eq!(weekday_cn(d("2026-12-01")), "周二");
+        assert_eq!(weekday_cn(d("2026-11-29")), "周日");
+        assert_eq!(full_date_cn(d("2026-11-27")), "2026年11月27日");
+        assert_eq!(
+            range_cn(d("2026-12-01"), d("2026-12-07"), 2026),
+            "12月1日—12月7日"
+        );
+        assert_eq!(range_cn(d("2026-05-12"), d("2026-05-12"), 2026), "5月12日");
+        assert_eq!(
+            range_cn(d("2026-11-15"), d("2027-02-10"), 2026),
+            "2026年11月15日—2027年2月10日"
+        );
+    }
+}

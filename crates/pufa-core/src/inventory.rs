@@ -1,0 +1,680 @@
+//! The materials ledger: a catalogue (name, category, unit), stores (the town's and each
+//! village's), and movements — receipts (入库), hand-outs through activity records (出库)
+//! and transfers. A balance is always computed from the movements; a hand-out that would
+//! go below zero needs an explicit confirmation and stays flagged in the ledger.
+
+use crate::audit;
+use crate::db::Db;
+use crate::error::{AppError, ErrorCode, Result};
+use crate::town::require_town;
+use crate::{new_id, now, validate};
+use rusqlite::{params, Connection, OptionalExtension, Row};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+/// Units materials are counted in.
+pub const UNITS: &[&str] = &[
+    "份", "册", "本", "张", "个", "件", "条", "块", "套", "盒", "袋", "瓶",
+];
+
+pub const TOWN_STORE: &str = "镇普法资料库";
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct Material {
+    pub id: String,
+    pub name: String,
+    pub category: String,
+    pub unit: String,
+    /// Warn when the overall balance is at or below this.
+    pub low_stock: i64,
+    pub archived: bool,
+    /// Overall balance across stores.
+    pub balance: i64,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[ts(export)]
+pub struct MaterialInput {
+    pub name: String,
+    #[serde(default)]
+    pub category: Option<String>,
+    pub unit: String,
+    #[serde(default)]
+    pub low_stock: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct Store {
+    pub id: String,
+    pub name: String,
+    /// The village of a village store; None for the town store.
+    pub unit_id: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum MovementKind {
+    Receipt,
+    Handout,
+    Transfer,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct Movement {
+    pub id: String,
+    pub material_id: String,
+    pub material_name: String,
+    pub unit: String,
+    pub kind: MovementKind,
+    pub quantity: i64,
+    pub from_store: Option<String>,
+    pub to_store: Option<String>,
+    pub date: String,
+    pub source: String,
+    pub record_id: Option<String>,
+    /// A confirmed hand-out that took the store below zero.
+    pub below_zero: bool,
+    pub note: String,
+    pub created_at: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct Balance {
+    pub material_id: String,
+    pub material_name: String,
+    pub unit: String,
+    pub store_id: String,
+    pub store_name: String,
+    pub balance: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct StockReport {
+    /// Per material and store (stores with any movement).
+    pub balances: Vec<Balance>,
+    /// Per material overall, with the low-stock warning.
+    pub materials: Vec<Material>,
+    /// Materials at or below their threshold.
+    pub low: Vec<String>,
+}
+
+const MATERIAL_SELECT: &str = "SELECT m.id, m.name, m.category, m.unit, m.low_stock, m.archived,
+        coalesce((SELECT sum(quantity) FROM stock_movement s WHERE s.material_id = m.id AND s.kind = 'receipt'), 0)
+      - coalesce((SELECT sum(quantity) FROM stock_movement s WHERE s.material_id = m.id AND s.kind = 'handout'), 0),
+        m.created_at, m.updated_at
+    FROM material m";
+
+fn material_row(r: &Row) -> rusqlite::Result<Material> {
+    Ok(Material {
+        id: r.get(0)?,
+        name: r.get(1)?,
+        category: r.get(2)?,
+        unit: r.get(3)?,
+        low_stock: r.get(4)?,
+        archived: r.get(5)?,
+        balance: r.get(6)?,
+        created_at: r.get(7)?,
+        updated_at: r.get(8)?,
+    })
+}
+
+pub fn materials(conn: &Connection, include_archived: bool) -> Result<Vec<Material>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "{MATERIAL_SELECT} WHERE (?1 OR m.archived = 0) ORDER BY m.category, m.name"
+    ))?;
+    let rows = stmt.query_map([include_archived], material_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+pub fn material(conn: &Connection, id: &str) -> Result<Material> {
+    conn.query_row(
+        &format!("{MATERIAL_SELECT} WHERE m.id = ?1"),
+        [id],
+        material_row,
+    )
+    .optional()?
+    .ok_or_else(|| AppError::not_found("宣传资料", id))
+}
+
+/// A material named or given by id (records and the CLI use names).
+pub fn resolve_material(conn: &Connection, id_or_name: &str, field: &str) -> Result<Material> {
+    let v = id_or_name.trim();
+    let id: Option<String> = conn
+        .query_row(
+            "SELECT id FROM material WHERE id = ?1 OR name = ?1",
+            [v],
+            |r| r.get(0),
+        )
+        .optional()?;
+    match id {
+        Some(id) => material(conn, &id),
+        None => Err(AppError::field(
+            ErrorCode::NotFound,
+            field,
+            format!(
+                "资料目录中没有“{}”，请先在“宣传资料”中添加",
+                validate::clip(v)
+            ),
+        )),
+    }
+}
+
+pub fn check_unit(field: &str, unit: &str) -> Result<String> {
+    let unit = unit.trim();
+    if unit.is_empty() {
+        return Err(AppError::field(
+            ErrorCode::Required,
+            field,
+            "请填写计量单位（份、册、本……）",
+        ));
+    }
+    if !UNITS.contains(&unit) {
+        return Err(AppError::field(
+            ErrorCode::InvalidValue,
+            field,
+            format!(
+                "计量单位“{}”无效，可选：{}",
+                validate::clip(unit),
+                UNITS.join("、")
+            ),
+        ));
+    }
+    Ok(unit.to_string())
+}
+
+fn check_material(input: &MaterialInput) -> Result<(String, String, String, i64)> {
+    let name = validate::name("name", &input.name, 50)?;
+    let category = validate::optional_line("category", input.category.as_deref(), 20)?;
+    let unit = check_unit("unit", &input.unit)?;
+    let low = input.low_stock.unwrap_or(0);
+    if !(0..=1_000_000).contains(&low) {
+        return Err(AppError::field(
+            ErrorCode::InvalidValue,
+            "low_stock",
+            "预警数量应为 0—1000000",
+        ));
+    }
+    Ok((name, category, unit, low))
+}
+
+fn duplicate_name(e: rusqlite::Error, name: &str) -> AppError {
+    match e.sqlite_error_code() {
+        Some(rusqlite::ErrorCode::ConstraintViolation) => AppError::field(
+            ErrorCode::Duplicate,
+            "name",
+            format!("资料目录中已有“{name}”"),
+        ),
+        _ => e.into(),
+    }
+}
+
+pub fn create_material(db: &mut Db, input: &MaterialInput) -> Result<Material> {
+    let (name, category, unit, low) = check_material(input)?;
+    let id = db.with_tx(|tx| {
+        require_town(tx)?;
+        let id = new_id();
+        tx.execute(
+            "INSERT INTO material (id, name, category, unit, low_stock, created_at, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
+            params![id, name, category, unit, low, now()],
+        )
+        .map_err(|e| duplicate_name(e, &name))?;
+        audit::changed(
+            tx,
+            "material",
+            &id,
+            "create",
+            None,
+            Some(&material(tx, &id)?),
+        )?;
+        Ok(id)
+    })?;
+    material(&db.conn, &id)
+}
+
+pub fn update_material(db: &mut Db, id: &str, input: &MaterialInput) -> Result<Material> {
+    let (name, category, unit, low) = check_material(input)?;
+    db.with_tx(|tx| {
+        let before = material(tx, id)?;
+        tx.execute(
+            "UPDATE material SET name = ?2, category = ?3, unit = ?4, low_stock = ?5, updated_at = ?6
+             WHERE id = ?1",
+            params![id, name, category, unit, low, now()],
+        )
+        .map_err(|e| duplicate_name(e, &name))?;
+        audit::changed(tx, "material", id, "update", Some(&before), Some(&material(tx, id)?))
+    })?;
+    material(&db.conn, id)
+}
+
+pub fn set_material_archived(db: &mut Db, id: &str, archived: bool) -> Result<Material> {
+    db.with_tx(|tx| {
+        let before = material(tx, id)?;
+        tx.execute(
+            "UPDATE material SET archived = ?2, updated_at = ?3 WHERE id = ?1",
+            params![id, archived, now()],
+        )?;
+        let action = if archived { "archive" } else { "unarchive" };
+        audit::changed(
+            tx,
+            "material",
+            id,
+            action,
+            Some(&before),
+            Some(&material(tx, id)?),
+        )
+    })?;
+    material(&db.conn, id)
+}
+
+/// The town store, created on first use.
+pub(crate) fn town_store(conn: &Connection) -> Result<String> {
+    store_for(conn, None)
+}
+
+/// A village's store (or the town's for None), created on first use.
+pub(crate) fn store_for(conn: &Connection, unit_id: Option<&str>) -> Result<String> {
+    let found: Option<String> = conn
+        .query_row("SELECT id FROM store WHERE unit_id IS ?1", [unit_id], |r| {
+            r.get(0)
+        })
+        .optional()?;
+    if let Some(id) = found {
+        return Ok(id);
+    }
+    let name = match unit_id {
+        None => TOWN_STORE.to_string(),
+        Some(u) => format!("{}资料点", crate::unit::get(conn, u)?.name),
+    };
+    let id = new_id();
+    conn.execute(
+        "INSERT INTO store (id, name, unit_id, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?4)",
+        params![id, name, unit_id, now()],
+    )?;
+    Ok(id)
+}
+
+pub fn stores(conn: &Connection) -> Result<Vec<Store>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT s.id, s.name, s.unit_id FROM store s LEFT JOIN unit u ON u.id = s.unit_id
+         ORDER BY s.unit_id IS NOT NULL, u.sort_order",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok(Store {
+            id: r.get(0)?,
+            name: r.get(1)?,
+            unit_id: r.get(2)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The balance of one material in one store.
+pub fn store_balance(conn: &Connection, material_id: &str, store_id: &str) -> Result<i64> {
+    Ok(conn.query_row(
+        "SELECT coalesce((SELECT sum(quantity) FROM stock_movement
+                          WHERE material_id = ?1 AND to_store_id = ?2), 0)
+              - coalesce((SELECT sum(quantity) FROM stock_movement
+                          WHERE material_id = ?1 AND from_store_id = ?2), 0)",
+        params![material_id, store_id],
+        |r| r.get(0),
+    )?)
+}
+
+fn quantity(field: &str, q: i64) -> Result<i64> {
+    if q <= 0 {
+        return Err(AppError::field(
+            ErrorCode::InvalidValue,
+            field,
+            format!("数量 {q} 无效，应大于0"),
+        ));
+    }
+    if q > 1_000_000 {
+        return Err(AppError::field(
+            ErrorCode::InvalidValue,
+            field,
+            format!("数量 {q} 过大"),
+        ));
+    }
+    Ok(q)
+}
+
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[ts(export)]
+pub struct ReceiptInput {
+    /// Material id or name.
+    pub material: String,
+    pub quantity: i64,
+    pub date: String,
+    /// Where it came from: 县司法局配发, 自印 …
+    #[serde(default)]
+    pub source: Option<String>,
+    /// A village (unit id or name) receiving directly; default the town store.
+    #[serde(default)]
+    pub unit_id: Option<String>,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[ts(export)]
+pub struct TransferInput {
+    pub material: String,
+    pub quantity: i64,
+    pub date: String,
+    /// From this village's store (unit id or name); default the town store.
+    #[serde(default)]
+    pub from_unit_id: Option<String>,
+    /// To this village's store (unit id or name); default the town store.
+    #[serde(default)]
+    pub to_unit_id: Option<String>,
+    #[serde(default)]
+    pub note: Option<String>,
+    /// The user confirmed a transfer that takes the source below zero.
+    #[serde(default)]
+    pub confirm_below_zero: bool,
+}
+
+fn unit_store(conn: &Connection, unit: Option<&str>, field: &str) -> Result<String> {
+    match unit.map(str::trim).filter(|u| !u.is_empty()) {
+        Some(u) => {
+            let unit = crate::unit::resolve(conn, u, field)?;
+            store_for(conn, Some(&unit.id))
+        }
+        None => town_store(conn),
+    }
+}
+
+struct NewMovement<'a> {
+    material: &'a Material,
+    kind: MovementKind,
+    quantity: i64,
+    from: Option<&'a str>,
+    to: Option<&'a str>,
+    date: &'a str,
+    source: &'a str,
+    record_id: Option<&'a str>,
+    note: &'a str,
+    confirm_below_zero: bool,
+    field: &'a str,
+}
+
+fn kind_code(k: MovementKind) -> &'static str {
+    match k {
+        MovementKind::Receipt => "receipt",
+        MovementKind::Handout => "handout",
+        MovementKind::Transfer => "transfer",
+    }
+}
+
+/// Writes one movement (with its audit row); a withdrawal below zero needs the confirmation.
+fn insert_movement(conn: &Connection, m: NewMovement) -> Result<String> {
+    let mut below_zero = false;
+    if let Some(from) = m.from {
+        let left = store_balance(conn, &m.material.id, from)?;
+        if left - m.quantity < 0 {
+            if !m.confirm_below_zero {
+                let store: String =
+                    conn.query_row("SELECT name FROM store WHERE id = ?1", [from], |r| r.get(0))?;
+                return Err(AppError::field(
+                    ErrorCode::StockNegative,
+                    m.field,
+                    format!(
+                        "“{}”在{store}只剩 {left} {unit}，发出 {} {unit} 后将为负数；如确已发放，请确认后保存，台账会标记为超发",
+                        m.material.name,
+                        m.quantity,
+                        unit = m.material.unit
+                    ),
+                ));
+            }
+            below_zero = true;
+        }
+    }
+    let id = new_id();
+    conn.execute(
+        "INSERT INTO stock_movement (id, material_id, kind, quantity, from_store_id, to_store_id,
+             date, source, record_id, below_zero, note, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12)",
+        params![
+            id,
+            m.material.id,
+            kind_code(m.kind),
+            m.quantity,
+            m.from,
+            m.to,
+            m.date,
+            m.source,
+            m.record_id,
+            below_zero,
+            m.note,
+            now()
+        ],
+    )?;
+    let summary = format!(
+        "{}“{}”{} {}{}",
+        match m.kind {
+            MovementKind::Receipt => "入库",
+            MovementKind::Handout => "发放",
+            MovementKind::Transfer => "调拨",
+        },
+        m.material.name,
+        m.quantity,
+        m.material.unit,
+        if below_zero { "（超发）" } else { "" }
+    );
+    let after = movement(conn, &id)?;
+    audit::log(
+        conn,
+        "stock",
+        &id,
+        "create",
+        &summary,
+        None::<&()>,
+        Some(&after),
+    )?;
+    Ok(id)
+}
+
+pub fn receive(db: &mut Db, input: &ReceiptInput) -> Result<Movement> {
+    let q = quantity("quantity", input.quantity)?;
+    let date = validate::date("date", &input.date)?.to_string();
+    let source = validate::optional_line("source", input.source.as_deref(), 50)?;
+    let note = validate::notes("notes", input.note.as_deref(), 500)?;
+    let id = db.with_tx(|tx| {
+        require_town(tx)?;
+        let material = resolve_material(tx, &input.material, "material")?;
+        let store = unit_store(tx, input.unit_id.as_deref(), "unit_id")?;
+        insert_movement(
+            tx,
+            NewMovement {
+                material: &material,
+                kind: MovementKind::Receipt,
+                quantity: q,
+                from: None,
+                to: Some(&store),
+                date: &date,
+                source: &source,
+                record_id: None,
+                note: &note,
+                confirm_below_zero: false,
+                field: "quantity",
+            },
+        )
+    })?;
+    movement(&db.conn, &id)
+}
+
+pub fn transfer(db: &mut Db, input: &TransferInput) -> Result<Movement> {
+    let q = quantity("quantity", input.quantity)?;
+    let date = validate::date("date", &input.date)?.to_string();
+    let note = validate::notes("notes", input.note.as_deref(), 500)?;
+    let id = db.with_tx(|tx| {
+        require_town(tx)?;
+        let material = resolve_material(tx, &input.material, "material")?;
+        let from = unit_store(tx, input.from_unit_id.as_deref(), "from_unit_id")?;
+        let to = unit_store(tx, input.to_unit_id.as_deref(), "to_unit_id")?;
+        if from == to {
+            return Err(AppError::field(
+                ErrorCode::InvalidValue,
+                "to_unit_id",
+                "调出和调入不能是同一处",
+            ));
+        }
+        insert_movement(
+            tx,
+            NewMovement {
+                material: &material,
+                kind: MovementKind::Transfer,
+                quantity: q,
+                from: Some(&from),
+                to: Some(&to),
+                date: &date,
+                source: "",
+                record_id: None,
+                note: &note,
+                confirm_below_zero: input.confirm_below_zero,
+                field: "quantity",
+            },
+        )
+    })?;
+    movement(&db.conn, &id)
+}
+
+/// A hand-out line of an activity record, inside the record's transaction.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn hand_out(
+    tx: &Connection,
+    material: &Material,
+    quantity: i64,
+    store_id: &str,
+    date: &str,
+    record_id: &str,
+    confirm_below_zero: bool,
+    field: &str,
+) -> Result<()> {
+    insert_movement(
+        tx,
+        NewMovement {
+            material,
+            kind: MovementKind::Handout,
+            quantity,
+            from: Some(store_id),
+            to: None,
+            date,
+            source: "",
+            record_id: Some(record_id),
+            note: "",
+            confirm_below_zero,
+            field,
+        },
+    )?;
+    Ok(())
+}
+
+/// Removes a record's hand-outs (before re-writing them on an edit, or on delete).
+pub(crate) fn remove_handouts(tx: &Connection, record_id: &str) -> Result<()> {
+    tx.execute(
+        "DELETE FROM stock_movement WHERE record_id = ?1",
+        [record_id],
+    )?;
+    Ok(())
+}
+
+const MOVEMENT_SELECT: &str = "SELECT s.id, s.material_id, m.name, m.unit, s.kind, s.quantity,
+        f.name, t.name, s.date, s.source, s.record_id, s.below_zero, s.note, s.created_at
+    FROM stock_movement s JOIN material m ON m.id = s.material_id
+    LEFT JOIN store f ON f.id = s.from_store_id LEFT JOIN store t ON t.id = s.to_store_id";
+
+fn movement_row(r: &Row) -> rusqlite::Result<Movement> {
+    let kind: String = r.get(4)?;
+    Ok(Movement {
+        id: r.get(0)?,
+        material_id: r.get(1)?,
+        material_name: r.get(2)?,
+        unit: r.get(3)?,
+        kind: match kind.as_str() {
+            "receipt" => MovementKind::Receipt,
+            "handout" => MovementKind::Handout,
+            _ => MovementKind::Transfer,
+        },
+        quantity: r.get(5)?,
+        from_store: r.get(6)?,
+        to_store: r.get(7)?,
+        date: r.get(8)?,
+        source: r.get(9)?,
+        record_id: r.get(10)?,
+        below_zero: r.get(11)?,
+        note: r.get(12)?,
+        created_at: r.get(13)?,
+    })
+}
+
+pub fn movement(conn: &Connection, id: &str) -> Result<Movement> {
+    conn.query_row(
+        &format!("{MOVEMENT_SELECT} WHERE s.id = ?1"),
+        [id],
+        movement_row,
+    )
+    .optional()?
+    .ok_or_else(|| AppError::not_found("出入库记录", id))
+}
+
+/// The ledger of one material (or all), newest first.
+pub fn movements(conn: &Connection, material_id: Option<&str>) -> Result<Vec<Movement>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "{MOVEMENT_SELECT} WHERE (?1 IS NULL OR s.material_id = ?1)
+         ORDER BY s.date DESC, s.created_at DESC"
+    ))?;
+    let rows = stmt.query_map([material_id], movement_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Balances per material and store, overall per material, and the low-stock list.
+pub fn report(conn: &Connection) -> Result<StockReport> {
+    let mut stmt = conn.prepare_cached(
+        "WITH flows AS (
+             SELECT material_id, to_store_id AS store_id, quantity AS q FROM stock_movement
+              WHERE to_store_id IS NOT NULL
+             UNION ALL
+             SELECT material_id, from_store_id, -quantity FROM stock_movement
+              WHERE from_store_id IS NOT NULL)
+         SELECT f.material_id, m.name, m.unit, f.store_id, s.name, sum(f.q)
+         FROM flows f JOIN material m ON m.id = f.material_id JOIN store s ON s.id = f.store_id
+         GROUP BY f.material_id, f.store_id
+         ORDER BY m.category, m.name, s.unit_id IS NOT NULL, s.name",
+    )?;
+    let balances = stmt
+        .query_map([], |r| {
+            Ok(Balance {
+                material_id: r.get(0)?,
+                material_name: r.get(1)?,
+                unit: r.get(2)?,
+                store_id: r.get(3)?,
+                store_name: r.get(4)?,
+                balance: r.get(5)?,
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let materials = materials(conn, false)?;
+    let low = materials
+        .iter()
+        .filter(|m| m.low_stock > 0 && m.balance <= m.low_stock)
+        .map(|m| m.name.clone())
+        .collect();
+    Ok(StockReport {
+        balances,
+        materials,
+        low,
+    })
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,887 @@
+//! What was held (活动记录 / 台账): an activity record, from a planned activity or ad hoc, with
+//! reach, materials handed out (stock moves in the same transaction) and review:
+//! 待审核 → 已通过 (locked) or 已退回 → fixed and resubmitted; re-opening is explicit.
+
+use crate::audit;
+use crate::db::Db;
+use crate::domain::{ActivityFormat, Audience, PersonRole, UserRole, VenueType};
+use crate::error::{AppError, ErrorCode, Result};
+use crate::inventory;
+use crate::town::{current_user, require_town};
+use crate::{new_id, now, validate};
+use chrono::NaiveDate;
+use rusqlite::{params, Connection, OptionalExtension, Row};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use ts_rs::TS;
+
+/// Counts above this are refused as typing mistakes.
+pub const MAX_COUNT: i64 = 1_000_000;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum ReviewStatus {
+    /// 待审核.
+    Pending,
+    /// 已退回: to be fixed and resubmitted.
+    Returned,
+    /// 已通过: locked.
+    Approved,
+}
+
+impl ReviewStatus {
+    pub fn code(self) -> &'static str {
+        match self {
+            ReviewStatus::Pending => "pending",
+            ReviewStatus::Returned => "returned",
+            ReviewStatus::Approved => "approved",
+        }
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            ReviewStatus::Pending => "待审核",
+            ReviewStatus::Returned => "已退回",
+            ReviewStatus::Approved => "已通过",
+        }
+    }
+    fn parse(s: &str) -> ReviewStatus {
+        match s {
+            "approved" => ReviewStatus::Approved,
+            "returned" => ReviewStatus::Returned,
+            _ => ReviewStatus::Pending,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct Speaker {
+    pub name: String,
+    /// A person role code (legal_adviser, vice_principal, police, judge …).
+    pub role: PersonRole,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct MaterialLine {
+    pub material_id: String,
+    pub material_name: String,
+    pub quantity: i64,
+    pub unit: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct Quiz {
+    pub questions: i64,
+    pub participants: i64,
+    pub winners: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct Record {
+    pub id: String,
+    /// The planned activity this record fulfils, if any.
+    pub activity_id: Option<String>,
+    pub title: String,
+    pub date: String,
+    pub start_time: Option<String>,
+    pub end_time: Option<String>,
+    pub unit_id: Option<String>,
+    pub unit_name: Option<String>,
+    pub venue_type: Option<VenueType>,
+    pub venue: String,
+    pub formats: Vec<ActivityFormat>,
+    pub audiences: Vec<Audience>,
+    pub laws: Vec<String>,
+    pub campaign_ids: Vec<String>,
+    pub nodes: Vec<String>,
+    pub speakers: Vec<Speaker>,
+    pub partners: Vec<String>,
+    /// 参加人数.
+    pub participants: i64,
+    /// 受众人次.
+    pub reach: i64,
+    #[ts(type = "Record<string, number>")]
+    pub reach_by_audience: BTreeMap<String, i64>,
+    pub consultations: i64,
+    pub banners: i64,
+    pub boards: i64,
+    pub vehicles: i64,
+    pub online_posts: i64,
+    pub online_views: i64,
+    pub disputes: i64,
+    pub legal_aid_cases: i64,
+    pub narrative: String,
+    pub materials: Vec<MaterialLine>,
+    pub quiz: Option<Quiz>,
+    pub recorder: String,
+    pub review_status: ReviewStatus,
+    pub review_comment: String,
+    pub reviewed_by: Option<String>,
+    pub reviewed_at: Option<String>,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+/// A material line as entered: a catalogue item by id or name, a quantity, its unit.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, TS)]
+#[ts(export)]
+pub struct MaterialLineInput {
+    /// Catalogue id or name.
+    #[serde(alias = "material_name")]
+    pub material_id: String,
+    pub quantity: f64,
+    #[serde(default)]
+    pub unit: Option<String>,
+}
+
+/// What a cadre enters. At most six fields are required: title, date, village, formats,
+/// participants, recorder.
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[ts(export)]
+pub struct RecordInput {
+    #[serde(default)]
+    pub activity_id: Option<String>,
+    pub title: String,
+    pub date: String,
+    #[serde(default)]
+    pub start_time: Option<String>,
+    #[serde(default)]
+    pub end_time: Option<String>,
+    #[serde(default)]
+    pub unit_id: Option<String>,
+    #[serde(default)]
+    pub venue_type: Option<String>,
+    #[serde(default)]
+    pub venue: Option<String>,
+    #[serde(default)]
+    pub formats: Vec<String>,
+    #[serde(default)]
+    pub audiences: Vec<String>,
+    #[serde(default)]
+    pub laws: Vec<String>,
+    #[serde(default)]
+    pub campaign_ids: Vec<String>,
+    #[serde(default)]
+    pub nodes: Vec<String>,
+    #[serde(default)]
+    pub speakers: Vec<Speaker>,
+    #[serde(default)]
+    pub partners: Vec<String>,
+    /// Numbers arrive as JSON numbers; fractions are refused, not rounded.
+    pub participants: f64,
+    #[serde(default)]
+    pub reach: Option<f64>,
+    #[serde(default)]
+    #[ts(type = "Record<string, number>")]
+    pub reach_by_audience: BTreeMap<String, f64>,
+    #[serde(default)]
+    pub consultations: Option<f64>,
+    #[serde(default)]
+    pub banners: Option<f64>,
+    #[serde(default)]
+    pub boards: Option<f64>,
+    #[serde(default)]
+    pub vehicles: Option<f64>,
+    #[serde(default)]
+    pub online_posts: Option<f64>,
+    #[serde(default)]
+    pub online_views: Option<f64>,
+    #[serde(default)]
+    pub disputes: Option<f64>,
+    #[serde(default)]
+    pub legal_aid_cases: Option<f64>,
+    #[serde(default)]
+    pub narrative: Option<String>,
+    #[serde(default)]
+    pub materials: Vec<MaterialLineInput>,
+    #[serde(default)]
+    pub quiz: Option<Quiz>,
+    pub recorder: String,
+    /// The user confirmed hand-outs that take a store below zero.
+    #[serde(default)]
+    pub confirm_below_zero: bool,
+}
+
+fn count(field: &str, v: Option<f64>) -> Result<i64> {
+    let v = v.unwrap_or(0.0);
+    let label = validate::label(field);
+    if v.fract() != 0.0 || !v.is_finite() {
+        return Err(AppError::field(
+            ErrorCode::InvalidValue,
+            field,
+            format!("{label}应为整数（填写了 {v}）"),
+        ));
+    }
+    if v < 0.0 {
+        return Err(AppError::field(
+            ErrorCode::InvalidValue,
+            field,
+            format!("{label}不能为负数"),
+        ));
+    }
+    if v > MAX_COUNT as f64 {
+        return Err(AppError::field(
+            ErrorCode::InvalidValue,
+            field,
+            format!("{label} {v} 过大，请核对（最多 {MAX_COUNT}）"),
+        ));
+    }
+    Ok(v as i64)
+}
+
+struct Checked {
+    activity_id: Option<String>,
+    title: String,
+    date: NaiveDate,
+    start_time: Option<String>,
+    end_time: Option<String>,
+    unit_id: String,
+    venue_type: Option<&'static str>,
+    venue: String,
+    formats: String,
+    audiences: String,
+    laws: String,
+    campaign_ids: Vec<String>,
+    nodes: String,
+    speakers: String,
+    partners: String,
+    counts: [i64; 11],
+    reach_by_audience: String,
+    narrative: String,
+    materials: Vec<(inventory::Material, i64)>,
+    quiz: Option<String>,
+    recorder: String,
+}
+
+fn json<T: Serialize + ?Sized>(v: &T) -> String {
+    serde_json::to_string(v).expect("plain data serialises")
+}
+
+fn check(conn: &Connection, input: &RecordInput) -> Result<Checked> {
+    // The planned activity's fields are re-checked through the activity rules.
+    let as_activity = crate::activity::ActivityInput {
+        title: input.title.clone(),
+        date: input.date.clone(),
+        start_time: input.start_time.clone(),
+        end_time: input.end_time.clone(),
+        unit_id: input.unit_id.clone(),
+        venue_type: input.venue_type.clone(),
+        venue: input.venue.clone(),
+        formats: input.formats.clone(),
+        audiences: input.audiences.clone(),
+        laws: input.laws.clone(),
+        campaign_ids: input.campaign_ids.clone(),
+        nodes: input.nodes.clone(),
+        partners: input.partners.clone(),
+        ..Default::default()
+    };
+    let a = crate::activity::check(conn, &as_activity)?;
+    let today = chrono::Local::now().date_naive();
+    if a.date > today {
+        return Err(AppError::field(
+            ErrorCode::InvalidDate,
+            "date",
+            format!("活动日期 {} 在今天之后；已开展的活动请填写实际日期", a.date),
+        ));
+    }
+    let Some(unit_id) = a.unit_id.clone() else {
+        return Err(AppError::field(
+            ErrorCode::Required,
+            "unit_id",
+            "请选择活动所在的村/单位",
+        ));
+    };
+    if input.formats.is_empty() {
+        return Err(AppError::field(
+            ErrorCode::Required,
+            "formats",
+            "请选择活动形式",
+        ));
+    }
+    let recorder = validate::name("recorder", &input.recorder, 30)?;
+    let participants = count("participants", Some(input.participants))?;
+    let reach = count("reach", input.reach)?.max(participants);
+    let mut by_audience = BTreeMap::new();
+    for (k, v) in &input.reach_by_audience {
+        let a = Audience::parse("reach_by_audience", k)?;
+        by_audience.insert(a.code().to_string(), count("reach_by_audience", Some(*v))?);
+    }
+    let by_sum: i64 = by_audience.values().sum();
+    if by_sum > reach {
+        return Err(AppError::field(
+            ErrorCode::InvalidValue,
+            "reach_by_audience",
+            format!("分对象人次合计 {by_sum} 超过受众总人次 {reach}"),
+        ));
+    }
+    let counts = [
+        participants,
+        reach,
+        count("consultations", input.consultations)?,
+        count("banners", input.banners)?,
+        count("boards", input.boards)?,
+        count("vehicles", input.vehicles)?,
+        count("online_posts", input.online_posts)?,
+        count("online_views", input.online_views)?,
+        count("disputes", input.disputes)?,
+        count("legal_aid_cases", input.legal_aid_cases)?,
+        0,
+    ];
+    let narrative = validate::notes("narrative", input.narrative.as_deref(), 300)?;
+    let mut speakers = Vec::new();
+    for s in &input.speakers {
+        speakers.push(Speaker {
+            name: validate::name("speakers", &s.name, 30)?,
+            role: s.role,
+        });
+    }
+    let mut materials: Vec<(inventory::Material, i64)> = Vec::new();
+    for line in &input.materials {
+        let m = inventory::resolve_material(conn, &line.material_id, "materials")?;
+        let unit = match line
+            .unit
+            .as_deref()
+            .map(str::trim)
+            .filter(|u| !u.is_empty())
+        {
+            Some(u) => inventory::check_unit("materials", u)?,
+            None => {
+                return Err(AppError::field(
+                    ErrorCode::Required,
+                    "materials",
+                    format!("“{}”的数量没有填写单位（{}）", m.name, m.unit),
+                ))
+            }
+        };
+        if unit != m.unit {
+            return Err(AppError::field(
+                ErrorCode::InvalidValue,
+                "materials",
+                format!("“{}”以“{}”计，不是“{unit}”", m.name, m.unit),
+            ));
+        }
+        let q = count("materials", Some(line.quantity))?;
+        if q == 0 {
+            return Err(AppError::field(
+                ErrorCode::InvalidValue,
+                "materials",
+                format!("“{}”的发放数量应大于0", m.name),
+            ));
+        }
+        match materials.iter_mut().find(|(x, _)| x.id == m.id) {
+            Some((_, total)) => *total += q,
+            None => materials.push((m, q)),
+        }
+    }
+    let quiz = match &input.quiz {
+        Some(q) => {
+            for (field, v) in [
+                ("quiz", q.questions),
+                ("quiz", q.participants),
+                ("quiz", q.winners),
+            ] {
+                count(field, Some(v as f64))?;
+            }
+            if q.winners > q.participants {
+                return Err(AppError::field(
+                    ErrorCode::InvalidValue,
+                    "quiz",
+                    "获奖人数多于答题人数",
+                ));
+            }
+            Some(json(q))
+        }
+        None => None,
+    };
+    let activity_id = match input
+        .activity_id
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        Some(id) => Some(crate::activity::get(conn, id)?.id),
+        None => None,
+    };
+    Ok(Checked {
+        activity_id,
+        title: a.title,
+        date: a.date,
+        start_time: a.start_time,
+        end_time: a.end_time,
+        unit_id,
+        venue_type: a.venue_type,
+        venue: a.venue,
+        formats: a.formats,
+        audiences: a.audiences,
+        laws: a.laws,
+        campaign_ids: a.campaign_ids,
+        nodes: a.nodes,
+        speakers: json(&speakers),
+        partners: a.partners,
+        counts,
+        reach_by_audience: json(&by_audience),
+        narrative,
+        materials,
+        quiz,
+        recorder,
+    })
+}
+
+const SELECT: &str = "SELECT r.id, r.activity_id, r.title, r.date, r.start_time, r.end_time,
+        r.unit_id, u.name, r.venue_type, r.venue, r.formats, r.audiences, r.laws,
+        (SELECT json_group_array(campaign_id) FROM record_campaign c WHERE c.record_id = r.id),
+        r.nodes, r.speakers, r.partners, r.participants, r.reach, r.reach_by_audience,
+        r.consultations, r.banners, r.boards, r.vehicles, r.online_posts, r.online_views,
+        r.disputes, r.legal_aid_cases, r.narrative,
+        (SELECT json_group_array(json_object('material_id', s.material_id, 'material_name', m.name,
+                 'quantity', s.quantity, 'unit', m.unit))
+           FROM stock_movement s JOIN material m ON m.id = s.material_id
+          WHERE s.record_id = r.id AND s.kind = 'handout'),
+        r.quiz, r.recorder, r.review_status, r.review_comment, r.reviewed_by, r.reviewed_at,
+        r.created_at, r.updated_at
+    FROM record r LEFT JOIN unit u ON u.id = r.unit_id";
+
+fn from_row(r: &Row) -> rusqlite::Result<Record> {
+    fn j<T: for<'de> Deserialize<'de> + Default>(r: &Row, i: usize) -> rusqlite::Result<T> {
+        let text: Option<String> = r.get(i)?;
+        Ok(text
+            .and_then(|t| serde_json::from_str(&t).ok())
+            .unwrap_or_default())
+    }
+    let venue_type: Option<String> = r.get(8)?;
+    let status: String = r.get(32)?;
+    let quiz: Option<String> = r.get(30)?;
+    let mut campaign_ids: Vec<String> = j(r, 13)?;
+    campaign_ids.sort();
+    Ok(Record {
+        id: r.get(0)?,
+        activity_id: r.get(1)?,
+        title: r.get(2)?,
+        date: r.get(3)?,
+        start_time: r.get(4)?,
+        end_time: r.get(5)?,
+        unit_id: r.get(6)?,
+        unit_name: r.get(7)?,
+        venue_type: venue_type.and_then(|v| VenueType::parse("venue_type", &v).ok()),
+        venue: r.get(9)?,
+        formats: j(r, 10)?,
+        audiences: j(r, 11)?,
+        laws: j(r, 12)?,
+        campaign_ids,
+        nodes: j(r, 14)?,
+        speakers: j(r, 15)?,
+        partners: j(r, 16)?,
+        participants: r.get(17)?,
+        reach: r.get(18)?,
+        reach_by_audience: j(r, 19)?,
+        consultations: r.get(20)?,
+        banners: r.get(21)?,
+        boards: r.get(22)?,
+        vehicles: r.get(23)?,
+        online_posts: r.get(24)?,
+        online_views: r.get(25)?,
+        disputes: r.get(26)?,
+        legal_aid_cases: r.get(27)?,
+        narrative: r.get(28)?,
+        materials: j(r, 29)?,
+        quiz: quiz.and_then(|q| serde_json::from_str(&q).ok()),
+        recorder: r.get(31)?,
+        review_status: ReviewStatus::parse(&status),
+        review_comment: r.get(33)?,
+        reviewed_by: r.get(34)?,
+        reviewed_at: r.get(35)?,
+        created_at: r.get(36)?,
+        updated_at: r.get(37)?,
+    })
+}
+
+pub fn get(conn: &Connection, id: &str) -> Result<Record> {
+    conn.query_row(&format!("{SELECT} WHERE r.id = ?1"), [id], from_row)
+        .optional()?
+        .ok_or_else(|| AppError::not_found("活动记录", id))
+}
+
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[ts(export)]
+pub struct RecordFilter {
+    #[serde(default)]
+    pub from: Option<String>,
+    #[serde(default)]
+    pub to: Option<String>,
+    #[serde(default)]
+    pub unit_id: Option<String>,
+    #[serde(default)]
+    pub campaign_id: Option<String>,
+    /// pending | returned | approved.
+    #[serde(default)]
+    pub review_status: Option<String>,
+    #[serde(default)]
+    pub search: Option<String>,
+}
+
+pub fn list(conn: &Connection, f: &RecordFilter) -> Result<Vec<Record>> {
+    let opt = |v: &Option<String>| {
+        v.as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+    };
+    let date = |field: &str, v: &Option<String>| -> Result<Option<String>> {
+        opt(v)
+            .map(|s| validate::date(field, &s).map(|d| d.to_string()))
+            .transpose()
+    };
+    let from = date("start_date", &f.from)?;
+    let to = date("end_date", &f.to)?;
+    let mut stmt = conn.prepare_cached(&format!(
+        "{SELECT}
+         WHERE (?1 IS NULL OR r.date >= ?1) AND (?2 IS NULL OR r.date <= ?2)
+           AND (?3 IS NULL OR r.unit_id = ?3)
+           AND (?4 IS NULL OR EXISTS (SELECT 1 FROM record_campaign c
+                                      WHERE c.record_id = r.id AND c.campaign_id = ?4))
+           AND (?5 IS NULL OR r.review_status = ?5)
+           AND (?6 IS NULL OR instr(r.title, ?6) > 0 OR instr(r.narrative, ?6) > 0
+                OR instr(coalesce(u.name, ''), ?6) > 0)
+         ORDER BY r.date, r.start_time, u.sort_order, r.title"
+    ))?;
+    let rows = stmt.query_map(
+        params![
+            from,
+            to,
+            opt(&f.unit_id),
+            opt(&f.campaign_id),
+            opt(&f.review_status),
+            opt(&f.search)
+        ],
+        from_row,
+    )?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Refuses changes to a record whose campaign's reporting deadline has passed.
+fn check_deadline(conn: &Connection, campaign_ids: &[String]) -> Result<()> {
+    let today = chrono::Local::now().date_naive().to_string();
+    for id in campaign_ids {
+        let row: Option<(String, Option<String>)> = conn
+            .query_row(
+                "SELECT name, report_deadline FROM campaign WHERE id = ?1",
+                [id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        if let Some((name, Some(deadline))) = row {
+            if today > deadline {
+                return Err(AppError::field(
+                    ErrorCode::Locked,
+                    "campaign_ids",
+                    format!("“{name}”的报送截止日期（{deadline}）已过，记录已锁定；如需补报请联系协调员"),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn write(tx: &Connection, id: &str, c: &Checked, insert: bool, confirm: bool) -> Result<()> {
+    let [participants, reach, consultations, banners, boards, vehicles, posts, views, disputes, aid, _] =
+        c.counts;
+    let sql = if insert {
+        "INSERT INTO record (id, activity_id, title, date, start_time, end_time, unit_id, venue_type,
+             venue, formats, audiences, laws, nodes, speakers, partners, participants, reach,
+             reach_by_audience, consultations, banners, boards, vehicles, online_posts, online_views,
+             disputes, legal_aid_cases, narrative, quiz, recorder, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
+             ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?30)"
+    } else {
+        "UPDATE record SET activity_id = ?2, title = ?3, date = ?4, start_time = ?5, end_time = ?6,
+             unit_id = ?7, venue_type = ?8, venue = ?9, formats = ?10, audiences = ?11, laws = ?12,
+             nodes = ?13, speakers = ?14, partners = ?15, participants = ?16, reach = ?17,
+             reach_by_audience = ?18, consultations = ?19, banners = ?20, boards = ?21,
+             vehicles = ?22, online_posts = ?23, online_views = ?24, disputes = ?25,
+             legal_aid_cases = ?26, narrative = ?27, quiz = ?28, recorder = ?29, updated_at = ?30
+         WHERE id = ?1"
+    };
+    tx.execute(
+        sql,
+        params![
+            id,
+            c.activity_id,
+            c.title,
+            c.date.to_string(),
+            c.start_time,
+            c.end_time,
+            c.unit_id,
+            c.venue_type,
+            c.venue,
+            c.formats,
+            c.audiences,
+            c.laws,
+            c.nodes,
+            c.speakers,
+            c.partners,
+            participants,
+            reach,
+            c.reach_by_audience,
+            consultations,
+            banners,
+            boards,
+            vehicles,
+            posts,
+            views,
+            disputes,
+            aid,
+            c.narrative,
+            c.quiz,
+            c.recorder,
+            now()
+        ],
+    )?;
+    tx.execute("DELETE FROM record_campaign WHERE record_id = ?1", [id])?;
+    for campaign in &c.campaign_ids {
+        tx.execute(
+            "INSERT INTO record_campaign (record_id, campaign_id) VALUES (?1, ?2)",
+            params![id, campaign],
+        )?;
+    }
+    // Hand-outs come from the village's store when it has one, else the town's.
+    inventory::remove_handouts(tx, id)?;
+    let store = village_or_town_store(tx, &c.unit_id)?;
+    for (m, q) in &c.materials {
+        inventory::hand_out(
+            tx,
+            m,
+            *q,
+            &store,
+            &c.date.to_string(),
+            id,
+            confirm,
+            "materials",
+        )?;
+    }
+    if let Some(activity) = &c.activity_id {
+        tx.execute(
+            "UPDATE activity SET status = 'held', updated_at = ?2 WHERE id = ?1 AND status <> 'held'",
+            params![activity, now()],
+        )?;
+    }
+    Ok(())
+}
+
+fn village_or_town_store(conn: &Connection, unit_id: &str) -> Result<String> {
+    let village: Option<String> = conn
+        .query_row("SELECT id FROM store WHERE unit_id = ?1", [unit_id], |r| {
+            r.get(0)
+        })
+        .optional()?;
+    match village {
+        Some(s) => Ok(s),
+        None => inventory::town_store(conn),
+    }
+}
+
+fn is_coordinator(conn: &Connection) -> Result<bool> {
+    Ok(current_user(conn)?.is_some_and(|u| u.role == UserRole::Coordinator))
+}
+
+/// Saves a new record. The coordinator's own records are approved at once; a cadre's wait.
+pub fn create(db: &mut Db, input: &RecordInput) -> Result<Record> {
+    let c = check(&db.conn, input)?;
+    check_deadline(&db.conn, &c.campaign_ids)?;
+    let id = db.with_tx(|tx| {
+        require_town(tx)?;
+        let id = new_id();
+        write(tx, &id, &c, true, input.confirm_below_zero)?;
+        audit::changed(tx, "record", &id, "create", None, Some(&get(tx, &id)?))?;
+        if is_coordinator(tx)? {
+            set_review(tx, &id, ReviewStatus::Approved, "录入即审核")?;
+        }
+        Ok(id)
+    })?;
+    get(&db.conn, &id)
+}
+
+/// Edits a pending or returned record; a returned one goes back to 待审核 (resubmitted).
+pub fn update(db: &mut Db, id: &str, input: &RecordInput) -> Result<Record> {
+    let c = check(&db.conn, input)?;
+    db.with_tx(|tx| {
+        let before = get(tx, id)?;
+        if before.review_status == ReviewStatus::Approved {
+            return Err(AppError::new(
+                ErrorCode::Locked,
+                "该记录已审核通过并锁定；如需修改，请协调员先“重新打开”",
+            ));
+        }
+        check_deadline(tx, &before.campaign_ids)?;
+        check_deadline(tx, &c.campaign_ids)?;
+        write(tx, id, &c, false, input.confirm_below_zero)?;
+        audit::changed(
+            tx,
+            "record",
+            id,
+            "update",
+            Some(&before),
+            Some(&get(tx, id)?),
+        )?;
+        if before.review_status == ReviewStatus::Returned {
+            set_review(tx, id, ReviewStatus::Pending, "修改后重新提交")?;
+        }
+        Ok(())
+    })?;
+    get(&db.conn, id)
+}
+
+fn set_review(tx: &Connection, id: &str, to: ReviewStatus, comment: &str) -> Result<()> {
+    let before = get(tx, id)?;
+    let user = current_user(tx)?.map(|u| u.name);
+    tx.execute(
+        "UPDATE record SET review_status = ?2, review_comment = ?3, reviewed_by = ?4,
+             reviewed_at = ?5, updated_at = ?5
+         WHERE id = ?1",
+        params![id, to.code(), comment, user, now()],
+    )?;
+    let action = match (before.review_status, to) {
+        (_, ReviewStatus::Approved) => "approve",
+        (_, ReviewStatus::Returned) => "return",
+        (ReviewStatus::Approved, ReviewStatus::Pending) => "reopen",
+        _ => "submit",
+    };
+    audit::changed(tx, "record", id, action, Some(&before), Some(&get(tx, id)?))
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum ReviewAction {
+    Approve,
+    Return,
+    Reopen,
+    Submit,
+}
+
+/// The review state machine. Approve/return: a pending record, by the coordinator. Reopen:
+/// an approved one, by the coordinator, with a reason. Submit: a returned one, by anyone.
+pub fn review(
+    db: &mut Db,
+    id: &str,
+    action: ReviewAction,
+    comment: Option<&str>,
+) -> Result<Record> {
+    let comment = validate::notes("review_comment", comment, 300)?;
+    db.with_tx(|tx| {
+        let r = get(tx, id)?;
+        let needs_coordinator = !matches!(action, ReviewAction::Submit);
+        if needs_coordinator && !is_coordinator(tx)? {
+            return Err(AppError::new(
+                ErrorCode::Forbidden,
+                "只有普法协调员可以审核活动记录",
+            ));
+        }
+        use ReviewAction::*;
+        use ReviewStatus::*;
+        let to = match (action, r.review_status) {
+            (Approve, Pending) => Approved,
+            (Return, Pending) => {
+                if comment.is_empty() {
+                    return Err(AppError::field(
+                        ErrorCode::Required,
+                        "review_comment",
+                        "退回时请写明需要修改的地方",
+                    ));
+                }
+                Returned
+            }
+            (Reopen, Approved) => {
+                if comment.is_empty() {
+                    return Err(AppError::field(
+                        ErrorCode::Required,
+                        "review_comment",
+                        "重新打开已通过的记录，请写明原因",
+                    ));
+                }
+                Pending
+            }
+            (Submit, Returned) => Pending,
+            (_, from) => {
+                let verb = match action {
+                    Approve => "审核通过",
+                    Return => "退回",
+                    Reopen => "重新打开",
+                    Submit => "提交",
+                };
+                return Err(AppError::field(
+                    ErrorCode::InvalidValue,
+                    "review_status",
+                    format!("“{}”的记录不能{verb}", from.label()),
+                ));
+            }
+        };
+        set_review(tx, id, to, &comment)
+    })?;
+    get(&db.conn, id)
+}
+
+/// Deletes a record that is not approved; its hand-outs go back into stock.
+pub fn delete(db: &mut Db, id: &str) -> Result<()> {
+    db.with_tx(|tx| {
+        let before = get(tx, id)?;
+        if before.review_status == ReviewStatus::Approved {
+            return Err(AppError::new(ErrorCode::Locked, "已审核通过的记录不能删除"));
+        }
+        check_deadline(tx, &before.campaign_ids)?;
+        inventory::remove_handouts(tx, id)?;
+        tx.execute("DELETE FROM record WHERE id = ?1", [id])?;
+        audit::changed(tx, "record", id, "delete", Some(&before), None)
+    })
+}
+
+/// A planned activity as the starting point of its record (the form's pre-fill).
+pub fn prefill(conn: &Connection, activity_id: &str) -> Result<Record> {
+    let a = crate::activity::get(conn, activity_id)?;
+    Ok(Record {
+        id: String::new(),
+        activity_id: Some(a.id),
+        title: a.title,
+        date: a.date,
+        start_time: a.start_time,
+        end_time: a.end_time,
+        unit_id: a.unit_id,
+        unit_name: a.unit_name,
+        venue_type: a.venue_type,
+        venue: a.venue,
+        formats: a.formats,
+        audiences: a.audiences,
+        laws: a.laws,
+        campaign_ids: a.campaign_ids,
+        nodes: a.nodes,
+        speakers: Vec::new(),
+        partners: a.partners,
+        participants: a.expected_audience.map(i64::from).unwrap_or(0),
+        reach: a.expected_audience.map(i64::from).unwrap_or(0),
+        reach_by_audience: BTreeMap::new(),
+        consultations: 0,
+        banners: 0,
+        boards: 0,
+        vehicles: 0,
+        online_posts: 0,
+        online_views: 0,
+        disputes: 0,
+        legal_aid_cases: 0,
+        narrative: String::new(),
+        materials: Vec::new(),
+        quiz: None,
+        recorder: current_user(conn)?.map(|u| u.name).unwrap_or_default(),
+        review_status: ReviewStatus::Pending,
+        review_comment: String::new(),
+        reviewed_by: None,
+        reviewed_at: None,
+        created_at: String::new(),
+        updated_at: String::new(),
+    })
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,411 @@
+use super::*;
+use crate::inventory::{create_material, receive, MaterialInput, ReceiptInput};
+use crate::town::{setup, update_user, SetupInput, UserInput};
+
+fn db() -> Db {
+    let mut db = Db::open_in_memory().unwrap();
+    setup(
+        &mut db,
+        &SetupInput {
+            town: "双龙镇".into(),
+            villages: vec!["安静村\n石院村".into()],
+            user: Some(UserInput {
+                name: "王村干".into(),
+                role: "village_cadre".into(),
+                village: Some("安静村".into()),
+            }),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    for (name, unit, q) in [("宪法读本", "册", 100), ("宣传折页", "份", 500)] {
+        create_material(
+            &mut db,
+            &MaterialInput {
+                name: name.into(),
+                unit: unit.into(),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        receive(
+            &mut db,
+            &ReceiptInput {
+                material: name.into(),
+                quantity: q,
+                date: "2026-11-01".into(),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    }
+    db
+}
+
+fn as_role(db: &mut Db, name: &str, role: &str) {
+    let village = (role == "village_cadre").then(|| "安静村".to_string());
+    update_user(
+        db,
+        &UserInput {
+            name: name.into(),
+            role: role.into(),
+            village,
+        },
+    )
+    .unwrap();
+}
+
+fn input() -> RecordInput {
+    RecordInput {
+        title: "宪法进院坝".into(),
+        date: "2026-11-20".into(),
+        unit_id: Some("安静村".into()),
+        formats: vec!["院坝会".into()],
+        participants: 45.0,
+        reach: Some(60.0),
+        recorder: "王村干".into(),
+        materials: vec![
+            MaterialLineInput {
+                material_id: "宪法读本".into(),
+                quantity: 20.0,
+                unit: Some("册".into()),
+            },
+            MaterialLineInput {
+                material_id: "宣传折页".into(),
+                quantity: 80.0,
+                unit: Some("份".into()),
+            },
+        ],
+        ..Default::default()
+    }
+}
+
+fn balance(db: &Db, name: &str) -> i64 {
+    let m = inventory::resolve_material(&db.conn, name, "m").unwrap();
+    m.balance
+}
+
+#[test]
+fn a_cadres_record_hands_out_stock_and_waits_for_review() {
+    let mut db = db();
+    let r = create(&mut db, &input()).unwrap();
+    assert_eq!(r.review_status, ReviewStatus::Pending);
+    assert_eq!(r.reach, 60);
+    assert_eq!(r.materials.len(), 2);
+    assert_eq!(balance(&db, "宪法读本"), 80);
+    assert_eq!(balance(&db, "宣传折页"), 420);
+    // A cadre cannot approve.
+    assert_eq!(
+        review(&mut db, &r.id, ReviewAction::Approve, None)
+            .unwrap_err()
+            .code,
+        ErrorCode::Forbidden
+    );
+    as_role(&mut db, "李明", "coordinator");
+    let returned = review(&mut db, &r.id, ReviewAction::Return, Some("请补充照片")).unwrap();
+    assert_eq!(returned.review_status, ReviewStatus::Returned);
+    as_role(&mut db, "王村干", "village_cadre");
+    let mut fixed = input();
+    fixed.materials.pop();
+    let resubmitted = update(&mut db, &r.id, &fixed).unwrap();
+    assert_eq!(
+        resubmitted.review_status,
+        ReviewStatus::Pending,
+        "a fix resubmits"
+    );
+    assert_eq!(
+        balance(&db, "宣传折页"),
+        500,
+        "the removed line went back to stock"
+    );
+    as_role(&mut db, "李明", "coordinator");
+    let approved = review(&mut db, &r.id, ReviewAction::Approve, None).unwrap();
+    assert_eq!(approved.review_status, ReviewStatus::Approved);
+    assert_eq!(approved.reviewed_by.as_deref(), Some("李明"));
+    // Approved records are locked until re-opened, with a reason.
+    assert_eq!(
+        update(&mut db, &r.id, &input()).unwrap_err().code,
+        ErrorCode::Locked
+    );
+    assert_eq!(delete(&mut db, &r.id).unwrap_err().code, ErrorCode::Locked);
+    assert_eq!(
+        review(&mut db, &r.id, ReviewAction::Reopen, None)
+            .unwrap_err()
+            .field
+            .as_deref(),
+        Some("review_comment")
+    );
+    let reopened = review(&mut db, &r.id, ReviewAction::Reopen, Some("人数有误")).unwrap();
+    assert_eq!(reopened.review_status, ReviewStatus::Pending);
+    // The history shows every step.
+    let trail = audit::list(
+        &db.conn,
+        &audit::AuditFilter {
+            entity: Some("record".into()),
+            entity_id: Some(r.id.clone()),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let actions: Vec<&str> = trail.iter().rev().map(|e| e.action.as_str()).collect();
+    assert_eq!(
+        actions,
+        ["create", "return", "update", "submit", "approve", "reopen"]
+    );
+}
+
+#[test]
+fn every_review_transition_and_every_forbidden_one() {
+    use ReviewAction::*;
+    use ReviewStatus::*;
+    let allowed = [
+        (Pending, Approve, Approved),
+        (Pending, Return, Returned),
+        (Approved, Reopen, Pending),
+        (Returned, Submit, Pending),
+    ];
+    for from in [Pending, Returned, Approved] {
+        for action in [Approve, Return, Reopen, Submit] {
+            let mut db = db();
+            let r = create(&mut db, &input()).unwrap();
+            as_role(&mut db, "李明", "coordinator");
+            // Bring the record into `from`.
+            match from {
+                Pending => {}
+                Returned => {
+                    review(&mut db, &r.id, Return, Some("改")).unwrap();
+                }
+                Approved => {
+                    review(&mut db, &r.id, Approve, None).unwrap();
+                }
+            }
+            let result = review(&mut db, &r.id, action, Some("意见"));
+            match allowed.iter().find(|(f, a, _)| *f == from && *a == action) {
+                Some((_, _, to)) => {
+                    assert_eq!(result.unwrap().review_status, *to, "{from:?} {action:?}")
+                }
+                None => {
+                    let e = result.unwrap_err();
+                    assert_eq!(
+                        e.field.as_deref(),
+                        Some("review_status"),
+                        "{from:?} {action:?}"
+                    );
+                    assert_eq!(
+                        get(&db.conn, &r.id).unwrap().review_status,
+                        from,
+                        "unchanged"
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn the_coordinators_own_records_are_approved_directly() {
+    let mut db = db();
+    as_role(&mut db, "李明", "coordinator");
+    let r = create(
+        &mut db,
+        &RecordInput {
+            recorder: "李明".into(),
+            ..input()
+        },
+    )
+    .unwrap();
+    assert_eq!(r.review_status, ReviewStatus::Approved);
+}
+
+#[test]
+fn bad_records_are_refused_and_stock_is_unchanged() {
+    let mut db = db();
+    let future = (chrono::Local::now().date_naive() + chrono::Duration::days(3)).to_string();
+    let line = |m: &str, q: f64, u: Option<&str>| MaterialLineInput {
+        material_id: m.into(),
+        quantity: q,
+        unit: u.map(str::to_string),
+    };
+    let cases: Vec<(RecordInput, &str)> = vec![
+        (
+            RecordInput {
+                participants: -3.0,
+                ..input()
+            },
+            "participants",
+        ),
+        (
+            RecordInput {
+                participants: 12.5,
+                ..input()
+            },
+            "participants",
+        ),
+        (
+            RecordInput {
+                participants: 2_000_000.0,
+                ..input()
+            },
+            "participants",
+        ),
+        (
+            RecordInput {
+                consultations: Some(-1.0),
+                ..input()
+            },
+            "consultations",
+        ),
+        (
+            RecordInput {
+                date: future,
+                ..input()
+            },
+            "date",
+        ),
+        (
+            RecordInput {
+                unit_id: None,
+                ..input()
+            },
+            "unit_id",
+        ),
+        (
+            RecordInput {
+                formats: vec![],
+                ..input()
+            },
+            "formats",
+        ),
+        (
+            RecordInput {
+                recorder: " ".into(),
+                ..input()
+            },
+            "recorder",
+        ),
+        (
+            RecordInput {
+                narrative: Some("字".repeat(301)),
+                ..input()
+            },
+            "narrative",
+        ),
+        (
+            RecordInput {
+                materials: vec![line("不存在的资料", 5.0, Some("册"))],
+                ..input()
+            },
+            "materials",
+        ),
+        (
+            RecordInput {
+                materials: vec![line("宪法读本", 5.0, None)],
+                ..input()
+            },
+            "materials",
+        ),
+        (
+            RecordInput {
+                materials: vec![line("宪法读本", 5.0, Some("份"))],
+                ..input()
+            },
+            "materials",
+        ),
+        (
+            RecordInput {
+                materials: vec![line("宪法读本", 2.5, Some("册"))],
+                ..input()
+            },
+            "materials",
+        ),
+        (
+            RecordInput {
+                materials: vec![line("宪法读本", 101.0, Some("册"))],
+                ..input()
+            },
+            "materials",
+        ),
+    ];
+    for (i, field) in cases {
+        let err = create(&mut db, &i).unwrap_err();
+        assert_eq!(err.field.as_deref(), Some(field), "{err:?}");
+    }
+    assert!(list(&db.conn, &RecordFilter::default()).unwrap().is_empty());
+    assert_eq!(balance(&db, "宪法读本"), 100);
+    // Overdraw with confirmation: saved and flagged.
+    let over = RecordInput {
+        materials: vec![line("宪法读本", 101.0, Some("册"))],
+        confirm_below_zero: true,
+        ..input()
+    };
+    create(&mut db, &over).unwrap();
+    assert_eq!(balance(&db, "宪法读本"), -1);
+}
+
+#[test]
+fn a_record_from_a_planned_activity_marks_it_held() {
+    let mut db = db();
+    let planned = crate::activity::create(
+        &mut db,
+        &crate::activity::ActivityInput {
+            title: "民法典讲座".into(),
+            date: "2026-11-10".into(),
+            unit_id: Some("石院村".into()),
+            formats: vec!["lecture".into()],
+            expected_audience: Some(50),
+            ..Default::default()
+        },
+        None,
+    )
+    .unwrap()
+    .remove(0);
+    let pre = prefill(&db.conn, &planned.id).unwrap();
+    assert_eq!((pre.title.as_str(), pre.participants), ("民法典讲座", 50));
+    let r = create(
+        &mut db,
+        &RecordInput {
+            activity_id: Some(planned.id.clone()),
+            unit_id: Some("石院村".into()),
+            materials: vec![],
+            ..input()
+        },
+    )
+    .unwrap();
+    assert_eq!(r.activity_id.as_deref(), Some(planned.id.as_str()));
+    assert_eq!(
+        crate::activity::get(&db.conn, &planned.id).unwrap().status,
+        crate::domain::ActivityStatus::Held
+    );
+}
+
+#[test]
+fn records_lock_after_the_campaigns_reporting_deadline() {
+    let mut db = db();
+    let c = crate::campaign::create(
+        &mut db,
+        &crate::campaign::CampaignInput {
+            name: "宪法周".into(),
+            kind: "national".into(),
+            start_date: "2026-11-01".into(),
+            end_date: "2026-11-30".into(),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    db.conn
+        .execute(
+            "UPDATE campaign SET report_deadline = '2026-01-01' WHERE id = ?1",
+            [&c.id],
+        )
+        .unwrap();
+    let err = create(
+        &mut db,
+        &RecordInput {
+            campaign_ids: vec![c.id.clone()],
+            ..input()
+        },
+    )
+    .unwrap_err();
+    assert_eq!(err.code, ErrorCode::Locked);
+    assert!(err.message.contains("报送截止日期"), "{}", err.message);
+}
