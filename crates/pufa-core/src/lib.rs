@@ -3,6 +3,7 @@
 
 pub mod activity;
 pub mod api;
+pub mod attachment;
 pub mod audit;
 pub mod campaign;
 pub mod check;
@@ -10,7 +11,9 @@ pub mod conflicts;
 pub mod db;
 pub mod demo;
 pub mod domain;
+pub mod draft;
 pub mod error;
+pub mod export;
 pub mod holidays;
 pub mod inventory;
 pub mod keydates;

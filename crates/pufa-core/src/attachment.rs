@@ -1,0 +1,431 @@
+//! Attachments of activity records — photos, 签到表, 方案 — copied into the data folder under
+//! a name made only from their SHA-256 (so a file named `../../x` or holding a NUL can never
+//! choose where it lands), stored once however often attached, with a small thumbnail.
+
+use crate::audit;
+use crate::db::{Db, ATTACHMENTS_DIR};
+use crate::error::{AppError, ErrorCode, Result};
+use crate::{new_id, now, validate};
+use rusqlite::{params, Connection, OptionalExtension, Row};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use ts_rs::TS;
+
+pub const MAX_BYTES: u64 = 50 * 1024 * 1024;
+const THUMB_PX: u32 = 320;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct Attachment {
+    pub id: String,
+    pub record_id: String,
+    /// photo | sign_in | plan | other.
+    pub kind: String,
+    /// The name the file had, for display.
+    pub file_name: String,
+    pub sha256: String,
+    pub size: i64,
+    pub mime: String,
+    /// Path relative to the data folder.
+    pub stored: String,
+    pub thumbnail: Option<String>,
+    pub created_at: String,
+}
+
+const KINDS: &[&str] = &["photo", "sign_in", "plan", "other"];
+
+/// What the bytes are, by their signature (the name's extension only tells Office formats
+/// apart). None = not something we keep.
+fn sniff(head: &[u8], name: &str) -> Option<(&'static str, &'static str)> {
+    let ext = Path::new(name)
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+        .unwrap_or_default();
+    match head {
+        [0xFF, 0xD8, 0xFF, ..] => Some(("jpg", "image/jpeg")),
+        [0x89, b'P', b'N', b'G', ..] => Some(("png", "image/png")),
+        [b'G', b'I', b'F', b'8', ..] => Some(("gif", "image/gif")),
+        [b'R', b'I', b'F', b'F', _, _, _, _, b'W', b'E', b'B', b'P', ..] => {
+            Some(("webp", "image/webp"))
+        }
+        [b'%', b'P', b'D', b'F', ..] => Some(("pdf", "application/pdf")),
+        [b'P', b'K', 3, 4, ..] => match ext.as_str() {
+            "docx" => Some((
+                "docx",
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            )),
+            "xlsx" => Some((
+                "xlsx",
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            )),
+            "pptx" => Some((
+                "pptx",
+                "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+            )),
+            _ => None,
+        },
+        [0xD0, 0xCF, 0x11, 0xE0, ..] => match ext.as_str() {
+            "doc" => Some(("doc", "application/msword")),
+            "xls" => Some(("xls", "application/vnd.ms-excel")),
+            "ppt" => Some(("ppt", "application/vnd.ms-powerpoint")),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// A display name: the last path component, without control characters, at most 100 chars.
+fn display_name(path: &Path) -> String {
+    let raw = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default();
+    // A name from another system may carry either separator.
+    let last = raw.rsplit(['/', '\\']).next().unwrap_or("").to_string();
+    let clean: String = last.chars().filter(|c| !c.is_control()).take(100).collect();
+    if clean.trim().is_empty() {
+        "附件".to_string()
+    } else {
+        clean
+    }
+}
+
+fn rejected(message: String) -> AppError {
+    AppError::field(ErrorCode::FileRejected, "attachment", message)
+}
+
+fn data_dir(db: &Db) -> Result<&Path> {
+    db.data_dir
+        .as_deref()
+        .ok_or_else(|| AppError::new(ErrorCode::Io, "没有数据文件夹，无法保存附件"))
+}
+
+/// Writes `bytes` to `target` through a temporary file in the same folder.
+fn write_atomic(target: &Path, bytes: &[u8]) -> Result<()> {
+    use std::io::Write;
+    let dir = target.parent().expect("attachment paths have a folder");
+    std::fs::create_dir_all(dir)?;
+    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
+    tmp.write_all(bytes)?;
+    tmp.as_file().sync_all()?;
+    tmp.persist(target).map_err(|e| AppError::from(e.error))?;
+    Ok(())
+}
+
+fn thumbnail(bytes: &[u8]) -> Option<Vec<u8>> {
+    let img = image::load_from_memory(bytes).ok()?;
+    let thumb = img.thumbnail(THUMB_PX, THUMB_PX).to_rgb8();
+    let mut out = std::io::Cursor::new(Vec::new());
+    thumb.write_to(&mut out, image::ImageFormat::Jpeg).ok()?;
+    Some(out.into_inner())
+}
+
+const SELECT: &str = "SELECT id, record_id, kind, file_name, sha256, size, mime, stored, thumbnail,
+        created_at FROM attachment";
+
+fn from_row(r: &Row) -> rusqlite::Result<Attachment> {
+    Ok(Attachment {
+        id: r.get(0)?,
+        record_id: r.get(1)?,
+        kind: r.get(2)?,
+        file_name: r.get(3)?,
+        sha256: r.get(4)?,
+        size: r.get(5)?,
+        mime: r.get(6)?,
+        stored: r.get(7)?,
+        thumbnail: r.get(8)?,
+        created_at: r.get(9)?,
+    })
+}
+
+pub fn list(conn: &Connection, record_id: &str) -> Result<Vec<Attachment>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "{SELECT} WHERE record_id = ?1 ORDER BY created_at"
+    ))?;
+    let rows = stmt.query_map([record_id], from_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+fn get(conn: &Connection, id: &str) -> Result<Attachment> {
+    conn.query_row(&format!("{SELECT} WHERE id = ?1"), [id], from_row)
+        .optional()?
+        .ok_or_else(|| AppError::not_found("附件", id))
+}
+
+/// Copies a file into the data folder and attaches it to a record.
+pub fn add(db: &mut Db, record_id: &str, source: &Path, kind: &str) -> Result<Attachment> {
+    if !KINDS.contains(&kind) {
+        return Err(AppError::field(
+            ErrorCode::InvalidValue,
+            "kind",
+            format!(
+                "附件类型“{}”无效，可选：photo、sign_in、plan、other",
+                validate::clip(kind)
+            ),
+        ));
+    }
+    crate::record::get(&db.conn, record_id)?;
+    let meta = std::fs::metadata(source).map_err(|e| {
+        AppError::field(
+            ErrorCode::NotFound,
+            "attachment",
+            format!("找不到文件“{}”：{e}", source.display()),
+        )
+    })?;
+    if !meta.is_file() {
+        return Err(rejected(format!("“{}”不是文件", source.display())));
+    }
+    if meta.len() > MAX_BYTES {
+        return Err(rejected(format!(
+            "“{}”有 {:.1} MB，超过 50 MB；请压缩后再添加",
+            display_name(source),
+            meta.len() as f64 / 1024.0 / 1024.0
+        )));
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    std::fs::File::open(source)?
+        .take(MAX_BYTES + 1)
+        .read_to_end(&mut bytes)?;
+    let name = display_name(source);
+    let Some((ext, mime)) = sniff(&bytes[..bytes.len().min(16)], &name) else {
+        return Err(rejected(format!(
+            "“{name}”不是照片（JPG、PNG、GIF、WEBP）、PDF 或 Office 文件，不能作为附件"
+        )));
+    };
+    let sha = format!("{:x}", Sha256::digest(&bytes));
+    let dir = data_dir(db)?.to_path_buf();
+    let stored = format!("{ATTACHMENTS_DIR}/{}/{sha}.{ext}", &sha[..2]);
+    let target = dir.join(&stored);
+    // The same content is stored once.
+    if !target.is_file() {
+        write_atomic(&target, &bytes)?;
+    }
+    let thumb = if mime.starts_with("image/") {
+        let rel = format!("{ATTACHMENTS_DIR}/thumbs/{sha}.jpg");
+        let path = dir.join(&rel);
+        if path.is_file() {
+            Some(rel)
+        } else {
+            match thumbnail(&bytes) {
+                Some(t) => {
+                    write_atomic(&path, &t)?;
+                    Some(rel)
+                }
+                None => None,
+            }
+        }
+    } else {
+        None
+    };
+    let id =
+        db.with_tx(|tx| {
+            let id = new_id();
+            tx.execute(
+            "INSERT INTO attachment (id, record_id, kind, file_name, sha256, size, mime, stored,
+                 thumbnail, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+            params![id, record_id, kind, name, sha, bytes.len() as i64, mime, stored, thumb, now()],
+        )?;
+            let a = get(tx, &id)?;
+            audit::log(
+                tx,
+                "record",
+                record_id,
+                "attach",
+                &format!("添加附件“{name}”"),
+                None::<&()>,
+                Some(&a),
+            )?;
+            Ok(id)
+        })?;
+    get(&db.conn, &id)
+}
+
+/// Detaches a file; the stored copy goes when no record uses that content any more.
+pub fn remove(db: &mut Db, id: &str) -> Result<()> {
+    let a = get(&db.conn, id)?;
+    let still_used = db.with_tx(|tx| {
+        tx.execute("DELETE FROM attachment WHERE id = ?1", [id])?;
+        audit::log(
+            tx,
+            "record",
+            &a.record_id,
+            "detach",
+            &format!("删除附件“{}”", a.file_name),
+            Some(&a),
+            None::<&()>,
+        )?;
+        let n: i64 = tx.query_row(
+            "SELECT count(*) FROM attachment WHERE sha256 = ?1",
+            [&a.sha256],
+            |r| r.get(0),
+        )?;
+        Ok(n > 0)
+    })?;
+    if !still_used {
+        let dir = data_dir(db)?;
+        for rel in std::iter::once(&a.stored).chain(a.thumbnail.as_ref()) {
+            let path = safe_path(dir, rel)?;
+            let _ = std::fs::remove_file(path);
+        }
+    }
+    Ok(())
+}
+
+/// The absolute path of a stored file, refusing anything that would leave the data folder.
+pub fn safe_path(data_dir: &Path, rel: &str) -> Result<PathBuf> {
+    let ok = rel.starts_with(&format!("{ATTACHMENTS_DIR}/"))
+        && rel
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '/' || c == '.' || c == '_')
+        && !rel.split('/').any(|part| part == ".." || part.is_empty());
+    if !ok {
+        return Err(AppError::field(
+            ErrorCode::InvalidValue,
+            "attachment",
+            "附件路径不合法",
+        ));
+    }
+    Ok(data_dir.join(rel))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::record::{self, RecordInput};
+    use crate::town::{setup, SetupInput};
+
+    fn png() -> Vec<u8> {
+        let img = image::RgbImage::from_fn(640, 480, |x, y| {
+            image::Rgb([(x % 256) as u8, (y % 256) as u8, 90])
+        });
+        let mut out = std::io::Cursor::new(Vec::new());
+        img.write_to(&mut out, image::ImageFormat::Png).unwrap();
+        out.into_inner()
+    }
+
+    fn setup_db() -> (tempfile::TempDir, Db, String) {
+        let tmp = tempfile::tempdir().unwrap();
+        let mut db = Db::open_dir(&tmp.path().join("data")).unwrap();
+        setup(
+            &mut db,
+            &SetupInput {
+                town: "双龙镇".into(),
+                villages: vec!["安静村".into()],
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        let r = record::create(
+            &mut db,
+            &RecordInput {
+                title: "宪法进院坝".into(),
+                date: "2026-11-20".into(),
+                unit_id: Some("安静村".into()),
+                formats: vec!["院坝会".into()],
+                participants: 30.0,
+                recorder: "王".into(),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        (tmp, db, r.id)
+    }
+
+    #[test]
+    fn photos_are_copied_once_with_a_thumbnail() {
+        let (tmp, mut db, record) = setup_db();
+        let src = tmp.path().join("现场照片.png");
+        std::fs::write(&src, png()).unwrap();
+        let a = add(&mut db, &record, &src, "photo").unwrap();
+        assert_eq!(a.file_name, "现场照片.png");
+        assert_eq!(a.mime, "image/png");
+        let data = tmp.path().join("data");
+        assert!(data.join(&a.stored).is_file());
+        let thumb = image::open(data.join(a.thumbnail.as_ref().unwrap())).unwrap();
+        assert!(thumb.width() <= THUMB_PX && thumb.height() <= THUMB_PX);
+        // The same bytes under another name: one stored copy.
+        let copy = tmp.path().join("副本.png");
+        std::fs::copy(&src, &copy).unwrap();
+        let b = add(&mut db, &record, &copy, "photo").unwrap();
+        assert_eq!(a.stored, b.stored);
+        let files = std::fs::read_dir(data.join(ATTACHMENTS_DIR).join(&a.sha256[..2]))
+            .unwrap()
+            .count();
+        assert_eq!(files, 1);
+        // Removing one keeps the file for the other; removing both deletes it.
+        remove(&mut db, &a.id).unwrap();
+        assert!(data.join(&b.stored).is_file());
+        remove(&mut db, &b.id).unwrap();
+        assert!(!data.join(&b.stored).exists());
+        assert!(list(&db.conn, &record).unwrap().is_empty());
+    }
+
+    #[test]
+    fn hostile_names_cannot_escape_the_data_folder() {
+        let (tmp, mut db, record) = setup_db();
+        let outside = tmp.path().join("sub");
+        std::fs::create_dir(&outside).unwrap();
+        for name in ["..\\..\\x.png", "a\u{0}b.png", "..%2F..%2Fx.png"] {
+            let src = outside.join(name.replace('\u{0}', "_"));
+            std::fs::write(&src, png()).unwrap();
+            let a = add(&mut db, &record, &src, "photo").unwrap();
+            assert!(a.stored.starts_with("attachments/"), "{}", a.stored);
+            assert!(!a.stored.contains(".."), "{}", a.stored);
+            assert!(
+                !a.file_name.contains('\\') && !a.file_name.contains('/'),
+                "{}",
+                a.file_name
+            );
+            assert!(tmp
+                .path()
+                .join("data")
+                .join(&a.stored)
+                .starts_with(tmp.path().join("data")));
+        }
+        assert!(!tmp.path().join("x.png").exists());
+        assert_eq!(display_name(Path::new("a\u{0}b.png")), "ab.png");
+        for bad in [
+            "attachments/../../etc/passwd",
+            "/etc/passwd",
+            "attachments//x",
+            "attachments/a\u{0}",
+        ] {
+            assert!(safe_path(tmp.path(), bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn large_or_unknown_files_are_refused() {
+        let (tmp, mut db, record) = setup_db();
+        let exe = tmp.path().join("病毒.exe");
+        std::fs::write(&exe, b"MZ\x90\x00 not an image").unwrap();
+        let e = add(&mut db, &record, &exe, "photo").unwrap_err();
+        assert_eq!(
+            (e.code, e.field.as_deref()),
+            (ErrorCode::FileRejected, Some("attachment"))
+        );
+        let fake = tmp.path().join("假照片.jpg");
+        std::fs::write(&fake, b"hello").unwrap();
+        assert_eq!(
+            add(&mut db, &record, &fake, "photo").unwrap_err().code,
+            ErrorCode::FileRejected
+        );
+        let big = tmp.path().join("大.pdf");
+        let f = std::fs::File::create(&big).unwrap();
+        f.set_len(MAX_BYTES + 1).unwrap();
+        let e = add(&mut db, &record, &big, "plan").unwrap_err();
+        assert!(e.message.contains("超过 50 MB"), "{}", e.message);
+        let pdf = tmp.path().join("方案.pdf");
+        std::fs::write(&pdf, b"%PDF-1.4\n%test").unwrap();
+        let a = add(&mut db, &record, &pdf, "plan").unwrap();
+        assert_eq!(
+            (a.mime.as_str(), a.thumbnail.is_none()),
+            ("application/pdf", true)
+        );
+        assert_eq!(list(&db.conn, &record).unwrap().len(), 1);
+    }
+}
