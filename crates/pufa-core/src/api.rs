@@ -2,17 +2,21 @@
 //! the CLI builds the same requests. A command is written once, here.
 
 use crate::activity::{self, Activity, ActivityFilter, ActivityInput, Recurrence, SeriesScope};
+use crate::attachment;
 use crate::audit::{self, AuditFilter};
 use crate::campaign::{self, CampaignFilter, CampaignInput};
 use crate::check;
 use crate::conflicts::{self, Conflict, ConflictKind};
 use crate::db::Db;
 use crate::demo::{self, DemoInput};
+use crate::draft;
 use crate::error::{AppError, ErrorCode, Result};
 use crate::holidays::{self, HolidayDay};
+use crate::inventory::{self, MaterialInput, ReceiptInput, TransferInput};
 use crate::keydates::{self, LocalNodeInput, OverrideInput};
 use crate::person::{self, PersonFilter, PersonInput};
 use crate::plan::{self, PlanTemplate};
+use crate::record::{self, RecordFilter, RecordInput, ReviewAction};
 use crate::town::{self, SetupInput, UserInput};
 use crate::unit::{self, UnitFilter, UnitInput};
 use serde::{Deserialize, Serialize};
@@ -172,6 +176,75 @@ pub enum Request {
         from_year: i32,
         to_year: i32,
     },
+    MaterialList {
+        #[serde(default)]
+        include_archived: bool,
+    },
+    MaterialCreate(MaterialInput),
+    MaterialUpdate {
+        id: String,
+        input: MaterialInput,
+    },
+    MaterialArchive {
+        id: String,
+        archived: bool,
+    },
+    /// 入库.
+    StockReceive(ReceiptInput),
+    /// 调拨 (town store → a village's, or back).
+    StockTransfer(TransferInput),
+    /// Balances per store and overall, with low-stock warnings.
+    StockReport,
+    StockMovements {
+        #[serde(default)]
+        material_id: Option<String>,
+    },
+    RecordList(RecordFilter),
+    RecordGet {
+        id: String,
+    },
+    /// A new record's form, pre-filled from a planned activity.
+    RecordPrefill {
+        activity_id: String,
+    },
+    RecordCreate(RecordInput),
+    RecordUpdate {
+        id: String,
+        input: RecordInput,
+    },
+    RecordDelete {
+        id: String,
+    },
+    RecordReview {
+        id: String,
+        action: ReviewAction,
+        #[serde(default)]
+        comment: Option<String>,
+    },
+    AttachmentList {
+        record_id: String,
+    },
+    /// Copies a file (a path the user chose) into the data folder.
+    AttachmentAdd {
+        record_id: String,
+        path: String,
+        kind: String,
+    },
+    AttachmentRemove {
+        id: String,
+    },
+    DraftSave {
+        key: String,
+        #[ts(type = "unknown")]
+        body: Value,
+    },
+    DraftGet {
+        key: String,
+    },
+    DraftList,
+    DraftDiscard {
+        key: String,
+    },
     /// The audit trail, newest first (a record's history: entity + entity_id).
     AuditList(AuditFilter),
     Check,
@@ -315,6 +388,56 @@ pub fn handle(db: &mut Db, request: Request) -> Result<Value> {
         )?),
         PlanGenerate { year, nodes } => to_value(plan::generate(db, year, &nodes)?),
         PlanCopyYear { from_year, to_year } => to_value(plan::copy_year(db, from_year, to_year)?),
+        MaterialList { include_archived } => {
+            to_value(inventory::materials(&db.conn, include_archived)?)
+        }
+        MaterialCreate(input) => to_value(inventory::create_material(db, &input)?),
+        MaterialUpdate { id, input } => to_value(inventory::update_material(db, &id, &input)?),
+        MaterialArchive { id, archived } => {
+            to_value(inventory::set_material_archived(db, &id, archived)?)
+        }
+        StockReceive(input) => to_value(inventory::receive(db, &input)?),
+        StockTransfer(input) => to_value(inventory::transfer(db, &input)?),
+        StockReport => to_value(inventory::report(&db.conn)?),
+        StockMovements { material_id } => {
+            to_value(inventory::movements(&db.conn, material_id.as_deref())?)
+        }
+        RecordList(f) => to_value(record::list(&db.conn, &f)?),
+        RecordGet { id } => to_value(record::get(&db.conn, &id)?),
+        RecordPrefill { activity_id } => to_value(record::prefill(&db.conn, &activity_id)?),
+        RecordCreate(input) => to_value(record::create(db, &input)?),
+        RecordUpdate { id, input } => to_value(record::update(db, &id, &input)?),
+        RecordDelete { id } => {
+            record::delete(db, &id)?;
+            Ok(json!({ "deleted": id }))
+        }
+        RecordReview {
+            id,
+            action,
+            comment,
+        } => to_value(record::review(db, &id, action, comment.as_deref())?),
+        AttachmentList { record_id } => to_value(attachment::list(&db.conn, &record_id)?),
+        AttachmentAdd {
+            record_id,
+            path,
+            kind,
+        } => to_value(attachment::add(
+            db,
+            &record_id,
+            std::path::Path::new(&path),
+            &kind,
+        )?),
+        AttachmentRemove { id } => {
+            attachment::remove(db, &id)?;
+            Ok(json!({ "deleted": id }))
+        }
+        DraftSave { key, body } => to_value(draft::save(&db.conn, &key, &body)?),
+        DraftGet { key } => to_value(draft::get(&db.conn, &key)?),
+        DraftList => to_value(draft::list(&db.conn)?),
+        DraftDiscard { key } => {
+            draft::discard(&db.conn, &key)?;
+            Ok(json!({ "deleted": key }))
+        }
         AuditList(f) => to_value(audit::list(&db.conn, &f)?),
         Check => to_value(check::run(db)?),
     }
@@ -376,6 +499,18 @@ mod tests {
         "template_list",
         "audit_list",
         "check",
+        "material_list",
+        "stock_report",
+        "stock_movements",
+        "record_list",
+        "record_get",
+        "record_prefill",
+        "attachment_list",
+        "draft_get",
+        "draft_list",
+        // Drafts are unsaved form state, not data: they are not part of the trail.
+        "draft_save",
+        "draft_discard",
     ];
 
     fn all_commands() -> Vec<String> {
@@ -582,6 +717,107 @@ mod tests {
         run(
             &mut db,
             json!({"cmd": "plan_copy_year", "args": {"from_year": 2027, "to_year": 2028}}),
+        );
+        // Records, materials, stock, attachments, drafts.
+        let m = run(
+            &mut db,
+            json!({"cmd": "material_create", "args": {"name": "宪法读本", "unit": "册"}}),
+        );
+        run(
+            &mut db,
+            json!({"cmd": "material_update", "args": {"id": m["id"], "input": {"name": "宪法读本", "unit": "册", "low_stock": 10}}}),
+        );
+        run(&mut db, json!({"cmd": "material_list", "args": {}}));
+        run(
+            &mut db,
+            json!({"cmd": "stock_receive", "args": {"material": "宪法读本", "quantity": 100, "date": "2026-11-01"}}),
+        );
+        run(
+            &mut db,
+            json!({"cmd": "stock_transfer", "args": {"material": "宪法读本", "quantity": 30, "date": "2026-11-02", "to_unit_id": "安静村"}}),
+        );
+        run(&mut db, json!({"cmd": "stock_report"}));
+        run(&mut db, json!({"cmd": "stock_movements", "args": {}}));
+        let planned = run(
+            &mut db,
+            json!({"cmd": "activity_create", "args": {"input": {"title": "法治讲座", "date": "2026-11-05", "unit_id": "石院村"}}}),
+        );
+        run(
+            &mut db,
+            json!({"cmd": "record_prefill", "args": {"activity_id": planned["activities"][0]["id"]}}),
+        );
+        let rec = run(
+            &mut db,
+            json!({"cmd": "record_create", "args": {"title": "宪法进院坝", "date": "2026-11-10", "unit_id": "安静村",
+            "formats": ["院坝会"], "participants": 40, "recorder": "李明明",
+            "materials": [{"material_id": "宪法读本", "quantity": 10, "unit": "册"}]}}),
+        );
+        assert_eq!(
+            rec["review_status"], "approved",
+            "the coordinator's own record"
+        );
+        run(
+            &mut db,
+            json!({"cmd": "record_review", "args": {"id": rec["id"], "action": "reopen", "comment": "人数有误"}}),
+        );
+        run(
+            &mut db,
+            json!({"cmd": "record_update", "args": {"id": rec["id"], "input": {"title": "宪法进院坝", "date": "2026-11-10", "unit_id": "安静村",
+            "formats": ["院坝会"], "participants": 45, "recorder": "李明明"}}}),
+        );
+        run(
+            &mut db,
+            json!({"cmd": "record_get", "args": {"id": rec["id"]}}),
+        );
+        run(&mut db, json!({"cmd": "record_list", "args": {}}));
+        let tmp = tempfile::tempdir().unwrap();
+        let mut file_db = Db::open_dir(tmp.path()).unwrap();
+        dispatch(
+            &mut file_db,
+            json!({"cmd": "setup", "args": {"town": "双龙镇", "villages": ["安静村"],
+            "user": {"name": "李明", "role": "coordinator"}}}),
+        )
+        .unwrap();
+        let frec = dispatch(
+            &mut file_db,
+            json!({"cmd": "record_create", "args": {"title": "讲座", "date": "2026-11-10",
+            "unit_id": "安静村", "formats": ["lecture"], "participants": 40, "recorder": "李明"}}),
+        )
+        .unwrap();
+        let pdf = tmp.path().join("方案.pdf");
+        std::fs::write(&pdf, b"%PDF-1.4 test").unwrap();
+        let att = run(
+            &mut file_db,
+            json!({"cmd": "attachment_add", "args": {"record_id": frec["id"], "path": pdf, "kind": "plan"}}),
+        );
+        run(
+            &mut file_db,
+            json!({"cmd": "attachment_list", "args": {"record_id": frec["id"]}}),
+        );
+        run(
+            &mut file_db,
+            json!({"cmd": "attachment_remove", "args": {"id": att["id"]}}),
+        );
+        run(
+            &mut db,
+            json!({"cmd": "draft_save", "args": {"key": "record:new", "body": {"title": "未完成"}}}),
+        );
+        run(
+            &mut db,
+            json!({"cmd": "draft_get", "args": {"key": "record:new"}}),
+        );
+        run(&mut db, json!({"cmd": "draft_list"}));
+        run(
+            &mut db,
+            json!({"cmd": "draft_discard", "args": {"key": "record:new"}}),
+        );
+        run(
+            &mut db,
+            json!({"cmd": "record_delete", "args": {"id": rec["id"]}}),
+        );
+        run(
+            &mut db,
+            json!({"cmd": "material_archive", "args": {"id": m["id"], "archived": true}}),
         );
         run(
             &mut db,

@@ -27,6 +27,8 @@ pub struct Campaign {
     pub notes: String,
     /// The 普法 nodes this campaign serves (codes from the key-date catalogue or local nodes).
     pub nodes: Vec<String>,
+    /// Records of this campaign lock after this date (报送截止日期).
+    pub report_deadline: Option<String>,
     pub archived: bool,
     pub created_at: String,
     pub updated_at: String,
@@ -49,6 +51,8 @@ pub struct CampaignInput {
     pub notes: Option<String>,
     #[serde(default)]
     pub nodes: Vec<String>,
+    #[serde(default)]
+    pub report_deadline: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize, TS)]
@@ -79,7 +83,7 @@ pub struct CampaignFilter {
 }
 
 const COLUMNS: &str = "id, name, kind, start_date, end_date, audiences, themes, lead_unit, notes,
-                       archived, created_at, updated_at, nodes";
+                       archived, created_at, updated_at, nodes, report_deadline";
 
 fn from_row(r: &Row) -> rusqlite::Result<Campaign> {
     let kind: String = r.get(2)?;
@@ -99,6 +103,7 @@ fn from_row(r: &Row) -> rusqlite::Result<Campaign> {
         created_at: r.get(10)?,
         updated_at: r.get(11)?,
         nodes: serde_json::from_str(&r.get::<_, String>(12)?).unwrap_or_default(),
+        report_deadline: r.get(13)?,
     })
 }
 
@@ -158,6 +163,7 @@ pub(crate) struct Checked {
     lead_unit: String,
     notes: String,
     nodes: String,
+    report_deadline: Option<String>,
 }
 
 pub(crate) fn check(conn: &Connection, input: &CampaignInput) -> Result<Checked> {
@@ -181,7 +187,12 @@ pub(crate) fn check(conn: &Connection, input: &CampaignInput) -> Result<Checked>
             nodes.push(code);
         }
     }
+    let report_deadline = match input.report_deadline.as_deref().map(str::trim) {
+        Some(d) if !d.is_empty() => Some(validate::date("report_deadline", d)?.to_string()),
+        _ => None,
+    };
     Ok(Checked {
+        report_deadline,
         nodes: serde_json::to_string(&nodes).expect("strings serialize"),
         name,
         kind,
@@ -200,7 +211,7 @@ pub(crate) fn insert(conn: &Connection, c: &Checked) -> Result<String> {
     conn.execute(
         &format!(
             "INSERT INTO campaign ({COLUMNS})
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 0, ?10, ?10, ?11)"
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 0, ?10, ?10, ?11, ?12)"
         ),
         params![
             id,
@@ -213,7 +224,8 @@ pub(crate) fn insert(conn: &Connection, c: &Checked) -> Result<String> {
             c.lead_unit,
             c.notes,
             ts,
-            c.nodes
+            c.nodes,
+            c.report_deadline
         ],
     )?;
     audit::changed(
@@ -242,11 +254,12 @@ pub fn update(db: &mut Db, id: &str, input: &CampaignInput) -> Result<Campaign> 
         let before = get(tx, id)?;
         tx.execute(
             "UPDATE campaign SET name = ?2, kind = ?3, start_date = ?4, end_date = ?5, audiences = ?6,
-                    themes = ?7, lead_unit = ?8, notes = ?9, updated_at = ?10, nodes = ?11
+                    themes = ?7, lead_unit = ?8, notes = ?9, updated_at = ?10, nodes = ?11,
+                    report_deadline = ?12
              WHERE id = ?1",
             params![
                 id, c.name, c.kind.code(), c.start, c.end, c.audiences, c.themes, c.lead_unit,
-                c.notes, now(), c.nodes
+                c.notes, now(), c.nodes, c.report_deadline
             ],
         )?;
         audit::changed(tx, "campaign", id, "update", Some(&before), Some(&get(tx, id)?))?;
@@ -314,6 +327,7 @@ mod tests {
             lead_unit: Some("双龙镇司法所".into()),
             notes: None,
             nodes: vec![],
+            report_deadline: None,
         }
     }
 

@@ -294,6 +294,7 @@ pub fn load(db: &mut Db, input: &DemoInput) -> Result<AppInfo> {
                 lead_unit: Some((*lead).into()),
                 notes: None,
                 nodes: nodes.iter().map(|n| n.to_string()).collect(),
+                report_deadline: None,
             };
             campaign::insert(tx, &campaign::check(tx, &input)?)?;
         }

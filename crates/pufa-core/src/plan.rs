@@ -432,6 +432,7 @@ pub(crate) fn apply_in(
         lead_unit: None,
         notes: Some(format!("由模板“{}”生成", t.name)),
         nodes: t.nodes.clone(),
+        report_deadline: None,
     };
     let campaign_id = campaign::insert(tx, &campaign::check(tx, &campaign_input)?)?;
     let dates = spread_dates(tx, start, end, units.len())?;
@@ -545,6 +546,7 @@ pub fn generate(db: &mut Db, year: i32, nodes: &[String]) -> Result<PlanGenerate
             lead_unit: None,
             notes: Some(notes),
             nodes: vec![code.clone()],
+            report_deadline: None,
         });
     }
     let checked = inputs
@@ -657,6 +659,7 @@ pub fn copy_year(db: &mut Db, from_year: i32, to_year: i32) -> Result<PlanCopied
             lead_unit: Some(c.lead_unit.clone()),
             notes: Some(c.notes.clone()),
             nodes: c.nodes.clone(),
+            report_deadline: None,
         };
         plan.push((input, activities, shift));
     }

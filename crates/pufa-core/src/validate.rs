@@ -83,6 +83,8 @@ pub fn label(field: &str) -> &'static str {
         "attachment" => "附件",
         "template" => "模板",
         "campaign_name" => "专项名称",
+        "report_deadline" => "报送截止日期",
+        "key" => "草稿",
         _ => "字段",
     }
 }

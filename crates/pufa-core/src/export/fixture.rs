@@ -23,7 +23,9 @@ pub fn long_notes() -> String {
         "讲座围绕《中华人民共和国民法典》婚姻家庭编、继承编展开，结合本村近年发生的赡养纠纷、\
          宅基地继承纠纷等真实案例以案释法；会后设置法律咨询台，由法律顾问现场解答群众提问。",
     );
-    s.push_str("\n注意事项：1. 提前两天在村务公开栏张贴通知, 并在微信群转发; 2. 准备签到表、照片记录；");
+    s.push_str(
+        "\n注意事项：1. 提前两天在村务公开栏张贴通知, 并在微信群转发; 2. 准备签到表、照片记录；",
+    );
     s.push_str("3. 会场备茶水 \\ 老年人座位靠前。");
     s.push_str(&"宪法是国家的根本法，是治国安邦的总章程。".repeat(8));
     s
@@ -115,8 +117,8 @@ pub fn plan() -> Plan {
     let postponed = simple("禁毒宣传院坝会", "2027-06-25", "石院村");
     let cancelled = simple("国家安全教育日院坝会", "2027-04-15", "长安村");
     let last_year = simple("2026年宪法宣传院坝会", "2026-12-02", "龙江社区");
-    let postponed = activity::set_status(&mut db, &postponed.id, "postponed", Some("暴雨预警"))
-        .unwrap();
+    let postponed =
+        activity::set_status(&mut db, &postponed.id, "postponed", Some("暴雨预警")).unwrap();
     let cancelled =
         activity::set_status(&mut db, &cancelled.id, "cancelled", Some("与镇人代会冲突")).unwrap();
     Plan {

@@ -205,12 +205,7 @@ fn campaign_event(c: &Campaign, node_names: &HashMap<String, String>) -> Option<
         .map(|code| node_names.get(code).map_or(code.as_str(), String::as_str))
         .collect();
     let mut e = Event::new();
-    stamp(
-        &mut e,
-        &campaign_uid(&c.id),
-        &c.created_at,
-        &c.updated_at,
-    );
+    stamp(&mut e, &campaign_uid(&c.id), &c.created_at, &c.updated_at);
     e.summary(&c.name)
         .starts(start)
         // DTEND of an all-day event is exclusive: the day after the last day.
@@ -298,7 +293,9 @@ pub fn activity_description(a: &Activity, campaign_names: &HashMap<String, Strin
 /// "安静村 村委会院坝".
 pub(crate) fn location(a: &Activity) -> String {
     let venue = if a.venue.is_empty() {
-        a.venue_type.map(|v| v.label().to_string()).unwrap_or_default()
+        a.venue_type
+            .map(|v| v.label().to_string())
+            .unwrap_or_default()
     } else {
         a.venue.clone()
     };

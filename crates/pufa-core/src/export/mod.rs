@@ -213,7 +213,10 @@ mod tests {
         {
             use std::os::unix::fs::PermissionsExt;
             let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
-            assert_eq!(mode, 0o644, "a new export is not left with the 0600 of a temp file");
+            assert_eq!(
+                mode, 0o644,
+                "a new export is not left with the 0600 of a temp file"
+            );
         }
     }
 
@@ -252,7 +255,10 @@ mod tests {
             Ok(())
         })
         .unwrap_err();
-        assert!(!called, "nothing is generated for a target that cannot be written");
+        assert!(
+            !called,
+            "nothing is generated for a target that cannot be written"
+        );
         assert_eq!((e.code, e.field.as_deref()), (ErrorCode::Io, Some("path")));
         assert!(e.message.contains("不存在"), "{}", e.message);
         assert!(e.message.contains("没有这个文件夹"), "{}", e.message);

@@ -29,19 +29,19 @@ pub const NODE_SHEET: &str = "普法节点";
 /// The columns of the plan sheet and their widths (in Excel's character units).
 pub const PLAN_COLUMNS: &[(&str, f64)] = &[
     ("序号", 5.0),
-    ("日期", 15.0),
-    ("时间", 12.0),
-    ("活动专项", 20.0),
-    ("活动名称", 24.0),
+    ("日期", 17.0),
+    ("时间", 13.0),
+    ("活动专项", 18.0),
+    ("活动名称", 22.0),
     ("村/单位", 12.0),
     ("场所", 12.0),
     ("活动形式", 11.0),
-    ("宣传对象", 13.0),
-    ("法律法规", 15.0),
+    ("宣传对象", 12.0),
+    ("法律法规", 14.0),
     ("负责人", 8.0),
     ("协办单位", 11.0),
-    ("计划发放资料", 18.0),
-    ("预计人数", 7.0),
+    ("计划发放资料", 16.0),
+    ("预计人数", 9.0),
     ("状态", 9.0),
 ];
 
@@ -54,14 +54,14 @@ const CAMPAIGN_COLUMNS: &[(&str, f64)] = &[
     ("宣传对象", 18.0),
     ("法律/主题", 22.0),
     ("牵头单位", 14.0),
-    ("活动数", 7.0),
-    ("覆盖村（社区）", 9.0),
+    ("活动数", 8.0),
+    ("覆盖村（社区）", 10.0),
 ];
 
 const NODE_COLUMNS: &[(&str, f64)] = &[
     ("序号", 5.0),
     ("名称", 22.0),
-    ("日期", 16.0),
+    ("日期", 17.0),
     ("规则", 24.0),
     ("法律", 24.0),
     ("对象", 18.0),
@@ -170,25 +170,44 @@ impl Formats {
     }
 }
 
-/// Display width of a line in Excel character units: CJK and full-width forms take two.
+/// Width of a character in Excel's column units (the width of a digit of the default font,
+/// 7 px): 宋体 10.5 pt draws ASCII at 7 px and CJK / full-width forms at 14 px.
+fn char_width(c: char) -> f64 {
+    if (c as u32) < 0x2E80 && c != '—' && c != '…' {
+        1.0
+    } else {
+        2.0
+    }
+}
+
+/// Display width of a line in column units.
 fn text_width(line: &str) -> f64 {
-    line.chars()
-        .map(|c| if (c as u32) < 0x2E80 { 1.0 } else { 2.0 })
-        .sum()
+    line.chars().map(char_width).sum()
 }
 
-/// Lines a wrapped cell needs in a column of `width`.
+/// Lines a wrapped cell needs in a column of `width`, filling lines as Excel does (a column
+/// of width w is 7w + 5 px, less the cell's padding).
 fn lines_needed(text: &str, width: f64) -> usize {
-    // A little less than the width: Excel keeps a margin and wraps whole characters.
-    let per_line = (width - 1.5).max(2.0);
+    let room = width - 0.3;
     text.split('\n')
-        .map(|l| ((text_width(l) / per_line).ceil() as usize).max(1))
+        .map(|line| {
+            let (mut lines, mut used) = (1, 0.0);
+            for w in line.chars().map(char_width) {
+                if used + w > room && used > 0.0 {
+                    lines += 1;
+                    used = 0.0;
+                }
+                used += w;
+            }
+            lines
+        })
         .sum()
 }
 
-/// Points per wrapped line of 10.5 pt CJK text, and the padding of a row.
-const LINE_HEIGHT: f64 = 14.5;
-const ROW_PADDING: f64 = 5.0;
+/// Points per wrapped line (Noto CJK, LibreOffice's stand-in for 宋体, needs about 15 pt at
+/// 10.5 pt; 宋体 itself 13.5 pt), and the padding of a row.
+const LINE_HEIGHT: f64 = 15.0;
+const ROW_PADDING: f64 = 4.0;
 
 /// The title row, the subtitle row and the header row, the column widths and the page set-up
 /// common to every sheet; returns the first data row.
@@ -210,9 +229,10 @@ fn start_sheet(
         ws.set_column_width(i as u16, *width)?;
         ws.write_string_with_format(2, i as u16, *header, &f.header)?;
     }
+    // Headers are 11 pt: a little wider than the body text.
     let header_lines = columns
         .iter()
-        .map(|(h, w)| lines_needed(h, *w))
+        .map(|(h, w)| lines_needed(h, *w * 10.5 / 11.0))
         .max()
         .unwrap_or(1);
     ws.set_row_height(2, header_lines as f64 * LINE_HEIGHT + ROW_PADDING + 2.0)?;
@@ -357,14 +377,18 @@ fn build(conn: &Connection, year: i32, made: NaiveDate) -> Result<(Workbook, u32
         .iter()
         .enumerate()
         .map(|(i, a)| {
-            let date = iso_date(&a.date).map(day_cn).unwrap_or_else(|| a.date.clone());
+            let date = iso_date(&a.date)
+                .map(day_cn)
+                .unwrap_or_else(|| a.date.clone());
             let campaigns: Vec<&str> = a
                 .campaign_ids
                 .iter()
                 .filter_map(|id| campaign_names.get(id.as_str()).copied())
                 .collect();
             let venue = if a.venue.is_empty() {
-                a.venue_type.map(|v| v.label().to_string()).unwrap_or_default()
+                a.venue_type
+                    .map(|v| v.label().to_string())
+                    .unwrap_or_default()
             } else {
                 a.venue.clone()
             };

@@ -21,7 +21,12 @@ fn parse(text: &str) -> Calendar {
 
 fn events_by_uid(cal: &Calendar) -> BTreeMap<String, Event> {
     cal.events()
-        .map(|e| (e.get_uid().expect("every event has a UID").to_string(), e.clone()))
+        .map(|e| {
+            (
+                e.get_uid().expect("every event has a UID").to_string(),
+                e.clone(),
+            )
+        })
         .collect()
 }
 
@@ -31,7 +36,10 @@ fn assert_well_folded(text: &str) {
     assert!(text.ends_with("\r\n"));
     for line in text.split("\r\n") {
         assert!(line.len() <= 75, "line of {} octets: {line}", line.len());
-        assert!(!line.contains('\n') && !line.contains('\r'), "bare line break");
+        assert!(
+            !line.contains('\n') && !line.contains('\r'),
+            "bare line break"
+        );
     }
 }
 
@@ -80,7 +88,10 @@ fn the_whole_plan_round_trips_through_the_icalendar_parser() {
     assert_eq!(c.get_end(), Some(DatePerhapsTime::Date(d("2027-12-08"))));
     let description = c.get_description().unwrap();
     assert!(description.contains("类型：国家节点"), "{description}");
-    assert!(description.contains("普法节点：宪法宣传周"), "{description}");
+    assert!(
+        description.contains("普法节点：宪法宣传周"),
+        "{description}"
+    );
     assert!(description.contains("宣传对象：村(居)民"), "{description}");
 
     // A village activity: local times in Asia/Shanghai, place = village + venue type.
@@ -117,7 +128,10 @@ fn the_whole_plan_round_trips_through_the_icalendar_parser() {
     );
     assert_eq!(e.get_start(), Some(DatePerhapsTime::Date(d("2027-05-20"))));
     assert_eq!(e.get_end(), Some(DatePerhapsTime::Date(d("2027-05-21"))));
-    assert_eq!(e.property_value("LOCATION"), Some("安静村 村委会二楼会议室"));
+    assert_eq!(
+        e.property_value("LOCATION"),
+        Some("安静村 村委会二楼会议室")
+    );
     let names: HashMap<String, String> =
         [(p.week.campaign.id.clone(), p.week.campaign.name.clone())].into();
     let description = e.get_description().unwrap();
@@ -133,14 +147,30 @@ fn the_whole_plan_round_trips_through_the_icalendar_parser() {
     // The postponed one is tentative and says why.
     let e = &events[&activity_uid(&p.postponed.id)];
     assert_eq!(e.get_status(), Some(EventStatus::Tentative));
-    assert!(e.get_description().unwrap().contains("状态：已延期（暴雨预警）"));
+    assert!(e
+        .get_description()
+        .unwrap()
+        .contains("状态：已延期（暴雨预警）"));
 }
 
 #[test]
 fn long_mixed_text_folds_on_character_boundaries_and_unfolds_exactly() {
     // Folding splits at 75 octets: with 3-byte CJK, 4-byte emoji, ASCII and spaces at every
     // offset, a split inside a character or a lost space would show here.
-    let pieces = ["宪法", " ", "a", "，", "Law 法", "😀", ";", ",", "\\", "\n", "  ", "民法典"];
+    let pieces = [
+        "宪法",
+        " ",
+        "a",
+        "，",
+        "Law 法",
+        "😀",
+        ";",
+        ",",
+        "\\",
+        "\n",
+        "  ",
+        "民法典",
+    ];
     for shift in 0..40 {
         let text: String = (0..120)
             .map(|i| pieces[(i * 7 + shift) % pieces.len()])
@@ -171,7 +201,11 @@ fn exporting_twice_gives_the_same_file_and_an_edit_updates_the_same_event() {
     export(&p.db.conn, &a, None).unwrap();
     export(&p.db.conn, &b, None).unwrap();
     let first = std::fs::read(&a).unwrap();
-    assert_eq!(first, std::fs::read(&b).unwrap(), "nothing random or clock-based");
+    assert_eq!(
+        first,
+        std::fs::read(&b).unwrap(),
+        "nothing random or clock-based"
+    );
 
     // Edit the lecture: same UID, new summary, LAST-MODIFIED and SEQUENCE not older.
     std::thread::sleep(std::time::Duration::from_millis(1100));
@@ -198,10 +232,7 @@ fn exporting_twice_gives_the_same_file_and_an_edit_updates_the_same_event() {
     );
     assert!(after[&uid].get_last_modified() > before[&uid].get_last_modified());
     assert!(after[&uid].get_sequence() > before[&uid].get_sequence());
-    assert_eq!(
-        after[&uid].get_timestamp(),
-        after[&uid].get_last_modified()
-    );
+    assert_eq!(after[&uid].get_timestamp(), after[&uid].get_last_modified());
     // The others did not change.
     let other = activity_uid(&p.week.activities[0].id);
     assert_eq!(before[&other], after[&other]);
