@@ -672,3 +672,167 @@ fn planning_from_template_to_conflicts_and_coverage() {
         bad.stderr
     );
 }
+
+#[test]
+fn records_stock_review_and_audit_through_the_cli() {
+    let (_tmp, dir) = initialized(); // 张三, coordinator
+    cli(
+        &dir,
+        &[
+            "material",
+            "add",
+            "--name",
+            "宪法读本",
+            "--unit",
+            "册",
+            "--low",
+            "20",
+        ],
+    )
+    .ok();
+    cli(
+        &dir,
+        &[
+            "stock",
+            "receive",
+            "--material",
+            "宪法读本",
+            "--quantity",
+            "100",
+            "--date",
+            "2026-11-01",
+        ],
+    )
+    .ok();
+    let file = dir.parent().unwrap().join("record.json");
+    std::fs::write(
+        &file,
+        r#"{"title":"宪法进院坝","date":"2026-11-20","unit_id":"安静村","formats":["院坝会"],
+            "participants":45,"reach":60,"recorder":"张三",
+            "materials":[{"material_name":"宪法读本","quantity":30,"unit":"册"}]}"#,
+    )
+    .unwrap();
+    let id = cli(
+        &dir,
+        &["activity", "add", "--json-file", file.to_str().unwrap()],
+    )
+    .ok()
+    .stdout;
+    let id = id.trim();
+    assert_eq!(id.len(), 36, "prints the new id: {id}");
+    let stock = cli(&dir, &["stock", "--json"]).ok().json();
+    assert_eq!(stock["materials"][0]["balance"], 70);
+
+    // The list prints records with their materials; one of them can be fed back to `add`.
+    let list = cli(
+        &dir,
+        &[
+            "activity",
+            "list",
+            "--from",
+            "2026-11-01",
+            "--to",
+            "2026-11-30",
+            "--json",
+        ],
+    )
+    .ok()
+    .json();
+    let rec = &list.as_array().unwrap()[0];
+    assert_eq!(
+        (rec["kind"].as_str(), rec["participants"].as_i64()),
+        (Some("record"), Some(45))
+    );
+    assert_eq!(rec["materials"][0]["material_name"], "宪法读本");
+    assert_eq!(
+        rec["review_status"], "approved",
+        "the coordinator's own record"
+    );
+    std::fs::write(&file, rec.to_string()).unwrap();
+    let copy = cli(
+        &dir,
+        &["activity", "add", "--json-file", file.to_str().unwrap()],
+    )
+    .ok()
+    .stdout;
+    assert_ne!(copy.trim(), id, "a new record, ids ignored");
+    assert_eq!(
+        cli(&dir, &["stock", "--json"]).ok().json()["materials"][0]["balance"],
+        40
+    );
+
+    // Reopen, return, and the trail.
+    cli(&dir, &["activity", "reopen", id, "--reason", "人数有误"]).ok();
+    cli(&dir, &["activity", "return", id, "--reason", "请补照片"]).ok();
+    let again = cli(&dir, &["activity", "approve", id, "--json"]);
+    assert_eq!(again.code, 1, "a returned record must be resubmitted first");
+    let audit = cli(&dir, &["audit", "--entity", "record", "--id", id, "--json"])
+        .ok()
+        .json();
+    let actions: Vec<&str> = audit
+        .as_array()
+        .unwrap()
+        .iter()
+        .rev()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(actions, ["create", "approve", "reopen", "return"]);
+    assert!(cli(&dir, &["audit", "--since", "2000-01-01"])
+        .ok()
+        .stdout
+        .contains("新建活动记录“宪法进院坝”"));
+
+    // Bad input: named field, exit 1, stock unchanged.
+    for (body, field) in [
+        (
+            r#"{"title":"x","date":"2026-11-20","unit_id":"安静村","formats":["院坝会"],"participants":-5,"recorder":"张三"}"#,
+            "participants",
+        ),
+        (
+            r#"{"title":"x","date":"2026-11-20","unit_id":"安静村","formats":["院坝会"],"participants":5.5,"recorder":"张三"}"#,
+            "participants",
+        ),
+        (
+            r#"{"title":"x","date":"2099-11-20","unit_id":"安静村","formats":["院坝会"],"participants":5,"recorder":"张三"}"#,
+            "date",
+        ),
+        (
+            r#"{"title":"x","date":"2026-11-20","unit_id":"安静村","formats":["院坝会"],"participants":5,"recorder":"张三","materials":[{"material_name":"不存在","quantity":1,"unit":"册"}]}"#,
+            "materials",
+        ),
+        (
+            r#"{"title":"x","date":"2026-11-20","unit_id":"安静村","formats":["院坝会"],"participants":5,"recorder":"张三","materials":[{"material_name":"宪法读本","quantity":1}]}"#,
+            "materials",
+        ),
+        (
+            r#"{"title":"x","date":"2026-11-20","unit_id":"安静村","formats":["院坝会"],"participants":5,"recorder":"张三","materials":[{"material_name":"宪法读本","quantity":41,"unit":"册"}]}"#,
+            "materials",
+        ),
+    ] {
+        std::fs::write(&file, body).unwrap();
+        let run = cli(
+            &dir,
+            &[
+                "activity",
+                "add",
+                "--json-file",
+                file.to_str().unwrap(),
+                "--json",
+            ],
+        );
+        assert_eq!(run.code, 1, "{body}");
+        assert_eq!(run.json()["error"]["field"], field, "{body}");
+        assert!(run.stderr.starts_with("错误（"), "{}", run.stderr);
+    }
+    assert_eq!(
+        cli(&dir, &["stock", "--json"]).ok().json()["materials"][0]["balance"],
+        40
+    );
+    std::fs::write(&file, "{ broken").unwrap();
+    let broken = cli(
+        &dir,
+        &["activity", "add", "--json-file", file.to_str().unwrap()],
+    );
+    assert_eq!(broken.code, 1);
+    assert!(broken.stderr.contains("无法读取"), "{}", broken.stderr);
+}

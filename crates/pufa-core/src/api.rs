@@ -200,6 +200,8 @@ pub enum Request {
         material_id: Option<String>,
     },
     RecordList(RecordFilter),
+    /// Planned activities and held records of a period, by date (tagged "kind").
+    ActivityLedger(ActivityFilter),
     RecordGet {
         id: String,
     },
@@ -403,6 +405,7 @@ pub fn handle(db: &mut Db, request: Request) -> Result<Value> {
             to_value(inventory::movements(&db.conn, material_id.as_deref())?)
         }
         RecordList(f) => to_value(record::list(&db.conn, &f)?),
+        ActivityLedger(f) => to_value(record::ledger(&db.conn, &f)?),
         RecordGet { id } => to_value(record::get(&db.conn, &id)?),
         RecordPrefill { activity_id } => to_value(record::prefill(&db.conn, &activity_id)?),
         RecordCreate(input) => to_value(record::create(db, &input)?),
@@ -503,6 +506,7 @@ mod tests {
         "stock_report",
         "stock_movements",
         "record_list",
+        "activity_ledger",
         "record_get",
         "record_prefill",
         "attachment_list",
@@ -770,6 +774,17 @@ mod tests {
             json!({"cmd": "record_get", "args": {"id": rec["id"]}}),
         );
         run(&mut db, json!({"cmd": "record_list", "args": {}}));
+        let ledger = run(
+            &mut db,
+            json!({"cmd": "activity_ledger", "args": {"from": "2026-11-01", "to": "2026-11-30"}}),
+        );
+        let kinds: Vec<&str> = ledger
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["kind"].as_str().unwrap())
+            .collect();
+        assert_eq!(kinds, ["planned", "record"]);
         let tmp = tempfile::tempdir().unwrap();
         let mut file_db = Db::open_dir(tmp.path()).unwrap();
         dispatch(

@@ -131,8 +131,11 @@ pub struct Record {
 #[ts(export)]
 pub struct MaterialLineInput {
     /// Catalogue id or name.
-    #[serde(alias = "material_name")]
-    pub material_id: String,
+    #[serde(default)]
+    pub material_id: Option<String>,
+    /// Used when the id is unknown here (a record copied from another laptop).
+    #[serde(default)]
+    pub material_name: Option<String>,
     pub quantity: f64,
     #[serde(default)]
     pub unit: Option<String>,
@@ -153,6 +156,9 @@ pub struct RecordInput {
     pub end_time: Option<String>,
     #[serde(default)]
     pub unit_id: Option<String>,
+    /// Used when the unit id is unknown here (a record copied from another laptop).
+    #[serde(default)]
+    pub unit_name: Option<String>,
     #[serde(default)]
     pub venue_type: Option<String>,
     #[serde(default)]
@@ -263,12 +269,27 @@ fn json<T: Serialize + ?Sized>(v: &T) -> String {
 
 fn check(conn: &Connection, input: &RecordInput) -> Result<Checked> {
     // The planned activity's fields are re-checked through the activity rules.
+    let known = |id: &str| -> Result<bool> {
+        Ok(conn
+            .query_row(
+                "SELECT 1 FROM unit WHERE id = ?1 OR name = ?1",
+                [id],
+                |_| Ok(()),
+            )
+            .optional()?
+            .is_some())
+    };
+    let unit = match (input.unit_id.as_deref(), input.unit_name.as_deref()) {
+        (Some(id), Some(name)) if !known(id)? => Some(name.to_string()),
+        (None, Some(name)) => Some(name.to_string()),
+        (id, _) => id.map(str::to_string),
+    };
     let as_activity = crate::activity::ActivityInput {
         title: input.title.clone(),
         date: input.date.clone(),
         start_time: input.start_time.clone(),
         end_time: input.end_time.clone(),
-        unit_id: input.unit_id.clone(),
+        unit_id: unit,
         venue_type: input.venue_type.clone(),
         venue: input.venue.clone(),
         formats: input.formats.clone(),
@@ -341,7 +362,19 @@ fn check(conn: &Connection, input: &RecordInput) -> Result<Checked> {
     }
     let mut materials: Vec<(inventory::Material, i64)> = Vec::new();
     for line in &input.materials {
-        let m = inventory::resolve_material(conn, &line.material_id, "materials")?;
+        let by_id = match line.material_id.as_deref() {
+            Some(id) => inventory::resolve_material(conn, id, "materials").ok(),
+            None => None,
+        };
+        let m = match (by_id, line.material_name.as_deref()) {
+            (Some(m), _) => m,
+            (None, Some(name)) => inventory::resolve_material(conn, name, "materials")?,
+            (None, None) => inventory::resolve_material(
+                conn,
+                line.material_id.as_deref().unwrap_or(""),
+                "materials",
+            )?,
+        };
         let unit = match line
             .unit
             .as_deref()
@@ -881,6 +914,44 @@ pub fn prefill(conn: &Connection, activity_id: &str) -> Result<Record> {
         created_at: String::new(),
         updated_at: String::new(),
     })
+}
+
+/// One line of the 台账 list: a planned activity or a held record.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+#[ts(export)]
+pub enum LedgerEntry {
+    Planned(crate::activity::Activity),
+    Record(Record),
+}
+
+impl LedgerEntry {
+    fn sort_key(&self) -> (String, String) {
+        match self {
+            LedgerEntry::Planned(a) => (a.date.clone(), a.start_time.clone().unwrap_or_default()),
+            LedgerEntry::Record(r) => (r.date.clone(), r.start_time.clone().unwrap_or_default()),
+        }
+    }
+}
+
+/// Planned activities and held records of a period, by date — what `activity list` prints.
+pub fn ledger(conn: &Connection, f: &crate::activity::ActivityFilter) -> Result<Vec<LedgerEntry>> {
+    let planned = crate::activity::list(conn, f)?;
+    let records = list(
+        conn,
+        &RecordFilter {
+            from: f.from.clone(),
+            to: f.to.clone(),
+            unit_id: f.unit_id.clone(),
+            campaign_id: f.campaign_id.clone(),
+            search: f.search.clone(),
+            review_status: None,
+        },
+    )?;
+    let mut out: Vec<LedgerEntry> = planned.into_iter().map(LedgerEntry::Planned).collect();
+    out.extend(records.into_iter().map(LedgerEntry::Record));
+    out.sort_by_key(|e| e.sort_key());
+    Ok(out)
 }
 
 #[cfg(test)]

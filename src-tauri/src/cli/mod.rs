@@ -4,6 +4,7 @@
 
 use chrono::Datelike;
 mod plan;
+mod records;
 
 use clap::{Args, Parser, Subcommand};
 use pufa_core::api::{self, Request};
@@ -76,6 +77,26 @@ pub enum Command {
     Conflicts {
         #[arg(long)]
         year: Option<i32>,
+    },
+    /// 宣传资料目录：list | add
+    #[command(subcommand)]
+    Material(records::MaterialCmd),
+    /// 库存：不带子命令时列出各资料点余额；receive | transfer | ledger
+    Stock {
+        #[command(subcommand)]
+        action: Option<records::StockCmd>,
+    },
+    /// 操作留痕（谁、何时、改了什么）
+    Audit {
+        /// 起始日期
+        #[arg(long)]
+        since: Option<String>,
+        /// campaign | activity | record | material | stock | person | unit …
+        #[arg(long)]
+        entity: Option<String>,
+        /// 记录编号
+        #[arg(long)]
+        id: Option<String>,
     },
     /// 活动专项的村（社区）覆盖情况
     Coverage {
@@ -151,6 +172,9 @@ pub struct CampaignFields {
     /// 服务的普法节点代码，逗号分隔（见 keydates --json 的 code，如 constitution_week）
     #[arg(long)]
     nodes: Option<String>,
+    /// 报送截止日期：之后该专项的活动记录锁定
+    #[arg(long)]
+    deadline: Option<String>,
 }
 
 impl CampaignFields {
@@ -177,6 +201,7 @@ impl CampaignFields {
                 .as_deref()
                 .map(validate::split_list)
                 .unwrap_or_default(),
+            report_deadline: self.deadline,
         }
     }
 }
@@ -301,6 +326,7 @@ fn data_dir(explicit: Option<PathBuf>) -> Result<PathBuf, AppError> {
 /// What a subcommand asks of the command layer, and how to print the answer.
 enum Output {
     Plan(plan::PlanOutput),
+    Records(records::RecordOutput),
     Keydates,
     Info,
     Campaigns,
@@ -317,8 +343,45 @@ fn planning((request, output): (Request, plan::PlanOutput)) -> (Request, Output)
     (request, Output::Plan(output))
 }
 
-fn request(command: Command) -> (Request, Output) {
-    match command {
+fn recording((request, output): (Request, records::RecordOutput)) -> (Request, Output) {
+    (request, Output::Records(output))
+}
+
+fn activity_request(cmd: plan::ActivityCmd) -> Result<(Request, Output), AppError> {
+    use plan::ActivityCmd::*;
+    use pufa_core::record::ReviewAction;
+    Ok(match cmd {
+        List {
+            from,
+            to,
+            campaign,
+            unit,
+            status,
+            search,
+        } => {
+            let filter = pufa_core::activity::ActivityFilter {
+                from,
+                to,
+                campaign_id: campaign,
+                unit_id: unit,
+                status,
+                search,
+                ..Default::default()
+            };
+            recording((
+                Request::ActivityLedger(filter),
+                records::RecordOutput::Ledger,
+            ))
+        }
+        Add { json_file, confirm } => recording(records::add_from_file(&json_file, confirm)?),
+        Approve { id } => recording(records::review(id, ReviewAction::Approve, None)),
+        Return { id, reason } => recording(records::review(id, ReviewAction::Return, Some(reason))),
+        Reopen { id, reason } => recording(records::review(id, ReviewAction::Reopen, Some(reason))),
+    })
+}
+
+fn request(command: Command) -> Result<(Request, Output), AppError> {
+    Ok(match command {
         Command::Init(a) => {
             let user = a.user.map(|name| UserInput {
                 name,
@@ -339,7 +402,10 @@ fn request(command: Command) -> (Request, Output) {
         Command::Info => (Request::AppInfo, Output::Info),
         Command::Template(c) => planning(plan::template(c)),
         Command::Plan(c) => planning(plan::plan(c)),
-        Command::Activity(c) => planning(plan::activity(c)),
+        Command::Activity(c) => activity_request(c)?,
+        Command::Material(c) => recording(records::material(c)),
+        Command::Stock { action } => recording(records::stock(action)),
+        Command::Audit { since, entity, id } => recording(records::audit(since, entity, id)),
         Command::Conflicts { year } => planning(plan::conflicts(year)),
         Command::Coverage { campaign } => planning(plan::coverage(campaign)),
         Command::Holidays { year } => planning(plan::holidays(year)),
@@ -437,11 +503,14 @@ fn request(command: Command) -> (Request, Output) {
                 Output::Person,
             ),
         },
-    }
+    })
 }
 
 pub fn run(data_dir_arg: Option<PathBuf>, json: bool, command: Command) -> i32 {
-    let (req, output) = request(command);
+    let (req, output) = match request(command) {
+        Ok(pair) => pair,
+        Err(e) => return fail(&e, json),
+    };
     let result = data_dir(data_dir_arg).and_then(|dir| {
         let mut db = Db::open_dir(&dir)?;
         api::handle(&mut db, req)
@@ -460,21 +529,24 @@ pub fn run(data_dir_arg: Option<PathBuf>, json: bool, command: Command) -> i32 {
             }
             i32::from(failed_check)
         }
-        Err(e) => {
-            if json {
-                let body = serde_json::json!({ "error": e });
-                println!(
-                    "{}",
-                    serde_json::to_string_pretty(&body).expect("JSON value prints")
-                );
-            }
-            match &e.field {
-                Some(f) => eprintln!("错误（{}）：{}", validate::label(f), e.message),
-                None => eprintln!("错误：{}", e.message),
-            }
-            1
-        }
+        Err(e) => fail(&e, json),
     }
+}
+
+/// Reports an error: `错误（字段）：说明` on stderr, and the JSON error with `--json`.
+fn fail(e: &AppError, json: bool) -> i32 {
+    if json {
+        let body = serde_json::json!({ "error": e });
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&body).expect("JSON value prints")
+        );
+    }
+    match &e.field {
+        Some(f) => eprintln!("错误（{}）：{}", validate::label(f), e.message),
+        None => eprintln!("错误：{}", e.message),
+    }
+    1
 }
 
 fn date_range(start: &str, end: &str) -> String {
@@ -488,6 +560,7 @@ fn date_range(start: &str, end: &str) -> String {
 fn print_human(output: &Output, value: Value) -> Result<(), serde_json::Error> {
     match output {
         Output::Plan(out) => plan::print(out, value)?,
+        Output::Records(out) => records::print(out, value)?,
         Output::Info => {
             let info: AppInfo = serde_json::from_value(value)?;
             match &info.town {

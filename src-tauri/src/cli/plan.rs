@@ -3,7 +3,7 @@
 use super::date_range;
 use chrono::Datelike;
 use clap::Subcommand;
-use pufa_core::activity::{Activity, ActivityFilter};
+use pufa_core::activity::Activity;
 use pufa_core::api::Request;
 use pufa_core::conflicts::{Conflict, Coverage};
 use pufa_core::holidays::{HolidaySource, HolidayYear};
@@ -51,6 +51,28 @@ pub enum ActivityCmd {
         #[arg(long)]
         search: Option<String>,
     },
+    /// 录入已开展的活动记录：文件内容与 activity list --json 输出的一条相同（编号忽略）
+    Add {
+        #[arg(long, value_name = "FILE")]
+        json_file: std::path::PathBuf,
+        /// 确认资料库存不足仍发放（台账标记为超发）
+        #[arg(long)]
+        confirm: bool,
+    },
+    /// 审核通过活动记录
+    Approve { id: String },
+    /// 退回活动记录
+    Return {
+        id: String,
+        #[arg(long)]
+        reason: String,
+    },
+    /// 重新打开已通过的活动记录
+    Reopen {
+        id: String,
+        #[arg(long)]
+        reason: String,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -75,7 +97,6 @@ pub enum PlanCmd {
 pub enum PlanOutput {
     Templates,
     Applied,
-    Activities,
     Generated,
     Copied,
     Conflicts,
@@ -103,30 +124,6 @@ pub fn template(cmd: TemplateCmd) -> (Request, PlanOutput) {
                 all_units,
             },
             PlanOutput::Applied,
-        ),
-    }
-}
-
-pub fn activity(cmd: ActivityCmd) -> (Request, PlanOutput) {
-    match cmd {
-        ActivityCmd::List {
-            from,
-            to,
-            campaign,
-            unit,
-            status,
-            search,
-        } => (
-            Request::ActivityList(ActivityFilter {
-                from,
-                to,
-                campaign_id: campaign,
-                unit_id: unit,
-                status,
-                search,
-                ..Default::default()
-            }),
-            PlanOutput::Activities,
         ),
     }
 }
@@ -169,7 +166,7 @@ pub fn holidays(year: Option<i32>) -> (Request, PlanOutput) {
     (Request::HolidayList { year }, PlanOutput::Holidays)
 }
 
-fn activity_line(a: &Activity) -> String {
+pub(super) fn activity_line(a: &Activity) -> String {
     let time = match (&a.start_time, &a.end_time) {
         (Some(s), Some(e)) => format!(" {s}—{e}"),
         (Some(s), None) => format!(" {s}"),
@@ -218,13 +215,6 @@ pub fn print(out: &PlanOutput, value: Value) -> Result<(), serde_json::Error> {
                 println!("  {}", activity_line(x));
             }
             print_conflicts(&a.conflicts);
-        }
-        PlanOutput::Activities => {
-            let list: Vec<Activity> = serde_json::from_value(value)?;
-            for a in &list {
-                println!("{}", activity_line(a));
-            }
-            println!("共 {} 场活动", list.len());
         }
         PlanOutput::Generated => {
             let g: PlanGenerated = serde_json::from_value(value)?;

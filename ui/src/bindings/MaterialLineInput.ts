@@ -7,4 +7,8 @@ export type MaterialLineInput = {
 /**
  * Catalogue id or name.
  */
-material_id: string, quantity: number, unit: string | null, };
+material_id: string | null, 
+/**
+ * Used when the id is unknown here (a record copied from another laptop).
+ */
+material_name: string | null, quantity: number, unit: string | null, };

@@ -7,7 +7,11 @@ import type { Speaker } from "./Speaker";
  * What a cadre enters. At most six fields are required: title, date, village, formats,
  * participants, recorder.
  */
-export type RecordInput = { activity_id: string | null, title: string, date: string, start_time: string | null, end_time: string | null, unit_id: string | null, venue_type: string | null, venue: string | null, formats: Array<string>, audiences: Array<string>, laws: Array<string>, campaign_ids: Array<string>, nodes: Array<string>, speakers: Array<Speaker>, partners: Array<string>, 
+export type RecordInput = { activity_id: string | null, title: string, date: string, start_time: string | null, end_time: string | null, unit_id: string | null, 
+/**
+ * Used when the unit id is unknown here (a record copied from another laptop).
+ */
+unit_name: string | null, venue_type: string | null, venue: string | null, formats: Array<string>, audiences: Array<string>, laws: Array<string>, campaign_ids: Array<string>, nodes: Array<string>, speakers: Array<Speaker>, partners: Array<string>, 
 /**
  * Numbers arrive as JSON numbers; fractions are refused, not rounded.
  */

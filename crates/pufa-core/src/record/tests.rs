@@ -66,12 +66,14 @@ fn input() -> RecordInput {
         recorder: "王村干".into(),
         materials: vec![
             MaterialLineInput {
-                material_id: "宪法读本".into(),
+                material_id: Some("宪法读本".into()),
+                material_name: None,
                 quantity: 20.0,
                 unit: Some("册".into()),
             },
             MaterialLineInput {
-                material_id: "宣传折页".into(),
+                material_id: Some("宣传折页".into()),
+                material_name: None,
                 quantity: 80.0,
                 unit: Some("份".into()),
             },
@@ -222,7 +224,8 @@ fn bad_records_are_refused_and_stock_is_unchanged() {
     let mut db = db();
     let future = (chrono::Local::now().date_naive() + chrono::Duration::days(3)).to_string();
     let line = |m: &str, q: f64, u: Option<&str>| MaterialLineInput {
-        material_id: m.into(),
+        material_id: Some(m.into()),
+        material_name: None,
         quantity: q,
         unit: u.map(str::to_string),
     };

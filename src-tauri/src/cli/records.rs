@@ -1,0 +1,343 @@
+//! Record-keeping subcommands: held records (activity add/approve/return), materials, stock,
+//! the audit trail.
+
+use clap::Subcommand;
+use pufa_core::api::Request;
+use pufa_core::audit::{AuditEntry, AuditFilter};
+use pufa_core::inventory::{
+    Material, MaterialInput, Movement, ReceiptInput, StockReport, TransferInput,
+};
+use pufa_core::record::{LedgerEntry, Record, ReviewAction};
+use pufa_core::{AppError, ErrorCode};
+use serde_json::Value;
+use std::path::PathBuf;
+
+#[derive(Subcommand, Debug)]
+pub enum MaterialCmd {
+    /// 资料目录
+    List,
+    /// 新增资料
+    Add {
+        #[arg(long)]
+        name: String,
+        /// 份 | 册 | 本 | 张 | 个 | 件 | 条 | 块 …
+        #[arg(long)]
+        unit: String,
+        #[arg(long)]
+        category: Option<String>,
+        /// 库存预警数量
+        #[arg(long)]
+        low: Option<i64>,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum StockCmd {
+    /// 入库
+    Receive {
+        #[arg(long)]
+        material: String,
+        #[arg(long)]
+        quantity: i64,
+        #[arg(long)]
+        date: String,
+        /// 来源，如 县司法局配发
+        #[arg(long)]
+        source: Option<String>,
+        /// 直接入村资料点（村名）
+        #[arg(long)]
+        village: Option<String>,
+    },
+    /// 调拨：镇资料库 → 村资料点（或反向）
+    Transfer {
+        #[arg(long)]
+        material: String,
+        #[arg(long)]
+        quantity: i64,
+        #[arg(long)]
+        date: String,
+        /// 调出村（默认镇资料库）
+        #[arg(long)]
+        from: Option<String>,
+        /// 调入村（默认镇资料库）
+        #[arg(long)]
+        to: Option<String>,
+        /// 确认库存不足仍调拨（记为超发）
+        #[arg(long)]
+        confirm: bool,
+    },
+    /// 出入库明细
+    Ledger {
+        #[arg(long)]
+        material: Option<String>,
+    },
+}
+
+pub enum RecordOutput {
+    Ledger,
+    NewId,
+    Record,
+    Materials,
+    Material,
+    Stock,
+    Movements,
+    Movement,
+    Audit,
+}
+
+fn bad_file(path: &std::path::Path, e: impl std::fmt::Display) -> AppError {
+    AppError::field(
+        ErrorCode::InvalidValue,
+        "json_file",
+        format!("无法读取“{}”：{e}", path.display()),
+    )
+}
+
+/// `activity add --json-file F`: one record (or planned activity) exactly as
+/// `activity list --json` prints it; ids and timestamps are ignored.
+pub fn add_from_file(path: &PathBuf, confirm: bool) -> Result<(Request, RecordOutput), AppError> {
+    let text = std::fs::read_to_string(path).map_err(|e| bad_file(path, e))?;
+    let mut value: Value = serde_json::from_str(&text).map_err(|e| bad_file(path, e))?;
+    if value.is_array() {
+        return Err(bad_file(
+            path,
+            "文件里应是一条记录（一个 JSON 对象），不是列表",
+        ));
+    }
+    let planned = value["kind"] == "planned";
+    if !planned {
+        value["confirm_below_zero"] = Value::Bool(confirm);
+        let input = serde_json::from_value(value).map_err(|e| bad_file(path, e))?;
+        return Ok((Request::RecordCreate(input), RecordOutput::NewId));
+    }
+    let input = serde_json::from_value(value).map_err(|e| bad_file(path, e))?;
+    Ok((
+        Request::ActivityCreate {
+            input,
+            recurrence: None,
+        },
+        RecordOutput::NewId,
+    ))
+}
+
+pub fn review(
+    id: String,
+    action: ReviewAction,
+    comment: Option<String>,
+) -> (Request, RecordOutput) {
+    (
+        Request::RecordReview {
+            id,
+            action,
+            comment,
+        },
+        RecordOutput::Record,
+    )
+}
+
+pub fn material(cmd: MaterialCmd) -> (Request, RecordOutput) {
+    match cmd {
+        MaterialCmd::List => (
+            Request::MaterialList {
+                include_archived: false,
+            },
+            RecordOutput::Materials,
+        ),
+        MaterialCmd::Add {
+            name,
+            unit,
+            category,
+            low,
+        } => (
+            Request::MaterialCreate(MaterialInput {
+                name,
+                category,
+                unit,
+                low_stock: low,
+            }),
+            RecordOutput::Material,
+        ),
+    }
+}
+
+pub fn stock(cmd: Option<StockCmd>) -> (Request, RecordOutput) {
+    match cmd {
+        None => (Request::StockReport, RecordOutput::Stock),
+        Some(StockCmd::Receive {
+            material,
+            quantity,
+            date,
+            source,
+            village,
+        }) => (
+            Request::StockReceive(ReceiptInput {
+                material,
+                quantity,
+                date,
+                source,
+                unit_id: village,
+                note: None,
+            }),
+            RecordOutput::Movement,
+        ),
+        Some(StockCmd::Transfer {
+            material,
+            quantity,
+            date,
+            from,
+            to,
+            confirm,
+        }) => (
+            Request::StockTransfer(TransferInput {
+                material,
+                quantity,
+                date,
+                from_unit_id: from,
+                to_unit_id: to,
+                note: None,
+                confirm_below_zero: confirm,
+            }),
+            RecordOutput::Movement,
+        ),
+        Some(StockCmd::Ledger { material }) => (
+            Request::StockMovements {
+                material_id: material,
+            },
+            RecordOutput::Movements,
+        ),
+    }
+}
+
+pub fn audit(
+    since: Option<String>,
+    entity: Option<String>,
+    id: Option<String>,
+) -> (Request, RecordOutput) {
+    (
+        Request::AuditList(AuditFilter {
+            entity,
+            entity_id: id,
+            since,
+            limit: None,
+        }),
+        RecordOutput::Audit,
+    )
+}
+
+fn movement_line(m: &Movement) -> String {
+    let place = match (&m.from_store, &m.to_store) {
+        (Some(f), Some(t)) => format!("{f} → {t}"),
+        (Some(f), None) => format!("{f} 发出"),
+        (None, Some(t)) => format!("入 {t}"),
+        (None, None) => String::new(),
+    };
+    let flag = if m.below_zero { "（超发）" } else { "" };
+    format!(
+        "{}  {}  {} {}  {place}{flag}",
+        m.date, m.material_name, m.quantity, m.unit
+    )
+}
+
+fn record_line(r: &Record) -> String {
+    let materials: Vec<String> = r
+        .materials
+        .iter()
+        .map(|m| format!("{}{}{}", m.material_name, m.quantity, m.unit))
+        .collect();
+    format!(
+        "{}  {}  {}  参加{}人 受众{}人次  {}  [{}]{}",
+        r.date,
+        r.unit_name.as_deref().unwrap_or("—"),
+        r.title,
+        r.participants,
+        r.reach,
+        r.review_status.label(),
+        r.id,
+        if materials.is_empty() {
+            String::new()
+        } else {
+            format!("  发放：{}", materials.join("、"))
+        }
+    )
+}
+
+pub fn print(out: &RecordOutput, value: Value) -> Result<(), serde_json::Error> {
+    match out {
+        RecordOutput::Ledger => {
+            let list: Vec<LedgerEntry> = serde_json::from_value(value)?;
+            let (mut planned, mut held) = (0, 0);
+            for e in &list {
+                match e {
+                    LedgerEntry::Planned(a) => {
+                        planned += 1;
+                        println!("计划  {}", super::plan::activity_line(a));
+                    }
+                    LedgerEntry::Record(r) => {
+                        held += 1;
+                        println!("已开展  {}", record_line(r));
+                    }
+                }
+            }
+            println!("共 {planned} 场计划活动，{held} 条活动记录");
+        }
+        RecordOutput::NewId => {
+            // A record, or the saved activities of a planned one.
+            let id = value["id"]
+                .as_str()
+                .or_else(|| value["activities"][0]["id"].as_str())
+                .unwrap_or_default();
+            println!("{id}");
+        }
+        RecordOutput::Record => {
+            let r: Record = serde_json::from_value(value)?;
+            println!("{}", record_line(&r));
+            if !r.review_comment.is_empty() {
+                println!("审核意见：{}", r.review_comment);
+            }
+        }
+        RecordOutput::Materials => {
+            let list: Vec<Material> = serde_json::from_value(value)?;
+            for m in &list {
+                println!("{}  库存 {} {}  [{}]", m.name, m.balance, m.unit, m.id);
+            }
+            println!("共 {} 种资料", list.len());
+        }
+        RecordOutput::Material => {
+            let m: Material = serde_json::from_value(value)?;
+            println!("已保存：{}（{}） [{}]", m.name, m.unit, m.id);
+        }
+        RecordOutput::Stock => {
+            let r: StockReport = serde_json::from_value(value)?;
+            for m in &r.materials {
+                let low = if r.low.contains(&m.name) {
+                    "  ⚠ 库存不足"
+                } else {
+                    ""
+                };
+                println!("{}：共 {} {}{low}", m.name, m.balance, m.unit);
+                for b in r.balances.iter().filter(|b| b.material_id == m.id) {
+                    println!("    {}  {} {}", b.store_name, b.balance, b.unit);
+                }
+            }
+        }
+        RecordOutput::Movements => {
+            let list: Vec<Movement> = serde_json::from_value(value)?;
+            for m in &list {
+                println!("{}", movement_line(m));
+            }
+            println!("共 {} 笔", list.len());
+        }
+        RecordOutput::Movement => {
+            let m: Movement = serde_json::from_value(value)?;
+            println!("已记录：{}", movement_line(&m));
+        }
+        RecordOutput::Audit => {
+            let list: Vec<AuditEntry> = serde_json::from_value(value)?;
+            for e in &list {
+                println!("{}  {}  {}", e.at, e.user_name, e.summary);
+            }
+            println!("共 {} 条", list.len());
+        }
+    }
+    Ok(())
+}
