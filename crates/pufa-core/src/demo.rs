@@ -283,6 +283,7 @@ pub fn load(db: &mut Db, input: &DemoInput) -> Result<AppInfo> {
         for _ in 0..4 {
             person(PersonRole::Volunteer, None, "普法志愿者")?;
         }
+        town::insert_user(tx, "李明", UserRole::Coordinator, None)?;
         for (name, kind, start, end, audiences, themes, lead, nodes) in CAMPAIGNS {
             let input = CampaignInput {
                 name: fill_year(name, year),
@@ -300,7 +301,6 @@ pub fn load(db: &mut Db, input: &DemoInput) -> Result<AppInfo> {
         }
         lay_out_year(tx, year)?;
         crate::audit::note(tx, "town", "demo", "create", "载入示例乡镇")?;
-        town::insert_user(tx, "李明", UserRole::Coordinator, None)?;
         Ok(())
     })?;
     town::app_info(db)
@@ -395,6 +395,7 @@ fn lay_out_year(tx: &rusqlite::Transaction, year: i32) -> Result<()> {
             Some(week),
         )?;
     }
+    keep_records(tx, year)?;
     // 3. On a statutory holiday; 4. outside its campaign's window.
     if let Some(v) = villages.get(5) {
         extra(
@@ -416,6 +417,115 @@ fn lay_out_year(tx: &rusqlite::Transaction, year: i32) -> Result<()> {
         )?;
     }
     Ok(())
+}
+
+/// Materials: a catalogue, receipts from the county, a transfer to each village, and a held
+/// record for every planned activity already past — most approved, a few pending or returned.
+fn keep_records(tx: &rusqlite::Transaction, year: i32) -> Result<()> {
+    use crate::inventory;
+    use crate::record::{self, MaterialLineInput, RecordInput, ReviewStatus};
+    let catalogue = [
+        ("宪法读本", "读本", "册", 500, 50),
+        ("宪法宣传折页", "折页", "份", 3000, 300),
+        ("民法典读本", "读本", "册", 400, 40),
+        ("民法典宣传手册", "手册", "份", 2000, 200),
+        ("国家安全教育宣传册", "手册", "册", 1200, 100),
+        ("有奖问答奖品", "奖品", "个", 300, 30),
+        ("农民工维权手册", "手册", "册", 800, 80),
+        ("青少年法治教育读本", "读本", "本", 600, 60),
+        ("安全教育宣传单", "折页", "份", 1500, 100),
+        ("宪法（宣誓本）", "读本", "本", 60, 10),
+    ];
+    let town_store = inventory::town_store(tx)?;
+    for (name, category, unit, received, low) in catalogue {
+        let id = new_id();
+        tx.execute(
+            "INSERT INTO material (id, name, category, unit, low_stock, created_at, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
+            params![id, name, category, unit, low, now()],
+        )?;
+        tx.execute(
+            "INSERT INTO stock_movement (id, material_id, kind, quantity, to_store_id, date, source,
+                 created_at, updated_at)
+             VALUES (?1, ?2, 'receipt', ?3, ?4, ?5, '县司法局配发', ?6, ?6)",
+            params![new_id(), id, received, town_store, format!("{year}-01-15"), now()],
+        )?;
+    }
+    let today = chrono::Local::now().date_naive().to_string();
+    let planned: Vec<(String, String)> = tx
+        .prepare(
+            "SELECT id, date FROM activity WHERE date <= ?1 AND status = 'planned'
+             ORDER BY date, rowid",
+        )?
+        .query_map([&today], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    for (i, (activity_id, _)) in planned.iter().enumerate() {
+        let pre = record::prefill(tx, activity_id)?;
+        let expected = pre.participants.max(30);
+        // Turn-out varies around the plan; a fifth of the events were bigger than planned.
+        let participants = expected * (70 + (i as i64 * 37) % 60) / 100;
+        let materials = pre_materials(tx, activity_id)?
+            .into_iter()
+            .map(|(item, quantity, unit)| MaterialLineInput {
+                material_id: None,
+                material_name: Some(item),
+                quantity: (quantity as f64 * 0.8).round().max(1.0),
+                unit: Some(unit),
+            })
+            .collect();
+        let input = RecordInput {
+            activity_id: Some(activity_id.clone()),
+            title: pre.title.clone(),
+            date: pre.date.clone(),
+            start_time: pre.start_time.clone(),
+            end_time: pre.end_time.clone(),
+            unit_id: pre.unit_id.clone(),
+            formats: pre.formats.iter().map(|f| f.code().to_string()).collect(),
+            audiences: pre.audiences.iter().map(|a| a.code().to_string()).collect(),
+            laws: pre.laws.clone(),
+            campaign_ids: pre.campaign_ids.clone(),
+            nodes: pre.nodes.clone(),
+            partners: pre.partners.clone(),
+            participants: participants as f64,
+            reach: Some((participants + participants / 3) as f64),
+            consultations: Some((participants / 8) as f64),
+            banners: Some(1.0),
+            boards: Some((i % 3) as f64),
+            narrative: Some(format!("{}，群众参与积极，现场解答法律咨询。", pre.title)),
+            materials,
+            recorder: "李明".into(),
+            confirm_below_zero: true,
+            ..Default::default()
+        };
+        let id = record::create_in(tx, &input)?;
+        // Most records are approved; every ninth waits, every thirteenth was returned.
+        if i % 9 == 4 {
+            record::set_review(tx, &id, ReviewStatus::Pending, "")?;
+        } else if i % 13 == 6 {
+            record::set_review(tx, &id, ReviewStatus::Returned, "请补充现场照片和签到表")?;
+        }
+    }
+    Ok(())
+}
+
+fn pre_materials(
+    tx: &rusqlite::Connection,
+    activity_id: &str,
+) -> Result<Vec<(String, u32, String)>> {
+    let a = crate::activity::get(tx, activity_id)?;
+    Ok(a.materials
+        .into_iter()
+        .filter(|m| {
+            tx.query_row("SELECT 1 FROM material WHERE name = ?1", [&m.item], |_| {
+                Ok(())
+            })
+            .optional()
+            .ok()
+            .flatten()
+            .is_some()
+        })
+        .map(|m| (m.item, m.quantity, m.unit))
+        .collect())
 }
 
 #[cfg(test)]
@@ -466,6 +576,28 @@ mod tests {
         assert!(count(Holiday) >= 1);
         assert!(count(OutsideCampaign) >= 1);
         assert!(found.len() <= 12, "a few, not a flood: {}", found.len());
+        // Held records up to today, most approved, some pending and returned; stock moved.
+        let records = crate::record::list(&a.conn, &Default::default()).unwrap();
+        let status = |s: crate::record::ReviewStatus| {
+            records.iter().filter(|r| r.review_status == s).count()
+        };
+        use crate::record::ReviewStatus::*;
+        assert!(records.len() > 40, "{}", records.len());
+        assert!(status(Approved) > status(Pending) + status(Returned));
+        assert!(status(Pending) >= 1 && status(Returned) >= 1);
+        let stock = crate::inventory::report(&a.conn).unwrap();
+        let book = stock
+            .materials
+            .iter()
+            .find(|m| m.name == "民法典读本")
+            .unwrap();
+        assert!(
+            book.balance < 400,
+            "hand-outs left the store: {}",
+            book.balance
+        );
+        let trail = crate::audit::list(&a.conn, &Default::default()).unwrap();
+        assert!(trail.iter().any(|e| e.action == "approve"));
         assert!(campaigns
             .iter()
             .any(|c| c.name == "2025-2026岁末年初农民工法律服务"));

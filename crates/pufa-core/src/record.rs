@@ -722,19 +722,24 @@ fn is_coordinator(conn: &Connection) -> Result<bool> {
 
 /// Saves a new record. The coordinator's own records are approved at once; a cadre's wait.
 pub fn create(db: &mut Db, input: &RecordInput) -> Result<Record> {
-    let c = check(&db.conn, input)?;
-    check_deadline(&db.conn, &c.campaign_ids)?;
     let id = db.with_tx(|tx| {
         require_town(tx)?;
-        let id = new_id();
-        write(tx, &id, &c, true, input.confirm_below_zero)?;
-        audit::changed(tx, "record", &id, "create", None, Some(&get(tx, &id)?))?;
-        if is_coordinator(tx)? {
-            set_review(tx, &id, ReviewStatus::Approved, "录入即审核")?;
-        }
-        Ok(id)
+        create_in(tx, input)
     })?;
     get(&db.conn, &id)
+}
+
+/// The writes of `create` inside the caller's transaction (also used by the demo town).
+pub(crate) fn create_in(tx: &Connection, input: &RecordInput) -> Result<String> {
+    let c = check(tx, input)?;
+    check_deadline(tx, &c.campaign_ids)?;
+    let id = new_id();
+    write(tx, &id, &c, true, input.confirm_below_zero)?;
+    audit::changed(tx, "record", &id, "create", None, Some(&get(tx, &id)?))?;
+    if is_coordinator(tx)? {
+        set_review(tx, &id, ReviewStatus::Approved, "录入即审核")?;
+    }
+    Ok(id)
 }
 
 /// Edits a pending or returned record; a returned one goes back to 待审核 (resubmitted).
@@ -767,7 +772,7 @@ pub fn update(db: &mut Db, id: &str, input: &RecordInput) -> Result<Record> {
     get(&db.conn, id)
 }
 
-fn set_review(tx: &Connection, id: &str, to: ReviewStatus, comment: &str) -> Result<()> {
+pub(crate) fn set_review(tx: &Connection, id: &str, to: ReviewStatus, comment: &str) -> Result<()> {
     let before = get(tx, id)?;
     let user = current_user(tx)?.map(|u| u.name);
     tx.execute(
