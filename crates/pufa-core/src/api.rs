@@ -17,6 +17,7 @@ use crate::keydates::{self, LocalNodeInput, OverrideInput};
 use crate::person::{self, PersonFilter, PersonInput};
 use crate::plan::{self, PlanTemplate};
 use crate::record::{self, RecordFilter, RecordInput, ReviewAction};
+use crate::reports::{self, SummaryFilter};
 use crate::town::{self, SetupInput, UserInput};
 use crate::unit::{self, UnitFilter, UnitInput};
 use serde::{Deserialize, Serialize};
@@ -247,6 +248,8 @@ pub enum Request {
     DraftDiscard {
         key: String,
     },
+    /// The dashboard's numbers for a period and scope.
+    Summary(SummaryFilter),
     /// The audit trail, newest first (a record's history: entity + entity_id).
     AuditList(AuditFilter),
     Check,
@@ -441,6 +444,7 @@ pub fn handle(db: &mut Db, request: Request) -> Result<Value> {
             draft::discard(&db.conn, &key)?;
             Ok(json!({ "deleted": key }))
         }
+        Summary(f) => to_value(reports::summary(&db.conn, &f)?),
         AuditList(f) => to_value(audit::list(&db.conn, &f)?),
         Check => to_value(check::run(db)?),
     }
@@ -512,6 +516,7 @@ mod tests {
         "attachment_list",
         "draft_get",
         "draft_list",
+        "summary",
         // Drafts are unsaved form state, not data: they are not part of the trail.
         "draft_save",
         "draft_discard",
@@ -774,6 +779,14 @@ mod tests {
             json!({"cmd": "record_get", "args": {"id": rec["id"]}}),
         );
         run(&mut db, json!({"cmd": "record_list", "args": {}}));
+        let sum = run(
+            &mut db,
+            json!({"cmd": "summary", "args": {"from": "2026-11-01", "to": "2026-11-30"}}),
+        );
+        assert_eq!(
+            (sum["activities"].as_i64(), sum["participants"].as_i64()),
+            (Some(1), Some(45))
+        );
         let ledger = run(
             &mut db,
             json!({"cmd": "activity_ledger", "args": {"from": "2026-11-01", "to": "2026-11-30"}}),

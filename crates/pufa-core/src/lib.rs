@@ -20,6 +20,7 @@ pub mod keydates;
 pub mod person;
 pub mod plan;
 pub mod record;
+pub mod reports;
 pub mod town;
 pub mod unit;
 pub mod validate;

@@ -86,6 +86,22 @@ pub enum Command {
         #[command(subcommand)]
         action: Option<records::StockCmd>,
     },
+    /// 统计：场次、人次、资料发放及分项（默认今年，只计审核通过的记录）
+    Summary {
+        #[arg(long)]
+        from: Option<String>,
+        #[arg(long)]
+        to: Option<String>,
+        /// 村/单位名称
+        #[arg(long)]
+        village: Option<String>,
+        /// 活动专项编号
+        #[arg(long)]
+        campaign: Option<String>,
+        /// 把待审核的记录也计入
+        #[arg(long)]
+        include_pending: bool,
+    },
     /// 操作留痕（谁、何时、改了什么）
     Audit {
         /// 起始日期
@@ -406,6 +422,19 @@ fn request(command: Command) -> Result<(Request, Output), AppError> {
         Command::Material(c) => recording(records::material(c)),
         Command::Stock { action } => recording(records::stock(action)),
         Command::Audit { since, entity, id } => recording(records::audit(since, entity, id)),
+        Command::Summary {
+            from,
+            to,
+            village,
+            campaign,
+            include_pending,
+        } => recording(records::summary(
+            from,
+            to,
+            village,
+            campaign,
+            include_pending,
+        )),
         Command::Conflicts { year } => planning(plan::conflicts(year)),
         Command::Coverage { campaign } => planning(plan::coverage(campaign)),
         Command::Holidays { year } => planning(plan::holidays(year)),

@@ -74,6 +74,7 @@ pub enum StockCmd {
 }
 
 pub enum RecordOutput {
+    Summary,
     Ledger,
     NewId,
     Record,
@@ -261,8 +262,67 @@ fn record_line(r: &Record) -> String {
     )
 }
 
+pub fn summary(
+    from: Option<String>,
+    to: Option<String>,
+    village: Option<String>,
+    campaign: Option<String>,
+    include_pending: bool,
+) -> (Request, RecordOutput) {
+    use chrono::Datelike;
+    let today = chrono::Local::now().date_naive();
+    let filter = pufa_core::reports::SummaryFilter {
+        from: from.unwrap_or_else(|| format!("{}-01-01", today.year())),
+        to: to.unwrap_or_else(|| format!("{}-12-31", today.year())),
+        village,
+        campaign_id: campaign,
+        include_pending,
+    };
+    (Request::Summary(filter), RecordOutput::Summary)
+}
+
 pub fn print(out: &RecordOutput, value: Value) -> Result<(), serde_json::Error> {
     match out {
+        RecordOutput::Summary => {
+            let s: pufa_core::reports::Summary = serde_json::from_value(value)?;
+            println!("{} 至 {}", s.from, s.to);
+            println!(
+                "{}",
+                pufa_core::reports::headline(&s).replacen("全年", "期间", 1)
+            );
+            println!(
+                "场次 {}（其中待审核 {}），参加 {} 人，受众 {} 人次，咨询 {} 人次",
+                s.activities, s.pending, s.participants, s.reach, s.consultations
+            );
+            println!(
+                "横幅 {} 条，展板 {} 块，宣传车 {} 台，网络推送 {} 条（浏览 {}），调解纠纷 {} 件，法律援助 {} 件",
+                s.banners, s.boards, s.vehicles, s.online_posts, s.online_views, s.disputes, s.legal_aid_cases
+            );
+            if s.planned > 0 {
+                println!(
+                    "计划活动 {} 场，已开展 {} 场（{}%）",
+                    s.planned,
+                    s.planned_held,
+                    s.planned_held * 100 / s.planned
+                );
+            }
+            for m in &s.materials {
+                println!("  发放 {}：{} {}", m.name, m.quantity, m.unit);
+            }
+            for (title, list) in [
+                ("按月", &s.by_month),
+                ("按活动专项", &s.by_campaign),
+                ("按村/单位", &s.by_village),
+            ] {
+                println!("{title}：");
+                for b in list {
+                    println!("  {}  {} 场  {} 人次", b.label, b.activities, b.reach);
+                }
+            }
+            if !s.villages_without.is_empty() {
+                println!("尚无活动的村（社区）：{}", s.villages_without.join("、"));
+            }
+        }
         RecordOutput::Ledger => {
             let list: Vec<LedgerEntry> = serde_json::from_value(value)?;
             let (mut planned, mut held) = (0, 0);

@@ -14,4 +14,8 @@ themes: Array<string>, lead_unit: string, notes: string,
 /**
  * The 普法 nodes this campaign serves (codes from the key-date catalogue or local nodes).
  */
-nodes: Array<string>, archived: boolean, created_at: string, updated_at: string, };
+nodes: Array<string>, 
+/**
+ * Records of this campaign lock after this date (报送截止日期).
+ */
+report_deadline: string | null, archived: boolean, created_at: string, updated_at: string, };
