@@ -781,7 +781,7 @@ mod tests {
         run(&mut db, json!({"cmd": "record_list", "args": {}}));
         let sum = run(
             &mut db,
-            json!({"cmd": "summary", "args": {"from": "2026-11-01", "to": "2026-11-30"}}),
+            json!({"cmd": "summary", "args": {"from": "2026-11-01", "to": "2026-11-30", "include_pending": true}}),
         );
         assert_eq!(
             (sum["activities"].as_i64(), sum["participants"].as_i64()),
