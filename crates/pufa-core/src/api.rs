@@ -11,6 +11,7 @@ use crate::db::Db;
 use crate::demo::{self, DemoInput};
 use crate::draft;
 use crate::error::{AppError, ErrorCode, Result};
+use crate::export;
 use crate::holidays::{self, HolidayDay};
 use crate::inventory::{self, MaterialInput, ReceiptInput, TransferInput};
 use crate::keydates::{self, LocalNodeInput, OverrideInput};
@@ -250,6 +251,17 @@ pub enum Request {
     },
     /// The dashboard's numbers for a period and scope.
     Summary(SummaryFilter),
+    /// The plan (or one campaign) as an iCalendar file for phones and Outlook.
+    ExportIcs {
+        path: String,
+        #[serde(default)]
+        campaign_id: Option<String>,
+    },
+    /// 年度普法工作计划表 (xlsx).
+    ExportPlanXlsx {
+        year: i32,
+        path: String,
+    },
     /// The audit trail, newest first (a record's history: entity + entity_id).
     AuditList(AuditFilter),
     Check,
@@ -445,6 +457,16 @@ pub fn handle(db: &mut Db, request: Request) -> Result<Value> {
             Ok(json!({ "deleted": key }))
         }
         Summary(f) => to_value(reports::summary(&db.conn, &f)?),
+        ExportIcs { path, campaign_id } => to_value(export::ics::export(
+            &db.conn,
+            std::path::Path::new(&path),
+            campaign_id.as_deref(),
+        )?),
+        ExportPlanXlsx { year, path } => to_value(export::plan_xlsx::export(
+            &db.conn,
+            std::path::Path::new(&path),
+            year,
+        )?),
         AuditList(f) => to_value(audit::list(&db.conn, &f)?),
         Check => to_value(check::run(db)?),
     }
@@ -517,6 +539,9 @@ mod tests {
         "draft_get",
         "draft_list",
         "summary",
+        // Exports write files for the user, not data: they leave no trace in the trail.
+        "export_ics",
+        "export_plan_xlsx",
         // Drafts are unsaved form state, not data: they are not part of the trail.
         "draft_save",
         "draft_discard",
@@ -787,6 +812,18 @@ mod tests {
             (sum["activities"].as_i64(), sum["participants"].as_i64()),
             (Some(1), Some(45))
         );
+        let out = tempfile::tempdir().unwrap();
+        let ics = out.path().join("计划.ics");
+        run(&mut db, json!({"cmd": "export_ics", "args": {"path": ics}}));
+        assert!(std::fs::read_to_string(&ics)
+            .unwrap()
+            .starts_with("BEGIN:VCALENDAR"));
+        let xlsx = out.path().join("计划.xlsx");
+        run(
+            &mut db,
+            json!({"cmd": "export_plan_xlsx", "args": {"year": 2026, "path": xlsx}}),
+        );
+        assert!(xlsx.is_file());
         let ledger = run(
             &mut db,
             json!({"cmd": "activity_ledger", "args": {"from": "2026-11-01", "to": "2026-11-30"}}),

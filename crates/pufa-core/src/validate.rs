@@ -85,6 +85,8 @@ pub fn label(field: &str) -> &'static str {
         "campaign_name" => "专项名称",
         "report_deadline" => "报送截止日期",
         "key" => "草稿",
+        "path" => "文件路径",
+        "json_file" => "JSON 文件",
         _ => "字段",
     }
 }

@@ -102,6 +102,9 @@ pub enum Command {
         #[arg(long)]
         include_pending: bool,
     },
+    /// 导出：ics | plan-xlsx
+    #[command(subcommand)]
+    Export(plan::ExportCmd),
     /// 操作留痕（谁、何时、改了什么）
     Audit {
         /// 起始日期
@@ -422,6 +425,7 @@ fn request(command: Command) -> Result<(Request, Output), AppError> {
         Command::Material(c) => recording(records::material(c)),
         Command::Stock { action } => recording(records::stock(action)),
         Command::Audit { since, entity, id } => recording(records::audit(since, entity, id)),
+        Command::Export(c) => planning(plan::export(c)),
         Command::Summary {
             from,
             to,

@@ -94,7 +94,47 @@ pub enum PlanCmd {
     },
 }
 
+#[derive(Subcommand, Debug)]
+pub enum ExportCmd {
+    /// 日历文件（.ics），可导入手机日历、Outlook
+    Ics {
+        #[arg(long, value_name = "FILE")]
+        out: std::path::PathBuf,
+        /// 只导出一个活动专项
+        #[arg(long)]
+        campaign: Option<String>,
+    },
+    /// 年度普法工作计划表（.xlsx）
+    PlanXlsx {
+        #[arg(long)]
+        year: i32,
+        #[arg(long, value_name = "FILE")]
+        out: std::path::PathBuf,
+    },
+}
+
+pub fn export(cmd: ExportCmd) -> (Request, PlanOutput) {
+    let path = |p: std::path::PathBuf| p.to_string_lossy().to_string();
+    match cmd {
+        ExportCmd::Ics { out, campaign } => (
+            Request::ExportIcs {
+                path: path(out),
+                campaign_id: campaign,
+            },
+            PlanOutput::Exported,
+        ),
+        ExportCmd::PlanXlsx { year, out } => (
+            Request::ExportPlanXlsx {
+                year,
+                path: path(out),
+            },
+            PlanOutput::Exported,
+        ),
+    }
+}
+
 pub enum PlanOutput {
+    Exported,
     Templates,
     Applied,
     Generated,
@@ -195,6 +235,10 @@ fn print_conflicts(list: &[Conflict]) {
 
 pub fn print(out: &PlanOutput, value: Value) -> Result<(), serde_json::Error> {
     match out {
+        PlanOutput::Exported => {
+            let e: pufa_core::export::Exported = serde_json::from_value(value)?;
+            println!("已导出 {} 条到 {}", e.count, e.path);
+        }
         PlanOutput::Templates => {
             let list: Vec<PlanTemplate> = serde_json::from_value(value)?;
             for t in &list {
