@@ -149,6 +149,43 @@ pub fn changed<T: Serialize>(
     log(conn, entity, id, action, &summary, before, after)
 }
 
+/// A record's getter (campaign::get, person::get …) for the shared archive/delete helpers.
+pub(crate) type Getter<T> = fn(&Connection, &str) -> Result<T>;
+
+/// Archives (or restores) a row of `table` and logs it; `table` is always a literal.
+pub(crate) fn set_archived<T: Serialize>(
+    db: &mut crate::db::Db,
+    table: &'static str,
+    id: &str,
+    archived: bool,
+    get: Getter<T>,
+) -> Result<T> {
+    db.with_tx(|tx| {
+        let before = get(tx, id)?;
+        tx.execute(
+            &format!("UPDATE {table} SET archived = ?2, updated_at = ?3 WHERE id = ?1"),
+            params![id, archived, now()],
+        )?;
+        let action = if archived { "archive" } else { "unarchive" };
+        changed(tx, table, id, action, Some(&before), Some(&get(tx, id)?))
+    })?;
+    get(&db.conn, id)
+}
+
+/// Deletes a row of `table` and logs what it was.
+pub(crate) fn delete<T: Serialize>(
+    db: &mut crate::db::Db,
+    table: &'static str,
+    id: &str,
+    get: Getter<T>,
+) -> Result<()> {
+    db.with_tx(|tx| {
+        let before = get(tx, id)?;
+        tx.execute(&format!("DELETE FROM {table} WHERE id = ?1"), [id])?;
+        changed(tx, table, id, "delete", Some(&before), None)
+    })
+}
+
 /// Shorthand for a change with no record body (a decision, a setting).
 pub fn note(
     conn: &Connection,

@@ -269,32 +269,11 @@ pub fn update(db: &mut Db, id: &str, input: &CampaignInput) -> Result<Campaign> 
 }
 
 pub fn set_archived(db: &mut Db, id: &str, archived: bool) -> Result<Campaign> {
-    db.with_tx(|tx| {
-        let before = get(tx, id)?;
-        tx.execute(
-            "UPDATE campaign SET archived = ?2, updated_at = ?3 WHERE id = ?1",
-            params![id, archived, now()],
-        )?;
-        audit::changed(
-            tx,
-            "campaign",
-            id,
-            if archived { "archive" } else { "unarchive" },
-            Some(&before),
-            Some(&get(tx, id)?),
-        )?;
-        Ok(())
-    })?;
-    get(&db.conn, id)
+    audit::set_archived(db, "campaign", id, archived, get)
 }
 
 pub fn delete(db: &mut Db, id: &str) -> Result<()> {
-    db.with_tx(|tx| {
-        let before = get(tx, id)?;
-        tx.execute("DELETE FROM campaign WHERE id = ?1", [id])?;
-        audit::changed(tx, "campaign", id, "delete", Some(&before), None)?;
-        Ok(())
-    })
+    audit::delete(db, "campaign", id, get)
 }
 
 #[cfg(test)]

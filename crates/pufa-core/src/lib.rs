@@ -37,3 +37,26 @@ pub fn new_id() -> String {
 pub fn now() -> String {
     chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
 }
+
+/// Fixtures shared by the unit tests.
+#[cfg(test)]
+pub(crate) mod testing {
+    use crate::db::Db;
+    use crate::town::{setup, SetupInput};
+
+    /// An in-memory database set up as 双龙镇 with these villages and schools, no user.
+    pub fn town(villages: &[&str], schools: &[&str]) -> Db {
+        let mut db = Db::open_in_memory().expect("in-memory database");
+        setup(
+            &mut db,
+            &SetupInput {
+                town: "双龙镇".into(),
+                villages: vec![villages.join("\n")],
+                schools: vec![schools.join("\n")],
+                ..Default::default()
+            },
+        )
+        .expect("set-up");
+        db
+    }
+}

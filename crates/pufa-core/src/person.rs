@@ -172,32 +172,11 @@ pub fn update(db: &mut Db, id: &str, input: &PersonInput) -> Result<Person> {
 }
 
 pub fn set_archived(db: &mut Db, id: &str, archived: bool) -> Result<Person> {
-    db.with_tx(|tx| {
-        let before = get(tx, id)?;
-        tx.execute(
-            "UPDATE person SET archived = ?2, updated_at = ?3 WHERE id = ?1",
-            params![id, archived, now()],
-        )?;
-        audit::changed(
-            tx,
-            "person",
-            id,
-            if archived { "archive" } else { "unarchive" },
-            Some(&before),
-            Some(&get(tx, id)?),
-        )?;
-        Ok(())
-    })?;
-    get(&db.conn, id)
+    audit::set_archived(db, "person", id, archived, get)
 }
 
 pub fn delete(db: &mut Db, id: &str) -> Result<()> {
-    db.with_tx(|tx| {
-        let before = get(tx, id)?;
-        tx.execute("DELETE FROM person WHERE id = ?1", [id])?;
-        audit::changed(tx, "person", id, "delete", Some(&before), None)?;
-        Ok(())
-    })
+    audit::delete(db, "person", id, get)
 }
 
 #[cfg(test)]

@@ -171,33 +171,12 @@ pub fn update(db: &mut Db, id: &str, input: &UnitInput) -> Result<Unit> {
 }
 
 pub fn set_archived(db: &mut Db, id: &str, archived: bool) -> Result<Unit> {
-    db.with_tx(|tx| {
-        let before = get(tx, id)?;
-        tx.execute(
-            "UPDATE unit SET archived = ?2, updated_at = ?3 WHERE id = ?1",
-            params![id, archived, now()],
-        )?;
-        audit::changed(
-            tx,
-            "unit",
-            id,
-            if archived { "archive" } else { "unarchive" },
-            Some(&before),
-            Some(&get(tx, id)?),
-        )?;
-        Ok(())
-    })?;
-    get(&db.conn, id)
+    audit::set_archived(db, "unit", id, archived, get)
 }
 
 /// Deletes a unit; people who belonged to it keep their record without a unit.
 pub fn delete(db: &mut Db, id: &str) -> Result<()> {
-    db.with_tx(|tx| {
-        let before = get(tx, id)?;
-        tx.execute("DELETE FROM unit WHERE id = ?1", [id])?;
-        audit::changed(tx, "unit", id, "delete", Some(&before), None)?;
-        Ok(())
-    })
+    audit::delete(db, "unit", id, get)
 }
 
 /// Resolves a unit given by name or id (CLI users type names).

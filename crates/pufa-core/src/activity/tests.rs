@@ -1,19 +1,7 @@
 use super::*;
-use crate::town::{setup, SetupInput};
 
 fn db() -> Db {
-    let mut db = Db::open_in_memory().unwrap();
-    setup(
-        &mut db,
-        &SetupInput {
-            town: "双龙镇".into(),
-            villages: vec!["安静村\n石院村\n长安村".into()],
-            schools: vec!["双龙镇中心小学".into()],
-            ..Default::default()
-        },
-    )
-    .unwrap();
-    db
+    crate::testing::town(&["安静村", "石院村", "长安村"], &["双龙镇中心小学"])
 }
 
 fn input(title: &str, date: &str) -> ActivityInput {

@@ -1,20 +1,9 @@
 use super::*;
-use crate::town::{setup, SetupInput};
 use proptest::prelude::*;
 use std::collections::HashMap;
 
 fn db() -> Db {
-    let mut db = Db::open_in_memory().unwrap();
-    setup(
-        &mut db,
-        &SetupInput {
-            town: "双龙镇".into(),
-            villages: vec!["安静村\n石院村".into()],
-            ..Default::default()
-        },
-    )
-    .unwrap();
-    db
+    crate::testing::town(&["安静村", "石院村"], &[])
 }
 
 fn book(db: &mut Db, name: &str, low: i64) -> Material {

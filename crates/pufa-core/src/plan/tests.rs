@@ -1,20 +1,11 @@
 use super::*;
 use crate::activity::ActivityFilter;
-use crate::town::{setup, SetupInput};
 
 fn db() -> Db {
-    let mut db = Db::open_in_memory().unwrap();
-    setup(
-        &mut db,
-        &SetupInput {
-            town: "双龙镇".into(),
-            villages: vec!["安静村\n石院村\n长安村\n龙江社区".into()],
-            schools: vec!["双龙镇中心小学\n双龙中学".into()],
-            ..Default::default()
-        },
+    crate::testing::town(
+        &["安静村", "石院村", "长安村", "龙江社区"],
+        &["双龙镇中心小学", "双龙中学"],
     )
-    .unwrap();
-    db
 }
 
 fn all_activities(db: &Db) -> Vec<Activity> {
