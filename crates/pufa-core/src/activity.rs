@@ -116,6 +116,7 @@ pub struct ActivityInput {
     #[serde(default)]
     pub materials: Vec<PlannedMaterial>,
     #[serde(default)]
+    #[ts(type = "number | null")]
     pub expected_audience: Option<i64>,
     #[serde(default)]
     pub notes: Option<String>,

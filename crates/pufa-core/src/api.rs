@@ -262,6 +262,18 @@ pub enum Request {
         year: i32,
         path: String,
     },
+    /// The 台账 as Excel: every record with its fields and materials, plus totals sheets.
+    ExportLedgerXlsx {
+        path: String,
+        #[serde(default)]
+        filter: RecordFilter,
+    },
+    /// The 台账 rows as CSV with a UTF-8 BOM.
+    ExportCsv {
+        path: String,
+        #[serde(default)]
+        filter: RecordFilter,
+    },
     /// The audit trail, newest first (a record's history: entity + entity_id).
     AuditList(AuditFilter),
     Check,
@@ -467,6 +479,16 @@ pub fn handle(db: &mut Db, request: Request) -> Result<Value> {
             std::path::Path::new(&path),
             year,
         )?),
+        ExportLedgerXlsx { path, filter } => to_value(export::ledger::export_xlsx(
+            &db.conn,
+            std::path::Path::new(&path),
+            &filter,
+        )?),
+        ExportCsv { path, filter } => to_value(export::ledger::export_csv(
+            &db.conn,
+            std::path::Path::new(&path),
+            &filter,
+        )?),
         AuditList(f) => to_value(audit::list(&db.conn, &f)?),
         Check => to_value(check::run(db)?),
     }
@@ -542,6 +564,8 @@ mod tests {
         // Exports write files for the user, not data: they leave no trace in the trail.
         "export_ics",
         "export_plan_xlsx",
+        "export_ledger_xlsx",
+        "export_csv",
         // Drafts are unsaved form state, not data: they are not part of the trail.
         "draft_save",
         "draft_discard",
@@ -824,6 +848,17 @@ mod tests {
             json!({"cmd": "export_plan_xlsx", "args": {"year": 2026, "path": xlsx}}),
         );
         assert!(xlsx.is_file());
+        let ledger_xlsx = out.path().join("台账.xlsx");
+        run(
+            &mut db,
+            json!({"cmd": "export_ledger_xlsx", "args": {"path": ledger_xlsx}}),
+        );
+        let csv = out.path().join("台账.csv");
+        run(
+            &mut db,
+            json!({"cmd": "export_csv", "args": {"path": csv, "filter": {"from": "2026-01-01"}}}),
+        );
+        assert!(std::fs::read(&csv).unwrap().starts_with(b"\xEF\xBB\xBF"));
         let ledger = run(
             &mut db,
             json!({"cmd": "activity_ledger", "args": {"from": "2026-11-01", "to": "2026-11-30"}}),

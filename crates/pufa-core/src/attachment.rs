@@ -26,6 +26,7 @@ pub struct Attachment {
     /// The name the file had, for display.
     pub file_name: String,
     pub sha256: String,
+    #[ts(type = "number")]
     pub size: i64,
     pub mime: String,
     /// Path relative to the data folder.

@@ -27,9 +27,11 @@ pub struct Material {
     pub category: String,
     pub unit: String,
     /// Warn when the overall balance is at or below this.
+    #[ts(type = "number")]
     pub low_stock: i64,
     pub archived: bool,
     /// Overall balance across stores.
+    #[ts(type = "number")]
     pub balance: i64,
     pub created_at: String,
     pub updated_at: String,
@@ -43,6 +45,7 @@ pub struct MaterialInput {
     pub category: Option<String>,
     pub unit: String,
     #[serde(default)]
+    #[ts(type = "number | null")]
     pub low_stock: Option<i64>,
 }
 
@@ -72,6 +75,7 @@ pub struct Movement {
     pub material_name: String,
     pub unit: String,
     pub kind: MovementKind,
+    #[ts(type = "number")]
     pub quantity: i64,
     pub from_store: Option<String>,
     pub to_store: Option<String>,
@@ -92,6 +96,7 @@ pub struct Balance {
     pub unit: String,
     pub store_id: String,
     pub store_name: String,
+    #[ts(type = "number")]
     pub balance: i64,
 }
 
@@ -352,6 +357,7 @@ fn quantity(field: &str, q: i64) -> Result<i64> {
 pub struct ReceiptInput {
     /// Material id or name.
     pub material: String,
+    #[ts(type = "number")]
     pub quantity: i64,
     pub date: String,
     /// Where it came from: 县司法局配发, 自印 …
@@ -368,6 +374,7 @@ pub struct ReceiptInput {
 #[ts(export)]
 pub struct TransferInput {
     pub material: String,
+    #[ts(type = "number")]
     pub quantity: i64,
     pub date: String,
     /// From this village's store (unit id or name); default the town store.

@@ -67,6 +67,7 @@ pub struct Speaker {
 pub struct MaterialLine {
     pub material_id: String,
     pub material_name: String,
+    #[ts(type = "number")]
     pub quantity: i64,
     pub unit: String,
 }
@@ -74,13 +75,16 @@ pub struct MaterialLine {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct Quiz {
+    #[ts(type = "number")]
     pub questions: i64,
+    #[ts(type = "number")]
     pub participants: i64,
+    #[ts(type = "number")]
     pub winners: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
-#[ts(export)]
+#[ts(export, rename = "ActivityRecord")]
 pub struct Record {
     pub id: String,
     /// The planned activity this record fulfils, if any.
@@ -101,18 +105,28 @@ pub struct Record {
     pub speakers: Vec<Speaker>,
     pub partners: Vec<String>,
     /// 参加人数.
+    #[ts(type = "number")]
     pub participants: i64,
     /// 受众人次.
+    #[ts(type = "number")]
     pub reach: i64,
     #[ts(type = "Record<string, number>")]
     pub reach_by_audience: BTreeMap<String, i64>,
+    #[ts(type = "number")]
     pub consultations: i64,
+    #[ts(type = "number")]
     pub banners: i64,
+    #[ts(type = "number")]
     pub boards: i64,
+    #[ts(type = "number")]
     pub vehicles: i64,
+    #[ts(type = "number")]
     pub online_posts: i64,
+    #[ts(type = "number")]
     pub online_views: i64,
+    #[ts(type = "number")]
     pub disputes: i64,
+    #[ts(type = "number")]
     pub legal_aid_cases: i64,
     pub narrative: String,
     pub materials: Vec<MaterialLine>,
@@ -557,6 +571,20 @@ pub struct RecordFilter {
 }
 
 pub fn list(conn: &Connection, f: &RecordFilter) -> Result<Vec<Record>> {
+    let mut out = Vec::new();
+    for_each(conn, f, |r| {
+        out.push(r);
+        Ok(())
+    })?;
+    Ok(out)
+}
+
+/// Streams the records of a filter one at a time (exports of 100,000 rows stay small).
+pub fn for_each(
+    conn: &Connection,
+    f: &RecordFilter,
+    mut each: impl FnMut(Record) -> Result<()>,
+) -> Result<()> {
     let opt = |v: &Option<String>| {
         v.as_deref()
             .map(str::trim)
@@ -570,6 +598,9 @@ pub fn list(conn: &Connection, f: &RecordFilter) -> Result<Vec<Record>> {
     };
     let from = date("start_date", &f.from)?;
     let to = date("end_date", &f.to)?;
+    if let (Some(a), Some(b)) = (&from, &to) {
+        validate::date_range(a.parse().expect("ISO"), b.parse().expect("ISO"))?;
+    }
     let mut stmt = conn.prepare_cached(&format!(
         "{SELECT}
          WHERE (?1 IS NULL OR r.date >= ?1) AND (?2 IS NULL OR r.date <= ?2)
@@ -592,7 +623,10 @@ pub fn list(conn: &Connection, f: &RecordFilter) -> Result<Vec<Record>> {
         ],
         from_row,
     )?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    for row in rows {
+        each(row?)?;
+    }
+    Ok(())
 }
 
 /// Refuses changes to a record whose campaign's reporting deadline has passed.

@@ -29,6 +29,7 @@ pub struct SummaryFilter {
 pub struct MaterialTotal {
     pub name: String,
     pub unit: String,
+    #[ts(type = "number")]
     pub quantity: i64,
 }
 
@@ -39,8 +40,11 @@ pub struct Breakdown {
     pub key: String,
     /// What a reader sees (a month, a campaign name, 村(居)民 …).
     pub label: String,
+    #[ts(type = "number")]
     pub activities: i64,
+    #[ts(type = "number")]
     pub participants: i64,
+    #[ts(type = "number")]
     pub reach: i64,
 }
 
@@ -51,22 +55,36 @@ pub struct Summary {
     pub to: String,
     pub include_pending: bool,
     /// 场次: held records counted.
+    #[ts(type = "number")]
     pub activities: i64,
     /// Of those, still pending review (0 unless included).
+    #[ts(type = "number")]
     pub pending: i64,
+    #[ts(type = "number")]
     pub participants: i64,
+    #[ts(type = "number")]
     pub reach: i64,
+    #[ts(type = "number")]
     pub consultations: i64,
+    #[ts(type = "number")]
     pub banners: i64,
+    #[ts(type = "number")]
     pub boards: i64,
+    #[ts(type = "number")]
     pub vehicles: i64,
+    #[ts(type = "number")]
     pub online_posts: i64,
+    #[ts(type = "number")]
     pub online_views: i64,
+    #[ts(type = "number")]
     pub disputes: i64,
+    #[ts(type = "number")]
     pub legal_aid_cases: i64,
     pub materials: Vec<MaterialTotal>,
     /// Planned activities in the period (not cancelled) and how many were held.
+    #[ts(type = "number")]
     pub planned: i64,
+    #[ts(type = "number")]
     pub planned_held: i64,
     pub by_month: Vec<Breakdown>,
     pub by_campaign: Vec<Breakdown>,

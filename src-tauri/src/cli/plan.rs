@@ -111,6 +111,46 @@ pub enum ExportCmd {
         #[arg(long, value_name = "FILE")]
         out: std::path::PathBuf,
     },
+    /// 活动台账（.xlsx，含按节点、专项、村、资料的合计表）
+    LedgerXlsx {
+        #[arg(long, value_name = "FILE")]
+        out: std::path::PathBuf,
+        #[command(flatten)]
+        filter: LedgerFilter,
+    },
+    /// 活动台账（.csv，UTF-8 带 BOM，Excel/WPS 可直接打开）
+    Csv {
+        #[arg(long, value_name = "FILE")]
+        out: std::path::PathBuf,
+        #[command(flatten)]
+        filter: LedgerFilter,
+    },
+}
+
+#[derive(clap::Args, Debug)]
+pub struct LedgerFilter {
+    #[arg(long)]
+    from: Option<String>,
+    #[arg(long)]
+    to: Option<String>,
+    /// 村/单位（名称或编号）
+    #[arg(long)]
+    village: Option<String>,
+    /// 活动专项编号
+    #[arg(long)]
+    campaign: Option<String>,
+}
+
+impl LedgerFilter {
+    fn into_filter(self) -> pufa_core::record::RecordFilter {
+        pufa_core::record::RecordFilter {
+            from: self.from,
+            to: self.to,
+            unit_id: self.village,
+            campaign_id: self.campaign,
+            ..Default::default()
+        }
+    }
 }
 
 pub fn export(cmd: ExportCmd) -> (Request, PlanOutput) {
@@ -127,6 +167,20 @@ pub fn export(cmd: ExportCmd) -> (Request, PlanOutput) {
             Request::ExportPlanXlsx {
                 year,
                 path: path(out),
+            },
+            PlanOutput::Exported,
+        ),
+        ExportCmd::LedgerXlsx { out, filter } => (
+            Request::ExportLedgerXlsx {
+                path: path(out),
+                filter: filter.into_filter(),
+            },
+            PlanOutput::Exported,
+        ),
+        ExportCmd::Csv { out, filter } => (
+            Request::ExportCsv {
+                path: path(out),
+                filter: filter.into_filter(),
             },
             PlanOutput::Exported,
         ),

@@ -5,4 +5,4 @@ export type ActivityInput = { title: string, date: string, start_time: string | 
 /**
  * A unit id or name.
  */
-unit_id: string | null, venue_type: string | null, venue: string | null, formats: Array<string>, audiences: Array<string>, laws: Array<string>, campaign_ids: Array<string>, nodes: Array<string>, lead_person_id: string | null, partners: Array<string>, materials: Array<PlannedMaterial>, expected_audience: bigint | null, notes: string | null, };
+unit_id: string | null, venue_type: string | null, venue: string | null, formats: Array<string>, audiences: Array<string>, laws: Array<string>, campaign_ids: Array<string>, nodes: Array<string>, lead_person_id: string | null, partners: Array<string>, materials: Array<PlannedMaterial>, expected_audience: number | null, notes: string | null, };

@@ -8,7 +8,7 @@ kind: string,
 /**
  * The name the file had, for display.
  */
-file_name: string, sha256: string, size: bigint, mime: string, 
+file_name: string, sha256: string, size: number, mime: string, 
 /**
  * Path relative to the data folder.
  */

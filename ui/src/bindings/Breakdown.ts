@@ -8,4 +8,4 @@ key: string,
 /**
  * What a reader sees (a month, a campaign name, 村(居)民 …).
  */
-label: string, activities: bigint, participants: bigint, reach: bigint, };
+label: string, activities: number, participants: number, reach: number, };

@@ -4,8 +4,8 @@ export type Material = { id: string, name: string, category: string, unit: strin
 /**
  * Warn when the overall balance is at or below this.
  */
-low_stock: bigint, archived: boolean, 
+low_stock: number, archived: boolean, 
 /**
  * Overall balance across stores.
  */
-balance: bigint, created_at: string, updated_at: string, };
+balance: number, created_at: string, updated_at: string, };

@@ -4,7 +4,7 @@ export type ReceiptInput = {
 /**
  * Material id or name.
  */
-material: string, quantity: bigint, date: string, 
+material: string, quantity: number, date: string, 
 /**
  * Where it came from: 县司法局配发, 自印 …
  */

@@ -6,15 +6,15 @@ export type Summary = { from: string, to: string, include_pending: boolean,
 /**
  * 场次: held records counted.
  */
-activities: bigint, 
+activities: number, 
 /**
  * Of those, still pending review (0 unless included).
  */
-pending: bigint, participants: bigint, reach: bigint, consultations: bigint, banners: bigint, boards: bigint, vehicles: bigint, online_posts: bigint, online_views: bigint, disputes: bigint, legal_aid_cases: bigint, materials: Array<MaterialTotal>, 
+pending: number, participants: number, reach: number, consultations: number, banners: number, boards: number, vehicles: number, online_posts: number, online_views: number, disputes: number, legal_aid_cases: number, materials: Array<MaterialTotal>, 
 /**
  * Planned activities in the period (not cancelled) and how many were held.
  */
-planned: bigint, planned_held: bigint, by_month: Array<Breakdown>, by_campaign: Array<Breakdown>, by_node: Array<Breakdown>, by_village: Array<Breakdown>, by_audience: Array<Breakdown>, by_format: Array<Breakdown>, by_law: Array<Breakdown>, 
+planned: number, planned_held: number, by_month: Array<Breakdown>, by_campaign: Array<Breakdown>, by_node: Array<Breakdown>, by_village: Array<Breakdown>, by_audience: Array<Breakdown>, by_format: Array<Breakdown>, by_law: Array<Breakdown>, 
 /**
  * Villages / communities with no counted record in the period.
  */

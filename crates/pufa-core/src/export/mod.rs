@@ -8,6 +8,7 @@
 #[cfg(test)]
 mod fixture;
 pub mod ics;
+pub mod ledger;
 pub mod plan_xlsx;
 
 use crate::error::{AppError, ErrorCode, Result};

@@ -171,18 +171,15 @@ impl Formats {
 }
 
 /// Width of a character in Excel's column units (the width of a digit of the default font,
-/// 7 px): 宋体 10.5 pt draws ASCII at 7 px and CJK / full-width forms at 14 px.
+/// 7 px): 宋体 10.5 pt draws ASCII at 7 px, and CJK, full-width forms and the punctuation
+/// Chinese text shares with Latin (“ ” ‘ ’ · — …) at 14 px.
 fn char_width(c: char) -> f64 {
-    if (c as u32) < 0x2E80 && c != '—' && c != '…' {
-        1.0
-    } else {
+    let wide = (c as u32) >= 0x2E80 || matches!(c, '“' | '”' | '‘' | '’' | '·' | '—' | '…');
+    if wide {
         2.0
+    } else {
+        1.0
     }
-}
-
-/// Display width of a line in column units.
-fn text_width(line: &str) -> f64 {
-    line.chars().map(char_width).sum()
 }
 
 /// Lines a wrapped cell needs in a column of `width`, filling lines as Excel does (a column

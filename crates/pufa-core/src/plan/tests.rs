@@ -63,7 +63,7 @@ fn the_constitution_week_template_merges_its_nodes_and_reaches_each_village() {
     );
     for a in &applied.activities {
         assert!(a.date.as_str() >= "2027-12-01" && a.date.as_str() <= "2027-12-07");
-        assert_eq!(a.campaign_ids, [c.id.clone()]);
+        assert_eq!(a.campaign_ids, std::slice::from_ref(&c.id));
         assert_eq!(a.materials[0].item, "宪法读本");
         assert_eq!(a.start_time.as_deref(), Some("09:00"));
     }

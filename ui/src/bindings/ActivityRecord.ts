@@ -7,7 +7,7 @@ import type { ReviewStatus } from "./ReviewStatus";
 import type { Speaker } from "./Speaker";
 import type { VenueType } from "./VenueType";
 
-export type Record = { id: string, 
+export type ActivityRecord = { id: string, 
 /**
  * The planned activity this record fulfils, if any.
  */
@@ -15,8 +15,8 @@ activity_id: string | null, title: string, date: string, start_time: string | nu
 /**
  * 参加人数.
  */
-participants: bigint, 
+participants: number, 
 /**
  * 受众人次.
  */
-reach: bigint, reach_by_audience: Record<string, number>, consultations: bigint, banners: bigint, boards: bigint, vehicles: bigint, online_posts: bigint, online_views: bigint, disputes: bigint, legal_aid_cases: bigint, narrative: string, materials: Array<MaterialLine>, quiz: Quiz | null, recorder: string, review_status: ReviewStatus, review_comment: string, reviewed_by: string | null, reviewed_at: string | null, created_at: string, updated_at: string, };
+reach: number, reach_by_audience: Record<string, number>, consultations: number, banners: number, boards: number, vehicles: number, online_posts: number, online_views: number, disputes: number, legal_aid_cases: number, narrative: string, materials: Array<MaterialLine>, quiz: Quiz | null, recorder: string, review_status: ReviewStatus, review_comment: string, reviewed_by: string | null, reviewed_at: string | null, created_at: string, updated_at: string, };
