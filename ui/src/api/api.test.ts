@@ -53,6 +53,8 @@ describe('call', () => {
         themes: [],
         lead_unit: null,
         notes: null,
+        nodes: [],
+        report_deadline: null,
       }),
     ).rejects.toEqual(appErr)
   })

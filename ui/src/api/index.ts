@@ -1,7 +1,27 @@
 // The only way the window talks to the core: one Tauri command, `call`, carrying a Request.
 // Every rejection is normalised to an AppError so screens handle one shape.
 import { invoke } from '@tauri-apps/api/core'
+import type { Activity } from '../bindings/Activity'
+import type { ActivityFilter } from '../bindings/ActivityFilter'
+import type { ActivityInput } from '../bindings/ActivityInput'
+import type { ActivitySaved } from '../bindings/ActivitySaved'
 import type { AppError } from '../bindings/AppError'
+import type { Conflict } from '../bindings/Conflict'
+import type { ConflictKind } from '../bindings/ConflictKind'
+import type { Coverage } from '../bindings/Coverage'
+import type { Exported } from '../bindings/Exported'
+import type { HolidayDay } from '../bindings/HolidayDay'
+import type { HolidayYear } from '../bindings/HolidayYear'
+import type { KeyDate } from '../bindings/KeyDate'
+import type { KeyDateNode } from '../bindings/KeyDateNode'
+import type { LocalNodeInput } from '../bindings/LocalNodeInput'
+import type { OverrideInput } from '../bindings/OverrideInput'
+import type { PlanApplied } from '../bindings/PlanApplied'
+import type { PlanCopied } from '../bindings/PlanCopied'
+import type { PlanGenerated } from '../bindings/PlanGenerated'
+import type { PlanTemplate } from '../bindings/PlanTemplate'
+import type { Recurrence } from '../bindings/Recurrence'
+import type { SeriesScope } from '../bindings/SeriesScope'
 import type { AppInfo } from '../bindings/AppInfo'
 import type { Campaign } from '../bindings/Campaign'
 import type { CampaignFilter } from '../bindings/CampaignFilter'
@@ -19,6 +39,21 @@ import type { UnitFilter } from '../bindings/UnitFilter'
 import type { UnitInput } from '../bindings/UnitInput'
 import type { UserInput } from '../bindings/UserInput'
 import { ERROR_CODES } from '../lib/enums'
+import type { Attachment } from '../bindings/Attachment'
+import type { AuditEntry } from '../bindings/AuditEntry'
+import type { AuditFilter } from '../bindings/AuditFilter'
+import type { Draft } from '../bindings/Draft'
+import type { Material } from '../bindings/Material'
+import type { MaterialInput } from '../bindings/MaterialInput'
+import type { Movement } from '../bindings/Movement'
+import type { ReceiptInput } from '../bindings/ReceiptInput'
+import type { RecordFilter } from '../bindings/RecordFilter'
+import type { RecordInput } from '../bindings/RecordInput'
+import type { ReviewAction } from '../bindings/ReviewAction'
+import type { StockReport } from '../bindings/StockReport'
+import type { TransferInput } from '../bindings/TransferInput'
+import type { ActivityRecord } from '../lib/records'
+import type { Wire } from '../lib/wire'
 
 export type { AppError }
 
@@ -107,3 +142,119 @@ export const campaignArchive = (id: string, archived: boolean) =>
 export const campaignDelete = (id: string) => call<Deleted>({ cmd: 'campaign_delete', args: { id } })
 
 export const check = () => call<CheckReport>({ cmd: 'check' })
+
+// ---- planning (issue 3) ----
+export const keydateList = (year: number) => call<KeyDate[]>({ cmd: 'keydate_list', args: { year } })
+export const keydateOverrideSet = (input: OverrideInput) => call<KeyDate>({ cmd: 'keydate_override_set', args: input })
+export const keydateOverrideClear = (node_code: string, year: number) =>
+  call<KeyDate[]>({ cmd: 'keydate_override_clear', args: { node_code, year } })
+export const keydateNodeList = () => call<KeyDateNode[]>({ cmd: 'keydate_node_list' })
+export const keydateNodeCreate = (input: LocalNodeInput) => call<KeyDateNode>({ cmd: 'keydate_node_create', args: input })
+export const keydateNodeUpdate = (id: string, input: LocalNodeInput) =>
+  call<KeyDateNode>({ cmd: 'keydate_node_update', args: { id, input } })
+export const keydateNodeDelete = (id: string) => call<Deleted>({ cmd: 'keydate_node_delete', args: { id } })
+
+/** An empty filter: every field null. */
+export function activityFilter(f: Partial<ActivityFilter> = {}): ActivityFilter {
+  return {
+    from: null,
+    to: null,
+    campaign_id: null,
+    unit_id: null,
+    person_id: null,
+    audience: null,
+    format: null,
+    status: null,
+    search: null,
+    ...f,
+  }
+}
+export const activityList = (filter: Partial<ActivityFilter> = {}) =>
+  call<Activity[]>({ cmd: 'activity_list', args: activityFilter(filter) })
+export const activityGet = (id: string) => call<Activity>({ cmd: 'activity_get', args: { id } })
+export const activityCreate = (input: ActivityInput, recurrence: Recurrence | null = null) =>
+  call<ActivitySaved>({ cmd: 'activity_create', args: { input, recurrence } })
+export const activityUpdate = (id: string, input: ActivityInput, scope: SeriesScope = 'this') =>
+  call<ActivitySaved>({ cmd: 'activity_update', args: { id, input, scope } })
+export const activityReschedule = (id: string, date: string, start_time: string | null, end_time: string | null) =>
+  call<ActivitySaved>({ cmd: 'activity_reschedule', args: { id, date, start_time, end_time } })
+export const activitySetStatus = (id: string, status: string, reason: string | null = null) =>
+  call<Activity>({ cmd: 'activity_set_status', args: { id, status, reason } })
+export const activityDelete = (id: string, scope: SeriesScope = 'this') =>
+  call<{ deleted: string[] }>({ cmd: 'activity_delete', args: { id, scope } })
+
+export const conflictList = (year: number) => call<Conflict[]>({ cmd: 'conflict_list', args: { year } })
+export const conflictsForActivity = (id: string) => call<Conflict[]>({ cmd: 'conflicts_for_activity', args: { id } })
+export const conflictIgnore = (kind: ConflictKind, a: string, b: string, ignored: boolean) =>
+  call<{ ok: boolean }>({ cmd: 'conflict_ignore', args: { kind, a, b, ignored } })
+export const coverage = (campaign_id: string) => call<Coverage>({ cmd: 'coverage', args: { campaign_id } })
+
+export const holidayList = (year: number) => call<HolidayYear>({ cmd: 'holiday_list', args: { year } })
+export const holidaySetYear = (year: number, days: HolidayDay[]) =>
+  call<HolidayYear>({ cmd: 'holiday_set_year', args: { year, days } })
+
+export const templateList = () => call<PlanTemplate[]>({ cmd: 'template_list' })
+export const templateSave = (t: PlanTemplate) => call<PlanTemplate>({ cmd: 'template_save', args: t })
+export const templateDelete = (key: string) => call<Deleted>({ cmd: 'template_delete', args: { key } })
+export const templateApply = (template: string, year: number, unit_ids: string[], all_units: boolean) =>
+  call<PlanApplied>({ cmd: 'template_apply', args: { template, year, unit_ids, all_units } })
+export const planGenerate = (year: number, nodes: string[]) =>
+  call<PlanGenerated>({ cmd: 'plan_generate', args: { year, nodes } })
+export const planCopyYear = (from_year: number, to_year: number) =>
+  call<PlanCopied>({ cmd: 'plan_copy_year', args: { from_year, to_year } })
+
+export const exportIcs = (path: string, campaign_id: string | null = null) =>
+  call<Exported>({ cmd: 'export_ics', args: { path, campaign_id } })
+export const exportPlanXlsx = (year: number, path: string) =>
+  call<Exported>({ cmd: 'export_plan_xlsx', args: { year, path } })
+
+// ---- materials, records, review, attachments, drafts, audit ----
+// (Restored by the planning helper after an edit of this file cut them off; rebuilt from the
+// compiled bundle of the records helper's version — same commands, arguments and defaults.)
+export const materialList = (include_archived = false) =>
+  call<Wire<Material>[]>({ cmd: 'material_list', args: { include_archived } })
+export const materialCreate = (input: Wire<MaterialInput>) =>
+  call<Wire<Material>>({ cmd: 'material_create', args: input as unknown as MaterialInput })
+export const materialUpdate = (id: string, input: Wire<MaterialInput>) =>
+  call<Wire<Material>>({ cmd: 'material_update', args: { id, input: input as unknown as MaterialInput } })
+export const materialArchive = (id: string, archived: boolean) =>
+  call<Wire<Material>>({ cmd: 'material_archive', args: { id, archived } })
+export const stockReceive = (input: Wire<ReceiptInput>) =>
+  call<Wire<Movement>>({ cmd: 'stock_receive', args: input as unknown as ReceiptInput })
+export const stockTransfer = (input: Wire<TransferInput>) =>
+  call<Wire<Movement>>({ cmd: 'stock_transfer', args: input as unknown as TransferInput })
+export const stockReport = () => call<Wire<StockReport>>({ cmd: 'stock_report' })
+export const stockMovements = (material_id: string | null = null) =>
+  call<Wire<Movement>[]>({ cmd: 'stock_movements', args: { material_id } })
+
+/** An empty record filter: every field null. */
+export function recordFilter(f: Partial<RecordFilter> = {}): RecordFilter {
+  return { from: null, to: null, unit_id: null, campaign_id: null, review_status: null, search: null, ...f } as RecordFilter
+}
+export const recordList = (filter: Partial<RecordFilter> = {}) =>
+  call<ActivityRecord[]>({ cmd: 'record_list', args: recordFilter(filter) })
+export const recordGet = (id: string) => call<ActivityRecord>({ cmd: 'record_get', args: { id } })
+export const recordPrefill = (activity_id: string) =>
+  call<ActivityRecord>({ cmd: 'record_prefill', args: { activity_id } })
+export const recordCreate = (input: RecordInput) => call<ActivityRecord>({ cmd: 'record_create', args: input })
+export const recordUpdate = (id: string, input: RecordInput) =>
+  call<ActivityRecord>({ cmd: 'record_update', args: { id, input } })
+export const recordDelete = (id: string) => call<Deleted>({ cmd: 'record_delete', args: { id } })
+export const recordReview = (id: string, action: ReviewAction, comment: string | null = null) =>
+  call<ActivityRecord>({ cmd: 'record_review', args: { id, action, comment } })
+
+export const attachmentList = (record_id: string) =>
+  call<Wire<Attachment>[]>({ cmd: 'attachment_list', args: { record_id } })
+export const attachmentAdd = (record_id: string, path: string, kind: string) =>
+  call<Wire<Attachment>>({ cmd: 'attachment_add', args: { record_id, path, kind } })
+export const attachmentRemove = (id: string) => call<Deleted>({ cmd: 'attachment_remove', args: { id } })
+
+export const draftSave = (key: string, body: unknown) => call<Draft>({ cmd: 'draft_save', args: { key, body } })
+export const draftGet = (key: string) => call<Draft | null>({ cmd: 'draft_get', args: { key } })
+export const draftDiscard = (key: string) => call<unknown>({ cmd: 'draft_discard', args: { key } })
+
+export const auditList = (filter: Partial<AuditFilter> = {}) =>
+  call<AuditEntry[]>({
+    cmd: 'audit_list',
+    args: { entity: null, entity_id: null, since: null, limit: null, ...filter } as AuditFilter,
+  })

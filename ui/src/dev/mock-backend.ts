@@ -1,5 +1,6 @@
 // DEV ONLY: an in-memory stand-in for the Rust core, so `npm run dev` in a plain browser shows
 // working screens. Loaded by main.ts only when import.meta.env.DEV and there is no Tauri.
+// ?mock-reset starts afresh, ?mock-demo with the demo town loaded.
 // It mimics the core's answers and a few of its checks; it is not the source of truth.
 import { mockIPC } from '@tauri-apps/api/mocks'
 import type { AppError } from '../bindings/AppError'
@@ -19,8 +20,14 @@ import type { UnitKind } from '../bindings/UnitKind'
 import type { UserInput } from '../bindings/UserInput'
 import type { UserProfile } from '../bindings/UserProfile'
 import type { UserRole } from '../bindings/UserRole'
-import { addDays, parseIso, todayIso } from '../lib/dates'
+import type { Activity } from '../bindings/Activity'
+import type { HolidayDay } from '../bindings/HolidayDay'
+import type { KeyDateNode } from '../bindings/KeyDateNode'
+import type { PlanTemplate } from '../bindings/PlanTemplate'
+import { parseIso } from '../lib/dates'
 import { splitList } from '../lib/lists'
+import * as plan from './mock-planning'
+import { handleRecords, mockOpenDialog, NOT_MINE, resetRecords } from './mock-records'
 
 const LABELS: Record<string, string> = {
   town: '乡镇名称',
@@ -52,17 +59,39 @@ interface Db {
   units: Unit[]
   people: Person[]
   campaigns: Campaign[]
+  activities: Activity[]
+  overrides: plan.PlanningDb['overrides']
+  localNodes: KeyDateNode[]
+  templates: PlanTemplate[]
+  holidays: Record<string, HolidayDay[]>
+  ignored: string[]
 }
 
 const KEY = 'pufa-dev-mock'
 function loadDb(): Db {
   try {
     const raw = localStorage.getItem(KEY)
-    if (raw) return JSON.parse(raw) as Db
+    if (raw) return { ...empty(), ...(JSON.parse(raw) as Db) }
   } catch {
     /* fresh */
   }
-  return { town: null, user: null, locale: 'zh-CN', units: [], people: [], campaigns: [] }
+  return empty()
+}
+function empty(): Db {
+  return {
+    town: null,
+    user: null,
+    locale: 'zh-CN',
+    units: [],
+    people: [],
+    campaigns: [],
+    activities: [],
+    overrides: {},
+    localNodes: [],
+    templates: [],
+    holidays: {},
+    ignored: [],
+  }
 }
 let db = loadDb()
 const persist = () => localStorage.setItem(KEY, JSON.stringify(db))
@@ -127,6 +156,8 @@ function checkCampaign(input: CampaignInput): Omit<Campaign, 'id' | 'archived' |
     themes: input.themes.flatMap(splitList),
     lead_unit: input.lead_unit ?? '',
     notes: input.notes ?? '',
+    nodes: input.nodes ?? [],
+    report_deadline: input.report_deadline ?? null,
   }
 }
 
@@ -152,32 +183,14 @@ function checkPerson(input: PersonInput) {
 
 function demo(): AppInfo {
   if (db.town) fail('already_initialized', '这台电脑已经设置过乡镇，数据未改动')
-  const ts = now()
-  db.town = { id: id(), name: '双龙镇', county: '巫山县', created_at: ts, updated_at: ts }
-  for (const v of ['双龙社区', '安静村', '石院村', '龙飞村', '方坪村', '青坪村', '凉水村']) addUnit(unitKindFor(v), v)
-  for (const s of ['双龙镇中心小学', '双龙镇初级中学']) addUnit('school', s)
-  addUnit('enterprise', '龙泉农产品加工厂')
-  for (const s of ['双龙镇党群服务中心', '双龙场镇集市']) addUnit('site', s)
-  const people: [string, PersonRole, string][] = [
-    ['王明', 'village_cadre', '安静村'],
-    ['李芳', 'legal_adviser', '双龙社区'],
-    ['张勇', 'vice_principal', '双龙镇中心小学'],
-    ['刘静', 'police', ''],
-    ['陈红', 'legal_understander', '石院村'],
-  ]
-  for (const [name, role, unit] of people) {
-    const u = db.units.find((x) => x.name === unit)
-    db.people.push({ id: id(), name, role, phone: '138 0000 0000', unit_id: u?.id ?? null, unit_name: u?.name ?? null, notes: '', archived: false, created_at: ts, updated_at: ts })
-  }
-  const y = new Date().getFullYear()
-  const today = todayIso()
-  const camp = (name: string, kind: CampaignKind, s: string, e: string, audiences: Audience[], themes: string[], lead: string) =>
-    db.campaigns.push({ id: id(), name, kind, start_date: s, end_date: e, audiences, themes, lead_unit: lead, notes: '', archived: false, created_at: ts, updated_at: ts })
-  camp(`${y}年“3·15”消费者权益日宣传`, 'national', `${y}-03-15`, `${y}-03-15`, ['residents'], ['消费者权益保护法'], '市场监管所')
-  camp(`${y}年民法典宣传月`, 'national', `${y}-05-01`, `${y}-05-31`, ['residents', 'village_committee'], ['民法典'], '镇普法办')
-  camp('农民工法律服务专项行动', 'targeted', today, addDays(today, 9), ['migrant_workers'], ['劳动合同法', '保障农民工工资支付条例'], '司法所')
-  camp('赶集日普法', 'local', addDays(today, 5), addDays(today, 5), ['residents', 'elderly'], ['反电信网络诈骗法'], '司法所')
-  camp(`${y}年“12·4”国家宪法日暨宪法宣传周`, 'national', `${y}-12-01`, `${y}-12-07`, ['civil_servants', 'students', 'residents'], ['宪法'], '镇普法办')
+  // The real core's demo town (dumped by gen-fixtures.sh): 21 villages, schools, people,
+  // a year of campaigns and planned activities.
+  const fx = plan.fixtures
+  db.town = { ...fx.info.town }
+  db.units = fx.units.map((u) => ({ ...u }))
+  db.people = fx.people.map((p) => ({ ...p }))
+  db.campaigns = fx.campaigns.map((c) => ({ ...c }))
+  db.activities = fx.activities.map((a) => ({ ...a }))
   db.user = { id: id(), name: '李明', role: 'coordinator', unit_id: null, unit_name: null }
   return info()
 }
@@ -314,6 +327,124 @@ function handle(req: Request): unknown {
       findOr404(db.campaigns, req.args.id, '活动专项')
       db.campaigns = db.campaigns.filter((c) => c.id !== req.args.id)
       return { deleted: req.args.id }
+    case 'keydate_list':
+      needTown()
+      return plan.keydatesFor(db, req.args.year, fail)
+    case 'keydate_override_set': {
+      const a = req.args
+      const k = plan.keydatesFor(db, a.year, fail).find((x) => x.code === a.node_code)
+      if (!k) fail('not_found', `找不到普法节点（${a.node_code}）`)
+      const s = a.start_date || null
+      const e = a.end_date || null
+      if (s && !e) fail('required', '请同时填写结束日期', 'end_date')
+      if (!s && e) fail('required', '请同时填写开始日期', 'start_date')
+      if (s && e && e < s) fail('date_order', '结束日期不能早于开始日期', 'end_date')
+      db.overrides[`${a.node_code}:${a.year}`] = { start_date: s, end_date: e, theme: a.theme ?? '', doc_number: a.doc_number ?? '' }
+      return plan.keydatesFor(db, a.year, fail).find((x) => x.code === a.node_code)
+    }
+    case 'keydate_override_clear':
+      delete db.overrides[`${req.args.node_code}:${req.args.year}`]
+      return plan.keydatesFor(db, req.args.year, fail)
+    case 'keydate_node_list':
+      return plan.nodeList(db)
+    case 'keydate_node_create': {
+      needTown()
+      const node = plan.checkLocalNode(db, req.args, id(), fail)
+      db.localNodes.push(node)
+      return node
+    }
+    case 'keydate_node_update': {
+      const i = db.localNodes.findIndex((x) => x.code === req.args.id)
+      if (i < 0) fail('not_found', `找不到本地节点（${req.args.id}）`)
+      db.localNodes[i] = plan.checkLocalNode(db, req.args.input, req.args.id, fail)
+      return db.localNodes[i]
+    }
+    case 'keydate_node_delete':
+      if (!db.localNodes.some((x) => x.code === req.args.id)) fail('not_found', `找不到本地节点（${req.args.id}）`)
+      db.localNodes = db.localNodes.filter((x) => x.code !== req.args.id)
+      return { deleted: req.args.id }
+    case 'activity_list':
+      needTown()
+      return plan.listActivities(db, req.args)
+    case 'activity_get':
+      return plan.findActivity(db, req.args.id, fail)
+    case 'activity_create':
+      needTown()
+      return plan.createActivities(db, req.args.input, req.args.recurrence ?? null, fail)
+    case 'activity_update':
+      return plan.updateActivity(db, req.args.id, req.args.input, req.args.scope, fail)
+    case 'activity_reschedule': {
+      const a = plan.findActivity(db, req.args.id, fail)
+      if (!parseIso(req.args.date)) fail('invalid_date', `日期“${req.args.date}”不是有效日期`, 'date')
+      Object.assign(a, { date: req.args.date, start_time: req.args.start_time ?? null, end_time: req.args.end_time ?? null, updated_at: now() })
+      return { activities: [a], conflicts: plan.conflictsAmong(db, [a]) }
+    }
+    case 'activity_set_status': {
+      const a = plan.findActivity(db, req.args.id, fail)
+      const reason = (req.args.reason ?? '').trim()
+      if ((req.args.status === 'cancelled' || req.args.status === 'postponed') && !reason)
+        fail('required', `标记为“${req.args.status === 'cancelled' ? '已取消' : '已延期'}”时请填写原因`, 'status_reason')
+      Object.assign(a, { status: req.args.status, status_reason: reason, updated_at: now() })
+      return a
+    }
+    case 'activity_delete': {
+      const a = plan.findActivity(db, req.args.id, fail)
+      const gone = a.series_id && req.args.scope === 'following'
+        ? db.activities.filter((x) => x.series_id === a.series_id && x.date >= a.date).map((x) => x.id)
+        : [a.id]
+      db.activities = db.activities.filter((x) => !gone.includes(x.id))
+      return { deleted: gone }
+    }
+    case 'conflict_list': {
+      const y = String(req.args.year)
+      return plan.conflictsAmong(db, db.activities.filter((a) => a.date.startsWith(y)))
+    }
+    case 'conflicts_for_activity': {
+      const a = plan.findActivity(db, req.args.id, fail)
+      return plan.conflictsAmong(db, [a])
+    }
+    case 'conflict_ignore':
+      plan.setIgnored(db, req.args.kind, req.args.a, req.args.b, req.args.ignored)
+      return { ok: true }
+    case 'coverage':
+      return plan.coverageOf(db, req.args.campaign_id, fail)
+    case 'holiday_list':
+      return plan.holidayYear(db, req.args.year)
+    case 'holiday_set_year': {
+      const y = req.args.year
+      for (const [i, d] of req.args.days.entries()) {
+        if (!parseIso(d.date)) fail('invalid_date', `第${i + 1}行：日期“${d.date}”不是有效日期`, 'date')
+        if (!d.date.startsWith(`${y}-`)) fail('invalid_value', `第${i + 1}行：${d.date} 不在 ${y} 年`, 'date')
+      }
+      if (req.args.days.length) db.holidays[String(y)] = [...req.args.days].sort((a, b) => a.date.localeCompare(b.date))
+      else delete db.holidays[String(y)]
+      return plan.holidayYear(db, y)
+    }
+    case 'template_list':
+      return plan.templates(db)
+    case 'template_save':
+      return plan.saveTemplate(db, req.args, fail)
+    case 'template_delete':
+      if (plan.fixtures.templates.some((t) => t.key === req.args.key)) fail('invalid_value', '内置模板不能删除', 'template')
+      db.templates = db.templates.filter((t) => t.key !== req.args.key)
+      return { deleted: req.args.key }
+    case 'template_apply':
+      needTown()
+      return plan.applyTemplate(db, req.args.template, req.args.year, req.args.unit_ids, req.args.all_units, fail)
+    case 'plan_generate':
+      needTown()
+      return plan.generatePlan(db, req.args.year, req.args.nodes, fail)
+    case 'plan_copy_year':
+      needTown()
+      return plan.copyYear(db, req.args.from_year, req.args.to_year, fail)
+    case 'export_ics': {
+      const cid = req.args.campaign_id
+      return { path: req.args.path, count: db.activities.filter((a) => !cid || a.campaign_ids.includes(cid)).length }
+    }
+    case 'export_plan_xlsx': {
+      const y = String(req.args.year)
+      return { path: req.args.path, count: db.activities.filter((a) => a.date.startsWith(y)).length }
+    }
     case 'check':
       return {
         ok: true,
@@ -325,6 +456,10 @@ function handle(req: Request): unknown {
         campaigns: db.campaigns.length,
       }
   }
+  // Materials, records, review, attachments, drafts, audit: the records part of the mock.
+  const theirs = handleRecords(req, db)
+  if (theirs !== NOT_MINE) return theirs
+  fail('bad_request', `unknown command ${req.cmd}`)
 }
 
 export function installMockBackend(): void {
@@ -332,10 +467,29 @@ export function installMockBackend(): void {
   const params = new URLSearchParams(window.location.search)
   if (params.has('mock-reset')) {
     localStorage.removeItem(KEY)
+    resetRecords()
     db = loadDb()
+  }
+  // ?mock-demo starts with the demo town already loaded (screenshots, quick looks).
+  if (params.has('mock-demo') && !db.town) {
+    demo()
+    persist()
+  }
+  // ?mock-noanim turns CSS transitions off (headless screenshots catch them half-way).
+  if (params.has('mock-noanim')) {
+    const style = document.createElement('style')
+    style.textContent = '*, *::before, *::after { transition: none !important; animation: none !important; }'
+    document.head.appendChild(style)
   }
   const broken = params.get('mock-error')
   mockIPC((cmd, args) => {
+    // The native save dialog: answer with a path in a pretend documents folder.
+    if (cmd === 'plugin:dialog|save') {
+      const name = (args as { options?: { defaultPath?: string } }).options?.defaultPath ?? '导出.xlsx'
+      return `/home/dev/文档/${name}`
+    }
+    // The native open dialog (attachments): a pretend file in the user's folders.
+    if (cmd === 'plugin:dialog|open') return mockOpenDialog(args)
     if (cmd !== 'call') throw `unknown command ${cmd}`
     if (broken) {
       fail(

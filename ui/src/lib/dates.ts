@@ -107,3 +107,69 @@ export function campaignTiming(start: string, end: string, today: string, horizo
   if (start <= today) return 'running'
   return daysBetween(today, start) <= horizonDays ? 'upcoming' : 'later'
 }
+
+const ZH_WEEKDAYS = ['星期日', '星期一', '星期二', '星期三', '星期四', '星期五', '星期六']
+const EN_WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat']
+
+/** Day of the week the Chinese way: Monday = 1 … Sunday = 7 (NaN for bad input). */
+export function weekdayOf(iso: string): number {
+  const p = parseIso(iso)
+  if (!p) return NaN
+  const js = new Date(p.y, p.m - 1, p.d).getDay()
+  return js === 0 ? 7 : js
+}
+
+/** "星期五" / "Fri" for a weekday 1 (Monday) … 7 (Sunday). */
+export function weekdayName(weekday: number, locale = 'zh-CN'): string {
+  const i = weekday % 7
+  return isZh(locale) ? ZH_WEEKDAYS[i] : EN_WEEKDAYS[i]
+}
+
+/** "2026年12月4日 星期五" (zh-CN) or "Fri 4 Dec 2026" (en). */
+export function formatDateWeek(iso: string | null | undefined, locale = 'zh-CN'): string {
+  const p = parseIso(iso)
+  if (!p) return iso ?? ''
+  const wd = weekdayName(weekdayOf(iso as string), locale)
+  return isZh(locale) ? `${formatDate(iso, locale)} ${wd}` : `${wd} ${formatDate(iso, locale)}`
+}
+
+/** "12月4日" / "4 Dec": a day within a year that is shown elsewhere. */
+export function formatMonthDay(iso: string | null | undefined, locale = 'zh-CN'): string {
+  const p = parseIso(iso)
+  if (!p) return iso ?? ''
+  return isZh(locale) ? `${p.m}月${p.d}日` : `${p.d} ${EN_MONTHS[p.m - 1]}`
+}
+
+/** A range inside one known year without the year: "12月1日—12月7日", a single day once. */
+export function formatMonthDayRange(start: string, end: string, locale = 'zh-CN'): string {
+  if (start === end) return formatMonthDay(start, locale)
+  const a = parseIso(start)
+  const b = parseIso(end)
+  if (a && b && a.y !== b.y) return formatRange(start, end, locale)
+  return `${formatMonthDay(start, locale)}${isZh(locale) ? '—' : ' – '}${formatMonthDay(end, locale)}`
+}
+
+/** The Monday of the Monday–Sunday week holding `iso`. */
+export function mondayOf(iso: string): string {
+  return addDays(iso, 1 - weekdayOf(iso))
+}
+
+/**
+ * The year a planner most likely wants: from October on, next year (the plan for next year is
+ * drawn up in the fourth quarter); otherwise this year.
+ */
+export function defaultPlanYear(now: Date = new Date()): number {
+  return now.getMonth() >= 9 ? now.getFullYear() + 1 : now.getFullYear()
+}
+
+/** "09:00—11:30", "09:00", or '' for an all-day activity. */
+export function formatTimeRange(start: string | null | undefined, end: string | null | undefined): string {
+  if (!start) return ''
+  return end ? `${start}—${end}` : start
+}
+
+/** "12月4日 星期五" / "Fri 4 Dec": a day of the current week or year. */
+export function formatMonthDayWeek(iso: string, locale = 'zh-CN'): string {
+  const wd = weekdayName(weekdayOf(iso), locale)
+  return isZh(locale) ? `${formatMonthDay(iso, locale)} ${wd}` : `${wd} ${formatMonthDay(iso, locale)}`
+}

@@ -6,6 +6,14 @@ import type { ErrorCode } from '../bindings/ErrorCode'
 import type { PersonRole } from '../bindings/PersonRole'
 import type { UnitKind } from '../bindings/UnitKind'
 import type { UserRole } from '../bindings/UserRole'
+import type { VenueType } from '../bindings/VenueType'
+import type { ActivityFormat } from '../bindings/ActivityFormat'
+import type { ActivityStatus } from '../bindings/ActivityStatus'
+import type { ConflictKind } from '../bindings/ConflictKind'
+import type { DateSource } from '../bindings/DateSource'
+import type { HolidaySource } from '../bindings/HolidaySource'
+import type { MovementKind } from '../bindings/MovementKind'
+import type { ReviewStatus } from '../bindings/ReviewStatus'
 
 type Exhaustive<All, Listed extends readonly All[]> = [Exclude<All, Listed[number]>] extends [never]
   ? true
@@ -42,6 +50,56 @@ export const AUDIENCES = [
   'other',
 ] as const satisfies readonly Audience[]
 export const CAMPAIGN_KINDS = ['national', 'targeted', 'local'] as const satisfies readonly CampaignKind[]
+
+export const VENUE_TYPES = [
+  'market',
+  'courtyard',
+  'school',
+  'worksite',
+  'station',
+  'enterprise',
+  'service_center',
+  'household',
+  'square',
+  'online',
+  'other',
+] as const satisfies readonly VenueType[]
+
+export const ACTIVITY_FORMATS = [
+  'courtyard_meeting',
+  'law_class',
+  'lecture',
+  'street_campaign',
+  'case_explained',
+  'quiz',
+  'consultation',
+  'door_to_door',
+  'performance',
+  'mock_trial',
+  'morning_reading',
+  'online',
+  'other',
+] as const satisfies readonly ActivityFormat[]
+
+export const ACTIVITY_STATUSES = ['planned', 'held', 'cancelled', 'postponed'] as const satisfies readonly ActivityStatus[]
+
+export const CONFLICT_KINDS = [
+  'person_double',
+  'venue_double',
+  'village_half_day',
+  'outside_campaign',
+  'holiday',
+] as const satisfies readonly ConflictKind[]
+
+export const DATE_SOURCES = ['rule', 'published', 'override'] as const satisfies readonly DateSource[]
+export const HOLIDAY_SOURCES = ['custom', 'official', 'estimated'] as const satisfies readonly HolidaySource[]
+// Record keeping (issue 4).
+export const REVIEW_STATUSES = ['pending', 'returned', 'approved'] as const satisfies readonly ReviewStatus[]
+export const MOVEMENT_KINDS = ['receipt', 'handout', 'transfer'] as const satisfies readonly MovementKind[]
+/** Attachment kinds (a plain string in the core: photo | sign_in | plan | other). */
+export const ATTACHMENT_KINDS = ['photo', 'sign_in', 'plan', 'other'] as const
+/** The units the materials catalogue accepts (inventory::UNITS in the core). */
+export const STOCK_UNITS = ['份', '册', '本', '张', '个', '件', '条', '块', '套', '盒', '袋', '瓶'] as const
 export const ERROR_CODES = [
   'required',
   'too_long',
@@ -59,6 +117,10 @@ export const ERROR_CODES = [
   'database',
   'io',
   'bad_request',
+  'stock_negative',
+  'locked',
+  'forbidden',
+  'file_rejected',
 ] as const satisfies readonly ErrorCode[]
 
 // Compile-time completeness checks (each must be `true`).
@@ -69,7 +131,15 @@ export const enumsComplete: [
   Exhaustive<Audience, typeof AUDIENCES>,
   Exhaustive<CampaignKind, typeof CAMPAIGN_KINDS>,
   Exhaustive<ErrorCode, typeof ERROR_CODES>,
-] = [true, true, true, true, true, true]
+  Exhaustive<VenueType, typeof VENUE_TYPES>,
+  Exhaustive<ActivityFormat, typeof ACTIVITY_FORMATS>,
+  Exhaustive<ActivityStatus, typeof ACTIVITY_STATUSES>,
+  Exhaustive<ConflictKind, typeof CONFLICT_KINDS>,
+  Exhaustive<DateSource, typeof DATE_SOURCES>,
+  Exhaustive<HolidaySource, typeof HOLIDAY_SOURCES>,
+  Exhaustive<ReviewStatus, typeof REVIEW_STATUSES>,
+  Exhaustive<MovementKind, typeof MOVEMENT_KINDS>,
+] = [true, true, true, true, true, true, true, true, true, true, true, true, true, true]
 
 /** The i18n key prefix of each enum's labels: `${prefix}.${code}`. */
 export const ENUM_KEYS = {
@@ -78,6 +148,15 @@ export const ENUM_KEYS = {
   userRole: USER_ROLES,
   audience: AUDIENCES,
   campaignKind: CAMPAIGN_KINDS,
+  venueType: VENUE_TYPES,
+  activityFormat: ACTIVITY_FORMATS,
+  activityStatus: ACTIVITY_STATUSES,
+  conflictKind: CONFLICT_KINDS,
+  dateSource: DATE_SOURCES,
+  holidaySource: HOLIDAY_SOURCES,
+  reviewStatus: REVIEW_STATUSES,
+  movementKind: MOVEMENT_KINDS,
+  attachmentKind: ATTACHMENT_KINDS,
 } as const
 
 export type EnumName = keyof typeof ENUM_KEYS
@@ -125,4 +204,38 @@ export const THEME_SUGGESTIONS = [
   '防范非法集资',
   '扫黑除恶',
   '网络安全法',
+]
+
+/** Element Plus tag colours for activity statuses. */
+export const ACTIVITY_STATUS_TAG: Record<ActivityStatus, 'primary' | 'success' | 'info' | 'warning'> = {
+  planned: 'primary',
+  held: 'success',
+  cancelled: 'info',
+  postponed: 'warning',
+}
+
+/** Element Plus tag colours for where a key date's dates come from. */
+export const DATE_SOURCE_TAG: Record<DateSource, 'info' | 'success' | 'warning'> = {
+  rule: 'info',
+  published: 'success',
+  override: 'warning',
+}
+
+/** Units for planned materials (份, 册 …). */
+export const MATERIAL_UNITS = ['份', '册', '本', '张', '个', '件', '条', '块']
+
+/** Partner units a township usually works with; any other may be typed. */
+export const PARTNER_SUGGESTIONS = [
+  '派出所',
+  '法庭',
+  '妇联',
+  '团委',
+  '律所',
+  '司法所',
+  '人社所',
+  '市场监管所',
+  '应急办',
+  '学校',
+  '村委会',
+  '法律服务所',
 ]

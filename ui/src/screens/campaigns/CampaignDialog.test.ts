@@ -34,6 +34,8 @@ describe('CampaignDialog', () => {
   it("shows the backend's date_order error under 结束日期", async () => {
     mockIPC((_cmd, args) => {
       const req = (args as { request: Sent }).request
+      // Opening the dialog loads the year's key dates for the 普法节点 field.
+      if (req.cmd === 'keydate_list') return []
       sent.push(req)
       return Promise.reject({ code: 'date_order', message: '结束日期不能早于开始日期', field: 'end_date' })
     })
@@ -65,6 +67,8 @@ describe('CampaignDialog', () => {
   it('saves a new campaign with only a name: this week, local, empty lists', async () => {
     mockIPC((_cmd, args) => {
       const req = (args as { request: Sent }).request
+      // Opening the dialog loads the year's key dates for the 普法节点 field.
+      if (req.cmd === 'keydate_list') return []
       sent.push(req)
       return { id: 'c1', ...req.args, archived: false, created_at: '', updated_at: '' }
     })
@@ -90,6 +94,8 @@ describe('CampaignDialog', () => {
           themes: [],
           lead_unit: null,
           notes: null,
+          nodes: [],
+          report_deadline: null,
         },
       },
     ])
@@ -101,6 +107,8 @@ describe('CampaignDialog', () => {
   it('edits an existing campaign through campaign_update', async () => {
     mockIPC((_cmd, args) => {
       const req = (args as { request: Sent }).request
+      // Opening the dialog loads the year's key dates for the 普法节点 field.
+      if (req.cmd === 'keydate_list') return []
       sent.push(req)
       return { id: 'c7' }
     })
@@ -114,6 +122,8 @@ describe('CampaignDialog', () => {
       themes: ['民法典'],
       lead_unit: '司法所',
       notes: '',
+      nodes: ['civil_code_month'],
+      report_deadline: null,
       archived: false,
       created_at: '',
       updated_at: '',
@@ -143,6 +153,8 @@ describe('CampaignDialog', () => {
             themes: ['民法典'],
             lead_unit: '司法所',
             notes: null,
+            nodes: ['civil_code_month'],
+            report_deadline: null,
           },
         },
       },

@@ -6,7 +6,7 @@ import type { Campaign } from '../../bindings/Campaign'
 
 type Sent = { cmd: string; args?: Record<string, unknown> }
 
-const base = { lead_unit: '', notes: '', archived: false, created_at: '', updated_at: '' }
+const base = { lead_unit: '', notes: '', nodes: [] as string[], report_deadline: null, archived: false, created_at: '', updated_at: '' }
 const CAMPAIGNS: Campaign[] = [
   {
     ...base,

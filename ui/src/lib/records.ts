@@ -1,0 +1,405 @@
+// Activity records (活动记录 / 台账): the form model of the record entry screen and its mapping
+// to the core's RecordInput, plus small helpers the list, review and drawer share.
+import type { ActivityFormat } from '../bindings/ActivityFormat'
+import type { Audience } from '../bindings/Audience'
+import type { PersonRole } from '../bindings/PersonRole'
+import type { RecordInput } from '../bindings/RecordInput'
+import type { ReviewStatus } from '../bindings/ReviewStatus'
+import type { VenueType } from '../bindings/VenueType'
+
+/**
+ * A record as the window receives it: bindings/Record.ts with JSON numbers.
+ * The generated Record.ts cannot be imported yet: its `reach_by_audience: Record<string, number>`
+ * refers to the type itself (TS2315 "Type 'Record' is not generic"), and ts-rs types the i64
+ * counts as bigint although the IPC carries plain numbers. Replace with the binding once the
+ * Rust side renames the type (e.g. #[ts(rename = "ActivityRecord")]).
+ */
+export interface ActivityRecord {
+  id: string
+  activity_id: string | null
+  title: string
+  date: string
+  start_time: string | null
+  end_time: string | null
+  unit_id: string | null
+  unit_name: string | null
+  venue_type: VenueType | null
+  venue: string
+  formats: ActivityFormat[]
+  audiences: Audience[]
+  laws: string[]
+  campaign_ids: string[]
+  nodes: string[]
+  speakers: { name: string; role: PersonRole }[]
+  partners: string[]
+  participants: number
+  reach: number
+  reach_by_audience: { [audience: string]: number }
+  consultations: number
+  banners: number
+  boards: number
+  vehicles: number
+  online_posts: number
+  online_views: number
+  disputes: number
+  legal_aid_cases: number
+  narrative: string
+  materials: RecordMaterial[]
+  quiz: QuizNumbers | null
+  recorder: string
+  review_status: ReviewStatus
+  review_comment: string
+  reviewed_by: string | null
+  reviewed_at: string | null
+  created_at: string
+  updated_at: string
+}
+
+export interface RecordMaterial {
+  material_id: string
+  material_name: string
+  quantity: number
+  unit: string
+}
+
+export interface QuizNumbers {
+  questions: number
+  participants: number
+  winners: number
+}
+
+/** The optional counts of a record, in the order the form and the detail show them. */
+export const COUNT_FIELDS = [
+  'reach',
+  'consultations',
+  'banners',
+  'boards',
+  'vehicles',
+  'online_posts',
+  'online_views',
+  'disputes',
+  'legal_aid_cases',
+] as const
+export type CountField = (typeof COUNT_FIELDS)[number]
+
+/** The six fields a cadre must fill, in form order. */
+export const REQUIRED_FIELDS = ['title', 'date', 'unit_id', 'formats', 'participants', 'recorder'] as const
+export type RequiredField = (typeof REQUIRED_FIELDS)[number]
+
+/** The narrative's limit (活动简述 ≤ 300 字). */
+export const NARRATIVE_MAX = 300
+
+/** One hand-out line of the form: a catalogue item, how many, in which unit. */
+export interface MaterialRow {
+  material_id: string
+  quantity: number | null
+  unit: string
+}
+
+export interface SpeakerRow {
+  name: string
+  role: PersonRole
+}
+
+export interface RecordForm {
+  activity_id: string | null
+  title: string
+  date: string
+  unit_id: string
+  formats: string[]
+  participants: number | null
+  recorder: string
+  start_time: string
+  end_time: string
+  venue_type: string
+  venue: string
+  audiences: string[]
+  laws: string[]
+  campaign_ids: string[]
+  nodes: string[]
+  speakers: SpeakerRow[]
+  partners: string[]
+  reach: number | null
+  reach_by_audience: { audience: string; count: number | null }[]
+  consultations: number | null
+  banners: number | null
+  boards: number | null
+  vehicles: number | null
+  online_posts: number | null
+  online_views: number | null
+  disputes: number | null
+  legal_aid_cases: number | null
+  narrative: string
+  materials: MaterialRow[]
+  quiz: { questions: number | null; participants: number | null; winners: number | null } | null
+}
+
+/** What a new record starts from: the remembered village and recorder, today's date. */
+export interface NewRecordDefaults {
+  date: string
+  unit_id: string
+  recorder: string
+}
+
+export function blankForm(d: NewRecordDefaults): RecordForm {
+  return {
+    activity_id: null,
+    title: '',
+    date: d.date,
+    unit_id: d.unit_id,
+    formats: [],
+    participants: null,
+    recorder: d.recorder,
+    start_time: '',
+    end_time: '',
+    venue_type: '',
+    venue: '',
+    audiences: [],
+    laws: [],
+    campaign_ids: [],
+    nodes: [],
+    speakers: [],
+    partners: [],
+    reach: null,
+    reach_by_audience: [],
+    consultations: null,
+    banners: null,
+    boards: null,
+    vehicles: null,
+    online_posts: null,
+    online_views: null,
+    disputes: null,
+    legal_aid_cases: null,
+    narrative: '',
+    materials: [],
+    quiz: null,
+  }
+}
+
+/** 0 in a stored record means "not counted": the form shows an empty box. */
+const zeroToNull = (n: number | null | undefined): number | null => (n == null || Number(n) === 0 ? null : Number(n))
+
+/** The form of a stored record (to edit it). */
+export function formFromRecord(r: ActivityRecord): RecordForm {
+  const counts = Object.fromEntries(COUNT_FIELDS.map((f) => [f, zeroToNull(r[f])])) as Record<CountField, number | null>
+  // reach is stored as at least the participants: show it only when it says more.
+  if (counts.reach != null && counts.reach === Number(r.participants)) counts.reach = null
+  return {
+    activity_id: r.activity_id,
+    title: r.title,
+    date: r.date,
+    unit_id: r.unit_id ?? '',
+    formats: [...r.formats],
+    participants: Number(r.participants),
+    recorder: r.recorder,
+    start_time: r.start_time ?? '',
+    end_time: r.end_time ?? '',
+    venue_type: r.venue_type ?? '',
+    venue: r.venue,
+    audiences: [...r.audiences],
+    laws: [...r.laws],
+    campaign_ids: [...r.campaign_ids],
+    nodes: [...r.nodes],
+    speakers: r.speakers.map((s) => ({ name: s.name, role: s.role })),
+    partners: [...r.partners],
+    ...counts,
+    reach_by_audience: Object.entries(r.reach_by_audience ?? {}).map(([audience, count]) => ({ audience, count: Number(count) })),
+    narrative: r.narrative,
+    materials: r.materials.map((m) => ({ material_id: m.material_id, quantity: Number(m.quantity), unit: m.unit })),
+    quiz: r.quiz
+      ? { questions: Number(r.quiz.questions), participants: Number(r.quiz.participants), winners: Number(r.quiz.winners) }
+      : null,
+  }
+}
+
+/**
+ * "复制上一条": every field of the last record except its date (today instead), its link to a
+ * planned activity (that one is done), and what belongs to that day only: the counts (people,
+ * reach, consultations, online views …) and the narrative. Materials keep their items and units
+ * but not how many were handed out.
+ */
+export function copyOfRecord(r: ActivityRecord, today: string): RecordForm {
+  const f = formFromRecord(r)
+  return {
+    ...f,
+    activity_id: null,
+    date: today,
+    participants: null,
+    reach: null,
+    reach_by_audience: f.reach_by_audience.map((x) => ({ ...x, count: null })),
+    consultations: null,
+    online_views: null,
+    disputes: null,
+    legal_aid_cases: null,
+    materials: f.materials.map((m) => ({ ...m, quantity: null })),
+    quiz: f.quiz ? { questions: f.quiz.questions, participants: null, winners: null } : null,
+    narrative: '',
+  }
+}
+
+/**
+ * "从计划活动录入": the core's pre-filled record. The planned audience is a plan, not a count:
+ * the number who came is left for the cadre (the plan is shown as a hint).
+ */
+export function formFromPrefill(r: ActivityRecord, fallbackRecorder: string): RecordForm {
+  const f = formFromRecord(r)
+  return { ...f, participants: null, reach: null, recorder: f.recorder || fallbackRecorder }
+}
+
+/** A catalogue entry as the form needs it. */
+export interface CatalogueItem {
+  id: string
+  name: string
+  unit: string
+}
+
+/** The unit a catalogue item is counted in ('' when unknown). */
+export function unitOf(materialId: string, catalogue: readonly CatalogueItem[]): string {
+  return catalogue.find((m) => m.id === materialId)?.unit ?? ''
+}
+
+/**
+ * One form line → the core's MaterialLineInput; null for a line left empty (no item, no number).
+ * The name travels along so a record copied to another laptop still finds the item; the unit
+ * defaults to the catalogue's. A missing quantity is sent as 0, which the core refuses with a
+ * message naming the item.
+ */
+export function materialLineToInput(
+  row: MaterialRow,
+  catalogue: readonly CatalogueItem[],
+): { material_id: string | null; material_name: string | null; quantity: number; unit: string | null } | null {
+  const id = row.material_id.trim()
+  if (!id && row.quantity == null) return null
+  const item = catalogue.find((m) => m.id === id)
+  const unit = row.unit.trim() || item?.unit || ''
+  return {
+    material_id: id || null,
+    material_name: item?.name ?? null,
+    quantity: row.quantity == null ? 0 : Number(row.quantity),
+    unit: unit || null,
+  }
+}
+
+const blankToNull = (s: string | null | undefined): string | null => (s && s.trim() ? s.trim() : null)
+
+/** The form → RecordInput. `participants` must have been checked (see missingRequired). */
+export function toRecordInput(form: RecordForm, catalogue: readonly CatalogueItem[], confirmBelowZero = false): RecordInput {
+  const byAudience: Record<string, number> = {}
+  for (const x of form.reach_by_audience) {
+    if (x.audience && x.count != null) byAudience[x.audience] = (byAudience[x.audience] ?? 0) + Number(x.count)
+  }
+  const quiz = form.quiz
+  const hasQuiz = !!quiz && [quiz.questions, quiz.participants, quiz.winners].some((v) => v != null)
+  return {
+    activity_id: form.activity_id,
+    title: form.title.trim(),
+    date: form.date ?? '',
+    start_time: blankToNull(form.start_time),
+    end_time: blankToNull(form.end_time),
+    unit_id: blankToNull(form.unit_id),
+    unit_name: null,
+    venue_type: blankToNull(form.venue_type),
+    venue: blankToNull(form.venue),
+    formats: [...form.formats],
+    audiences: [...form.audiences],
+    laws: [...form.laws],
+    campaign_ids: [...form.campaign_ids],
+    nodes: [...form.nodes],
+    speakers: form.speakers.filter((s) => s.name.trim()).map((s) => ({ name: s.name.trim(), role: s.role })),
+    partners: [...form.partners],
+    participants: Number(form.participants ?? 0),
+    reach: form.reach,
+    reach_by_audience: byAudience,
+    consultations: form.consultations,
+    banners: form.banners,
+    boards: form.boards,
+    vehicles: form.vehicles,
+    online_posts: form.online_posts,
+    online_views: form.online_views,
+    disputes: form.disputes,
+    legal_aid_cases: form.legal_aid_cases,
+    narrative: blankToNull(form.narrative),
+    materials: form.materials.map((m) => materialLineToInput(m, catalogue)).filter((m) => m !== null),
+    // ts-rs types the quiz's i64 as bigint; the IPC carries JSON numbers.
+    quiz: hasQuiz
+      ? ({
+          questions: Number(quiz.questions ?? 0),
+          participants: Number(quiz.participants ?? 0),
+          winners: Number(quiz.winners ?? 0),
+        } as unknown as RecordInput['quiz'])
+      : null,
+    recorder: form.recorder.trim(),
+    confirm_below_zero: confirmBelowZero,
+  }
+}
+
+/** The required fields left empty, in form order (checked before asking the core). */
+export function missingRequired(form: RecordForm): RequiredField[] {
+  const out: RequiredField[] = []
+  if (!form.title.trim()) out.push('title')
+  if (!form.date) out.push('date')
+  if (!form.unit_id) out.push('unit_id')
+  if (!form.formats.length) out.push('formats')
+  if (form.participants == null || Number.isNaN(Number(form.participants))) out.push('participants')
+  if (!form.recorder.trim()) out.push('recorder')
+  return out
+}
+
+/** True when anything of the "更多" part is filled (then it opens by itself). */
+export function hasMore(form: RecordForm): boolean {
+  return (
+    !!(form.start_time || form.end_time || form.venue_type || form.venue.trim() || form.narrative.trim()) ||
+    [form.audiences, form.laws, form.campaign_ids, form.nodes, form.speakers, form.partners, form.materials, form.reach_by_audience].some(
+      (l) => l.length > 0,
+    ) ||
+    COUNT_FIELDS.some((f) => form[f] != null) ||
+    form.quiz != null
+  )
+}
+
+/** Two forms hold the same values (a draft worth offering differs from what is shown). */
+export function sameForm(a: RecordForm, b: RecordForm): boolean {
+  return JSON.stringify(normalise(a)) === JSON.stringify(normalise(b))
+}
+
+function normalise(f: RecordForm): RecordForm {
+  const keys = Object.keys(blankForm({ date: '', unit_id: '', recorder: '' })).sort() as (keyof RecordForm)[]
+  return Object.fromEntries(keys.map((k) => [k, f[k] ?? null])) as unknown as RecordForm
+}
+
+/** Characters as a person counts them (a CJK character or emoji is one). */
+export function charCount(s: string): number {
+  return Array.from(s).length
+}
+
+/** "宪法读本 10册、普法袋 20个". */
+export function materialsText(lines: readonly RecordMaterial[]): string {
+  return lines.map((m) => `${m.material_name} ${Number(m.quantity)}${m.unit}`).join('、')
+}
+
+/** Column totals of a list of records (the 台账 footer). */
+export function recordTotals(records: readonly ActivityRecord[]): Record<'count' | 'participants' | CountField, number> {
+  const out = { count: records.length, participants: 0 } as Record<'count' | 'participants' | CountField, number>
+  for (const f of COUNT_FIELDS) out[f] = 0
+  for (const r of records) {
+    out.participants += Number(r.participants) || 0
+    for (const f of COUNT_FIELDS) out[f] += Number(r[f]) || 0
+  }
+  return out
+}
+
+/**
+ * What a count box holds: the digits typed (full-width ０-９ from a Chinese input method
+ * count too, anything else is dropped), or null when empty.
+ */
+export function parseCount(text: string): number | null {
+  const digits = Array.from(text)
+    .map((c) => {
+      const code = c.charCodeAt(0)
+      return code >= 0xff10 && code <= 0xff19 ? String.fromCharCode(code - 0xff10 + 48) : c
+    })
+    .filter((c) => c >= '0' && c <= '9')
+    .join('')
+    .slice(0, 9)
+  return digits ? Number(digits) : null
+}
