@@ -16,7 +16,7 @@ pkgs=(build-essential curl file pkg-config libwebkit2gtk-4.1-dev libgtk-3-dev li
       libssl-dev libxdo-dev fonts-noto-cjk)
 # libayatana-appindicator3-dev is the tray library on Debian 12 / Ubuntu; optional for us.
 if [ "$want_test" = 1 ]; then
-  pkgs+=(xvfb webkit2gtk-driver xauth libreoffice-writer-nogui poppler-utils)
+  pkgs+=(xvfb webkit2gtk-driver xauth libreoffice-writer-nogui libreoffice-calc-nogui poppler-utils)
 fi
 
 missing=()

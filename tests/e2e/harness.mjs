@@ -14,6 +14,8 @@ import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { setTimeout as sleep } from 'node:timers/promises'
 import {
+  ELEMENT_KEY,
+  Element,
   Keys,
   Session,
   appProcesses,
@@ -326,4 +328,147 @@ export function waitTableLoaded(session) {
       ),
     { what: 'the campaigns table to load' },
   )
+}
+
+// ---------------------------------------------------------------------------------------------
+// Helpers of the planning tests: the app's command line on a harness's data folder, select
+// options, elements found by script, and pointer drags (W3C Actions).
+
+/**
+ * Runs the app binary's command line on `dataDir` (`--data-dir DIR args…`); returns stdout,
+ * parsed as JSON when `json` is set. Throws with stderr on a non-zero exit.
+ */
+export async function cli(dataDir, args, { json = false, timeoutMs = 30_000 } = {}) {
+  const { execFile } = await import('node:child_process')
+  const argv = ['--data-dir', dataDir, ...args, ...(json ? ['--json'] : [])]
+  const out = await new Promise((resolve, reject) => {
+    execFile(APP, argv, { timeout: timeoutMs, maxBuffer: 32 * 1024 * 1024 }, (err, stdout, stderr) => {
+      if (err) reject(new Error(`pufa-planner ${argv.join(' ')} failed (${err.code ?? err.signal}): ${stderr || err.message}`))
+      else resolve(stdout)
+    })
+  })
+  return json ? JSON.parse(out) : out
+}
+
+/** A town set up through the command line (as `init` does it), with a coordinator. */
+export function initTown(dataDir, { town = '双龙镇', villages = ['安静村', '石院村', '长安村', '龙江社区'], user = '李明' } = {}) {
+  return cli(dataDir, ['init', '--town', town, '--villages', villages.join(','), '--user', user, '--role', 'coordinator'])
+}
+
+/** Wraps an element reference returned by a script (or null). */
+export function elementOf(session, value, selector = '(script)') {
+  return value && value[ELEMENT_KEY] ? new Element(session, value[ELEMENT_KEY], selector) : null
+}
+
+/** Waits until `script` (run with `args`) returns an element; returns it as an Element. */
+export async function waitForScriptElement(session, script, args = [], { what = 'an element', timeoutMs = 15_000 } = {}) {
+  return session.waitUntil(async () => elementOf(session, await session.execute(script, ...args), what), {
+    timeoutMs,
+    what,
+  })
+}
+
+/**
+ * Chooses `label` in the Element Plus select `selectCss`: opens it, clicks the visible option
+ * with exactly that text, and checks the select shows it.
+ */
+export async function chooseOption(session, selectCss, label) {
+  await click(session, selectCss)
+  const option = await waitForScriptElement(
+    session,
+    // The select's own list (its combobox names it): another select's dropdown may still be
+    // fading out with the same option texts.
+    `const input = document.querySelector(arguments[1] + ' input[aria-controls]');
+     const list = input && document.getElementById(input.getAttribute('aria-controls'));
+     if (!list) return null;
+     const items = Array.from(list.querySelectorAll('.el-select-dropdown__item'));
+     return items.find((e) => e.offsetParent !== null && e.textContent.trim() === arguments[0]) || null;`,
+    [label, selectCss],
+    { what: `the option "${label}" of ${selectCss}` },
+  )
+  // The dropdown zooms in: clicks during the transition are refused (not interactable);
+  // and an option at the edge of the dropdown's scroll area is scrolled to its middle first.
+  await session.painted()
+  await session.execute(`arguments[0].scrollIntoView({ block: 'center' });`, option)
+  await clickElement(session, option, `the option "${label}" of ${selectCss}`)
+  await session.waitUntil(
+    async () => {
+      const shown = await session.execute(
+        `const s = document.querySelector(arguments[0]);
+         if (!s) return null;
+         const item = s.querySelector('.el-select__placeholder:not(.is-transparent)');
+         const input = s.querySelector('input');
+         return (item && item.textContent.trim()) || (input && input.value) || '';`,
+        selectCss,
+      )
+      return shown === label
+    },
+    { timeoutMs: 5_000, what: `${selectCss} to show "${label}"` },
+  )
+}
+
+/**
+ * Clicks an element already found; a click refused because the element is still moving in
+ * (not interactable) or covered by a fading overlay (intercepted) is retried for up to 5 s.
+ */
+export async function clickElement(session, el, what = el.selector) {
+  await session.waitUntil(
+    async () => {
+      try {
+        await el.click()
+        return true
+      } catch (e) {
+        if (e.code === 'element click intercepted' || e.code === 'element not interactable') throw e
+        throw Object.assign(e, { fatal: true })
+      }
+    },
+    { timeoutMs: 5_000, what: `a click on ${what} that the driver accepts` },
+  )
+}
+
+/** The viewport rectangle of an element (after scrolling it into the middle of its scroller). */
+export function rectOf(session, el, { scroll = true } = {}) {
+  return session.execute(
+    `const e = arguments[0];
+     if (arguments[1]) e.scrollIntoView({ block: 'center', inline: 'nearest' });
+     const r = e.getBoundingClientRect();
+     return { x: r.left, y: r.top, width: r.width, height: r.height };`,
+    el,
+    scroll,
+  )
+}
+
+/**
+ * Drags with a real (W3C Actions) mouse from viewport point `from` to `to`: press, a few
+ * small moves (so libraries that wait for a minimum distance start the drag), a glide in
+ * `steps` moves, a rest over the target, release. Points are {x, y} in CSS pixels.
+ */
+export async function pointerDrag(session, from, to, { steps = 8, stepMs = 60 } = {}) {
+  const pt = (p) => ({ x: Math.round(p.x), y: Math.round(p.y) })
+  const a = pt(from)
+  const b = pt(to)
+  const actions = [
+    { type: 'pointerMove', duration: 0, origin: 'viewport', ...a },
+    { type: 'pause', duration: 100 },
+    { type: 'pointerDown', button: 0 },
+    { type: 'pause', duration: 150 },
+  ]
+  // First a short wiggle past the drag threshold, then the glide.
+  for (const d of [3, 6, 10]) actions.push({ type: 'pointerMove', duration: 40, origin: 'viewport', x: a.x + d, y: a.y + d })
+  for (let i = 1; i <= steps; i++) {
+    const f = i / steps
+    actions.push({
+      type: 'pointerMove',
+      duration: stepMs,
+      origin: 'viewport',
+      x: Math.round(a.x + (b.x - a.x) * f),
+      y: Math.round(a.y + (b.y - a.y) * f),
+    })
+  }
+  actions.push({ type: 'pause', duration: 250 }, { type: 'pointerMove', duration: 50, origin: 'viewport', ...b })
+  actions.push({ type: 'pause', duration: 150 }, { type: 'pointerUp', button: 0 })
+  await session.cmd('POST', '/actions', {
+    actions: [{ type: 'pointer', id: 'mouse', parameters: { pointerType: 'mouse' }, actions }],
+  })
+  await session.cmd('DELETE', '/actions')
 }

@@ -167,8 +167,8 @@ const SELECT: &str = "SELECT a.id, a.title, a.date, a.start_time, a.end_time, a.
     LEFT JOIN person p ON p.id = a.lead_person_id";
 
 fn json<T: for<'de> Deserialize<'de> + Default>(r: &Row, i: usize) -> rusqlite::Result<T> {
-    let text: String = r.get(i)?;
-    Ok(serde_json::from_str(&text).unwrap_or_default())
+    let text = r.get_ref(i)?.as_str()?;
+    Ok(serde_json::from_str(text).unwrap_or_default())
 }
 
 fn from_row(r: &Row) -> rusqlite::Result<Activity> {
@@ -238,7 +238,7 @@ pub fn list(conn: &Connection, filter: &ActivityFilter) -> Result<Vec<Activity>>
     let search = non_empty(&filter.search).unwrap_or_default();
     let mut stmt = conn.prepare_cached(&format!(
         "{SELECT}
-         WHERE (?1 IS NULL OR a.date >= ?1) AND (?2 IS NULL OR a.date <= ?2)
+         WHERE a.date >= coalesce(?1, '') AND a.date <= coalesce(?2, '9999-12-31')
            AND (?3 IS NULL OR EXISTS (SELECT 1 FROM activity_campaign c
                                       WHERE c.activity_id = a.id AND c.campaign_id = ?3))
            AND (?4 IS NULL OR a.unit_id = ?4)

@@ -52,8 +52,7 @@ import type { RecordInput } from '../bindings/RecordInput'
 import type { ReviewAction } from '../bindings/ReviewAction'
 import type { StockReport } from '../bindings/StockReport'
 import type { TransferInput } from '../bindings/TransferInput'
-import type { ActivityRecord } from '../lib/records'
-import type { Wire } from '../lib/wire'
+import type { ActivityRecord } from '../bindings/ActivityRecord'
 
 export type { AppError }
 
@@ -207,25 +206,30 @@ export const exportIcs = (path: string, campaign_id: string | null = null) =>
   call<Exported>({ cmd: 'export_ics', args: { path, campaign_id } })
 export const exportPlanXlsx = (year: number, path: string) =>
   call<Exported>({ cmd: 'export_plan_xlsx', args: { year, path } })
+/** The 台账 of a filter as Excel (records + totals sheets) or CSV. */
+export const exportLedgerXlsx = (path: string, filter: Partial<RecordFilter> = {}) =>
+  call<Exported>({ cmd: 'export_ledger_xlsx', args: { path, filter: recordFilter(filter) } })
+export const exportLedgerCsv = (path: string, filter: Partial<RecordFilter> = {}) =>
+  call<Exported>({ cmd: 'export_csv', args: { path, filter: recordFilter(filter) } })
 
 // ---- materials, records, review, attachments, drafts, audit ----
 // (Restored by the planning helper after an edit of this file cut them off; rebuilt from the
 // compiled bundle of the records helper's version — same commands, arguments and defaults.)
 export const materialList = (include_archived = false) =>
-  call<Wire<Material>[]>({ cmd: 'material_list', args: { include_archived } })
-export const materialCreate = (input: Wire<MaterialInput>) =>
-  call<Wire<Material>>({ cmd: 'material_create', args: input as unknown as MaterialInput })
-export const materialUpdate = (id: string, input: Wire<MaterialInput>) =>
-  call<Wire<Material>>({ cmd: 'material_update', args: { id, input: input as unknown as MaterialInput } })
+  call<Material[]>({ cmd: 'material_list', args: { include_archived } })
+export const materialCreate = (input: MaterialInput) =>
+  call<Material>({ cmd: 'material_create', args: input as unknown as MaterialInput })
+export const materialUpdate = (id: string, input: MaterialInput) =>
+  call<Material>({ cmd: 'material_update', args: { id, input: input as unknown as MaterialInput } })
 export const materialArchive = (id: string, archived: boolean) =>
-  call<Wire<Material>>({ cmd: 'material_archive', args: { id, archived } })
-export const stockReceive = (input: Wire<ReceiptInput>) =>
-  call<Wire<Movement>>({ cmd: 'stock_receive', args: input as unknown as ReceiptInput })
-export const stockTransfer = (input: Wire<TransferInput>) =>
-  call<Wire<Movement>>({ cmd: 'stock_transfer', args: input as unknown as TransferInput })
-export const stockReport = () => call<Wire<StockReport>>({ cmd: 'stock_report' })
+  call<Material>({ cmd: 'material_archive', args: { id, archived } })
+export const stockReceive = (input: ReceiptInput) =>
+  call<Movement>({ cmd: 'stock_receive', args: input as unknown as ReceiptInput })
+export const stockTransfer = (input: TransferInput) =>
+  call<Movement>({ cmd: 'stock_transfer', args: input as unknown as TransferInput })
+export const stockReport = () => call<StockReport>({ cmd: 'stock_report' })
 export const stockMovements = (material_id: string | null = null) =>
-  call<Wire<Movement>[]>({ cmd: 'stock_movements', args: { material_id } })
+  call<Movement[]>({ cmd: 'stock_movements', args: { material_id } })
 
 /** An empty record filter: every field null. */
 export function recordFilter(f: Partial<RecordFilter> = {}): RecordFilter {
@@ -244,9 +248,9 @@ export const recordReview = (id: string, action: ReviewAction, comment: string |
   call<ActivityRecord>({ cmd: 'record_review', args: { id, action, comment } })
 
 export const attachmentList = (record_id: string) =>
-  call<Wire<Attachment>[]>({ cmd: 'attachment_list', args: { record_id } })
+  call<Attachment[]>({ cmd: 'attachment_list', args: { record_id } })
 export const attachmentAdd = (record_id: string, path: string, kind: string) =>
-  call<Wire<Attachment>>({ cmd: 'attachment_add', args: { record_id, path, kind } })
+  call<Attachment>({ cmd: 'attachment_add', args: { record_id, path, kind } })
 export const attachmentRemove = (id: string) => call<Deleted>({ cmd: 'attachment_remove', args: { id } })
 
 export const draftSave = (key: string, body: unknown) => call<Draft>({ cmd: 'draft_save', args: { key, body } })

@@ -15,7 +15,6 @@ import type { Attachment } from '../bindings/Attachment'
 import type { Material } from '../bindings/Material'
 import type { Movement } from '../bindings/Movement'
 import type { ActivityRecord } from '../lib/records'
-import type { Wire } from '../lib/wire'
 import { addDays, parseIso, todayIso } from '../lib/dates'
 import { STOCK_UNITS } from '../lib/enums'
 import { fixtures } from './mock-planning'
@@ -28,8 +27,8 @@ export interface RecordsContext {
   activities: Activity[]
 }
 
-type Mat = Omit<Wire<Material>, 'balance'>
-type Move = Wire<Movement> & { from_store_id: string | null; to_store_id: string | null }
+type Mat = Omit<Material, 'balance'>
+type Move = Movement & { from_store_id: string | null; to_store_id: string | null }
 interface Store {
   id: string
   name: string
@@ -41,7 +40,7 @@ interface State {
   stores: Store[]
   movements: Move[]
   records: ActivityRecord[]
-  attachments: Wire<Attachment>[]
+  attachments: Attachment[]
   drafts: Record<string, { body: unknown; updated_at: string }>
   audit: AuditEntry[]
 }
@@ -146,13 +145,13 @@ function log(ctx: RecordsContext, entity: string, id: string, action: string, be
 
 // ---- materials and stock ----
 
-function material(id: string): Wire<Material> {
+function material(id: string): Material {
   const m = st.materials.find((x) => x.id === id)
   if (!m) fail('not_found', `找不到宣传资料（${id}），可能已被删除`)
   return withBalance(m)
 }
 
-function withBalance(m: Mat): Wire<Material> {
+function withBalance(m: Mat): Material {
   const balance = st.movements
     .filter((x) => x.material_id === m.id)
     .reduce((s, x) => s + (x.kind === 'receipt' ? x.quantity : x.kind === 'handout' ? -x.quantity : 0), 0)
@@ -256,7 +255,7 @@ function move(
   return mv
 }
 
-function publicMove(m: Move): Wire<Movement> {
+function publicMove(m: Move): Movement {
   const { from_store_id: _f, to_store_id: _t, ...rest } = m
   void _f
   void _t
@@ -765,6 +764,9 @@ function dispatch(req: Request, ctx: RecordsContext): unknown {
       setReview(ctx, r, to, comment)
       return withMaterials(r)
     }
+    case 'export_ledger_xlsx':
+    case 'export_csv':
+      return { path: req.args.path, count: listRecords(ctx, req.args.filter ?? {}).length }
     case 'activity_ledger': {
       const f = req.args
       return listRecords(ctx, { from: f.from, to: f.to, unit_id: f.unit_id, campaign_id: f.campaign_id, search: f.search }).map((r) => ({ kind: 'record', ...r }))
@@ -781,7 +783,7 @@ function dispatch(req: Request, ctx: RecordsContext): unknown {
       const mime = mimes[ext]
       if (!mime) fail('file_rejected', `“${name}”不是照片（JPG、PNG、GIF、WEBP）、PDF 或 Office 文件，不能作为附件`, 'attachment')
       const sha = Math.random().toString(16).slice(2).padEnd(64, '0')
-      const a: Wire<Attachment> = {
+      const a: Attachment = {
         id: newId(),
         record_id,
         kind,

@@ -1,72 +1,13 @@
 // Activity records (活动记录 / 台账): the form model of the record entry screen and its mapping
 // to the core's RecordInput, plus small helpers the list, review and drawer share.
-import type { ActivityFormat } from '../bindings/ActivityFormat'
-import type { Audience } from '../bindings/Audience'
+import type { ActivityRecord } from '../bindings/ActivityRecord'
+import type { MaterialLine } from '../bindings/MaterialLine'
 import type { PersonRole } from '../bindings/PersonRole'
 import type { RecordInput } from '../bindings/RecordInput'
-import type { ReviewStatus } from '../bindings/ReviewStatus'
-import type { VenueType } from '../bindings/VenueType'
 
-/**
- * A record as the window receives it: bindings/Record.ts with JSON numbers.
- * The generated Record.ts cannot be imported yet: its `reach_by_audience: Record<string, number>`
- * refers to the type itself (TS2315 "Type 'Record' is not generic"), and ts-rs types the i64
- * counts as bigint although the IPC carries plain numbers. Replace with the binding once the
- * Rust side renames the type (e.g. #[ts(rename = "ActivityRecord")]).
- */
-export interface ActivityRecord {
-  id: string
-  activity_id: string | null
-  title: string
-  date: string
-  start_time: string | null
-  end_time: string | null
-  unit_id: string | null
-  unit_name: string | null
-  venue_type: VenueType | null
-  venue: string
-  formats: ActivityFormat[]
-  audiences: Audience[]
-  laws: string[]
-  campaign_ids: string[]
-  nodes: string[]
-  speakers: { name: string; role: PersonRole }[]
-  partners: string[]
-  participants: number
-  reach: number
-  reach_by_audience: { [audience: string]: number }
-  consultations: number
-  banners: number
-  boards: number
-  vehicles: number
-  online_posts: number
-  online_views: number
-  disputes: number
-  legal_aid_cases: number
-  narrative: string
-  materials: RecordMaterial[]
-  quiz: QuizNumbers | null
-  recorder: string
-  review_status: ReviewStatus
-  review_comment: string
-  reviewed_by: string | null
-  reviewed_at: string | null
-  created_at: string
-  updated_at: string
-}
-
-export interface RecordMaterial {
-  material_id: string
-  material_name: string
-  quantity: number
-  unit: string
-}
-
-export interface QuizNumbers {
-  questions: number
-  participants: number
-  winners: number
-}
+export type { ActivityRecord }
+/** A hand-out line of a stored record. */
+export type RecordMaterial = MaterialLine
 
 /** The optional counts of a record, in the order the form and the detail show them. */
 export const COUNT_FIELDS = [
@@ -320,13 +261,8 @@ export function toRecordInput(form: RecordForm, catalogue: readonly CatalogueIte
     legal_aid_cases: form.legal_aid_cases,
     narrative: blankToNull(form.narrative),
     materials: form.materials.map((m) => materialLineToInput(m, catalogue)).filter((m) => m !== null),
-    // ts-rs types the quiz's i64 as bigint; the IPC carries JSON numbers.
     quiz: hasQuiz
-      ? ({
-          questions: Number(quiz.questions ?? 0),
-          participants: Number(quiz.participants ?? 0),
-          winners: Number(quiz.winners ?? 0),
-        } as unknown as RecordInput['quiz'])
+      ? { questions: Number(quiz.questions ?? 0), participants: Number(quiz.participants ?? 0), winners: Number(quiz.winners ?? 0) }
       : null,
     recorder: form.recorder.trim(),
     confirm_below_zero: confirmBelowZero,

@@ -3,7 +3,6 @@
 import type { Balance } from '../bindings/Balance'
 import type { Material } from '../bindings/Material'
 import type { Movement } from '../bindings/Movement'
-import type { Wire } from './wire'
 
 /** The core names stores this way (inventory::TOWN_STORE and "<村>资料点"). */
 export const TOWN_STORE_NAME = '镇普法资料库'
@@ -12,7 +11,7 @@ export function villageStoreName(unitName: string): string {
 }
 
 /** True when a material is at or below its threshold (a threshold of 0 never warns). */
-export function isLow(m: Pick<Wire<Material>, 'low_stock' | 'balance'>): boolean {
+export function isLow(m: Pick<Material, 'low_stock' | 'balance'>): boolean {
   return m.low_stock > 0 && m.balance <= m.low_stock
 }
 
@@ -23,7 +22,7 @@ export interface StoreBalance {
 }
 
 /** Per material id: its stores, the town store first, then the villages by name. */
-export function balancesByMaterial(balances: readonly Wire<Balance>[]): Map<string, StoreBalance[]> {
+export function balancesByMaterial(balances: readonly Balance[]): Map<string, StoreBalance[]> {
   const out = new Map<string, StoreBalance[]>()
   for (const b of balances) {
     const list = out.get(b.material_id) ?? []
@@ -37,11 +36,11 @@ export function balancesByMaterial(balances: readonly Wire<Balance>[]): Map<stri
 }
 
 /** The balance of one store for one material (0 when it never held any). */
-export function storeBalanceOf(balances: readonly Wire<Balance>[], materialId: string, storeName: string): number {
+export function storeBalanceOf(balances: readonly Balance[], materialId: string, storeName: string): number {
   return Number(balances.find((b) => b.material_id === materialId && b.store_name === storeName)?.balance ?? 0)
 }
 
 /** A movement's effect on the overall balance: receipts add, hand-outs take, transfers move. */
-export function signedQuantity(m: Pick<Wire<Movement>, 'kind' | 'quantity'>): number {
+export function signedQuantity(m: Pick<Movement, 'kind' | 'quantity'>): number {
   return m.kind === 'receipt' ? m.quantity : m.kind === 'handout' ? -m.quantity : 0
 }

@@ -10,6 +10,9 @@ import type { AppInfo } from '../../bindings/AppInfo'
 import type { ActivityRecord } from '../../lib/records'
 import { todayIso } from '../../lib/dates'
 
+// Mounting the whole entry screen in happy-dom is slow on a loaded machine.
+vi.setConfig({ testTimeout: 20000 })
+
 type Sent = { cmd: string; args?: Record<string, unknown> }
 
 const INFO: AppInfo = {
@@ -311,4 +314,3 @@ describe('History panel', () => {
   })
 })
 
-vi.setConfig({ testTimeout: 20000 })
