@@ -5,5 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
 export PATH="$HOME/.cargo/bin:$PATH"
-ui/node_modules/.bin/tauri build "$@"
+# The Tauri CLI would run beforeBuildCommand from the folder above tauri.conf.json (it looks
+# for the frontend next to a src-tauri folder): build the UI here and skip that step.
+npm --prefix ui run build --silent
+ui/node_modules/.bin/tauri build --config '{"build":{"beforeBuildCommand":""}}' "$@"
 ls -l target/release/bundle/deb/*.deb
