@@ -22,7 +22,8 @@ describe('CampaignDialog', () => {
   })
 
   it('puts the data-testids on the native input and the save button', async () => {
-    mockIPC(() => ({}))
+    // Every call answers with an empty object, except the key dates, which are a list.
+    mockIPC((_cmd, args) => ((args as { request: Sent }).request.cmd === 'keydate_list' ? [] : {}))
     const { wrapper } = mountApp(CampaignDialog, { props: { modelValue: true, campaign: null } })
     await settle()
     const input = document.querySelector('[data-testid="campaign-name"]')
