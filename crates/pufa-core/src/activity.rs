@@ -211,59 +211,99 @@ pub fn get(conn: &Connection, id: &str) -> Result<Activity> {
         .ok_or_else(|| AppError::not_found("活动", id))
 }
 
-pub fn list(conn: &Connection, filter: &ActivityFilter) -> Result<Vec<Activity>> {
+/// The filter's values checked and in the order of `FILTER_WHERE`'s parameters.
+fn filter_params(filter: &ActivityFilter) -> Result<[Option<String>; 9]> {
     let date = |field: &str, v: &Option<String>| -> Result<Option<String>> {
         match v.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
             Some(s) => Ok(Some(validate::date(field, s)?.to_string())),
             None => Ok(None),
         }
     };
-    let from = date("start_date", &filter.from)?;
-    let to = date("end_date", &filter.to)?;
-    let non_empty =
-        |v: &Option<String>| -> Option<String> { non_empty(v.as_deref()).map(str::to_string) };
+    let text = |v: &Option<String>| non_empty(v.as_deref()).map(str::to_string);
     let quoted = |code: &str| format!("\"{code}\"");
-    let audience = match non_empty(&filter.audience) {
+    let audience = match text(&filter.audience) {
         Some(a) => Some(quoted(Audience::parse("audiences", &a)?.code())),
         None => None,
     };
-    let format = match non_empty(&filter.format) {
+    let format = match text(&filter.format) {
         Some(f) => Some(quoted(ActivityFormat::parse("formats", &f)?.code())),
         None => None,
     };
-    let status = match non_empty(&filter.status) {
-        Some(s) => Some(ActivityStatus::parse("status", &s)?.code()),
+    let status = match text(&filter.status) {
+        Some(s) => Some(ActivityStatus::parse("status", &s)?.code().to_string()),
         None => None,
     };
-    let search = non_empty(&filter.search).unwrap_or_default();
+    Ok([
+        date("start_date", &filter.from)?,
+        date("end_date", &filter.to)?,
+        text(&filter.campaign_id),
+        text(&filter.unit_id),
+        text(&filter.person_id),
+        audience,
+        format,
+        status,
+        Some(text(&filter.search).unwrap_or_default()),
+    ])
+}
+
+/// The filter of `list` and `calendar` (`a` = activity, `u` = its unit). The date range is
+/// written so that SQLite uses the date index.
+const FILTER_WHERE: &str = "
+    WHERE a.date >= coalesce(?1, '') AND a.date <= coalesce(?2, '9999-12-31')
+      AND (?3 IS NULL OR EXISTS (SELECT 1 FROM activity_campaign c
+                                 WHERE c.activity_id = a.id AND c.campaign_id = ?3))
+      AND (?4 IS NULL OR a.unit_id = ?4)
+      AND (?5 IS NULL OR a.lead_person_id = ?5)
+      AND (?6 IS NULL OR instr(a.audiences, ?6) > 0)
+      AND (?7 IS NULL OR instr(a.formats, ?7) > 0)
+      AND (?8 IS NULL OR a.status = ?8)
+      AND (?9 = '' OR instr(a.title, ?9) > 0 OR instr(a.venue, ?9) > 0
+           OR instr(a.laws, ?9) > 0 OR instr(coalesce(u.name, ''), ?9) > 0)
+    ORDER BY a.date, a.start_time IS NOT NULL, a.start_time, u.sort_order, a.title";
+
+pub fn list(conn: &Connection, filter: &ActivityFilter) -> Result<Vec<Activity>> {
+    let mut stmt = conn.prepare_cached(&format!("{SELECT} {FILTER_WHERE}"))?;
+    let rows = stmt.query_map(filter_params(filter)?, from_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// What the calendar grid draws of an activity; the editor loads the whole one by id.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct CalendarItem {
+    pub id: String,
+    pub title: String,
+    pub date: String,
+    pub start_time: Option<String>,
+    pub end_time: Option<String>,
+    pub unit_id: Option<String>,
+    pub unit_name: Option<String>,
+    pub status: ActivityStatus,
+    pub series_id: Option<String>,
+}
+
+/// The calendar's query: the same filter and order as `list`, but only the columns of the
+/// `activity_calendar` index, so a month is read from the index alone.
+pub fn calendar(conn: &Connection, filter: &ActivityFilter) -> Result<Vec<CalendarItem>> {
     let mut stmt = conn.prepare_cached(&format!(
-        "{SELECT}
-         WHERE a.date >= coalesce(?1, '') AND a.date <= coalesce(?2, '9999-12-31')
-           AND (?3 IS NULL OR EXISTS (SELECT 1 FROM activity_campaign c
-                                      WHERE c.activity_id = a.id AND c.campaign_id = ?3))
-           AND (?4 IS NULL OR a.unit_id = ?4)
-           AND (?5 IS NULL OR a.lead_person_id = ?5)
-           AND (?6 IS NULL OR instr(a.audiences, ?6) > 0)
-           AND (?7 IS NULL OR instr(a.formats, ?7) > 0)
-           AND (?8 IS NULL OR a.status = ?8)
-           AND (?9 = '' OR instr(a.title, ?9) > 0 OR instr(a.venue, ?9) > 0
-                OR instr(a.laws, ?9) > 0 OR instr(coalesce(u.name, ''), ?9) > 0)
-         ORDER BY a.date, a.start_time IS NOT NULL, a.start_time, u.sort_order, a.title"
+        "SELECT a.id, a.title, a.date, a.start_time, a.end_time, a.unit_id, u.name, a.status,
+                a.series_id
+         FROM activity a LEFT JOIN unit u ON u.id = a.unit_id {FILTER_WHERE}"
     ))?;
-    let rows = stmt.query_map(
-        params![
-            from,
-            to,
-            non_empty(&filter.campaign_id),
-            non_empty(&filter.unit_id),
-            non_empty(&filter.person_id),
-            audience,
-            format,
-            status,
-            search
-        ],
-        from_row,
-    )?;
+    let rows = stmt.query_map(filter_params(filter)?, |r| {
+        let status: String = r.get(7)?;
+        Ok(CalendarItem {
+            id: r.get(0)?,
+            title: r.get(1)?,
+            date: r.get(2)?,
+            start_time: r.get(3)?,
+            end_time: r.get(4)?,
+            unit_id: r.get(5)?,
+            unit_name: r.get(6)?,
+            status: ActivityStatus::parse("status", &status).unwrap_or(ActivityStatus::Planned),
+            series_id: r.get(8)?,
+        })
+    })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 

@@ -97,6 +97,8 @@ pub enum Request {
         id: String,
     },
     ActivityList(ActivityFilter),
+    /// The calendar grid: the slim rows of `activity_list`.
+    ActivityCalendar(ActivityFilter),
     ActivityGet {
         id: String,
     },
@@ -237,6 +239,10 @@ pub enum Request {
     AttachmentRemove {
         id: String,
     },
+    /// A picture's thumbnail as a `data:` URL (null for other files).
+    AttachmentThumbnail {
+        id: String,
+    },
     DraftSave {
         key: String,
         #[ts(type = "unknown")]
@@ -364,6 +370,7 @@ pub fn handle(db: &mut Db, request: Request) -> Result<Value> {
             Ok(json!({ "deleted": id }))
         }
         ActivityList(f) => to_value(activity::list(&db.conn, &f)?),
+        ActivityCalendar(f) => to_value(activity::calendar(&db.conn, &f)?),
         ActivityGet { id } => to_value(activity::get(&db.conn, &id)?),
         ActivityCreate { input, recurrence } => {
             let created = activity::create(db, &input, recurrence.as_ref())?;
@@ -457,6 +464,7 @@ pub fn handle(db: &mut Db, request: Request) -> Result<Value> {
             std::path::Path::new(&path),
             &kind,
         )?),
+        AttachmentThumbnail { id } => to_value(attachment::thumbnail_data_url(db, &id)?),
         AttachmentRemove { id } => {
             attachment::remove(db, &id)?;
             Ok(json!({ "deleted": id }))
@@ -542,6 +550,8 @@ mod tests {
         "keydate_list",
         "keydate_node_list",
         "activity_list",
+        "activity_calendar",
+        "attachment_thumbnail",
         "activity_get",
         "conflict_list",
         "conflicts_for_activity",
@@ -724,6 +734,7 @@ mod tests {
         );
         run(&mut db, json!({"cmd": "activity_get", "args": {"id": a1}}));
         run(&mut db, json!({"cmd": "activity_list", "args": {}}));
+        run(&mut db, json!({"cmd": "activity_calendar", "args": {}}));
         run(
             &mut db,
             json!({"cmd": "conflicts_for_activity", "args": {"id": a1}}),
@@ -894,6 +905,11 @@ mod tests {
             &mut file_db,
             json!({"cmd": "attachment_list", "args": {"record_id": frec["id"]}}),
         );
+        let thumb = run(
+            &mut file_db,
+            json!({"cmd": "attachment_thumbnail", "args": {"id": att["id"]}}),
+        );
+        assert!(thumb.is_null(), "a PDF has no thumbnail");
         run(
             &mut file_db,
             json!({"cmd": "attachment_remove", "args": {"id": att["id"]}}),

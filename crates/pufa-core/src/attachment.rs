@@ -276,6 +276,24 @@ pub fn remove(db: &mut Db, id: &str) -> Result<()> {
     Ok(())
 }
 
+/// A picture's thumbnail as a `data:` URL the window can show (None for other files, or when
+/// the thumbnail file has gone). Small (≤ 10 KB or so), so it travels well over IPC.
+pub fn thumbnail_data_url(db: &Db, id: &str) -> Result<Option<String>> {
+    use base64::Engine;
+    let a = get(&db.conn, id)?;
+    let (Some(rel), Some(dir)) = (a.thumbnail.as_deref(), db.data_dir.as_deref()) else {
+        return Ok(None);
+    };
+    match std::fs::read(safe_path(dir, rel)?) {
+        Ok(bytes) => Ok(Some(format!(
+            "data:image/jpeg;base64,{}",
+            base64::engine::general_purpose::STANDARD.encode(bytes)
+        ))),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(e.into()),
+    }
+}
+
 /// The absolute path of a stored file, refusing anything that would leave the data folder.
 pub fn safe_path(data_dir: &Path, rel: &str) -> Result<PathBuf> {
     let ok = rel.starts_with(&format!("{ATTACHMENTS_DIR}/"))
@@ -348,6 +366,17 @@ mod tests {
         assert!(data.join(&a.stored).is_file());
         let thumb = image::open(data.join(a.thumbnail.as_ref().unwrap())).unwrap();
         assert!(thumb.width() <= THUMB_PX && thumb.height() <= THUMB_PX);
+        // The window gets it as a data: URL that decodes to the same JPEG.
+        let url = thumbnail_data_url(&db, &a.id).unwrap().unwrap();
+        let b64 = url.strip_prefix("data:image/jpeg;base64,").unwrap();
+        use base64::Engine;
+        let jpeg = base64::engine::general_purpose::STANDARD
+            .decode(b64)
+            .unwrap();
+        assert_eq!(
+            jpeg,
+            std::fs::read(data.join(a.thumbnail.as_ref().unwrap())).unwrap()
+        );
         // The same bytes under another name: one stored copy.
         let copy = tmp.path().join("副本.png");
         std::fs::copy(&src, &copy).unwrap();

@@ -14,6 +14,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0003_activities.sql"),
     include_str!("migrations/0004_audit.sql"),
     include_str!("migrations/0005_records.sql"),
+    include_str!("migrations/0006_calendar_index.sql"),
 ];
 
 /// The schema version this build writes.

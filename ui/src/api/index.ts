@@ -2,6 +2,7 @@
 // Every rejection is normalised to an AppError so screens handle one shape.
 import { invoke } from '@tauri-apps/api/core'
 import type { Activity } from '../bindings/Activity'
+import type { CalendarItem } from '../bindings/CalendarItem'
 import type { ActivityFilter } from '../bindings/ActivityFilter'
 import type { ActivityInput } from '../bindings/ActivityInput'
 import type { ActivitySaved } from '../bindings/ActivitySaved'
@@ -170,6 +171,8 @@ export function activityFilter(f: Partial<ActivityFilter> = {}): ActivityFilter 
 }
 export const activityList = (filter: Partial<ActivityFilter> = {}) =>
   call<Activity[]>({ cmd: 'activity_list', args: activityFilter(filter) })
+export const activityCalendar = (filter: Partial<ActivityFilter> = {}) =>
+  call<CalendarItem[]>({ cmd: 'activity_calendar', args: activityFilter(filter) })
 export const activityGet = (id: string) => call<Activity>({ cmd: 'activity_get', args: { id } })
 export const activityCreate = (input: ActivityInput, recurrence: Recurrence | null = null) =>
   call<ActivitySaved>({ cmd: 'activity_create', args: { input, recurrence } })

@@ -366,6 +366,9 @@ function handle(req: Request): unknown {
     case 'activity_list':
       needTown()
       return plan.listActivities(db, req.args)
+    case 'activity_calendar':
+      needTown()
+      return plan.listActivities(db, req.args).map(plan.calendarItem)
     case 'activity_get':
       return plan.findActivity(db, req.args.id, fail)
     case 'activity_create':

@@ -3,6 +3,7 @@
 // fixtures.json, dumped from the real core by gen-fixtures.sh; the rest is a simplified
 // imitation of the core, good enough to click through the screens.
 import type { Activity } from '../bindings/Activity'
+import type { CalendarItem } from '../bindings/CalendarItem'
 import type { ActivityInput } from '../bindings/ActivityInput'
 import type { ActivitySaved } from '../bindings/ActivitySaved'
 import type { AppError } from '../bindings/AppError'
@@ -511,4 +512,10 @@ export function applyTemplate(db: PlanningDb, key: string, year: number, unitIds
   }))
   db.activities.push(...made)
   return { campaign, activities: made, conflicts: conflictsAmong(db, made) }
+}
+
+/** The slim row the calendar grid gets (`activity_calendar`). */
+export function calendarItem(a: Activity): CalendarItem {
+  const { id, title, date, start_time, end_time, unit_id, unit_name, status, series_id } = a
+  return { id, title, date, start_time, end_time, unit_id, unit_name, status, series_id }
 }

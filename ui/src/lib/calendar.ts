@@ -1,6 +1,6 @@
 // Activities and key dates as FullCalendar events, and where a dragged event landed.
 import type { EventInput } from '@fullcalendar/core'
-import type { Activity } from '../bindings/Activity'
+import type { CalendarItem } from '../bindings/CalendarItem'
 import type { KeyDate } from '../bindings/KeyDate'
 import { addDays, toIso } from './dates'
 import type { Reschedule } from './undo'
@@ -16,7 +16,7 @@ const STATUS_COLOR: Record<string, string> = {
 }
 
 /** Activities as events: timed ones with start/end, the rest all-day; status as a class. */
-export function calendarEvents(list: readonly Activity[]): EventInput[] {
+export function calendarEvents(list: readonly CalendarItem[]): EventInput[] {
   return list.map((a) => {
     const timed = !!a.start_time
     const title = a.unit_name && !a.title.includes(a.unit_name) ? `${a.title}（${a.unit_name}）` : a.title
@@ -97,7 +97,7 @@ function fromMinutes(n: number): string {
  * keeps having none).
  */
 export function movedPlace(
-  before: Pick<Activity, 'id' | 'start_time' | 'end_time'>,
+  before: Pick<CalendarItem, 'id' | 'start_time' | 'end_time'>,
   start: Date | null,
   end: Date | null,
   allDay: boolean,

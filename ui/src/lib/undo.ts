@@ -1,5 +1,5 @@
 // Undo for calendar moves: each drag & drop pushes how to move the activity back.
-import type { Activity } from '../bindings/Activity'
+import type { CalendarItem } from '../bindings/CalendarItem'
 
 export interface Reschedule {
   id: string
@@ -16,7 +16,7 @@ export interface UndoEntry {
 }
 
 /** Where an activity is now, as a reschedule that would put it back there. */
-export function placeOf(a: Pick<Activity, 'id' | 'date' | 'start_time' | 'end_time'>): Reschedule {
+export function placeOf(a: Pick<CalendarItem, 'id' | 'date' | 'start_time' | 'end_time'>): Reschedule {
   return { id: a.id, date: a.date, start_time: a.start_time, end_time: a.end_time }
 }
 

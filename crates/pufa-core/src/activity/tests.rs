@@ -330,3 +330,70 @@ fn a_series_is_one_row_per_occurrence_with_single_edits_and_cancellations() {
     assert_eq!(deleted.len(), 2);
     assert_eq!(list(&db.conn, &ActivityFilter::default()).unwrap().len(), 3);
 }
+
+#[test]
+fn the_calendar_query_reads_the_same_rows_as_the_list_from_the_index_alone() {
+    let mut db = db();
+    let mut a = input("宪法进院坝", "2026-12-02");
+    a.start_time = None;
+    a.end_time = None;
+    create(&mut db, &a, None).unwrap();
+    create(&mut db, &input("法治课堂", "2026-12-02"), None).unwrap();
+    let mut b = input("以案释法", "2026-12-01");
+    b.unit_id = Some("石院村".into());
+    b.formats = vec!["集中宣传".into()];
+    create(&mut db, &b, None).unwrap();
+    create(&mut db, &input("下月", "2027-01-05"), None).unwrap();
+
+    let same = |f: &ActivityFilter| {
+        let full: Vec<(String, String, Option<String>, Option<String>)> = list(&db.conn, f)
+            .unwrap()
+            .into_iter()
+            .map(|a| (a.id, a.date, a.start_time, a.unit_name))
+            .collect();
+        let slim: Vec<_> = calendar(&db.conn, f)
+            .unwrap()
+            .into_iter()
+            .map(|a| (a.id, a.date, a.start_time, a.unit_name))
+            .collect();
+        assert_eq!(full, slim);
+        slim
+    };
+    let december = ActivityFilter {
+        from: Some("2026-12-01".into()),
+        to: Some("2026-12-31".into()),
+        ..Default::default()
+    };
+    let rows = same(&december);
+    assert_eq!(rows.len(), 3);
+    assert_eq!(rows[0].1, "2026-12-01");
+    assert_eq!(rows[1].2, None, "all-day first on its day");
+    let by_format = ActivityFilter {
+        format: Some("集中宣传".into()),
+        ..december.clone()
+    };
+    assert_eq!(same(&by_format).len(), 1);
+    assert!(
+        calendar(
+            &db.conn,
+            &ActivityFilter {
+                from: Some("2026-13-01".into()),
+                ..december
+            }
+        )
+        .is_err(),
+        "a bad date is an error, not an empty month"
+    );
+
+    let plan: String = db
+        .conn
+        .query_row(
+            "EXPLAIN QUERY PLAN SELECT a.id, a.title, a.date, a.start_time, a.end_time, a.unit_id,
+                    a.status, a.series_id FROM activity a
+             WHERE a.date >= '2026-12-01' AND a.date <= '2026-12-31'",
+            [],
+            |r| r.get(3),
+        )
+        .unwrap();
+    assert!(plan.contains("COVERING INDEX activity_calendar"), "{plan}");
+}
