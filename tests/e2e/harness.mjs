@@ -254,23 +254,13 @@ export async function fill(session, testid, text) {
 }
 
 /**
- * Clicks the first visible element of `css` (waiting for it). A click the driver reports as
- * intercepted (an overlay still fading out over the target) is retried for up to 5 s.
+ * Clicks the first visible element of `css` (waiting for it). A click the driver refuses
+ * because the element is still moving in or covered by a fading overlay is retried (see
+ * clickElement).
  */
 export async function click(session, css, opts) {
   const el = await session.waitFor(css, opts)
-  await session.waitUntil(
-    async () => {
-      try {
-        await el.click()
-        return true
-      } catch (e) {
-        if (e.code === 'element click intercepted') throw e
-        throw Object.assign(e, { fatal: true })
-      }
-    },
-    { timeoutMs: 5_000, what: `a click on "${css}" that is not intercepted` },
-  )
+  await clickElement(session, el, `"${css}"`)
   return el
 }
 
@@ -350,9 +340,11 @@ export async function cli(dataDir, args, { json = false, timeoutMs = 30_000 } = 
   return json ? JSON.parse(out) : out
 }
 
-/** A town set up through the command line (as `init` does it), with a coordinator. */
-export function initTown(dataDir, { town = '双龙镇', villages = ['安静村', '石院村', '长安村', '龙江社区'], user = '李明' } = {}) {
-  return cli(dataDir, ['init', '--town', town, '--villages', villages.join(','), '--user', user, '--role', 'coordinator'])
+/** A town set up through the command line (as `init` does it), with a coordinator or, given
+ * `village`, a village cadre of that village as the local user. */
+export function initTown(dataDir, { town = '双龙镇', villages = ['安静村', '石院村', '长安村', '龙江社区'], user = '李明', village = null } = {}) {
+  const who = village ? ['--role', 'village_cadre', '--village', village] : ['--role', 'coordinator']
+  return cli(dataDir, ['init', '--town', town, '--villages', villages.join(','), '--user', user, ...who])
 }
 
 /** Wraps an element reference returned by a script (or null). */
@@ -409,7 +401,7 @@ export async function chooseOption(session, selectCss, label) {
 
 /**
  * Clicks an element already found; a click refused because the element is still moving in
- * (not interactable) or covered by a fading overlay (intercepted) is retried for up to 5 s.
+ * (not interactable) or covered (a fading overlay, a sticky bar) is retried for up to 5 s.
  */
 export async function clickElement(session, el, what = el.selector) {
   await session.waitUntil(
@@ -418,8 +410,11 @@ export async function clickElement(session, el, what = el.selector) {
         await el.click()
         return true
       } catch (e) {
-        if (e.code === 'element click intercepted' || e.code === 'element not interactable') throw e
-        throw Object.assign(e, { fatal: true })
+        if (e.code !== 'element click intercepted' && e.code !== 'element not interactable') throw Object.assign(e, { fatal: true })
+        // The driver scrolls a target only to the edge of the view, where a sticky bar (the
+        // record form's save bar) may cover it: the next try has it in the middle.
+        await session.execute(`arguments[0].scrollIntoView({ block: 'center', inline: 'nearest' });`, el).catch(() => {})
+        throw e
       }
     },
     { timeoutMs: 5_000, what: `a click on ${what} that the driver accepts` },

@@ -254,6 +254,7 @@ export const attachmentList = (record_id: string) =>
   call<Attachment[]>({ cmd: 'attachment_list', args: { record_id } })
 export const attachmentAdd = (record_id: string, path: string, kind: string) =>
   call<Attachment>({ cmd: 'attachment_add', args: { record_id, path, kind } })
+export const attachmentThumbnail = (id: string) => call<string | null>({ cmd: 'attachment_thumbnail', args: { id } })
 export const attachmentRemove = (id: string) => call<Deleted>({ cmd: 'attachment_remove', args: { id } })
 
 export const draftSave = (key: string, body: unknown) => call<Draft>({ cmd: 'draft_save', args: { key, body } })

@@ -799,6 +799,13 @@ function dispatch(req: Request, ctx: RecordsContext): unknown {
       st.audit.unshift({ id: newId(), at: now(), user_name: ctx.user?.name ?? '本机', entity: 'record', entity_id: record_id, action: 'attach', summary: `添加附件“${name}”`, changes: diff(null, a) })
       return a
     }
+    case 'attachment_thumbnail': {
+      const a = st.attachments.find((x) => x.id === req.args.id)
+      if (!a) fail('not_found', `找不到附件（${req.args.id}），可能已被删除`)
+      // A pretend photo: a sky-and-field picture drawn as SVG.
+      const svg = '<svg xmlns="http://www.w3.org/2000/svg" width="160" height="120"><rect width="160" height="70" fill="#9cc9f0"/><rect y="70" width="160" height="50" fill="#7fb36a"/></svg>'
+      return a.thumbnail ? `data:image/svg+xml;base64,${btoa(svg)}` : null
+    }
     case 'attachment_remove': {
       const a = st.attachments.find((x) => x.id === req.args.id)
       if (!a) fail('not_found', `找不到附件（${req.args.id}），可能已被删除`)

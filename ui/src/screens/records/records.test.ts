@@ -3,6 +3,7 @@ import { clearMocks, mockIPC } from '@tauri-apps/api/mocks'
 import RecordsScreen from './index.vue'
 import ReviewButtons from './ReviewButtons.vue'
 import HistoryPanel from './HistoryPanel.vue'
+import AttachmentList from './AttachmentList.vue'
 import { mountApp, settle, settleErrors, typeInto, waitFor } from '../../../tests/helpers'
 import { appState } from '../../lib/app-state'
 import { REMEMBERED_KEY } from '../../lib/remembered'
@@ -314,3 +315,44 @@ describe('History panel', () => {
   })
 })
 
+
+describe('Attachments', () => {
+  afterEach(() => {
+    clearMocks()
+    document.body.innerHTML = ''
+  })
+
+  it('shows a photo by its thumbnail and a PDF by an icon', async () => {
+    const asked: string[] = []
+    const att = (id: string, name: string, mime: string, thumbnail: string | null) => ({
+      id,
+      record_id: 'r1',
+      kind: mime.startsWith('image/') ? 'photo' : 'plan',
+      file_name: name,
+      sha256: id.repeat(64).slice(0, 64),
+      size: 120_000,
+      mime,
+      stored: `attachments/aa/${id}`,
+      thumbnail,
+      created_at: '2026-11-10T02:00:00Z',
+    })
+    mockIPC((_cmd, raw) => {
+      const req = (raw as { request: Sent }).request
+      if (req.cmd === 'attachment_list') return [att('p1', '现场.jpg', 'image/jpeg', 'attachments/thumbs/p1.jpg'), att('f1', '方案.pdf', 'application/pdf', null)]
+      if (req.cmd === 'attachment_thumbnail') {
+        asked.push(req.args?.id as string)
+        return 'data:image/jpeg;base64,/9j/AA=='
+      }
+      return []
+    })
+    const { wrapper } = mountApp(AttachmentList, { props: { recordId: 'r1', editable: false } })
+    await waitFor(() => document.querySelectorAll('[data-testid="attachment-item"]').length === 2)
+    await waitFor(() => !!document.querySelector('[data-testid="attachment-thumb"]'))
+    const [photo, pdf] = Array.from(document.querySelectorAll('[data-testid="attachment-item"]'))
+    expect(photo.querySelector('img')?.getAttribute('src')).toBe('data:image/jpeg;base64,/9j/AA==')
+    expect(photo.querySelector('img')?.getAttribute('alt')).toBe('现场.jpg')
+    expect(pdf.querySelector('img')).toBeNull()
+    expect(asked).toEqual(['p1']) // only pictures are asked for a thumbnail
+    wrapper.unmount()
+  })
+})
