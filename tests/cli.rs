@@ -836,3 +836,291 @@ fn records_stock_review_and_audit_through_the_cli() {
     assert_eq!(broken.code, 1);
     assert!(broken.stderr.contains("无法读取"), "{}", broken.stderr);
 }
+
+#[test]
+fn export_audit_xlsx_writes_the_demo_trail() {
+    use calamine::{open_workbook, Data, Reader, Xlsx};
+    let (tmp, dir) = data_dir();
+    cli(&dir, &["demo", "--seed", "3", "--year", "2026"]).ok();
+    let out = tmp.path().join("操作记录.xlsx");
+    let out_arg = out.to_str().unwrap();
+    let human = cli(&dir, &["export", "audit-xlsx", "--out", out_arg]).ok();
+    assert!(
+        human.stdout.starts_with("已导出 ") && human.stdout.contains("操作记录.xlsx"),
+        "{}",
+        human.stdout
+    );
+    let json = cli(
+        &dir,
+        &[
+            "export",
+            "audit-xlsx",
+            "--out",
+            out_arg,
+            "--since",
+            "2000-01-01",
+            "--until",
+            "2099/12/31",
+            "--json",
+        ],
+    )
+    .ok()
+    .json();
+    let rows = json["count"].as_u64().unwrap();
+    assert!(rows > 10, "{json}");
+    assert_eq!(json["path"], out_arg);
+
+    let mut wb: Xlsx<_> = open_workbook(&out).unwrap();
+    assert_eq!(wb.sheet_names(), ["操作记录"]);
+    let sheet = wb.worksheet_range("操作记录").unwrap();
+    assert_eq!(sheet.get((0, 0)), Some(&Data::String("时间".into())));
+    assert_eq!(sheet.get((0, 8)), Some(&Data::String("新值".into())));
+    assert_eq!(sheet.height() as u64, rows + 1);
+    assert!(matches!(sheet.get((1, 0)), Some(Data::DateTime(_))));
+    assert!(
+        (1..sheet.height()).any(|r| sheet.get((r, 5)) == Some(&Data::String("审核通过".into()))),
+        "the demo's reviews are in the trail"
+    );
+
+    // Nothing after 2099; a bad date names the field; no file is left behind.
+    let empty = cli(
+        &dir,
+        &[
+            "export",
+            "audit-xlsx",
+            "--out",
+            out_arg,
+            "--since",
+            "2099-01-01",
+            "--json",
+        ],
+    )
+    .ok()
+    .json();
+    assert_eq!(empty["count"], 0);
+    let bad_out = tmp.path().join("坏.xlsx");
+    let bad = cli(
+        &dir,
+        &[
+            "export",
+            "audit-xlsx",
+            "--out",
+            bad_out.to_str().unwrap(),
+            "--until",
+            "明年",
+        ],
+    );
+    assert_eq!(bad.code, 1);
+    assert!(
+        bad.stderr.starts_with("错误（结束日期）："),
+        "{}",
+        bad.stderr
+    );
+    assert!(!bad_out.exists());
+    let missing = cli(&dir, &["export", "audit-xlsx"]);
+    assert_eq!(missing.code, 2, "--out is required");
+}
+
+/// Whether a program is on PATH.
+fn on_path(program: &str) -> bool {
+    std::env::var_os("PATH")
+        .is_some_and(|paths| std::env::split_paths(&paths).any(|dir| dir.join(program).is_file()))
+}
+
+/// Runs a command, killing it after `secs` seconds; true when it exited with success.
+fn run_with_timeout(cmd: &mut std::process::Command, secs: u64) -> bool {
+    let mut child = cmd
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("the program starts");
+    let started = std::time::Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            return status.success();
+        }
+        if started.elapsed().as_secs() > secs {
+            let _ = child.kill();
+            let _ = child.wait();
+            return false;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+}
+
+#[test]
+fn export_report_docx_gives_a_gongwen_that_libreoffice_prints() {
+    let (tmp, dir) = data_dir();
+    cli(&dir, &["demo", "--seed", "3", "--year", "2026"]).ok();
+    let out = tmp.path().join("年度总结.docx");
+    let out_arg = out.to_str().unwrap();
+    let human = cli(
+        &dir,
+        &["export", "report-docx", "--year", "2026", "--out", out_arg],
+    )
+    .ok();
+    assert!(
+        human.stdout.starts_with("已导出 ") && human.stdout.contains("年度总结.docx"),
+        "{}",
+        human.stdout
+    );
+    let report = cli(
+        &dir,
+        &[
+            "export",
+            "report-docx",
+            "--year",
+            "2026",
+            "--out",
+            out_arg,
+            "--json",
+        ],
+    )
+    .ok()
+    .json();
+    let summary = cli(
+        &dir,
+        &[
+            "summary",
+            "--from",
+            "2026-01-01",
+            "--to",
+            "2026-12-31",
+            "--json",
+        ],
+    )
+    .ok()
+    .json();
+    assert_eq!(report["activities"], summary["activities"], "{report}");
+    assert_eq!(report["path"], out_arg);
+    assert!(report["paragraphs"].as_u64().unwrap() > 15, "{report}");
+    assert_eq!(report["tables"], 3, "{report}");
+    assert!(std::fs::read(&out).unwrap().starts_with(b"PK"));
+
+    // A campaign's report; an empty year; bad input.
+    let campaigns = cli(&dir, &["campaign", "list", "--json"]).ok().json();
+    let id = campaigns[0]["id"].as_str().unwrap();
+    let campaign_out = tmp.path().join("专项.docx");
+    let campaign = cli(
+        &dir,
+        &[
+            "export",
+            "campaign-docx",
+            "--campaign",
+            id,
+            "--out",
+            campaign_out.to_str().unwrap(),
+            "--json",
+        ],
+    )
+    .ok()
+    .json();
+    assert_eq!(campaign["tables"], 2, "{campaign}");
+    let empty = tmp.path().join("2030.docx");
+    let none = cli(
+        &dir,
+        &[
+            "export",
+            "report-docx",
+            "--year",
+            "2030",
+            "--out",
+            empty.to_str().unwrap(),
+            "--json",
+        ],
+    )
+    .ok()
+    .json();
+    assert_eq!(none["activities"], 0);
+    let bad_out = tmp.path().join("坏.docx");
+    let unknown = cli(
+        &dir,
+        &[
+            "export",
+            "campaign-docx",
+            "--campaign",
+            "没有这个专项",
+            "--out",
+            bad_out.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(unknown.code, 1);
+    assert!(
+        unknown.stderr.starts_with("错误：找不到活动专项"),
+        "{}",
+        unknown.stderr
+    );
+    let bad_year = cli(
+        &dir,
+        &[
+            "export",
+            "report-docx",
+            "--year",
+            "26",
+            "--out",
+            bad_out.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(bad_year.code, 1);
+    assert!(
+        bad_year.stderr.starts_with("错误（年份）："),
+        "{}",
+        bad_year.stderr
+    );
+    assert!(!bad_out.exists());
+    assert_eq!(
+        cli(&dir, &["export", "report-docx", "--year", "2026"]).code,
+        2
+    );
+
+    // End to end: LibreOffice prints it; the PDF has the title, the page numbers, the numbers.
+    if !on_path("soffice") || !on_path("pdftotext") {
+        eprintln!(
+            "SKIPPED the PDF check: soffice (LibreOffice) or pdftotext (poppler-utils) is not on \
+             PATH; scripts/install-deps.sh installs both"
+        );
+        return;
+    }
+    let pdf_dir = tmp.path().join("pdf");
+    let profile = tmp.path().join("lo-profile");
+    let converted = run_with_timeout(
+        std::process::Command::new("soffice")
+            .arg(format!(
+                "-env:UserInstallation=file://{}",
+                profile.display()
+            ))
+            .args(["--headless", "--convert-to", "pdf", "--outdir"])
+            .arg(&pdf_dir)
+            .arg(&out),
+        180,
+    );
+    let pdf = pdf_dir.join("年度总结.pdf");
+    assert!(
+        converted && pdf.is_file(),
+        "LibreOffice did not convert the report"
+    );
+    let text = std::process::Command::new("pdftotext")
+        .arg(&pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext runs");
+    // pdftotext puts spaces where the font changes (around digits): compare without them.
+    let text: String = String::from_utf8_lossy(&text.stdout)
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    for expected in [
+        "双龙镇2026年普法工作总结".to_string(),
+        "—1—".to_string(),
+        "—2—".to_string(),
+        format!("共开展各类普法活动{}场次", summary["activities"]),
+        "一、基本情况".to_string(),
+        "附件".to_string(),
+        "合计".to_string(),
+    ] {
+        assert!(
+            text.contains(&expected),
+            "the PDF lacks “{expected}”:\n{text}"
+        );
+    }
+}

@@ -12,6 +12,7 @@ export const routes: RouteRecordRaw[] = [
   { path: '/ledger', name: 'ledger', component: () => import('./screens/ledger/index.vue') },
   { path: '/review', name: 'review', component: () => import('./screens/review/index.vue') },
   { path: '/materials', name: 'materials', component: () => import('./screens/materials/index.vue') },
+  { path: '/dashboard', name: 'dashboard', component: () => import('./screens/dashboard/index.vue') },
   { path: '/audit', name: 'audit', component: () => import('./screens/audit/index.vue') },
   { path: '/units', name: 'units', component: () => import('./screens/units/index.vue') },
   { path: '/people', name: 'people', component: () => import('./screens/people/index.vue') },

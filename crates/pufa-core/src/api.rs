@@ -12,6 +12,7 @@ use crate::demo::{self, DemoInput};
 use crate::draft;
 use crate::error::{AppError, ErrorCode, Result};
 use crate::export;
+use crate::export::report_docx::{ReportKind, ReportTextInput};
 use crate::holidays::{self, HolidayDay};
 use crate::inventory::{self, MaterialInput, ReceiptInput, TransferInput};
 use crate::keydates::{self, LocalNodeInput, OverrideInput};
@@ -280,6 +281,34 @@ pub enum Request {
         #[serde(default)]
         filter: RecordFilter,
     },
+    /// The whole audit trail as Excel (操作记录), one row per changed field; `since`/`until`
+    /// are local dates, both optional and inclusive.
+    ExportAuditXlsx {
+        path: String,
+        #[serde(default)]
+        since: Option<String>,
+        #[serde(default)]
+        until: Option<String>,
+    },
+    /// 普法工作年度总结 of a year as Word (公文 format), with the text saved for it.
+    ExportReportDocx {
+        year: i32,
+        path: String,
+    },
+    /// A campaign's 情况报告 as Word (公文 format), with the text saved for it.
+    ExportCampaignDocx {
+        campaign_id: String,
+        path: String,
+    },
+    /// The text people write for a report (主要做法, 存在的问题, 下一步工作打算): what is
+    /// saved, else last year's (`from_last_year`), else empty.
+    ReportTextGet {
+        kind: ReportKind,
+        /// The year ("2026") for `annual`, the campaign id for `campaign`.
+        scope: String,
+    },
+    /// Saves the text of a report (each block at most 5,000 characters); audited.
+    ReportTextSave(ReportTextInput),
     /// The audit trail, newest first (a record's history: entity + entity_id).
     AuditList(AuditFilter),
     Check,
@@ -497,6 +526,26 @@ pub fn handle(db: &mut Db, request: Request) -> Result<Value> {
             std::path::Path::new(&path),
             &filter,
         )?),
+        ExportAuditXlsx { path, since, until } => to_value(export::audit_xlsx::export(
+            &db.conn,
+            std::path::Path::new(&path),
+            since.as_deref(),
+            until.as_deref(),
+        )?),
+        ExportReportDocx { year, path } => to_value(export::report_docx::export_annual(
+            &db.conn,
+            std::path::Path::new(&path),
+            year,
+        )?),
+        ExportCampaignDocx { campaign_id, path } => to_value(export::report_docx::export_campaign(
+            &db.conn,
+            std::path::Path::new(&path),
+            &campaign_id,
+        )?),
+        ReportTextGet { kind, scope } => to_value(export::report_docx::report_text_get(
+            &db.conn, kind, &scope,
+        )?),
+        ReportTextSave(input) => to_value(export::report_docx::report_text_save(db, &input)?),
         AuditList(f) => to_value(audit::list(&db.conn, &f)?),
         Check => to_value(check::run(db)?),
     }
@@ -576,6 +625,10 @@ mod tests {
         "export_plan_xlsx",
         "export_ledger_xlsx",
         "export_csv",
+        "export_audit_xlsx",
+        "export_report_docx",
+        "export_campaign_docx",
+        "report_text_get",
         // Drafts are unsaved form state, not data: they are not part of the trail.
         "draft_save",
         "draft_discard",
@@ -870,6 +923,35 @@ mod tests {
             json!({"cmd": "export_csv", "args": {"path": csv, "filter": {"from": "2026-01-01"}}}),
         );
         assert!(std::fs::read(&csv).unwrap().starts_with(b"\xEF\xBB\xBF"));
+        // Word reports and the text people write for them.
+        let text = run(
+            &mut db,
+            json!({"cmd": "report_text_get", "args": {"kind": "annual", "scope": "2026"}}),
+        );
+        assert_eq!(
+            (text["practices"].as_str(), text["from_last_year"].as_bool()),
+            (Some(""), Some(false))
+        );
+        run(
+            &mut db,
+            json!({"cmd": "report_text_save", "args": {"kind": "campaign", "scope": c["id"],
+            "practices": "（一）压实责任。各村明确专人负责。", "problems": "宣传形式单一。"}}),
+        );
+        let docx = out.path().join("年度总结.docx");
+        let report = run(
+            &mut db,
+            json!({"cmd": "export_report_docx", "args": {"year": 2026, "path": docx}}),
+        );
+        assert_eq!(
+            report["activities"], 0,
+            "only approved records count: {report}"
+        );
+        assert_eq!(report["pending"], 1, "{report}");
+        run(
+            &mut db,
+            json!({"cmd": "export_campaign_docx", "args": {"campaign_id": c["id"], "path": out.path().join("专项.docx")}}),
+        );
+        assert!(docx.is_file());
         let ledger = run(
             &mut db,
             json!({"cmd": "activity_ledger", "args": {"from": "2026-11-01", "to": "2026-11-30"}}),
@@ -951,6 +1033,23 @@ mod tests {
             &mut db,
             json!({"cmd": "audit_list", "args": {"entity": "campaign", "entity_id": c["id"]}}),
         );
+        let audit_xlsx = out.path().join("操作记录.xlsx");
+        let trail = run(
+            &mut db,
+            json!({"cmd": "export_audit_xlsx", "args": {"path": audit_xlsx, "since": "2000-01-01"}}),
+        );
+        assert!(trail["count"].as_u64().unwrap() > 10, "{trail}");
+        assert!(audit_xlsx.is_file());
+        let bad = dispatch(
+            &mut db,
+            json!({"cmd": "export_audit_xlsx", "args": {"path": audit_xlsx, "until": "2026年13月1日"}}),
+        )
+        .unwrap_err();
+        assert_eq!(
+            (bad.code, bad.field.as_deref()),
+            (ErrorCode::InvalidDate, Some("end_date"))
+        );
+        assert!(bad.message.starts_with("结束日期"), "{}", bad.message);
         run(&mut db, json!({"cmd": "check"}));
         let mut demo_db = Db::open_in_memory().unwrap();
         run(

@@ -2,6 +2,7 @@
 //! user profile), when, and the before/after values of the changed fields — inside the same
 //! transaction as the change, so a change never lands without its trace.
 
+use crate::domain::UserRole;
 use crate::error::Result;
 use crate::town::current_user;
 use crate::{new_id, now, validate};
@@ -84,7 +85,8 @@ pub fn log<T: Serialize, U: Serialize>(
     Ok(())
 }
 
-fn entity_label(entity: &str) -> &'static str {
+/// The Chinese name of an audited entity ("campaign" → "活动专项").
+pub fn entity_label(entity: &str) -> &'static str {
     match entity {
         "town" => "乡镇",
         "unit" => "村/单位",
@@ -105,7 +107,8 @@ fn entity_label(entity: &str) -> &'static str {
     }
 }
 
-fn action_label(action: &str) -> &'static str {
+/// The Chinese name of an audited action ("approve" → "审核通过").
+pub fn action_label(action: &str) -> &'static str {
     match action {
         "create" => "新建",
         "update" => "修改",
@@ -119,6 +122,8 @@ fn action_label(action: &str) -> &'static str {
         "return" => "退回",
         "submit" => "提交",
         "reopen" => "重新打开",
+        "attach" => "添加附件",
+        "detach" => "删除附件",
         _ => "更改",
     }
 }
@@ -241,6 +246,47 @@ pub fn list(conn: &Connection, f: &AuditFilter) -> Result<Vec<AuditEntry>> {
         },
     )?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Streams the trail oldest first, each entry with the current role of the user profile that
+/// made it (None when the change was made before a profile existed or the profile is gone).
+/// `since` and `until` are instants in the stored form (UTC, RFC 3339): `since` <= at < `until`.
+/// Memory does not grow with the length of the trail.
+pub fn for_each(
+    conn: &Connection,
+    since: Option<&str>,
+    until: Option<&str>,
+    mut each: impl FnMut(AuditEntry, Option<UserRole>) -> Result<()>,
+) -> Result<()> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT a.id, a.at, a.user_name, a.entity, a.entity_id, a.action, a.summary, a.changes,
+                p.role
+         FROM audit_log a LEFT JOIN user_profile p ON p.id = a.user_id
+         WHERE (?1 IS NULL OR a.at >= ?1) AND (?2 IS NULL OR a.at < ?2)
+         ORDER BY a.at, a.rowid",
+    )?;
+    let rows = stmt.query_map(params![since, until], |r| {
+        let changes: String = r.get(7)?;
+        let role: Option<String> = r.get(8)?;
+        Ok((
+            AuditEntry {
+                id: r.get(0)?,
+                at: r.get(1)?,
+                user_name: r.get(2)?,
+                entity: r.get(3)?,
+                entity_id: r.get(4)?,
+                action: r.get(5)?,
+                summary: r.get(6)?,
+                changes: serde_json::from_str(&changes).unwrap_or(Value::Null),
+            },
+            role.and_then(|c| UserRole::parse("role", &c).ok()),
+        ))
+    })?;
+    for row in rows {
+        let (entry, role) = row?;
+        each(entry, role)?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]

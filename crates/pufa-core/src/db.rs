@@ -15,6 +15,8 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0004_audit.sql"),
     include_str!("migrations/0005_records.sql"),
     include_str!("migrations/0006_calendar_index.sql"),
+    include_str!("migrations/0007_stock_balance.sql"),
+    include_str!("migrations/0008_report_text.sql"),
 ];
 
 /// The schema version this build writes.
@@ -168,6 +170,55 @@ mod tests {
             )
             .unwrap();
         assert_eq!(device.len(), 36);
+    }
+
+    #[test]
+    fn running_stock_balances_are_built_from_an_older_ledger() {
+        // A database from before 0007_stock_balance, with receipts, a transfer and a hand-out.
+        let mut conn = Connection::open_in_memory().unwrap();
+        conn.pragma_update(None, "foreign_keys", "ON").unwrap();
+        let before_balances = 6;
+        for sql in &MIGRATIONS[..before_balances] {
+            conn.execute_batch(sql).unwrap();
+        }
+        conn.pragma_update(None, "user_version", before_balances as i64)
+            .unwrap();
+        conn.execute_batch(
+            "INSERT INTO unit (id, kind, name, created_at, updated_at)
+                 VALUES ('v', 'village', '安静村', 'x', 'x');
+             INSERT INTO material (id, name, unit, created_at, updated_at)
+                 VALUES ('m', '宪法读本', '册', 'x', 'x'), ('n', '民法典读本', '册', 'x', 'x');
+             INSERT INTO store (id, name, unit_id, created_at, updated_at)
+                 VALUES ('t', '镇普法资料库', NULL, 'x', 'x'), ('s', '安静村资料点', 'v', 'x', 'x');
+             INSERT INTO stock_movement (id, material_id, kind, quantity, from_store_id,
+                 to_store_id, date, created_at, updated_at)
+             VALUES ('1', 'm', 'receipt', 100, NULL, 't', '2026-01-01', 'x', 'x'),
+                    ('2', 'm', 'receipt', 50, NULL, 't', '2026-01-02', 'x', 'x'),
+                    ('3', 'm', 'transfer', 40, 't', 's', '2026-01-03', 'x', 'x'),
+                    ('4', 'm', 'handout', 15, 's', NULL, '2026-01-04', 'x', 'x'),
+                    ('5', 'n', 'receipt', 7, NULL, 's', '2026-01-05', 'x', 'x');",
+        )
+        .unwrap();
+        migrate(&mut conn).unwrap();
+        let rows: Vec<(String, String, i64, i64)> = conn
+            .prepare(
+                "SELECT material_id, store_id, balance, movements FROM stock_balance
+                 ORDER BY material_id, store_id",
+            )
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        let row = |m: &str, s: &str, b, n| (m.to_string(), s.to_string(), b, n);
+        assert_eq!(
+            rows,
+            vec![
+                row("m", "s", 25, 2),
+                row("m", "t", 110, 3),
+                row("n", "s", 7, 1)
+            ]
+        );
     }
 
     #[test]

@@ -111,9 +111,10 @@ pub struct StockReport {
     pub low: Vec<String>,
 }
 
+/// The overall balance is the sum over stores of the running balances (`stock_balance`, kept
+/// by triggers on `stock_movement`): receipts − hand-outs, transfers cancelling out.
 const MATERIAL_SELECT: &str = "SELECT m.id, m.name, m.category, m.unit, m.low_stock, m.archived,
-        coalesce((SELECT sum(quantity) FROM stock_movement s WHERE s.material_id = m.id AND s.kind = 'receipt'), 0)
-      - coalesce((SELECT sum(quantity) FROM stock_movement s WHERE s.material_id = m.id AND s.kind = 'handout'), 0),
+        coalesce((SELECT sum(b.balance) FROM stock_balance b WHERE b.material_id = m.id), 0),
         m.created_at, m.updated_at
     FROM material m";
 
@@ -140,24 +141,18 @@ pub fn materials(conn: &Connection, include_archived: bool) -> Result<Vec<Materi
 }
 
 pub fn material(conn: &Connection, id: &str) -> Result<Material> {
-    conn.query_row(
-        &format!("{MATERIAL_SELECT} WHERE m.id = ?1"),
-        [id],
-        material_row,
-    )
-    .optional()?
-    .ok_or_else(|| AppError::not_found("宣传资料", id))
+    conn.prepare_cached(&format!("{MATERIAL_SELECT} WHERE m.id = ?1"))?
+        .query_row([id], material_row)
+        .optional()?
+        .ok_or_else(|| AppError::not_found("宣传资料", id))
 }
 
 /// A material named or given by id (records and the CLI use names).
 pub fn resolve_material(conn: &Connection, id_or_name: &str, field: &str) -> Result<Material> {
     let v = id_or_name.trim();
     let id: Option<String> = conn
-        .query_row(
-            "SELECT id FROM material WHERE id = ?1 OR name = ?1",
-            [v],
-            |r| r.get(0),
-        )
+        .prepare_cached("SELECT id FROM material WHERE id = ?1 OR name = ?1")?
+        .query_row([v], |r| r.get(0))
         .optional()?;
     match id {
         Some(id) => material(conn, &id),
@@ -322,16 +317,15 @@ pub fn stores(conn: &Connection) -> Result<Vec<Store>> {
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-/// The balance of one material in one store.
+/// The balance of one material in one store (its running balance).
 pub fn store_balance(conn: &Connection, material_id: &str, store_id: &str) -> Result<i64> {
-    Ok(conn.query_row(
-        "SELECT coalesce((SELECT sum(quantity) FROM stock_movement
-                          WHERE material_id = ?1 AND to_store_id = ?2), 0)
-              - coalesce((SELECT sum(quantity) FROM stock_movement
-                          WHERE material_id = ?1 AND from_store_id = ?2), 0)",
-        params![material_id, store_id],
-        |r| r.get(0),
-    )?)
+    Ok(conn
+        .prepare_cached(
+            "SELECT balance FROM stock_balance WHERE material_id = ?1 AND store_id = ?2",
+        )?
+        .query_row(params![material_id, store_id], |r| r.get(0))
+        .optional()?
+        .unwrap_or(0))
 }
 
 fn quantity(field: &str, q: i64) -> Result<i64> {
@@ -446,25 +440,25 @@ fn insert_movement(conn: &Connection, m: NewMovement) -> Result<String> {
         }
     }
     let id = new_id();
-    conn.execute(
+    conn.prepare_cached(
         "INSERT INTO stock_movement (id, material_id, kind, quantity, from_store_id, to_store_id,
              date, source, record_id, below_zero, note, created_at, updated_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12)",
-        params![
-            id,
-            m.material.id,
-            kind_code(m.kind),
-            m.quantity,
-            m.from,
-            m.to,
-            m.date,
-            m.source,
-            m.record_id,
-            below_zero,
-            m.note,
-            now()
-        ],
-    )?;
+    )?
+    .execute(params![
+        id,
+        m.material.id,
+        kind_code(m.kind),
+        m.quantity,
+        m.from,
+        m.to,
+        m.date,
+        m.source,
+        m.record_id,
+        below_zero,
+        m.note,
+        now()
+    ])?;
     let summary = format!(
         "{}“{}”{} {}{}",
         match m.kind {
@@ -588,10 +582,8 @@ pub(crate) fn hand_out(
 
 /// Removes a record's hand-outs (before re-writing them on an edit, or on delete).
 pub(crate) fn remove_handouts(tx: &Connection, record_id: &str) -> Result<()> {
-    tx.execute(
-        "DELETE FROM stock_movement WHERE record_id = ?1",
-        [record_id],
-    )?;
+    tx.prepare_cached("DELETE FROM stock_movement WHERE record_id = ?1")?
+        .execute([record_id])?;
     Ok(())
 }
 
@@ -625,13 +617,10 @@ fn movement_row(r: &Row) -> rusqlite::Result<Movement> {
 }
 
 pub fn movement(conn: &Connection, id: &str) -> Result<Movement> {
-    conn.query_row(
-        &format!("{MOVEMENT_SELECT} WHERE s.id = ?1"),
-        [id],
-        movement_row,
-    )
-    .optional()?
-    .ok_or_else(|| AppError::not_found("出入库记录", id))
+    conn.prepare_cached(&format!("{MOVEMENT_SELECT} WHERE s.id = ?1"))?
+        .query_row([id], movement_row)
+        .optional()?
+        .ok_or_else(|| AppError::not_found("出入库记录", id))
 }
 
 /// The ledger of one material (or all), newest first.
@@ -646,16 +635,12 @@ pub fn movements(conn: &Connection, material_id: Option<&str>) -> Result<Vec<Mov
 
 /// Balances per material and store, overall per material, and the low-stock list.
 pub fn report(conn: &Connection) -> Result<StockReport> {
+    // The running balances: one row per item and store, whatever the size of the ledger.
     let mut stmt = conn.prepare_cached(
-        "WITH flows AS (
-             SELECT material_id, to_store_id AS store_id, quantity AS q FROM stock_movement
-              WHERE to_store_id IS NOT NULL
-             UNION ALL
-             SELECT material_id, from_store_id, -quantity FROM stock_movement
-              WHERE from_store_id IS NOT NULL)
-         SELECT f.material_id, m.name, m.unit, f.store_id, s.name, sum(f.q)
-         FROM flows f JOIN material m ON m.id = f.material_id JOIN store s ON s.id = f.store_id
-         GROUP BY f.material_id, f.store_id
+        "SELECT b.material_id, m.name, m.unit, b.store_id, s.name, b.balance
+         FROM stock_balance b JOIN material m ON m.id = b.material_id
+         JOIN store s ON s.id = b.store_id
+         WHERE b.movements > 0
          ORDER BY m.category, m.name, s.unit_id IS NOT NULL, s.name",
     )?;
     let balances = stmt

@@ -95,6 +95,8 @@ pub struct Summary {
     pub by_law: Vec<Breakdown>,
     /// Villages / communities with no counted record in the period.
     pub villages_without: Vec<String>,
+    /// The sentence reports quote: "全年开展普法活动X场次，受众X人次，发放资料X份".
+    pub headline: String,
 }
 
 /// The checked filter: ISO dates, a unit id, the statuses that count.
@@ -278,7 +280,7 @@ pub fn summary(conn: &Connection, f: &SummaryFilter) -> Result<Summary> {
         }
         villages_without.sort();
     }
-    Ok(Summary {
+    let mut summary = Summary {
         from: s.from.clone(),
         to: s.to.clone(),
         include_pending: s.pending,
@@ -322,7 +324,10 @@ pub fn summary(conn: &Connection, f: &SummaryFilter) -> Result<Summary> {
         by_format: breakdown(conn, &s, &json_key("formats"), format_label)?,
         by_law: breakdown(conn, &s, &json_key("laws"), same)?,
         villages_without: villages_without.into_iter().map(|(_, n)| n).collect(),
-    })
+        headline: String::new(),
+    };
+    summary.headline = headline(&summary);
+    Ok(summary)
 }
 
 /// How reports write a large total: exact below 100 and for round numbers; "近5000" when
@@ -349,8 +354,12 @@ pub fn approx(n: i64) -> String {
 /// The year's sentence for the 法治政府建设情况报告.
 pub fn headline(s: &Summary) -> String {
     let materials: i64 = s.materials.iter().map(|m| m.quantity).sum();
+    let whole_year = s.from.get(4..) == Some("-01-01")
+        && s.to.get(4..) == Some("-12-31")
+        && s.from.get(..4) == s.to.get(..4);
     format!(
-        "全年开展普法活动{}场次，受众{}人次，发放资料{}份",
+        "{}开展普法活动{}场次，受众{}人次，发放资料{}份",
+        if whole_year { "全年" } else { "期间" },
         s.activities,
         approx(s.reach),
         approx(materials)

@@ -102,7 +102,7 @@ pub enum Command {
         #[arg(long)]
         include_pending: bool,
     },
-    /// 导出：ics | plan-xlsx
+    /// 导出：ics | plan-xlsx | ledger-xlsx | csv | audit-xlsx | report-docx | campaign-docx
     #[command(subcommand)]
     Export(plan::ExportCmd),
     /// 操作留痕（谁、何时、改了什么）

@@ -125,6 +125,32 @@ pub enum ExportCmd {
         #[command(flatten)]
         filter: LedgerFilter,
     },
+    /// 操作留痕（.xlsx，每个改动的字段一行：时间、操作人、对象、原值、新值）
+    AuditXlsx {
+        #[arg(long, value_name = "FILE")]
+        out: std::path::PathBuf,
+        /// 起始日期（含）
+        #[arg(long)]
+        since: Option<String>,
+        /// 截止日期（含）
+        #[arg(long)]
+        until: Option<String>,
+    },
+    /// 普法工作年度总结（.docx，公文格式，附件为普法活动统计表）
+    ReportDocx {
+        #[arg(long)]
+        year: i32,
+        #[arg(long, value_name = "FILE")]
+        out: std::path::PathBuf,
+    },
+    /// 活动专项情况报告（.docx，公文格式，附件为统计表和活动明细）
+    CampaignDocx {
+        /// 活动专项编号
+        #[arg(long)]
+        campaign: String,
+        #[arg(long, value_name = "FILE")]
+        out: std::path::PathBuf,
+    },
 }
 
 #[derive(clap::Args, Debug)]
@@ -184,11 +210,35 @@ pub fn export(cmd: ExportCmd) -> (Request, PlanOutput) {
             },
             PlanOutput::Exported,
         ),
+        ExportCmd::AuditXlsx { out, since, until } => (
+            Request::ExportAuditXlsx {
+                path: path(out),
+                since,
+                until,
+            },
+            PlanOutput::Exported,
+        ),
+        ExportCmd::ReportDocx { year, out } => (
+            Request::ExportReportDocx {
+                year,
+                path: path(out),
+            },
+            PlanOutput::Document,
+        ),
+        ExportCmd::CampaignDocx { campaign, out } => (
+            Request::ExportCampaignDocx {
+                campaign_id: campaign,
+                path: path(out),
+            },
+            PlanOutput::Document,
+        ),
     }
 }
 
 pub enum PlanOutput {
     Exported,
+    /// A Word report.
+    Document,
     Templates,
     Applied,
     Generated,
@@ -292,6 +342,13 @@ pub fn print(out: &PlanOutput, value: Value) -> Result<(), serde_json::Error> {
         PlanOutput::Exported => {
             let e: pufa_core::export::Exported = serde_json::from_value(value)?;
             println!("已导出 {} 条到 {}", e.count, e.path);
+        }
+        PlanOutput::Document => {
+            let e: pufa_core::export::report_docx::DocxExported = serde_json::from_value(value)?;
+            println!("已导出 {}（计入 {} 场次）", e.path, e.activities);
+            if e.pending > 0 {
+                println!("另有 {} 条活动记录待审核或已退回，未计入报告", e.pending);
+            }
         }
         PlanOutput::Templates => {
             let list: Vec<PlanTemplate> = serde_json::from_value(value)?;

@@ -286,10 +286,7 @@ pub fn print(out: &RecordOutput, value: Value) -> Result<(), serde_json::Error> 
         RecordOutput::Summary => {
             let s: pufa_core::reports::Summary = serde_json::from_value(value)?;
             println!("{} 至 {}", s.from, s.to);
-            println!(
-                "{}",
-                pufa_core::reports::headline(&s).replacen("全年", "期间", 1)
-            );
+            println!("{}", s.headline);
             println!(
                 "场次 {}（其中待审核 {}），参加 {} 人，受众 {} 人次，咨询 {} 人次",
                 s.activities, s.pending, s.participants, s.reach, s.consultations

@@ -2,6 +2,8 @@
 // Every rejection is normalised to an AppError so screens handle one shape.
 import { invoke } from '@tauri-apps/api/core'
 import type { Activity } from '../bindings/Activity'
+import type { Summary } from '../bindings/Summary'
+import type { SummaryFilter } from '../bindings/SummaryFilter'
 import type { CalendarItem } from '../bindings/CalendarItem'
 import type { ActivityFilter } from '../bindings/ActivityFilter'
 import type { ActivityInput } from '../bindings/ActivityInput'
@@ -214,6 +216,9 @@ export const exportLedgerXlsx = (path: string, filter: Partial<RecordFilter> = {
   call<Exported>({ cmd: 'export_ledger_xlsx', args: { path, filter: recordFilter(filter) } })
 export const exportLedgerCsv = (path: string, filter: Partial<RecordFilter> = {}) =>
   call<Exported>({ cmd: 'export_csv', args: { path, filter: recordFilter(filter) } })
+/** The whole audit trail as Excel (操作记录), one row per changed field; local dates, inclusive. */
+export const exportAuditXlsx = (path: string, since: string | null = null, until: string | null = null) =>
+  call<Exported>({ cmd: 'export_audit_xlsx', args: { path, since, until } })
 
 // ---- materials, records, review, attachments, drafts, audit ----
 // (Restored by the planning helper after an edit of this file cut them off; rebuilt from the
@@ -254,6 +259,7 @@ export const attachmentList = (record_id: string) =>
   call<Attachment[]>({ cmd: 'attachment_list', args: { record_id } })
 export const attachmentAdd = (record_id: string, path: string, kind: string) =>
   call<Attachment>({ cmd: 'attachment_add', args: { record_id, path, kind } })
+export const summary = (filter: SummaryFilter) => call<Summary>({ cmd: 'summary', args: filter })
 export const attachmentThumbnail = (id: string) => call<string | null>({ cmd: 'attachment_thumbnail', args: { id } })
 export const attachmentRemove = (id: string) => call<Deleted>({ cmd: 'attachment_remove', args: { id } })
 

@@ -18,4 +18,8 @@ planned: number, planned_held: number, by_month: Array<Breakdown>, by_campaign: 
 /**
  * Villages / communities with no counted record in the period.
  */
-villages_without: Array<string>, };
+villages_without: Array<string>, 
+/**
+ * The sentence reports quote: "全年开展普法活动X场次，受众X人次，发放资料X份".
+ */
+headline: string, };

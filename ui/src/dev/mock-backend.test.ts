@@ -44,4 +44,17 @@ describe('dev mock backend (planning)', () => {
     expect(gen.skipped).toEqual(['宪法宣传周'])
     expect(gen.created.map((c) => c.name)).toEqual(['2027年中国人民警察节'])
   })
+
+  it('answers the audit export like the core: rows of the period, bad dates named', async () => {
+    localStorage.clear()
+    installMockBackend()
+    // The mock keeps its town between tests: load the demo unless the first test did.
+    await api.loadDemo({ seed: null, year: null } as never).catch(() => undefined)
+    await api.materialCreate({ name: `普法挂历${Date.now()}`, category: null, unit: '本', low_stock: null })
+    const all = await api.exportAuditXlsx('/home/dev/文档/操作记录.xlsx')
+    expect(all.path).toBe('/home/dev/文档/操作记录.xlsx')
+    expect(all.count).toBeGreaterThan(0)
+    expect((await api.exportAuditXlsx('/tmp/a.xlsx', '2099-01-01', null)).count).toBe(0)
+    await expect(api.exportAuditXlsx('/tmp/a.xlsx', null, '明天')).rejects.toMatchObject({ code: 'invalid_date', field: 'end_date' })
+  })
 })

@@ -24,7 +24,7 @@ import type { Activity } from '../bindings/Activity'
 import type { HolidayDay } from '../bindings/HolidayDay'
 import type { KeyDateNode } from '../bindings/KeyDateNode'
 import type { PlanTemplate } from '../bindings/PlanTemplate'
-import { parseIso } from '../lib/dates'
+import { parseIso, toIso as toLocalIso } from '../lib/dates'
 import { splitList } from '../lib/lists'
 import * as plan from './mock-planning'
 import { handleRecords, mockOpenDialog, NOT_MINE, resetRecords } from './mock-records'
@@ -447,6 +447,22 @@ function handle(req: Request): unknown {
     case 'export_plan_xlsx': {
       const y = String(req.args.year)
       return { path: req.args.path, count: db.activities.filter((a) => a.date.startsWith(y)).length }
+    }
+    case 'export_audit_xlsx': {
+      // The trail lives in the records part of the mock: one row per changed field (at least one).
+      const { since, until } = req.args
+      for (const [field, v] of [['start_date', since], ['end_date', until]] as const)
+        if (v && !parseIso(v)) fail('invalid_date', `${LABELS[field]}“${v}”不是有效日期，请写成 2026-12-04 这样的格式`, field)
+      if (since && until && until < since) fail('date_order', `结束日期（${until}）早于开始日期（${since}）`, 'end_date')
+      const trail = handleRecords({ cmd: 'audit_list', args: { entity: null, entity_id: null, since: null, limit: null } }, db) as {
+        at: string
+        changes: Record<string, unknown>
+      }[]
+      const day = (at: string) => toLocalIso(new Date(at))
+      const rows = trail
+        .filter((e) => (!since || day(e.at) >= since) && (!until || day(e.at) <= until))
+        .reduce((n, e) => n + Math.max(1, Object.keys(e.changes ?? {}).length), 0)
+      return { path: req.args.path, count: rows }
     }
     case 'check':
       return {

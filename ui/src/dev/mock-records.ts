@@ -15,6 +15,8 @@ import type { Attachment } from '../bindings/Attachment'
 import type { Material } from '../bindings/Material'
 import type { Movement } from '../bindings/Movement'
 import type { ActivityRecord } from '../lib/records'
+import type { Breakdown } from '../bindings/Breakdown'
+import type { Summary } from '../bindings/Summary'
 import { addDays, parseIso, todayIso } from '../lib/dates'
 import { STOCK_UNITS } from '../lib/enums'
 import { fixtures } from './mock-planning'
@@ -767,6 +769,8 @@ function dispatch(req: Request, ctx: RecordsContext): unknown {
     case 'export_ledger_xlsx':
     case 'export_csv':
       return { path: req.args.path, count: listRecords(ctx, req.args.filter ?? {}).length }
+    case 'summary':
+      return mockSummary(ctx, req.args)
     case 'activity_ledger': {
       const f = req.args
       return listRecords(ctx, { from: f.from, to: f.to, unit_id: f.unit_id, campaign_id: f.campaign_id, search: f.search }).map((r) => ({ kind: 'record', ...r }))
@@ -849,4 +853,73 @@ export function mockOpenDialog(args: unknown): string | string[] | null {
   const stamp = new Date().toISOString().slice(11, 19).replace(/:/g, '')
   const name = exts.includes('jpg') ? `/home/dev/图片/IMG_${stamp}.jpg` : exts.includes('pdf') ? `/home/dev/文档/活动方案_${stamp}.pdf` : `/home/dev/文档/签到表_${stamp}.xlsx`
   return opts.multiple ? [name] : name
+}
+
+/** The dashboard's numbers from the mock's records: the core's rules in small (approved only
+ * unless pending are asked for; breakdowns by month, campaign, node, village, audience, format, law). */
+function mockSummary(ctx: RecordsContext, f: { from: string; to: string; village?: string | null; campaign_id?: string | null; include_pending?: boolean }): Summary {
+  if (!f.from || !f.to) fail('invalid_value', '请选择开始和结束日期', 'start_date')
+  if (f.to < f.from) fail('invalid_value', '结束日期不能早于开始日期', 'end_date')
+  const counted = st.records.filter(
+    (r) =>
+      r.date >= f.from &&
+      r.date <= f.to &&
+      (!f.village || r.unit_id === f.village || r.unit_name === f.village) &&
+      (!f.campaign_id || r.campaign_ids.includes(f.campaign_id)) &&
+      (r.review_status === 'approved' || (f.include_pending && r.review_status === 'pending')),
+  )
+  const sum = (k: keyof ActivityRecord) => counted.reduce((t, r) => t + (Number(r[k]) || 0), 0)
+  const group = (keys: (r: ActivityRecord) => string[], label: (k: string) => string): Breakdown[] => {
+    const by = new Map<string, Breakdown>()
+    for (const r of counted)
+      for (const key of keys(r)) {
+        const b = by.get(key) ?? { key, label: label(key), activities: 0, participants: 0, reach: 0 }
+        b.activities++
+        b.participants += r.participants
+        b.reach += r.reach
+        by.set(key, b)
+      }
+    return [...by.values()].sort((a, b) => b.activities - a.activities || a.key.localeCompare(b.key))
+  }
+  const materials = new Map<string, { name: string; unit: string; quantity: number }>()
+  for (const r of counted)
+    for (const m of r.materials) {
+      const t = materials.get(m.material_name) ?? { name: m.material_name, unit: m.unit, quantity: 0 }
+      t.quantity += m.quantity
+      materials.set(m.material_name, t)
+    }
+  const byVillage = group((r) => [r.unit_id ?? ''], (k) => counted.find((r) => r.unit_id === k)?.unit_name ?? k)
+  const villages = ctx.units.filter((u) => u.kind === 'village' || u.kind === 'community')
+  const approx = (n: number) => (n < 100 ? String(n) : `${Math.floor(n / 10 ** (String(n).length - 2)) * 10 ** (String(n).length - 2)}余`)
+  const handed = [...materials.values()].reduce((t, m) => t + m.quantity, 0)
+  const wholeYear = f.from.slice(4) === '-01-01' && f.to.slice(4) === '-12-31' && f.from.slice(0, 4) === f.to.slice(0, 4)
+  return {
+    from: f.from,
+    to: f.to,
+    include_pending: !!f.include_pending,
+    activities: counted.length,
+    pending: counted.filter((r) => r.review_status === 'pending').length,
+    participants: sum('participants'),
+    reach: sum('reach'),
+    consultations: sum('consultations'),
+    banners: sum('banners'),
+    boards: sum('boards'),
+    vehicles: sum('vehicles'),
+    online_posts: sum('online_posts'),
+    online_views: sum('online_views'),
+    disputes: sum('disputes'),
+    legal_aid_cases: sum('legal_aid_cases'),
+    materials: [...materials.values()],
+    planned: counted.length,
+    planned_held: counted.filter((r) => r.activity_id).length,
+    by_month: group((r) => [r.date.slice(0, 7)], (k) => `${k.slice(0, 4)}年${Number(k.slice(5))}月`).sort((a, b) => a.key.localeCompare(b.key)),
+    by_campaign: group((r) => r.campaign_ids, (k) => ctx.campaigns.find((c) => c.id === k)?.name ?? k),
+    by_node: group((r) => r.nodes, (k) => k),
+    by_village: byVillage,
+    by_audience: group((r) => r.audiences, (k) => k),
+    by_format: group((r) => r.formats, (k) => k),
+    by_law: group((r) => r.laws, (k) => k),
+    villages_without: f.village ? [] : villages.filter((v) => !byVillage.some((b) => b.key === v.id)).map((v) => v.name),
+    headline: `${wholeYear ? '全年' : '期间'}开展普法活动${counted.length}场次，受众${approx(sum('reach'))}人次，发放资料${approx(handed)}份`,
+  }
 }

@@ -1,15 +1,19 @@
 //! Files for the world outside the app: the plan as an iCalendar file (`ics`) for phone and
-//! desktop calendars, and the 年度普法工作计划表 as an Excel workbook (`plan_xlsx`).
+//! desktop calendars, the 年度普法工作计划表 as an Excel workbook (`plan_xlsx`), the 台账 as
+//! Excel or CSV (`ledger`), the whole audit trail (`audit_xlsx`) and the leaders' Word reports in
+//! 公文 format (`report_docx`).
 //!
 //! Every file is written through [`write_atomic`]: into a temporary file in the target's folder,
 //! then renamed over the target, so a failed export never leaves half a file and never destroys
 //! the file that was there before.
 
+pub mod audit_xlsx;
 #[cfg(test)]
 mod fixture;
 pub mod ics;
 pub mod ledger;
 pub mod plan_xlsx;
+pub mod report_docx;
 
 use crate::error::{AppError, ErrorCode, Result};
 use chrono::{Datelike, NaiveDate, Weekday};

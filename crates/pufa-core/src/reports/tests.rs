@@ -111,6 +111,22 @@ fn totals_equal_the_sum_of_the_records_in_every_breakdown() {
     .unwrap_err();
     assert_eq!(err.field.as_deref(), Some("end_date"));
     assert!(headline(&s).starts_with(&format!("全年开展普法活动{}场次", s.activities)));
+    assert_eq!(s.headline, headline(&s));
+    // Not a whole year: "期间", not "全年".
+    let spring = summary(
+        &db.conn,
+        &SummaryFilter {
+            from: format!("{}-03-01", &s.from[..4]),
+            to: format!("{}-05-31", &s.from[..4]),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert!(
+        spring.headline.starts_with("期间开展普法活动"),
+        "{}",
+        spring.headline
+    );
 }
 
 proptest! {

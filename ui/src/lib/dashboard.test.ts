@@ -1,0 +1,95 @@
+import { describe, expect, it } from 'vitest'
+import type { Summary } from '../bindings/Summary'
+import { barOption, completion, ledgerQuery, materialsByUnit, monthsOf, pieOption, totalOf, trendOption } from './dashboard'
+
+const b = (key: string, activities: number, participants = activities * 40, reach = activities * 50) => ({ key, label: key, activities, participants, reach })
+
+function summary(over: Partial<Summary> = {}): Summary {
+  return {
+    from: '2026-01-01',
+    to: '2026-12-31',
+    include_pending: false,
+    activities: 0,
+    pending: 0,
+    participants: 0,
+    reach: 0,
+    consultations: 0,
+    banners: 0,
+    boards: 0,
+    vehicles: 0,
+    online_posts: 0,
+    online_views: 0,
+    disputes: 0,
+    legal_aid_cases: 0,
+    materials: [],
+    planned: 0,
+    planned_held: 0,
+    by_month: [],
+    by_campaign: [],
+    by_node: [],
+    by_village: [],
+    by_audience: [],
+    by_format: [],
+    by_law: [],
+    villages_without: [],
+    headline: '',
+    ...over,
+  }
+}
+
+describe('dashboard numbers', () => {
+  it('lists every month of the period, the empty ones as zero', () => {
+    const s = summary({ from: '2025-11-15', to: '2026-02-10', by_month: [b('2025-12', 3), b('2026-02', 1)] })
+    const months = monthsOf(s, (ym) => `${ym}月`)
+    expect(months.map((m) => [m.key, m.activities])).toEqual([
+      ['2025-11', 0],
+      ['2025-12', 3],
+      ['2026-01', 0],
+      ['2026-02', 1],
+    ])
+    expect(months[0].label).toBe('2025-11月')
+  })
+
+  it('sums a breakdown and computes plan completion', () => {
+    expect(totalOf([b('a', 2, 80, 100), b('b', 3, 90, 120)])).toEqual({ activities: 5, participants: 170, reach: 220 })
+    expect(completion({ planned: 8, planned_held: 6 })).toBe(75)
+    expect(completion({ planned: 0, planned_held: 0 })).toBeNull()
+  })
+
+  it('adds materials up per unit, the largest first', () => {
+    const s = summary({
+      materials: [
+        { name: '宪法读本', unit: '册', quantity: 200 },
+        { name: '折页', unit: '份', quantity: 1500 },
+        { name: '明白纸', unit: '份', quantity: 1600 },
+      ],
+    })
+    expect(materialsByUnit(s)).toEqual([
+      { unit: '份', quantity: 3100 },
+      { unit: '册', quantity: 200 },
+    ])
+  })
+
+  it('builds charts whose items carry the key a click opens', () => {
+    const bar = barOption([b('v1', 1), b('v2', 5), b('v3', 3)], 'activities', '场次', 2)
+    expect(bar.yAxis.data).toEqual(['v3', 'v2']) // the two largest, the largest at the top
+    expect(bar.series[0].data).toEqual([
+      { value: 3, key: 'v3' },
+      { value: 5, key: 'v2' },
+    ])
+    const trend = trendOption([b('2026-01', 2), b('2026-02', 0)], { activities: '场次', reach: '受众人次' })
+    expect(trend.series[0].data[0]).toEqual({ value: 2, key: '2026-01' })
+    expect(trend.series[1].data[1]).toEqual({ value: 0, key: '2026-02' })
+    const pie = pieOption([b('residents', 4)], 'reach', '受众人次')
+    expect(pie.series[0].data).toEqual([{ name: 'residents', value: 200, key: 'residents' }])
+  })
+
+  it('leads a click to the 台账 with the same filter, narrowed to what was clicked', () => {
+    const f = { from: '2026-01-01', to: '2026-12-31', village: null, campaign_id: 'c1', include_pending: false }
+    expect(ledgerQuery(f, null, null)).toEqual({ from: '2026-01-01', to: '2026-12-31', campaign_id: 'c1', review_status: 'approved' })
+    expect(ledgerQuery(f, 'month', '2026-02')).toMatchObject({ from: '2026-02-01', to: '2026-02-28' })
+    expect(ledgerQuery({ ...f, from: '2026-02-10' }, 'month', '2026-02').from).toBe('2026-02-10') // not before the period
+    expect(ledgerQuery(f, 'village', 'v9')).toMatchObject({ unit_id: 'v9' })
+    expect(ledgerQuery({ ...f, include_pending: true }, 'law', '宪法')).toEqual({ from: '2026-01-01', to: '2026-12-31', campaign_id: 'c1', search: '宪法' })
+  })
+})

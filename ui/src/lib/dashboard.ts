@@ -1,0 +1,148 @@
+// 统计 dashboard: what the charts and tables show of a Summary, and where a click on a number
+// leads (the 台账 with the same filter). Pure functions, so they are tested without a canvas.
+import type { Breakdown } from '../bindings/Breakdown'
+import type { Summary } from '../bindings/Summary'
+
+export type Measure = 'activities' | 'participants' | 'reach'
+export type BreakdownKind = 'campaign' | 'node' | 'village' | 'audience' | 'format' | 'law'
+export const BREAKDOWN_KINDS: readonly BreakdownKind[] = ['campaign', 'node', 'village', 'audience', 'format', 'law']
+
+export function rowsOf(s: Summary, kind: BreakdownKind): Breakdown[] {
+  return {
+    campaign: s.by_campaign,
+    node: s.by_node,
+    village: s.by_village,
+    audience: s.by_audience,
+    format: s.by_format,
+    law: s.by_law,
+  }[kind]
+}
+
+/** Every month of the period, the empty ones as zero (a trend line must not skip a month). */
+export function monthsOf(s: Summary, monthLabel: (ym: string) => string): Breakdown[] {
+  const have = new Map(s.by_month.map((b) => [b.key, b]))
+  const out: Breakdown[] = []
+  let [y, m] = [Number(s.from.slice(0, 4)), Number(s.from.slice(5, 7))]
+  const [ey, em] = [Number(s.to.slice(0, 4)), Number(s.to.slice(5, 7))]
+  // A period spans at most a few decades; the guard keeps a bad date from looping forever.
+  for (let i = 0; (y < ey || (y === ey && m <= em)) && i < 1200; i++) {
+    const key = `${y}-${String(m).padStart(2, '0')}`
+    out.push(have.get(key) ?? { key, label: monthLabel(key), activities: 0, participants: 0, reach: 0 })
+    if (++m > 12) [y, m] = [y + 1, 1]
+  }
+  return out
+}
+
+/** The sums of a breakdown's rows (a record may count in several rows: several laws, audiences…). */
+export function totalOf(rows: readonly Breakdown[]): Pick<Breakdown, Measure> {
+  return rows.reduce((t, r) => ({ activities: t.activities + r.activities, participants: t.participants + r.participants, reach: t.reach + r.reach }), {
+    activities: 0,
+    participants: 0,
+    reach: 0,
+  })
+}
+
+/** Plan completion in whole percent, null when nothing was planned. */
+export function completion(s: Pick<Summary, 'planned' | 'planned_held'>): number | null {
+  return s.planned > 0 ? Math.round((s.planned_held / s.planned) * 100) : null
+}
+
+/** Materials handed out, summed per unit ("3000 份、200 册"), and how many kinds (种). */
+export function materialsByUnit(s: Pick<Summary, 'materials'>): { unit: string; quantity: number }[] {
+  const by = new Map<string, number>()
+  for (const m of s.materials) by.set(m.unit, (by.get(m.unit) ?? 0) + m.quantity)
+  return [...by].map(([unit, quantity]) => ({ unit, quantity })).sort((a, b) => b.quantity - a.quantity)
+}
+
+const PALETTE = ['#b91c1c', '#1d4ed8', '#d97706', '#047857', '#7c3aed', '#0e7490', '#be185d', '#4d7c0f', '#9a3412', '#475569']
+
+/** A horizontal bar chart of one breakdown (the longest first; at most `limit` bars). */
+export function barOption(rows: readonly Breakdown[], measure: Measure, measureName: string, limit = 15) {
+  const shown = [...rows].sort((a, b) => b[measure] - a[measure]).slice(0, limit).reverse()
+  return {
+    color: PALETTE,
+    grid: { left: 8, right: 48, top: 8, bottom: 8, containLabel: true },
+    tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
+    xAxis: { type: 'value', minInterval: 1 },
+    yAxis: { type: 'category', data: shown.map((r) => r.label), axisLabel: { width: 140, overflow: 'truncate' } },
+    series: [
+      {
+        name: measureName,
+        type: 'bar',
+        data: shown.map((r) => ({ value: r[measure], key: r.key })),
+        label: { show: true, position: 'right' },
+        barMaxWidth: 22,
+      },
+    ],
+  }
+}
+
+/** Month by month: 场次 as bars, 受众人次 as a line on a second axis. */
+export function trendOption(months: readonly Breakdown[], names: { activities: string; reach: string }) {
+  return {
+    color: ['#b91c1c', '#1d4ed8'],
+    grid: { left: 8, right: 8, top: 36, bottom: 8, containLabel: true },
+    legend: { top: 0 },
+    tooltip: { trigger: 'axis' },
+    xAxis: { type: 'category', data: months.map((m) => m.label) },
+    yAxis: [
+      { type: 'value', name: names.activities, minInterval: 1 },
+      { type: 'value', name: names.reach, minInterval: 1, splitLine: { show: false } },
+    ],
+    series: [
+      { name: names.activities, type: 'bar', data: months.map((m) => ({ value: m.activities, key: m.key })), barMaxWidth: 28 },
+      { name: names.reach, type: 'line', yAxisIndex: 1, smooth: true, data: months.map((m) => ({ value: m.reach, key: m.key })) },
+    ],
+  }
+}
+
+/** A pie of one breakdown (audiences): shares of 场次. */
+export function pieOption(rows: readonly Breakdown[], measure: Measure, measureName: string) {
+  return {
+    color: PALETTE,
+    tooltip: { trigger: 'item', formatter: '{b}：{c}（{d}%）' },
+    legend: { type: 'scroll', orient: 'vertical', right: 0, top: 'middle' },
+    series: [
+      {
+        name: measureName,
+        type: 'pie',
+        radius: ['38%', '70%'],
+        center: ['38%', '50%'],
+        data: rows.map((r) => ({ name: r.label, value: r[measure], key: r.key })),
+        label: { formatter: '{b}\n{c}' },
+      },
+    ],
+  }
+}
+
+export interface DashboardFilter {
+  from: string
+  to: string
+  village: string | null
+  campaign_id: string | null
+  include_pending: boolean
+}
+
+/**
+ * The 台账 query behind a number: the dashboard's filter, narrowed to a month or a village or a
+ * campaign when the click was on one. (Audience, format, law and node are not 台账 filters: the
+ * ledger shows the period's records and the user narrows by search.)
+ */
+export function ledgerQuery(f: DashboardFilter, kind: BreakdownKind | 'month' | null, key: string | null): Record<string, string> {
+  const q: Record<string, string> = { from: f.from, to: f.to }
+  if (f.village) q.unit_id = f.village
+  if (f.campaign_id) q.campaign_id = f.campaign_id
+  if (!f.include_pending) q.review_status = 'approved'
+  if (kind === 'month' && key) {
+    const [y, m] = key.split('-').map(Number)
+    const last = new Date(y, m, 0).getDate()
+    const from = `${key}-01`
+    const to = `${key}-${String(last).padStart(2, '0')}`
+    q.from = from > f.from ? from : f.from
+    q.to = to < f.to ? to : f.to
+  } else if (kind === 'village' && key) q.unit_id = key
+  else if (kind === 'campaign' && key) q.campaign_id = key
+  else if ((kind === 'law' || kind === 'audience' || kind === 'format' || kind === 'node') && key) q.search = kind === 'law' ? key : ''
+  if (q.search === '') delete q.search
+  return q
+}
