@@ -70,7 +70,7 @@ pub enum Command {
     /// 年度计划：generate | copy
     #[command(subcommand)]
     Plan(plan::PlanCmd),
-    /// 计划活动：list
+    /// 活动：list（计划和已开展）| add | approve | return | reopen
     #[command(subcommand)]
     Activity(plan::ActivityCmd),
     /// 计划中的冲突（同一人/场所重复、同村同半天两场、超出专项时间、节假日）

@@ -3,6 +3,10 @@
 import { invoke } from '@tauri-apps/api/core'
 import type { Activity } from '../bindings/Activity'
 import type { Summary } from '../bindings/Summary'
+import type { DocxExported } from '../bindings/DocxExported'
+import type { ReportKind } from '../bindings/ReportKind'
+import type { ReportText } from '../bindings/ReportText'
+import type { ReportTextInput } from '../bindings/ReportTextInput'
 import type { SummaryFilter } from '../bindings/SummaryFilter'
 import type { CalendarItem } from '../bindings/CalendarItem'
 import type { ActivityFilter } from '../bindings/ActivityFilter'
@@ -260,6 +264,11 @@ export const attachmentList = (record_id: string) =>
 export const attachmentAdd = (record_id: string, path: string, kind: string) =>
   call<Attachment>({ cmd: 'attachment_add', args: { record_id, path, kind } })
 export const summary = (filter: SummaryFilter) => call<Summary>({ cmd: 'summary', args: filter })
+export const reportTextGet = (kind: ReportKind, scope: string) => call<ReportText>({ cmd: 'report_text_get', args: { kind, scope } })
+export const reportTextSave = (input: ReportTextInput) => call<ReportText>({ cmd: 'report_text_save', args: input })
+export const exportReportDocx = (year: number, path: string) => call<DocxExported>({ cmd: 'export_report_docx', args: { year, path } })
+export const exportCampaignDocx = (campaign_id: string, path: string) =>
+  call<DocxExported>({ cmd: 'export_campaign_docx', args: { campaign_id, path } })
 export const attachmentThumbnail = (id: string) => call<string | null>({ cmd: 'attachment_thumbnail', args: { id } })
 export const attachmentRemove = (id: string) => call<Deleted>({ cmd: 'attachment_remove', args: { id } })
 

@@ -448,6 +448,21 @@ function handle(req: Request): unknown {
       const y = String(req.args.year)
       return { path: req.args.path, count: db.activities.filter((a) => a.date.startsWith(y)).length }
     }
+    // Word reports: the text blocks kept in memory; the "file" is only a name in the browser.
+    case 'report_text_get': {
+      const saved = reportTexts.get(`${req.args.kind}:${req.args.scope}`)
+      return saved ?? { kind: req.args.kind, scope: req.args.scope, year: Number(req.args.scope) || new Date().getFullYear(), practices: '', problems: '', plans: '', issuer: '', updated_at: null, from_last_year: false }
+    }
+    case 'report_text_save': {
+      const a = req.args
+      for (const f of ['practices', 'problems', 'plans'] as const) if (a[f].length > 5000) fail('too_long', '这一段不能超过 5000 字', f)
+      const text = { ...a, year: Number(a.scope) || new Date().getFullYear(), updated_at: new Date().toISOString(), from_last_year: false }
+      reportTexts.set(`${a.kind}:${a.scope}`, text)
+      return text
+    }
+    case 'export_report_docx':
+    case 'export_campaign_docx':
+      return { path: req.args.path, paragraphs: 40, tables: 3, activities: 0, pending: 0 }
     case 'export_audit_xlsx': {
       // The trail lives in the records part of the mock: one row per changed field (at least one).
       const { since, until } = req.args
@@ -481,6 +496,9 @@ function handle(req: Request): unknown {
   fail('bad_request', `unknown command ${req.cmd}`)
 }
 
+
+/** Saved report text blocks of the dev mock, by "kind:scope". */
+const reportTexts = new Map<string, unknown>()
 export function installMockBackend(): void {
   // ?mock-error=data_dir_readonly shows the full-page error; ?mock-reset starts afresh.
   const params = new URLSearchParams(window.location.search)
