@@ -1124,3 +1124,198 @@ fn export_report_docx_gives_a_gongwen_that_libreoffice_prints() {
         );
     }
 }
+
+#[test]
+fn demo_at_scale_generates_a_county_database_with_progress() {
+    let (_tmp, dir) = data_dir();
+    let run = cli(
+        &dir,
+        &[
+            "demo",
+            "--seed",
+            "9",
+            "--year",
+            "2025",
+            "--activities",
+            "3000",
+            "--towns",
+            "2",
+            "--years",
+            "2",
+        ],
+    )
+    .ok();
+    assert!(run.stderr.contains("进度 100%"), "{}", run.stderr);
+    let s: serde_json::Value = serde_json::from_str(
+        &cli(
+            &dir,
+            &[
+                "summary",
+                "--from",
+                "2024-01-01",
+                "--to",
+                "2025-12-31",
+                "--json",
+            ],
+        )
+        .ok()
+        .stdout,
+    )
+    .unwrap();
+    let activities = s["activities"].as_i64().unwrap();
+    assert!(
+        activities > 2_500,
+        "most of 3,000 past activities were held and approved: {activities}"
+    );
+    assert!(
+        s["by_village"].as_array().unwrap().len() > 21,
+        "the second town's villages have records too"
+    );
+    assert_eq!(cli(&dir, &["check"]).code, 0);
+    // Asking again on the same folder is refused and changes nothing.
+    let again = cli(&dir, &["demo", "--activities", "10"]);
+    assert_eq!(again.code, 1);
+    let bad = cli(&dir, &["demo", "--towns", "3"]);
+    assert_eq!(bad.code, 2, "--towns needs --activities");
+}
+
+#[test]
+fn pivot_prints_the_table_and_exports_exactly_it() {
+    use calamine::{open_workbook, Data, Reader, Xlsx};
+    let (tmp, dir) = data_dir();
+    cli(&dir, &["demo", "--seed", "3", "--year", "2026"]).ok();
+    let year = ["--from", "2026-01-01", "--to", "2026-12-31"];
+    let args = |extra: &[&'static str]| -> Vec<&'static str> {
+        let mut v = vec!["pivot", "--rows", "village", "--cols", "month"];
+        v.extend(year);
+        v.extend(extra);
+        v
+    };
+    let t = cli(&dir, &args(&["--measure", "activities", "--json"]))
+        .ok()
+        .json();
+    let summary = cli(
+        &dir,
+        &["summary", "--from", year[1], "--to", year[3], "--json"],
+    )
+    .ok()
+    .json();
+    assert_eq!(t["total"], summary["activities"], "{t}");
+    assert_eq!(t["measure_unit"], "场次");
+    let months = t["col_labels"].as_array().unwrap();
+    assert_eq!(months.len(), 12);
+    assert_eq!(months[0]["label"], "2026年1月");
+    let rows = t["row_labels"].as_array().unwrap();
+    assert!(rows.len() >= 21, "every village, even without records");
+    let cells = t["cells"].as_array().unwrap();
+    let row_totals = t["row_totals"].as_array().unwrap();
+    for (cells, total) in cells.iter().zip(row_totals) {
+        let sum: i64 = cells
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_i64().unwrap())
+            .sum();
+        assert_eq!(Some(sum), total.as_i64(), "a record is in one month");
+    }
+
+    // The text table: title, header with the months and 合计, the 合计 row with the total.
+    let human = cli(&dir, &args(&[])).ok().stdout;
+    let lines: Vec<&str> = human.lines().collect();
+    assert!(
+        lines[0].contains("活动场次（场次），按村/单位、月份"),
+        "{human}"
+    );
+    assert!(
+        lines[1].starts_with("村/单位＼月份") && lines[1].ends_with("合计"),
+        "{human}"
+    );
+    let first = rows[0]["label"].as_str().unwrap();
+    assert!(lines[2].starts_with(first), "{human}");
+    let last = lines.last().unwrap();
+    assert!(
+        last.starts_with("合计") && last.ends_with(&format!(" {}", t["total"])),
+        "{human}"
+    );
+    assert_eq!(lines.len(), rows.len() + 3);
+
+    // Chinese names work too; quantity without a material dimension sums every hand-out.
+    let q = cli(
+        &dir,
+        &[
+            "pivot",
+            "--rows",
+            "法律",
+            "--measure",
+            "数量",
+            "--from",
+            "2026-01-01",
+            "--to",
+            "2026-12-31",
+            "--json",
+        ],
+    )
+    .ok()
+    .json();
+    let handed: i64 = summary["materials"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["quantity"].as_i64().unwrap())
+        .sum();
+    assert_eq!(q["total"].as_i64(), Some(handed));
+
+    // The workbook holds exactly the table shown.
+    let out = tmp.path().join("透视表.xlsx");
+    let mut export = vec!["export", "pivot-xlsx", "--out", out.to_str().unwrap()];
+    export.extend(&args(&["--measure", "activities"])[1..]);
+    let done = cli(&dir, &export).ok();
+    assert!(done.stdout.starts_with("已导出 "), "{}", done.stdout);
+    let mut wb: Xlsx<_> = open_workbook(&out).unwrap();
+    let sheet = wb.worksheet_range("透视表").unwrap();
+    assert_eq!(
+        sheet.get((0, 0)),
+        Some(&Data::String(t["title"].as_str().unwrap().into()))
+    );
+    assert_eq!(sheet.get((1, 1)), Some(&Data::String("2026年1月".into())));
+    assert_eq!(sheet.get((2, 0)), Some(&Data::String(first.into())));
+    let bottom = rows.len() + 2;
+    assert_eq!(sheet.get((bottom, 0)), Some(&Data::String("合计".into())));
+    assert_eq!(
+        sheet.get((bottom, 13)),
+        Some(&Data::Float(t["total"].as_i64().unwrap() as f64))
+    );
+
+    // Bad input: an unknown dimension is a bad command line; a reversed period names the field.
+    let unknown = cli(&dir, &["pivot", "--rows", "weather"]);
+    assert_eq!(unknown.code, 2);
+    assert!(
+        unknown.stderr.contains("行“weather”无效，可选："),
+        "{}",
+        unknown.stderr
+    );
+    let reversed = cli(
+        &dir,
+        &[
+            "pivot",
+            "--rows",
+            "law",
+            "--from",
+            "2026-12-01",
+            "--to",
+            "2026-01-01",
+        ],
+    );
+    assert_eq!(reversed.code, 1);
+    assert!(
+        reversed.stderr.starts_with("错误（结束日期）："),
+        "{}",
+        reversed.stderr
+    );
+    let same = cli(
+        &dir,
+        &["pivot", "--rows", "law", "--cols", "法律", "--json"],
+    );
+    assert_eq!(same.code, 1);
+    assert_eq!(same.json()["error"]["field"], "cols");
+}

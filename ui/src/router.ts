@@ -13,6 +13,7 @@ export const routes: RouteRecordRaw[] = [
   { path: '/review', name: 'review', component: () => import('./screens/review/index.vue') },
   { path: '/materials', name: 'materials', component: () => import('./screens/materials/index.vue') },
   { path: '/dashboard', name: 'dashboard', component: () => import('./screens/dashboard/index.vue') },
+  { path: '/pivot', name: 'pivot', component: () => import('./screens/pivot/index.vue') },
   { path: '/audit', name: 'audit', component: () => import('./screens/audit/index.vue') },
   { path: '/units', name: 'units', component: () => import('./screens/units/index.vue') },
   { path: '/people', name: 'people', component: () => import('./screens/people/index.vue') },

@@ -19,6 +19,7 @@ use crate::keydates::{self, LocalNodeInput, OverrideInput};
 use crate::person::{self, PersonFilter, PersonInput};
 use crate::plan::{self, PlanTemplate};
 use crate::record::{self, RecordFilter, RecordInput, ReviewAction};
+use crate::reports::pivot::PivotRequest;
 use crate::reports::{self, SummaryFilter};
 use crate::town::{self, SetupInput, UserInput};
 use crate::unit::{self, UnitFilter, UnitInput};
@@ -258,6 +259,14 @@ pub enum Request {
     },
     /// The dashboard's numbers for a period and scope.
     Summary(SummaryFilter),
+    /// The 透视表: rows (and columns) by month, campaign, node, village, audience, format, law or
+    /// material, one measure, with totals.
+    Pivot(PivotRequest),
+    /// The 透视表 as Excel, exactly as `pivot` gives it.
+    ExportPivotXlsx {
+        request: PivotRequest,
+        path: String,
+    },
     /// The plan (or one campaign) as an iCalendar file for phones and Outlook.
     ExportIcs {
         path: String,
@@ -346,6 +355,16 @@ fn to_value<T: serde::Serialize>(v: T) -> Result<Value> {
 
 /// Runs one request against the database and returns its result as JSON.
 pub fn handle(db: &mut Db, request: Request) -> Result<Value> {
+    handle_with_progress(db, request, &mut |_, _| true)
+}
+
+/// `handle`, telling `progress(done, total)` how a long job goes (a scaled demo); the job
+/// stops, keeping nothing, when it returns false. Short requests never call it.
+pub fn handle_with_progress(
+    db: &mut Db,
+    request: Request,
+    progress: &mut dyn FnMut(u64, u64) -> bool,
+) -> Result<Value> {
     use Request::*;
     match request {
         AppInfo => to_value(town::app_info(db)?),
@@ -354,7 +373,7 @@ pub fn handle(db: &mut Db, request: Request) -> Result<Value> {
             to_value(town::app_info(db)?)
         }
         Setup(input) => to_value(town::setup(db, &input)?),
-        LoadDemo(input) => to_value(demo::load(db, &input)?),
+        LoadDemo(input) => to_value(demo::load_with_progress(db, &input, progress)?),
         UpdateUser(input) => to_value(town::update_user(db, &input)?),
         UnitList(f) => to_value(unit::list(&db.conn, &f)?),
         UnitCreate(input) => to_value(unit::create(db, &input)?),
@@ -506,6 +525,12 @@ pub fn handle(db: &mut Db, request: Request) -> Result<Value> {
             Ok(json!({ "deleted": key }))
         }
         Summary(f) => to_value(reports::summary(&db.conn, &f)?),
+        Pivot(r) => to_value(reports::pivot::pivot(&db.conn, &r)?),
+        ExportPivotXlsx { request, path } => to_value(export::pivot_xlsx::export(
+            &db.conn,
+            std::path::Path::new(&path),
+            &request,
+        )?),
         ExportIcs { path, campaign_id } => to_value(export::ics::export(
             &db.conn,
             std::path::Path::new(&path),
@@ -620,6 +645,7 @@ mod tests {
         "draft_get",
         "draft_list",
         "summary",
+        "pivot",
         // Exports write files for the user, not data: they leave no trace in the trail.
         "export_ics",
         "export_plan_xlsx",
@@ -628,6 +654,7 @@ mod tests {
         "export_audit_xlsx",
         "export_report_docx",
         "export_campaign_docx",
+        "export_pivot_xlsx",
         "report_text_get",
         // Drafts are unsaved form state, not data: they are not part of the trail.
         "draft_save",
@@ -900,7 +927,20 @@ mod tests {
             (sum["activities"].as_i64(), sum["participants"].as_i64()),
             (Some(1), Some(45))
         );
+        let pivot = run(
+            &mut db,
+            json!({"cmd": "pivot", "args": {"filter": {"from": "2026-11-01", "to": "2026-11-30", "include_pending": true},
+            "rows": "village", "cols": "material", "measure": "activities"}}),
+        );
+        assert_eq!(pivot["total"], 1, "{pivot}");
         let out = tempfile::tempdir().unwrap();
+        let pivot_xlsx = out.path().join("透视表.xlsx");
+        run(
+            &mut db,
+            json!({"cmd": "export_pivot_xlsx", "args": {"path": pivot_xlsx, "request": {"filter": {"from": "2026-11-01", "to": "2026-11-30"},
+            "rows": "month", "measure": "quantity"}}}),
+        );
+        assert!(pivot_xlsx.is_file());
         let ics = out.path().join("计划.ics");
         run(&mut db, json!({"cmd": "export_ics", "args": {"path": ics}}));
         assert!(std::fs::read_to_string(&ics)

@@ -14,6 +14,9 @@ use rusqlite::{params, OptionalExtension};
 use serde::Deserialize;
 use ts_rs::TS;
 
+mod scale;
+pub use scale::{ScaleInput, MAX_ACTIVITIES};
+
 #[derive(Debug, Clone, Default, Deserialize, TS)]
 #[ts(export)]
 pub struct DemoInput {
@@ -23,6 +26,9 @@ pub struct DemoInput {
     /// The year the campaigns are laid out in; default: this year.
     #[serde(default)]
     pub year: Option<i32>,
+    /// A county-scale database on top of the demo town (benchmarks, trying the app at size).
+    #[serde(default)]
+    pub scale: Option<ScaleInput>,
 }
 
 pub const TOWN: &str = "双龙镇";
@@ -69,7 +75,7 @@ const GIVEN: &[char] = &[
 ];
 
 /// SplitMix64: a tiny, stable generator so a seed gives the same town on every platform.
-struct Rng(u64);
+pub(crate) struct Rng(u64);
 impl Rng {
     fn next(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
@@ -78,7 +84,7 @@ impl Rng {
         z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
         z ^ (z >> 31)
     }
-    fn below(&mut self, n: usize) -> usize {
+    pub(crate) fn below(&mut self, n: usize) -> usize {
         (self.next() % n as u64) as usize
     }
     fn name(&mut self) -> String {
@@ -98,7 +104,7 @@ impl Rng {
 
 /// Campaigns not made from a template: (name, kind, start, end, audiences, themes, lead unit,
 /// nodes). `Y` is the year, `N` the next year, `P` the previous one.
-type CampaignSeed = (
+pub(crate) type CampaignSeed = (
     &'static str,
     &'static str,
     &'static str,
@@ -109,7 +115,7 @@ type CampaignSeed = (
     &'static [&'static str],
 );
 
-const CAMPAIGNS: &[CampaignSeed] = &[
+pub(crate) const CAMPAIGNS: &[CampaignSeed] = &[
     (
         "P-Y岁末年初农民工法律服务",
         "targeted",
@@ -204,7 +210,7 @@ const TEMPLATES: &[(&str, bool)] = &[
     ("constitution_morning_reading", true),
 ];
 
-fn fill_year(template: &str, year: i32) -> String {
+pub(crate) fn fill_year(template: &str, year: i32) -> String {
     template
         .replace('P', &(year - 1).to_string())
         .replace('N', &(year + 1).to_string())
@@ -213,6 +219,16 @@ fn fill_year(template: &str, year: i32) -> String {
 
 /// Loads the demo town into an empty database, in one transaction.
 pub fn load(db: &mut Db, input: &DemoInput) -> Result<AppInfo> {
+    load_with_progress(db, input, &mut |_, _| true)
+}
+
+/// `load`, telling `progress(done, total)` how far a scaled generation is; when it returns
+/// false the job stops and the transaction is rolled back: nothing of it is kept.
+pub fn load_with_progress(
+    db: &mut Db,
+    input: &DemoInput,
+    progress: &mut dyn FnMut(u64, u64) -> bool,
+) -> Result<AppInfo> {
     use chrono::Datelike;
     let year = input.year.unwrap_or_else(|| chrono::Local::now().year());
     if !(2000..=2100).contains(&year) {
@@ -301,6 +317,9 @@ pub fn load(db: &mut Db, input: &DemoInput) -> Result<AppInfo> {
         }
         lay_out_year(tx, year)?;
         crate::audit::note(tx, "town", "demo", "create", "载入示例乡镇")?;
+        if let Some(scale) = &input.scale {
+            scale::generate(tx, scale, year, &mut rng, progress)?;
+        }
         Ok(())
     })?;
     town::app_info(db)
@@ -541,6 +560,7 @@ mod tests {
             &DemoInput {
                 seed: Some(7),
                 year: Some(2026),
+                scale: None,
             },
         )
         .unwrap();
@@ -618,6 +638,7 @@ mod tests {
             &DemoInput {
                 seed: Some(7),
                 year: Some(2026),
+                scale: None,
             },
         )
         .unwrap();

@@ -42,6 +42,8 @@ pub enum ErrorCode {
     Forbidden,
     /// An attachment that is too large or of a type we do not keep.
     FileRejected,
+    /// The user stopped a long job; nothing of it was kept.
+    Cancelled,
 }
 
 impl AppError {

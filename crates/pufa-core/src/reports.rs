@@ -366,5 +366,7 @@ pub fn headline(s: &Summary) -> String {
     )
 }
 
+pub mod pivot;
+
 #[cfg(test)]
 mod tests;

@@ -87,6 +87,9 @@ pub fn label(field: &str) -> &'static str {
         "key" => "草稿",
         "path" => "文件路径",
         "json_file" => "JSON 文件",
+        "rows" => "行",
+        "cols" => "列",
+        "measure" => "统计指标",
         _ => "字段",
     }
 }

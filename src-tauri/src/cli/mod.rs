@@ -3,6 +3,7 @@
 //! Exit codes: 0 ok, 1 refused or failed (message names the field), 2 bad command line.
 
 use chrono::Datelike;
+mod pivot;
 mod plan;
 mod records;
 
@@ -10,7 +11,7 @@ use clap::{Args, Parser, Subcommand};
 use pufa_core::api::{self, Request};
 use pufa_core::campaign::{ArchiveFilter, Campaign, CampaignFilter, CampaignInput};
 use pufa_core::check::CheckReport;
-use pufa_core::demo::DemoInput;
+use pufa_core::demo::{DemoInput, ScaleInput};
 use pufa_core::keydates::{DateSource, KeyDate};
 use pufa_core::person::{Person, PersonFilter, PersonInput};
 use pufa_core::town::{AppInfo, SetupInput, UserInput};
@@ -41,13 +42,22 @@ pub struct Cli {
 pub enum Command {
     /// 首次设置：乡镇、村/社区、学校和本机使用人
     Init(InitArgs),
-    /// 载入示例乡镇（双龙镇，21个村/社区）
+    /// 载入示例乡镇（双龙镇，21个村/社区）；加 --activities 生成县级规模的测试数据
     Demo {
         #[arg(long)]
         seed: Option<u64>,
         /// 示例活动所在年份（默认今年）
         #[arg(long)]
         year: Option<i32>,
+        /// 活动总数（计划和已开展），如 1000000
+        #[arg(long)]
+        activities: Option<u64>,
+        /// 乡镇数（含示例乡镇；需同时给 --activities）
+        #[arg(long, requires = "activities", default_value_t = 1)]
+        towns: u32,
+        /// 年数，截至示例年份（需同时给 --activities）
+        #[arg(long, requires = "activities", default_value_t = 1)]
+        years: u32,
     },
     /// 活动专项：list | add | show | edit | archive | delete
     #[command(subcommand)]
@@ -102,7 +112,9 @@ pub enum Command {
         #[arg(long)]
         include_pending: bool,
     },
-    /// 导出：ics | plan-xlsx | ledger-xlsx | csv | audit-xlsx | report-docx | campaign-docx
+    /// 透视表：行、列按月份/专项/节点/村/对象/形式/法律/资料分组，统计场次、人数、人次、咨询或资料数量，带合计
+    Pivot(pivot::PivotArgs),
+    /// 导出：ics | plan-xlsx | ledger-xlsx | csv | audit-xlsx | report-docx | campaign-docx | pivot-xlsx
     #[command(subcommand)]
     Export(plan::ExportCmd),
     /// 操作留痕（谁、何时、改了什么）
@@ -356,6 +368,7 @@ enum Output {
     Person,
     Deleted,
     Check,
+    Pivot,
 }
 
 fn planning((request, output): (Request, plan::PlanOutput)) -> (Request, Output) {
@@ -417,7 +430,23 @@ fn request(command: Command) -> Result<(Request, Output), AppError> {
             };
             (Request::Setup(input), Output::Info)
         }
-        Command::Demo { seed, year } => (Request::LoadDemo(DemoInput { seed, year }), Output::Info),
+        Command::Demo {
+            seed,
+            year,
+            activities,
+            towns,
+            years,
+        } => {
+            let scale = activities.map(|activities| ScaleInput {
+                activities,
+                towns,
+                years,
+            });
+            (
+                Request::LoadDemo(DemoInput { seed, year, scale }),
+                Output::Info,
+            )
+        }
         Command::Info => (Request::AppInfo, Output::Info),
         Command::Template(c) => planning(plan::template(c)),
         Command::Plan(c) => planning(plan::plan(c)),
@@ -426,6 +455,7 @@ fn request(command: Command) -> Result<(Request, Output), AppError> {
         Command::Stock { action } => recording(records::stock(action)),
         Command::Audit { since, entity, id } => recording(records::audit(since, entity, id)),
         Command::Export(c) => planning(plan::export(c)),
+        Command::Pivot(args) => (pivot::pivot(args), Output::Pivot),
         Command::Summary {
             from,
             to,
@@ -546,7 +576,21 @@ pub fn run(data_dir_arg: Option<PathBuf>, json: bool, command: Command) -> i32 {
     };
     let result = data_dir(data_dir_arg).and_then(|dir| {
         let mut db = Db::open_dir(&dir)?;
-        api::handle(&mut db, req)
+        // Long jobs report how far they are on stderr (stdout stays the result); Ctrl-C
+        // stops them with the transaction never committed, so nothing is half written.
+        let mut shown = None;
+        let result = api::handle_with_progress(&mut db, req, &mut |done, total| {
+            let pct = done * 100 / total.max(1);
+            if shown != Some(pct) {
+                shown = Some(pct);
+                eprint!("\r进度 {pct}%（{done}/{total}）");
+                if done >= total {
+                    eprintln!();
+                }
+            }
+            true
+        });
+        result
     });
     match result {
         Ok(value) => {
@@ -594,6 +638,7 @@ fn print_human(output: &Output, value: Value) -> Result<(), serde_json::Error> {
     match output {
         Output::Plan(out) => plan::print(out, value)?,
         Output::Records(out) => records::print(out, value)?,
+        Output::Pivot => pivot::print(value)?,
         Output::Info => {
             let info: AppInfo = serde_json::from_value(value)?;
             match &info.town {

@@ -143,6 +143,13 @@ pub enum ExportCmd {
         #[arg(long, value_name = "FILE")]
         out: std::path::PathBuf,
     },
+    /// 透视表（.xlsx，与 pivot 命令所示完全一致：标题、表头、各行、合计行和合计列）
+    PivotXlsx {
+        #[arg(long, value_name = "FILE")]
+        out: std::path::PathBuf,
+        #[command(flatten)]
+        args: super::pivot::PivotArgs,
+    },
     /// 活动专项情况报告（.docx，公文格式，附件为统计表和活动明细）
     CampaignDocx {
         /// 活动专项编号
@@ -224,6 +231,13 @@ pub fn export(cmd: ExportCmd) -> (Request, PlanOutput) {
                 path: path(out),
             },
             PlanOutput::Document,
+        ),
+        ExportCmd::PivotXlsx { out, args } => (
+            Request::ExportPivotXlsx {
+                request: args.request(),
+                path: path(out),
+            },
+            PlanOutput::Exported,
         ),
         ExportCmd::CampaignDocx { campaign, out } => (
             Request::ExportCampaignDocx {

@@ -8,6 +8,8 @@ import type { ReportKind } from '../bindings/ReportKind'
 import type { ReportText } from '../bindings/ReportText'
 import type { ReportTextInput } from '../bindings/ReportTextInput'
 import type { SummaryFilter } from '../bindings/SummaryFilter'
+import type { PivotRequest } from '../bindings/PivotRequest'
+import type { PivotTable } from '../bindings/PivotTable'
 import type { CalendarItem } from '../bindings/CalendarItem'
 import type { ActivityFilter } from '../bindings/ActivityFilter'
 import type { ActivityInput } from '../bindings/ActivityInput'
@@ -264,6 +266,11 @@ export const attachmentList = (record_id: string) =>
 export const attachmentAdd = (record_id: string, path: string, kind: string) =>
   call<Attachment>({ cmd: 'attachment_add', args: { record_id, path, kind } })
 export const summary = (filter: SummaryFilter) => call<Summary>({ cmd: 'summary', args: filter })
+/** The 透视表: rows (and columns) by a dimension, one measure, with totals. */
+export const pivot = (request: PivotRequest) => call<PivotTable>({ cmd: 'pivot', args: request })
+/** The 透视表 as Excel, exactly as `pivot` answers the same request. */
+export const exportPivotXlsx = (request: PivotRequest, path: string) =>
+  call<Exported>({ cmd: 'export_pivot_xlsx', args: { request, path } })
 export const reportTextGet = (kind: ReportKind, scope: string) => call<ReportText>({ cmd: 'report_text_get', args: { kind, scope } })
 export const reportTextSave = (input: ReportTextInput) => call<ReportText>({ cmd: 'report_text_save', args: input })
 export const exportReportDocx = (year: number, path: string) => call<DocxExported>({ cmd: 'export_report_docx', args: { year, path } })

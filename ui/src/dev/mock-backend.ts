@@ -28,6 +28,9 @@ import { parseIso, toIso as toLocalIso } from '../lib/dates'
 import { splitList } from '../lib/lists'
 import * as plan from './mock-planning'
 import { handleRecords, mockOpenDialog, NOT_MINE, resetRecords } from './mock-records'
+import { mockPivot } from './mock-pivot'
+import type { PivotRequest } from '../bindings/PivotRequest'
+import type { ActivityRecord } from '../lib/records'
 
 const LABELS: Record<string, string> = {
   town: '乡镇名称',
@@ -479,6 +482,11 @@ function handle(req: Request): unknown {
         .reduce((n, e) => n + Math.max(1, Object.keys(e.changes ?? {}).length), 0)
       return { path: req.args.path, count: rows }
     }
+    // The 透视表 from the records part of the mock; the "file" is only a name in the browser.
+    case 'pivot':
+      return pivotOf(req.args)
+    case 'export_pivot_xlsx':
+      return { path: req.args.path, count: pivotOf(req.args.request).row_labels.length }
     case 'check':
       return {
         ok: true,
@@ -496,6 +504,12 @@ function handle(req: Request): unknown {
   fail('bad_request', `unknown command ${req.cmd}`)
 }
 
+
+function pivotOf(request: PivotRequest) {
+  needTown()
+  const records = handleRecords({ cmd: 'record_list', args: { from: null, to: null, unit_id: null, campaign_id: null, review_status: null, search: null } }, db) as ActivityRecord[]
+  return mockPivot(records, db.units, db.campaigns, request)
+}
 
 /** Saved report text blocks of the dev mock, by "kind:scope". */
 const reportTexts = new Map<string, unknown>()

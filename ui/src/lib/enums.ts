@@ -121,6 +121,7 @@ export const ERROR_CODES = [
   'locked',
   'forbidden',
   'file_rejected',
+  'cancelled',
 ] as const satisfies readonly ErrorCode[]
 
 // Compile-time completeness checks (each must be `true`).

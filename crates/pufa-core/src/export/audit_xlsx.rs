@@ -947,6 +947,7 @@ mod tests {
             &crate::demo::DemoInput {
                 seed: Some(2),
                 year: Some(2026),
+                scale: None,
             },
         )
         .unwrap();

@@ -386,6 +386,7 @@ mod tests {
             &crate::demo::DemoInput {
                 seed: Some(2),
                 year: Some(2026),
+                scale: None,
             },
         )
         .unwrap();

@@ -1,8 +1,9 @@
 -- Running balances of the materials ledger: one row per item and store, kept by triggers on
 -- every movement written, deleted (also through a deleted record's cascade) or changed.
--- Summing the movements themselves grows with the ledger (2 million hand-outs: ~10 s for
--- the stock report, ~1 s for the five balance checks of a save); these rows stay at
--- items × stores. The movements remain the truth: the rows are rebuilt from them here.
+-- Summing the movements themselves grows with the ledger (1.8 million hand-outs: the stock
+-- report took ~25 s, a save with five material lines ~2 s); these rows stay at items × stores
+-- (benches/records.rs: a few ms each). The movements remain the truth: the rows are built
+-- from them here.
 
 CREATE TABLE stock_balance (
     material_id TEXT NOT NULL REFERENCES material (id) ON DELETE CASCADE,

@@ -29,6 +29,7 @@ fn demo() -> Db {
         &DemoInput {
             seed: Some(3),
             year: Some(2026),
+            scale: None,
         },
     )
     .unwrap();
@@ -157,7 +158,7 @@ thread_local! {
     static DEMO: std::path::PathBuf = {
         let dir = tempfile::tempdir().unwrap().keep();
         let mut db = Db::open_dir(&dir).unwrap();
-        load(&mut db, &DemoInput { seed: Some(5), year: Some(2026) }).unwrap();
+        load(&mut db, &DemoInput { seed: Some(5), year: Some(2026), scale: None }).unwrap();
         dir.join(crate::db::DB_FILE)
     };
 }

@@ -251,6 +251,7 @@ fn write_sample_plan() {
         &crate::demo::DemoInput {
             seed: Some(7),
             year: Some(2026),
+            scale: None,
         },
     )
     .unwrap();

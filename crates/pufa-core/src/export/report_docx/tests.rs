@@ -580,6 +580,7 @@ fn the_demo_year_reads_like_a_report() {
         &crate::demo::DemoInput {
             seed: Some(4),
             year: Some(2026),
+            scale: None,
         },
     )
     .unwrap();
@@ -625,6 +626,7 @@ fn the_report_counts_what_the_dashboard_counts() {
         &crate::demo::DemoInput {
             seed: Some(6),
             year: Some(2026),
+            scale: None,
         },
     )
     .unwrap();
