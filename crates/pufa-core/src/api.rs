@@ -284,6 +284,12 @@ pub enum Request {
         #[serde(default)]
         filter: RecordFilter,
     },
+    /// The attachments of the filtered records in a zip, a folder per activity.
+    ExportPhotos {
+        path: String,
+        #[serde(default)]
+        filter: RecordFilter,
+    },
     /// The 台账 rows as CSV with a UTF-8 BOM.
     ExportCsv {
         path: String,
@@ -546,6 +552,11 @@ pub fn handle_with_progress(
             std::path::Path::new(&path),
             &filter,
         )?),
+        ExportPhotos { path, filter } => to_value(export::photos_zip::export(
+            db,
+            std::path::Path::new(&path),
+            &filter,
+        )?),
         ExportCsv { path, filter } => to_value(export::ledger::export_csv(
             &db.conn,
             std::path::Path::new(&path),
@@ -650,6 +661,7 @@ mod tests {
         "export_ics",
         "export_plan_xlsx",
         "export_ledger_xlsx",
+        "export_photos",
         "export_csv",
         "export_audit_xlsx",
         "export_report_docx",
@@ -1031,6 +1043,11 @@ mod tests {
             &mut file_db,
             json!({"cmd": "attachment_thumbnail", "args": {"id": att["id"]}}),
         );
+        let zipped = run(
+            &mut file_db,
+            json!({"cmd": "export_photos", "args": {"path": tmp.path().join("照片.zip")}}),
+        );
+        assert_eq!(zipped["count"], 1);
         assert!(thumb.is_null(), "a PDF has no thumbnail");
         run(
             &mut file_db,

@@ -114,7 +114,7 @@ pub enum Command {
     },
     /// 透视表：行、列按月份/专项/节点/村/对象/形式/法律/资料分组，统计场次、人数、人次、咨询或资料数量，带合计
     Pivot(pivot::PivotArgs),
-    /// 导出：ics | plan-xlsx | ledger-xlsx | csv | audit-xlsx | report-docx | campaign-docx | pivot-xlsx
+    /// 导出：ics | plan-xlsx | ledger-xlsx | csv | photos | audit-xlsx | report-docx | campaign-docx | pivot-xlsx
     #[command(subcommand)]
     Export(plan::ExportCmd),
     /// 操作留痕（谁、何时、改了什么）

@@ -118,6 +118,13 @@ pub enum ExportCmd {
         #[command(flatten)]
         filter: LedgerFilter,
     },
+    /// 照片和附件（.zip，每场活动一个文件夹：日期 + 名称）
+    Photos {
+        #[arg(long, value_name = "FILE")]
+        out: std::path::PathBuf,
+        #[command(flatten)]
+        filter: LedgerFilter,
+    },
     /// 活动台账（.csv，UTF-8 带 BOM，Excel/WPS 可直接打开）
     Csv {
         #[arg(long, value_name = "FILE")]
@@ -205,6 +212,13 @@ pub fn export(cmd: ExportCmd) -> (Request, PlanOutput) {
         ),
         ExportCmd::LedgerXlsx { out, filter } => (
             Request::ExportLedgerXlsx {
+                path: path(out),
+                filter: filter.into_filter(),
+            },
+            PlanOutput::Exported,
+        ),
+        ExportCmd::Photos { out, filter } => (
+            Request::ExportPhotos {
                 path: path(out),
                 filter: filter.into_filter(),
             },

@@ -218,6 +218,8 @@ export const exportIcs = (path: string, campaign_id: string | null = null) =>
 export const exportPlanXlsx = (year: number, path: string) =>
   call<Exported>({ cmd: 'export_plan_xlsx', args: { year, path } })
 /** The 台账 of a filter as Excel (records + totals sheets) or CSV. */
+export const exportPhotos = (path: string, filter: Partial<RecordFilter> = {}) =>
+  call<Exported>({ cmd: 'export_photos', args: { path, filter: recordFilter(filter) } })
 export const exportLedgerXlsx = (path: string, filter: Partial<RecordFilter> = {}) =>
   call<Exported>({ cmd: 'export_ledger_xlsx', args: { path, filter: recordFilter(filter) } })
 export const exportLedgerCsv = (path: string, filter: Partial<RecordFilter> = {}) =>

@@ -769,6 +769,12 @@ function dispatch(req: Request, ctx: RecordsContext): unknown {
     case 'export_ledger_xlsx':
     case 'export_csv':
       return { path: req.args.path, count: listRecords(ctx, req.args.filter ?? {}).length }
+    case 'export_photos': {
+      const ids = new Set(listRecords(ctx, req.args.filter ?? {}).map((r) => r.id))
+      const count = st.attachments.filter((a) => ids.has(a.record_id)).length
+      if (!count) fail('not_found', '所选时间和条件下的活动记录没有照片或附件，没有生成文件')
+      return { path: req.args.path, count }
+    }
     case 'summary':
       return mockSummary(ctx, req.args)
     case 'activity_ledger': {

@@ -12,6 +12,7 @@ pub mod audit_xlsx;
 mod fixture;
 pub mod ics;
 pub mod ledger;
+pub mod photos_zip;
 pub mod pivot_xlsx;
 pub mod plan_xlsx;
 pub mod report_docx;
