@@ -446,7 +446,11 @@ mod tests {
         ] {
             let e = load(&mut db, &bad).unwrap_err();
             assert_eq!(e.field.as_deref(), Some(field));
-            assert_ne!(crate::validate::label(field), "字段", "{field} has a Chinese label");
+            assert_ne!(
+                crate::validate::label(field),
+                "字段",
+                "{field} has a Chinese label"
+            );
         }
         // And the database is still empty, so the demo can load.
         load(&mut db, &DemoInput::default()).unwrap();
