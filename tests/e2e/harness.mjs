@@ -404,6 +404,7 @@ export async function chooseOption(session, selectCss, label) {
  * (not interactable) or covered (a fading overlay, a sticky bar) is retried for up to 5 s.
  */
 export async function clickElement(session, el, what = el.selector) {
+  await waitSettled(session, el)
   await session.waitUntil(
     async () => {
       try {
@@ -419,6 +420,40 @@ export async function clickElement(session, el, what = el.selector) {
     },
     { timeoutMs: 5_000, what: `a click on ${what} that the driver accepts` },
   )
+}
+
+/**
+ * Waits (best effort, up to 3 s) until `el` has stopped moving and nothing covers its middle.
+ * A drawer sliding in, a collapse opening or a dropdown growing moves its buttons for ~300 ms;
+ * the driver computes the click point first, so a click in that window is accepted by the
+ * driver yet lands where the button was a moment before. If the element never settles the
+ * click goes ahead and the driver decides.
+ */
+export async function waitSettled(session, el) {
+  let last = ''
+  await session
+    .waitUntil(
+      async () => {
+        const now = await session.execute(
+          `const e = arguments[0];
+           let r = e.getBoundingClientRect();
+           if (r.width === 0 || r.height === 0) return 'empty';
+           if (r.top < 0 || r.bottom > innerHeight || r.left < 0 || r.right > innerWidth) {
+             e.scrollIntoView({ block: 'center', inline: 'nearest' });
+             r = e.getBoundingClientRect();
+           }
+           const top = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+           const onTop = !!top && (top === e || e.contains(top) || top.contains(e));
+           return JSON.stringify([r.left, r.top, r.width, r.height, onTop]);`,
+          el,
+        )
+        const settled = now === last && now.endsWith('true]')
+        last = now
+        return settled
+      },
+      { timeoutMs: 3_000, intervalMs: 80, what: 'the element to stop moving' },
+    )
+    .catch(() => {})
 }
 
 /** The viewport rectangle of an element (after scrolling it into the middle of its scroller). */

@@ -231,21 +231,9 @@ suite('records: a cadre records a held activity; the coordinator approves; stock
       )
       await clickElement(s, row, 'the pending record')
       await s.waitFor(byId('record-drawer'))
-      // The drawer's own 通过 (the table row behind it has one too), once the drawer has slid
-      // in: a click during the slide lands where the button was a moment before.
+      // The drawer's own 通过 (the table row behind it has one too); click waits for the
+      // drawer to finish sliding in.
       const approve = `${byId('record-drawer')} ${byId('review-approve')}`
-      let last = ''
-      await s.waitUntil(
-        async () => {
-          const now = JSON.stringify(
-            await s.execute(`const e = document.querySelector(arguments[0]); if (!e) return null; const r = e.getBoundingClientRect(); return [r.x, r.y];`, approve),
-          )
-          const still = now !== 'null' && now === last
-          last = now
-          return still
-        },
-        { what: 'the drawer to stop moving' },
-      )
       await click(s, approve)
       await s.waitUntil(async () => /已通过/.test((await s.texts(byId('record-drawer-status')))[0] ?? ''), {
         what: 'the drawer to show the record approved',
