@@ -347,6 +347,45 @@ export function initTown(dataDir, { town = '双龙镇', villages = ['安静村',
   return cli(dataDir, ['init', '--town', town, '--villages', villages.join(','), '--user', user, ...who])
 }
 
+/**
+ * Answers the app's next native file dialogs of `kind` ('open' | 'save') with `answer`, as a
+ * user picking there would: for 'open' the chosen paths (an array), for 'save' the chosen
+ * path (a string); null is a cancel. The window's IPC call to the dialog plugin (a POST to the
+ * ipc: protocol, `plugin:dialog|<kind>`) gets the answer the plugin would give, without a
+ * native dialog; every other call goes through, and everything the app does with the answer
+ * (copying a file in, writing an export) is its own. Stays in force until answered anew or
+ * the page reloads; the options the app asked with are kept for `dialogRequests`.
+ */
+export function answerDialog(session, kind, answer) {
+  return session.execute(
+    `if (!window.__realFetch) window.__realFetch = window.fetch;
+     const answers = (window.__dialogAnswers = window.__dialogAnswers || {});
+     const asked = (window.__dialogRequests = window.__dialogRequests || []);
+     answers[arguments[0]] = JSON.stringify(arguments[1]);
+     window.fetch = (input, init) => {
+       const url = String(input && input.url ? input.url : input);
+       for (const [kind, body] of Object.entries(answers)) {
+         if (!url.includes(encodeURIComponent('plugin:dialog|' + kind))) continue;
+         let args = null;
+         try {
+           args = typeof (init && init.body) === 'string' ? JSON.parse(init.body) : null;
+         } catch (e) {}
+         asked.push({ kind, args });
+         return Promise.resolve(new Response(body, { headers: { 'Content-Type': 'application/json', 'Tauri-Response': 'ok' } }));
+       }
+       return window.__realFetch(input, init);
+     };`,
+    kind,
+    answer,
+  )
+}
+
+/** The dialogs answered by `answerDialog` so far: [{ kind, args }], args as the app sent them
+ * (for the dialog plugin: { options: { defaultPath, filters, … } }). */
+export function dialogRequests(session) {
+  return session.execute(`return window.__dialogRequests || [];`)
+}
+
 /** Wraps an element reference returned by a script (or null). */
 export function elementOf(session, value, selector = '(script)') {
   return value && value[ELEMENT_KEY] ? new Element(session, value[ELEMENT_KEY], selector) : null

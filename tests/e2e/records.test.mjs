@@ -17,7 +17,7 @@ import assert from 'node:assert/strict'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { deflateSync } from 'node:zlib'
-import { AppHarness, byId, cli, click, clickElement, fill, initTown, navigate, preflight, waitAppReady, waitForScriptElement } from './harness.mjs'
+import { AppHarness, answerDialog, byId, cli, click, clickElement, fill, initTown, navigate, preflight, waitAppReady, waitForScriptElement } from './harness.mjs'
 
 const VILLAGE = '安静村'
 const CADRE = '王小芳'
@@ -85,27 +85,6 @@ function photoPng(width = 320, height = 240) {
     chunk('IDAT', deflateSync(raw)),
     chunk('IEND', Buffer.alloc(0)),
   ])
-}
-
-/**
- * Answers the next native open dialogs with `paths`, as a user picking those files would. The
- * window's IPC call to the dialog plugin (a POST to the ipc: protocol) gets the answer the
- * plugin would give; every other call goes through, and everything after the answer (the app
- * copying the file into its data folder, the thumbnail) is the app's own.
- */
-function answerOpenDialog(session, paths) {
-  return session.execute(
-    `if (!window.__realFetch) window.__realFetch = window.fetch;
-     const picked = JSON.stringify(arguments[0]);
-     window.fetch = (input, init) => {
-       const url = String(input && input.url ? input.url : input);
-       if (url.includes(encodeURIComponent('plugin:dialog|open'))) {
-         return Promise.resolve(new Response(picked, { headers: { 'Content-Type': 'application/json', 'Tauri-Response': 'ok' } }));
-       }
-       return window.__realFetch(input, init);
-     };`,
-    paths,
-  )
 }
 
 /** Picks, in the select `selectCss`, the option whose text starts with `start` (labels carry the stock). */
@@ -189,7 +168,7 @@ suite('records: a cadre records a held activity; the coordinator approves; stock
       const status = await s.waitFor(byId('record-status'))
       assert.match(await status.text(), /待审核/, "a cadre's record waits for review")
 
-      await answerOpenDialog(s, [photo])
+      await answerDialog(s, 'open', [photo])
       await click(s, byId('record-attach'))
       const thumb = await s.waitFor(byId('attachment-thumb'))
       const src = await thumb.attribute('src')

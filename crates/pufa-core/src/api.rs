@@ -206,6 +206,14 @@ pub enum Request {
         material_id: Option<String>,
     },
     RecordList(RecordFilter),
+    /// One page of the 台账 (newest first) and the totals of everything the filter selects.
+    RecordPage {
+        #[serde(default)]
+        filter: RecordFilter,
+        #[serde(default)]
+        offset: u32,
+        limit: u32,
+    },
     /// Planned activities and held records of a period, by date (tagged "kind").
     ActivityLedger(ActivityFilter),
     RecordGet {
@@ -493,6 +501,11 @@ pub fn handle_with_progress(
             to_value(inventory::movements(&db.conn, material_id.as_deref())?)
         }
         RecordList(f) => to_value(record::list(&db.conn, &f)?),
+        RecordPage {
+            filter,
+            offset,
+            limit,
+        } => to_value(record::page(&db.conn, &filter, offset, limit)?),
         ActivityLedger(f) => to_value(record::ledger(&db.conn, &f)?),
         RecordGet { id } => to_value(record::get(&db.conn, &id)?),
         RecordPrefill { activity_id } => to_value(record::prefill(&db.conn, &activity_id)?),
@@ -649,6 +662,7 @@ mod tests {
         "stock_report",
         "stock_movements",
         "record_list",
+        "record_page",
         "activity_ledger",
         "record_get",
         "record_prefill",
@@ -931,6 +945,17 @@ mod tests {
             json!({"cmd": "record_get", "args": {"id": rec["id"]}}),
         );
         run(&mut db, json!({"cmd": "record_list", "args": {}}));
+        let page = run(
+            &mut db,
+            json!({"cmd": "record_page", "args": {"filter": {"from": "2026-11-01"}, "limit": 50}}),
+        );
+        assert_eq!(
+            (
+                page["rows"].as_array().map(Vec::len),
+                page["totals"]["count"].as_i64()
+            ),
+            (Some(1), Some(1))
+        );
         let sum = run(
             &mut db,
             json!({"cmd": "summary", "args": {"from": "2026-11-01", "to": "2026-11-30", "include_pending": true}}),

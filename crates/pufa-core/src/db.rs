@@ -7,16 +7,34 @@ use rusqlite::{Connection, OpenFlags, Transaction};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+/// One step of the schema: SQL, or code where SQL alone cannot say it (generated triggers).
+enum Migration {
+    Sql(&'static str),
+    Code(fn(&Connection) -> Result<()>),
+}
+
+impl Migration {
+    fn apply(&self, conn: &Connection) -> Result<()> {
+        match self {
+            Migration::Sql(sql) => conn.execute_batch(sql)?,
+            Migration::Code(f) => f(conn)?,
+        }
+        Ok(())
+    }
+}
+
 /// The migrations, in order. `user_version` = how many of them the database has.
-const MIGRATIONS: &[&str] = &[
-    include_str!("migrations/0001_foundation.sql"),
-    include_str!("migrations/0002_keydates.sql"),
-    include_str!("migrations/0003_activities.sql"),
-    include_str!("migrations/0004_audit.sql"),
-    include_str!("migrations/0005_records.sql"),
-    include_str!("migrations/0006_calendar_index.sql"),
-    include_str!("migrations/0007_stock_balance.sql"),
-    include_str!("migrations/0008_report_text.sql"),
+const MIGRATIONS: &[Migration] = &[
+    Migration::Sql(include_str!("migrations/0001_foundation.sql")),
+    Migration::Sql(include_str!("migrations/0002_keydates.sql")),
+    Migration::Sql(include_str!("migrations/0003_activities.sql")),
+    Migration::Sql(include_str!("migrations/0004_audit.sql")),
+    Migration::Sql(include_str!("migrations/0005_records.sql")),
+    Migration::Sql(include_str!("migrations/0006_calendar_index.sql")),
+    Migration::Sql(include_str!("migrations/0007_stock_balance.sql")),
+    Migration::Sql(include_str!("migrations/0008_report_text.sql")),
+    // migrations/0009_tallies.sql and the triggers that keep the tallies.
+    Migration::Code(crate::reports::tally::migrate),
 ];
 
 /// The schema version this build writes.
@@ -127,14 +145,14 @@ fn refuse_newer(conn: &Connection) -> Result<i64> {
     Ok(current)
 }
 
-fn migrate(conn: &mut Connection) -> Result<()> {
+pub(crate) fn migrate(conn: &mut Connection) -> Result<()> {
     let current = refuse_newer(conn)?;
     if current == SCHEMA_VERSION {
         return Ok(());
     }
     let tx = conn.transaction()?;
-    for sql in &MIGRATIONS[current as usize..] {
-        tx.execute_batch(sql)?;
+    for m in &MIGRATIONS[current as usize..] {
+        m.apply(&tx)?;
     }
     tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
     if current == 0 {
@@ -178,8 +196,8 @@ mod tests {
         let mut conn = Connection::open_in_memory().unwrap();
         conn.pragma_update(None, "foreign_keys", "ON").unwrap();
         let before_balances = 6;
-        for sql in &MIGRATIONS[..before_balances] {
-            conn.execute_batch(sql).unwrap();
+        for m in &MIGRATIONS[..before_balances] {
+            m.apply(&conn).unwrap();
         }
         conn.pragma_update(None, "user_version", before_balances as i64)
             .unwrap();

@@ -246,6 +246,8 @@ pub fn load_with_progress(
                 "这台电脑已经设置过乡镇，不能再载入示例乡镇；请换一个空的数据文件夹",
             ));
         }
+        // Counted once at the end instead of record by record.
+        crate::reports::tally::suspend(tx)?;
         let ts = now();
         tx.execute(
             "INSERT INTO town (id, name, county, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?4)",
@@ -320,6 +322,7 @@ pub fn load_with_progress(
         if let Some(scale) = &input.scale {
             scale::generate(tx, scale, year, &mut rng, progress)?;
         }
+        crate::reports::tally::resume(tx)?;
         Ok(())
     })?;
     town::app_info(db)

@@ -582,12 +582,10 @@ pub fn list(conn: &Connection, f: &RecordFilter) -> Result<Vec<Record>> {
     Ok(out)
 }
 
-/// Streams the records of a filter one at a time (exports of 100,000 rows stay small).
-pub fn for_each(
-    conn: &Connection,
-    f: &RecordFilter,
-    mut each: impl FnMut(Record) -> Result<()>,
-) -> Result<()> {
+/// The filter's values, checked, as the parameters ?1–?6 of [`FILTER_WHERE`].
+struct FilterParams([Option<String>; 6]);
+
+fn filter_params(f: &RecordFilter) -> Result<FilterParams> {
     let opt = |v: &Option<String>| {
         v.as_deref()
             .map(str::trim)
@@ -604,32 +602,138 @@ pub fn for_each(
     if let (Some(a), Some(b)) = (&from, &to) {
         validate::date_range(a.parse().expect("ISO"), b.parse().expect("ISO"))?;
     }
+    Ok(FilterParams([
+        from,
+        to,
+        opt(&f.unit_id),
+        opt(&f.campaign_id),
+        opt(&f.review_status),
+        opt(&f.search),
+    ]))
+}
+
+/// The records a [`RecordFilter`] selects (`r` a record, `u` its unit).
+const FILTER_WHERE: &str = "(?1 IS NULL OR r.date >= ?1) AND (?2 IS NULL OR r.date <= ?2)
+    AND (?3 IS NULL OR r.unit_id = ?3)
+    AND (?4 IS NULL OR EXISTS (SELECT 1 FROM record_campaign c
+                               WHERE c.record_id = r.id AND c.campaign_id = ?4))
+    AND (?5 IS NULL OR r.review_status = ?5)
+    AND (?6 IS NULL OR instr(r.title, ?6) > 0 OR instr(r.narrative, ?6) > 0
+         OR instr(coalesce(u.name, ''), ?6) > 0)";
+
+/// Streams the records of a filter one at a time (exports of 100,000 rows stay small).
+pub fn for_each(
+    conn: &Connection,
+    f: &RecordFilter,
+    mut each: impl FnMut(Record) -> Result<()>,
+) -> Result<()> {
+    let FilterParams(p) = filter_params(f)?;
     let mut stmt = conn.prepare_cached(&format!(
-        "{SELECT}
-         WHERE (?1 IS NULL OR r.date >= ?1) AND (?2 IS NULL OR r.date <= ?2)
-           AND (?3 IS NULL OR r.unit_id = ?3)
-           AND (?4 IS NULL OR EXISTS (SELECT 1 FROM record_campaign c
-                                      WHERE c.record_id = r.id AND c.campaign_id = ?4))
-           AND (?5 IS NULL OR r.review_status = ?5)
-           AND (?6 IS NULL OR instr(r.title, ?6) > 0 OR instr(r.narrative, ?6) > 0
-                OR instr(coalesce(u.name, ''), ?6) > 0)
-         ORDER BY r.date, r.start_time, u.sort_order, r.title"
+        "{SELECT} WHERE {FILTER_WHERE} ORDER BY r.date, r.start_time, u.sort_order, r.title"
     ))?;
-    let rows = stmt.query_map(
-        params![
-            from,
-            to,
-            opt(&f.unit_id),
-            opt(&f.campaign_id),
-            opt(&f.review_status),
-            opt(&f.search)
-        ],
-        from_row,
-    )?;
+    let rows = stmt.query_map(rusqlite::params_from_iter(&p), from_row)?;
     for row in rows {
         each(row?)?;
     }
     Ok(())
+}
+
+/// The totals of every record a filter selects (not only of the page shown).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct RecordTotals {
+    #[ts(type = "number")]
+    pub count: i64,
+    /// Villages and other units with at least one record.
+    #[ts(type = "number")]
+    pub units: i64,
+    #[ts(type = "number")]
+    pub participants: i64,
+    #[ts(type = "number")]
+    pub reach: i64,
+    #[ts(type = "number")]
+    pub consultations: i64,
+    #[ts(type = "number")]
+    pub banners: i64,
+    #[ts(type = "number")]
+    pub boards: i64,
+    #[ts(type = "number")]
+    pub vehicles: i64,
+    #[ts(type = "number")]
+    pub online_posts: i64,
+    #[ts(type = "number")]
+    pub online_views: i64,
+    #[ts(type = "number")]
+    pub pending: i64,
+    #[ts(type = "number")]
+    pub returned: i64,
+    #[ts(type = "number")]
+    pub approved: i64,
+}
+
+/// One page of the 台账, newest first, with the totals of all it selects.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct RecordPage {
+    pub rows: Vec<Record>,
+    pub totals: RecordTotals,
+}
+
+/// The most rows a page may hold: a table of more is no longer quick to show.
+pub const MAX_PAGE: u32 = 500;
+
+/// A page of the records a filter selects, newest first: a county's year (100,000 records)
+/// is shown 50 at a time instead of all at once.
+pub fn page(conn: &Connection, f: &RecordFilter, offset: u32, limit: u32) -> Result<RecordPage> {
+    if limit == 0 || limit > MAX_PAGE {
+        return Err(AppError::field(
+            ErrorCode::InvalidValue,
+            "limit",
+            format!("每页条数须在1—{MAX_PAGE}之间"),
+        ));
+    }
+    let FilterParams(p) = filter_params(f)?;
+    let totals = conn
+        .prepare_cached(&format!(
+            "SELECT count(*), count(DISTINCT r.unit_id),
+                    coalesce(sum(r.participants), 0), coalesce(sum(r.reach), 0),
+                    coalesce(sum(r.consultations), 0), coalesce(sum(r.banners), 0),
+                    coalesce(sum(r.boards), 0), coalesce(sum(r.vehicles), 0),
+                    coalesce(sum(r.online_posts), 0), coalesce(sum(r.online_views), 0),
+                    coalesce(sum(r.review_status = 'pending'), 0),
+                    coalesce(sum(r.review_status = 'returned'), 0),
+                    coalesce(sum(r.review_status = 'approved'), 0)
+             FROM record r LEFT JOIN unit u ON u.id = r.unit_id WHERE {FILTER_WHERE}"
+        ))?
+        .query_row(rusqlite::params_from_iter(&p), |r| {
+            Ok(RecordTotals {
+                count: r.get(0)?,
+                units: r.get(1)?,
+                participants: r.get(2)?,
+                reach: r.get(3)?,
+                consultations: r.get(4)?,
+                banners: r.get(5)?,
+                boards: r.get(6)?,
+                vehicles: r.get(7)?,
+                online_posts: r.get(8)?,
+                online_views: r.get(9)?,
+                pending: r.get(10)?,
+                returned: r.get(11)?,
+                approved: r.get(12)?,
+            })
+        })?;
+    let mut stmt = conn.prepare_cached(&format!(
+        "{SELECT} WHERE {FILTER_WHERE}
+         ORDER BY r.date DESC, r.start_time DESC, u.sort_order, r.title, r.id
+         LIMIT ?7 OFFSET ?8"
+    ))?;
+    let mut args: Vec<Option<String>> = p.to_vec();
+    args.push(Some(limit.to_string()));
+    args.push(Some(offset.to_string()));
+    let rows = stmt
+        .query_map(rusqlite::params_from_iter(&args), from_row)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(RecordPage { rows, totals })
 }
 
 /// Refuses changes to a record whose campaign's reporting deadline has passed.

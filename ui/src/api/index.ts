@@ -3,6 +3,7 @@
 import { invoke } from '@tauri-apps/api/core'
 import type { Activity } from '../bindings/Activity'
 import type { Summary } from '../bindings/Summary'
+import type { RecordPage } from '../bindings/RecordPage'
 import type { DocxExported } from '../bindings/DocxExported'
 import type { ReportKind } from '../bindings/ReportKind'
 import type { ReportText } from '../bindings/ReportText'
@@ -253,6 +254,9 @@ export function recordFilter(f: Partial<RecordFilter> = {}): RecordFilter {
 }
 export const recordList = (filter: Partial<RecordFilter> = {}) =>
   call<ActivityRecord[]>({ cmd: 'record_list', args: recordFilter(filter) })
+/** One page of the 台账, newest first, with the totals of every record the filter selects. */
+export const recordPage = (filter: Partial<RecordFilter>, offset: number, limit: number) =>
+  call<RecordPage>({ cmd: 'record_page', args: { filter: recordFilter(filter), offset, limit } })
 export const recordGet = (id: string) => call<ActivityRecord>({ cmd: 'record_get', args: { id } })
 export const recordPrefill = (activity_id: string) =>
   call<ActivityRecord>({ cmd: 'record_prefill', args: { activity_id } })

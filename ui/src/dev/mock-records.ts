@@ -14,7 +14,7 @@ import type { UserProfile } from '../bindings/UserProfile'
 import type { Attachment } from '../bindings/Attachment'
 import type { Material } from '../bindings/Material'
 import type { Movement } from '../bindings/Movement'
-import type { ActivityRecord } from '../lib/records'
+import { recordTotals, type ActivityRecord } from '../lib/records'
 import type { Breakdown } from '../bindings/Breakdown'
 import type { Summary } from '../bindings/Summary'
 import { addDays, parseIso, todayIso } from '../lib/dates'
@@ -705,6 +705,10 @@ function dispatch(req: Request, ctx: RecordsContext): unknown {
         .map(publicMove)
     case 'record_list':
       return listRecords(ctx, req.args)
+    case 'record_page': {
+      const all = listRecords(ctx, req.args.filter).reverse()
+      return { rows: all.slice(req.args.offset, req.args.offset + req.args.limit), totals: recordTotals(all) }
+    }
     case 'record_get':
       return getRecord(req.args.id)
     case 'record_prefill':

@@ -225,5 +225,8 @@ describe('counts', () => {
   it('totals the columns of the ledger', () => {
     const t = recordTotals([RECORD, { ...RECORD, id: 'r2', participants: 10, reach: 25, consultations: 0 }])
     expect(t).toMatchObject({ count: 2, participants: 50, reach: 65, consultations: 6, banners: 2, online_views: 640 })
+    expect(t.units).toBe(1)
+    expect(t.pending + t.returned + t.approved).toBe(2)
+    expect(recordTotals([])).toMatchObject({ count: 0, units: 0, reach: 0 })
   })
 })

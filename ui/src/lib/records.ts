@@ -1,6 +1,7 @@
 // Activity records (活动记录 / 台账): the form model of the record entry screen and its mapping
 // to the core's RecordInput, plus small helpers the list, review and drawer share.
 import type { ActivityRecord } from '../bindings/ActivityRecord'
+import type { RecordTotals } from '../bindings/RecordTotals'
 import type { MaterialLine } from '../bindings/MaterialLine'
 import type { PersonRole } from '../bindings/PersonRole'
 import type { RecordInput } from '../bindings/RecordInput'
@@ -314,12 +315,38 @@ export function materialsText(lines: readonly RecordMaterial[]): string {
 }
 
 /** Column totals of a list of records (the 台账 footer). */
-export function recordTotals(records: readonly ActivityRecord[]): Record<'count' | 'participants' | CountField, number> {
-  const out = { count: records.length, participants: 0 } as Record<'count' | 'participants' | CountField, number>
-  for (const f of COUNT_FIELDS) out[f] = 0
+/** The totals of no records (before the first page arrives). */
+export function emptyTotals(): RecordTotals {
+  return recordTotals([])
+}
+
+/** The 台账's totals of `records` (what the core's record_page counts, for the dev backend). */
+export function recordTotals(records: readonly ActivityRecord[]): RecordTotals {
+  const out: RecordTotals = {
+    count: records.length,
+    units: new Set(records.map((r) => r.unit_id)).size,
+    participants: 0,
+    reach: 0,
+    consultations: 0,
+    banners: 0,
+    boards: 0,
+    vehicles: 0,
+    online_posts: 0,
+    online_views: 0,
+    pending: 0,
+    returned: 0,
+    approved: 0,
+  }
   for (const r of records) {
     out.participants += Number(r.participants) || 0
-    for (const f of COUNT_FIELDS) out[f] += Number(r[f]) || 0
+    out.reach += Number(r.reach) || 0
+    out.consultations += Number(r.consultations) || 0
+    out.banners += Number(r.banners) || 0
+    out.boards += Number(r.boards) || 0
+    out.vehicles += Number(r.vehicles) || 0
+    out.online_posts += Number(r.online_posts) || 0
+    out.online_views += Number(r.online_views) || 0
+    out[r.review_status]++
   }
   return out
 }

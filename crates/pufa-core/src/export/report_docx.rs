@@ -19,7 +19,7 @@ use super::{full_date_cn, io_error, iso_date, month_day_cn, range_cn, write_atom
 use crate::campaign::{self, Campaign};
 use crate::error::Result;
 use crate::record::{self, RecordFilter};
-use crate::reports::{approx, Breakdown, MaterialTotal};
+use crate::reports::{approx, codes, Breakdown, Counter, MaterialTotal};
 use crate::town::{require_town, Town};
 use chrono::Datelike;
 use docx_rs::Docx;
@@ -176,48 +176,6 @@ const EVERYDAY: &str = "日常普法活动";
 const APPROVED: &str = "r.date >= ?1 AND r.date <= ?2 AND r.review_status = 'approved'
     AND (?3 IS NULL OR EXISTS (SELECT 1 FROM record_campaign c
                                WHERE c.record_id = r.id AND c.campaign_id = ?3))";
-
-/// Rows counted by key: (activities, participants, reach).
-#[derive(Default)]
-struct Counter(HashMap<String, (i64, i64, i64)>);
-
-impl Counter {
-    fn add(&mut self, key: &str, participants: i64, reach: i64) {
-        let e = self.0.entry(key.to_string()).or_default();
-        e.0 += 1;
-        e.1 += participants;
-        e.2 += reach;
-    }
-
-    /// Most activities first, then by key — the order of summary()'s breakdowns.
-    fn breakdown(self, label: impl Fn(&str) -> String) -> Vec<Breakdown> {
-        let mut out: Vec<Breakdown> = self
-            .0
-            .into_iter()
-            .map(|(key, (activities, participants, reach))| Breakdown {
-                label: label(&key),
-                key,
-                activities,
-                participants,
-                reach,
-            })
-            .collect();
-        out.sort_by(|a, b| (-a.activities, &a.key).cmp(&(-b.activities, &b.key)));
-        out
-    }
-}
-
-/// The codes of a JSON array column.
-fn codes(json: &str) -> Vec<String> {
-    serde_json::from_str::<Vec<serde_json::Value>>(json)
-        .unwrap_or_default()
-        .into_iter()
-        .map(|v| match v {
-            serde_json::Value::String(s) => s,
-            other => other.to_string(),
-        })
-        .collect()
-}
 
 fn facts(conn: &Connection, from: &str, to: &str, campaign: Option<&str>) -> Result<Facts> {
     let town = require_town(conn)?;

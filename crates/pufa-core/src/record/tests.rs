@@ -412,3 +412,79 @@ fn records_lock_after_the_campaigns_reporting_deadline() {
     assert_eq!(err.code, ErrorCode::Locked);
     assert!(err.message.contains("报送截止日期"), "{}", err.message);
 }
+
+#[test]
+fn the_ledger_pages_through_every_record_once_newest_first_with_the_totals_of_all() {
+    let mut db = Db::open_in_memory().unwrap();
+    crate::demo::load(
+        &mut db,
+        &crate::demo::DemoInput {
+            seed: Some(4),
+            year: Some(2026),
+            scale: None,
+        },
+    )
+    .unwrap();
+    for f in [
+        RecordFilter::default(),
+        RecordFilter {
+            from: Some("2026-03-01".into()),
+            to: Some("2026-09-30".into()),
+            review_status: Some("approved".into()),
+            ..Default::default()
+        },
+        RecordFilter {
+            search: Some("村".into()),
+            ..Default::default()
+        },
+    ] {
+        let all = list(&db.conn, &f).unwrap();
+        assert!(all.len() > 7, "{f:?} selects a few records");
+        let mut seen = Vec::new();
+        let mut offset = 0;
+        loop {
+            let p = page(&db.conn, &f, offset, 7).unwrap();
+            assert_eq!(p.totals.count, all.len() as i64);
+            assert_eq!(
+                p.totals.reach,
+                all.iter().map(|r| r.reach).sum::<i64>(),
+                "the totals are of every record, not the page"
+            );
+            assert_eq!(
+                p.totals.pending + p.totals.returned + p.totals.approved,
+                p.totals.count
+            );
+            let units: std::collections::HashSet<_> = all.iter().map(|r| &r.unit_id).collect();
+            assert_eq!(p.totals.units, units.len() as i64);
+            if p.rows.is_empty() {
+                break;
+            }
+            assert!(p.rows.len() <= 7);
+            seen.extend(p.rows);
+            offset += 7;
+        }
+        assert!(
+            seen.windows(2).all(|w| w[0].date >= w[1].date),
+            "newest first"
+        );
+        let mut ids: Vec<_> = seen.iter().map(|r| r.id.clone()).collect();
+        let mut want: Vec<_> = all.iter().map(|r| r.id.clone()).collect();
+        ids.sort();
+        want.sort();
+        assert_eq!(ids, want, "every record exactly once");
+    }
+    let err = page(&db.conn, &RecordFilter::default(), 0, MAX_PAGE + 1).unwrap_err();
+    assert_eq!(err.field.as_deref(), Some("limit"));
+    let err = page(
+        &db.conn,
+        &RecordFilter {
+            from: Some("2026-05-01".into()),
+            to: Some("2026-04-01".into()),
+            ..Default::default()
+        },
+        0,
+        50,
+    )
+    .unwrap_err();
+    assert_eq!(err.field.as_deref(), Some("end_date"));
+}

@@ -2,6 +2,7 @@ use super::*;
 use crate::db::Db;
 use crate::demo::{load, DemoInput};
 use proptest::prelude::*;
+use rusqlite::{params, Connection};
 
 #[test]
 fn approximate_totals_read_like_reports() {
@@ -161,4 +162,439 @@ thread_local! {
         load(&mut db, &DemoInput { seed: Some(5), year: Some(2026), scale: None }).unwrap();
         dir.join(crate::db::DB_FILE)
     };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The reference: the dashboard as it was first written, one SQL query per number.
+
+fn breakdown(
+    conn: &Connection,
+    s: &Scope,
+    key_sql: &str,
+    label: impl Fn(&str) -> String,
+) -> Result<Vec<Breakdown>> {
+    let sql = format!(
+        "{COUNTED}
+         SELECT k, count(*), sum(participants), sum(reach) FROM ({key_sql})
+         GROUP BY k ORDER BY count(*) DESC, k"
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map(params![s.from, s.to, s.unit, s.campaign, s.pending], |r| {
+        Ok((
+            r.get::<_, Option<String>>(0)?.unwrap_or_default(),
+            r.get::<_, i64>(1)?,
+            r.get::<_, Option<i64>>(2)?.unwrap_or(0),
+            r.get::<_, Option<i64>>(3)?.unwrap_or(0),
+        ))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (key, activities, participants, reach) = row?;
+        out.push(Breakdown {
+            label: label(&key),
+            key,
+            activities,
+            participants,
+            reach,
+        });
+    }
+    Ok(out)
+}
+
+/// The dashboard as one plain SQL query per number, every record read: what the tallies and
+/// the edge scans of `summary` must give.
+fn reference_summary(conn: &Connection, f: &SummaryFilter) -> Result<Summary> {
+    let s = scope(conn, f)?;
+    let p = params![s.from, s.to, s.unit, s.campaign, s.pending];
+    let totals: [i64; 12] = conn.query_row(
+        &format!(
+            "{COUNTED}
+             SELECT count(*), coalesce(sum(review_status = 'pending'), 0),
+                    coalesce(sum(participants), 0), coalesce(sum(reach), 0),
+                    coalesce(sum(consultations), 0), coalesce(sum(banners), 0),
+                    coalesce(sum(boards), 0), coalesce(sum(vehicles), 0),
+                    coalesce(sum(online_posts), 0), coalesce(sum(online_views), 0),
+                    coalesce(sum(disputes), 0), coalesce(sum(legal_aid_cases), 0)
+             FROM counted"
+        ),
+        p,
+        |r| {
+            let mut t = [0i64; 12];
+            for (i, v) in t.iter_mut().enumerate() {
+                *v = r.get(i)?;
+            }
+            Ok(t)
+        },
+    )?;
+    let mut stmt = conn.prepare_cached(&format!(
+        "{COUNTED}
+         SELECT m.name, m.unit, sum(s.quantity) FROM stock_movement s
+         JOIN counted ON counted.id = s.record_id JOIN material m ON m.id = s.material_id
+         WHERE s.kind = 'handout' GROUP BY m.id ORDER BY m.category, m.name"
+    ))?;
+    let materials = stmt
+        .query_map(params![s.from, s.to, s.unit, s.campaign, s.pending], |r| {
+            Ok(MaterialTotal {
+                name: r.get(0)?,
+                unit: r.get(1)?,
+                quantity: r.get(2)?,
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let (planned, planned_held): (i64, i64) = conn.query_row(
+        "SELECT count(*), coalesce(sum(a.status = 'held'), 0) FROM activity a
+         WHERE a.date >= ?1 AND a.date <= ?2 AND a.status <> 'cancelled'
+           AND (?3 IS NULL OR a.unit_id = ?3)
+           AND (?4 IS NULL OR EXISTS (SELECT 1 FROM activity_campaign c
+                                      WHERE c.activity_id = a.id AND c.campaign_id = ?4))",
+        params![s.from, s.to, s.unit, s.campaign],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+
+    let campaigns = names(conn, "SELECT id, name FROM campaign")?;
+    let units = names(conn, "SELECT id, name FROM unit")?;
+    let mut nodes: std::collections::HashMap<String, String> = crate::keydates::national_nodes()
+        .iter()
+        .map(|n| (n.code.clone(), n.name.clone()))
+        .collect();
+    nodes.extend(names(conn, "SELECT id, name FROM keydate_node")?);
+    let same = |k: &str| k.to_string();
+    let month_label = |k: &str| {
+        let (y, m) = k.split_once('-').unwrap_or((k, ""));
+        format!("{y}年{}月", m.trim_start_matches('0'))
+    };
+    let json_key = |column: &str| {
+        format!("SELECT j.value AS k, counted.* FROM counted, json_each(counted.{column}) j")
+    };
+    let audience_label = |k: &str| {
+        crate::domain::Audience::parse("a", k)
+            .map(|a| a.label().to_string())
+            .unwrap_or(k.into())
+    };
+    let format_label = |k: &str| {
+        crate::domain::ActivityFormat::parse("f", k)
+            .map(|a| a.label().to_string())
+            .unwrap_or(k.into())
+    };
+    let village_level = names(
+        conn,
+        "SELECT id, name FROM unit WHERE kind IN ('village', 'community') AND archived = 0",
+    )?;
+    let by_village = breakdown(conn, &s, "SELECT unit_id AS k, * FROM counted", |k| {
+        units.get(k).cloned().unwrap_or_else(|| k.to_string())
+    })?;
+    let mut villages_without: Vec<(i64, String)> = Vec::new();
+    if s.unit.is_none() {
+        let order = names(conn, "SELECT id, printf('%08d', sort_order) FROM unit")?;
+        for (id, name) in &village_level {
+            if !by_village.iter().any(|b| &b.key == id) {
+                let o = order.get(id).and_then(|o| o.parse().ok()).unwrap_or(0);
+                villages_without.push((o, name.clone()));
+            }
+        }
+        villages_without.sort();
+    }
+    let mut summary = Summary {
+        from: s.from.clone(),
+        to: s.to.clone(),
+        include_pending: s.pending,
+        activities: totals[0],
+        pending: totals[1],
+        participants: totals[2],
+        reach: totals[3],
+        consultations: totals[4],
+        banners: totals[5],
+        boards: totals[6],
+        vehicles: totals[7],
+        online_posts: totals[8],
+        online_views: totals[9],
+        disputes: totals[10],
+        legal_aid_cases: totals[11],
+        materials,
+        planned,
+        planned_held,
+        by_month: {
+            let mut m = breakdown(
+                conn,
+                &s,
+                "SELECT substr(date, 1, 7) AS k, * FROM counted",
+                month_label,
+            )?;
+            m.sort_by(|a, b| a.key.cmp(&b.key));
+            m
+        },
+        by_campaign: breakdown(
+            conn,
+            &s,
+            "SELECT c.campaign_id AS k, counted.* FROM counted
+             JOIN record_campaign c ON c.record_id = counted.id",
+            |k| campaigns.get(k).cloned().unwrap_or_else(|| k.to_string()),
+        )?,
+        by_node: breakdown(conn, &s, &json_key("nodes"), |k| {
+            nodes.get(k).cloned().unwrap_or_else(|| k.to_string())
+        })?,
+        by_village,
+        by_audience: breakdown(conn, &s, &json_key("audiences"), audience_label)?,
+        by_format: breakdown(conn, &s, &json_key("formats"), format_label)?,
+        by_law: breakdown(conn, &s, &json_key("laws"), same)?,
+        villages_without: villages_without.into_iter().map(|(_, n)| n).collect(),
+        headline: String::new(),
+    };
+    summary.headline = headline(&summary);
+    Ok(summary)
+}
+
+// ---------------------------------------------------------------------------------------------
+// The tallies against the reference.
+
+/// The tally rows that hold something, in order.
+fn tally_rows(conn: &Connection) -> Vec<String> {
+    let mut stmt = conn
+        .prepare(
+            "SELECT unit_id || '|' || month || '|' || status || '|' || dim || '|' || key || '|' ||
+                    activities || ',' || participants || ',' || reach || ',' || consultations || ',' ||
+                    banners || ',' || boards || ',' || vehicles || ',' || online_posts || ',' ||
+                    online_views || ',' || disputes || ',' || legal_aid_cases || ',' || quantity
+             FROM record_tally WHERE activities <> 0 OR quantity <> 0
+             UNION ALL
+             SELECT 'plan|' || unit_id || '|' || month || '|' || status || '|' || n
+             FROM activity_tally WHERE n <> 0
+             ORDER BY 1",
+        )
+        .unwrap();
+    stmt.query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap()
+}
+
+/// The running tallies equal the ones counted afresh from the records.
+fn assert_tallies_fresh(conn: &Connection, after: &str) {
+    let kept = tally_rows(conn);
+    conn.execute_batch("SAVEPOINT recount").unwrap();
+    tally::rebuild(conn).unwrap();
+    let fresh = tally_rows(conn);
+    conn.execute_batch("ROLLBACK TO recount; RELEASE recount")
+        .unwrap();
+    assert!(!fresh.is_empty());
+    assert_eq!(kept, fresh, "the running tallies went wrong after {after}");
+}
+
+fn assert_same_as_reference(conn: &Connection, f: &SummaryFilter) {
+    let fast = summary(conn, f).unwrap();
+    let slow = reference_summary(conn, f).unwrap();
+    assert_eq!(fast, slow, "{f:?}");
+}
+
+/// Filters over a year cut at odd days, whole months, a village, a campaign, with pending.
+fn sample_filters(conn: &Connection) -> Vec<SummaryFilter> {
+    let village: String = conn
+        .query_row(
+            "SELECT unit_id FROM record WHERE unit_id IS NOT NULL GROUP BY unit_id
+             ORDER BY count(*) DESC LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let campaign: String = conn
+        .query_row(
+            "SELECT campaign_id FROM record_campaign GROUP BY campaign_id
+             ORDER BY count(*) DESC LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let mut out = Vec::new();
+    for (from, to) in [
+        ("2026-01-01", "2026-12-31"),
+        ("2026-03-17", "2026-11-04"),
+        ("2026-05-01", "2026-05-31"),
+        ("2026-05-02", "2026-05-30"),
+        ("2025-12-31", "2026-01-01"),
+    ] {
+        for pending in [false, true] {
+            let base = SummaryFilter {
+                from: from.into(),
+                to: to.into(),
+                include_pending: pending,
+                ..Default::default()
+            };
+            out.push(base.clone());
+            out.push(SummaryFilter {
+                village: Some(village.clone()),
+                ..base.clone()
+            });
+            out.push(SummaryFilter {
+                campaign_id: Some(campaign.clone()),
+                ..base
+            });
+        }
+    }
+    out
+}
+
+#[test]
+fn the_dashboard_equals_one_query_per_number_on_the_demo_town() {
+    let db = demo();
+    assert_tallies_fresh(&db.conn, "loading the demo");
+    for f in sample_filters(&db.conn) {
+        assert_same_as_reference(&db.conn, &f);
+    }
+}
+
+#[test]
+fn the_tallies_follow_every_kind_of_write() {
+    use crate::record::{self, ReviewAction};
+    let mut db = demo();
+    let conn_check = |db: &Db, after: &str| {
+        assert_tallies_fresh(&db.conn, after);
+        for f in sample_filters(&db.conn) {
+            assert_same_as_reference(&db.conn, &f);
+        }
+    };
+    let ids: Vec<(String, String)> = db
+        .conn
+        .prepare(
+            "SELECT r.id, r.review_status FROM record r
+             WHERE EXISTS (SELECT 1 FROM stock_movement s WHERE s.record_id = r.id)
+               AND EXISTS (SELECT 1 FROM record_campaign c WHERE c.record_id = r.id)
+             ORDER BY r.date LIMIT 40",
+        )
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    assert!(
+        ids.len() >= 4,
+        "the demo has records with materials and campaigns"
+    );
+    let other_unit: String = db
+        .conn
+        .query_row(
+            "SELECT id FROM unit WHERE kind = 'village' ORDER BY sort_order DESC LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+
+    // An edit moving a record to another month and village, with other formats, laws and
+    // numbers, one material line fewer and no campaign.
+    let (id, status) = &ids[0];
+    if status == "approved" {
+        record::review(&mut db, id, ReviewAction::Reopen, Some("改日期")).unwrap();
+    }
+    let r = record::get(&db.conn, id).unwrap();
+    let mut input: serde_json::Value = serde_json::to_value(&r).unwrap();
+    input["date"] = "2026-08-19".into();
+    input["unit_id"] = other_unit.clone().into();
+    input["formats"] = serde_json::json!(["quiz"]);
+    input["laws"] = serde_json::json!(["宪法", "民法典", "反电信网络诈骗法"]);
+    input["participants"] = 321.into();
+    input["reach"] = 654.into();
+    input["consultations"] = 7.into();
+    input["campaign_ids"] = serde_json::json!([]);
+    input["materials"].as_array_mut().unwrap().truncate(1);
+    let input: record::RecordInput = serde_json::from_value(input).unwrap();
+    record::update(&mut db, id, &input).unwrap();
+    conn_check(&db, "editing a record");
+    record::review(&mut db, id, ReviewAction::Approve, None).unwrap();
+    conn_check(&db, "approving it");
+
+    // Review transitions of another record.
+    let (id, status) = &ids[1];
+    if status == "approved" {
+        record::review(&mut db, id, ReviewAction::Reopen, Some("复核")).unwrap();
+        conn_check(&db, "reopening a record");
+    }
+    record::review(&mut db, id, ReviewAction::Return, Some("补充照片")).unwrap();
+    conn_check(&db, "returning it");
+
+    // Deleting a record (its links and hand-outs go with it by cascade).
+    let (id, status) = &ids[2];
+    if status == "approved" {
+        record::review(&mut db, id, ReviewAction::Reopen, Some("删除重录")).unwrap();
+    }
+    record::delete(&mut db, id).unwrap();
+    conn_check(&db, "deleting a record");
+
+    // Deleting a campaign unlinks its records.
+    let campaign: String = db
+        .conn
+        .query_row(
+            "SELECT campaign_id FROM record_campaign WHERE record_id = ?1",
+            [&ids[3].0],
+            |r| r.get(0),
+        )
+        .unwrap();
+    db.conn
+        .execute("DELETE FROM campaign WHERE id = ?1", [&campaign])
+        .unwrap();
+    conn_check(&db, "deleting a campaign");
+
+    // Planned activities: a status change, a move, a delete.
+    let activity: String = db
+        .conn
+        .query_row(
+            "SELECT id FROM activity WHERE status = 'planned' ORDER BY date LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    crate::activity::set_status(&mut db, &activity, "cancelled", Some("下雨")).unwrap();
+    conn_check(&db, "cancelling a planned activity");
+    db.conn
+        .execute(
+            "UPDATE activity SET date = '2026-02-03', unit_id = ?2 WHERE id = ?1",
+            params![activity, other_unit],
+        )
+        .unwrap();
+    conn_check(&db, "moving an activity");
+    crate::activity::delete(&mut db, &activity, crate::activity::SeriesScope::This).unwrap();
+    conn_check(&db, "deleting an activity");
+}
+
+#[test]
+fn an_older_database_gets_its_tallies_when_it_opens() {
+    // The demo town written without the tallies' triggers, as a database from before 0009.
+    let mut db = demo();
+    db.conn
+        .execute_batch(
+            "DROP TABLE record_tally; DROP TABLE activity_tally; PRAGMA user_version = 8;",
+        )
+        .unwrap();
+    tally::suspend(&db.conn).unwrap();
+    let f = year(|_| {});
+    let before = reference_summary(&db.conn, &f).unwrap();
+    crate::db::migrate(&mut db.conn).unwrap();
+    assert_eq!(db.schema_version().unwrap(), crate::db::SCHEMA_VERSION);
+    assert_eq!(summary(&db.conn, &f).unwrap(), before);
+    assert_tallies_fresh(&db.conn, "migrating");
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(32))]
+    /// Any period and scope: the dashboard equals the reference, number for number.
+    #[test]
+    fn random_scopes_equal_the_reference(
+        start in 0i64..500, len in 0i64..400, scope in 0usize..3, pick in 0usize..50, pending: bool,
+    ) {
+        let db = DEMO.with(|d| d.clone());
+        let conn = Connection::open(&db).unwrap();
+        let from = chrono::NaiveDate::from_ymd_opt(2025, 10, 1).unwrap() + chrono::Duration::days(start);
+        let to = from + chrono::Duration::days(len);
+        let pick_one = |sql: &str| -> Option<String> {
+            let all: Vec<String> = conn.prepare(sql).unwrap()
+                .query_map([], |r| r.get(0)).unwrap().collect::<rusqlite::Result<_>>().unwrap();
+            (!all.is_empty()).then(|| all[pick % all.len()].clone())
+        };
+        let f = SummaryFilter {
+            from: from.to_string(),
+            to: to.to_string(),
+            village: (scope == 1).then(|| pick_one("SELECT id FROM unit ORDER BY sort_order")).flatten(),
+            campaign_id: (scope == 2).then(|| pick_one("SELECT id FROM campaign ORDER BY start_date")).flatten(),
+            include_pending: pending,
+        };
+        prop_assert_eq!(summary(&conn, &f).unwrap(), reference_summary(&conn, &f).unwrap());
+    }
 }

@@ -1,0 +1,303 @@
+//! The running tallies behind the dashboard (tables in migrations/0009_tallies.sql): the
+//! triggers that keep them, their rebuild from the records, and reading them.
+//!
+//! A record counts in its month, its review status and its village, once in every dimension
+//! (each node, format, audience, law and campaign it names; each material it handed out), both
+//! on its village's rows and on the town's ('*'). Every write to a record, its campaign links
+//! or its hand-outs moves the tallies in the same statement, so they are as transactional as
+//! the records themselves.
+
+use crate::error::Result;
+use rusqlite::Connection;
+
+/// The summed columns of `record_tally`, in order.
+pub(crate) const SUMS: [&str; 12] = [
+    "activities",
+    "participants",
+    "reach",
+    "consultations",
+    "banners",
+    "boards",
+    "vehicles",
+    "online_posts",
+    "online_views",
+    "disputes",
+    "legal_aid_cases",
+    "quantity",
+];
+
+/// The record columns summed into `SUMS[1..11]`.
+const RECORD_SUMS: [&str; 10] = [
+    "participants",
+    "reach",
+    "consultations",
+    "banners",
+    "boards",
+    "vehicles",
+    "online_posts",
+    "online_views",
+    "disputes",
+    "legal_aid_cases",
+];
+
+/// The triggers `triggers_sql` creates, to drop them for a bulk load.
+const TRIGGERS: [&str; 11] = [
+    "record_tally_in",
+    "record_tally_change",
+    "record_tally_out",
+    "record_campaign_tally_in",
+    "record_campaign_tally_out",
+    "handout_tally_in",
+    "handout_tally_out",
+    "handout_tally_change",
+    "activity_tally_in",
+    "activity_tally_change",
+    "activity_tally_out",
+];
+
+/// The dimensions read from a record's JSON arrays: (dim, column).
+const JSON_DIMS: [(&str, &str); 4] = [
+    ("node", "nodes"),
+    ("format", "formats"),
+    ("audience", "audiences"),
+    ("law", "laws"),
+];
+
+/// The two levels a row is tallied at: the town ('*') and its own village.
+const LEVELS: &str = "(SELECT 0 AS lvl UNION ALL SELECT 1 AS lvl) l";
+
+fn level_unit(r: &str) -> String {
+    format!("CASE l.lvl WHEN 0 THEN '*' ELSE coalesce({r}.unit_id, '') END")
+}
+
+/// `INSERT … SELECT {select} … ON CONFLICT DO UPDATE` adding to the tallies (`select` yields
+/// unit_id, month, status, dim, key and the twelve sums; it must end in a WHERE clause).
+fn upsert(select: &str) -> String {
+    let cols = SUMS.join(", ");
+    let add = SUMS
+        .iter()
+        .map(|c| format!("{c} = {c} + excluded.{c}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    format!(
+        "INSERT INTO record_tally (unit_id, month, status, dim, key, {cols})
+         {select}
+         ON CONFLICT (unit_id, month, status, dim, key) DO UPDATE SET {add};\n"
+    )
+}
+
+/// The keyed dimensions of record `r` as (dim, key) rows; with `links`, also its campaigns.
+fn keys(r: &str, links: bool) -> String {
+    let mut parts = vec![format!(
+        "SELECT 'village' AS dim, coalesce({r}.unit_id, '') AS key"
+    )];
+    for (dim, column) in JSON_DIMS {
+        parts.push(format!(
+            "SELECT '{dim}', value FROM json_each({r}.{column})"
+        ));
+    }
+    if links {
+        parts.push(format!(
+            "SELECT 'campaign', campaign_id FROM record_campaign WHERE record_id = {r}.id"
+        ));
+    }
+    parts.join(" UNION ALL ")
+}
+
+/// Statements adding (`sign` "1") or taking away ("-1") record `r` ("NEW"/"OLD") in every
+/// dimension; `links` also its campaign links and hand-outs (absent when it is inserted).
+fn apply_record(r: &str, sign: &str, links: bool) -> String {
+    let unit = level_unit(r);
+    let head = format!("SELECT {unit}, substr({r}.date, 1, 7), {r}.review_status");
+    let sums = RECORD_SUMS
+        .iter()
+        .map(|c| format!("{sign} * {r}.{c}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let mut sql = upsert(&format!(
+        "{head}, 'all', '', {sign}, {sums}, 0 FROM {LEVELS} WHERE 1"
+    ));
+    sql += &upsert(&format!(
+        "{head}, k.dim, k.key, {sign}, {sign} * {r}.participants, {sign} * {r}.reach,
+                0, 0, 0, 0, 0, 0, 0, 0, 0
+         FROM {LEVELS}, ({keys}) k WHERE NOT (l.lvl = 1 AND k.dim = 'village')",
+        keys = keys(r, links)
+    ));
+    if links {
+        sql += &upsert(&format!(
+            "{head}, 'material', m.material_id, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, {sign} * m.quantity
+             FROM {LEVELS}, stock_movement m WHERE m.record_id = {r}.id AND m.kind = 'handout'"
+        ));
+    }
+    sql
+}
+
+/// One campaign link (`c` = NEW/OLD of record_campaign) of a record still there.
+fn apply_link(c: &str, sign: &str) -> String {
+    let unit = level_unit("r");
+    upsert(&format!(
+        "SELECT {unit}, substr(r.date, 1, 7), r.review_status, 'campaign', {c}.campaign_id,
+                {sign}, {sign} * r.participants, {sign} * r.reach, 0, 0, 0, 0, 0, 0, 0, 0, 0
+         FROM record r, {LEVELS} WHERE r.id = {c}.record_id"
+    ))
+}
+
+/// One hand-out (`m` = NEW/OLD of stock_movement) of a record still there.
+fn apply_handout(m: &str, sign: &str) -> String {
+    let unit = level_unit("r");
+    upsert(&format!(
+        "SELECT {unit}, substr(r.date, 1, 7), r.review_status, 'material', {m}.material_id,
+                0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, {sign} * {m}.quantity
+         FROM record r, {LEVELS} WHERE r.id = {m}.record_id AND {m}.kind = 'handout'"
+    ))
+}
+
+fn apply_activity(a: &str, sign: &str) -> String {
+    let unit = level_unit(a);
+    format!(
+        "INSERT INTO activity_tally (unit_id, month, status, n)
+         SELECT {unit}, substr({a}.date, 1, 7), {a}.status, {sign} FROM {LEVELS} WHERE 1
+         ON CONFLICT (unit_id, month, status) DO UPDATE SET n = n + excluded.n;\n"
+    )
+}
+
+/// The CREATE TRIGGER statements.
+fn triggers_sql() -> String {
+    let record_columns = format!(
+        "date, unit_id, review_status, nodes, formats, audiences, laws, {}",
+        RECORD_SUMS.join(", ")
+    );
+    let t = |name: &str, when: &str, body: String| {
+        format!("CREATE TRIGGER {name} {when} BEGIN\n{body}END;\n")
+    };
+    [
+        t(
+            "record_tally_in",
+            "AFTER INSERT ON record",
+            apply_record("NEW", "1", false),
+        ),
+        t(
+            "record_tally_change",
+            &format!("AFTER UPDATE OF {record_columns} ON record"),
+            apply_record("OLD", "-1", true) + &apply_record("NEW", "1", true),
+        ),
+        // Before: the links and hand-outs are still there. Their own delete triggers, run by
+        // the cascade after the record is gone, then find no record and add nothing.
+        t(
+            "record_tally_out",
+            "BEFORE DELETE ON record",
+            apply_record("OLD", "-1", true),
+        ),
+        t(
+            "record_campaign_tally_in",
+            "AFTER INSERT ON record_campaign",
+            apply_link("NEW", "1"),
+        ),
+        t(
+            "record_campaign_tally_out",
+            "AFTER DELETE ON record_campaign",
+            apply_link("OLD", "-1"),
+        ),
+        t(
+            "handout_tally_in",
+            "AFTER INSERT ON stock_movement",
+            apply_handout("NEW", "1"),
+        ),
+        t(
+            "handout_tally_out",
+            "AFTER DELETE ON stock_movement",
+            apply_handout("OLD", "-1"),
+        ),
+        t(
+            "handout_tally_change",
+            "AFTER UPDATE OF material_id, kind, quantity, record_id ON stock_movement",
+            apply_handout("OLD", "-1") + &apply_handout("NEW", "1"),
+        ),
+        t(
+            "activity_tally_in",
+            "AFTER INSERT ON activity",
+            apply_activity("NEW", "1"),
+        ),
+        t(
+            "activity_tally_change",
+            "AFTER UPDATE OF date, unit_id, status ON activity",
+            apply_activity("OLD", "-1") + &apply_activity("NEW", "1"),
+        ),
+        t(
+            "activity_tally_out",
+            "AFTER DELETE ON activity",
+            apply_activity("OLD", "-1"),
+        ),
+    ]
+    .concat()
+}
+
+/// Fills the tallies from the records and activities (after emptying them).
+pub(crate) fn rebuild(conn: &Connection) -> Result<()> {
+    let unit = level_unit("r");
+    let totals = RECORD_SUMS
+        .iter()
+        .map(|c| format!("sum(r.{c})"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let head = format!("SELECT {unit} AS u, substr(r.date, 1, 7) AS m, r.review_status AS s");
+    let mut sql = String::from("DELETE FROM record_tally; DELETE FROM activity_tally;\n");
+    sql += &upsert(&format!(
+        "{head}, 'all', '', count(*), {totals}, 0 FROM record r, {LEVELS} WHERE 1 GROUP BY u, m, s"
+    ));
+    // The town's rows by village.
+    sql += &upsert(&format!(
+        "SELECT '*' AS u, substr(r.date, 1, 7) AS m, r.review_status AS s, 'village',
+                coalesce(r.unit_id, '') AS k, count(*), sum(r.participants), sum(r.reach),
+                0, 0, 0, 0, 0, 0, 0, 0, 0
+         FROM record r WHERE 1 GROUP BY m, s, k"
+    ));
+    for (dim, column) in JSON_DIMS {
+        sql += &upsert(&format!(
+            "{head}, '{dim}', j.value AS k, count(*), sum(r.participants), sum(r.reach),
+                    0, 0, 0, 0, 0, 0, 0, 0, 0
+             FROM record r, {LEVELS}, json_each(r.{column}) j WHERE 1 GROUP BY u, m, s, k"
+        ));
+    }
+    sql += &upsert(&format!(
+        "{head}, 'campaign', c.campaign_id, count(*), sum(r.participants), sum(r.reach),
+                0, 0, 0, 0, 0, 0, 0, 0, 0
+         FROM record r JOIN record_campaign c ON c.record_id = r.id, {LEVELS}
+         WHERE 1 GROUP BY u, m, s, c.campaign_id"
+    ));
+    sql += &upsert(&format!(
+        "{head}, 'material', h.material_id, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, sum(h.quantity)
+         FROM record r JOIN stock_movement h ON h.record_id = r.id AND h.kind = 'handout', {LEVELS}
+         WHERE 1 GROUP BY u, m, s, h.material_id"
+    ));
+    let unit = level_unit("a");
+    sql += &format!(
+        "INSERT INTO activity_tally (unit_id, month, status, n)
+         SELECT {unit} AS u, substr(a.date, 1, 7) AS m, a.status AS s, count(*)
+         FROM activity a, {LEVELS} GROUP BY u, m, s;\n"
+    );
+    conn.execute_batch(&sql)?;
+    Ok(())
+}
+
+/// Migration 0009: the tables, their triggers, and the tallies of the rows already there.
+pub(crate) fn migrate(conn: &Connection) -> Result<()> {
+    conn.execute_batch(include_str!("../migrations/0009_tallies.sql"))?;
+    resume(conn)
+}
+
+/// Drops the triggers for a bulk load of many rows in one transaction (tallying them row by
+/// row would take longer than counting them once); [`resume`] must follow in the same one.
+pub(crate) fn suspend(conn: &Connection) -> Result<()> {
+    for t in TRIGGERS {
+        conn.execute_batch(&format!("DROP TRIGGER IF EXISTS {t};"))?;
+    }
+    Ok(())
+}
+
+/// Recreates the triggers and recounts the tallies.
+pub(crate) fn resume(conn: &Connection) -> Result<()> {
+    suspend(conn)?;
+    conn.execute_batch(&triggers_sql())?;
+    rebuild(conn)
+}
