@@ -14,7 +14,7 @@
 
 import { after, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
-import { writeFileSync } from 'node:fs'
+import { rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { deflateSync } from 'node:zlib'
 import { AppHarness, answerDialog, byId, cli, click, clickElement, fill, initTown, navigate, preflight, waitAppReady, waitForScriptElement } from './harness.mjs'
@@ -140,7 +140,10 @@ suite('records: a cadre records a held activity; the coordinator approves; stock
     photo = join(h.dataDir, '..', `现场照片-${process.pid}.png`)
     writeFileSync(photo, photoPng())
   })
-  after(() => h.stop())
+  after(async () => {
+    await h.stop()
+    if (photo) rmSync(photo, { force: true })
+  })
 
   it(
     'the cadre records the activity with two materials and a photo',
