@@ -19,7 +19,7 @@ use super::{full_date_cn, io_error, iso_date, month_day_cn, range_cn, write_atom
 use crate::campaign::{self, Campaign};
 use crate::error::Result;
 use crate::record::{self, RecordFilter};
-use crate::reports::{approx, codes, Breakdown, Counter, MaterialTotal};
+use crate::reports::{self, approx, Breakdown, Counter, Summary, SummaryFilter};
 use crate::town::{require_town, Town};
 use chrono::Datelike;
 use docx_rs::Docx;
@@ -133,33 +133,10 @@ fn not_approved(conn: &Connection, from: &str, to: &str, campaign: Option<&str>)
 // ---------------------------------------------------------------------------------------------
 // The facts a report states.
 
-/// The numbers of the counted records, as [`reports::summary`] gives them (the parts a report
-/// quotes). Read in one pass over the records instead of summary()'s ten queries: a busy year
-/// of 20,000 records then fits the 500 ms a report may take; a test keeps both in step.
-#[derive(Debug, Default)]
-struct Tally {
-    activities: i64,
-    participants: i64,
-    reach: i64,
-    consultations: i64,
-    banners: i64,
-    boards: i64,
-    vehicles: i64,
-    online_posts: i64,
-    online_views: i64,
-    disputes: i64,
-    legal_aid_cases: i64,
-    materials: Vec<MaterialTotal>,
-    by_node: Vec<Breakdown>,
-    by_format: Vec<Breakdown>,
-    by_audience: Vec<Breakdown>,
-    by_village: Vec<Breakdown>,
-}
-
 /// Everything a report says about its records.
 struct Facts {
     town: Town,
-    summary: Tally,
+    summary: Summary,
     /// Records by 专项 (their first campaign), else by their first 普法 node, else 日常普法:
     /// each record in exactly one row, so the rows add up to the totals.
     groups: Vec<Breakdown>,
@@ -172,13 +149,18 @@ struct Facts {
 
 const EVERYDAY: &str = "日常普法活动";
 
-/// The approved records of a period (and campaign): ?1 from, ?2 to, ?3 campaign id or NULL.
-const APPROVED: &str = "r.date >= ?1 AND r.date <= ?2 AND r.review_status = 'approved'
-    AND (?3 IS NULL OR EXISTS (SELECT 1 FROM record_campaign c
-                               WHERE c.record_id = r.id AND c.campaign_id = ?3))";
-
 fn facts(conn: &Connection, from: &str, to: &str, campaign: Option<&str>) -> Result<Facts> {
     let town = require_town(conn)?;
+    let (t, topics) = reports::summary_with_topics(
+        conn,
+        &SummaryFilter {
+            from: from.into(),
+            to: to.into(),
+            village: None,
+            campaign_id: campaign.map(str::to_string),
+            include_pending: false,
+        },
+    )?;
     let mut node_names: HashMap<String, String> = crate::keydates::national_nodes()
         .iter()
         .map(|n| (n.code.clone(), n.name.clone()))
@@ -192,93 +174,22 @@ fn facts(conn: &Connection, from: &str, to: &str, campaign: Option<&str>) -> Res
         let (id, start_name) = row?;
         campaigns.insert(id, start_name);
     }
-
-    let mut t = Tally::default();
-    let (mut nodes, mut formats, mut audiences, mut units, mut groups) = (
-        Counter::default(),
-        Counter::default(),
-        Counter::default(),
-        Counter::default(),
-        Counter::default(),
-    );
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT r.unit_id, r.nodes, r.formats, r.audiences,
-                (SELECT group_concat(rc.campaign_id) FROM record_campaign rc
-                 WHERE rc.record_id = r.id),
-                r.participants, r.reach, r.consultations, r.banners, r.boards, r.vehicles,
-                r.online_posts, r.online_views, r.disputes, r.legal_aid_cases
-         FROM record r WHERE {APPROVED}"
-    ))?;
-    let mut rows = stmt.query(params![from, to, campaign])?;
-    while let Some(r) = rows.next()? {
-        let unit: Option<String> = r.get(0)?;
-        let record_nodes = codes(&r.get::<_, String>(1)?);
-        let (participants, reach): (i64, i64) = (r.get(5)?, r.get(6)?);
-        t.activities += 1;
-        t.participants += participants;
-        t.reach += reach;
-        t.consultations += r.get::<_, i64>(7)?;
-        t.banners += r.get::<_, i64>(8)?;
-        t.boards += r.get::<_, i64>(9)?;
-        t.vehicles += r.get::<_, i64>(10)?;
-        t.online_posts += r.get::<_, i64>(11)?;
-        t.online_views += r.get::<_, i64>(12)?;
-        t.disputes += r.get::<_, i64>(13)?;
-        t.legal_aid_cases += r.get::<_, i64>(14)?;
-        units.add(unit.as_deref().unwrap_or(""), participants, reach);
-        for n in &record_nodes {
-            nodes.add(n, participants, reach);
-        }
-        for f in codes(&r.get::<_, String>(2)?) {
-            formats.add(&f, participants, reach);
-        }
-        for a in codes(&r.get::<_, String>(3)?) {
-            audiences.add(&a, participants, reach);
-        }
-        // The record's 专项: its earliest campaign, else its first node, else 日常普法.
-        let first_campaign = r
-            .get::<_, Option<String>>(4)?
-            .unwrap_or_default()
+    // Each record's 专项: its earliest campaign, else its first node, else 日常普法.
+    let mut groups = Counter::default();
+    for topic in &topics {
+        let (ids, node) = topic.key.split_once('|').unwrap_or((&topic.key, ""));
+        let group = ids
             .split(',')
             .filter_map(|id| campaigns.get(id))
             .min()
-            .map(|(_, name)| name.clone());
-        let group = first_campaign
+            .map(|(_, name)| name.clone())
             .or_else(|| {
-                record_nodes
-                    .first()
-                    .map(|n| node_names.get(n).cloned().unwrap_or_else(|| n.clone()))
+                (!node.is_empty())
+                    .then(|| node_names.get(node).cloned().unwrap_or_else(|| node.into()))
             })
             .unwrap_or_else(|| EVERYDAY.to_string());
-        groups.add(&group, participants, reach);
+        groups.add_sums(&group, topic.activities, topic.participants, topic.reach);
     }
-    drop(rows);
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT m.name, m.unit, sum(s.quantity) FROM record r
-         JOIN stock_movement s ON s.record_id = r.id AND s.kind = 'handout'
-         JOIN material m ON m.id = s.material_id
-         WHERE {APPROVED} GROUP BY m.id ORDER BY m.category, m.name"
-    ))?;
-    t.materials = stmt
-        .query_map(params![from, to, campaign], |r| {
-            Ok(MaterialTotal {
-                name: r.get(0)?,
-                unit: r.get(1)?,
-                quantity: r.get(2)?,
-            })
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    t.by_node = nodes.breakdown(|k| node_names.get(k).cloned().unwrap_or_else(|| k.into()));
-    t.by_format = formats.breakdown(|k| {
-        crate::domain::ActivityFormat::parse("f", k)
-            .map(|f| f.label().to_string())
-            .unwrap_or_else(|_| k.into())
-    });
-    t.by_audience = audiences.breakdown(|k| {
-        crate::domain::Audience::parse("a", k)
-            .map(|a| a.label().to_string())
-            .unwrap_or_else(|_| k.into())
-    });
     let mut groups = groups.breakdown(str::to_string);
     groups.sort_by_key(|g| g.label == EVERYDAY);
 
@@ -295,15 +206,6 @@ fn facts(conn: &Connection, from: &str, to: &str, campaign: Option<&str>) -> Res
             ))
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
-    let names: HashMap<&str, &str> = all
-        .iter()
-        .map(|(id, name, _)| (id.as_str(), name.as_str()))
-        .collect();
-    t.by_village = units.breakdown(|k| {
-        names
-            .get(k)
-            .map_or_else(|| k.to_string(), |n| n.to_string())
-    });
     let counted: HashMap<&str, &Breakdown> =
         t.by_village.iter().map(|b| (b.key.as_str(), b)).collect();
     let mut rows = Vec::new();
@@ -380,7 +282,7 @@ fn in_text(label: &str) -> String {
 }
 
 /// "…共开展各类普法活动62场次，参与群众5300余人，受教育群众7000余人次，现场解答法律咨询630余人次。"
-fn totals_sentence(lead: &str, s: &Tally) -> String {
+fn totals_sentence(lead: &str, s: &Summary) -> String {
     let mut t = format!("{lead}共开展各类普法活动{}场次", s.activities);
     if s.participants > 0 {
         t.push_str(&format!("，参与群众{}人", approx(s.participants)));
@@ -403,7 +305,7 @@ const PRINTED: &[&str] = &["份", "张", "册", "本", "套", "页", "幅"];
 
 /// "发放民法典宣传手册、国家安全教育宣传册等宣传资料6种近4000份（册），发放有奖问答奖品等宣传品256个；
 /// 悬挂横幅62条，摆放展板62块，出动宣传车3台。" None when nothing was handed out or shown.
-fn materials_sentence(s: &Tally) -> Option<String> {
+fn materials_sentence(s: &Summary) -> Option<String> {
     let mut parts = Vec::new();
     let (printed, gifts): (Vec<_>, Vec<_>) = s
         .materials
@@ -486,7 +388,7 @@ fn materials_sentence(s: &Tally) -> Option<String> {
 }
 
 /// "紧扣重要普法节点集中开展宣传：围绕民法典宣传月开展活动19场次，围绕“4·15”全民国家安全教育日开展活动16场次……"
-fn nodes_sentence(s: &Tally) -> Option<String> {
+fn nodes_sentence(s: &Summary) -> Option<String> {
     if s.by_node.is_empty() {
         return None;
     }
@@ -504,7 +406,7 @@ fn nodes_sentence(s: &Tally) -> Option<String> {
 }
 
 /// "活动形式以集中宣传（33场次）、法治讲座（19场次）等为主，重点面向村（居）民（35场次）…等群体。"
-fn forms_sentence(s: &Tally) -> Option<String> {
+fn forms_sentence(s: &Summary) -> Option<String> {
     let list = |b: &[Breakdown], n: usize| -> String {
         b.iter()
             .take(n)
@@ -641,7 +543,7 @@ fn breakdown_table(doc: &mut Document, first: &'static str, rows: &[Breakdown]) 
     doc.table(&columns, &body, Some(&total), gongwen::SMALL_SIZE);
 }
 
-fn materials_table(doc: &mut Document, s: &Tally) {
+fn materials_table(doc: &mut Document, s: &Summary) {
     let columns = [
         Column {
             title: "资料名称",

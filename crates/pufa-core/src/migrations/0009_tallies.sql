@@ -6,7 +6,8 @@
 --
 -- unit_id '*' is the whole town (or county) rolled up; '' a record without a village.
 -- dim: 'all' (every sum), 'village' (key = unit id, on '*' rows only), 'campaign', 'node',
--- 'audience', 'format', 'law' (key = the code; 场次, 人, 人次 only) and 'material'
+-- 'audience', 'format', 'law' (key = the code; 场次, 人, 人次 only), 'topic' (key = the
+-- record's campaign ids and first node, see reports::tally::topic_key) and 'material'
 -- (key = material id; quantity handed out only).
 
 CREATE TABLE record_tally (

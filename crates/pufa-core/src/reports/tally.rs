@@ -104,6 +104,21 @@ fn keys(r: &str, links: bool) -> String {
     parts.join(" UNION ALL ")
 }
 
+/// A record's 专项 key: its campaign ids (sorted, from `links`, a SELECT of ids named x) and
+/// its first node — "c1,c2|node". The Word report turns it into one row per record (the
+/// earliest campaign, else the node, else 日常普法); the campaigns' dates and names are looked
+/// up then, so editing a campaign needs no recount.
+fn topic_key(r: &str, links: &str) -> String {
+    format!(
+        "coalesce((SELECT group_concat(x) FROM ({links} ORDER BY 1)), '') || '|' ||
+         coalesce(json_extract({r}.nodes, '$[0]'), '')"
+    )
+}
+
+fn record_links(r: &str) -> String {
+    format!("SELECT campaign_id AS x FROM record_campaign WHERE record_id = {r}.id")
+}
+
 /// Statements adding (`sign` "1") or taking away ("-1") record `r` ("NEW"/"OLD") in every
 /// dimension; `links` also its campaign links and hand-outs (absent when it is inserted).
 fn apply_record(r: &str, sign: &str, links: bool) -> String {
@@ -123,6 +138,12 @@ fn apply_record(r: &str, sign: &str, links: bool) -> String {
          FROM {LEVELS}, ({keys}) k WHERE NOT (l.lvl = 1 AND k.dim = 'village')",
         keys = keys(r, links)
     ));
+    sql += &upsert(&format!(
+        "{head}, 'topic', {key}, {sign}, {sign} * {r}.participants, {sign} * {r}.reach,
+                0, 0, 0, 0, 0, 0, 0, 0, 0
+         FROM {LEVELS} WHERE 1",
+        key = topic_key(r, &record_links(r))
+    ));
     if links {
         sql += &upsert(&format!(
             "{head}, 'material', m.material_id, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, {sign} * m.quantity
@@ -132,14 +153,30 @@ fn apply_record(r: &str, sign: &str, links: bool) -> String {
     sql
 }
 
-/// One campaign link (`c` = NEW/OLD of record_campaign) of a record still there.
+/// One campaign link (`c` = NEW/OLD of record_campaign) of a record still there: counted for
+/// the campaign, and the record's 专项 key moves from the links before to the links after.
 fn apply_link(c: &str, sign: &str) -> String {
     let unit = level_unit("r");
+    let head = format!("SELECT {unit}, substr(r.date, 1, 7), r.review_status");
+    let links = record_links("r");
+    let (before, after) = if sign == "1" {
+        (format!("{links} AND campaign_id <> {c}.campaign_id"), links)
+    } else {
+        (format!("{links} UNION SELECT {c}.campaign_id"), links)
+    };
+    let topic = |key: String, sign: &str| {
+        upsert(&format!(
+            "{head}, 'topic', {key}, {sign}, {sign} * r.participants, {sign} * r.reach,
+                    0, 0, 0, 0, 0, 0, 0, 0, 0
+             FROM record r, {LEVELS} WHERE r.id = {c}.record_id"
+        ))
+    };
     upsert(&format!(
-        "SELECT {unit}, substr(r.date, 1, 7), r.review_status, 'campaign', {c}.campaign_id,
+        "{head}, 'campaign', {c}.campaign_id,
                 {sign}, {sign} * r.participants, {sign} * r.reach, 0, 0, 0, 0, 0, 0, 0, 0, 0
          FROM record r, {LEVELS} WHERE r.id = {c}.record_id"
-    ))
+    )) + &topic(topic_key("r", &before), "-1")
+        + &topic(topic_key("r", &after), "1")
 }
 
 /// One hand-out (`m` = NEW/OLD of stock_movement) of a record still there.
@@ -259,6 +296,12 @@ pub(crate) fn rebuild(conn: &Connection) -> Result<()> {
              FROM record r, {LEVELS}, json_each(r.{column}) j WHERE 1 GROUP BY u, m, s, k"
         ));
     }
+    sql += &upsert(&format!(
+        "{head}, 'topic', {key} AS k, count(*), sum(r.participants), sum(r.reach),
+                0, 0, 0, 0, 0, 0, 0, 0, 0
+         FROM record r, {LEVELS} WHERE 1 GROUP BY u, m, s, k",
+        key = topic_key("r", &record_links("r"))
+    ));
     sql += &upsert(&format!(
         "{head}, 'campaign', c.campaign_id, count(*), sum(r.participants), sum(r.reach),
                 0, 0, 0, 0, 0, 0, 0, 0, 0

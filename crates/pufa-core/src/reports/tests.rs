@@ -380,6 +380,24 @@ fn assert_tallies_fresh(conn: &Connection, after: &str) {
     assert_eq!(kept, fresh, "the running tallies went wrong after {after}");
 }
 
+/// The records by 专项 key from the tallies equal those counted record by record.
+fn assert_topics_as_counted(conn: &Connection, after: &str) {
+    let f = year(|f| f.include_pending = true);
+    let (_, fast) = summary_with_topics(conn, &f).unwrap();
+    let s = scope(conn, &f).unwrap();
+    let mut acc = Acc::default();
+    acc.scan(conn, &s, &s.from, &s.to).unwrap();
+    assert_eq!(
+        fast,
+        acc.by_topic.breakdown(str::to_string),
+        "after {after}"
+    );
+    assert!(
+        fast.iter().any(|t| !t.key.starts_with('|')),
+        "records with a campaign"
+    );
+}
+
 fn assert_same_as_reference(conn: &Connection, f: &SummaryFilter) {
     let fast = summary(conn, f).unwrap();
     let slow = reference_summary(conn, f).unwrap();
@@ -437,6 +455,7 @@ fn sample_filters(conn: &Connection) -> Vec<SummaryFilter> {
 fn the_dashboard_equals_one_query_per_number_on_the_demo_town() {
     let db = demo();
     assert_tallies_fresh(&db.conn, "loading the demo");
+    assert_topics_as_counted(&db.conn, "loading the demo");
     for f in sample_filters(&db.conn) {
         assert_same_as_reference(&db.conn, &f);
     }
@@ -448,6 +467,7 @@ fn the_tallies_follow_every_kind_of_write() {
     let mut db = demo();
     let conn_check = |db: &Db, after: &str| {
         assert_tallies_fresh(&db.conn, after);
+        assert_topics_as_counted(&db.conn, after);
         for f in sample_filters(&db.conn) {
             assert_same_as_reference(&db.conn, &f);
         }
@@ -498,6 +518,11 @@ fn the_tallies_follow_every_kind_of_write() {
     let input: record::RecordInput = serde_json::from_value(input).unwrap();
     record::update(&mut db, id, &input).unwrap();
     conn_check(&db, "editing a record");
+    let (_, topics) = summary_with_topics(&db.conn, &year(|f| f.include_pending = true)).unwrap();
+    assert!(
+        topics.iter().any(|t| t.key.starts_with('|')),
+        "the edited record has no campaign now"
+    );
     record::review(&mut db, id, ReviewAction::Approve, None).unwrap();
     conn_check(&db, "approving it");
 
