@@ -18,7 +18,7 @@ use crate::inventory::{self, MaterialInput, ReceiptInput, TransferInput};
 use crate::keydates::{self, LocalNodeInput, OverrideInput};
 use crate::person::{self, PersonFilter, PersonInput};
 use crate::plan::{self, PlanTemplate};
-use crate::record::{self, RecordFilter, RecordInput, ReviewAction};
+use crate::record::{self, PageRequest, RecordFilter, RecordInput, ReviewAction};
 use crate::reports::pivot::PivotRequest;
 use crate::reports::{self, SummaryFilter};
 use crate::town::{self, SetupInput, UserInput};
@@ -210,9 +210,12 @@ pub enum Request {
     RecordPage {
         #[serde(default)]
         filter: RecordFilter,
+        page: PageRequest,
+    },
+    /// Records by review status, of a village or all.
+    RecordStatusCounts {
         #[serde(default)]
-        offset: u32,
-        limit: u32,
+        unit_id: Option<String>,
     },
     /// Planned activities and held records of a period, by date (tagged "kind").
     ActivityLedger(ActivityFilter),
@@ -501,11 +504,10 @@ pub fn handle_with_progress(
             to_value(inventory::movements(&db.conn, material_id.as_deref())?)
         }
         RecordList(f) => to_value(record::list(&db.conn, &f)?),
-        RecordPage {
-            filter,
-            offset,
-            limit,
-        } => to_value(record::page(&db.conn, &filter, offset, limit)?),
+        RecordPage { filter, page } => to_value(record::page(&db.conn, &filter, &page)?),
+        RecordStatusCounts { unit_id } => {
+            to_value(record::status_counts(&db.conn, unit_id.as_deref())?)
+        }
         ActivityLedger(f) => to_value(record::ledger(&db.conn, &f)?),
         RecordGet { id } => to_value(record::get(&db.conn, &id)?),
         RecordPrefill { activity_id } => to_value(record::prefill(&db.conn, &activity_id)?),
@@ -663,6 +665,7 @@ mod tests {
         "stock_movements",
         "record_list",
         "record_page",
+        "record_status_counts",
         "activity_ledger",
         "record_get",
         "record_prefill",
@@ -947,7 +950,7 @@ mod tests {
         run(&mut db, json!({"cmd": "record_list", "args": {}}));
         let page = run(
             &mut db,
-            json!({"cmd": "record_page", "args": {"filter": {"from": "2026-11-01"}, "limit": 50}}),
+            json!({"cmd": "record_page", "args": {"filter": {"from": "2026-11-01"}, "page": {"limit": 50, "with_totals": true}}}),
         );
         assert_eq!(
             (
@@ -956,6 +959,9 @@ mod tests {
             ),
             (Some(1), Some(1))
         );
+        let counts = run(&mut db, json!({"cmd": "record_status_counts", "args": {}}));
+        let n = |k: &str| counts[k].as_i64().unwrap();
+        assert_eq!(n("pending") + n("returned") + n("approved"), 1);
         let sum = run(
             &mut db,
             json!({"cmd": "summary", "args": {"from": "2026-11-01", "to": "2026-11-30", "include_pending": true}}),

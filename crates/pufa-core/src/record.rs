@@ -582,10 +582,15 @@ pub fn list(conn: &Connection, f: &RecordFilter) -> Result<Vec<Record>> {
     Ok(out)
 }
 
-/// The filter's values, checked, as the parameters ?1–?6 of [`FILTER_WHERE`].
-struct FilterParams([Option<String>; 6]);
+/// A [`RecordFilter`] as SQL (`r` a record, `u` its unit): only the conditions it sets, so
+/// SQLite can pick the index that fits (by date, by village, by review status) — a condition
+/// written as `?n IS NULL OR …` makes it read every record of a county instead.
+struct FilterSql {
+    sql: String,
+    params: Vec<String>,
+}
 
-fn filter_params(f: &RecordFilter) -> Result<FilterParams> {
+fn filter_sql(f: &RecordFilter) -> Result<FilterSql> {
     let opt = |v: &Option<String>| {
         v.as_deref()
             .map(str::trim)
@@ -602,24 +607,32 @@ fn filter_params(f: &RecordFilter) -> Result<FilterParams> {
     if let (Some(a), Some(b)) = (&from, &to) {
         validate::date_range(a.parse().expect("ISO"), b.parse().expect("ISO"))?;
     }
-    Ok(FilterParams([
-        from,
-        to,
-        opt(&f.unit_id),
+    let mut out = FilterSql {
+        sql: String::from("1"),
+        params: Vec::new(),
+    };
+    let mut add = |value: Option<String>, condition: &str| {
+        if let Some(v) = value {
+            out.params.push(v);
+            let n = format!("?{}", out.params.len());
+            out.sql += " AND ";
+            out.sql += &condition.replace("?", &n);
+        }
+    };
+    add(from, "r.date >= ?");
+    add(to, "r.date <= ?");
+    add(opt(&f.unit_id), "r.unit_id = ?");
+    add(
         opt(&f.campaign_id),
-        opt(&f.review_status),
+        "EXISTS (SELECT 1 FROM record_campaign c WHERE c.record_id = r.id AND c.campaign_id = ?)",
+    );
+    add(opt(&f.review_status), "r.review_status = ?");
+    add(
         opt(&f.search),
-    ]))
+        "(instr(r.title, ?) > 0 OR instr(r.narrative, ?) > 0 OR instr(coalesce(u.name, ''), ?) > 0)",
+    );
+    Ok(out)
 }
-
-/// The records a [`RecordFilter`] selects (`r` a record, `u` its unit).
-const FILTER_WHERE: &str = "(?1 IS NULL OR r.date >= ?1) AND (?2 IS NULL OR r.date <= ?2)
-    AND (?3 IS NULL OR r.unit_id = ?3)
-    AND (?4 IS NULL OR EXISTS (SELECT 1 FROM record_campaign c
-                               WHERE c.record_id = r.id AND c.campaign_id = ?4))
-    AND (?5 IS NULL OR r.review_status = ?5)
-    AND (?6 IS NULL OR instr(r.title, ?6) > 0 OR instr(r.narrative, ?6) > 0
-         OR instr(coalesce(u.name, ''), ?6) > 0)";
 
 /// Streams the records of a filter one at a time (exports of 100,000 rows stay small).
 pub fn for_each(
@@ -627,11 +640,12 @@ pub fn for_each(
     f: &RecordFilter,
     mut each: impl FnMut(Record) -> Result<()>,
 ) -> Result<()> {
-    let FilterParams(p) = filter_params(f)?;
+    let w = filter_sql(f)?;
     let mut stmt = conn.prepare_cached(&format!(
-        "{SELECT} WHERE {FILTER_WHERE} ORDER BY r.date, r.start_time, u.sort_order, r.title"
+        "{SELECT} WHERE {} ORDER BY r.date, r.start_time, u.sort_order, r.title",
+        w.sql
     ))?;
-    let rows = stmt.query_map(rusqlite::params_from_iter(&p), from_row)?;
+    let rows = stmt.query_map(rusqlite::params_from_iter(&w.params), from_row)?;
     for row in rows {
         each(row?)?;
     }
@@ -676,7 +690,22 @@ pub struct RecordTotals {
 #[ts(export)]
 pub struct RecordPage {
     pub rows: Vec<Record>,
-    pub totals: RecordTotals,
+    /// Asked for with `with_totals` (the 台账 shows them; the 审核 tabs do not).
+    pub totals: Option<RecordTotals>,
+}
+
+/// Which page: rows `offset..offset + limit`, newest first unless `oldest_first` (the 审核
+/// queue: first come, first reviewed); the totals of everything selected `with_totals`.
+#[derive(Debug, Clone, Copy, Default, Deserialize, TS)]
+#[ts(export)]
+pub struct PageRequest {
+    #[serde(default)]
+    pub offset: u32,
+    pub limit: u32,
+    #[serde(default)]
+    pub with_totals: bool,
+    #[serde(default)]
+    pub oldest_first: bool,
 }
 
 /// The most rows a page may hold: a table of more is no longer quick to show.
@@ -684,7 +713,13 @@ pub const MAX_PAGE: u32 = 500;
 
 /// A page of the records a filter selects, newest first: a county's year (100,000 records)
 /// is shown 50 at a time instead of all at once.
-pub fn page(conn: &Connection, f: &RecordFilter, offset: u32, limit: u32) -> Result<RecordPage> {
+pub fn page(conn: &Connection, f: &RecordFilter, p: &PageRequest) -> Result<RecordPage> {
+    let PageRequest {
+        offset,
+        limit,
+        with_totals,
+        oldest_first,
+    } = *p;
     if limit == 0 || limit > MAX_PAGE {
         return Err(AppError::field(
             ErrorCode::InvalidValue,
@@ -692,48 +727,98 @@ pub fn page(conn: &Connection, f: &RecordFilter, offset: u32, limit: u32) -> Res
             format!("每页条数须在1—{MAX_PAGE}之间"),
         ));
     }
-    let FilterParams(p) = filter_params(f)?;
-    let totals = conn
-        .prepare_cached(&format!(
-            "SELECT count(*), count(DISTINCT r.unit_id),
-                    coalesce(sum(r.participants), 0), coalesce(sum(r.reach), 0),
-                    coalesce(sum(r.consultations), 0), coalesce(sum(r.banners), 0),
-                    coalesce(sum(r.boards), 0), coalesce(sum(r.vehicles), 0),
-                    coalesce(sum(r.online_posts), 0), coalesce(sum(r.online_views), 0),
-                    coalesce(sum(r.review_status = 'pending'), 0),
-                    coalesce(sum(r.review_status = 'returned'), 0),
-                    coalesce(sum(r.review_status = 'approved'), 0)
-             FROM record r LEFT JOIN unit u ON u.id = r.unit_id WHERE {FILTER_WHERE}"
-        ))?
-        .query_row(rusqlite::params_from_iter(&p), |r| {
-            Ok(RecordTotals {
-                count: r.get(0)?,
-                units: r.get(1)?,
-                participants: r.get(2)?,
-                reach: r.get(3)?,
-                consultations: r.get(4)?,
-                banners: r.get(5)?,
-                boards: r.get(6)?,
-                vehicles: r.get(7)?,
-                online_posts: r.get(8)?,
-                online_views: r.get(9)?,
-                pending: r.get(10)?,
-                returned: r.get(11)?,
-                approved: r.get(12)?,
-            })
-        })?;
+    let w = filter_sql(f)?;
+    let totals = if with_totals {
+        Some(
+            conn.prepare_cached(&format!(
+                "SELECT count(*), count(DISTINCT r.unit_id),
+                        coalesce(sum(r.participants), 0), coalesce(sum(r.reach), 0),
+                        coalesce(sum(r.consultations), 0), coalesce(sum(r.banners), 0),
+                        coalesce(sum(r.boards), 0), coalesce(sum(r.vehicles), 0),
+                        coalesce(sum(r.online_posts), 0), coalesce(sum(r.online_views), 0),
+                        coalesce(sum(r.review_status = 'pending'), 0),
+                        coalesce(sum(r.review_status = 'returned'), 0),
+                        coalesce(sum(r.review_status = 'approved'), 0)
+                 FROM record r LEFT JOIN unit u ON u.id = r.unit_id WHERE {}",
+                w.sql
+            ))?
+            .query_row(rusqlite::params_from_iter(&w.params), |r| {
+                Ok(RecordTotals {
+                    count: r.get(0)?,
+                    units: r.get(1)?,
+                    participants: r.get(2)?,
+                    reach: r.get(3)?,
+                    consultations: r.get(4)?,
+                    banners: r.get(5)?,
+                    boards: r.get(6)?,
+                    vehicles: r.get(7)?,
+                    online_posts: r.get(8)?,
+                    online_views: r.get(9)?,
+                    pending: r.get(10)?,
+                    returned: r.get(11)?,
+                    approved: r.get(12)?,
+                })
+            })?,
+        )
+    } else {
+        None
+    };
+    // The page's ids first (narrow rows, sorted and cut), then those records in full: the
+    // materials and campaigns of a record are read for the rows shown, not for every match.
+    let n = w.params.len();
+    let order = if oldest_first {
+        "r.date, r.start_time, u.sort_order, r.title, r.id"
+    } else {
+        "r.date DESC, r.start_time DESC, u.sort_order, r.title, r.id"
+    };
     let mut stmt = conn.prepare_cached(&format!(
-        "{SELECT} WHERE {FILTER_WHERE}
-         ORDER BY r.date DESC, r.start_time DESC, u.sort_order, r.title, r.id
-         LIMIT ?7 OFFSET ?8"
+        "WITH page AS (
+             SELECT r.id, row_number() OVER (ORDER BY {order}) AS n
+             FROM record r LEFT JOIN unit u ON u.id = r.unit_id WHERE {}
+             ORDER BY {order} LIMIT ?{} OFFSET ?{})
+         {SELECT} JOIN page ON page.id = r.id ORDER BY page.n",
+        w.sql,
+        n + 1,
+        n + 2
     ))?;
-    let mut args: Vec<Option<String>> = p.to_vec();
-    args.push(Some(limit.to_string()));
-    args.push(Some(offset.to_string()));
+    let mut args = w.params;
+    args.push(limit.to_string());
+    args.push(offset.to_string());
     let rows = stmt
         .query_map(rusqlite::params_from_iter(&args), from_row)?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(RecordPage { rows, totals })
+}
+
+/// Records by review status (of one village, or all): the 审核 screen's tab counts.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct StatusCounts {
+    #[ts(type = "number")]
+    pub pending: i64,
+    #[ts(type = "number")]
+    pub returned: i64,
+    #[ts(type = "number")]
+    pub approved: i64,
+}
+
+pub fn status_counts(conn: &Connection, unit_id: Option<&str>) -> Result<StatusCounts> {
+    let mut stmt = conn.prepare_cached(if unit_id.is_some() {
+        "SELECT review_status, count(*) FROM record WHERE unit_id = ?1 GROUP BY review_status"
+    } else {
+        "SELECT review_status, count(*) FROM record WHERE ?1 IS NULL GROUP BY review_status"
+    })?;
+    let mut out = StatusCounts::default();
+    let mut rows = stmt.query([unit_id])?;
+    while let Some(r) = rows.next()? {
+        let n: i64 = r.get(1)?;
+        match r.get::<_, String>(0)?.as_str() {
+            "pending" => out.pending = n,
+            "returned" => out.returned = n,
+            _ => out.approved = n,
+        }
+    }
+    Ok(out)
 }
 
 /// Refuses changes to a record whose campaign's reporting deadline has passed.

@@ -4,6 +4,8 @@ import { invoke } from '@tauri-apps/api/core'
 import type { Activity } from '../bindings/Activity'
 import type { Summary } from '../bindings/Summary'
 import type { RecordPage } from '../bindings/RecordPage'
+import type { PageRequest } from '../bindings/PageRequest'
+import type { StatusCounts } from '../bindings/StatusCounts'
 import type { DocxExported } from '../bindings/DocxExported'
 import type { ReportKind } from '../bindings/ReportKind'
 import type { ReportText } from '../bindings/ReportText'
@@ -254,9 +256,15 @@ export function recordFilter(f: Partial<RecordFilter> = {}): RecordFilter {
 }
 export const recordList = (filter: Partial<RecordFilter> = {}) =>
   call<ActivityRecord[]>({ cmd: 'record_list', args: recordFilter(filter) })
-/** One page of the 台账, newest first, with the totals of every record the filter selects. */
-export const recordPage = (filter: Partial<RecordFilter>, offset: number, limit: number) =>
-  call<RecordPage>({ cmd: 'record_page', args: { filter: recordFilter(filter), offset, limit } })
+/** One page of the records a filter selects (newest first unless oldest_first); with_totals: also the totals of all of them. */
+export const recordPage = (filter: Partial<RecordFilter>, page: Partial<PageRequest> & { limit: number }) =>
+  call<RecordPage>({
+    cmd: 'record_page',
+    args: { filter: recordFilter(filter), page: { offset: 0, with_totals: false, oldest_first: false, ...page } },
+  })
+/** Records by review status, of a village or all. */
+export const recordStatusCounts = (unit_id: string | null) =>
+  call<StatusCounts>({ cmd: 'record_status_counts', args: { unit_id } })
 export const recordGet = (id: string) => call<ActivityRecord>({ cmd: 'record_get', args: { id } })
 export const recordPrefill = (activity_id: string) =>
   call<ActivityRecord>({ cmd: 'record_prefill', args: { activity_id } })

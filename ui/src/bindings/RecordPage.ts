@@ -5,4 +5,8 @@ import type { RecordTotals } from "./RecordTotals";
 /**
  * One page of the 台账, newest first, with the totals of all it selects.
  */
-export type RecordPage = { rows: Array<ActivityRecord>, totals: RecordTotals, };
+export type RecordPage = { rows: Array<ActivityRecord>, 
+/**
+ * Asked for with `with_totals` (the 台账 shows them; the 审核 tabs do not).
+ */
+totals: RecordTotals | null, };

@@ -706,8 +706,14 @@ function dispatch(req: Request, ctx: RecordsContext): unknown {
     case 'record_list':
       return listRecords(ctx, req.args)
     case 'record_page': {
-      const all = listRecords(ctx, req.args.filter).reverse()
-      return { rows: all.slice(req.args.offset, req.args.offset + req.args.limit), totals: recordTotals(all) }
+      const { offset, limit, with_totals, oldest_first } = req.args.page
+      const all = listRecords(ctx, req.args.filter)
+      if (!oldest_first) all.reverse()
+      return { rows: all.slice(offset, offset + limit), totals: with_totals ? recordTotals(all) : null }
+    }
+    case 'record_status_counts': {
+      const { pending, returned, approved } = recordTotals(listRecords(ctx, { unit_id: req.args.unit_id }))
+      return { pending, returned, approved }
     }
     case 'record_get':
       return getRecord(req.args.id)

@@ -3,6 +3,7 @@ import {
   addDays,
   campaignTiming,
   daysBetween,
+  formatListDate,
   defaultCampaignDates,
   formatDate,
   formatRange,
@@ -64,5 +65,13 @@ describe('date arithmetic', () => {
     expect(campaignTiming('2027-01-03', '2027-01-04', today)).toBe('upcoming')
     expect(campaignTiming('2027-01-04', '2027-01-05', today)).toBe('later')
     expect(campaignTiming('2026-11-01', '2026-12-03', today)).toBe('finished')
+  })
+})
+
+describe('formatListDate', () => {
+  it('omits the year of this year only', () => {
+    expect(formatListDate('2026-12-04', 'zh-CN', '2026-11-27')).toBe('12月4日')
+    expect(formatListDate('2016-01-01', 'zh-CN', '2026-11-27')).toBe('2016年1月1日')
+    expect(formatListDate('2016-01-01', 'en', '2026-11-27')).toBe('1 Jan 2016')
   })
 })

@@ -140,6 +140,11 @@ export function formatMonthDay(iso: string | null | undefined, locale = 'zh-CN')
   return isZh(locale) ? `${p.m}月${p.d}日` : `${p.d} ${EN_MONTHS[p.m - 1]}`
 }
 
+/** A date in a list: "12月4日" in this year, "2016年1月1日" in another (a county's queue spans years). */
+export function formatListDate(iso: string | null | undefined, locale = 'zh-CN', today: string = todayIso()): string {
+  return iso?.slice(0, 4) === today.slice(0, 4) ? formatMonthDay(iso, locale) : formatDate(iso, locale)
+}
+
 /** A range inside one known year without the year: "12月1日—12月7日", a single day once. */
 export function formatMonthDayRange(start: string, end: string, locale = 'zh-CN'): string {
   if (start === end) return formatMonthDay(start, locale)

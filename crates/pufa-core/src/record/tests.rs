@@ -443,19 +443,40 @@ fn the_ledger_pages_through_every_record_once_newest_first_with_the_totals_of_al
         let mut seen = Vec::new();
         let mut offset = 0;
         loop {
-            let p = page(&db.conn, &f, offset, 7).unwrap();
-            assert_eq!(p.totals.count, all.len() as i64);
+            let p = page(
+                &db.conn,
+                &f,
+                &PageRequest {
+                    offset,
+                    limit: 7,
+                    with_totals: offset == 0,
+                    oldest_first: false,
+                },
+            )
+            .unwrap();
+            if offset > 0 {
+                assert!(p.totals.is_none(), "totals only when asked");
+                if p.rows.is_empty() {
+                    break;
+                }
+                assert!(p.rows.len() <= 7);
+                seen.extend(p.rows);
+                offset += 7;
+                continue;
+            }
+            let totals = p.totals.clone().unwrap();
+            assert_eq!(totals.count, all.len() as i64);
             assert_eq!(
-                p.totals.reach,
+                totals.reach,
                 all.iter().map(|r| r.reach).sum::<i64>(),
                 "the totals are of every record, not the page"
             );
             assert_eq!(
-                p.totals.pending + p.totals.returned + p.totals.approved,
-                p.totals.count
+                totals.pending + totals.returned + totals.approved,
+                totals.count
             );
             let units: std::collections::HashSet<_> = all.iter().map(|r| &r.unit_id).collect();
-            assert_eq!(p.totals.units, units.len() as i64);
+            assert_eq!(totals.units, units.len() as i64);
             if p.rows.is_empty() {
                 break;
             }
@@ -473,7 +494,42 @@ fn the_ledger_pages_through_every_record_once_newest_first_with_the_totals_of_al
         want.sort();
         assert_eq!(ids, want, "every record exactly once");
     }
-    let err = page(&db.conn, &RecordFilter::default(), 0, MAX_PAGE + 1).unwrap_err();
+    // The 审核 tabs' counts.
+    let all = list(&db.conn, &RecordFilter::default()).unwrap();
+    let count = |s: ReviewStatus, unit: Option<&str>| {
+        all.iter()
+            .filter(|r| r.review_status == s && (unit.is_none() || r.unit_id.as_deref() == unit))
+            .count() as i64
+    };
+    let village = all[0].unit_id.clone();
+    for unit in [None, village.as_deref()] {
+        assert_eq!(
+            status_counts(&db.conn, unit).unwrap(),
+            StatusCounts {
+                pending: count(ReviewStatus::Pending, unit),
+                returned: count(ReviewStatus::Returned, unit),
+                approved: count(ReviewStatus::Approved, unit),
+            }
+        );
+    }
+    // The review queue: oldest first.
+    let first = page(
+        &db.conn,
+        &RecordFilter::default(),
+        &PageRequest {
+            limit: 3,
+            oldest_first: true,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(first.rows[0].id, all[0].id, "the oldest record first");
+    assert!(first.rows.windows(2).all(|w| w[0].date <= w[1].date));
+    let too_many = PageRequest {
+        limit: MAX_PAGE + 1,
+        ..Default::default()
+    };
+    let err = page(&db.conn, &RecordFilter::default(), &too_many).unwrap_err();
     assert_eq!(err.field.as_deref(), Some("limit"));
     let err = page(
         &db.conn,
@@ -482,8 +538,10 @@ fn the_ledger_pages_through_every_record_once_newest_first_with_the_totals_of_al
             to: Some("2026-04-01".into()),
             ..Default::default()
         },
-        0,
-        50,
+        &PageRequest {
+            limit: 50,
+            ..Default::default()
+        },
     )
     .unwrap_err();
     assert_eq!(err.field.as_deref(), Some("end_date"));
