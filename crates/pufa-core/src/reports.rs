@@ -184,9 +184,12 @@ pub(crate) fn summary_with_topics(
     Ok((acc.finish(conn, s)?, topics))
 }
 
+/// A first and a last (dates or months), both included.
+type DateSpan = (String, String);
+
 /// The whole months inside [from, to] (as YYYY-MM, first and last) and the days before and
 /// after them. Dates are checked ISO dates.
-fn split_months(from: &str, to: &str) -> (Option<(String, String)>, Vec<(String, String)>) {
+fn split_months(from: &str, to: &str) -> (Option<DateSpan>, Vec<DateSpan>) {
     use chrono::{Datelike, NaiveDate};
     let parse = |d: &str| NaiveDate::parse_from_str(d, "%Y-%m-%d").expect("a checked date");
     let (a, b) = (parse(from), parse(to));

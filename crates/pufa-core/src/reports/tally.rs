@@ -283,12 +283,12 @@ pub(crate) fn rebuild(conn: &Connection) -> Result<()> {
         "{head}, 'all', '', count(*), {totals}, 0 FROM record r, {LEVELS} WHERE 1 GROUP BY u, m, s"
     ));
     // The town's rows by village.
-    sql += &upsert(&format!(
+    sql += &upsert(
         "SELECT '*' AS u, substr(r.date, 1, 7) AS m, r.review_status AS s, 'village',
                 coalesce(r.unit_id, '') AS k, count(*), sum(r.participants), sum(r.reach),
                 0, 0, 0, 0, 0, 0, 0, 0, 0
-         FROM record r WHERE 1 GROUP BY m, s, k"
-    ));
+         FROM record r WHERE 1 GROUP BY m, s, k",
+    );
     for (dim, column) in JSON_DIMS {
         sql += &upsert(&format!(
             "{head}, '{dim}', j.value AS k, count(*), sum(r.participants), sum(r.reach),
