@@ -546,3 +546,56 @@ fn the_ledger_pages_through_every_record_once_newest_first_with_the_totals_of_al
     .unwrap_err();
     assert_eq!(err.field.as_deref(), Some("end_date"));
 }
+
+#[test]
+fn reading_ahead_gives_the_same_records_and_stops_with_the_writer() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut db = Db::open_dir(dir.path()).unwrap();
+    crate::demo::load(
+        &mut db,
+        &crate::demo::DemoInput {
+            seed: Some(6),
+            year: Some(2025),
+            scale: Some(crate::demo::ScaleInput {
+                activities: 2_000,
+                towns: 1,
+                years: 1,
+            }),
+        },
+    )
+    .unwrap();
+    let f = RecordFilter::default();
+    let want: Vec<String> = list(&db.conn, &f)
+        .unwrap()
+        .into_iter()
+        .map(|r| r.id)
+        .collect();
+    assert!(want.len() > 600, "more records than the read-ahead holds");
+    let mut got = Vec::new();
+    for_each_read_ahead(&db.conn, &f, |r| {
+        got.push(r.id);
+        Ok(())
+    })
+    .unwrap();
+    assert_eq!(got, want, "the same records in the same order");
+
+    // The writer fails after 3 records: the error comes back and nothing hangs.
+    let mut n = 0;
+    let err = for_each_read_ahead(&db.conn, &f, |_| {
+        n += 1;
+        if n == 3 {
+            return Err(AppError::new(ErrorCode::Io, "磁盘已满"));
+        }
+        Ok(())
+    })
+    .unwrap_err();
+    assert_eq!((n, err.message.as_str()), (3, "磁盘已满"));
+
+    // A bad filter is refused before anything is read.
+    let bad = RecordFilter {
+        from: Some("2026-13-01".into()),
+        ..Default::default()
+    };
+    let err = for_each_read_ahead(&db.conn, &bad, |_| Ok(())).unwrap_err();
+    assert_eq!(err.field.as_deref(), Some("start_date"));
+}
