@@ -8,23 +8,14 @@
 //
 // Screenshots go to artifacts/e2e/3x-*.png (failure-*.png/.html/.log on a failure).
 
-import { after, before, describe, it } from 'node:test'
+import { after, before, it } from 'node:test'
 import assert from 'node:assert/strict'
-import { AppHarness, byId, cli, click, navigate, preflight, waitAppReady } from './harness.mjs'
+import { AppHarness, byId, cli, click, navigate, e2eSuite, waitAppReady } from './harness.mjs'
 
 const STEP = { timeout: 180_000 }
 const YEAR = new Date().getFullYear()
 
-const missing = await preflight().then(
-  () => null,
-  (e) => e,
-)
-if (missing) {
-  it('e2e preflight (display, app binary, drivers, ports)', () => {
-    throw missing
-  })
-}
-const suite = missing ? describe.skip : describe
+const suite = await e2eSuite()
 
 suite('dashboard: the demo year in numbers, charts with tables, click through to the 台账', () => {
   const h = new AppHarness('dashboard')

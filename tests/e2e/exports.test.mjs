@@ -16,7 +16,7 @@
 // (libreoffice-calc-nogui, libreoffice-writer-nogui, poppler-utils).
 // Screenshots go to artifacts/e2e/4x-*.png (failure-*.png/.html/.log on a failure).
 
-import { after, before, describe, it } from 'node:test'
+import { after, before, it } from 'node:test'
 import assert from 'node:assert/strict'
 import { execFile } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
@@ -33,7 +33,7 @@ import {
   dialogRequests,
   fill,
   navigate,
-  preflight,
+  e2eSuite,
   waitAppReady,
   waitForScriptElement,
   waitTableLoaded,
@@ -50,26 +50,8 @@ const PRACTICES = '在集贸市场和车站设立法律咨询台，向返岗务�
 const SOFFICE = findExecutable(['soffice', 'libreoffice'])
 const PDFTOTEXT = findExecutable(['pdftotext'])
 
-const missing = await preflight().then(
-  () => null,
-  (e) => e,
-)
-if (missing) {
-  it('e2e preflight (display, app binary, drivers, ports)', () => {
-    throw missing
-  })
-}
 // The files are opened the way a user's office suite would: without it the test cannot pass.
-const noPrinter = [!SOFFICE && 'LibreOffice (soffice)', !PDFTOTEXT && 'pdftotext (poppler-utils)'].filter(Boolean)
-if (noPrinter.length) {
-  it('LibreOffice and pdftotext, to open the exported files', () => {
-    throw new Error(
-      `${noPrinter.join(' and ')} not found on PATH: the exports e2e prints the files with them. ` +
-        'scripts/install-deps.sh --test installs libreoffice-calc-nogui, libreoffice-writer-nogui and poppler-utils.',
-    )
-  })
-}
-const suite = missing || noPrinter.length ? describe.skip : describe
+const suite = await e2eSuite({ 'LibreOffice (soffice)': SOFFICE, 'pdftotext (poppler-utils)': PDFTOTEXT })
 
 /** Runs a program; resolves with stdout, rejects naming the command and its stderr. */
 function run(bin, args, { timeoutMs = 180_000 } = {}) {

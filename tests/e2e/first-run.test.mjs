@@ -8,7 +8,7 @@
 //
 // Screenshots go to artifacts/e2e/ (failure-*.png/.html/.log on a failure).
 
-import { after, before, describe, it } from 'node:test'
+import { after, before, it } from 'node:test'
 import assert from 'node:assert/strict'
 import { setTimeout as sleep } from 'node:timers/promises'
 import {
@@ -20,7 +20,7 @@ import {
   field,
   fill,
   navigate,
-  preflight,
+  e2eSuite,
   waitAppReady,
   waitScreen,
   waitTableLoaded,
@@ -36,16 +36,7 @@ const CAMPAIGN = '2026年宪法宣传周'
 const STEP = { timeout: 180_000 }
 
 // Without an X server, a built binary or the drivers, one test fails saying what is missing.
-const missing = await preflight().then(
-  () => null,
-  (e) => e,
-)
-if (missing) {
-  it('e2e preflight (display, app binary, drivers, ports)', () => {
-    throw missing
-  })
-}
-const suite = missing ? describe.skip : describe
+const suite = await e2eSuite()
 
 suite('first run: set up, create a campaign, quit, restart', () => {
   const h = new AppHarness('first-run')

@@ -13,6 +13,7 @@ import { homedir, tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { setTimeout as sleep } from 'node:timers/promises'
+import { describe, it } from 'node:test'
 import {
   ELEMENT_KEY,
   Element,
@@ -28,6 +29,32 @@ export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
 export const ARTIFACTS = join(ROOT, 'artifacts', 'e2e')
 export const APP = resolve(process.env.PUFA_E2E_APP || join(ROOT, 'target', 'debug', 'pufa-planner'))
 export const PORT = Number(process.env.PUFA_E2E_PORT || 4444)
+
+/**
+ * The `describe` for a test file's suite: without an X server, a built binary or the drivers
+ * (or one of `extra`, named → found), one test fails saying what is missing and the suite is
+ * skipped.
+ */
+export async function e2eSuite(extra = {}) {
+  const missing = await preflight().then(
+    () => null,
+    (e) => e,
+  )
+  if (missing) {
+    it('e2e preflight (display, app binary, drivers, ports)', () => {
+      throw missing
+    })
+  }
+  const absent = Object.entries(extra).filter(([, found]) => !found)
+  if (absent.length) {
+    it(`${absent.map(([name]) => name).join(', ')}, which this suite needs`, () => {
+      throw new Error(
+        `${absent.map(([name]) => name).join(' and ')} not found on PATH: scripts/install-deps.sh --test installs them.`,
+      )
+    })
+  }
+  return missing || absent.length ? describe.skip : describe
+}
 
 /** Everything the suite needs before it can start; throws one message naming what is missing. */
 export async function preflight() {
@@ -109,9 +136,16 @@ export class AppHarness {
   /** Starts the app: a new WebDriver session. */
   async launch() {
     if (this.session) throw new Error('launch(): a session is already open')
-    this.session = await Session.create(this.driver.baseUrl, {
-      'tauri:options': { application: APP },
-    })
+    const create = () => Session.create(this.driver.baseUrl, { 'tauri:options': { application: APP } })
+    try {
+      this.session = await create()
+    } catch (e) {
+      // Once in a loaded full run the app could not open the X display at start ("Failed to
+      // initialize GTK"), a moment after the previous app had closed: one more try.
+      console.error(`[e2e] the app did not start (${e.message.split('\n')[0]}); trying once more`)
+      await sleep(1_000)
+      this.session = await create()
+    }
     return this.session
   }
 

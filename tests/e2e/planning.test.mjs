@@ -12,7 +12,7 @@
 //
 // Screenshots go to artifacts/e2e/1x-*.png (failure-*.png/.html/.log on a failure).
 
-import { after, before, describe, it } from 'node:test'
+import { after, before, it } from 'node:test'
 import assert from 'node:assert/strict'
 import {
   AppHarness,
@@ -25,7 +25,7 @@ import {
   initTown,
   navigate,
   pointerDrag,
-  preflight,
+  e2eSuite,
   rectOf,
   waitAppReady,
   waitForScriptElement,
@@ -46,16 +46,7 @@ const EXTRA = { title: '民法典进院坝宣讲', day: '2027-12-08', typed: '20
 
 const STEP = { timeout: 180_000 }
 
-const missing = await preflight().then(
-  () => null,
-  (e) => e,
-)
-if (missing) {
-  it('e2e preflight (display, app binary, drivers, ports)', () => {
-    throw missing
-  })
-}
-const suite = missing ? describe.skip : describe
+const suite = await e2eSuite()
 
 // ---- calendar probes (one script call each) ----
 

@@ -12,12 +12,12 @@
 //
 // Screenshots go to artifacts/e2e/2x-*.png (failure-*.png/.html/.log on a failure).
 
-import { after, before, describe, it } from 'node:test'
+import { after, before, it } from 'node:test'
 import assert from 'node:assert/strict'
 import { rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { deflateSync } from 'node:zlib'
-import { AppHarness, answerDialog, byId, cli, click, clickElement, fill, initTown, navigate, preflight, waitAppReady, waitForScriptElement } from './harness.mjs'
+import { AppHarness, answerDialog, byId, cli, click, clickElement, fill, initTown, navigate, e2eSuite, waitAppReady, waitForScriptElement } from './harness.mjs'
 
 const VILLAGE = '安静村'
 const CADRE = '王小芳'
@@ -32,16 +32,7 @@ const PARTICIPANTS = 65
 
 const STEP = { timeout: 180_000 }
 
-const missing = await preflight().then(
-  () => null,
-  (e) => e,
-)
-if (missing) {
-  it('e2e preflight (display, app binary, drivers, ports)', () => {
-    throw missing
-  })
-}
-const suite = missing ? describe.skip : describe
+const suite = await e2eSuite()
 
 /** A small real PNG (a sky over a field), as a camera photo stands in for. */
 function photoPng(width = 320, height = 240) {

@@ -26,19 +26,10 @@ pub(crate) const SUMS: [&str; 12] = [
     "quantity",
 ];
 
-/// The record columns summed into `SUMS[1..11]`.
-const RECORD_SUMS: [&str; 10] = [
-    "participants",
-    "reach",
-    "consultations",
-    "banners",
-    "boards",
-    "vehicles",
-    "online_posts",
-    "online_views",
-    "disputes",
-    "legal_aid_cases",
-];
+/// The record columns summed into the tallies (the sums between 场次 and the quantity).
+fn record_sums() -> &'static [&'static str] {
+    &SUMS[1..11]
+}
 
 /// The triggers `triggers_sql` creates, to drop them for a bulk load.
 const TRIGGERS: [&str; 11] = [
@@ -124,7 +115,7 @@ fn record_links(r: &str) -> String {
 fn apply_record(r: &str, sign: &str, links: bool) -> String {
     let unit = level_unit(r);
     let head = format!("SELECT {unit}, substr({r}.date, 1, 7), {r}.review_status");
-    let sums = RECORD_SUMS
+    let sums = record_sums()
         .iter()
         .map(|c| format!("{sign} * {r}.{c}"))
         .collect::<Vec<_>>()
@@ -202,7 +193,7 @@ fn apply_activity(a: &str, sign: &str) -> String {
 fn triggers_sql() -> String {
     let record_columns = format!(
         "date, unit_id, review_status, nodes, formats, audiences, laws, {}",
-        RECORD_SUMS.join(", ")
+        record_sums().join(", ")
     );
     let t = |name: &str, when: &str, body: String| {
         format!("CREATE TRIGGER {name} {when} BEGIN\n{body}END;\n")
@@ -272,7 +263,7 @@ fn triggers_sql() -> String {
 /// Fills the tallies from the records and activities (after emptying them).
 pub(crate) fn rebuild(conn: &Connection) -> Result<()> {
     let unit = level_unit("r");
-    let totals = RECORD_SUMS
+    let totals = record_sums()
         .iter()
         .map(|c| format!("sum(r.{c})"))
         .collect::<Vec<_>>()
