@@ -45,13 +45,13 @@ function summaryFor(args: Record<string, unknown>): Summary {
   }
 }
 
-function backend(sent: Sent[]) {
+function backend(sent: Sent[], without: string[] | null = null) {
   mockIPC((_cmd, raw) => {
     const req = (raw as { request: Sent }).request
     sent.push(req)
     switch (req.cmd) {
       case 'summary':
-        return summaryFor(req.args ?? {})
+        return { ...summaryFor(req.args ?? {}), ...(without ? { villages_without: without } : {}) }
       case 'unit_list':
         return [{ id: 'v1', kind: 'village', name: '安静村', address: '', notes: '', archived: false, created_at: '', updated_at: '' }]
       default:
@@ -87,6 +87,20 @@ describe('统计 dashboard', () => {
     expect(q('kpi-materials')?.textContent).toContain('2种')
     expect(q('kpi-completion')?.textContent).toContain('75%')
     expect(q('dashboard-uncovered')?.textContent).toContain('长安村')
+    wrapper.unmount()
+  })
+
+  it("names the first 30 of a county's villages not reached, and all on request", async () => {
+    const many = Array.from({ length: 201 }, (_, i) => `第${i + 1}村`)
+    backend(sent, many)
+    const { wrapper } = mountApp(Dashboard)
+    await waitFor(ready)
+    const names = () => q('dashboard-uncovered-names')?.textContent?.split('、') ?? []
+    expect(q('dashboard-uncovered')?.textContent).toContain('201 个村')
+    expect(names()).toEqual(many.slice(0, 30))
+    ;(q('dashboard-uncovered-more') as HTMLElement).click()
+    await waitFor(() => names().length === 201)
+    expect(q('dashboard-uncovered-more')?.textContent).toContain('收起')
     wrapper.unmount()
   })
 
