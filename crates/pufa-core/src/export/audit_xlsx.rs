@@ -8,7 +8,7 @@
 //! (`ui/src/lib/audit-view.ts`): bookkeeping fields are left out, a creation lists what was
 //! entered and a deletion what was removed.
 
-use super::{full_date_cn, io_error, iso_date, write_atomic, Exported};
+use super::{full_date_cn, iso_date, xlsx_error, Exported};
 use crate::audit::{self, AuditEntry};
 use crate::domain::{
     ActivityFormat, ActivityStatus, Audience, CampaignKind, PersonRole, UnitKind, UserRole,
@@ -575,10 +575,6 @@ fn excel_time(t: NaiveDateTime) -> std::result::Result<ExcelDateTime, XlsxError>
     )
 }
 
-fn xlsx_error(e: XlsxError) -> AppError {
-    AppError::new(ErrorCode::Io, format!("生成 Excel 文件失败：{e}"))
-}
-
 /// How many lines a text takes in a wrapped column `width` characters wide: Chinese characters
 /// are two units wide, others one. (Row heights are set from it: not every program grows a row
 /// for wrapped text by itself.)
@@ -724,12 +720,7 @@ pub fn export(
             .map_err(xlsx_error)?;
     }
 
-    write_atomic(path, |f| {
-        workbook.save_to_writer(f).map_err(|e| match e {
-            XlsxError::IoError(io) => io_error(path, &io),
-            other => xlsx_error(other),
-        })
-    })?;
+    super::save_xlsx(path, &mut workbook)?;
     Ok(Exported {
         path: path.display().to_string(),
         count,

@@ -3,15 +3,14 @@
 //! materials) or as CSV with a UTF-8 BOM so Excel and WPS read the Chinese right. The detail
 //! rows are streamed: memory does not grow with the number of records.
 
-use super::{io_error, write_atomic, Exported};
+use super::{io_error, write_atomic, xlsx_error, Exported};
 use crate::error::{AppError, ErrorCode, Result};
 use crate::record::{self, Record, RecordFilter};
 use crate::reports::{self, Breakdown, SummaryFilter};
 use chrono::Datelike;
 use rusqlite::Connection;
 use rust_xlsxwriter::{
-    ConditionalFormatFormula, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook,
-    Worksheet, XlsxError,
+    ConditionalFormatFormula, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet,
 };
 use std::io::Write;
 use std::path::Path;
@@ -129,10 +128,6 @@ fn materials_text(r: &Record) -> String {
         .map(|m| format!("{}{}{}", m.material_name, m.quantity, m.unit))
         .collect::<Vec<_>>()
         .join("、")
-}
-
-fn xlsx_error(e: XlsxError) -> AppError {
-    AppError::new(ErrorCode::Io, format!("生成 Excel 文件失败：{e}"))
 }
 
 fn period(filter: &RecordFilter) -> (String, String) {
@@ -342,12 +337,7 @@ pub fn export_xlsx(conn: &Connection, path: &Path, filter: &RecordFilter) -> Res
     s.write_with_format(r, 2, all as f64, &total)
         .map_err(xlsx_error)?;
 
-    write_atomic(path, |f| {
-        workbook.save_to_writer(f).map_err(|e| match e {
-            XlsxError::IoError(io) => io_error(path, &io),
-            other => xlsx_error(other),
-        })
-    })?;
+    super::save_xlsx(path, &mut workbook)?;
     Ok(Exported {
         path: path.display().to_string(),
         count,

@@ -132,6 +132,22 @@ fn sync_folder(folder: &Path) {
     let _ = folder;
 }
 
+/// An Excel library error, in Chinese.
+pub(crate) fn xlsx_error(e: rust_xlsxwriter::XlsxError) -> AppError {
+    AppError::new(ErrorCode::Io, format!("生成 Excel 文件失败：{e}"))
+}
+
+/// Saves a workbook to `path` through [`write_atomic`]: the old file stays until the new one is
+/// whole; an I/O failure is named as [`io_error`] names it.
+pub(crate) fn save_xlsx(path: &Path, workbook: &mut rust_xlsxwriter::Workbook) -> Result<()> {
+    write_atomic(path, |f| {
+        workbook.save_to_writer(f).map_err(|e| match e {
+            rust_xlsxwriter::XlsxError::IoError(io) => io_error(path, &io),
+            other => xlsx_error(other),
+        })
+    })
+}
+
 /// An I/O error while exporting to `path`, in words a coordinator can act on.
 pub(crate) fn io_error(path: &Path, e: &io::Error) -> AppError {
     let why = match e.kind() {

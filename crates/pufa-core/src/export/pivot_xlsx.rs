@@ -3,16 +3,12 @@
 //! The house style of the 台账 workbook: 黑体 headers on grey, 宋体 body, thin borders, frozen
 //! header and first column.
 
-use super::{io_error, write_atomic, Exported};
-use crate::error::{AppError, ErrorCode, Result};
+use super::{xlsx_error, Exported};
+use crate::error::Result;
 use crate::reports::pivot::{pivot, PivotRequest, PivotTable};
 use rusqlite::Connection;
-use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Workbook, XlsxError};
+use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Workbook};
 use std::path::Path;
-
-fn xlsx_error(e: XlsxError) -> AppError {
-    AppError::new(ErrorCode::Io, format!("生成 Excel 文件失败：{e}"))
-}
 
 /// The heading of the first column: "村/单位＼月份" (rows＼columns), or the row dimension.
 pub fn corner(t: &PivotTable) -> String {
@@ -130,12 +126,7 @@ pub fn write(t: &PivotTable, path: &Path) -> Result<Exported> {
         sheet.set_landscape();
     }
 
-    write_atomic(path, |f| {
-        workbook.save_to_writer(f).map_err(|e| match e {
-            XlsxError::IoError(io) => io_error(path, &io),
-            other => xlsx_error(other),
-        })
-    })?;
+    super::save_xlsx(path, &mut workbook)?;
     Ok(Exported {
         path: path.display().to_string(),
         count: t.row_labels.len() as u32,

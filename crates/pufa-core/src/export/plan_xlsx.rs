@@ -8,11 +8,11 @@
 //! in every program (Excel does not grow rows for wrapped text written by another program).
 
 use super::ics::materials_text;
-use super::{full_date_cn, io_error, iso_date, month_day_cn, range_cn, weekday_cn, Exported};
+use super::{full_date_cn, iso_date, month_day_cn, range_cn, weekday_cn, xlsx_error, Exported};
 use crate::activity::{self, Activity, ActivityFilter};
 use crate::campaign::{self, ArchiveFilter, CampaignFilter};
 use crate::domain::ActivityStatus;
-use crate::error::{AppError, ErrorCode, Result};
+use crate::error::Result;
 use crate::keydates::{self, rule::check_year};
 use chrono::NaiveDate;
 use rusqlite::Connection;
@@ -91,20 +91,11 @@ pub fn export(conn: &Connection, path: &Path, year: i32) -> Result<Exported> {
 /// As [`export`], with the date printed as 制表日期.
 pub fn export_on(conn: &Connection, path: &Path, year: i32, made: NaiveDate) -> Result<Exported> {
     let (mut workbook, count) = build(conn, year, made)?;
-    super::write_atomic(path, |f| {
-        workbook.save_to_writer(f).map_err(|e| match e {
-            XlsxError::IoError(io) => io_error(path, &io),
-            other => xlsx_error(other),
-        })
-    })?;
+    super::save_xlsx(path, &mut workbook)?;
     Ok(Exported {
         path: path.display().to_string(),
         count,
     })
-}
-
-fn xlsx_error(e: XlsxError) -> AppError {
-    AppError::new(ErrorCode::Io, format!("生成 Excel 文件失败：{e}"))
 }
 
 /// One cell of a table.
