@@ -516,7 +516,9 @@ export async function waitSettled(session, el) {
              r = e.getBoundingClientRect();
            }
            const top = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
-           const onTop = !!top && (top === e || e.contains(top) || top.contains(e));
+           // Its own box or a child of it: an ancestor there means the element is clipped (a panel
+           // still opening) and a click would reach the ancestor.
+           const onTop = !!top && (top === e || e.contains(top));
            return JSON.stringify([r.left, r.top, r.width, r.height, onTop]);`,
           el,
         )

@@ -153,6 +153,16 @@ suite('records: a cadre records a held activity; the coordinator approves; stock
       await fill(s, 'record-participants', String(PARTICIPANTS))
       await fill(s, 'record-recorder', CADRE)
       await click(s, byId('record-more'))
+      // The panel grows open under overflow: hidden; until that ends its buttons are in place
+      // but clipped, and a click on them reaches the panel instead (seen in CI).
+      await s.waitUntil(
+        () =>
+          s.execute(
+            `const w = document.querySelector('[data-testid="record-more-panel"] .el-collapse-item__wrap');
+             return !!w && w.offsetHeight > 0 && w.style.maxHeight === '' && w.style.overflow !== 'hidden';`,
+          ),
+        { what: 'the 更多 panel to finish opening' },
+      )
       for (const [i, m] of MATERIALS.entries()) {
         await click(s, byId('record-material-add'))
         await chooseOptionStarting(s, byId(`record-material-item-${i}`), m.name)
