@@ -511,7 +511,9 @@ export async function waitSettled(session, el) {
           `const e = arguments[0];
            let r = e.getBoundingClientRect();
            if (r.width === 0 || r.height === 0) return 'empty';
-           if (r.top < 0 || r.bottom > innerHeight || r.left < 0 || r.right > innerWidth) {
+           // Only up/down: a drawer sliding in from the side is off-screen for a moment, and
+           // scrolling for it moves the whole window.
+           if (r.top < 0 || r.bottom > innerHeight) {
              e.scrollIntoView({ block: 'center', inline: 'nearest' });
              r = e.getBoundingClientRect();
            }

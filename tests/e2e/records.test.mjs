@@ -15,6 +15,7 @@
 import { after, before, it } from 'node:test'
 import assert from 'node:assert/strict'
 import { rmSync, writeFileSync } from 'node:fs'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { join } from 'node:path'
 import { deflateSync } from 'node:zlib'
 import { AppHarness, answerDialog, byId, cli, click, clickElement, fill, initTown, navigate, e2eSuite, waitAppReady, waitForScriptElement } from './harness.mjs'
@@ -217,10 +218,19 @@ suite('records: a cadre records a held activity; the coordinator approves; stock
       // The drawer's own 通过 (the table row behind it has one too); click waits for the
       // drawer to finish sliding in.
       const approve = `${byId('record-drawer')} ${byId('review-approve')}`
-      await click(s, approve)
-      await s.waitUntil(async () => /已通过/.test((await s.texts(byId('record-drawer-status')))[0] ?? ''), {
-        what: 'the drawer to show the record approved',
-      })
+      // Clicked again while the record is still pending and the button still there: a click
+      // during the slide can be lost (seen in a fresh-clone run); a second one cannot approve
+      // twice (the button ignores clicks while its request runs, and is gone once approved).
+      await s.waitUntil(
+        async () => {
+          if (/已通过/.test((await s.texts(byId('record-drawer-status')))[0] ?? '')) return true
+          const button = await s.find(approve).catch(() => null)
+          if (button) await clickElement(s, button, 'the drawer\'s 通过').catch(() => {})
+          await sleep(1_500)
+          return /已通过/.test((await s.texts(byId('record-drawer-status')))[0] ?? '')
+        },
+        { timeoutMs: 30_000, what: 'the drawer to show the record approved' },
+      )
       await s.waitUntil(
         async () => {
           const entries = await s.texts(byId('history-entry'))
