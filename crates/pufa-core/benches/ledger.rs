@@ -23,7 +23,7 @@ use pufa_core::Db;
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::hint::black_box;
 use std::path::Path;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicIsize, Ordering};
 use std::time::{Duration, Instant};
 
 const FIRST_YEAR: i32 = 2016;
@@ -32,20 +32,28 @@ const PER_YEAR: usize = 10_000;
 const RECORDS: usize = PER_YEAR * YEARS as usize;
 const LAST_YEAR: i32 = FIRST_YEAR + YEARS - 1;
 
-/// The heap in use and its high-water mark, in bytes.
-static CURRENT: AtomicUsize = AtomicUsize::new(0);
-static PEAK: AtomicUsize = AtomicUsize::new(0);
+/// The heap growth since counting started and its high-water mark, in bytes, while `COUNTING`
+/// (below zero when the export frees what was allocated before it).
+static CURRENT: AtomicIsize = AtomicIsize::new(0);
+static PEAK: AtomicIsize = AtomicIsize::new(0);
+/// On only for the measured runs: two threads updating the same counters on every allocation
+/// slow the export down, so the timed runs do not count.
+static COUNTING: AtomicBool = AtomicBool::new(false);
 
 /// The system allocator, counting.
 struct Counting;
 
 fn grew(bytes: usize) {
-    let now = CURRENT.fetch_add(bytes, Ordering::Relaxed) + bytes;
-    PEAK.fetch_max(now, Ordering::Relaxed);
+    if COUNTING.load(Ordering::Relaxed) {
+        let now = CURRENT.fetch_add(bytes as isize, Ordering::Relaxed) + bytes as isize;
+        PEAK.fetch_max(now, Ordering::Relaxed);
+    }
 }
 
 fn shrank(bytes: usize) {
-    CURRENT.fetch_sub(bytes, Ordering::Relaxed);
+    if COUNTING.load(Ordering::Relaxed) {
+        CURRENT.fetch_sub(bytes as isize, Ordering::Relaxed);
+    }
 }
 
 // A global allocator can only be written as an unsafe impl; every call goes straight to
@@ -137,13 +145,15 @@ fn export(db: &Db, path: &Path, filter: &RecordFilter) -> u32 {
 
 fn measured(db: &Db, path: &Path, filter: &RecordFilter) -> Run {
     let rss_before = reset_peak_rss();
-    let base = CURRENT.load(Ordering::SeqCst);
-    PEAK.store(base, Ordering::SeqCst);
+    CURRENT.store(0, Ordering::SeqCst);
+    PEAK.store(0, Ordering::SeqCst);
+    COUNTING.store(true, Ordering::SeqCst);
     let (started, cpu_before) = (Instant::now(), thread_cpu_ns());
     let rows = export(db, path, filter);
     let time = started.elapsed();
+    COUNTING.store(false, Ordering::SeqCst);
     let cpu = cpu_before.and_then(|before| Some(Duration::from_nanos(thread_cpu_ns()? - before)));
-    let heap = PEAK.load(Ordering::SeqCst).saturating_sub(base);
+    let heap = PEAK.load(Ordering::SeqCst).max(0) as usize;
     let rss = rss_before.and_then(|before| Some(status_kib("VmHWM:")?.saturating_sub(before)));
     Run {
         rows,

@@ -45,7 +45,7 @@ impl ReviewStatus {
             ReviewStatus::Approved => "已通过",
         }
     }
-    fn parse(s: &str) -> ReviewStatus {
+    pub(crate) fn parse(s: &str) -> ReviewStatus {
         match s {
             "approved" => ReviewStatus::Approved,
             "returned" => ReviewStatus::Returned,
@@ -638,34 +638,54 @@ fn filter_sql(f: &RecordFilter) -> Result<FilterSql> {
 pub fn for_each(
     conn: &Connection,
     f: &RecordFilter,
-    mut each: impl FnMut(Record) -> Result<()>,
+    each: impl FnMut(Record) -> Result<()>,
+) -> Result<()> {
+    for_each_row(conn, f, SELECT, from_row, each)
+}
+
+/// The records of a filter in date order, each read by `select` (columns of `record r LEFT
+/// JOIN unit u ON u.id = r.unit_id`, the filter's WHERE and the order are added) and `map`:
+/// an export reads only the columns it writes.
+pub(crate) fn for_each_row<T>(
+    conn: &Connection,
+    f: &RecordFilter,
+    select: &str,
+    map: impl FnMut(&Row) -> rusqlite::Result<T>,
+    mut each: impl FnMut(T) -> Result<()>,
 ) -> Result<()> {
     let w = filter_sql(f)?;
     let mut stmt = conn.prepare_cached(&format!(
-        "{SELECT} WHERE {} ORDER BY r.date, r.start_time, u.sort_order, r.title",
+        "{select} WHERE {} ORDER BY r.date, r.start_time, u.sort_order, r.title",
         w.sql
     ))?;
-    let rows = stmt.query_map(rusqlite::params_from_iter(&w.params), from_row)?;
+    let rows = stmt.query_map(rusqlite::params_from_iter(&w.params), map)?;
     for row in rows {
         each(row?)?;
     }
     Ok(())
 }
 
-/// [`for_each`] with the reading on a second thread and connection, a few hundred records
+/// [`for_each_row`] with the reading on a second thread and connection, a few hundred records
 /// ahead: a 100,000-row export then writes its sheet while SQLite reads the next records
-/// instead of taking turns (on a database file; in memory it is plain `for_each`).
-pub fn for_each_read_ahead(
+/// instead of taking turns (on a database file; in memory it reads in turn). `map` runs on the
+/// reading thread too, so what turns a record into a row (names looked up, text joined) does
+/// not hold up the writer.
+pub(crate) fn for_each_read_ahead<T: Send>(
     conn: &Connection,
     f: &RecordFilter,
-    mut each: impl FnMut(Record) -> Result<()>,
+    select: &str,
+    map: impl FnMut(&Row) -> rusqlite::Result<T> + Send,
+    mut each: impl FnMut(T) -> Result<()>,
 ) -> Result<()> {
     let Some(path) = conn.path().filter(|p| !p.is_empty()).map(str::to_string) else {
-        return for_each(conn, f, each);
+        return for_each_row(conn, f, select, map, each);
     };
     // Checked here, so a bad filter is refused before the thread starts.
     filter_sql(f)?;
-    let (tx, rx) = std::sync::mpsc::sync_channel::<Result<Record>>(512);
+    // Records travel in batches: one hand-over per record would wake the other thread 100,000
+    // times in a big export, which costs more than the reading it overlaps.
+    const BATCH: usize = 256;
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Result<Vec<T>>>(4);
     std::thread::scope(|scope| {
         scope.spawn(move || {
             let reader = Connection::open_with_flags(
@@ -678,23 +698,31 @@ pub fn for_each_read_ahead(
                 c.busy_timeout(std::time::Duration::from_secs(5))?;
                 Ok(c)
             });
-            let sent = match reader {
-                Ok(reader) => for_each(&reader, f, |r| {
-                    // The writer stopped (an error): stop reading too.
-                    tx.send(Ok(r))
-                        .map_err(|_| AppError::new(ErrorCode::Cancelled, "已停止"))
-                }),
-                Err(e) => Err(e),
-            };
+            // The writer stopped (an error): stop reading too.
+            let stopped = |_| AppError::new(ErrorCode::Cancelled, "已停止");
+            let mut batch = Vec::with_capacity(BATCH);
+            let sent = reader.and_then(|reader| {
+                for_each_row(&reader, f, select, map, |r| {
+                    batch.push(r);
+                    if batch.len() == BATCH {
+                        let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
+                        tx.send(Ok(full)).map_err(stopped)?;
+                    }
+                    Ok(())
+                })?;
+                tx.send(Ok(batch)).map_err(stopped)
+            });
             if let Err(e) = sent {
                 let _ = tx.send(Err(e));
             }
         });
         // Takes the receiver: returning (also early, on an error) drops it, which stops the
         // reader's next send instead of leaving it blocked on a full channel.
-        let mut consume = move |rx: std::sync::mpsc::Receiver<Result<Record>>| -> Result<()> {
-            for r in rx {
-                each(r?)?;
+        let mut consume = move |rx: std::sync::mpsc::Receiver<Result<Vec<T>>>| -> Result<()> {
+            for batch in rx {
+                for r in batch? {
+                    each(r)?;
+                }
             }
             Ok(())
         };

@@ -636,7 +636,9 @@ pub fn export(
 
     let mut count = 0u32;
     {
-        let sheet = workbook.add_worksheet_with_constant_memory();
+        let sheet = workbook
+            .add_worksheet_with_constant_memory()
+            .map_err(xlsx_error)?;
         sheet.set_name(SHEET).map_err(xlsx_error)?;
         for (c, (h, w)) in HEADERS.iter().enumerate() {
             sheet

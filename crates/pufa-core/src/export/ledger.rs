@@ -4,8 +4,9 @@
 //! rows are streamed: memory does not grow with the number of records.
 
 use super::{io_error, write_atomic, xlsx_error, Exported};
+use crate::domain::{ActivityFormat, Audience};
 use crate::error::{AppError, ErrorCode, Result};
-use crate::record::{self, Record, RecordFilter};
+use crate::record::{self, RecordFilter, ReviewStatus, Speaker};
 use crate::reports::{self, Breakdown, SummaryFilter};
 use chrono::Datelike;
 use rusqlite::Connection;
@@ -44,20 +45,11 @@ const HEADERS: &[(&str, f64)] = &[
     ("审核状态", 9.0),
 ];
 
-/// Names of campaigns and nodes, looked up once per export.
-struct Names {
-    campaigns: std::collections::HashMap<String, String>,
-    nodes: std::collections::HashMap<String, String>,
-}
+/// Names of the 普法节点, national and local, looked up once per export.
+struct NodeNames(std::collections::HashMap<String, String>);
 
-impl Names {
-    fn load(conn: &Connection) -> Result<Names> {
-        let mut campaigns = std::collections::HashMap::new();
-        let mut stmt = conn.prepare("SELECT id, name FROM campaign")?;
-        for row in stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))? {
-            let (id, name) = row?;
-            campaigns.insert(id, name);
-        }
+impl NodeNames {
+    fn load(conn: &Connection) -> Result<NodeNames> {
         let mut nodes: std::collections::HashMap<String, String> =
             crate::keydates::national_nodes()
                 .iter()
@@ -66,69 +58,97 @@ impl Names {
         for n in crate::keydates::local_nodes(conn)? {
             nodes.insert(n.code, n.name);
         }
-        Ok(Names { campaigns, nodes })
+        Ok(NodeNames(nodes))
     }
 }
 
-/// The text cells of a record, in HEADERS order (numbers and the date handled apart).
-fn texts(r: &Record, names: &Names) -> Vec<String> {
-    let join = |v: Vec<String>| v.join("、");
-    let time = match (&r.start_time, &r.end_time) {
-        (Some(s), Some(e)) => format!("{s}—{e}"),
-        (Some(s), None) => s.clone(),
-        _ => String::new(),
-    };
-    vec![
-        time,
-        r.unit_name.clone().unwrap_or_default(),
-        r.title.clone(),
-        join(
-            r.campaign_ids
-                .iter()
-                .map(|c| names.campaigns.get(c).cloned().unwrap_or_default())
-                .collect(),
-        ),
-        join(
-            r.nodes
-                .iter()
-                .map(|n| names.nodes.get(n).cloned().unwrap_or_else(|| n.clone()))
-                .collect(),
-        ),
-        join(r.formats.iter().map(|f| f.label().to_string()).collect()),
-        join(r.audiences.iter().map(|a| a.label().to_string()).collect()),
-        r.laws.join("、"),
-        join(
-            r.speakers
-                .iter()
-                .map(|s| format!("{}（{}）", s.name, s.role.label()))
-                .collect(),
-        ),
-        r.partners.join("、"),
-    ]
+/// The columns of a 台账 row: only what it shows, the campaigns' names and the hand-outs
+/// already joined by SQLite (a full [`Record`] parses both from JSON first, a third of a
+/// 100,000-row export's reading).
+const LEDGER_SELECT: &str = "SELECT r.date, r.start_time, r.end_time, u.name, r.title,
+        (SELECT group_concat(c.name, '、' ORDER BY c.id)
+           FROM record_campaign rc JOIN campaign c ON c.id = rc.campaign_id
+          WHERE rc.record_id = r.id),
+        r.nodes, r.formats, r.audiences, r.laws, r.speakers, r.partners,
+        r.participants, r.reach, r.consultations, r.banners, r.boards, r.vehicles,
+        r.online_posts, r.online_views, r.disputes, r.legal_aid_cases,
+        (SELECT group_concat(m.name || s.quantity || m.unit, '、')
+           FROM stock_movement s JOIN material m ON m.id = s.material_id
+          WHERE s.record_id = r.id AND s.kind = 'handout'),
+        r.narrative, r.recorder, r.review_status
+    FROM record r LEFT JOIN unit u ON u.id = r.unit_id";
+
+/// A record as the cells of its 台账 row, made on the reading thread.
+struct LedgerRow {
+    date: String,
+    /// 时间 … 协办单位, in HEADERS order.
+    texts: [String; 10],
+    numbers: [i64; 10],
+    materials: String,
+    narrative: String,
+    recorder: String,
+    status: &'static str,
 }
 
-fn numbers(r: &Record) -> [i64; 10] {
-    [
-        r.participants,
-        r.reach,
-        r.consultations,
-        r.banners,
-        r.boards,
-        r.vehicles,
-        r.online_posts,
-        r.online_views,
-        r.disputes,
-        r.legal_aid_cases,
-    ]
+impl LedgerRow {
+    fn read(row: &rusqlite::Row, nodes: &NodeNames) -> rusqlite::Result<LedgerRow> {
+        fn list<T: for<'de> serde::Deserialize<'de>>(
+            row: &rusqlite::Row,
+            i: usize,
+        ) -> rusqlite::Result<Vec<T>> {
+            let text: Option<String> = row.get(i)?;
+            Ok(text
+                .and_then(|t| serde_json::from_str(&t).ok())
+                .unwrap_or_default())
+        }
+        fn joined<T>(items: Vec<T>, show: impl Fn(T) -> String) -> String {
+            items.into_iter().map(show).collect::<Vec<_>>().join("、")
+        }
+        let text = |i: usize| -> rusqlite::Result<String> {
+            Ok(row.get::<_, Option<String>>(i)?.unwrap_or_default())
+        };
+        let start: Option<String> = row.get(1)?;
+        let end: Option<String> = row.get(2)?;
+        let time = match (start, end) {
+            (Some(s), Some(e)) => format!("{s}—{e}"),
+            (Some(s), None) => s,
+            _ => String::new(),
+        };
+        let node_name = |n: String| nodes.0.get(&n).cloned().unwrap_or(n);
+        let status: String = row.get(25)?;
+        let mut numbers = [0i64; 10];
+        for (i, n) in numbers.iter_mut().enumerate() {
+            *n = row.get(12 + i)?;
+        }
+        Ok(LedgerRow {
+            date: row.get(0)?,
+            texts: [
+                time,
+                text(3)?,
+                text(4)?,
+                text(5)?,
+                joined(list(row, 6)?, node_name),
+                joined(list::<ActivityFormat>(row, 7)?, |f| f.label().to_string()),
+                joined(list::<Audience>(row, 8)?, |a| a.label().to_string()),
+                list::<String>(row, 9)?.join("、"),
+                joined(list::<Speaker>(row, 10)?, |s| {
+                    format!("{}（{}）", s.name, s.role.label())
+                }),
+                list::<String>(row, 11)?.join("、"),
+            ],
+            numbers,
+            materials: text(22)?,
+            narrative: text(23)?,
+            recorder: text(24)?,
+            status: ReviewStatus::parse(&status).label(),
+        })
+    }
 }
 
-fn materials_text(r: &Record) -> String {
-    r.materials
-        .iter()
-        .map(|m| format!("{}{}{}", m.material_name, m.quantity, m.unit))
-        .collect::<Vec<_>>()
-        .join("、")
-}
+/// The counts after 参加人数 and 受众人次 (咨询, 横幅 … 法律援助) that apply to few
+/// activities: a zero there is left blank in the workbook, as a hand-kept 台账 leaves it, so
+/// the numbers that were there stand out (the 合计 row still sums them all).
+const FIRST_OPTIONAL_COUNT: usize = 2;
 
 fn period(filter: &RecordFilter) -> (String, String) {
     (
@@ -142,7 +162,7 @@ const DATE_FORMAT: &str = "yyyy\"年\"m\"月\"d\"日\"";
 
 /// Writes the 台账 workbook; `count` is the number of record rows.
 pub fn export_xlsx(conn: &Connection, path: &Path, filter: &RecordFilter) -> Result<Exported> {
-    let names = Names::load(conn)?;
+    let nodes = NodeNames::load(conn)?;
     let (from, to) = period(filter);
     let summary = reports::summary(
         conn,
@@ -171,7 +191,9 @@ pub fn export_xlsx(conn: &Connection, path: &Path, filter: &RecordFilter) -> Res
 
     let mut count = 0u32;
     {
-        let sheet = workbook.add_worksheet_with_constant_memory();
+        let sheet = workbook
+            .add_worksheet_with_constant_memory()
+            .map_err(xlsx_error)?;
         sheet.set_name("活动台账").map_err(xlsx_error)?;
         // The record cells are written without a format and take their column's (font, wrap,
         // date), their borders come from one conditional format over the rows written: a
@@ -192,7 +214,8 @@ pub fn export_xlsx(conn: &Connection, path: &Path, filter: &RecordFilter) -> Res
         sheet.set_landscape().set_paper_size(9);
         sheet.set_repeat_rows(0, 0).map_err(xlsx_error)?;
         let mut sums = [0i64; 10];
-        record::for_each_read_ahead(conn, filter, |r| {
+        let read = |row: &rusqlite::Row| LedgerRow::read(row, &nodes);
+        record::for_each_read_ahead(conn, filter, LEDGER_SELECT, read, |r| {
             count += 1;
             let row = count;
             sheet.write(row, 0, count).map_err(xlsx_error)?;
@@ -200,27 +223,21 @@ pub fn export_xlsx(conn: &Connection, path: &Path, filter: &RecordFilter) -> Res
             let dt = ExcelDateTime::from_ymd(d.year() as u16, d.month() as u8, d.day() as u8)
                 .map_err(xlsx_error)?;
             sheet.write_datetime(row, 1, &dt).map_err(xlsx_error)?;
-            for (i, t) in texts(&r, &names).into_iter().enumerate() {
+            for (i, t) in r.texts.into_iter().enumerate() {
                 sheet.write(row, 2 + i as u16, t).map_err(xlsx_error)?;
             }
-            for (i, n) in numbers(&r).into_iter().enumerate() {
+            for (i, n) in r.numbers.into_iter().enumerate() {
                 sums[i] += n;
-                sheet
-                    .write(row, 12 + i as u16, n as f64)
-                    .map_err(xlsx_error)?;
+                if n != 0 || i < FIRST_OPTIONAL_COUNT {
+                    sheet
+                        .write(row, 12 + i as u16, n as f64)
+                        .map_err(xlsx_error)?;
+                }
             }
-            sheet
-                .write(row, 22, materials_text(&r))
-                .map_err(xlsx_error)?;
-            sheet
-                .write(row, 23, r.narrative.as_str())
-                .map_err(xlsx_error)?;
-            sheet
-                .write(row, 24, r.recorder.as_str())
-                .map_err(xlsx_error)?;
-            sheet
-                .write(row, 25, r.review_status.label())
-                .map_err(xlsx_error)?;
+            sheet.write(row, 22, r.materials).map_err(xlsx_error)?;
+            sheet.write(row, 23, r.narrative).map_err(xlsx_error)?;
+            sheet.write(row, 24, r.recorder).map_err(xlsx_error)?;
+            sheet.write(row, 25, r.status).map_err(xlsx_error)?;
             Ok(())
         })?;
         let row = count + 1;
@@ -346,7 +363,7 @@ pub fn export_xlsx(conn: &Connection, path: &Path, filter: &RecordFilter) -> Res
 
 /// The same rows as CSV, UTF-8 with a BOM.
 pub fn export_csv(conn: &Connection, path: &Path, filter: &RecordFilter) -> Result<Exported> {
-    let names = Names::load(conn)?;
+    let nodes = NodeNames::load(conn)?;
     let mut count = 0u32;
     write_atomic(path, |f| {
         let mut out = std::io::BufWriter::new(f);
@@ -356,15 +373,13 @@ pub fn export_csv(conn: &Connection, path: &Path, filter: &RecordFilter) -> Resu
         let csv_err = |e: csv::Error| AppError::new(ErrorCode::Io, format!("写入 CSV 失败：{e}"));
         w.write_record(HEADERS.iter().map(|(h, _)| *h))
             .map_err(csv_err)?;
-        record::for_each_read_ahead(conn, filter, |r| {
+        let read = |row: &rusqlite::Row| LedgerRow::read(row, &nodes);
+        record::for_each_read_ahead(conn, filter, LEDGER_SELECT, read, |r| {
             count += 1;
-            let mut row = vec![count.to_string(), r.date.clone()];
-            row.extend(texts(&r, &names));
-            row.extend(numbers(&r).iter().map(|n| n.to_string()));
-            row.push(materials_text(&r));
-            row.push(r.narrative.clone());
-            row.push(r.recorder.clone());
-            row.push(r.review_status.label().to_string());
+            let mut row = vec![count.to_string(), r.date];
+            row.extend(r.texts);
+            row.extend(r.numbers.iter().map(|n| n.to_string()));
+            row.extend([r.materials, r.narrative, r.recorder, r.status.to_string()]);
             w.write_record(&row).map_err(csv_err)
         })?;
         w.flush().map_err(|e| io_error(path, &e))?;
@@ -381,6 +396,22 @@ mod tests {
     use super::*;
     use crate::db::Db;
     use calamine::{open_workbook, Data, Reader, Xlsx};
+
+    /// A record's counts in the 台账's column order (参加人数 … 法律援助).
+    fn numbers(r: &record::Record) -> [i64; 10] {
+        [
+            r.participants,
+            r.reach,
+            r.consultations,
+            r.banners,
+            r.boards,
+            r.vehicles,
+            r.online_posts,
+            r.online_views,
+            r.disputes,
+            r.legal_aid_cases,
+        ]
+    }
 
     fn demo() -> Db {
         let mut db = Db::open_in_memory().unwrap();
@@ -435,7 +466,51 @@ mod tests {
             detail.get((1, 13)),
             Some(&Data::Float(records[0].reach as f64))
         );
+        // Every row's 村/单位, 活动专项, 法律法规 and 发放资料 say what its record holds.
+        let text = |row: usize, col: usize| match detail.get((row, col)) {
+            Some(Data::String(s)) => s.clone(),
+            None | Some(Data::Empty) => String::new(),
+            other => panic!("row {row} col {col}: {other:?}"),
+        };
+        for (i, r) in records.iter().enumerate() {
+            let campaigns: Vec<String> = r
+                .campaign_ids
+                .iter()
+                .map(|c| crate::campaign::get(&db.conn, c).unwrap().name)
+                .collect();
+            let materials: Vec<String> = r
+                .materials
+                .iter()
+                .map(|m| format!("{}{}{}", m.material_name, m.quantity, m.unit))
+                .collect();
+            assert_eq!(text(i + 1, 3), r.unit_name.clone().unwrap_or_default());
+            assert_eq!(text(i + 1, 5), campaigns.join("、"), "row {}", i + 1);
+            assert_eq!(text(i + 1, 9), r.laws.join("、"));
+            assert_eq!(text(i + 1, 22), materials.join("、"), "row {}", i + 1);
+        }
+        assert!(records.iter().any(|r| r.materials.len() > 1));
+
+        // An optional count (咨询 … 法律援助) is blank where it is zero, a number elsewhere;
+        // 合计 sums it.
         let last = records.len() + 1;
+        let optional = (FIRST_OPTIONAL_COUNT..10)
+            .find(|&i| {
+                records.iter().any(|r| numbers(r)[i] == 0)
+                    && records.iter().any(|r| numbers(r)[i] > 0)
+            })
+            .expect("the demo has an optional count both zero and not");
+        let col = 12 + optional;
+        for (row, r) in records.iter().enumerate() {
+            let n = numbers(r)[optional];
+            let cell = detail.get((row + 1, col));
+            if n == 0 {
+                assert!(matches!(cell, None | Some(Data::Empty)), "{cell:?}");
+            } else {
+                assert_eq!(cell, Some(&Data::Float(n as f64)));
+            }
+        }
+        let sum: i64 = records.iter().map(|r| numbers(r)[optional]).sum();
+        assert_eq!(detail.get((last, col)), Some(&Data::Float(sum as f64)));
         assert_eq!(detail.get((last, 0)), Some(&Data::String("合计".into())));
         let reach: i64 = records.iter().map(|r| r.reach).sum();
         assert_eq!(detail.get((last, 13)), Some(&Data::Float(reach as f64)));

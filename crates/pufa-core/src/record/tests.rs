@@ -557,7 +557,7 @@ fn reading_ahead_gives_the_same_records_and_stops_with_the_writer() {
             seed: Some(6),
             year: Some(2025),
             scale: Some(crate::demo::ScaleInput {
-                activities: 2_000,
+                activities: 5_000,
                 towns: 1,
                 years: 1,
             }),
@@ -570,18 +570,27 @@ fn reading_ahead_gives_the_same_records_and_stops_with_the_writer() {
         .into_iter()
         .map(|r| r.id)
         .collect();
-    assert!(want.len() > 600, "more records than the read-ahead holds");
+    assert!(
+        want.len() > 2_000,
+        "more records than the read-ahead holds (6 batches)"
+    );
     let mut got = Vec::new();
-    for_each_read_ahead(&db.conn, &f, |r| {
-        got.push(r.id);
-        Ok(())
-    })
+    for_each_read_ahead(
+        &db.conn,
+        &f,
+        SELECT,
+        |row| from_row(row).map(|r| r.id),
+        |id| {
+            got.push(id);
+            Ok(())
+        },
+    )
     .unwrap();
     assert_eq!(got, want, "the same records in the same order");
 
     // The writer fails after 3 records: the error comes back and nothing hangs.
     let mut n = 0;
-    let err = for_each_read_ahead(&db.conn, &f, |_| {
+    let err = for_each_read_ahead(&db.conn, &f, SELECT, from_row, |_| {
         n += 1;
         if n == 3 {
             return Err(AppError::new(ErrorCode::Io, "磁盘已满"));
@@ -596,6 +605,6 @@ fn reading_ahead_gives_the_same_records_and_stops_with_the_writer() {
         from: Some("2026-13-01".into()),
         ..Default::default()
     };
-    let err = for_each_read_ahead(&db.conn, &bad, |_| Ok(())).unwrap_err();
+    let err = for_each_read_ahead(&db.conn, &bad, SELECT, from_row, |_| Ok(())).unwrap_err();
     assert_eq!(err.field.as_deref(), Some("start_date"));
 }

@@ -20,7 +20,7 @@ fn parts(path: &Path) -> HashMap<String, String> {
         }
         let mut s = String::new();
         f.read_to_string(&mut s).unwrap();
-        out.insert(f.name().to_string(), s);
+        out.insert(f.name().unwrap().to_string(), s);
     }
     out
 }
