@@ -1319,3 +1319,67 @@ fn pivot_prints_the_table_and_exports_exactly_it() {
     assert_eq!(same.code, 1);
     assert_eq!(same.json()["error"]["field"], "cols");
 }
+
+#[test]
+fn backup_then_restore_brings_the_data_back_and_a_bad_file_changes_nothing() {
+    let (_tmp, dir) = data_dir();
+    cli(&dir, &["demo", "--seed", "5", "--year", "2026"]).ok();
+    let records = |d: &std::path::Path| -> i64 {
+        rusqlite::Connection::open(d.join("pufa.db"))
+            .unwrap()
+            .query_row("SELECT count(*) FROM record", [], |r| r.get(0))
+            .unwrap()
+    };
+    let held = records(&dir);
+    assert!(held > 20);
+    let out = tempfile::tempdir().unwrap();
+    let file = out.path().join("双龙镇备份.pufabak");
+    let file_arg = file.to_str().unwrap();
+    let made = cli(&dir, &["backup", "--out", file_arg, "--json"])
+        .ok()
+        .json();
+    assert_eq!(made["town"], "双龙镇");
+    assert_eq!(made["kind"], "manual");
+    assert_eq!(made["records"], held);
+    let human = cli(&dir, &["restore", file_arg, "--preview"]).ok();
+    assert!(human.stdout.contains("手动备份  双龙镇："), "{}", human.stdout);
+
+    // A record deleted after the backup comes back with the restore.
+    let conn = rusqlite::Connection::open(dir.join("pufa.db")).unwrap();
+    conn.execute(
+        "DELETE FROM record WHERE id = (SELECT min(id) FROM record)",
+        [],
+    )
+    .unwrap();
+    drop(conn);
+    assert_eq!(records(&dir), held - 1);
+    let restored = cli(&dir, &["restore", file_arg, "--json"]).ok().json();
+    assert_eq!(restored["records"], made["records"]);
+    assert_eq!(records(&dir), held);
+    let kept = cli(&dir, &["backup", "list", "--json"]).ok().json();
+    assert_eq!(kept[0]["kind"], "before_restore");
+    let trail = cli(&dir, &["audit", "--entity", "backup", "--json"])
+        .ok()
+        .json();
+    assert_eq!(trail.as_array().unwrap().len(), 1, "the restore is traced");
+
+    // A truncated backup: refused by name, the data file unchanged byte for byte.
+    let bytes = std::fs::read(&file).unwrap();
+    let truncated = out.path().join("截断.pufabak");
+    std::fs::write(&truncated, &bytes[..bytes.len() / 2]).unwrap();
+    let checkpoint = || {
+        rusqlite::Connection::open(dir.join("pufa.db"))
+            .unwrap()
+            .execute_batch("PRAGMA wal_checkpoint(TRUNCATE)")
+            .unwrap();
+        std::fs::read(dir.join("pufa.db")).unwrap()
+    };
+    let before = checkpoint();
+    let bad = cli(&dir, &["restore", truncated.to_str().unwrap()]);
+    assert_eq!(bad.code, 1);
+    assert!(bad.stderr.contains("不是可用的普法台账备份"), "{}", bad.stderr);
+    assert_eq!(checkpoint(), before);
+    let missing = cli(&dir, &["backup"]);
+    assert_eq!(missing.code, 1);
+    assert!(missing.stderr.contains("--out"), "{}", missing.stderr);
+}

@@ -46,9 +46,19 @@ pub fn run(data_dir: Option<PathBuf>) -> i32 {
             if let Err(e) = &db {
                 eprintln!("无法打开数据：{e}");
             }
-            app.manage(AppState {
-                db: Arc::new(Mutex::new(db)),
+            let db = Arc::new(Mutex::new(db));
+            // Today's automatic backup (and the week's), off the window's thread; requests
+            // wait for it, a second or less for a town.
+            let for_backup = db.clone();
+            std::thread::spawn(move || {
+                let guard = for_backup.lock().unwrap_or_else(|p| p.into_inner());
+                if let Ok(db) = guard.as_ref() {
+                    if let Err(e) = pufa_core::backup::daily(db) {
+                        eprintln!("自动备份失败：{e}");
+                    }
+                }
             });
+            app.manage(AppState { db });
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![call])

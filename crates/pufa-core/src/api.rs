@@ -4,6 +4,7 @@
 use crate::activity::{self, Activity, ActivityFilter, ActivityInput, Recurrence, SeriesScope};
 use crate::attachment;
 use crate::audit::{self, AuditFilter};
+use crate::backup::{self, BackupKind};
 use crate::campaign::{self, CampaignFilter, CampaignInput};
 use crate::check;
 use crate::conflicts::{self, Conflict, ConflictKind};
@@ -338,6 +339,20 @@ pub enum Request {
     /// The audit trail, newest first (a record's history: entity + entity_id).
     AuditList(AuditFilter),
     Check,
+    /// A backup of everything (database and attachments) into one file the user chose.
+    BackupCreate {
+        path: String,
+    },
+    /// The automatic backups in the data folder, newest first.
+    BackupList,
+    /// Checks a backup file and says what it holds (the preview before a restore).
+    BackupInspect {
+        path: String,
+    },
+    /// Puts a backup in place of the current data (which is backed up first); audited.
+    BackupRestore {
+        path: String,
+    },
 }
 
 /// What a save of an activity returns: the saved occurrences and the warnings they raise.
@@ -599,6 +614,35 @@ pub fn handle_with_progress(
         ReportTextSave(input) => to_value(export::report_docx::report_text_save(db, &input)?),
         AuditList(f) => to_value(audit::list(&db.conn, &f)?),
         Check => to_value(check::run(db)?),
+        BackupCreate { path } => to_value(backup::create(
+            &db.conn,
+            db.data_dir.as_deref(),
+            std::path::Path::new(&path),
+            BackupKind::Manual,
+            progress,
+        )?),
+        BackupList => match db.data_dir.as_deref() {
+            Some(dir) => to_value(backup::list(dir)?),
+            None => to_value(Vec::<backup::BackupInfo>::new()),
+        },
+        BackupInspect { path } => to_value(backup::inspect(std::path::Path::new(&path))?),
+        BackupRestore { path } => {
+            let info = backup::restore(db, std::path::Path::new(&path), progress)?;
+            let summary = format!(
+                "从备份恢复：{}（{}，{} 条活动记录）",
+                info.file_name, info.created_at, info.records
+            );
+            audit::log::<(), backup::BackupInfo>(
+                &db.conn,
+                "backup",
+                &info.file_name,
+                "restore",
+                &summary,
+                None,
+                Some(&info),
+            )?;
+            to_value(info)
+        }
     }
 }
 
@@ -685,6 +729,10 @@ mod tests {
         "export_campaign_docx",
         "export_pivot_xlsx",
         "report_text_get",
+        // A backup is a file for the user; a restore is traced (after it, in the restored data).
+        "backup_create",
+        "backup_list",
+        "backup_inspect",
         // Drafts are unsaved form state, not data: they are not part of the trail.
         "draft_save",
         "draft_discard",
@@ -1006,6 +1054,21 @@ mod tests {
             json!({"cmd": "export_csv", "args": {"path": csv, "filter": {"from": "2026-01-01"}}}),
         );
         assert!(std::fs::read(&csv).unwrap().starts_with(b"\xEF\xBB\xBF"));
+        let saved = out.path().join("备份.pufabak");
+        let made = run(
+            &mut db,
+            json!({"cmd": "backup_create", "args": {"path": saved}}),
+        );
+        run(&mut db, json!({"cmd": "backup_list"}));
+        let preview = run(
+            &mut db,
+            json!({"cmd": "backup_inspect", "args": {"path": saved}}),
+        );
+        assert_eq!(preview["records"], made["records"]);
+        run(
+            &mut db,
+            json!({"cmd": "backup_restore", "args": {"path": saved}}),
+        );
         // Word reports and the text people write for them.
         let text = run(
             &mut db,

@@ -50,22 +50,21 @@ pub struct Db {
 
 impl Db {
     /// Opens (creating if needed) the database in `data_dir`, after checking the folder is usable.
+    /// An older database is backed up into the folder's `backups/` before it is migrated.
     pub fn open_dir(data_dir: &Path) -> Result<Db> {
         prepare_data_dir(data_dir)?;
-        let mut db = Db::open_file(&data_dir.join(DB_FILE))?;
+        let conn = connect(&data_dir.join(DB_FILE))?;
+        let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        if version > 0 && version < SCHEMA_VERSION {
+            crate::backup::before_migration(&conn, data_dir)?;
+        }
+        let mut db = Self::init(conn)?;
         db.data_dir = Some(data_dir.to_path_buf());
         Ok(db)
     }
 
     pub fn open_file(path: &Path) -> Result<Db> {
-        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
-            | OpenFlags::SQLITE_OPEN_CREATE
-            | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        let conn = Connection::open_with_flags(path, flags)?;
-        // Refuse a newer database before anything (even the journal mode) touches the file.
-        refuse_newer(&conn)?;
-        conn.pragma_update(None, "journal_mode", "WAL")?;
-        Self::init(conn)
+        Self::init(connect(path)?)
     }
 
     /// A private in-memory database, for unit tests.
@@ -97,6 +96,18 @@ impl Db {
             .conn
             .pragma_query_value(None, "user_version", |r| r.get(0))?)
     }
+}
+
+/// Opens a database file in WAL mode, not yet migrated.
+fn connect(path: &Path) -> Result<Connection> {
+    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+        | OpenFlags::SQLITE_OPEN_CREATE
+        | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let conn = Connection::open_with_flags(path, flags)?;
+    // Refuse a newer database before anything (even the journal mode) touches the file.
+    refuse_newer(&conn)?;
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    Ok(conn)
 }
 
 /// Creates the data folder and its attachments folder, refusing a path that is a file or a

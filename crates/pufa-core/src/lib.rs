@@ -5,6 +5,7 @@ pub mod activity;
 pub mod api;
 pub mod attachment;
 pub mod audit;
+pub mod backup;
 pub mod campaign;
 pub mod check;
 pub mod conflicts;

@@ -3,6 +3,7 @@
 //! Exit codes: 0 ok, 1 refused or failed (message names the field), 2 bad command line.
 
 use chrono::Datelike;
+mod exchange;
 mod pivot;
 mod plan;
 mod records;
@@ -144,6 +145,16 @@ pub enum Command {
     Info,
     /// 检查数据库完整性（有问题时退出码为 1）
     Check,
+    /// 备份全部数据（数据库和附件）：backup --out 文件；backup list 列出自动备份
+    Backup(exchange::BackupArgs),
+    /// 从备份恢复：先检查文件完整性；当前数据先自动备份，再换成备份里的数据
+    Restore {
+        /// 备份文件（.pufabak）
+        file: PathBuf,
+        /// 只检查并显示备份内容，不恢复
+        #[arg(long)]
+        preview: bool,
+    },
 }
 
 #[derive(Args, Debug)]
@@ -369,6 +380,7 @@ enum Output {
     Deleted,
     Check,
     Pivot,
+    Exchange(exchange::Output),
 }
 
 fn planning((request, output): (Request, plan::PlanOutput)) -> (Request, Output) {
@@ -473,6 +485,14 @@ fn request(command: Command) -> Result<(Request, Output), AppError> {
         Command::Coverage { campaign } => planning(plan::coverage(campaign)),
         Command::Holidays { year } => planning(plan::holidays(year)),
         Command::Check => (Request::Check, Output::Check),
+        Command::Backup(args) => {
+            let (request, output) = exchange::backup(args)?;
+            (request, Output::Exchange(output))
+        }
+        Command::Restore { file, preview } => {
+            let (request, output) = exchange::restore(file, preview);
+            (request, Output::Exchange(output))
+        }
         Command::Keydates { year } => {
             let year = year.unwrap_or_else(|| chrono::Local::now().year());
             (Request::KeydateList { year }, Output::Keydates)
@@ -639,6 +659,7 @@ fn print_human(output: &Output, value: Value) -> Result<(), serde_json::Error> {
         Output::Plan(out) => plan::print(out, value)?,
         Output::Records(out) => records::print(out, value)?,
         Output::Pivot => pivot::print(value)?,
+        Output::Exchange(out) => exchange::print(out, value)?,
         Output::Info => {
             let info: AppInfo = serde_json::from_value(value)?;
             match &info.town {
