@@ -129,6 +129,10 @@ pub fn create(
     let summary = Summary::of(conn)?;
     {
         let mut copy = Connection::open(tmp.path())?;
+        // The copy is a new file nobody reads until it is renamed into place: no journal and
+        // no syncs while it is written, one sync of the whole file at the end.
+        copy.pragma_update(None, "journal_mode", "OFF")?;
+        copy.pragma_update(None, "synchronous", "OFF")?;
         {
             let backup = Backup::new(conn, &mut copy)?;
             copy_pages(&backup, &mut |done, total| {

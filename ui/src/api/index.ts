@@ -39,6 +39,7 @@ import type { Campaign } from '../bindings/Campaign'
 import type { CampaignFilter } from '../bindings/CampaignFilter'
 import type { CampaignInput } from '../bindings/CampaignInput'
 import type { CheckReport } from '../bindings/CheckReport'
+import type { BackupInfo } from '../bindings/BackupInfo'
 import type { DemoInput } from '../bindings/DemoInput'
 import type { ErrorCode } from '../bindings/ErrorCode'
 import type { Person } from '../bindings/Person'
@@ -153,6 +154,16 @@ export const campaignArchive = (id: string, archived: boolean) =>
 export const campaignDelete = (id: string) => call<Deleted>({ cmd: 'campaign_delete', args: { id } })
 
 export const check = () => call<CheckReport>({ cmd: 'check' })
+
+// ---- backup and restore (issue 6) ----
+/** A backup of everything (database and attachments) into a file the user chose. */
+export const backupCreate = (path: string) => call<BackupInfo>({ cmd: 'backup_create', args: { path } })
+/** The automatic backups in the data folder, newest first. */
+export const backupList = () => call<BackupInfo[]>({ cmd: 'backup_list' })
+/** Checks a backup file and says what it holds (the preview before a restore). */
+export const backupInspect = (path: string) => call<BackupInfo>({ cmd: 'backup_inspect', args: { path } })
+/** Replaces the current data with a backup (the current data is backed up first). */
+export const backupRestore = (path: string) => call<BackupInfo>({ cmd: 'backup_restore', args: { path } })
 
 // ---- planning (issue 3) ----
 export const keydateList = (year: number) => call<KeyDate[]>({ cmd: 'keydate_list', args: { year } })

@@ -28,6 +28,7 @@ import { parseIso, toIso as toLocalIso } from '../lib/dates'
 import { splitList } from '../lib/lists'
 import * as plan from './mock-planning'
 import { handleRecords, mockOpenDialog, NOT_MINE, resetRecords } from './mock-records'
+import type { BackupInfo } from '../bindings/BackupInfo'
 import { mockPivot } from './mock-pivot'
 import type { PivotRequest } from '../bindings/PivotRequest'
 import type { ActivityRecord } from '../lib/records'
@@ -497,6 +498,21 @@ function handle(req: Request): unknown {
         people: db.people.length,
         campaigns: db.campaigns.length,
       }
+    // Backups: descriptions only (the browser keeps no files); a restore changes nothing here.
+    case 'backup_create': {
+      const made = mockBackup(req.args.path, 'manual')
+      mockBackups.set(made.path, made)
+      return made
+    }
+    case 'backup_list':
+      return [...mockBackups.values()].filter((b) => b.kind !== 'manual').reverse()
+    case 'backup_inspect':
+    case 'backup_restore': {
+      const known = mockBackups.get(req.args.path)
+      if (known) return known
+      if (!req.args.path.endsWith('.pufabak')) fail('file_rejected', `“${req.args.path}”不是可用的普法台账备份：文件已损坏或不是备份文件`, 'path')
+      return mockBackup(req.args.path, 'manual')
+    }
   }
   // Materials, records, review, attachments, drafts, audit: the records part of the mock.
   const theirs = handleRecords(req, db)
@@ -509,6 +525,29 @@ function pivotOf(request: PivotRequest) {
   needTown()
   const records = handleRecords({ cmd: 'record_list', args: { from: null, to: null, unit_id: null, campaign_id: null, review_status: null, search: null } }, db) as ActivityRecord[]
   return mockPivot(records, db.units, db.campaigns, request)
+}
+
+/** Backups the dev mock has "made", by path (today's daily one from the start). */
+const mockBackups = new Map<string, BackupInfo>()
+
+function mockBackup(path: string, kind: BackupInfo['kind']): BackupInfo {
+  const records = handleRecords({ cmd: 'record_list', args: { from: null, to: null, unit_id: null, campaign_id: null, review_status: null, search: null } }, db) as ActivityRecord[]
+  const dates = records.map((r) => r.date).sort()
+  return {
+    path,
+    file_name: path.split(/[\\/]/).pop() ?? path,
+    kind,
+    created_at: new Date().toISOString(),
+    bytes: 200_000 + records.length * 2_000,
+    town: db.town?.name ?? '',
+    schema_version: 9,
+    records: records.length,
+    activities: db.activities.length,
+    campaigns: db.campaigns.length,
+    attachments: 0,
+    first_date: dates[0] ?? null,
+    last_date: dates[dates.length - 1] ?? null,
+  }
 }
 
 /** Saved report text blocks of the dev mock, by "kind:scope". */
