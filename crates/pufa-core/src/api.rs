@@ -648,9 +648,18 @@ pub fn handle_with_progress(
 
 /// Parses a raw JSON request (from the window) and runs it.
 pub fn dispatch(db: &mut Db, raw: Value) -> Result<Value> {
+    dispatch_with_progress(db, raw, &mut |_, _| true)
+}
+
+/// [`dispatch`] for a long job the window follows: `progress` as in [`handle_with_progress`].
+pub fn dispatch_with_progress(
+    db: &mut Db,
+    raw: Value,
+    progress: &mut dyn FnMut(u64, u64) -> bool,
+) -> Result<Value> {
     let request: Request = serde_json::from_value(raw)
         .map_err(|e| AppError::new(ErrorCode::BadRequest, format!("请求格式不正确：{e}")))?;
-    handle(db, request)
+    handle_with_progress(db, request, progress)
 }
 
 #[cfg(test)]

@@ -1,6 +1,6 @@
 // The only way the window talks to the core: one Tauri command, `call`, carrying a Request.
 // Every rejection is normalised to an AppError so screens handle one shape.
-import { invoke } from '@tauri-apps/api/core'
+import { Channel, invoke } from '@tauri-apps/api/core'
 import type { Activity } from '../bindings/Activity'
 import type { Summary } from '../bindings/Summary'
 import type { RecordPage } from '../bindings/RecordPage'
@@ -120,6 +120,34 @@ export async function call<T>(req: Request): Promise<T> {
   }
 }
 
+/** How far a long job is (units of the job's own choosing: pages, rows, activities). */
+export interface JobProgress {
+  done: number
+  total: number
+}
+
+let jobSeq = 0
+
+/**
+ * Sends a long request (import, backup, restore …): its progress arrives on `onProgress`, and
+ * aborting `signal` asks the core to stop it — which then rejects with `cancelled` and keeps
+ * nothing of the job.
+ */
+export async function callJob<T>(req: Request, onProgress: (p: JobProgress) => void, signal?: AbortSignal): Promise<T> {
+  const job = `job-${Date.now()}-${++jobSeq}`
+  const channel = new Channel<JobProgress>()
+  channel.onmessage = onProgress
+  const cancel = () => void invoke('cancel_job', { job }).catch(() => undefined)
+  signal?.addEventListener('abort', cancel)
+  try {
+    return await invoke<T>('call_job', { request: req, job, onProgress: channel })
+  } catch (e) {
+    throw toAppError(e)
+  } finally {
+    signal?.removeEventListener('abort', cancel)
+  }
+}
+
 // ---- typed wrappers, one per Request variant ----
 
 export const appInfo = () => call<AppInfo>({ cmd: 'app_info' })
@@ -157,13 +185,15 @@ export const check = () => call<CheckReport>({ cmd: 'check' })
 
 // ---- backup and restore (issue 6) ----
 /** A backup of everything (database and attachments) into a file the user chose. */
-export const backupCreate = (path: string) => call<BackupInfo>({ cmd: 'backup_create', args: { path } })
+export const backupCreate = (path: string, onProgress: (p: JobProgress) => void = () => {}, signal?: AbortSignal) =>
+  callJob<BackupInfo>({ cmd: 'backup_create', args: { path } }, onProgress, signal)
 /** The automatic backups in the data folder, newest first. */
 export const backupList = () => call<BackupInfo[]>({ cmd: 'backup_list' })
 /** Checks a backup file and says what it holds (the preview before a restore). */
 export const backupInspect = (path: string) => call<BackupInfo>({ cmd: 'backup_inspect', args: { path } })
 /** Replaces the current data with a backup (the current data is backed up first). */
-export const backupRestore = (path: string) => call<BackupInfo>({ cmd: 'backup_restore', args: { path } })
+export const backupRestore = (path: string, onProgress: (p: JobProgress) => void = () => {}) =>
+  callJob<BackupInfo>({ cmd: 'backup_restore', args: { path } }, onProgress)
 
 // ---- planning (issue 3) ----
 export const keydateList = (year: number) => call<KeyDate[]>({ cmd: 'keydate_list', args: { year } })
