@@ -167,9 +167,7 @@ pub fn create(
         drop(meta);
         tx.commit()?;
     }
-    tmp.as_file()
-        .sync_all()
-        .map_err(|e| io_error(dest, &e))?;
+    tmp.as_file().sync_all().map_err(|e| io_error(dest, &e))?;
     tmp.persist(dest).map_err(|e| io_error(dest, &e.error))?;
     inspect_summary(dest)
 }
@@ -476,8 +474,10 @@ pub fn daily(db: &Db) -> Result<Vec<BackupInfo>> {
 }
 
 /// Puts a backup in place of the current data: checks it, backs up the current data (kind
-/// `BeforeRestore`), copies the database in with the online backup API (migrating it if it
-/// is older) and swaps the attachments folder. A file that fails a check changes nothing.
+/// `BeforeRestore`), adds the backup's attachment files the folder lacks, then copies the
+/// database in with the online backup API in one transaction (migrating it if it is older).
+/// A file that fails a check changes nothing; a restore killed half-way leaves the old data
+/// or the new, whole (attachments are named by their content, so the folder only gains files).
 pub fn restore(
     db: &mut Db,
     path: &Path,
@@ -491,40 +491,39 @@ pub fn restore(
         None => std::env::temp_dir(),
     };
     let staged = tempfile::Builder::new()
-        .prefix(".pufa-restore-")
+        .prefix(STAGED_PREFIX)
         .suffix(".tmp")
         .tempfile_in(&staging_dir)
         .map_err(|e| io_error(&staging_dir, &e))?;
     std::fs::copy(path, staged.path()).map_err(|e| io_error(path, &e))?;
-    let new_attachments = match &data_dir {
-        Some(d) => Some(
-            tempfile::Builder::new()
-                .prefix(".attachments-restore-")
-                .tempdir_in(d)
-                .map_err(|e| io_error(d, &e))?,
-        ),
-        None => None,
-    };
     {
         let copy = Connection::open(staged.path())?;
-        if let Some(dir) = &new_attachments {
+        let names: Vec<String> = copy
+            .prepare("SELECT path FROM pufa_backup_file")?
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        // Every name checked before any file is written.
+        if let Some(bad) = names
+            .iter()
+            .find(|n| safe_join(Path::new("."), n).is_none())
+        {
+            return Err(bad_file(path, &format!("附件路径“{bad}”不安全")));
+        }
+        auto(db, BackupKind::BeforeRestore)?;
+        if let Some(d) = &data_dir {
+            let root = d.join(ATTACHMENTS_DIR);
             let mut stmt = copy.prepare("SELECT path, data FROM pufa_backup_file")?;
             let mut rows = stmt.query([])?;
             while let Some(row) = rows.next()? {
                 let rel: String = row.get(0)?;
-                let data: Vec<u8> = row.get(1)?;
-                let target = safe_join(dir.path(), &rel).ok_or_else(|| {
-                    bad_file(path, &format!("附件路径“{rel}”不安全"))
-                })?;
-                if let Some(parent) = target.parent() {
-                    std::fs::create_dir_all(parent).map_err(|e| io_error(parent, &e))?;
+                let target = safe_join(&root, &rel).expect("checked above");
+                if !target.exists() {
+                    write_whole(&target, &row.get::<_, Vec<u8>>(1)?)?;
                 }
-                std::fs::write(&target, data).map_err(|e| io_error(&target, &e))?;
             }
         }
         copy.execute_batch("DROP TABLE pufa_backup_meta; DROP TABLE pufa_backup_file;")?;
     }
-    auto(db, BackupKind::BeforeRestore)?;
     {
         let copy = Connection::open_with_flags(staged.path(), OpenFlags::SQLITE_OPEN_READ_ONLY)?;
         let backup = Backup::new(&copy, &mut db.conn)?;
@@ -535,27 +534,60 @@ pub fn restore(
         })?;
     }
     crate::db::migrate(&mut db.conn)?;
-    if let (Some(d), Some(new)) = (&data_dir, new_attachments) {
-        let live = d.join(ATTACHMENTS_DIR);
-        let old = d.join(format!(".attachments-old-{}", crate::new_id()));
-        if live.exists() {
-            std::fs::rename(&live, &old).map_err(|e| io_error(&live, &e))?;
-        }
-        let new = new.keep();
-        std::fs::rename(&new, &live).map_err(|e| io_error(&live, &e))?;
-        let _ = std::fs::remove_dir_all(&old);
-    }
     Ok(info)
+}
+
+/// The working copy of a backup being restored, in the data folder.
+const STAGED_PREFIX: &str = ".pufa-restore-";
+/// A file being written (an attachment restored, a backup made) before its rename.
+const PARTIAL_PREFIXES: &[&str] = &[STAGED_PREFIX, ".pufa-backup-", ".pufa-part-"];
+
+/// Writes `bytes` to `target` under a temporary name first, so a crash never leaves a cut file
+/// under the real name.
+fn write_whole(target: &Path, bytes: &[u8]) -> Result<()> {
+    let folder = target.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(folder).map_err(|e| io_error(folder, &e))?;
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".pufa-part-")
+        .tempfile_in(folder)
+        .map_err(|e| io_error(target, &e))?;
+    std::io::Write::write_all(&mut tmp, bytes).map_err(|e| io_error(target, &e))?;
+    tmp.persist(target)
+        .map_err(|e| io_error(target, &e.error))?;
+    Ok(())
+}
+
+/// Removes what a backup or restore killed half-way left behind (its temporary files) in the
+/// data folder, its backups and its attachments. Called when the folder is opened.
+pub(crate) fn remove_leftovers(data_dir: &Path) {
+    let folders = [data_dir.to_path_buf(), data_dir.join(BACKUPS_DIR)]
+        .into_iter()
+        .chain(
+            files_under(&data_dir.join(ATTACHMENTS_DIR))
+                .unwrap_or_default()
+                .into_iter()
+                .filter_map(|(_, p)| p.parent().map(Path::to_path_buf)),
+        );
+    let mut seen = std::collections::HashSet::new();
+    for folder in folders.filter(|f| seen.insert(f.clone())) {
+        let Ok(entries) = std::fs::read_dir(&folder) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if PARTIAL_PREFIXES.iter().any(|p| name.starts_with(p)) {
+                let _ = std::fs::remove_file(entry.path());
+            }
+        }
+    }
 }
 
 /// `root/rel` when `rel` stays inside `root` (no `..`, no absolute path, no drive letter).
 fn safe_join(root: &Path, rel: &str) -> Option<PathBuf> {
     let mut out = root.to_path_buf();
     for part in rel.split('/') {
-        let ok = !part.is_empty()
-            && part != "."
-            && part != ".."
-            && !part.contains(['\\', ':', '\0']);
+        let ok =
+            !part.is_empty() && part != "." && part != ".." && !part.contains(['\\', ':', '\0']);
         if !ok {
             return None;
         }

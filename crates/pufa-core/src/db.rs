@@ -53,6 +53,7 @@ impl Db {
     /// An older database is backed up into the folder's `backups/` before it is migrated.
     pub fn open_dir(data_dir: &Path) -> Result<Db> {
         prepare_data_dir(data_dir)?;
+        crate::backup::remove_leftovers(data_dir);
         let conn = connect(&data_dir.join(DB_FILE))?;
         let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
         if version > 0 && version < SCHEMA_VERSION {

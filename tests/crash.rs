@@ -1,0 +1,150 @@
+//! Crash safety: the real binary killed outright (`Child::kill`: SIGKILL on Unix) at random
+//! moments of long writes, many times; the database must then pass `integrity_check` and hold
+//! either the whole job or nothing of it.
+
+mod common;
+
+use common::{cli, data_dir, BIN};
+use rusqlite::Connection;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// A small deterministic generator: the kill moments are random but the same on every run.
+struct Lcg(u64);
+
+impl Lcg {
+    fn below(&mut self, n: u64) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (self.0 >> 33) % n.max(1)
+    }
+}
+
+/// Starts `pufa-planner --data-dir DIR args…`, kills it after `after` (if still running) and
+/// says whether it had finished by itself.
+fn run_and_kill(dir: &Path, args: &[&str], after: Duration) -> bool {
+    let mut child = Command::new(BIN)
+        .arg("--data-dir")
+        .arg(dir)
+        .args(args)
+        .env_remove("PUFA_DATA_DIR")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("the binary starts");
+    let started = Instant::now();
+    while started.elapsed() < after {
+        if child.try_wait().expect("wait").is_some() {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    let finished = child.try_wait().expect("wait").is_some();
+    if !finished {
+        child.kill().expect("kill");
+    }
+    child.wait().expect("reaped");
+    finished
+}
+
+/// How long a full run of `args` takes (then undone by `reset`).
+fn full_run(dir: &Path, args: &[&str]) -> Duration {
+    let started = Instant::now();
+    assert!(run_and_kill(dir, args, Duration::from_secs(300)));
+    started.elapsed()
+}
+
+fn open(dir: &Path) -> Connection {
+    Connection::open(dir.join("pufa.db")).expect("the database opens")
+}
+
+fn integrity(dir: &Path) -> String {
+    open(dir)
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .expect("integrity_check runs")
+}
+
+fn count(dir: &Path, sql: &str) -> i64 {
+    open(dir).query_row(sql, [], |r| r.get(0)).expect("counts")
+}
+
+#[test]
+fn a_restore_killed_anywhere_leaves_the_old_data_or_the_backup_whole() {
+    let (_tmp, dir) = data_dir();
+    cli(&dir, &["demo", "--activities", "10000", "--seed", "1"]).ok();
+    let out = tempfile::tempdir().unwrap();
+    let backup = out.path().join("b.pufabak");
+    let backup_arg = backup.to_str().unwrap();
+    cli(&dir, &["backup", "--out", backup_arg]).ok();
+    let in_backup = count(&dir, "SELECT count(*) FROM record");
+    // The live data moves on: a third of the records gone after the backup.
+    open(&dir)
+        .execute("DELETE FROM record WHERE rowid % 3 = 0", [])
+        .unwrap();
+    let live = count(&dir, "SELECT count(*) FROM record");
+    assert!(live < in_backup);
+    let snapshot = out.path().join("live.pufabak");
+    cli(&dir, &["backup", "--out", snapshot.to_str().unwrap()]).ok();
+
+    let restore = ["restore", backup_arg];
+    let whole = full_run(&dir, &restore);
+    let mut rng = Lcg(2026);
+    let (mut old, mut new) = (0, 0);
+    for round in 0..16 {
+        // Back to the live state (not by a restore that could itself be half done).
+        cli(&dir, &["restore", snapshot.to_str().unwrap()]).ok();
+        assert_eq!(count(&dir, "SELECT count(*) FROM record"), live);
+        let at = Duration::from_micros(rng.below(whole.as_micros() as u64 * 11 / 10));
+        run_and_kill(&dir, &restore, at);
+        assert_eq!(integrity(&dir), "ok", "round {round}, killed after {at:?}");
+        let records = count(&dir, "SELECT count(*) FROM record");
+        assert!(
+            records == live || records == in_backup,
+            "round {round}, killed after {at:?}: {records} records, neither {live} nor {in_backup}"
+        );
+        if records == live {
+            old += 1;
+        } else {
+            new += 1;
+        }
+    }
+    // What the killed runs left half-written is cleared when the folder is next opened.
+    cli(&dir, &["info"]).ok();
+    let leftovers: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .chain(std::fs::read_dir(dir.join("backups")).unwrap())
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".pufa-"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+    eprintln!(
+        "restore ({whole:?} in full) killed 16 times: {old} times the old data, {new} times the backup"
+    );
+}
+
+#[test]
+fn a_demo_generation_killed_anywhere_leaves_nothing_or_all_of_it() {
+    let (_tmp, dir) = data_dir();
+    let args = ["demo", "--activities", "10000", "--seed", "4"];
+    let whole = full_run(&dir, &args);
+    let all = count(&dir, "SELECT count(*) FROM activity");
+    assert!(all >= 10_000);
+    let mut rng = Lcg(7);
+    for round in 0..12 {
+        let (_tmp, dir) = data_dir();
+        let at = Duration::from_micros(rng.below(whole.as_micros() as u64 * 11 / 10));
+        run_and_kill(&dir, &args, at);
+        if !dir.join("pufa.db").exists() {
+            continue;
+        }
+        assert_eq!(integrity(&dir), "ok", "round {round}, killed after {at:?}");
+        let activities = count(&dir, "SELECT count(*) FROM activity");
+        assert!(
+            activities == 0 || activities == all,
+            "round {round}, killed after {at:?}: {activities} of {all} activities"
+        );
+    }
+}
