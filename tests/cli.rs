@@ -1342,7 +1342,11 @@ fn backup_then_restore_brings_the_data_back_and_a_bad_file_changes_nothing() {
     assert_eq!(made["kind"], "manual");
     assert_eq!(made["records"], held);
     let human = cli(&dir, &["restore", file_arg, "--preview"]).ok();
-    assert!(human.stdout.contains("手动备份  双龙镇："), "{}", human.stdout);
+    assert!(
+        human.stdout.contains("手动备份  双龙镇："),
+        "{}",
+        human.stdout
+    );
 
     // A record deleted after the backup comes back with the restore.
     let conn = rusqlite::Connection::open(dir.join("pufa.db")).unwrap();
@@ -1377,7 +1381,11 @@ fn backup_then_restore_brings_the_data_back_and_a_bad_file_changes_nothing() {
     let before = checkpoint();
     let bad = cli(&dir, &["restore", truncated.to_str().unwrap()]);
     assert_eq!(bad.code, 1);
-    assert!(bad.stderr.contains("不是可用的普法台账备份"), "{}", bad.stderr);
+    assert!(
+        bad.stderr.contains("不是可用的普法台账备份"),
+        "{}",
+        bad.stderr
+    );
     assert_eq!(checkpoint(), before);
     let missing = cli(&dir, &["backup"]);
     assert_eq!(missing.code, 1);

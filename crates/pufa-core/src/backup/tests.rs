@@ -151,9 +151,16 @@ fn a_damaged_or_foreign_file_is_refused_and_changes_nothing() {
             "{}",
             e.message
         );
-        assert_eq!(db_bytes(&db, dir.path()), before, "{file:?} changed the data");
+        assert_eq!(
+            db_bytes(&db, dir.path()),
+            before,
+            "{file:?} changed the data"
+        );
     }
-    assert!(list(dir.path()).unwrap().is_empty(), "no backup-before-restore for a bad file");
+    assert!(
+        list(dir.path()).unwrap().is_empty(),
+        "no backup-before-restore for a bad file"
+    );
 
     // A backup from a newer version of the app.
     let newer = out.path().join("newer.pufabak");
