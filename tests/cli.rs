@@ -1391,3 +1391,150 @@ fn backup_then_restore_brings_the_data_back_and_a_bad_file_changes_nothing() {
     assert_eq!(missing.code, 1);
     assert!(missing.stderr.contains("--out"), "{}", missing.stderr);
 }
+
+#[test]
+fn import_template_then_a_filled_sheet_imports_its_valid_rows_once() {
+    let (_tmp, dir) = initialized();
+    let out = tempfile::tempdir().unwrap();
+    let template = out.path().join("活动登记表.xlsx");
+    let made = cli(
+        &dir,
+        &["import-template", "--out", template.to_str().unwrap()],
+    )
+    .ok();
+    assert!(
+        made.stdout.contains("已生成活动登记表模板"),
+        "{}",
+        made.stdout
+    );
+    {
+        use calamine::Reader;
+        let book: calamine::Xlsx<_> = calamine::open_workbook(&template).unwrap();
+        assert!(book.sheet_names().iter().any(|n| n == "活动登记"));
+    }
+
+    // As a cadre fills it in: a title row above the header, forgiving dates and numbers.
+    let filled = out.path().join("安静村11月.xlsx");
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.write(0, 0, "安静村2026年11月普法活动登记").unwrap();
+    let rows: [[&str; 6]; 6] = [
+        [
+            "日期",
+            "村/社区",
+            "活动名称",
+            "活动形式",
+            "参加人数",
+            "受众人次",
+        ],
+        [
+            "2026年11月3日",
+            "安静村",
+            "反诈宣传进院坝",
+            "院坝会",
+            "６０",
+            "80",
+        ],
+        [
+            "2026.11.5",
+            "石院村",
+            "民法典讲座",
+            "法治讲座",
+            "45",
+            "200余",
+        ],
+        [
+            "2026-13-45",
+            "安静村",
+            "日期写错的一场",
+            "院坝会",
+            "30",
+            "30",
+        ],
+        [
+            "2026/11/8",
+            "不存在村",
+            "村名写错的一场",
+            "院坝会",
+            "30",
+            "30",
+        ],
+        [
+            "2026年11月3日",
+            "安静村",
+            "反诈宣传进院坝",
+            "院坝会",
+            "60",
+            "80",
+        ],
+    ];
+    for (r, row) in rows.iter().enumerate() {
+        for (c, v) in row.iter().enumerate() {
+            sheet.write(r as u32 + 1, c as u16, *v).unwrap();
+        }
+    }
+    book.save(&filled).unwrap();
+    let file = filled.to_str().unwrap();
+
+    let dry = cli(&dir, &["import", "xlsx", file, "--dry-run", "--json"])
+        .ok()
+        .json();
+    assert_eq!(
+        (&dry["valid"], &dry["imported"], &dry["duplicates"]),
+        (&2.into(), &0.into(), &1.into()),
+        "{dry}"
+    );
+    let errors = dry["errors"].as_array().unwrap();
+    let at = |row: u64, column: &str| {
+        errors
+            .iter()
+            .any(|e| e["row"] == row && e["column"] == column)
+    };
+    assert!(at(5, "日期") && at(6, "村/社区"), "{errors:?}");
+    assert!(
+        errors
+            .iter()
+            .all(|e| e["message"].as_str().unwrap().contains("第")),
+        "messages name the row: {errors:?}"
+    );
+    let records = |d: &std::path::Path| -> i64 {
+        rusqlite::Connection::open(d.join("pufa.db"))
+            .unwrap()
+            .query_row("SELECT count(*) FROM record", [], |r| r.get(0))
+            .unwrap()
+    };
+    assert_eq!(records(&dir), 0, "a dry run writes nothing");
+
+    let done = cli(&dir, &["import", "xlsx", file, "--json"]).ok().json();
+    assert_eq!(done["imported"], 2, "{done}");
+    assert_eq!(records(&dir), 2);
+    let reach: i64 = rusqlite::Connection::open(dir.join("pufa.db"))
+        .unwrap()
+        .query_row(
+            "SELECT reach FROM record WHERE title = '民法典讲座'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(reach, 200, "“200余” taken as 200");
+    let again = cli(&dir, &["import", "xlsx", file, "--json"]).ok().json();
+    assert_eq!(
+        (&again["imported"], &again["duplicates"]),
+        (&0.into(), &3.into())
+    );
+    assert_eq!(
+        records(&dir),
+        2,
+        "importing the same file twice creates nothing new"
+    );
+    let human = cli(&dir, &["import", "xlsx", file, "--dry-run"]).ok();
+    assert!(human.stdout.contains("已登记过 3 行"), "{}", human.stdout);
+
+    // A broken file: a clear message, nothing changed.
+    let broken = out.path().join("坏文件.xlsx");
+    std::fs::write(&broken, &std::fs::read(&filled).unwrap()[..300]).unwrap();
+    let bad = cli(&dir, &["import", "xlsx", broken.to_str().unwrap()]);
+    assert_eq!(bad.code, 1);
+    assert!(bad.stderr.contains("坏文件.xlsx"), "{}", bad.stderr);
+    assert_eq!(records(&dir), 2);
+}

@@ -218,7 +218,10 @@ fn bench(c: &mut Criterion) {
         .sampling_mode(criterion::SamplingMode::Flat)
         .measurement_time(Duration::from_secs(60));
     g.bench_function(
-        format!("backup of the county database ({:.1} GB)", bytes as f64 / 1e9),
+        format!(
+            "backup of the county database ({:.1} GB)",
+            bytes as f64 / 1e9
+        ),
         |b| {
             b.iter(|| {
                 let info = backup::create(

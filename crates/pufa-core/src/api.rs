@@ -12,6 +12,7 @@ use crate::db::Db;
 use crate::demo::{self, DemoInput};
 use crate::draft;
 use crate::error::{AppError, ErrorCode, Result};
+use crate::exchange;
 use crate::export;
 use crate::export::report_docx::{ReportKind, ReportTextInput};
 use crate::holidays::{self, HolidayDay};
@@ -353,6 +354,19 @@ pub enum Request {
     BackupRestore {
         path: String,
     },
+    /// The 活动登记表 template (xlsx) with drop-down lists of this town's villages, formats,
+    /// audiences and materials.
+    ImportTemplate {
+        path: String,
+    },
+    /// Reads a filled-in 活动登记表 and says what an import would do; writes nothing.
+    ImportPreview {
+        path: String,
+    },
+    /// Imports the valid, new rows of a 活动登记表 in one transaction, after a backup.
+    ImportXlsx {
+        path: String,
+    },
 }
 
 /// What a save of an activity returns: the saved occurrences and the warnings they raise.
@@ -643,6 +657,23 @@ pub fn handle_with_progress(
             )?;
             to_value(info)
         }
+        ImportTemplate { path } => {
+            exchange::template::write(&db.conn, std::path::Path::new(&path))?;
+            Ok(json!({ "path": path }))
+        }
+        ImportPreview { path } => to_value(exchange::xlsx_import::preview(
+            &db.conn,
+            std::path::Path::new(&path),
+            progress,
+        )?),
+        ImportXlsx { path } => {
+            backup::auto(db, BackupKind::BeforeImport)?;
+            to_value(exchange::xlsx_import::import(
+                db,
+                std::path::Path::new(&path),
+                progress,
+            )?)
+        }
     }
 }
 
@@ -742,6 +773,9 @@ mod tests {
         "backup_create",
         "backup_list",
         "backup_inspect",
+        // The template is a file for the user; a preview only reads.
+        "import_template",
+        "import_preview",
         // Drafts are unsaved form state, not data: they are not part of the trail.
         "draft_save",
         "draft_discard",
@@ -1235,6 +1269,41 @@ mod tests {
         );
         assert_eq!(history[2].user_name, "李明明");
 
+        // Last (it adds a record the checks above do not expect): the Excel template, a
+        // filled-in sheet previewed, then imported.
+        let template = out.path().join("活动登记表.xlsx");
+        run(
+            &mut db,
+            json!({"cmd": "import_template", "args": {"path": template}}),
+        );
+        assert!(template.is_file());
+        let filled = out.path().join("安静村11月.xlsx");
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let sheet = book.add_worksheet();
+        for (c, (head, value)) in [
+            ("日期", "2026年11月20日"),
+            ("村/社区", "安静村"),
+            ("活动名称", "反诈宣传进院坝"),
+            ("活动形式", "院坝会"),
+            ("参加人数", "60"),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            sheet.write(0, c as u16, head).unwrap();
+            sheet.write(1, c as u16, value).unwrap();
+        }
+        book.save(&filled).unwrap();
+        let preview = run(
+            &mut db,
+            json!({"cmd": "import_preview", "args": {"path": filled}}),
+        );
+        assert_eq!(preview["valid"], 1, "{preview}");
+        let imported = run(
+            &mut db,
+            json!({"cmd": "import_xlsx", "args": {"path": filled}}),
+        );
+        assert_eq!(imported["imported"], 1, "{imported}");
         let all = all_commands();
         assert!(all.len() > 40, "{all:?}");
         for cmd in &all {

@@ -116,7 +116,7 @@ fn write_atomic(target: &Path, bytes: &[u8]) -> Result<()> {
     Ok(())
 }
 
-fn thumbnail(bytes: &[u8]) -> Option<Vec<u8>> {
+pub(crate) fn thumbnail(bytes: &[u8]) -> Option<Vec<u8>> {
     let img = image::load_from_memory(bytes).ok()?;
     let thumb = img.thumbnail(THUMB_PX, THUMB_PX).to_rgb8();
     let mut out = std::io::Cursor::new(Vec::new());

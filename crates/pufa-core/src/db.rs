@@ -35,6 +35,8 @@ const MIGRATIONS: &[Migration] = &[
     Migration::Sql(include_str!("migrations/0008_report_text.sql")),
     // migrations/0009_tallies.sql and the triggers that keep the tallies.
     Migration::Code(crate::reports::tally::migrate),
+    // migrations/0010_sync.sql, the sync columns of the exchanged tables and their triggers.
+    Migration::Code(crate::sync::migrate),
 ];
 
 /// The schema version this build writes.

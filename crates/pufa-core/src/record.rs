@@ -478,6 +478,11 @@ fn check(conn: &Connection, input: &RecordInput) -> Result<Checked> {
     })
 }
 
+/// The checks of [`create`] without writing (the Excel import's preview).
+pub(crate) fn check_input(conn: &Connection, input: &RecordInput) -> Result<()> {
+    check(conn, input).map(|_| ())
+}
+
 const SELECT: &str = "SELECT r.id, r.activity_id, r.title, r.date, r.start_time, r.end_time,
         r.unit_id, u.name, r.venue_type, r.venue, r.formats, r.audiences, r.laws,
         (SELECT json_group_array(campaign_id) FROM record_campaign c WHERE c.record_id = r.id),

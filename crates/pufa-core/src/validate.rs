@@ -182,7 +182,7 @@ pub fn date(field: &str, value: &str) -> Result<NaiveDate> {
     })
 }
 
-fn parse_date(v: &str) -> Option<NaiveDate> {
+pub(crate) fn parse_date(v: &str) -> Option<NaiveDate> {
     let normalized: String = v
         .chars()
         .map(|c| match c {

@@ -1,4 +1,5 @@
-//! Exchange subcommands: backups of the whole data (database and attachments) and restore.
+//! Exchange subcommands: the Excel template and its import, backups of the whole data
+//! (database and attachments) and restore.
 
 use clap::{Args, Subcommand};
 use pufa_core::api::Request;
@@ -23,9 +24,62 @@ pub enum BackupCmd {
     List,
 }
 
+#[derive(Subcommand, Debug)]
+pub enum ImportCmd {
+    /// 导入填好的活动登记表（.xlsx/.xls）：先检查每一行，只导入无误且未登记过的行；导入前自动备份
+    Xlsx {
+        file: PathBuf,
+        /// 只检查，不导入
+        #[arg(long)]
+        dry_run: bool,
+    },
+}
+
 pub enum Output {
     One,
     List,
+    Template,
+    Import { dry_run: bool },
+}
+
+pub fn template(out: PathBuf) -> (Request, Output) {
+    (
+        Request::ImportTemplate { path: path(out) },
+        Output::Template,
+    )
+}
+
+pub fn import(cmd: ImportCmd) -> (Request, Output) {
+    match cmd {
+        ImportCmd::Xlsx { file, dry_run } => {
+            let path = path(file);
+            let request = if dry_run {
+                Request::ImportPreview { path }
+            } else {
+                Request::ImportXlsx { path }
+            };
+            (request, Output::Import { dry_run })
+        }
+    }
+}
+
+/// The JSON printed with `--json`: a dry run says `imported: 0` like the import would.
+pub fn json(output: &Output, mut value: Value) -> Value {
+    if let (Output::Import { dry_run: true }, Value::Object(map)) = (output, &mut value) {
+        map.insert("imported".into(), Value::from(0));
+    }
+    value
+}
+
+/// One problem of a row, as `第3行“日期”：…` (the message names row and column already).
+fn row_lines(title: &str, list: &[Value]) {
+    if list.is_empty() {
+        return;
+    }
+    println!("{title}：");
+    for e in list {
+        println!("  {}", e["message"].as_str().unwrap_or_default());
+    }
 }
 
 fn path(p: PathBuf) -> String {
@@ -92,6 +146,31 @@ fn line(b: &BackupInfo) -> String {
 
 pub fn print(output: &Output, value: Value) -> Result<(), serde_json::Error> {
     match output {
+        Output::Template => println!(
+            "已生成活动登记表模板：{}",
+            value["path"].as_str().unwrap_or_default()
+        ),
+        Output::Import { dry_run } => {
+            let n = |k: &str| value[k].as_u64().unwrap_or(0);
+            if *dry_run {
+                println!(
+                    "检查完毕（未导入）：可导入 {} 行，已登记过 {} 行，有错误 {} 行",
+                    n("valid"),
+                    n("duplicates"),
+                    n("error_rows")
+                );
+            } else {
+                println!(
+                    "已导入 {} 行；已登记过 {} 行、有错误 {} 行未导入",
+                    n("imported"),
+                    n("duplicates"),
+                    n("error_rows")
+                );
+            }
+            let list = |k: &str| value[k].as_array().cloned().unwrap_or_default();
+            row_lines("错误", &list("errors"));
+            row_lines("提示", &list("warnings"));
+        }
         Output::One => println!("{}", line(&serde_json::from_value(value)?)),
         Output::List => {
             let list: Vec<BackupInfo> = serde_json::from_value(value)?;

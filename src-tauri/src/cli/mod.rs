@@ -145,6 +145,14 @@ pub enum Command {
     Info,
     /// 检查数据库完整性（有问题时退出码为 1）
     Check,
+    /// 生成活动登记表模板（Excel，带村/社区、活动形式、宣传对象、资料的下拉选项）
+    ImportTemplate {
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
+    /// 导入：xlsx 文件（活动登记表）
+    #[command(subcommand)]
+    Import(exchange::ImportCmd),
     /// 备份全部数据（数据库和附件）：backup --out 文件；backup list 列出自动备份
     Backup(exchange::BackupArgs),
     /// 从备份恢复：先检查文件完整性；当前数据先自动备份，再换成备份里的数据
@@ -485,6 +493,14 @@ fn request(command: Command) -> Result<(Request, Output), AppError> {
         Command::Coverage { campaign } => planning(plan::coverage(campaign)),
         Command::Holidays { year } => planning(plan::holidays(year)),
         Command::Check => (Request::Check, Output::Check),
+        Command::ImportTemplate { out } => {
+            let (request, output) = exchange::template(out);
+            (request, Output::Exchange(output))
+        }
+        Command::Import(cmd) => {
+            let (request, output) = exchange::import(cmd);
+            (request, Output::Exchange(output))
+        }
         Command::Backup(args) => {
             let (request, output) = exchange::backup(args)?;
             (request, Output::Exchange(output))
@@ -616,6 +632,10 @@ pub fn run(data_dir_arg: Option<PathBuf>, json: bool, command: Command) -> i32 {
         Ok(value) => {
             let failed_check = matches!(output, Output::Check) && value["ok"] == Value::Bool(false);
             if json {
+                let value = match &output {
+                    Output::Exchange(out) => exchange::json(out, value),
+                    _ => value,
+                };
                 println!(
                     "{}",
                     serde_json::to_string_pretty(&value).expect("JSON value prints")

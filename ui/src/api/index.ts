@@ -40,6 +40,8 @@ import type { CampaignFilter } from '../bindings/CampaignFilter'
 import type { CampaignInput } from '../bindings/CampaignInput'
 import type { CheckReport } from '../bindings/CheckReport'
 import type { BackupInfo } from '../bindings/BackupInfo'
+import type { ImportPreview } from '../bindings/ImportPreview'
+import type { ImportReport } from '../bindings/ImportReport'
 import type { DemoInput } from '../bindings/DemoInput'
 import type { ErrorCode } from '../bindings/ErrorCode'
 import type { Person } from '../bindings/Person'
@@ -191,6 +193,15 @@ export const backupCreate = (path: string, onProgress: (p: JobProgress) => void 
 export const backupList = () => call<BackupInfo[]>({ cmd: 'backup_list' })
 /** Checks a backup file and says what it holds (the preview before a restore). */
 export const backupInspect = (path: string) => call<BackupInfo>({ cmd: 'backup_inspect', args: { path } })
+// ---- Excel import (issue 6) ----
+/** The 活动登记表 template with this town's drop-down lists. */
+export const importTemplate = (path: string) => call<{ path: string }>({ cmd: 'import_template', args: { path } })
+/** What importing a filled-in 活动登记表 would do; writes nothing. */
+export const importPreview = (path: string, onProgress: (p: JobProgress) => void = () => {}, signal?: AbortSignal) =>
+  callJob<ImportPreview>({ cmd: 'import_preview', args: { path } }, onProgress, signal)
+/** Imports the valid, new rows of a 活动登记表 (after a backup), all or nothing. */
+export const importXlsx = (path: string, onProgress: (p: JobProgress) => void = () => {}, signal?: AbortSignal) =>
+  callJob<ImportReport>({ cmd: 'import_xlsx', args: { path } }, onProgress, signal)
 /** Replaces the current data with a backup (the current data is backed up first). */
 export const backupRestore = (path: string, onProgress: (p: JobProgress) => void = () => {}) =>
   callJob<BackupInfo>({ cmd: 'backup_restore', args: { path } }, onProgress)

@@ -34,4 +34,4 @@ export type Request = { "cmd": "app_info" } | { "cmd": "set_locale", "args": { l
 /**
  * The year ("2026") for `annual`, the campaign id for `campaign`.
  */
-scope: string, } } | { "cmd": "report_text_save", "args": ReportTextInput } | { "cmd": "audit_list", "args": AuditFilter } | { "cmd": "check" } | { "cmd": "backup_create", "args": { path: string, } } | { "cmd": "backup_list" } | { "cmd": "backup_inspect", "args": { path: string, } } | { "cmd": "backup_restore", "args": { path: string, } };
+scope: string, } } | { "cmd": "report_text_save", "args": ReportTextInput } | { "cmd": "audit_list", "args": AuditFilter } | { "cmd": "check" } | { "cmd": "backup_create", "args": { path: string, } } | { "cmd": "backup_list" } | { "cmd": "backup_inspect", "args": { path: string, } } | { "cmd": "backup_restore", "args": { path: string, } } | { "cmd": "import_template", "args": { path: string, } } | { "cmd": "import_preview", "args": { path: string, } } | { "cmd": "import_xlsx", "args": { path: string, } };

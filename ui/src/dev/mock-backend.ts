@@ -29,6 +29,7 @@ import { splitList } from '../lib/lists'
 import * as plan from './mock-planning'
 import { handleRecords, mockOpenDialog, NOT_MINE, resetRecords } from './mock-records'
 import type { BackupInfo } from '../bindings/BackupInfo'
+import type { ImportPreview } from '../bindings/ImportPreview'
 import { mockPivot } from './mock-pivot'
 import type { PivotRequest } from '../bindings/PivotRequest'
 import type { ActivityRecord } from '../lib/records'
@@ -506,6 +507,18 @@ function handle(req: Request): unknown {
     }
     case 'backup_list':
       return [...mockBackups.values()].filter((b) => b.kind !== 'manual').reverse()
+    // Excel import: the browser reads no files, so every sheet "holds" the same three rows.
+    case 'import_template':
+      needTown()
+      return { path: req.args.path }
+    case 'import_preview':
+      needTown()
+      return mockImportPreview()
+    case 'import_xlsx': {
+      needTown()
+      const p = mockImportPreview()
+      return { valid: p.valid, imported: p.valid, duplicates: p.duplicates, error_rows: p.error_rows, errors: p.errors, warnings: p.warnings }
+    }
     case 'backup_inspect':
     case 'backup_restore': {
       const known = mockBackups.get(req.args.path)
@@ -525,6 +538,27 @@ function pivotOf(request: PivotRequest) {
   needTown()
   const records = handleRecords({ cmd: 'record_list', args: { from: null, to: null, unit_id: null, campaign_id: null, review_status: null, search: null } }, db) as ActivityRecord[]
   return mockPivot(records, db.units, db.campaigns, request)
+}
+
+function mockImportPreview(): ImportPreview {
+  const village = db.units[0]?.name ?? '安静村'
+  const errors = [{ row: 5, column: '日期', message: '第5行“日期”：“2026-13-45”不是有效日期' }]
+  return {
+    valid: 2,
+    duplicates: 1,
+    error_rows: 1,
+    errors,
+    warnings: [{ row: 4, column: '受众人次', message: '第4行“受众人次”：“200余”按200计（约数）' }],
+    rows: [
+      { row: 3, date: '2026-11-03', unit: village, title: '反诈宣传进院坝', participants: 60, reach: 80, status: 'valid' },
+      { row: 4, date: '2026-11-05', unit: village, title: '民法典讲座', participants: 45, reach: 200, status: 'valid' },
+      { row: 5, date: '2026-13-45', unit: village, title: '日期写错的一场', participants: 30, reach: 30, status: 'error' },
+      { row: 6, date: '2026-10-20', unit: village, title: '宪法宣传', participants: 50, reach: 50, status: 'duplicate' },
+    ],
+    sheet: '活动登记',
+    header_row: 2,
+    ignored_columns: [],
+  }
 }
 
 /** Backups the dev mock has "made", by path (today's daily one from the start). */

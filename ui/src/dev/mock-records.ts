@@ -868,6 +868,7 @@ export function mockOpenDialog(args: unknown): string | string[] | null {
   const exts = opts.filters?.[0]?.extensions ?? ['jpg']
   const stamp = new Date().toISOString().slice(11, 19).replace(/:/g, '')
   if (exts.includes('pufabak')) return `/home/dev/文档/普法台账备份.pufabak`
+  if (exts.includes('xls')) return `/home/dev/文档/安静村11月活动登记表.xlsx`
   const name = exts.includes('jpg') ? `/home/dev/图片/IMG_${stamp}.jpg` : exts.includes('pdf') ? `/home/dev/文档/活动方案_${stamp}.pdf` : `/home/dev/文档/签到表_${stamp}.xlsx`
   return opts.multiple ? [name] : name
 }

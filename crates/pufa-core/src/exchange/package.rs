@@ -1,0 +1,2088 @@
+//! Data packages (数据包) between laptops: a village cadre exports what changed into one file
+//! and sends it (WeChat, USB stick); the town imports it, and sends plans, approvals and
+//! returned records back the same way; a fresh laptop adopts a town from its package.
+//!
+//! A package is a zip: `manifest.json` (format, town, device, scope, counts and the SHA-256 of
+//! every other entry), `data/<table>.jsonl` (one row a line, with its `hlc`/`base_hlc`; a
+//! record carries its campaign links and hand-outs, an activity its campaign links),
+//! `data/tombstone.jsonl` (deletions) and `attachments/<sha256>.<ext>` (the files).
+//!
+//! An import runs in one transaction: everything lands or nothing does, and attachment files
+//! it placed are removed again on failure. Per row (L local, R incoming): no L → added;
+//! same version → unchanged; R edited from L's version → updated; L edited from R's →
+//! unchanged (ours is newer); both edited since they last exchanged → a conflict: the greater
+//! HLC wins (deterministic on both sides) and the other version is kept in `sync_conflict`
+//! for the user to choose ([`conflicts`], [`resolve`]). A deletion of a row edited elsewhere
+//! since is a conflict too; the edited row stays.
+//!
+//! Towns: a package of another town is refused; an empty database adopts the package's town.
+//! A county roll-up of several towns in one database is not supported: units do not belong to
+//! a town in the schema and their names are unique, so a county imports each town's packages
+//! into its own data folder.
+
+use crate::attachment;
+use crate::audit;
+use crate::db::{Db, ATTACHMENTS_DIR};
+use crate::error::{AppError, ErrorCode, Result};
+use crate::export::{io_error, write_atomic};
+use crate::sync::{self, TABLES};
+use crate::town;
+use rusqlite::types::{Value as Sql, ValueRef};
+use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use sha2::{Digest, Sha256};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::io::{BufRead, BufReader, Read, Seek, Write};
+use std::path::{Path, PathBuf};
+use ts_rs::TS;
+use zip::write::SimpleFileOptions;
+use zip::{CompressionMethod, ZipArchive, ZipWriter};
+
+/// The package format this build writes and the newest it reads.
+pub const FORMAT_VERSION: u32 = 1;
+/// The file extension the window offers (a zip inside).
+pub const EXTENSION: &str = "pufapkg";
+
+const FORMAT: &str = "pufa-package";
+const MANIFEST: &str = "manifest.json";
+const TOMBSTONES: &str = "data/tombstone.jsonl";
+/// Keys of a row that are not columns: a record's or activity's campaign links, a record's
+/// hand-outs, a deletion in a conflict.
+const CAMPAIGNS: &str = "_campaigns";
+const HANDOUTS: &str = "_handouts";
+const DELETED: &str = "_deleted";
+
+/// Zip-bomb limits, checked on the declared sizes before anything is inflated (and the
+/// inflated bytes are counted against the declared size).
+const MAX_TOTAL: u64 = 2 << 30;
+const MAX_DATA_ENTRY: u64 = 1 << 30;
+const MAX_MANIFEST: u64 = 1 << 20;
+const MAX_RATIO: u64 = 250;
+const RATIO_FROM: u64 = 1 << 20;
+const MAX_LINE: u64 = 16 << 20;
+/// Past this many records written by one import the tallies are recounted once at the end
+/// instead of row by row (as the demo's bulk load does); up to it they move row by row.
+const BULK_RECORDS: u64 = 20_000;
+const PROGRESS_EVERY: u64 = 500;
+
+/// What to export.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct PackageScope {
+    /// Only what changed since this device's last package of the same scope.
+    #[serde(default)]
+    pub since_last: bool,
+    /// One village's records and activities (unit id or name); None = the whole town.
+    #[serde(default)]
+    pub village: Option<String>,
+}
+
+/// Rows per kind in a package.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct PackageCounts {
+    #[ts(type = "number")]
+    pub towns: u64,
+    #[ts(type = "number")]
+    pub units: u64,
+    #[ts(type = "number")]
+    pub persons: u64,
+    #[ts(type = "number")]
+    pub materials: u64,
+    #[ts(type = "number")]
+    pub stores: u64,
+    /// Receipts and transfers of stock (hand-outs travel with their records).
+    #[ts(type = "number")]
+    pub movements: u64,
+    #[ts(type = "number")]
+    pub campaigns: u64,
+    #[ts(type = "number")]
+    pub series: u64,
+    #[ts(type = "number")]
+    pub activities: u64,
+    #[ts(type = "number")]
+    pub records: u64,
+    #[ts(type = "number")]
+    pub attachments: u64,
+    /// Deletions.
+    #[ts(type = "number")]
+    pub tombstones: u64,
+    /// Attachment files.
+    #[ts(type = "number")]
+    pub files: u64,
+}
+
+impl PackageCounts {
+    fn slot(&mut self, table: &str) -> &mut u64 {
+        match table {
+            "town" => &mut self.towns,
+            "unit" => &mut self.units,
+            "person" => &mut self.persons,
+            "material" => &mut self.materials,
+            "store" => &mut self.stores,
+            "stock_movement" => &mut self.movements,
+            "campaign" => &mut self.campaigns,
+            "activity_series" => &mut self.series,
+            "activity" => &mut self.activities,
+            "record" => &mut self.records,
+            "attachment" => &mut self.attachments,
+            "file" => &mut self.files,
+            _ => &mut self.tombstones,
+        }
+    }
+
+    fn total(&self) -> u64 {
+        [
+            self.towns,
+            self.units,
+            self.persons,
+            self.materials,
+            self.stores,
+            self.movements,
+            self.campaigns,
+            self.series,
+            self.activities,
+            self.records,
+            self.attachments,
+            self.tombstones,
+        ]
+        .iter()
+        .fold(0u64, |a, b| a.saturating_add(*b))
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct PackageExported {
+    pub path: String,
+    pub package_id: String,
+    #[ts(type = "number")]
+    pub bytes: u64,
+    pub counts: PackageCounts,
+    pub since_last: bool,
+    /// The village exported, by name; None = the whole town.
+    pub village: Option<String>,
+}
+
+/// What an import did, per kind of row and in all.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct EntityReport {
+    pub entity: String,
+    pub label: String,
+    #[ts(type = "number")]
+    pub added: u64,
+    #[ts(type = "number")]
+    pub updated: u64,
+    #[ts(type = "number")]
+    pub unchanged: u64,
+    #[ts(type = "number")]
+    pub deleted: u64,
+    #[ts(type = "number")]
+    pub conflicts: u64,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct PackageReport {
+    pub package_id: String,
+    pub town: String,
+    pub from_device: String,
+    pub created_at: String,
+    /// This database had no town and took the package's.
+    pub adopted_town: bool,
+    #[ts(type = "number")]
+    pub added: u64,
+    #[ts(type = "number")]
+    pub updated: u64,
+    #[ts(type = "number")]
+    pub unchanged: u64,
+    #[ts(type = "number")]
+    pub deleted: u64,
+    #[ts(type = "number")]
+    pub conflicts: u64,
+    /// Units, materials or stores made on both sides under the same name: the local one is
+    /// used for the package's rows.
+    #[ts(type = "number")]
+    pub matched: u64,
+    /// Attachment files copied in.
+    #[ts(type = "number")]
+    pub files: u64,
+    pub entities: Vec<EntityReport>,
+}
+
+/// Which version of a conflicting row to keep.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum Keep {
+    Local,
+    Incoming,
+}
+
+impl Keep {
+    fn code(self) -> &'static str {
+        match self {
+            Keep::Local => "local",
+            Keep::Incoming => "incoming",
+        }
+    }
+}
+
+/// A row changed on both sides, with both versions (a row as exported: its columns, and
+/// `_campaigns` / `_handouts`; `{"_deleted": true}` for a deletion).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct SyncConflict {
+    pub id: String,
+    pub entity: String,
+    pub entity_label: String,
+    pub entity_id: String,
+    /// The row's name or title, for the list.
+    pub title: String,
+    #[ts(type = "Record<string, unknown>")]
+    pub local: Value,
+    #[ts(type = "Record<string, unknown>")]
+    pub incoming: Value,
+    pub local_deleted: bool,
+    pub incoming_deleted: bool,
+    /// The version applied when the package was imported.
+    pub winner: Keep,
+    pub created_at: String,
+    pub resolved_at: Option<String>,
+    pub kept: Option<Keep>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct ManifestTown {
+    id: String,
+    name: String,
+    #[serde(default)]
+    county: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct ManifestScope {
+    since_last: bool,
+    village_id: Option<String>,
+    village_name: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Manifest {
+    format: String,
+    format_version: u32,
+    app_version: String,
+    schema_version: i64,
+    package_id: String,
+    town: ManifestTown,
+    device_id: String,
+    created_at: String,
+    scope: ManifestScope,
+    counts: PackageCounts,
+    /// Entry name → SHA-256 (hex) of its bytes.
+    entries: BTreeMap<String, String>,
+}
+
+type Row = Map<String, Value>;
+
+fn label(table: &str) -> &'static str {
+    match table {
+        "store" => "资料库",
+        "stock_movement" => "库存记录",
+        "activity_series" => "重复活动",
+        "attachment" => "附件",
+        t => audit::entity_label(t),
+    }
+}
+
+fn rejected(path: &Path, why: impl std::fmt::Display) -> AppError {
+    AppError::field(
+        ErrorCode::FileRejected,
+        "path",
+        format!("“{}”不能导入：{why}。数据未做任何改动", file_name(path)),
+    )
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| path.display().to_string())
+}
+
+fn cancelled(what: &str) -> AppError {
+    AppError::new(
+        ErrorCode::Cancelled,
+        format!("已取消{what}，数据未做任何改动"),
+    )
+}
+
+// ---------------------------------------------------------------------------------------
+// Rows as JSON
+
+fn to_json(v: ValueRef) -> Value {
+    match v {
+        ValueRef::Null => Value::Null,
+        ValueRef::Integer(i) => Value::from(i),
+        ValueRef::Real(f) => Value::from(f),
+        ValueRef::Text(t) => Value::from(String::from_utf8_lossy(t).into_owned()),
+        // No exchanged table has BLOB columns.
+        ValueRef::Blob(_) => Value::Null,
+    }
+}
+
+fn to_sql(v: &Value) -> Option<Sql> {
+    Some(match v {
+        Value::Null => Sql::Null,
+        Value::Bool(b) => Sql::Integer(*b as i64),
+        Value::Number(n) => match n.as_i64() {
+            Some(i) => Sql::Integer(i),
+            None => Sql::Real(n.as_f64()?),
+        },
+        Value::String(s) => Sql::Text(s.clone()),
+        Value::Array(_) | Value::Object(_) => return None,
+    })
+}
+
+/// The rows a statement yields, as JSON objects without the local `sync_seq`.
+fn rows_of(stmt: &mut rusqlite::Statement, args: impl rusqlite::Params) -> Result<Vec<Row>> {
+    let names: Vec<String> = stmt.column_names().iter().map(|s| s.to_string()).collect();
+    let mut out = Vec::new();
+    let mut rows = stmt.query(args)?;
+    while let Some(r) = rows.next()? {
+        let mut row = Row::new();
+        for (i, n) in names.iter().enumerate() {
+            if n != "sync_seq" {
+                row.insert(n.clone(), to_json(r.get_ref(i)?));
+            }
+        }
+        out.push(row);
+    }
+    Ok(out)
+}
+
+/// Adds a row's parts kept in other tables: campaign links (sorted) and hand-outs (by id).
+fn add_children(conn: &Connection, table: &str, row: &mut Row) -> Result<()> {
+    let Some(id) = row.get("id").and_then(Value::as_str).map(str::to_string) else {
+        return Ok(());
+    };
+    let links = match table {
+        "record" => "SELECT campaign_id FROM record_campaign WHERE record_id = ?1 ORDER BY 1",
+        "activity" => "SELECT campaign_id FROM activity_campaign WHERE activity_id = ?1 ORDER BY 1",
+        _ => return Ok(()),
+    };
+    let campaigns: Vec<Value> = conn
+        .prepare_cached(links)?
+        .query_map([&id], |r| r.get::<_, String>(0))?
+        .map(|c| c.map(Value::from))
+        .collect::<rusqlite::Result<_>>()?;
+    row.insert(CAMPAIGNS.into(), Value::Array(campaigns));
+    if table == "record" {
+        let mut stmt = conn.prepare_cached(
+            "SELECT * FROM stock_movement WHERE record_id = ?1 AND kind = 'handout' ORDER BY id",
+        )?;
+        let mut handouts = rows_of(&mut stmt, [&id])?;
+        // Versioned as part of the record, not on their own.
+        for h in &mut handouts {
+            h.remove("hlc");
+            h.remove("base_hlc");
+        }
+        row.insert(
+            HANDOUTS.into(),
+            Value::Array(handouts.into_iter().map(Value::Object).collect()),
+        );
+    }
+    Ok(())
+}
+
+/// One local row with its parts, as exported.
+fn read_row(conn: &Connection, table: &str, id: &str) -> Result<Option<Row>> {
+    let mut stmt = conn.prepare_cached(&format!("SELECT * FROM {table} WHERE id = ?1"))?;
+    let Some(mut row) = rows_of(&mut stmt, [id])?.pop() else {
+        return Ok(None);
+    };
+    add_children(conn, table, &mut row)?;
+    Ok(Some(row))
+}
+
+fn text<'a>(row: &'a Row, key: &str) -> Option<&'a str> {
+    row.get(key).and_then(Value::as_str)
+}
+
+/// A row's name or title, for messages and the conflict list.
+fn title_of(row: &Row) -> String {
+    ["title", "name", "file_name"]
+        .iter()
+        .find_map(|k| text(row, k))
+        .unwrap_or("")
+        .to_string()
+}
+
+/// The same data, whatever the versions say (both sides made the same change, or a copied
+/// data folder): no conflict to bother anyone with.
+fn same_content(a: &Row, b: &Row) -> bool {
+    let skip = ["hlc", "base_hlc", "sync_seq"];
+    let keys: HashSet<&String> = a.keys().chain(b.keys()).collect();
+    keys.into_iter()
+        .filter(|k| !skip.contains(&k.as_str()))
+        .all(|k| a.get(k).unwrap_or(&Value::Null) == b.get(k).unwrap_or(&Value::Null))
+}
+
+// ---------------------------------------------------------------------------------------
+// Export
+
+/// The rows of `table` in a scope: `?1` = changes after this number, `?2` = the village id.
+fn scope_filter(table: &str) -> &'static str {
+    match table {
+        "activity" => {
+            "sync_seq > ?1 AND (?2 IS NULL OR unit_id = ?2
+                 OR id IN (SELECT activity_id FROM record WHERE unit_id = ?2))"
+        }
+        "record" => "sync_seq > ?1 AND (?2 IS NULL OR unit_id = ?2)",
+        "stock_movement" => "kind <> 'handout' AND sync_seq > ?1 AND (?2 IS NULL OR 1)",
+        "attachment" => {
+            "sync_seq > ?1 AND (?2 IS NULL OR record_id IN (SELECT id FROM record WHERE unit_id = ?2))"
+        }
+        _ => "sync_seq > ?1 AND (?2 IS NULL OR 1)",
+    }
+}
+
+/// A zip entry being written, hashed as it goes.
+struct Entry<'z, W: Write + Seek> {
+    zip: &'z mut ZipWriter<W>,
+    hash: Sha256,
+}
+
+impl<W: Write + Seek> Entry<'_, W> {
+    fn put(&mut self, bytes: &[u8]) -> std::io::Result<()> {
+        self.hash.update(bytes);
+        self.zip.write_all(bytes)
+    }
+}
+
+fn zip_error(path: &Path, e: zip::result::ZipError) -> AppError {
+    match e {
+        zip::result::ZipError::Io(e) => io_error(path, &e),
+        e => AppError::new(ErrorCode::Io, format!("无法写入“{}”：{e}", path.display())),
+    }
+}
+
+/// Writes a package of `scope` to `path` (atomically: the file appears only when whole) and
+/// marks what it holds as exchanged. `progress(done, total)` in rows; false cancels.
+pub fn export(
+    conn: &Connection,
+    data_dir: Option<&Path>,
+    path: &Path,
+    scope: &PackageScope,
+    progress: &mut dyn FnMut(u64, u64) -> bool,
+) -> Result<PackageExported> {
+    // One write transaction: the rows read and the rows marked as exchanged are the same.
+    let tx = rusqlite::Transaction::new_unchecked(conn, TransactionBehavior::Immediate)?;
+    let town = town::require_town(&tx)?;
+    let village = match scope.village.as_deref().map(str::trim) {
+        Some(v) if !v.is_empty() => Some(crate::unit::resolve(&tx, v, "village")?),
+        _ => None,
+    };
+    let village_id = village.as_ref().map(|u| u.id.clone());
+    let scope_key = village_id.clone().unwrap_or_else(|| "*".into());
+    sync::stamp_new(&tx)?;
+    let since: i64 = if scope.since_last {
+        tx.query_row(
+            "SELECT last_seq FROM sync_peer WHERE scope = ?1",
+            [&scope_key],
+            |r| r.get(0),
+        )
+        .optional()?
+        .unwrap_or(-1)
+    } else {
+        -1
+    };
+    let seq: i64 = tx.query_row("SELECT seq FROM sync_clock", [], |r| r.get(0))?;
+    let device_id = town::setting(&tx, "device_id")?.unwrap_or_default();
+
+    let mut counts = PackageCounts::default();
+    for t in TABLES {
+        *counts.slot(t) = tx.query_row(
+            &format!("SELECT count(*) FROM {t} WHERE {}", scope_filter(t)),
+            params![since, village_id],
+            |r| r.get::<_, i64>(0),
+        )? as u64;
+    }
+    counts.tombstones = tx.query_row(
+        "SELECT count(*) FROM sync_tombstone WHERE sync_seq > ?1",
+        [since],
+        |r| r.get::<_, i64>(0),
+    )? as u64;
+    // The files of the attachments exported: (entry name, stored path, sha256).
+    let mut files: Vec<(String, String, String)> = tx
+        .prepare(&format!(
+            "SELECT DISTINCT stored, sha256 FROM attachment WHERE {}",
+            scope_filter("attachment")
+        ))?
+        .query_map(params![since, village_id], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+        })?
+        .map(|r| {
+            r.map(|(stored, sha)| {
+                let base = stored.rsplit('/').next().unwrap_or("").to_string();
+                (format!("attachments/{base}"), stored, sha)
+            })
+        })
+        .collect::<rusqlite::Result<_>>()?;
+    files.sort();
+    files.dedup_by(|a, b| a.0 == b.0);
+    counts.files = files.len() as u64;
+    if counts.files > 0 && data_dir.is_none() {
+        return Err(AppError::new(
+            ErrorCode::Io,
+            "没有数据文件夹，读不到附件，无法导出数据包",
+        ));
+    }
+
+    let total = counts.total() + counts.files;
+    let mut done = 0u64;
+    let mut tick = |n: u64| -> Result<()> {
+        done += n;
+        if (done % PROGRESS_EVERY < n || done == total) && !progress(done, total) {
+            return Err(cancelled("导出数据包"));
+        }
+        Ok(())
+    };
+    let package_id = crate::new_id();
+    let mut entries: BTreeMap<String, String> = BTreeMap::new();
+    let data = SimpleFileOptions::default()
+        .compression_method(CompressionMethod::Deflated)
+        .compression_level(Some(3));
+    let stored = SimpleFileOptions::default().compression_method(CompressionMethod::Stored);
+    write_atomic(path, |file| {
+        let mut zip = ZipWriter::new(std::io::BufWriter::new(file));
+        let werr = |e: std::io::Error| io_error(path, &e);
+        for t in TABLES {
+            let name = format!("data/{t}.jsonl");
+            zip.start_file(name.as_str(), data)
+                .map_err(|e| zip_error(path, e))?;
+            let mut entry = Entry {
+                zip: &mut zip,
+                hash: Sha256::new(),
+            };
+            let mut stmt = tx.prepare(&format!(
+                "SELECT * FROM {t} WHERE {} ORDER BY rowid",
+                scope_filter(t)
+            ))?;
+            let names: Vec<String> = stmt.column_names().iter().map(|s| s.to_string()).collect();
+            let mut rows = stmt.query(params![since, village_id])?;
+            let mut line = Vec::with_capacity(1024);
+            while let Some(r) = rows.next()? {
+                let mut row = Row::new();
+                for (i, n) in names.iter().enumerate() {
+                    if n != "sync_seq" {
+                        row.insert(n.clone(), to_json(r.get_ref(i)?));
+                    }
+                }
+                add_children(&tx, t, &mut row)?;
+                line.clear();
+                serde_json::to_writer(&mut line, &row).expect("rows serialise");
+                line.push(b'\n');
+                entry.put(&line).map_err(werr)?;
+                tick(1)?;
+            }
+            entries.insert(name, hex(entry.hash.finalize().as_slice()));
+        }
+        zip.start_file(TOMBSTONES, data)
+            .map_err(|e| zip_error(path, e))?;
+        let mut entry = Entry {
+            zip: &mut zip,
+            hash: Sha256::new(),
+        };
+        let mut stmt = tx.prepare(
+            "SELECT entity, id, hlc, base_hlc FROM sync_tombstone WHERE sync_seq > ?1
+             ORDER BY sync_seq, entity, id",
+        )?;
+        for row in rows_of(&mut stmt, [since])? {
+            let mut line = serde_json::to_vec(&row).expect("rows serialise");
+            line.push(b'\n');
+            entry.put(&line).map_err(werr)?;
+            tick(1)?;
+        }
+        entries.insert(TOMBSTONES.into(), hex(entry.hash.finalize().as_slice()));
+        if let Some(dir) = data_dir {
+            for (name, rel, sha) in &files {
+                let source = attachment::safe_path(dir, rel)?;
+                let bytes = std::fs::read(&source).map_err(|e| {
+                    AppError::new(
+                        ErrorCode::NotFound,
+                        format!(
+                            "附件文件“{}”读不到（{e}），无法导出数据包；请在“检查数据”中查看",
+                            source.display()
+                        ),
+                    )
+                })?;
+                let digest = hex(Sha256::digest(&bytes).as_slice());
+                if &digest != sha {
+                    return Err(AppError::new(
+                        ErrorCode::Io,
+                        format!(
+                            "附件文件“{}”已损坏（内容与记录不符），无法导出数据包",
+                            source.display()
+                        ),
+                    ));
+                }
+                zip.start_file(name.as_str(), stored)
+                    .map_err(|e| zip_error(path, e))?;
+                zip.write_all(&bytes).map_err(werr)?;
+                entries.insert(name.clone(), digest);
+                tick(1)?;
+            }
+        }
+        let manifest = Manifest {
+            format: FORMAT.into(),
+            format_version: FORMAT_VERSION,
+            app_version: env!("CARGO_PKG_VERSION").into(),
+            schema_version: crate::db::SCHEMA_VERSION,
+            package_id: package_id.clone(),
+            town: ManifestTown {
+                id: town.id.clone(),
+                name: town.name.clone(),
+                county: town.county.clone(),
+            },
+            device_id: device_id.clone(),
+            created_at: crate::now(),
+            scope: ManifestScope {
+                since_last: scope.since_last,
+                village_id: village_id.clone(),
+                village_name: village.as_ref().map(|u| u.name.clone()),
+            },
+            counts: counts.clone(),
+            entries: std::mem::take(&mut entries),
+        };
+        zip.start_file(MANIFEST, data)
+            .map_err(|e| zip_error(path, e))?;
+        serde_json::to_writer_pretty(&mut zip, &manifest).map_err(|e| {
+            AppError::new(ErrorCode::Io, format!("无法写入“{}”：{e}", path.display()))
+        })?;
+        zip.finish()
+            .map_err(|e| zip_error(path, e))?
+            .flush()
+            .map_err(werr)?;
+        Ok(())
+    })?;
+    // What was sent is now the version both sides share.
+    for t in TABLES {
+        tx.execute(
+            &format!(
+                "UPDATE {t} SET base_hlc = hlc WHERE {} AND base_hlc IS NOT hlc",
+                scope_filter(t)
+            ),
+            params![since, village_id],
+        )?;
+    }
+    tx.execute(
+        "INSERT INTO sync_peer (scope, last_seq, package_id, exported_at) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT (scope) DO UPDATE SET last_seq = excluded.last_seq,
+             package_id = excluded.package_id, exported_at = excluded.exported_at",
+        params![scope_key, seq, package_id, crate::now()],
+    )?;
+    let what = match &village {
+        Some(v) => format!("“{}”的", v.name),
+        None => String::new(),
+    };
+    audit::note(
+        &tx,
+        "sync",
+        &package_id,
+        "export",
+        &format!(
+            "导出{what}数据包（{}）：活动记录 {} 条，活动 {} 个，附件 {} 个",
+            if scope.since_last {
+                "上次以来的变化"
+            } else {
+                "全部"
+            },
+            counts.records,
+            counts.activities,
+            counts.files
+        ),
+    )?;
+    tx.commit()?;
+    Ok(PackageExported {
+        path: path.display().to_string(),
+        package_id,
+        bytes: std::fs::metadata(path).map(|m| m.len()).unwrap_or(0),
+        counts,
+        since_last: scope.since_last,
+        village: village.map(|u| u.name),
+    })
+}
+
+fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write as _;
+    bytes.iter().fold(String::with_capacity(64), |mut s, b| {
+        let _ = write!(s, "{b:02x}");
+        s
+    })
+}
+
+// ---------------------------------------------------------------------------------------
+// Reading a package
+
+/// Why an entry name is unsafe, if it is: it must stay inside the package's folder.
+fn unsafe_name(name: &str) -> Option<&'static str> {
+    let b = name.as_bytes();
+    if name.contains('\\') {
+        Some("含有反斜杠")
+    } else if name.starts_with('/') {
+        Some("是绝对路径")
+    } else if b.len() >= 2 && b[1] == b':' && b[0].is_ascii_alphabetic() {
+        Some("带有盘符")
+    } else if name.split('/').any(|p| p == "..") {
+        Some("指向上级文件夹")
+    } else if name.chars().any(char::is_control) {
+        Some("含有控制字符")
+    } else {
+        None
+    }
+}
+
+/// The names a package of this format may hold.
+fn known_name(name: &str) -> bool {
+    if name == MANIFEST || name == TOMBSTONES {
+        return true;
+    }
+    if let Some(t) = name
+        .strip_prefix("data/")
+        .and_then(|n| n.strip_suffix(".jsonl"))
+    {
+        return TABLES.contains(&t);
+    }
+    if let Some(f) = name.strip_prefix("attachments/") {
+        let (sha, ext) = f.split_once('.').unwrap_or((f, ""));
+        return sha.len() == 64
+            && sha
+                .bytes()
+                .all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase())
+            && (1..=5).contains(&ext.len())
+            && ext
+                .bytes()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit());
+    }
+    false
+}
+
+type Archive = ZipArchive<BufReader<std::fs::File>>;
+
+/// Opens the zip and checks every entry's name and declared size before inflating anything.
+fn open(path: &Path) -> Result<(Archive, HashMap<String, u64>)> {
+    let file = std::fs::File::open(path).map_err(|e| {
+        AppError::field(
+            ErrorCode::NotFound,
+            "path",
+            format!("打不开数据包“{}”：{e}", path.display()),
+        )
+    })?;
+    let mut zip = ZipArchive::new(BufReader::new(file)).map_err(|_| {
+        rejected(
+            path,
+            "这不是普法台账数据包（不是 zip 文件，或文件不完整、已损坏）",
+        )
+    })?;
+    let mut sizes = HashMap::new();
+    let mut total = 0u64;
+    for i in 0..zip.len() {
+        let entry = zip
+            .by_index_raw(i)
+            .map_err(|_| rejected(path, "文件已损坏（目录无法读取）"))?;
+        let name = entry
+            .name()
+            .map_err(|_| rejected(path, "文件已损坏（文件名无法读取）"))?
+            .to_string();
+        if let Some(why) = unsafe_name(&name) {
+            return Err(rejected(
+                path,
+                format!(
+                    "其中的“{}”路径不安全（{why}）",
+                    crate::validate::clip(&name)
+                ),
+            ));
+        }
+        if !known_name(&name) {
+            return Err(rejected(
+                path,
+                format!("其中有不认识的文件“{}”", crate::validate::clip(&name)),
+            ));
+        }
+        let (size, packed) = (entry.size(), entry.compressed_size());
+        let cap = if name == MANIFEST {
+            MAX_MANIFEST
+        } else if name.starts_with("attachments/") {
+            attachment::MAX_BYTES
+        } else {
+            MAX_DATA_ENTRY
+        };
+        total = total.saturating_add(size);
+        if size > cap
+            || total > MAX_TOTAL
+            || (size > RATIO_FROM && size / packed.max(1) > MAX_RATIO)
+        {
+            return Err(rejected(
+                path,
+                format!("其中的“{name}”解压后过大或压缩比异常（疑似压缩炸弹）"),
+            ));
+        }
+        if sizes.insert(name.clone(), size).is_some() {
+            return Err(rejected(path, format!("其中的“{name}”出现了两次")));
+        }
+    }
+    Ok((zip, sizes))
+}
+
+/// Reads one entry whole (at most its declared size, which the caller capped).
+fn read_entry(zip: &mut Archive, path: &Path, name: &str, declared: u64) -> Result<Vec<u8>> {
+    let damaged = || rejected(path, format!("其中的“{name}”已损坏，无法解压"));
+    let entry = zip.by_name(name).map_err(|_| damaged())?;
+    let mut out = Vec::with_capacity(declared.min(64 << 20) as usize);
+    entry
+        .take(declared + 1)
+        .read_to_end(&mut out)
+        .map_err(|_| damaged())?;
+    if out.len() as u64 != declared {
+        return Err(damaged());
+    }
+    Ok(out)
+}
+
+/// Streams one entry through SHA-256 and compares it with the manifest.
+fn verify_entry(
+    zip: &mut Archive,
+    path: &Path,
+    name: &str,
+    declared: u64,
+    expected: &str,
+) -> Result<()> {
+    let damaged = || rejected(path, format!("其中的“{name}”已损坏，无法解压"));
+    let entry = zip.by_name(name).map_err(|_| damaged())?;
+    let mut reader = entry.take(declared + 1);
+    let mut hash = Sha256::new();
+    let mut buf = vec![0u8; 256 * 1024];
+    let mut n = 0u64;
+    loop {
+        let got = reader.read(&mut buf).map_err(|_| damaged())?;
+        if got == 0 {
+            break;
+        }
+        n += got as u64;
+        hash.update(&buf[..got]);
+    }
+    if n != declared {
+        return Err(damaged());
+    }
+    if hex(hash.finalize().as_slice()) != expected {
+        return Err(rejected(
+            path,
+            format!("其中的“{name}”校验不符（文件在传输中损坏或被改动过）"),
+        ));
+    }
+    Ok(())
+}
+
+fn read_manifest(zip: &mut Archive, path: &Path, sizes: &HashMap<String, u64>) -> Result<Manifest> {
+    let Some(&size) = sizes.get(MANIFEST) else {
+        return Err(rejected(
+            path,
+            "其中没有清单（manifest.json），不是普法台账数据包",
+        ));
+    };
+    let bytes = read_entry(zip, path, MANIFEST, size)?;
+    let bad = || rejected(path, "清单（manifest.json）无法读取");
+    let value: Value = serde_json::from_slice(&bytes).map_err(|_| bad())?;
+    if value.get("format").and_then(Value::as_str) != Some(FORMAT) {
+        return Err(rejected(path, "这不是普法台账数据包"));
+    }
+    let version = value
+        .get("format_version")
+        .and_then(Value::as_u64)
+        .ok_or_else(bad)?;
+    if version > FORMAT_VERSION as u64 {
+        return Err(AppError::field(
+            ErrorCode::DatabaseNewer,
+            "path",
+            format!(
+                "数据包“{}”由更新版本的普法台账创建（格式 {version}，本程序支持到 {FORMAT_VERSION}），\
+                 请先升级本程序再导入；数据未做任何改动",
+                file_name(path)
+            ),
+        ));
+    }
+    let manifest: Manifest = serde_json::from_value(value).map_err(|_| bad())?;
+    // The manifest lists every other entry, and every entry listed is there.
+    for name in sizes.keys().filter(|n| *n != MANIFEST) {
+        if !manifest.entries.contains_key(name) {
+            return Err(rejected(path, format!("其中的“{name}”不在清单中")));
+        }
+    }
+    for name in manifest.entries.keys() {
+        if !sizes.contains_key(name) || name == MANIFEST {
+            return Err(rejected(
+                path,
+                format!("数据包不完整，缺少“{}”", crate::validate::clip(name)),
+            ));
+        }
+    }
+    Ok(manifest)
+}
+
+/// Calls `each` with every row of a JSON-lines entry (and its line number).
+fn each_line(
+    zip: &mut Archive,
+    path: &Path,
+    name: &str,
+    declared: u64,
+    each: &mut dyn FnMut(Row, usize) -> Result<()>,
+) -> Result<()> {
+    let damaged = || rejected(path, format!("其中的“{name}”已损坏，无法解压"));
+    let entry = zip.by_name(name).map_err(|_| damaged())?;
+    let mut reader = BufReader::with_capacity(256 * 1024, entry.take(declared + 1));
+    let mut line = Vec::new();
+    let mut n = 0usize;
+    loop {
+        line.clear();
+        let got = (&mut reader)
+            .take(MAX_LINE)
+            .read_until(b'\n', &mut line)
+            .map_err(|_| damaged())?;
+        if got == 0 {
+            return Ok(());
+        }
+        n += 1;
+        if line.trim_ascii().is_empty() {
+            continue;
+        }
+        let row: Row = serde_json::from_slice(&line).map_err(|e| {
+            rejected(
+                path,
+                format!("其中的“{name}”第 {n} 行不是有效的数据（{e}）"),
+            )
+        })?;
+        each(row, n)?;
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Import
+
+/// Foreign keys of the exchanged tables: (column, table it points to).
+fn refs(table: &str) -> &'static [(&'static str, &'static str)] {
+    match table {
+        "person" | "store" => &[("unit_id", "unit")],
+        "activity" => &[
+            ("unit_id", "unit"),
+            ("lead_person_id", "person"),
+            ("series_id", "activity_series"),
+        ],
+        "record" => &[("activity_id", "activity"), ("unit_id", "unit")],
+        "attachment" => &[("record_id", "record")],
+        "stock_movement" => &HANDOUT_REFS,
+        _ => &[],
+    }
+}
+
+const HANDOUT_REFS: [(&str, &str); 3] = [
+    ("material_id", "material"),
+    ("from_store_id", "store"),
+    ("to_store_id", "store"),
+];
+
+#[derive(Debug)]
+enum Decision {
+    Unchanged {
+        fix_base: bool,
+    },
+    /// Made on both sides under the same name: use the local row's id.
+    Matched(String),
+    Add,
+    /// Deleted here, edited there from the deleted version: it comes back.
+    Restore,
+    Update,
+    /// Same data, different versions: adopt the greater version.
+    Same {
+        incoming_newer: bool,
+    },
+    IncomingWins {
+        local: Option<Row>,
+    },
+    LocalWins {
+        local: Row,
+    },
+}
+
+struct Importer<'a> {
+    conn: &'a Connection,
+    path: &'a Path,
+    seq: i64,
+    data_dir: Option<PathBuf>,
+    /// (table, incoming id) → local id, for rows matched by name.
+    remap: HashMap<(&'static str, String), String>,
+    columns: HashMap<&'static str, Vec<String>>,
+    entities: BTreeMap<&'static str, EntityReport>,
+    report: PackageReport,
+    max_hlc: String,
+    /// Files this import put into the data folder, removed again if it fails.
+    placed: Vec<PathBuf>,
+    records_written: u64,
+    /// The tally triggers are dropped (see BULK_RECORDS) and must be resumed.
+    tallies_suspended: bool,
+}
+
+impl<'a> Importer<'a> {
+    fn columns(&mut self, table: &'static str) -> Result<Vec<String>> {
+        if let Some(c) = self.columns.get(table) {
+            return Ok(c.clone());
+        }
+        let cols: Vec<String> = self
+            .conn
+            .prepare(&format!("SELECT name FROM pragma_table_info('{table}')"))?
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        self.columns.insert(table, cols.clone());
+        Ok(cols)
+    }
+
+    fn count(&mut self, table: &'static str, f: impl FnOnce(&mut EntityReport)) {
+        let e = self.entities.entry(table).or_insert_with(|| EntityReport {
+            entity: table.into(),
+            label: label(table).into(),
+            ..Default::default()
+        });
+        f(e);
+    }
+
+    fn bad_row(&self, table: &str, row: &Row, why: &str) -> AppError {
+        let id = text(row, "id").unwrap_or("?");
+        rejected(
+            self.path,
+            format!(
+                "其中的{}“{}”（{}）{why}",
+                label(table),
+                crate::validate::clip(&title_of(row)),
+                crate::validate::clip(id)
+            ),
+        )
+    }
+
+    fn local_id(&self, table: &'static str, id: &str) -> String {
+        self.remap
+            .get(&(table, id.to_string()))
+            .cloned()
+            .unwrap_or_else(|| id.to_string())
+    }
+
+    fn exists(&self, table: &str, id: &str) -> Result<bool> {
+        Ok(self
+            .conn
+            .prepare_cached(&format!("SELECT 1 FROM {table} WHERE id = ?1"))?
+            .query_row([id], |_| Ok(()))
+            .optional()?
+            .is_some())
+    }
+
+    /// Checks the row's shape and versions, and points its references at local ids.
+    fn prepare(&mut self, table: &'static str, row: &mut Row) -> Result<(String, String)> {
+        let id = match text(row, "id") {
+            Some(id) if !id.is_empty() && id.len() <= 64 && !id.chars().any(char::is_control) => {
+                id.to_string()
+            }
+            _ => return Err(self.bad_row(table, row, "没有有效的编号")),
+        };
+        let hlc = match text(row, "hlc") {
+            Some(h) if sync::parse(h).is_some() => h.to_string(),
+            _ => return Err(self.bad_row(table, row, "的版本号无效")),
+        };
+        match row.get("base_hlc") {
+            None | Some(Value::Null) => {}
+            Some(Value::String(b)) if sync::parse(b).is_some() => {}
+            _ => return Err(self.bad_row(table, row, "的版本号无效")),
+        }
+        if table == "stock_movement" && text(row, "kind") == Some("handout") {
+            return Err(self.bad_row(table, row, "是发放记录，应随活动记录一起"));
+        }
+        if hlc > self.max_hlc {
+            self.max_hlc = hlc.clone();
+        }
+        for (column, target) in refs(table) {
+            if let Some(v) = text(row, column).map(str::to_string) {
+                let local = self.local_id(target, &v);
+                row.insert(column.to_string(), Value::from(local));
+            }
+        }
+        if let Some(list) = row.get(CAMPAIGNS) {
+            let Some(list) = list.as_array() else {
+                return Err(self.bad_row(table, row, "的活动专项格式不对"));
+            };
+            let mut ids = Vec::new();
+            for c in list {
+                let Some(c) = c.as_str() else {
+                    return Err(self.bad_row(table, row, "的活动专项格式不对"));
+                };
+                ids.push(self.local_id("campaign", c));
+            }
+            ids.sort();
+            ids.dedup();
+            row.insert(CAMPAIGNS.into(), ids.into_iter().map(Value::from).collect());
+        }
+        if let Some(list) = row.get(HANDOUTS).cloned() {
+            let Some(list) = list.as_array() else {
+                return Err(self.bad_row(table, row, "的发放资料格式不对"));
+            };
+            let mut out = Vec::new();
+            for h in list {
+                let Some(h) = h.as_object() else {
+                    return Err(self.bad_row(table, row, "的发放资料格式不对"));
+                };
+                let mut h = h.clone();
+                if text(&h, "kind") != Some("handout") || text(&h, "id").is_none() {
+                    return Err(self.bad_row(table, row, "的发放资料格式不对"));
+                }
+                for (column, target) in HANDOUT_REFS {
+                    if let Some(v) = text(&h, column).map(str::to_string) {
+                        h.insert(column.into(), Value::from(self.local_id(target, &v)));
+                    }
+                }
+                h.insert("record_id".into(), Value::from(id.clone()));
+                out.push(Value::Object(h));
+            }
+            out.sort_by(|a, b| {
+                let key = |v: &Value| {
+                    v.get("id")
+                        .and_then(Value::as_str)
+                        .unwrap_or("")
+                        .to_string()
+                };
+                key(a).cmp(&key(b))
+            });
+            row.insert(HANDOUTS.into(), Value::Array(out));
+        }
+        Ok((id, hlc))
+    }
+
+    /// Every row this one points at exists here (or arrived earlier in the package).
+    fn check_refs(&self, table: &str, row: &Row) -> Result<()> {
+        let missing = |target: &str, id: &str| {
+            self.bad_row(
+                table,
+                row,
+                &format!(
+                    "用到的{}（{}）在本机和数据包里都没有；请让对方导出全部数据（不勾选“仅上次以来的变化”）后再导入",
+                    label(target),
+                    crate::validate::clip(id)
+                ),
+            )
+        };
+        for (column, target) in refs(table) {
+            if let Some(v) = text(row, column) {
+                if !self.exists(target, v)? {
+                    return Err(missing(target, v));
+                }
+            }
+        }
+        for c in row
+            .get(CAMPAIGNS)
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            let c = c.as_str().unwrap_or("");
+            if !self.exists("campaign", c)? {
+                return Err(missing("campaign", c));
+            }
+        }
+        for h in row
+            .get(HANDOUTS)
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            for (column, target) in HANDOUT_REFS {
+                if let Some(v) = h.get(column).and_then(Value::as_str) {
+                    if !self.exists(target, v)? {
+                        return Err(missing(target, v));
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// A row made on both sides that must be unique by name: the local one.
+    fn natural_match(&self, table: &str, row: &Row) -> Result<Option<String>> {
+        let sql = match table {
+            "unit" | "material" => format!("SELECT id FROM {table} WHERE name = ?1"),
+            "store" => "SELECT id FROM store WHERE name = ?1 OR unit_id IS ?2".into(),
+            _ => return Ok(None),
+        };
+        let name = text(row, "name").unwrap_or("");
+        let unit = text(row, "unit_id");
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let found = if table == "store" {
+            stmt.query_row(params![name, unit], |r| r.get(0))
+                .optional()?
+        } else {
+            stmt.query_row([name], |r| r.get(0)).optional()?
+        };
+        Ok(found)
+    }
+
+    fn decide(&mut self, table: &'static str, id: &str, hlc: &str, row: &Row) -> Result<Decision> {
+        let base = text(row, "base_hlc");
+        let local: Option<(Option<String>, Option<String>)> = self
+            .conn
+            .prepare_cached(&format!("SELECT hlc, base_hlc FROM {table} WHERE id = ?1"))?
+            .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?;
+        let Some((lh, lb)) = local else {
+            let tomb: Option<(String, Option<String>)> = self
+                .conn
+                .prepare_cached(
+                    "SELECT hlc, base_hlc FROM sync_tombstone WHERE entity = ?1 AND id = ?2",
+                )?
+                .query_row([table, id], |r| Ok((r.get(0)?, r.get(1)?)))
+                .optional()?;
+            return Ok(match tomb {
+                // Edited there from our deletion (a resolved conflict): it comes back.
+                Some((th, _)) if base == Some(th.as_str()) => Decision::Restore,
+                // We deleted the version they still have.
+                Some((_, tb)) if tb.as_deref() == Some(hlc) => {
+                    Decision::Unchanged { fix_base: false }
+                }
+                Some(_) => Decision::IncomingWins { local: None },
+                None => match self.natural_match(table, row)? {
+                    Some(local_id) => Decision::Matched(local_id),
+                    None => Decision::Add,
+                },
+            });
+        };
+        let lh_s = lh.as_deref().unwrap_or("");
+        if lh_s == hlc {
+            return Ok(Decision::Unchanged {
+                fix_base: lb.as_deref() != Some(hlc),
+            });
+        }
+        if lh.is_some() && base == lh.as_deref() {
+            return Ok(Decision::Update);
+        }
+        if lb.as_deref() == Some(hlc) {
+            return Ok(Decision::Unchanged { fix_base: false });
+        }
+        let local_row = read_row(self.conn, table, id)?.unwrap_or_default();
+        if same_content(&local_row, row) {
+            return Ok(Decision::Same {
+                incoming_newer: hlc > lh_s,
+            });
+        }
+        Ok(if hlc > lh_s {
+            Decision::IncomingWins {
+                local: Some(local_row),
+            }
+        } else {
+            Decision::LocalWins { local: local_row }
+        })
+    }
+
+    /// The fast path for most rows of a package: a version this database already has (the
+    /// same, or the one ours was edited from). Counted as unchanged; nothing else to check.
+    fn known_version(&mut self, table: &'static str, row: &Row) -> Result<bool> {
+        let (Some(id), Some(hlc)) = (text(row, "id"), text(row, "hlc")) else {
+            return Ok(false);
+        };
+        if sync::parse(hlc).is_none() {
+            return Ok(false);
+        }
+        let local: Option<(Option<String>, Option<String>)> = self
+            .conn
+            .prepare_cached(&format!("SELECT hlc, base_hlc FROM {table} WHERE id = ?1"))?
+            .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?;
+        let Some((lh, lb)) = local else {
+            return Ok(false);
+        };
+        let same = lh.as_deref() == Some(hlc);
+        if !same && lb.as_deref() != Some(hlc) {
+            return Ok(false);
+        }
+        if same && lb.as_deref() != Some(hlc) {
+            self.conn
+                .prepare_cached(&format!("UPDATE {table} SET base_hlc = hlc WHERE id = ?1"))?
+                .execute([id])?;
+        }
+        if hlc > self.max_hlc.as_str() {
+            self.max_hlc = hlc.to_string();
+        }
+        self.count(table, |e| e.unchanged += 1);
+        Ok(true)
+    }
+
+    /// Inserts or updates the row (and its parts) as it arrived; base_hlc = its version.
+    fn write(&mut self, table: &'static str, row: &Row, insert: bool) -> Result<()> {
+        if table == "record" {
+            self.records_written += 1;
+            if self.records_written == BULK_RECORDS && !self.tallies_suspended {
+                crate::reports::tally::suspend(self.conn)?;
+                self.tallies_suspended = true;
+            }
+        }
+        let cols = self.columns(table)?;
+        let id = text(row, "id").unwrap_or("").to_string();
+        let hlc = text(row, "hlc").unwrap_or("").to_string();
+        let mut names = Vec::new();
+        let mut values = Vec::new();
+        for c in &cols {
+            let v = match c.as_str() {
+                "base_hlc" => Sql::Text(hlc.clone()),
+                "sync_seq" => Sql::Integer(self.seq),
+                "id" if !insert => continue,
+                c => match row.get(c) {
+                    Some(v) => {
+                        to_sql(v).ok_or_else(|| self.bad_row(table, row, "的数据格式不对"))?
+                    }
+                    None => continue,
+                },
+            };
+            names.push(c.as_str());
+            values.push(v);
+        }
+        let sql = if insert {
+            format!(
+                "INSERT INTO {table} ({}) VALUES ({})",
+                names.join(", "),
+                vec!["?"; names.len()].join(", ")
+            )
+        } else {
+            values.push(Sql::Text(id.clone()));
+            format!(
+                "UPDATE {table} SET {} WHERE id = ?",
+                names
+                    .iter()
+                    .map(|n| format!("{n} = ?"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        };
+        self.conn
+            .prepare_cached(&sql)?
+            .execute(rusqlite::params_from_iter(values))
+            .map_err(|e| self.bad_row(table, row, &format!("无法写入（{e}）")))?;
+        self.write_children(table, &id, row, insert)
+    }
+
+    fn write_children(
+        &mut self,
+        table: &'static str,
+        id: &str,
+        row: &Row,
+        insert: bool,
+    ) -> Result<()> {
+        let (link_table, column) = match table {
+            "record" => ("record_campaign", "record_id"),
+            "activity" => ("activity_campaign", "activity_id"),
+            _ => return Ok(()),
+        };
+        // An edit of the fields alone leaves links and hand-outs as they are (fewer writes,
+        // and the tallies and stock balances move only when they must).
+        let mut current = Row::new();
+        if !insert {
+            current.insert("id".into(), Value::from(id));
+            add_children(self.conn, table, &mut current)?;
+        }
+        let empty = Value::Array(Vec::new());
+        let wanted = row.get(CAMPAIGNS).unwrap_or(&empty);
+        if insert || current.get(CAMPAIGNS) != Some(wanted) {
+            self.conn
+                .prepare_cached(&format!("DELETE FROM {link_table} WHERE {column} = ?1"))?
+                .execute([id])?;
+            let mut stmt = self.conn.prepare_cached(&format!(
+                "INSERT INTO {link_table} ({column}, campaign_id) VALUES (?1, ?2)"
+            ))?;
+            for c in wanted.as_array().into_iter().flatten() {
+                stmt.execute(params![id, c.as_str()])?;
+            }
+        }
+        if table == "record" {
+            let wanted = row.get(HANDOUTS).unwrap_or(&empty);
+            if insert || current.get(HANDOUTS) != Some(wanted) {
+                self.conn
+                    .prepare_cached(
+                        "DELETE FROM stock_movement WHERE record_id = ?1 AND kind = 'handout'",
+                    )?
+                    .execute([id])?;
+                let cols = self.columns("stock_movement")?;
+                for h in wanted.as_array().into_iter().flatten() {
+                    let h = h.as_object().expect("checked in prepare");
+                    let mut names = Vec::new();
+                    let mut values = Vec::new();
+                    for c in &cols {
+                        if let Some(v) = h.get(c) {
+                            names.push(c.as_str());
+                            values.push(
+                                to_sql(v).ok_or_else(|| {
+                                    self.bad_row(table, row, "的发放资料格式不对")
+                                })?,
+                            );
+                        }
+                    }
+                    self.conn
+                        .prepare_cached(&format!(
+                            "INSERT INTO stock_movement ({}) VALUES ({})",
+                            names.join(", "),
+                            vec!["?"; names.len()].join(", ")
+                        ))?
+                        .execute(rusqlite::params_from_iter(values))
+                        .map_err(|e| {
+                            self.bad_row(table, row, &format!("的发放资料无法写入（{e}）"))
+                        })?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn conflict(
+        &mut self,
+        table: &str,
+        id: &str,
+        local: Option<&Row>,
+        incoming: Option<&Row>,
+        winner: Keep,
+    ) -> Result<()> {
+        let deleted = || {
+            let mut m = Row::new();
+            m.insert(DELETED.into(), Value::Bool(true));
+            m
+        };
+        let json = |r: Option<&Row>| {
+            serde_json::to_string(&r.cloned().unwrap_or_else(deleted)).expect("rows serialise")
+        };
+        self.conn.execute(
+            "INSERT INTO sync_conflict (id, entity, entity_id, local_json, incoming_json, winner,
+                 created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![
+                crate::new_id(),
+                table,
+                id,
+                json(local),
+                json(incoming),
+                winner.code(),
+                crate::now()
+            ],
+        )?;
+        Ok(())
+    }
+
+    /// The file of an attachment row about to be written: already here, or from the package.
+    fn place_file(
+        &mut self,
+        zip: &mut Archive,
+        sizes: &HashMap<String, u64>,
+        manifest: &Manifest,
+        row: &mut Row,
+    ) -> Result<()> {
+        let path = self.path;
+        let Some(dir) = self.data_dir.clone() else {
+            return Err(AppError::new(
+                ErrorCode::Io,
+                "没有数据文件夹，无法保存数据包中的附件",
+            ));
+        };
+        let sha = text(row, "sha256").unwrap_or("").to_string();
+        let stored = text(row, "stored").unwrap_or("").to_string();
+        let base = stored.rsplit('/').next().unwrap_or("");
+        let ok_name = sha.len() == 64
+            && base.starts_with(&sha)
+            && stored == format!("{ATTACHMENTS_DIR}/{}/{base}", &sha[..2]);
+        let target = match attachment::safe_path(&dir, &stored) {
+            Ok(t) if ok_name => t,
+            _ => return Err(self.bad_row("attachment", row, "的存放路径不合法")),
+        };
+        let entry = format!("attachments/{base}");
+        let bytes = if target.is_file() {
+            None
+        } else {
+            let (Some(&size), Some(expected)) = (sizes.get(&entry), manifest.entries.get(&entry))
+            else {
+                return Err(self.bad_row("attachment", row, "的文件不在数据包中"));
+            };
+            let bytes = read_entry(zip, path, &entry, size)?;
+            let digest = hex(Sha256::digest(&bytes).as_slice());
+            if &digest != expected || digest != sha {
+                return Err(rejected(
+                    path,
+                    format!("其中的“{entry}”校验不符（文件在传输中损坏或被改动过）"),
+                ));
+            }
+            write_new(&target, &bytes)?;
+            self.placed.push(target.clone());
+            self.report.files += 1;
+            Some(bytes)
+        };
+        if let Some(rel) = text(row, "thumbnail").map(str::to_string) {
+            let thumb = attachment::safe_path(&dir, &rel)
+                .map_err(|_| self.bad_row("attachment", row, "的缩略图路径不合法"))?;
+            if !thumb.is_file() {
+                let bytes = match bytes {
+                    Some(b) => b,
+                    None => std::fs::read(&target).map_err(|e| io_error(&target, &e))?,
+                };
+                match attachment::thumbnail(&bytes) {
+                    Some(t) => {
+                        write_new(&thumb, &t)?;
+                        self.placed.push(thumb);
+                    }
+                    None => {
+                        row.insert("thumbnail".into(), Value::Null);
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn apply(
+        &mut self,
+        table: &'static str,
+        mut row: Row,
+        file: &mut dyn FnMut(&mut Self, &mut Row) -> Result<()>,
+    ) -> Result<()> {
+        if self.known_version(table, &row)? {
+            return Ok(());
+        }
+        let (id, hlc) = self.prepare(table, &mut row)?;
+        let decision = self.decide(table, &id, &hlc, &row)?;
+        match decision {
+            Decision::Unchanged { fix_base } => {
+                if fix_base {
+                    self.conn
+                        .prepare_cached(&format!(
+                            "UPDATE {table} SET base_hlc = hlc WHERE id = ?1"
+                        ))?
+                        .execute([&id])?;
+                }
+                self.count(table, |e| e.unchanged += 1);
+            }
+            Decision::Matched(local_id) => {
+                self.remap.insert((table, id), local_id);
+                self.report.matched += 1;
+                self.count(table, |e| e.unchanged += 1);
+            }
+            Decision::Add | Decision::Restore => {
+                self.check_refs(table, &row)?;
+                file(self, &mut row)?;
+                self.write(table, &row, true)?;
+                if matches!(decision, Decision::Restore) {
+                    self.drop_tombstone(table, &id)?;
+                    self.count(table, |e| e.updated += 1);
+                } else {
+                    self.count(table, |e| e.added += 1);
+                }
+            }
+            Decision::Update => {
+                self.check_refs(table, &row)?;
+                file(self, &mut row)?;
+                self.write(table, &row, false)?;
+                self.count(table, |e| e.updated += 1);
+            }
+            Decision::Same { incoming_newer } => {
+                let sql = if incoming_newer {
+                    format!(
+                        "UPDATE {table} SET hlc = ?2, base_hlc = ?2, sync_seq = ?3 WHERE id = ?1"
+                    )
+                } else {
+                    format!("UPDATE {table} SET base_hlc = ?2, sync_seq = ?3 WHERE id = ?1")
+                };
+                self.conn.execute(&sql, params![id, hlc, self.seq])?;
+                self.count(table, |e| e.unchanged += 1);
+            }
+            Decision::IncomingWins { local } => {
+                self.check_refs(table, &row)?;
+                file(self, &mut row)?;
+                self.write(table, &row, local.is_none())?;
+                if local.is_none() {
+                    self.drop_tombstone(table, &id)?;
+                }
+                self.conflict(table, &id, local.as_ref(), Some(&row), Keep::Incoming)?;
+                self.count(table, |e| e.conflicts += 1);
+            }
+            Decision::LocalWins { local } => {
+                // Ours stays; marked as edited from theirs so it travels back as an update.
+                self.conn.execute(
+                    &format!("UPDATE {table} SET base_hlc = ?2, sync_seq = ?3 WHERE id = ?1"),
+                    params![id, hlc, self.seq],
+                )?;
+                self.conflict(table, &id, Some(&local), Some(&row), Keep::Local)?;
+                self.count(table, |e| e.conflicts += 1);
+            }
+        }
+        Ok(())
+    }
+
+    fn drop_tombstone(&self, table: &str, id: &str) -> Result<()> {
+        self.conn
+            .prepare_cached("DELETE FROM sync_tombstone WHERE entity = ?1 AND id = ?2")?
+            .execute([table, id])?;
+        Ok(())
+    }
+
+    /// An incoming deletion.
+    fn apply_tombstone(&mut self, row: &Row) -> Result<()> {
+        let table = match text(row, "entity").and_then(|e| TABLES.iter().find(|t| **t == e)) {
+            Some(t) => *t,
+            None => return Err(self.bad_row("sync", row, "删除记录的类型不对")),
+        };
+        let id = text(row, "id").unwrap_or("").to_string();
+        let hlc = match text(row, "hlc") {
+            Some(h) if sync::parse(h).is_some() && !id.is_empty() => h.to_string(),
+            _ => return Err(self.bad_row(table, row, "的删除记录无效")),
+        };
+        let base = match row.get("base_hlc") {
+            None | Some(Value::Null) => None,
+            Some(Value::String(b)) if sync::parse(b).is_some() => Some(b.clone()),
+            _ => return Err(self.bad_row(table, row, "的删除记录无效")),
+        };
+        if hlc > self.max_hlc {
+            self.max_hlc = hlc.clone();
+        }
+        let id = self.local_id(table, &id);
+        let keep_tombstone = |s: &Self| -> Result<()> {
+            s.conn
+                .prepare_cached(
+                    "INSERT INTO sync_tombstone (entity, id, hlc, base_hlc, sync_seq)
+                     VALUES (?1, ?2, ?3, ?4, ?5)
+                     ON CONFLICT (entity, id) DO UPDATE SET hlc = max(hlc, excluded.hlc),
+                         sync_seq = excluded.sync_seq
+                     WHERE excluded.hlc > hlc",
+                )?
+                .execute(params![table, id, hlc, base, s.seq])?;
+            Ok(())
+        };
+        let local: Option<Option<String>> = self
+            .conn
+            .prepare_cached(&format!("SELECT hlc FROM {table} WHERE id = ?1"))?
+            .query_row([&id], |r| r.get(0))
+            .optional()?;
+        match local {
+            // Gone here too (or never here): keep the deletion to pass it on.
+            None => {
+                keep_tombstone(self)?;
+                self.count(table, |e| e.unchanged += 1);
+            }
+            Some(lh) if lh.is_some() && lh == base => {
+                let before = read_row(self.conn, table, &id)?;
+                // A row others still point at (a unit with records) stays: a conflict.
+                match self
+                    .conn
+                    .execute(&format!("DELETE FROM {table} WHERE id = ?1"), [&id])
+                {
+                    Ok(_) => {
+                        keep_tombstone(self)?;
+                        self.count(table, |e| e.deleted += 1);
+                    }
+                    Err(e)
+                        if e.sqlite_error_code()
+                            == Some(rusqlite::ErrorCode::ConstraintViolation) =>
+                    {
+                        self.keep_against_delete(table, &id, &hlc, before.as_ref(), row)?;
+                    }
+                    Err(e) => return Err(e.into()),
+                }
+            }
+            Some(_) => {
+                let before = read_row(self.conn, table, &id)?;
+                self.keep_against_delete(table, &id, &hlc, before.as_ref(), row)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Deleted there, edited here since: the edited row stays, the deletion is a conflict.
+    fn keep_against_delete(
+        &mut self,
+        table: &'static str,
+        id: &str,
+        hlc: &str,
+        local: Option<&Row>,
+        tomb: &Row,
+    ) -> Result<()> {
+        self.conn.execute(
+            &format!("UPDATE {table} SET base_hlc = ?2, sync_seq = ?3 WHERE id = ?1"),
+            params![id, hlc, self.seq],
+        )?;
+        let mut incoming = Row::new();
+        incoming.insert(DELETED.into(), Value::Bool(true));
+        incoming.insert("hlc".into(), Value::from(hlc));
+        incoming.insert(
+            "base_hlc".into(),
+            tomb.get("base_hlc").cloned().unwrap_or(Value::Null),
+        );
+        self.conflict(table, id, local, Some(&incoming), Keep::Local)?;
+        self.count(table, |e| e.conflicts += 1);
+        Ok(())
+    }
+}
+
+/// Writes a file that is not there yet, through a temporary file beside it.
+fn write_new(target: &Path, bytes: &[u8]) -> Result<()> {
+    let dir = target.parent().expect("attachment paths have a folder");
+    std::fs::create_dir_all(dir).map_err(|e| io_error(dir, &e))?;
+    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| io_error(dir, &e))?;
+    tmp.write_all(bytes).map_err(|e| io_error(target, &e))?;
+    tmp.as_file().sync_all().map_err(|e| io_error(target, &e))?;
+    tmp.persist(target)
+        .map_err(|e| io_error(target, &e.error))?;
+    Ok(())
+}
+
+/// Imports a package into the database in one transaction: all of it or, on any problem
+/// (damaged file, another town, a cancel), nothing. `progress(done, total)` in rows.
+pub fn import(
+    db: &mut Db,
+    path: &Path,
+    progress: &mut dyn FnMut(u64, u64) -> bool,
+) -> Result<PackageReport> {
+    let (mut zip, sizes) = open(path)?;
+    let manifest = read_manifest(&mut zip, path, &sizes)?;
+    // The data entries are checked whole before anything is written.
+    for (name, expected) in &manifest.entries {
+        if name.starts_with("data/") {
+            verify_entry(&mut zip, path, name, sizes[name], expected)?;
+        }
+    }
+    let data_dir = db.data_dir.clone();
+    let mut placed = Vec::new();
+    let result = db.with_tx(|tx| {
+        let mut importer = Importer {
+            conn: tx,
+            path,
+            seq: 0,
+            data_dir,
+            remap: HashMap::new(),
+            columns: HashMap::new(),
+            entities: BTreeMap::new(),
+            report: PackageReport::default(),
+            max_hlc: String::new(),
+            placed: Vec::new(),
+            records_written: 0,
+            tallies_suspended: false,
+        };
+        let r = run_import(&mut importer, &mut zip, &sizes, &manifest, progress);
+        placed = std::mem::take(&mut importer.placed);
+        r.map(|()| importer.report)
+    });
+    if result.is_err() {
+        for file in placed {
+            let _ = std::fs::remove_file(file);
+        }
+    }
+    result
+}
+
+fn run_import(
+    im: &mut Importer,
+    zip: &mut Archive,
+    sizes: &HashMap<String, u64>,
+    manifest: &Manifest,
+    progress: &mut dyn FnMut(u64, u64) -> bool,
+) -> Result<()> {
+    let conn = im.conn;
+    let path = im.path;
+    let adopted = match town::get_town(conn)? {
+        Some(t) if t.id != manifest.town.id => {
+            return Err(AppError::field(
+                ErrorCode::FileRejected,
+                "path",
+                format!(
+                "数据包“{}”属于“{}”，本机是“{}”的台账，不同乡镇的数据包不能导入；数据未做任何改动",
+                file_name(path),
+                manifest.town.name,
+                t.name
+            ),
+            ))
+        }
+        Some(_) => false,
+        None => true,
+    };
+    sync::set_applying(conn, true)?;
+    let (_, seq) = sync::tick(conn)?;
+    im.seq = seq;
+    // An import uses more statements than the connection caches by default (16).
+    conn.set_prepared_statement_cache_capacity(64);
+    let total = manifest.counts.total();
+    let mut done = 0u64;
+    let mut step = |done: &mut u64| -> Result<()> {
+        *done += 1;
+        if (done.is_multiple_of(PROGRESS_EVERY) || *done == total) && !progress(*done, total) {
+            return Err(cancelled("导入数据包"));
+        }
+        Ok(())
+    };
+    let mut no_file = |_: &mut Importer, _: &mut Row| Ok(());
+    for t in TABLES {
+        let name = format!("data/{t}.jsonl");
+        let Some(&size) = sizes.get(&name) else {
+            continue;
+        };
+        if t == "attachment" {
+            // Their files are read from the same zip, so the rows are read first.
+            let mut rows = Vec::new();
+            each_line(zip, path, &name, size, &mut |row, _| {
+                rows.push(row);
+                Ok(())
+            })?;
+            for row in rows {
+                let mut with_file =
+                    |im: &mut Importer, row: &mut Row| im.place_file(zip, sizes, manifest, row);
+                im.apply(t, row, &mut with_file)?;
+                step(&mut done)?;
+            }
+            continue;
+        }
+        each_line(zip, path, &name, size, &mut |row, _| {
+            if t == "town" && text(&row, "id") != Some(manifest.town.id.as_str()) {
+                return Err(rejected(path, "其中的乡镇与清单不符"));
+            }
+            im.apply(t, row, &mut no_file)?;
+            step(&mut done)
+        })?;
+    }
+    if adopted && town::get_town(conn)?.is_none() {
+        let ts = crate::now();
+        conn.execute(
+            "INSERT INTO town (id, name, county, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?4)",
+            params![manifest.town.id, manifest.town.name, manifest.town.county, ts],
+        )?;
+    }
+    if let Some(&size) = sizes.get(TOMBSTONES) {
+        let mut tombs = Vec::new();
+        each_line(zip, path, TOMBSTONES, size, &mut |row, _| {
+            tombs.push(row);
+            Ok(())
+        })?;
+        // Children before parents.
+        let rank = |r: &Row| {
+            let e = text(r, "entity").unwrap_or("");
+            std::cmp::Reverse(TABLES.iter().position(|t| *t == e).unwrap_or(0))
+        };
+        tombs.sort_by_key(rank);
+        for row in tombs {
+            im.apply_tombstone(&row)?;
+            step(&mut done)?;
+        }
+    }
+    if !progress(total, total) {
+        return Err(cancelled("导入数据包"));
+    }
+    let max = std::mem::take(&mut im.max_hlc);
+    sync::observe(conn, &max)?;
+    sync::set_applying(conn, false)?;
+    if im.tallies_suspended {
+        crate::reports::tally::resume(conn)?;
+    }
+    let r = &mut im.report;
+    r.package_id = manifest.package_id.clone();
+    r.town = manifest.town.name.clone();
+    r.from_device = manifest.device_id.clone();
+    r.created_at = manifest.created_at.clone();
+    r.adopted_town = adopted;
+    for e in im.entities.values() {
+        r.added += e.added;
+        r.updated += e.updated;
+        r.unchanged += e.unchanged;
+        r.deleted += e.deleted;
+        r.conflicts += e.conflicts;
+    }
+    r.entities = TABLES
+        .iter()
+        .filter_map(|t| im.entities.get(t).cloned())
+        .collect();
+    audit::note(
+        conn,
+        "sync",
+        &manifest.package_id,
+        "import",
+        &format!(
+            "导入“{}”的数据包：新增 {}，更新 {}，删除 {}，冲突 {}，未变 {}",
+            manifest.town.name, r.added, r.updated, r.deleted, r.conflicts, r.unchanged
+        ),
+    )?;
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------
+// Conflicts
+
+fn conflict_from(r: &rusqlite::Row) -> rusqlite::Result<SyncConflict> {
+    let parse = |s: Option<String>| -> Value {
+        s.and_then(|s| serde_json::from_str(&s).ok())
+            .unwrap_or(Value::Null)
+    };
+    let entity: String = r.get(1)?;
+    let local = parse(r.get(3)?);
+    let incoming = parse(r.get(4)?);
+    let deleted = |v: &Value| v.get(DELETED).and_then(Value::as_bool).unwrap_or(false);
+    let title = [&local, &incoming]
+        .iter()
+        .filter_map(|v| v.as_object())
+        .map(title_of)
+        .find(|t| !t.is_empty())
+        .unwrap_or_default();
+    let keep = |s: Option<String>| match s.as_deref() {
+        Some("local") => Some(Keep::Local),
+        Some("incoming") => Some(Keep::Incoming),
+        _ => None,
+    };
+    Ok(SyncConflict {
+        id: r.get(0)?,
+        entity_label: label(&entity).into(),
+        entity,
+        entity_id: r.get(2)?,
+        title,
+        local_deleted: deleted(&local),
+        incoming_deleted: deleted(&incoming),
+        local,
+        incoming,
+        winner: keep(r.get(5)?).unwrap_or(Keep::Local),
+        created_at: r.get(6)?,
+        resolved_at: r.get(7)?,
+        kept: keep(r.get(8)?),
+    })
+}
+
+const CONFLICT_SELECT: &str = "SELECT id, entity, entity_id, local_json, incoming_json, winner,
+        created_at, resolved_at, kept FROM sync_conflict";
+
+/// The conflicts imports found: open ones first, newest first.
+pub fn conflicts(conn: &Connection) -> Result<Vec<SyncConflict>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "{CONFLICT_SELECT} ORDER BY resolved_at IS NOT NULL, created_at DESC, rowid DESC"
+    ))?;
+    let rows = stmt.query_map([], conflict_from)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Settles a conflict with the version the user chose. Choosing the version not applied
+/// writes it as a new local edit (so it travels on with the next package).
+pub fn resolve(db: &mut Db, conflict_id: &str, keep: Keep) -> Result<SyncConflict> {
+    db.with_tx(|tx| {
+        let c = tx
+            .query_row(
+                &format!("{CONFLICT_SELECT} WHERE id = ?1"),
+                [conflict_id],
+                conflict_from,
+            )
+            .optional()?
+            .ok_or_else(|| AppError::not_found("同步冲突", conflict_id))?;
+        if c.resolved_at.is_some() {
+            return Err(AppError::new(
+                ErrorCode::InvalidValue,
+                "这个冲突已经处理过了",
+            ));
+        }
+        let Some(table) = TABLES.iter().find(|t| **t == c.entity).copied() else {
+            return Err(AppError::new(ErrorCode::InvalidValue, "不能同步的数据类型"));
+        };
+        let version = |v: &Value| {
+            v.get("hlc")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_string()
+        };
+        // What the other side holds now: the winner there too.
+        let shared = version(&c.local).max(version(&c.incoming));
+        if keep != c.winner {
+            let (chosen, chosen_deleted) = match keep {
+                Keep::Local => (&c.local, c.local_deleted),
+                Keep::Incoming => (&c.incoming, c.incoming_deleted),
+            };
+            if chosen_deleted {
+                // Deleting as a local edit leaves a tombstone that travels.
+                tx.execute(
+                    &format!("DELETE FROM {table} WHERE id = ?1"),
+                    [&c.entity_id],
+                )
+                .map_err(|e| match e.sqlite_error_code() {
+                    Some(rusqlite::ErrorCode::ConstraintViolation) => AppError::new(
+                        ErrorCode::Locked,
+                        format!("{}“{}”仍被其他数据使用，不能删除", label(table), c.title),
+                    ),
+                    _ => e.into(),
+                })?;
+            } else {
+                let row = chosen.as_object().cloned().unwrap_or_default();
+                sync::set_applying(tx, true)?;
+                let mut im = Importer {
+                    conn: tx,
+                    path: Path::new(""),
+                    seq: 0,
+                    data_dir: None,
+                    remap: HashMap::new(),
+                    columns: HashMap::new(),
+                    entities: BTreeMap::new(),
+                    report: PackageReport::default(),
+                    max_hlc: String::new(),
+                    placed: Vec::new(),
+                    records_written: 0,
+                    tallies_suspended: false,
+                };
+                let exists = im.exists(table, &c.entity_id)?;
+                im.check_refs(table, &row).map_err(|_| {
+                    AppError::new(
+                        ErrorCode::NotFound,
+                        format!(
+                            "{}“{}”用到的数据已被删除，不能恢复这个版本",
+                            label(table),
+                            c.title
+                        ),
+                    )
+                })?;
+                im.write(table, &row, !exists)?;
+                sync::set_applying(tx, false)?;
+                sync::touch(tx, table, &c.entity_id)?;
+                tx.execute(
+                    &format!("UPDATE {table} SET base_hlc = ?2 WHERE id = ?1"),
+                    params![c.entity_id, shared],
+                )?;
+                tx.execute(
+                    "DELETE FROM sync_tombstone WHERE entity = ?1 AND id = ?2",
+                    params![table, c.entity_id],
+                )?;
+            }
+        }
+        tx.execute(
+            "UPDATE sync_conflict SET resolved_at = ?2, kept = ?3 WHERE id = ?1",
+            params![conflict_id, crate::now(), keep.code()],
+        )?;
+        audit::note(
+            tx,
+            table,
+            &c.entity_id,
+            "resolve",
+            &format!(
+                "处理同步冲突：{}“{}”保留{}",
+                label(table),
+                c.title,
+                match keep {
+                    Keep::Local => "本机的版本",
+                    Keep::Incoming => "数据包中的版本",
+                }
+            ),
+        )?;
+        Ok(())
+    })?;
+    db.conn
+        .query_row(
+            &format!("{CONFLICT_SELECT} WHERE id = ?1"),
+            [conflict_id],
+            conflict_from,
+        )
+        .map_err(Into::into)
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,237 @@
+//! Change tracking for exchange between laptops (`exchange::package`): a hybrid logical clock
+//! (HLC) stamps every local change of an exchanged row, deletions leave tombstones.
+//!
+//! An HLC is `"{ms:013}-{counter:04}-{device_id}"`: it sorts as text, never goes backwards on
+//! one device (the last one is kept in `sync_clock`, and clocks seen in imported packages move
+//! it forward), and ties between devices break by device id. Each exchanged row has `hlc` (its
+//! version), `base_hlc` (the version last sent to or received from a peer) and `sync_seq` (the
+//! local order of changes and arrivals, for "changed since the last export").
+//!
+//! Stamping is done by SQLite triggers, so every write path — the services, the demo, raw SQL
+//! in tests — is covered without each remembering to. A row created locally keeps a NULL `hlc`
+//! until it is first exported (or edited): bulk loads of new rows then cost no stamping, and
+//! a NULL version can only be a row no one else has seen.
+
+use crate::error::{AppError, ErrorCode, Result};
+use rusqlite::{Connection, OptionalExtension};
+
+/// The exchanged tables, parents before children (the order an import writes them in).
+pub const TABLES: [&str; 11] = [
+    "town",
+    "unit",
+    "person",
+    "material",
+    "store",
+    // Receipts and transfers; hand-outs travel as part of their record.
+    "stock_movement",
+    "campaign",
+    "activity_series",
+    "activity",
+    "record",
+    "attachment",
+];
+
+/// Rows of a child table are part of their parent's version: (child, parent column, parent).
+const CHILDREN: [(&str, &str, &str); 3] = [
+    ("record_campaign", "record_id", "record"),
+    ("stock_movement", "record_id", "record"),
+    ("activity_campaign", "activity_id", "activity"),
+];
+
+/// The physical clock in ms, as SQLite sees it.
+const NOW_MS: &str = "CAST(unixepoch('subsec') * 1000 AS INTEGER)";
+
+/// Advances the clock by one tick. The counter has four digits: past 9999 in one millisecond
+/// the logical time moves on by a millisecond (allowed by the HLC; it catches up).
+fn tick_sql() -> String {
+    format!(
+        "UPDATE sync_clock SET
+             ms = CASE WHEN {NOW_MS} > ms THEN {NOW_MS} WHEN counter >= 9999 THEN ms + 1 ELSE ms END,
+             counter = CASE WHEN {NOW_MS} > ms THEN 0 WHEN counter >= 9999 THEN 0
+                            ELSE counter + 1 END,
+             seq = seq + 1"
+    )
+}
+
+/// The clock's current HLC as text (after a tick).
+const CURRENT: &str = "(SELECT printf('%013d-%04d-%s', ms, counter,
+        coalesce((SELECT value FROM settings WHERE key = 'device_id'), '')) FROM sync_clock)";
+const SEQ: &str = "(SELECT seq FROM sync_clock)";
+const LOCAL: &str = "(SELECT applying FROM sync_clock) = 0";
+
+/// The rows of `t` that are versioned on their own (`row` = NEW or OLD).
+pub(crate) fn own_rows(t: &str, row: &str) -> String {
+    match t {
+        "stock_movement" => format!("{row}.kind <> 'handout'"),
+        _ => "1".into(),
+    }
+}
+
+fn triggers_sql() -> String {
+    let tick = tick_sql();
+    let mut sql = String::new();
+    for t in TABLES {
+        let (new, old) = (own_rows(t, "NEW"), own_rows(t, "OLD"));
+        // A local edit: an update that sets none of the sync columns itself.
+        sql += &format!(
+            "CREATE TRIGGER {t}_sync_edit AFTER UPDATE ON {t}
+             WHEN {LOCAL} AND {new} AND NEW.hlc IS OLD.hlc AND NEW.base_hlc IS OLD.base_hlc
+                  AND NEW.sync_seq IS OLD.sync_seq
+             BEGIN
+                 {tick};
+                 UPDATE {t} SET hlc = {CURRENT}, sync_seq = {SEQ} WHERE id = NEW.id;
+             END;
+             CREATE TRIGGER {t}_sync_delete AFTER DELETE ON {t}
+             WHEN {LOCAL} AND {old} AND OLD.hlc IS NOT NULL
+             BEGIN
+                 {tick};
+                 INSERT OR REPLACE INTO sync_tombstone (entity, id, hlc, base_hlc, sync_seq)
+                 VALUES ('{t}', OLD.id, {CURRENT}, OLD.base_hlc, {SEQ});
+             END;\n"
+        );
+    }
+    for (child, column, parent) in CHILDREN {
+        let bump = |row: &str| {
+            format!(
+                "WHEN {LOCAL} AND (SELECT hlc FROM {parent} WHERE id = {row}.{column}) IS NOT NULL
+                 BEGIN
+                     {tick};
+                     UPDATE {parent} SET hlc = {CURRENT}, sync_seq = {SEQ}
+                     WHERE id = {row}.{column};
+                 END;\n"
+            )
+        };
+        sql += &format!(
+            "CREATE TRIGGER {child}_sync_in AFTER INSERT ON {child} {}
+             CREATE TRIGGER {child}_sync_out AFTER DELETE ON {child} {}",
+            bump("NEW"),
+            bump("OLD")
+        );
+        if child == "stock_movement" {
+            sql += &format!(
+                "CREATE TRIGGER {child}_sync_change AFTER UPDATE ON {child} {}",
+                bump("NEW")
+            );
+        }
+    }
+    sql
+}
+
+/// Migration 0010: the sync tables, the columns of every exchanged table, the triggers.
+pub(crate) fn migrate(conn: &Connection) -> Result<()> {
+    conn.execute_batch(include_str!("migrations/0010_sync.sql"))?;
+    for t in TABLES {
+        let has: i64 = conn.query_row(
+            &format!("SELECT count(*) FROM pragma_table_info('{t}') WHERE name = 'hlc'"),
+            [],
+            |r| r.get(0),
+        )?;
+        if has == 0 {
+            conn.execute_batch(&format!(
+                "ALTER TABLE {t} ADD COLUMN hlc TEXT;
+                 ALTER TABLE {t} ADD COLUMN base_hlc TEXT;
+                 ALTER TABLE {t} ADD COLUMN sync_seq INTEGER NOT NULL DEFAULT 0;"
+            ))?;
+        }
+    }
+    conn.execute_batch(
+        "CREATE INDEX IF NOT EXISTS record_sync_seq ON record (sync_seq);
+         CREATE INDEX IF NOT EXISTS activity_sync_seq ON activity (sync_seq);",
+    )?;
+    conn.execute_batch(&triggers_sql().replace("CREATE TRIGGER", "CREATE TRIGGER IF NOT EXISTS"))?;
+    Ok(())
+}
+
+/// Advances the clock; returns the new HLC and change number.
+pub fn tick(conn: &Connection) -> Result<(String, i64)> {
+    conn.execute_batch(&tick_sql())?;
+    Ok(
+        conn.query_row(&format!("SELECT {CURRENT}, {SEQ}"), [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })?,
+    )
+}
+
+/// The last HLC handed out (without advancing).
+pub fn last(conn: &Connection) -> Result<String> {
+    Ok(conn.query_row(&format!("SELECT {CURRENT}"), [], |r| r.get(0))?)
+}
+
+/// Moves the clock past an HLC seen elsewhere, so a later local edit sorts after it.
+pub fn observe(conn: &Connection, hlc: &str) -> Result<()> {
+    let Some((ms, counter)) = parse(hlc) else {
+        return Ok(());
+    };
+    conn.execute(
+        "UPDATE sync_clock SET ms = ?1, counter = ?2 WHERE ms < ?1 OR (ms = ?1 AND counter < ?2)",
+        (ms, counter),
+    )?;
+    Ok(())
+}
+
+/// (ms, counter) of a well-formed HLC; None for anything else.
+pub fn parse(hlc: &str) -> Option<(i64, i64)> {
+    let b = hlc.as_bytes();
+    if b.len() < 20 || b.len() > 13 + 1 + 4 + 1 + 64 || b[13] != b'-' || b[18] != b'-' {
+        return None;
+    }
+    let digits = |s: &[u8]| s.iter().all(u8::is_ascii_digit);
+    let device = &b[19..];
+    if !digits(&b[..13])
+        || !digits(&b[14..18])
+        || !device
+            .iter()
+            .all(|c| c.is_ascii_alphanumeric() || *c == b'-' || *c == b'_')
+    {
+        return None;
+    }
+    Some((hlc[..13].parse().ok()?, hlc[14..18].parse().ok()?))
+}
+
+/// Marks the start (true) or end of an import's writes: triggers leave its rows alone.
+pub(crate) fn set_applying(conn: &Connection, on: bool) -> Result<()> {
+    conn.execute("UPDATE sync_clock SET applying = ?1", [on])?;
+    Ok(())
+}
+
+/// Gives every row created locally and never stamped its first version (before an export).
+pub(crate) fn stamp_new(conn: &Connection) -> Result<()> {
+    let mut ticked = false;
+    for t in TABLES {
+        let own = own_rows(t, t);
+        let any: Option<i64> = conn
+            .query_row(
+                &format!("SELECT 1 FROM {t} WHERE hlc IS NULL AND {own} LIMIT 1"),
+                [],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if any.is_some() {
+            if !ticked {
+                conn.execute_batch(&tick_sql())?;
+                ticked = true;
+            }
+            // One version for all: versions are compared per row, so they may be shared.
+            conn.execute_batch(&format!(
+                "UPDATE {t} SET hlc = {CURRENT}, sync_seq = {SEQ} WHERE hlc IS NULL AND {own}"
+            ))?;
+        }
+    }
+    Ok(())
+}
+
+/// A new local version of one row (a conflict resolved: the choice travels on).
+pub(crate) fn touch(conn: &Connection, table: &str, id: &str) -> Result<()> {
+    if !TABLES.contains(&table) {
+        return Err(AppError::new(ErrorCode::InvalidValue, "不能同步的数据类型"));
+    }
+    let (hlc, seq) = tick(conn)?;
+    conn.execute(
+        &format!("UPDATE {table} SET hlc = ?2, sync_seq = ?3 WHERE id = ?1"),
+        rusqlite::params![id, hlc, seq],
+    )?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests;
