@@ -52,14 +52,7 @@ pub fn write(conn: &Connection, path: &Path) -> Result<()> {
     let options = Options::load(conn)?;
     let example = example_row(conn, &options)?;
     let mut workbook = Workbook::new();
-    let head = Format::new()
-        .set_bold()
-        .set_font_name("黑体")
-        .set_align(FormatAlign::Center)
-        .set_align(FormatAlign::VerticalCenter)
-        .set_text_wrap()
-        .set_border(FormatBorder::Thin)
-        .set_background_color("#F2F2F2");
+    let head = crate::export::header_format();
     // Required columns stand out, as the 填写说明 says.
     let head_required = head.clone().set_background_color("#FCE4D6");
     let text = Format::new().set_font_name("宋体").set_text_wrap();

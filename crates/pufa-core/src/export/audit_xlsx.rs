@@ -609,14 +609,7 @@ pub fn export(
     let (from, to) = bounds(since, until)?;
     let names = Names::load(conn)?;
     let mut workbook = Workbook::new();
-    let head = Format::new()
-        .set_bold()
-        .set_font_name("黑体")
-        .set_align(FormatAlign::Center)
-        .set_align(FormatAlign::VerticalCenter)
-        .set_text_wrap()
-        .set_border(FormatBorder::Thin)
-        .set_background_color("#F2F2F2");
+    let head = super::header_format();
     let body = Format::new()
         .set_font_name("宋体")
         .set_align(FormatAlign::Top)

@@ -11,7 +11,7 @@ use crate::reports::{self, Breakdown, SummaryFilter};
 use chrono::Datelike;
 use rusqlite::Connection;
 use rust_xlsxwriter::{
-    ConditionalFormatFormula, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet,
+    ConditionalFormatFormula, ExcelDateTime, Format, FormatBorder, Workbook, Worksheet,
 };
 use std::io::Write;
 use std::path::Path;
@@ -175,14 +175,7 @@ pub fn export_xlsx(conn: &Connection, path: &Path, filter: &RecordFilter) -> Res
         },
     )?;
     let mut workbook = Workbook::new();
-    let head = Format::new()
-        .set_bold()
-        .set_font_name("黑体")
-        .set_align(FormatAlign::Center)
-        .set_align(FormatAlign::VerticalCenter)
-        .set_text_wrap()
-        .set_border(FormatBorder::Thin)
-        .set_background_color("#F2F2F2");
+    let head = super::header_format();
     let body = Format::new()
         .set_font_name("宋体")
         .set_text_wrap()

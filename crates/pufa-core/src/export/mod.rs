@@ -137,6 +137,19 @@ pub(crate) fn xlsx_error(e: rust_xlsxwriter::XlsxError) -> AppError {
     AppError::new(ErrorCode::Io, format!("生成 Excel 文件失败：{e}"))
 }
 
+/// The header cells of every workbook we write: 黑体, bold, centred, wrapped, bordered, grey.
+pub(crate) fn header_format() -> rust_xlsxwriter::Format {
+    use rust_xlsxwriter::{Format, FormatAlign, FormatBorder};
+    Format::new()
+        .set_bold()
+        .set_font_name("黑体")
+        .set_align(FormatAlign::Center)
+        .set_align(FormatAlign::VerticalCenter)
+        .set_text_wrap()
+        .set_border(FormatBorder::Thin)
+        .set_background_color("#F2F2F2")
+}
+
 /// Saves a workbook to `path` through [`write_atomic`]: the old file stays until the new one is
 /// whole; an I/O failure is named as [`io_error`] names it.
 pub(crate) fn save_xlsx(path: &Path, workbook: &mut rust_xlsxwriter::Workbook) -> Result<()> {

@@ -43,14 +43,7 @@ pub fn write(t: &PivotTable, path: &Path) -> Result<Exported> {
         .set_font_size(14)
         .set_align(FormatAlign::Left)
         .set_align(FormatAlign::VerticalCenter);
-    let head = Format::new()
-        .set_bold()
-        .set_font_name("黑体")
-        .set_align(FormatAlign::Center)
-        .set_align(FormatAlign::VerticalCenter)
-        .set_text_wrap()
-        .set_border(FormatBorder::Thin)
-        .set_background_color("#F2F2F2");
+    let head = super::header_format();
     let body = Format::new()
         .set_font_name("宋体")
         .set_border(FormatBorder::Thin);
