@@ -67,9 +67,11 @@ pub fn log<T: Serialize, U: Serialize>(
     let after = after.map(|v| serde_json::to_value(v).expect("records serialise"));
     let changes = diff(before.as_ref(), after.as_ref());
     let user = current_user(conn)?;
-    conn.execute(
+    conn.prepare_cached(
         "INSERT INTO audit_log (id, at, user_id, user_name, entity, entity_id, action, summary, changes)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    )?
+    .execute(
         params![
             new_id(),
             now(),

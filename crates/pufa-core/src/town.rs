@@ -104,10 +104,10 @@ pub fn require_town(conn: &rusqlite::Connection) -> Result<Town> {
 }
 
 pub fn setting(conn: &rusqlite::Connection, key: &str) -> Result<Option<String>> {
+    // Cached: every audited write reads the current user through here.
     Ok(conn
-        .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
-            r.get(0)
-        })
+        .prepare_cached("SELECT value FROM settings WHERE key = ?1")?
+        .query_row([key], |r| r.get(0))
         .optional()?)
 }
 
@@ -125,21 +125,20 @@ pub fn current_user(conn: &rusqlite::Connection) -> Result<Option<UserProfile>> 
         return Ok(None);
     };
     Ok(conn
-        .query_row(
+        .prepare_cached(
             "SELECT p.id, p.name, p.role, p.unit_id, u.name
              FROM user_profile p LEFT JOIN unit u ON u.id = p.unit_id WHERE p.id = ?1",
-            [id],
-            |r| {
-                let role: String = r.get(2)?;
-                Ok(UserProfile {
-                    id: r.get(0)?,
-                    name: r.get(1)?,
-                    role: UserRole::parse("role", &role).unwrap_or(UserRole::Coordinator),
-                    unit_id: r.get(3)?,
-                    unit_name: r.get(4)?,
-                })
-            },
-        )
+        )?
+        .query_row([id], |r| {
+            let role: String = r.get(2)?;
+            Ok(UserProfile {
+                id: r.get(0)?,
+                name: r.get(1)?,
+                role: UserRole::parse("role", &role).unwrap_or(UserRole::Coordinator),
+                unit_id: r.get(3)?,
+                unit_name: r.get(4)?,
+            })
+        })
         .optional()?)
 }
 

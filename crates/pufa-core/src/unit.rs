@@ -182,11 +182,10 @@ pub fn delete(db: &mut Db, id: &str) -> Result<()> {
 /// Resolves a unit given by name or id (CLI users type names).
 pub fn resolve(conn: &Connection, name_or_id: &str, field: &str) -> Result<Unit> {
     let v = name_or_id.trim();
-    conn.query_row(
-        &format!("SELECT {COLUMNS} FROM unit WHERE id = ?1 OR name = ?1"),
-        [v],
-        from_row,
-    )
+    conn.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM unit WHERE id = ?1 OR name = ?1"
+    ))?
+    .query_row([v], from_row)
     .optional()?
     .ok_or_else(|| {
         AppError::field(

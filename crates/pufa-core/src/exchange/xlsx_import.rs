@@ -120,6 +120,8 @@ const PROGRESS_EVERY: u32 = 100;
 /// a number and at most two characters of unit. None when an item is not written that way.
 fn listed_materials(text: &str) -> Option<Vec<(String, i64)>> {
     let mut out = Vec::new();
+    // Full-width digits (宪法读本５册) read as half-width ones.
+    let text = fold(text);
     for item in text
         .split(['、', '，', ',', '；', ';'])
         .map(str::trim)
@@ -196,12 +198,18 @@ pub fn import(
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    // A bigger page cache while the transaction runs: 10,000 records with their hand-outs and
-    // audit rows otherwise spill pages to the WAL again and again before the commit.
+    // While the transaction runs: a bigger page cache (10,000 records with their hand-outs and
+    // audit rows otherwise spill pages to the WAL again and again before the commit), and the
+    // statement journals SQLite keeps for every trigger-firing write in memory instead of a
+    // temporary file. Both are put back afterwards.
     let cache: i64 = db
         .conn
         .pragma_query_value(None, "cache_size", |r| r.get(0))?;
+    let temp_store: i64 = db
+        .conn
+        .pragma_query_value(None, "temp_store", |r| r.get(0))?;
     db.conn.pragma_update(None, "cache_size", -64 * 1024)?;
+    db.conn.pragma_update(None, "temp_store", "MEMORY")?;
     let out = db.with_tx(|tx| {
         let out = run(tx, &mut book, Mode::Import, progress)?;
         if out.imported > 0 {
@@ -220,6 +228,7 @@ pub fn import(
         Ok(out)
     });
     db.conn.pragma_update(None, "cache_size", cache)?;
+    db.conn.pragma_update(None, "temp_store", temp_store)?;
     let out = out?;
     Ok(ImportReport {
         valid: out.valid,
@@ -2025,10 +2034,35 @@ impl<'a> Importer<'a> {
         if self.seen.contains(&key) || self.recorded(&key)? {
             return Ok(RowStatus::Duplicate);
         }
-        // The record rules decide what is wrong with a row, reading only. Importing, the row
-        // is then written: failing past those checks is the database's failure, not the row's,
-        // and stops the import (all or nothing).
-        if let Err(e) = record::check_input(self.conn, &input) {
+        // The record rules decide what is wrong with a row. Previewing they run alone, reading
+        // only; importing, `create_in` runs them before it writes anything — so an error with no
+        // row changed is the row's, and anything else (the database failing part-way) stops the
+        // import: all or nothing.
+        let checked = match self.mode {
+            Mode::Preview => record::check_input(self.conn, &input),
+            Mode::Import => {
+                let before = self.conn.total_changes();
+                match record::create_in(self.conn, &input) {
+                    Ok(_) => Ok(()),
+                    Err(e)
+                        if self.conn.total_changes() == before
+                            && !matches!(e.code, ErrorCode::Database | ErrorCode::Io) =>
+                    {
+                        Err(e)
+                    }
+                    Err(e) => {
+                        return Err(AppError {
+                            message: format!(
+                                "第{}行写入失败，没有导入任何记录：{}",
+                                read.row, e.message
+                            ),
+                            ..e
+                        })
+                    }
+                }
+            }
+        };
+        if let Err(e) = checked {
             let f = e
                 .field
                 .as_deref()
@@ -2038,12 +2072,6 @@ impl<'a> Importer<'a> {
             return Ok(RowStatus::Error);
         }
         if self.mode == Mode::Import {
-            if let Err(e) = record::create_in(self.conn, &input) {
-                return Err(AppError {
-                    message: format!("第{}行写入失败，没有导入任何记录：{}", read.row, e.message),
-                    ..e
-                });
-            }
             self.out.imported += 1;
         }
         self.stock_warnings(read, &key.1, &hand)?;

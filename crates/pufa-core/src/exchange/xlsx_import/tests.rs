@@ -1071,6 +1071,74 @@ fn hand_outs_beyond_the_stock_are_imported_with_a_warning() {
     );
 }
 
+/// Converts `file` with LibreOffice into `format` (xls, xlsx) in `out`; None when LibreOffice
+/// is not installed here or does not finish.
+fn libreoffice(file: &Path, format: &str, out: &Path) -> Option<PathBuf> {
+    let on_path = std::env::var_os("PATH")
+        .is_some_and(|p| std::env::split_paths(&p).any(|d| d.join("soffice").is_file()));
+    if !on_path {
+        return None;
+    }
+    let profile = out.join("lo-profile");
+    let mut child = std::process::Command::new("soffice")
+        .arg(format!(
+            "-env:UserInstallation=file://{}",
+            profile.display()
+        ))
+        .args(["--headless", "--convert-to", format, "--outdir"])
+        .arg(out)
+        .arg(file)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .ok()?;
+    let started = std::time::Instant::now();
+    while child.try_wait().ok()?.is_none() {
+        if started.elapsed() > std::time::Duration::from_secs(180) {
+            let _ = child.kill();
+            return None;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    let converted = out.join(file.with_extension(format).file_name()?);
+    converted.is_file().then_some(converted)
+}
+
+/// The same sheet saved by another program: LibreOffice as .xls (Excel 97–2003, what old WPS
+/// and Excel versions save) and as its own .xlsx. Skipped where LibreOffice is not installed.
+#[test]
+fn sheets_saved_as_xls_or_by_another_program_are_read_alike() {
+    let mut town = Town::new();
+    let path = town.file("活动.xlsx");
+    let rows = template_rows(&[
+        good(V::D(2024, 8, 1), "安静村", "防汛安全与法治宣传"),
+        good(s("2024年8月2日"), "石院村", "民法典进院坝"),
+    ]);
+    write_xlsx(&path, DATA_SHEET, &rows, &[]);
+    for format in ["xls", "xlsx"] {
+        let out = town.file(&format!("lo-{format}"));
+        std::fs::create_dir_all(&out).unwrap();
+        let Some(converted) = libreoffice(&path, format, &out) else {
+            eprintln!("SKIPPED the {format} check: soffice (LibreOffice) is not on PATH");
+            return;
+        };
+        let p = town.preview(&converted).unwrap();
+        assert_eq!((p.valid, p.error_rows), (2, 0), "{format}: {:?}", p.errors);
+        assert_eq!(p.rows[0].date, "2024-08-01", "{format}");
+        assert_eq!(p.rows[1].unit, "石院村", "{format}");
+    }
+    let xls = town.file("lo-xls").join("活动.xls");
+    let r = town.import(&xls).unwrap();
+    assert_eq!(r.imported, 2);
+    let rec = town.records_on("2024-08-01", "2024-08-01");
+    let rec = rec
+        .iter()
+        .find(|r| r.title == "防汛安全与法治宣传")
+        .unwrap();
+    assert_eq!((rec.participants, rec.reach), (80, 200));
+    assert_eq!(rec.materials.len(), 2);
+}
+
 // ---------------------------------------------------------------------------------------------
 // The cell parsers, one form at a time, then fuzzed.
 
@@ -1444,6 +1512,10 @@ fn a_list_of_materials_in_one_cell_is_read_as_the_ledger_writes_it() {
     assert_eq!(
         listed_materials("反诈折页 100 份"),
         Some(vec![("反诈折页".into(), 100)])
+    );
+    assert_eq!(
+        listed_materials("宪法读本５册，法律明白纸１２０张"),
+        Some(vec![("宪法读本".into(), 5), ("法律明白纸".into(), 120)])
     );
     assert_eq!(listed_materials("宪法读本"), None, "no number");
     assert_eq!(listed_materials("32册"), None, "no name");
