@@ -113,18 +113,17 @@ pub fn run(data_dir: Option<PathBuf>) -> i32 {
             if let Err(e) = &db {
                 eprintln!("无法打开数据：{e}");
             }
-            let db = Arc::new(Mutex::new(db));
-            // Today's automatic backup (and the week's), off the window's thread; requests
-            // wait for it, a second or less for a town.
-            let for_backup = db.clone();
-            std::thread::spawn(move || {
-                let guard = for_backup.lock().unwrap_or_else(|p| p.into_inner());
-                if let Ok(db) = guard.as_ref() {
-                    if let Err(e) = pufa_core::backup::daily(db) {
+            // Today's automatic backup (and the week's) on a connection of its own, beside the
+            // window's work: a county database takes seconds to copy.
+            if db.is_ok() {
+                let folder = dir.clone();
+                std::thread::spawn(move || {
+                    if let Err(e) = pufa_core::backup::daily(&folder) {
                         eprintln!("自动备份失败：{e}");
                     }
-                }
-            });
+                });
+            }
+            let db = Arc::new(Mutex::new(db));
             app.manage(AppState {
                 db,
                 cancelled: Arc::default(),

@@ -47,8 +47,15 @@ suite('backup: back up to a file, restore it, the data is as it was', () => {
     h.step('backup-restore', async () => {
       const s = await h.launch()
       await waitAppReady(s)
+      // Today's daily and weekly backups, made beside the window's work when the app started.
+      await s.waitUntil(
+        async () => {
+          const kinds = (await cli(h.dataDir, ['backup', 'list'], { json: true })).map((b) => b.kind)
+          return kinds.includes('daily') && kinds.includes('weekly')
+        },
+        { what: 'the automatic backups of the app start' },
+      )
       await navigate(s, 'settings', byId('backup-card'))
-      // Today's daily and weekly backups, made when the app started.
       await s.waitUntil(
         async () => {
           const text = (await s.texts(`${byId('backup-list')} .el-table__body tr`)).join('\n')

@@ -443,11 +443,15 @@ pub(crate) fn before_migration(conn: &Connection, data_dir: &Path) -> Result<Bac
 }
 
 /// The daily backup, when there is none of today yet; a week after the last weekly one, the
-/// day's backup is also kept as the weekly one. Returns the backups made.
-pub fn daily(db: &Db) -> Result<Vec<BackupInfo>> {
-    let Some(data_dir) = db.data_dir.as_deref() else {
-        return Ok(Vec::new());
-    };
+/// day's backup is also kept as the weekly one. Returns the backups made. It reads through a
+/// connection of its own: the window starts it beside its work, and a county database takes
+/// seconds to copy, which must not hold up the first screens.
+pub fn daily(data_dir: &Path) -> Result<Vec<BackupInfo>> {
+    let conn = Connection::open_with_flags(
+        data_dir.join(crate::db::DB_FILE),
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    conn.busy_timeout(Duration::from_secs(5))?;
     let all = list(data_dir)?;
     let today = chrono::Local::now().date_naive();
     let day_of = |b: &BackupInfo| {
@@ -460,7 +464,7 @@ pub fn daily(db: &Db) -> Result<Vec<BackupInfo>> {
         .iter()
         .any(|b| b.kind == BackupKind::Daily && day_of(b) == Some(today))
     {
-        made.push(auto_in(&db.conn, data_dir, BackupKind::Daily)?);
+        made.push(auto_in(&conn, data_dir, BackupKind::Daily)?);
     }
     let last_weekly = all
         .iter()
@@ -468,7 +472,7 @@ pub fn daily(db: &Db) -> Result<Vec<BackupInfo>> {
         .filter_map(day_of)
         .max();
     if last_weekly.is_none_or(|d| (today - d).num_days() >= 7) {
-        made.push(auto_in(&db.conn, data_dir, BackupKind::Weekly)?);
+        made.push(auto_in(&conn, data_dir, BackupKind::Weekly)?);
     }
     Ok(made)
 }

@@ -46,6 +46,21 @@ pub fn now() -> String {
 pub(crate) mod testing {
     use crate::db::Db;
     use crate::town::{setup, SetupInput};
+    use std::io::Read;
+
+    /// Every file in a zip (an export, a package, a .docx) with its bytes, in the zip's order.
+    pub fn zip_entries(path: &std::path::Path) -> Vec<(String, Vec<u8>)> {
+        let mut zip =
+            zip::ZipArchive::new(std::fs::File::open(path).expect("the zip opens")).expect("a zip");
+        (0..zip.len())
+            .map(|i| {
+                let mut f = zip.by_index(i).expect("an entry");
+                let mut bytes = Vec::new();
+                f.read_to_end(&mut bytes).expect("the entry reads");
+                (f.name().expect("a name").to_string(), bytes)
+            })
+            .collect()
+    }
 
     /// An in-memory database set up as 双龙镇 with these villages and schools, no user.
     pub fn town(villages: &[&str], schools: &[&str]) -> Db {

@@ -209,10 +209,10 @@ fn cancelling_a_backup_leaves_no_file() {
 #[test]
 fn automatic_backups_keep_seven_of_a_kind_and_one_daily_a_day() {
     let (dir, db) = town();
-    let made = daily(&db).unwrap();
+    let made = daily(dir.path()).unwrap();
     let kinds: Vec<BackupKind> = made.iter().map(|b| b.kind).collect();
     assert_eq!(kinds, [BackupKind::Daily, BackupKind::Weekly]);
-    assert!(daily(&db).unwrap().is_empty(), "one a day");
+    assert!(daily(dir.path()).unwrap().is_empty(), "one a day");
     for _ in 0..9 {
         auto(&db, BackupKind::Daily).unwrap();
     }

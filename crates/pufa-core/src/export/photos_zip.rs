@@ -107,7 +107,6 @@ fn zip_error(e: zip::result::ZipError) -> AppError {
 mod tests {
     use super::*;
     use crate::record::RecordInput;
-    use std::io::Read;
 
     fn town_with_photos() -> (tempfile::TempDir, Db) {
         let tmp = tempfile::tempdir().unwrap();
@@ -161,17 +160,7 @@ mod tests {
         (tmp, db)
     }
 
-    fn entries(path: &Path) -> Vec<(String, Vec<u8>)> {
-        let mut zip = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
-        (0..zip.len())
-            .map(|i| {
-                let mut f = zip.by_index(i).unwrap();
-                let mut bytes = Vec::new();
-                f.read_to_end(&mut bytes).unwrap();
-                (f.name().unwrap().to_string(), bytes)
-            })
-            .collect()
-    }
+    use crate::testing::zip_entries as entries;
 
     #[test]
     fn a_folder_per_activity_with_its_files_under_safe_names() {

@@ -522,17 +522,7 @@ fn another_towns_package_is_refused_and_an_empty_database_adopts_it() {
 // ---------------------------------------------------------------------------------------
 // Bad packages
 
-fn unzip(path: &Path) -> Vec<(String, Vec<u8>)> {
-    let mut zip = ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
-    (0..zip.len())
-        .map(|i| {
-            let mut f = zip.by_index(i).unwrap();
-            let mut bytes = Vec::new();
-            f.read_to_end(&mut bytes).unwrap();
-            (f.name().unwrap().to_string(), bytes)
-        })
-        .collect()
-}
+use crate::testing::zip_entries as unzip;
 
 fn rezip(entries: &[(String, Vec<u8>)], path: &Path) {
     let mut zip = ZipWriter::new(std::fs::File::create(path).unwrap());

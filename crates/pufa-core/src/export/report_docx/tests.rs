@@ -7,22 +7,14 @@ use crate::record::{MaterialLineInput, RecordInput, ReviewAction};
 use crate::reports::{self, SummaryFilter};
 use crate::town::UserInput;
 use std::collections::HashMap;
-use std::io::Read;
 
 /// The XML parts of a .docx, by name.
 fn parts(path: &Path) -> HashMap<String, String> {
-    let mut zip = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
-    let mut out = HashMap::new();
-    for i in 0..zip.len() {
-        let mut f = zip.by_index(i).unwrap();
-        if f.is_dir() {
-            continue;
-        }
-        let mut s = String::new();
-        f.read_to_string(&mut s).unwrap();
-        out.insert(f.name().unwrap().to_string(), s);
-    }
-    out
+    crate::testing::zip_entries(path)
+        .into_iter()
+        .filter(|(name, _)| !name.ends_with('/'))
+        .map(|(name, bytes)| (name, String::from_utf8(bytes).expect("XML parts are UTF-8")))
+        .collect()
 }
 
 fn unescape(s: &str) -> String {
