@@ -1538,3 +1538,162 @@ fn import_template_then_a_filled_sheet_imports_its_valid_rows_once() {
     assert!(bad.stderr.contains("坏文件.xlsx"), "{}", bad.stderr);
     assert_eq!(records(&dir), 2);
 }
+
+#[test]
+fn a_package_carries_the_town_to_another_laptop_and_a_double_edit_becomes_a_conflict() {
+    let (_tmp, town) = initialized();
+    let village = town.parent().unwrap().join("village");
+    let out = tempfile::tempdir().unwrap();
+    let campaign = |dir: &std::path::Path, name: &str, end: &str| {
+        cli(
+            dir,
+            &[
+                "campaign",
+                "add",
+                "--name",
+                name,
+                "--kind",
+                "national",
+                "--start",
+                "2026-12-01",
+                "--end",
+                end,
+                "--json",
+            ],
+        )
+        .ok()
+        .json()
+    };
+    let id = campaign(&town, "2026年宪法宣传周", "2026-12-07")["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let package = out.path().join("双龙镇.pufapkg");
+    let package_arg = package.to_str().unwrap();
+    let exported = cli(
+        &town,
+        &["package", "export", "--out", package_arg, "--json"],
+    )
+    .ok()
+    .json();
+    assert_eq!(exported["counts"]["campaigns"], 1, "{exported}");
+
+    // The village laptop adopts the town; the same package again changes nothing.
+    let first = cli(&village, &["package", "import", package_arg, "--json"])
+        .ok()
+        .json();
+    assert_eq!(first["adopted_town"], true);
+    assert!(first["added"].as_u64().unwrap() >= 5, "{first}");
+    assert_eq!(first["conflicts"], 0);
+    let again = cli(&village, &["package", "import", package_arg, "--json"])
+        .ok()
+        .json();
+    assert_eq!(again["added"], 0, "{again}");
+    assert_eq!(again["updated"], 0);
+    assert_eq!(again["unchanged"], first["added"]);
+    let shown = cli(&village, &["campaign", "show", &id]).ok();
+    assert!(
+        shown.stdout.contains("2026年宪法宣传周"),
+        "{}",
+        shown.stdout
+    );
+
+    // Both edit the campaign; the village's package back to the town is a conflict, kept
+    // provisionally by the later edit, settled by the user.
+    let edit = |dir: &std::path::Path, name: &str| {
+        cli(
+            dir,
+            &[
+                "campaign",
+                "edit",
+                &id,
+                "--name",
+                name,
+                "--kind",
+                "national",
+                "--start",
+                "2026-12-01",
+                "--end",
+                "2026-12-07",
+            ],
+        )
+        .ok();
+    };
+    edit(&town, "2026年宪法宣传周（镇）");
+    edit(&village, "2026年宪法宣传周（村）");
+    let back = out.path().join("回传.pufapkg");
+    let back_arg = back.to_str().unwrap();
+    cli(
+        &village,
+        &["package", "export", "--out", back_arg, "--since-last"],
+    )
+    .ok();
+    let merged = cli(&town, &["package", "import", back_arg]).ok();
+    assert!(
+        merged.stdout.contains("冲突 1"),
+        "the report names the conflict: {}",
+        merged.stdout
+    );
+    let conflicts = cli(&town, &["package", "conflicts", "--json"]).ok().json();
+    let conflict = &conflicts[0];
+    assert_eq!(conflict["entity"], "campaign");
+    assert_eq!(conflict["local"]["name"], "2026年宪法宣传周（镇）");
+    assert_eq!(conflict["incoming"]["name"], "2026年宪法宣传周（村）");
+    let settled = cli(
+        &town,
+        &[
+            "package",
+            "resolve",
+            conflict["id"].as_str().unwrap(),
+            "--keep",
+            "local",
+        ],
+    )
+    .ok();
+    assert!(
+        settled.stdout.contains("保留本机版本"),
+        "{}",
+        settled.stdout
+    );
+    let name = cli(&town, &["campaign", "show", &id, "--json"]).ok().json()["name"].clone();
+    assert_eq!(name, "2026年宪法宣传周（镇）");
+    let trail = cli(&town, &["audit", "--entity", "sync", "--json"])
+        .ok()
+        .json();
+    assert_eq!(
+        trail.as_array().unwrap().len(),
+        2,
+        "export and import are traced: {trail}"
+    );
+
+    // A package of another town is refused by name and changes nothing.
+    let (_other_tmp, other) = data_dir();
+    cli(
+        &other,
+        &[
+            "init",
+            "--town",
+            "石院镇",
+            "--villages",
+            "一村",
+            "--user",
+            "李四",
+        ],
+    )
+    .ok();
+    let refused = cli(&other, &["package", "import", package_arg]);
+    assert_eq!(refused.code, 1);
+    assert!(refused.stderr.contains("不同乡镇"), "{}", refused.stderr);
+    let missing = cli(
+        &town,
+        &[
+            "package",
+            "export",
+            "--out",
+            package_arg,
+            "--village",
+            "无此村",
+        ],
+    );
+    assert_eq!(missing.code, 1, "{}", missing.stdout);
+}

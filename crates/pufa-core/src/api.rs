@@ -13,6 +13,7 @@ use crate::demo::{self, DemoInput};
 use crate::draft;
 use crate::error::{AppError, ErrorCode, Result};
 use crate::exchange;
+use crate::exchange::package::{Keep, PackageScope};
 use crate::export;
 use crate::export::report_docx::{ReportKind, ReportTextInput};
 use crate::holidays::{self, HolidayDay};
@@ -367,6 +368,25 @@ pub enum Request {
     ImportXlsx {
         path: String,
     },
+    /// Writes a data package (.pufapkg) of everything, of what changed since the last one, or
+    /// of one village, for another laptop; marks what it holds as exchanged.
+    PackageExport {
+        path: String,
+        #[serde(default)]
+        scope: PackageScope,
+    },
+    /// Merges a data package from another laptop in one transaction, after a backup; says what
+    /// was added, updated, in conflict and unchanged.
+    PackageImport {
+        path: String,
+    },
+    /// The rows both sides changed (open ones first), each with both versions.
+    SyncConflictList,
+    /// Settles a conflict with the version the user chose; audited.
+    SyncConflictResolve {
+        id: String,
+        keep: Keep,
+    },
 }
 
 /// What a save of an activity returns: the saved occurrences and the warnings they raise.
@@ -674,6 +694,23 @@ pub fn handle_with_progress(
                 progress,
             )?)
         }
+        PackageExport { path, scope } => to_value(exchange::package::export(
+            &db.conn,
+            db.data_dir.as_deref(),
+            std::path::Path::new(&path),
+            &scope,
+            progress,
+        )?),
+        PackageImport { path } => {
+            backup::auto(db, BackupKind::BeforeImport)?;
+            to_value(exchange::package::import(
+                db,
+                std::path::Path::new(&path),
+                progress,
+            )?)
+        }
+        SyncConflictList => to_value(exchange::package::conflicts(&db.conn)?),
+        SyncConflictResolve { id, keep } => to_value(exchange::package::resolve(db, &id, keep)?),
     }
 }
 
@@ -776,6 +813,7 @@ mod tests {
         // The template is a file for the user; a preview only reads.
         "import_template",
         "import_preview",
+        "sync_conflict_list",
         // Drafts are unsaved form state, not data: they are not part of the trail.
         "draft_save",
         "draft_discard",
@@ -1304,6 +1342,60 @@ mod tests {
             json!({"cmd": "import_xlsx", "args": {"path": filled}}),
         );
         assert_eq!(imported["imported"], 1, "{imported}");
+
+        // Data packages: the town's package adopted by a second laptop, the same village
+        // renamed on both, the second laptop's package merged back → one conflict, resolved.
+        let package = out.path().join("双龙镇.pufapkg");
+        let exported = run(
+            &mut db,
+            json!({"cmd": "package_export", "args": {"path": package, "scope": {}}}),
+        );
+        assert!(
+            exported["counts"]["records"].as_u64().unwrap() >= 1,
+            "{exported}"
+        );
+        let mut other = Db::open_in_memory().unwrap();
+        let adopted = dispatch(
+            &mut other,
+            json!({"cmd": "package_import", "args": {"path": package}}),
+        )
+        .unwrap();
+        assert_eq!(adopted["adopted_town"], true, "{adopted}");
+        let village: String = db
+            .conn
+            .query_row("SELECT id FROM unit WHERE name = '安静村'", [], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        let rename = |name: &str| json!({"cmd": "unit_update", "args": {"id": village, "input": {"kind": "village", "name": name}}});
+        dispatch(&mut other, rename("安静社区")).unwrap();
+        run(&mut db, rename("安静村委会"));
+        let back = out.path().join("回传.pufapkg");
+        dispatch(
+            &mut other,
+            json!({"cmd": "package_export", "args": {"path": back, "scope": {"since_last": true}}}),
+        )
+        .unwrap();
+        let merged = run(
+            &mut db,
+            json!({"cmd": "package_import", "args": {"path": back}}),
+        );
+        assert_eq!(merged["conflicts"], 1, "{merged}");
+        let open = run(&mut db, json!({"cmd": "sync_conflict_list"}));
+        assert_eq!(open[0]["entity"], "unit", "{open}");
+        let settled = run(
+            &mut db,
+            json!({"cmd": "sync_conflict_resolve", "args": {"id": open[0]["id"], "keep": "local"}}),
+        );
+        assert_eq!(settled["kept"], "local", "{settled}");
+        let name: String = db
+            .conn
+            .query_row("SELECT name FROM unit WHERE id = ?1", [&village], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        assert_eq!(name, "安静村委会");
+
         let all = all_commands();
         assert!(all.len() > 40, "{all:?}");
         for cmd in &all {

@@ -105,6 +105,8 @@ pub fn entity_label(entity: &str) -> &'static str {
         "material" => "宣传资料",
         "stock" => "库存",
         "record" => "活动记录",
+        "sync" => "数据包",
+        "backup" => "备份",
         _ => "记录",
     }
 }
@@ -126,6 +128,10 @@ pub fn action_label(action: &str) -> &'static str {
         "reopen" => "重新打开",
         "attach" => "添加附件",
         "detach" => "删除附件",
+        "export" => "导出",
+        "import" => "导入",
+        "resolve" => "处理冲突",
+        "restore" => "恢复备份",
         _ => "更改",
     }
 }

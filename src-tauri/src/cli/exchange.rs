@@ -1,9 +1,10 @@
-//! Exchange subcommands: the Excel template and its import, backups of the whole data
-//! (database and attachments) and restore.
+//! Exchange subcommands: the Excel template and its import, data packages between laptops,
+//! backups of the whole data (database and attachments) and restore.
 
 use clap::{Args, Subcommand};
 use pufa_core::api::Request;
 use pufa_core::backup::{BackupInfo, BackupKind};
+use pufa_core::exchange::package::{Keep, PackageScope};
 use pufa_core::{AppError, ErrorCode};
 use serde_json::Value;
 use std::path::PathBuf;
@@ -35,11 +36,142 @@ pub enum ImportCmd {
     },
 }
 
+#[derive(Subcommand, Debug)]
+pub enum PackageCmd {
+    /// 导出数据包（.pufapkg），发给镇里或村里的另一台电脑
+    Export {
+        /// 数据包文件
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        /// 只导出这个村/社区的数据（名称）
+        #[arg(long, value_name = "NAME")]
+        village: Option<String>,
+        /// 只导出上次导出（同一范围）以来的变化
+        #[arg(long)]
+        since_last: bool,
+    },
+    /// 导入另一台电脑的数据包：新增、更新、冲突、未变各多少；导入前自动备份
+    Import { file: PathBuf },
+    /// 列出两边都改过的数据（同步冲突），未处理的在前
+    Conflicts,
+    /// 处理一个同步冲突：保留本机的（local）或导入的（incoming）版本
+    Resolve {
+        /// 冲突编号（见 package conflicts）
+        id: String,
+        #[arg(long, value_enum)]
+        keep: KeepArg,
+    },
+}
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug)]
+pub enum KeepArg {
+    Local,
+    Incoming,
+}
+
 pub enum Output {
     One,
+    Package,
     List,
     Template,
     Import { dry_run: bool },
+}
+
+pub fn package(cmd: PackageCmd) -> Request {
+    match cmd {
+        PackageCmd::Export {
+            out,
+            village,
+            since_last,
+        } => Request::PackageExport {
+            path: path(out),
+            scope: PackageScope {
+                since_last,
+                village,
+            },
+        },
+        PackageCmd::Import { file } => Request::PackageImport { path: path(file) },
+        PackageCmd::Conflicts => Request::SyncConflictList,
+        PackageCmd::Resolve { id, keep } => Request::SyncConflictResolve {
+            id,
+            keep: match keep {
+                KeepArg::Local => Keep::Local,
+                KeepArg::Incoming => Keep::Incoming,
+            },
+        },
+    }
+}
+
+/// The human lines of a package export, import report, conflict list or resolved conflict
+/// (the shape of the value says which).
+fn print_package(value: &Value) {
+    let n = |v: &Value, k: &str| v[k].as_u64().unwrap_or(0);
+    if let Some(list) = value.as_array() {
+        if list.is_empty() {
+            println!("没有同步冲突");
+        }
+        for c in list {
+            let state = match c["kept"].as_str() {
+                Some("local") => "已处理：保留本机",
+                Some("incoming") => "已处理：保留导入",
+                _ => "未处理",
+            };
+            println!(
+                "{}  {}“{}”  {state}\n  编号 {}",
+                c["created_at"].as_str().unwrap_or_default(),
+                c["entity_label"].as_str().unwrap_or_default(),
+                c["title"].as_str().unwrap_or_default(),
+                c["id"].as_str().unwrap_or_default()
+            );
+        }
+    } else if value.get("entity_label").is_some() {
+        println!(
+            "已处理冲突：{}“{}”保留{}",
+            value["entity_label"].as_str().unwrap_or_default(),
+            value["title"].as_str().unwrap_or_default(),
+            if value["kept"] == "local" {
+                "本机版本"
+            } else {
+                "导入版本"
+            }
+        );
+    } else if value.get("bytes").is_some() {
+        let c = &value["counts"];
+        println!(
+            "已导出数据包：{}\n  活动记录 {} 条、计划活动 {} 项、专项 {} 个、附件 {} 个、删除 {} 项，{:.1} MB",
+            value["path"].as_str().unwrap_or_default(),
+            n(c, "records"),
+            n(c, "activities"),
+            n(c, "campaigns"),
+            n(c, "attachments"),
+            n(c, "tombstones"),
+            n(value, "bytes") as f64 / 1024.0 / 1024.0
+        );
+    } else {
+        println!(
+            "已导入“{}”的数据包：新增 {}，更新 {}，冲突 {}，未变 {}，删除 {}",
+            value["town"].as_str().unwrap_or_default(),
+            n(value, "added"),
+            n(value, "updated"),
+            n(value, "conflicts"),
+            n(value, "unchanged"),
+            n(value, "deleted")
+        );
+        for e in value["entities"].as_array().into_iter().flatten() {
+            println!(
+                "  {}：新增 {}，更新 {}，冲突 {}，未变 {}，删除 {}",
+                e["label"].as_str().unwrap_or_default(),
+                n(e, "added"),
+                n(e, "updated"),
+                n(e, "conflicts"),
+                n(e, "unchanged"),
+                n(e, "deleted")
+            );
+        }
+        if n(value, "conflicts") > 0 {
+            println!("两边都改过的数据已按较新的修改暂存，请用 package conflicts 查看并处理");
+        }
+    }
 }
 
 pub fn template(out: PathBuf) -> (Request, Output) {
@@ -171,6 +303,7 @@ pub fn print(output: &Output, value: Value) -> Result<(), serde_json::Error> {
             row_lines("错误", &list("errors"));
             row_lines("提示", &list("warnings"));
         }
+        Output::Package => print_package(&value),
         Output::One => println!("{}", line(&serde_json::from_value(value)?)),
         Output::List => {
             let list: Vec<BackupInfo> = serde_json::from_value(value)?;

@@ -155,6 +155,9 @@ pub enum Command {
     Import(exchange::ImportCmd),
     /// 备份全部数据（数据库和附件）：backup --out 文件；backup list 列出自动备份
     Backup(exchange::BackupArgs),
+    /// 数据包（.pufapkg）：在村、镇、县的电脑之间交换活动记录、计划和附件
+    #[command(subcommand)]
+    Package(exchange::PackageCmd),
     /// 从备份恢复：先检查文件完整性；当前数据先自动备份，再换成备份里的数据
     Restore {
         /// 备份文件（.pufabak）
@@ -505,6 +508,10 @@ fn request(command: Command) -> Result<(Request, Output), AppError> {
             let (request, output) = exchange::backup(args)?;
             (request, Output::Exchange(output))
         }
+        Command::Package(cmd) => (
+            exchange::package(cmd),
+            Output::Exchange(exchange::Output::Package),
+        ),
         Command::Restore { file, preview } => {
             let (request, output) = exchange::restore(file, preview);
             (request, Output::Exchange(output))

@@ -7,9 +7,11 @@ import type { CampaignInput } from "./CampaignInput";
 import type { ConflictKind } from "./ConflictKind";
 import type { DemoInput } from "./DemoInput";
 import type { HolidayDay } from "./HolidayDay";
+import type { Keep } from "./Keep";
 import type { LocalNodeInput } from "./LocalNodeInput";
 import type { MaterialInput } from "./MaterialInput";
 import type { OverrideInput } from "./OverrideInput";
+import type { PackageScope } from "./PackageScope";
 import type { PageRequest } from "./PageRequest";
 import type { PersonFilter } from "./PersonFilter";
 import type { PersonInput } from "./PersonInput";
@@ -34,4 +36,4 @@ export type Request = { "cmd": "app_info" } | { "cmd": "set_locale", "args": { l
 /**
  * The year ("2026") for `annual`, the campaign id for `campaign`.
  */
-scope: string, } } | { "cmd": "report_text_save", "args": ReportTextInput } | { "cmd": "audit_list", "args": AuditFilter } | { "cmd": "check" } | { "cmd": "backup_create", "args": { path: string, } } | { "cmd": "backup_list" } | { "cmd": "backup_inspect", "args": { path: string, } } | { "cmd": "backup_restore", "args": { path: string, } } | { "cmd": "import_template", "args": { path: string, } } | { "cmd": "import_preview", "args": { path: string, } } | { "cmd": "import_xlsx", "args": { path: string, } };
+scope: string, } } | { "cmd": "report_text_save", "args": ReportTextInput } | { "cmd": "audit_list", "args": AuditFilter } | { "cmd": "check" } | { "cmd": "backup_create", "args": { path: string, } } | { "cmd": "backup_list" } | { "cmd": "backup_inspect", "args": { path: string, } } | { "cmd": "backup_restore", "args": { path: string, } } | { "cmd": "import_template", "args": { path: string, } } | { "cmd": "import_preview", "args": { path: string, } } | { "cmd": "import_xlsx", "args": { path: string, } } | { "cmd": "package_export", "args": { path: string, scope: PackageScope, } } | { "cmd": "package_import", "args": { path: string, } } | { "cmd": "sync_conflict_list" } | { "cmd": "sync_conflict_resolve", "args": { id: string, keep: Keep, } };

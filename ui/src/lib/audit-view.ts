@@ -56,6 +56,8 @@ export const AUDIT_ENTITIES = [
   'holiday',
   'conflict',
   'setting',
+  'sync',
+  'backup',
 ] as const
 
 export const AUDIT_ACTIONS = [
