@@ -14,6 +14,7 @@ export const routes: RouteRecordRaw[] = [
   { path: '/materials', name: 'materials', component: () => import('./screens/materials/index.vue') },
   { path: '/dashboard', name: 'dashboard', component: () => import('./screens/dashboard/index.vue') },
   { path: '/pivot', name: 'pivot', component: () => import('./screens/pivot/index.vue') },
+  { path: '/exchange', name: 'exchange', component: () => import('./screens/exchange/index.vue') },
   { path: '/audit', name: 'audit', component: () => import('./screens/audit/index.vue') },
   { path: '/units', name: 'units', component: () => import('./screens/units/index.vue') },
   { path: '/people', name: 'people', component: () => import('./screens/people/index.vue') },

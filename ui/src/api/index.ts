@@ -42,6 +42,11 @@ import type { CheckReport } from '../bindings/CheckReport'
 import type { BackupInfo } from '../bindings/BackupInfo'
 import type { ImportPreview } from '../bindings/ImportPreview'
 import type { ImportReport } from '../bindings/ImportReport'
+import type { Keep } from '../bindings/Keep'
+import type { PackageExported } from '../bindings/PackageExported'
+import type { PackageReport } from '../bindings/PackageReport'
+import type { PackageScope } from '../bindings/PackageScope'
+import type { SyncConflict } from '../bindings/SyncConflict'
 import type { DemoInput } from '../bindings/DemoInput'
 import type { ErrorCode } from '../bindings/ErrorCode'
 import type { Person } from '../bindings/Person'
@@ -202,6 +207,17 @@ export const importPreview = (path: string, onProgress: (p: JobProgress) => void
 /** Imports the valid, new rows of a 活动登记表 (after a backup), all or nothing. */
 export const importXlsx = (path: string, onProgress: (p: JobProgress) => void = () => {}, signal?: AbortSignal) =>
   callJob<ImportReport>({ cmd: 'import_xlsx', args: { path } }, onProgress, signal)
+// ---- data packages between laptops (issue 6) ----
+/** Writes a data package (everything, what changed since the last one, or one village). */
+export const packageExport = (path: string, scope: PackageScope, onProgress: (p: JobProgress) => void = () => {}, signal?: AbortSignal) =>
+  callJob<PackageExported>({ cmd: 'package_export', args: { path, scope } }, onProgress, signal)
+/** Merges a package from another laptop (after a backup), all or nothing. */
+export const packageImport = (path: string, onProgress: (p: JobProgress) => void = () => {}, signal?: AbortSignal) =>
+  callJob<PackageReport>({ cmd: 'package_import', args: { path } }, onProgress, signal)
+/** Rows both sides changed, open ones first, each with both versions. */
+export const syncConflictList = () => call<SyncConflict[]>({ cmd: 'sync_conflict_list' })
+/** Settles a conflict with the version the user chose. */
+export const syncConflictResolve = (id: string, keep: Keep) => call<SyncConflict>({ cmd: 'sync_conflict_resolve', args: { id, keep } })
 /** Replaces the current data with a backup (the current data is backed up first). */
 export const backupRestore = (path: string, onProgress: (p: JobProgress) => void = () => {}) =>
   callJob<BackupInfo>({ cmd: 'backup_restore', args: { path } }, onProgress)

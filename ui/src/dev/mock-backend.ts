@@ -30,6 +30,7 @@ import * as plan from './mock-planning'
 import { handleRecords, mockOpenDialog, NOT_MINE, resetRecords } from './mock-records'
 import type { BackupInfo } from '../bindings/BackupInfo'
 import type { ImportPreview } from '../bindings/ImportPreview'
+import type { SyncConflict } from '../bindings/SyncConflict'
 import { mockPivot } from './mock-pivot'
 import type { PivotRequest } from '../bindings/PivotRequest'
 import type { ActivityRecord } from '../lib/records'
@@ -519,6 +520,29 @@ function handle(req: Request): unknown {
       const p = mockImportPreview()
       return { valid: p.valid, imported: p.valid, duplicates: p.duplicates, error_rows: p.error_rows, errors: p.errors, warnings: p.warnings }
     }
+    case 'package_export': {
+      needTown()
+      const counts = { towns: 1, units: db.units.length, persons: 0, materials: 0, stores: 0, movements: 0, campaigns: db.campaigns.length, series: 0, activities: 0, records: 3, attachments: 0, tombstones: 0, files: 0 }
+      return { path: req.args.path, package_id: 'mock-package', bytes: 20480, counts, since_last: req.args.scope.since_last, village: req.args.scope.village }
+    }
+    case 'package_import': {
+      needTown()
+      if (!req.args.path.endsWith('.pufapkg')) fail('file_rejected', `“${req.args.path}”不是普法台账数据包`, 'path')
+      const conflict = mockConflict()
+      mockConflicts.unshift(conflict)
+      const entities = [{ entity: 'record', label: '活动记录', added: 2, updated: 1, unchanged: 5, deleted: 0, conflicts: 1 }]
+      return { package_id: 'mock-package', town: db.town?.name ?? '', from_device: 'mock-device', created_at: new Date().toISOString(), adopted_town: false, added: 2, updated: 1, unchanged: 5, deleted: 0, conflicts: 1, matched: 0, files: 0, entities }
+    }
+    case 'sync_conflict_list':
+      return mockConflicts
+    case 'sync_conflict_resolve': {
+      const c = mockConflicts.find((x) => x.id === req.args.id)
+      if (!c) fail('not_found', '找不到这个同步冲突')
+      if (c.kept) fail('invalid_value', '这个冲突已经处理过了')
+      c.kept = req.args.keep
+      c.resolved_at = new Date().toISOString()
+      return c
+    }
     case 'backup_inspect':
     case 'backup_restore': {
       const known = mockBackups.get(req.args.path)
@@ -538,6 +562,29 @@ function pivotOf(request: PivotRequest) {
   needTown()
   const records = handleRecords({ cmd: 'record_list', args: { from: null, to: null, unit_id: null, campaign_id: null, review_status: null, search: null } }, db) as ActivityRecord[]
   return mockPivot(records, db.units, db.campaigns, request)
+}
+
+const mockConflicts: SyncConflict[] = []
+
+/** A record both laptops edited: the title and the count differ. */
+function mockConflict(): SyncConflict {
+  const unit = db.units[0]?.id ?? null
+  const row = (title: string, participants: number) => ({ title, date: '2026-11-20', unit_id: unit, participants, formats: '["courtyard_meeting"]', hlc: String(participants) })
+  return {
+    id: `mock-conflict-${mockConflicts.length + 1}`,
+    entity: 'record',
+    entity_label: '活动记录',
+    entity_id: 'mock-record',
+    title: '宪法进院坝',
+    local: row('宪法进院坝', 60),
+    incoming: row('宪法进院坝（村里修改）', 65),
+    local_deleted: false,
+    incoming_deleted: false,
+    winner: 'incoming',
+    created_at: new Date().toISOString(),
+    resolved_at: null,
+    kept: null,
+  }
 }
 
 function mockImportPreview(): ImportPreview {

@@ -75,6 +75,10 @@ export const AUDIT_ACTIONS = [
   'reopen',
   'attach',
   'detach',
+  'export',
+  'import',
+  'resolve',
+  'restore',
 ] as const
 
 function isEmpty(v: unknown): boolean {

@@ -1,0 +1,133 @@
+import { beforeEach, describe, expect, it, vi } from 'vitest'
+import { flushPromises, mount } from '@vue/test-utils'
+import ElementPlus from 'element-plus'
+import { createI18n } from 'vue-i18n'
+import zhCN from '../../locales/zh-CN.json'
+import ExchangeScreen from './index.vue'
+import type { PackageReport } from '../../bindings/PackageReport'
+import type { SyncConflict } from '../../bindings/SyncConflict'
+
+vi.setConfig({ testTimeout: 20000 })
+
+const calls: { cmd: string; args?: unknown }[] = []
+let conflicts: SyncConflict[] = []
+
+const CONFLICT: SyncConflict = {
+  id: 'k1',
+  entity: 'record',
+  entity_label: '活动记录',
+  entity_id: 'r1',
+  title: '宪法进院坝',
+  local: { title: '宪法进院坝', participants: 60, unit_id: 'u1', hlc: '1' },
+  incoming: { title: '宪法进院坝', participants: 65, unit_id: 'u1', hlc: '2' },
+  local_deleted: false,
+  incoming_deleted: false,
+  winner: 'incoming',
+  created_at: '2026-11-27T08:00:00Z',
+  resolved_at: null,
+  kept: null,
+}
+
+const REPORT: PackageReport = {
+  package_id: 'p1',
+  town: '双龙镇',
+  from_device: 'd2',
+  created_at: '2026-11-27T08:00:00Z',
+  adopted_town: false,
+  added: 3,
+  updated: 1,
+  unchanged: 40,
+  deleted: 0,
+  conflicts: 1,
+  matched: 0,
+  files: 2,
+  entities: [{ entity: 'record', label: '活动记录', added: 3, updated: 1, unchanged: 40, deleted: 0, conflicts: 1 }],
+}
+
+vi.mock('../../api', () => ({
+  unitList: async () => [
+    { id: 'u1', name: '安静村', kind: 'village' },
+    { id: 's1', name: '双龙小学', kind: 'school' },
+  ],
+  campaignList: async () => [],
+  materialList: async () => [],
+  syncConflictList: async () => {
+    calls.push({ cmd: 'sync_conflict_list' })
+    return conflicts
+  },
+  packageExport: async (path: string, scope: unknown) => {
+    calls.push({ cmd: 'package_export', args: { path, scope } })
+    const counts = { records: 12, activities: 30, attachments: 4 }
+    return { path, package_id: 'p0', bytes: 1000, counts, since_last: true, village: null }
+  },
+  packageImport: async (path: string) => {
+    calls.push({ cmd: 'package_import', args: path })
+    conflicts = [CONFLICT]
+    return REPORT
+  },
+  syncConflictResolve: async (id: string, keep: string) => {
+    calls.push({ cmd: 'sync_conflict_resolve', args: { id, keep } })
+    conflicts = [{ ...CONFLICT, kept: keep as 'local', resolved_at: '2026-11-27T09:00:00Z' }]
+    return conflicts[0]
+  },
+  appInfo: async () => ({ initialized: true }),
+}))
+vi.mock('../../lib/app-state', () => ({ appState: { info: { town: { name: '双龙镇' } } }, setInfo: vi.fn() }))
+vi.mock('@tauri-apps/plugin-dialog', () => ({
+  open: vi.fn(async () => '/home/li/村里的数据包.pufapkg'),
+  save: vi.fn(async (o: { defaultPath: string }) => `/home/li/${o.defaultPath}`),
+}))
+
+function mountScreen() {
+  const i18n = createI18n({ legacy: false, locale: 'zh-CN', messages: { 'zh-CN': zhCN } })
+  return mount(ExchangeScreen, { global: { plugins: [ElementPlus, i18n] }, attachTo: document.body })
+}
+
+describe('数据包 screen', () => {
+  beforeEach(() => {
+    calls.length = 0
+    conflicts = []
+  })
+
+  it('exports what changed since the last package, to the file the user chose', async () => {
+    const w = mountScreen()
+    await flushPromises()
+    await w.get('[data-testid="package-export"]').trigger('click')
+    await flushPromises()
+    const sent = calls.find((c) => c.cmd === 'package_export')
+    expect(sent?.args).toEqual({
+      path: expect.stringMatching(/^\/home\/li\/双龙镇数据包-\d{4}-\d{2}-\d{2}\.pufapkg$/),
+      scope: { since_last: true, village: null },
+    })
+    expect(document.body.textContent).toContain('活动记录 12 条、计划活动 30 项、附件 4 个')
+    w.unmount()
+  })
+
+  it('imports a package, shows the report, and settles a conflict with the version chosen', async () => {
+    const w = mountScreen()
+    await flushPromises()
+    expect(w.get('[data-testid="sync-conflict-table"]').text()).toContain('没有同步冲突')
+    await w.get('[data-testid="package-import"]').trigger('click')
+    await flushPromises()
+    expect(calls.find((c) => c.cmd === 'package_import')?.args).toBe('/home/li/村里的数据包.pufapkg')
+    expect(w.get('[data-testid="package-report-line"]').text()).toContain('新增 3，更新 1，冲突 1，未变 40，删除 0')
+    expect(w.get('[data-testid="package-report-table"]').text()).toContain('活动记录')
+    const table = w.get('[data-testid="sync-conflict-table"]')
+    expect(table.text()).toContain('宪法进院坝')
+    expect(table.text()).toContain('待处理')
+
+    await w.get('[data-testid="sync-conflict-open"]').trigger('click')
+    await flushPromises()
+    const dialog = document.querySelector('[data-testid="conflict-dialog"]')!
+    const lines = dialog.querySelector('[data-testid="conflict-lines"]')!.textContent!
+    expect(lines).toContain('参加人数')
+    expect(lines).toContain('60')
+    expect(lines).toContain('65')
+    expect(lines).not.toContain('活动名称') // the same on both sides
+    ;(dialog.querySelector('[data-testid="conflict-keep-local"]') as HTMLElement).click()
+    await flushPromises()
+    expect(calls.find((c) => c.cmd === 'sync_conflict_resolve')?.args).toEqual({ id: 'k1', keep: 'local' })
+    expect(w.get('[data-testid="sync-conflict-table"]').text()).toContain('已保留本机版本')
+    w.unmount()
+  })
+})
