@@ -1,0 +1,134 @@
+// End-to-end test of 数据包 on the real app binary: the town's laptop (the app, on the demo
+// town) exports a package through the save dialog; a village laptop (another data folder,
+// through the command line) takes the town from it, records an activity and edits a campaign
+// the town edited too, and sends its changes back; the app imports that package through the
+// open dialog: the report shows what came in, the new record is in the 台账, and the campaign
+// both edited is a conflict shown with both versions, settled by the user's choice.
+//
+//   npm --prefix ui run build && cargo build --features tauri/custom-protocol
+//   xvfb-run -a -s "-screen 0 1440x900x24" node --test --test-concurrency=1 tests/e2e/package.test.mjs
+//
+// Screenshots go to artifacts/e2e/7x-*.png (failure-*.png/.html/.log on a failure).
+
+import { after, before, it } from 'node:test'
+import assert from 'node:assert/strict'
+import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { AppHarness, answerDialog, byId, cli, click, e2eSuite, fill, navigate, waitAppReady } from './harness.mjs'
+
+const STEP = { timeout: 240_000 }
+const TITLE = '村里补录：宪法进院坝'
+
+const suite = await e2eSuite()
+
+function messages(session) {
+  return session.texts('.el-message .el-message__content')
+}
+
+function today() {
+  const d = new Date()
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`
+}
+
+suite('package: the town exports, a village laptop sends its changes back, the town merges them', () => {
+  const h = new AppHarness('package')
+  let work
+  let village
+  let campaign
+  before(async () => {
+    await h.start()
+    work = mkdtempSync(join(dirname(h.dataDir), 'pufa-e2e-package-'))
+    village = join(work, 'village-laptop')
+    await cli(h.dataDir, ['demo'], { timeoutMs: 120_000 })
+    const list = await cli(h.dataDir, ['campaign', 'list'], { json: true })
+    campaign = list[0]
+  })
+  after(async () => {
+    await h.stop()
+    if (work && !h.failed && !process.env.PUFA_E2E_KEEP) rmSync(work, { recursive: true, force: true })
+  })
+
+  it(
+    'exports the whole town to a file, which another data folder takes in',
+    STEP,
+    h.step('export', async () => {
+      const s = await h.launch()
+      await waitAppReady(s)
+      await navigate(s, 'exchange', byId('exchange-screen'))
+      const file = join(work, '双龙镇数据包.pufapkg')
+      await click(s, byId('package-everything'))
+      await answerDialog(s, 'save', file)
+      await click(s, byId('package-export'))
+      await s.waitUntil(async () => (await messages(s)).some((m) => m.includes('已导出数据包')), { what: 'the message 已导出数据包' })
+      assert.ok(existsSync(file) && statSync(file).size > 1000, `the package ${file}`)
+
+      const adopted = await cli(village, ['package', 'import', file], { json: true, timeoutMs: 120_000 })
+      assert.equal(adopted.adopted_town, true)
+      assert.equal(adopted.conflicts, 0)
+      const records = await cli(h.dataDir, ['summary'], { json: true })
+      assert.ok(adopted.added > records.activities, `${adopted.added} rows added`)
+    }),
+  )
+
+  it(
+    'imports the village package: the report, the new record in the 台账, the conflict settled',
+    STEP,
+    h.step('import', async () => {
+      const s = h.session
+      // The village records an activity and renames a campaign; the town renames it too.
+      const record = join(work, 'record.json')
+      writeFileSync(
+        record,
+        JSON.stringify({ title: TITLE, date: today(), unit_id: '安静村', formats: ['院坝会'], participants: 45, reach: 60, recorder: '王五' }),
+      )
+      await cli(village, ['activity', 'add', '--json-file', record])
+      const rename = (dir, name) =>
+        cli(dir, ['campaign', 'edit', campaign.id, '--name', name, '--kind', campaign.kind, '--start', campaign.start_date, '--end', campaign.end_date])
+      await rename(village, `${campaign.name}（村里改）`)
+      await rename(h.dataDir, `${campaign.name}（镇里改）`)
+      const back = join(work, '安静村回传.pufapkg')
+      await cli(village, ['package', 'export', '--out', back, '--since-last'])
+
+      await answerDialog(s, 'open', back)
+      await click(s, byId('package-import'))
+      const line = await s.waitUntil(
+        async () => {
+          const t = (await s.texts(byId('package-report-line')))[0] ?? ''
+          return t.includes('新增') ? t : null
+        },
+        { what: 'the import report' },
+      )
+      assert.match(line, /新增 1，更新 0，冲突 1，/, line)
+      const table = (await s.texts(byId('package-report-table')))[0] ?? ''
+      assert.ok(table.includes('活动记录') && table.includes('活动专项'), table)
+      await s.waitUntil(async () => ((await s.texts(byId('sync-conflict-table')))[0] ?? '').includes('待处理'), {
+        what: 'the open conflict listed',
+      })
+      console.log(`[e2e] screenshot: ${await h.screenshot('70-package-report.png')}`)
+
+      await click(s, byId('sync-conflict-open'))
+      const lines = await s.waitUntil(
+        async () => {
+          const t = (await s.texts(`${byId('conflict-dialog')} ${byId('conflict-lines')}`))[0] ?? ''
+          return t.includes('村里改') ? t : null
+        },
+        { what: 'both versions side by side' },
+      )
+      assert.ok(lines.includes(`${campaign.name}（镇里改）`), lines)
+      console.log(`[e2e] screenshot: ${await h.screenshot('71-package-conflict.png')}`)
+      await click(s, byId('conflict-keep-incoming'))
+      await s.waitUntil(async () => ((await s.texts(byId('sync-conflict-table')))[0] ?? '').includes('已保留导入版本'), {
+        what: 'the conflict settled',
+      })
+      const kept = await cli(h.dataDir, ['campaign', 'show', campaign.id], { json: true })
+      assert.equal(kept.name, `${campaign.name}（村里改）`)
+
+      // The village's record is in the town's 台账.
+      await navigate(s, 'ledger', byId('ledger-screen'))
+      await fill(s, 'ledger-search', '村里补录')
+      await s.waitUntil(async () => (await s.texts(byId('ledger-row-title'))).includes(TITLE), { what: `${TITLE} in the 台账` })
+      const trail = await cli(h.dataDir, ['audit', '--entity', 'sync'], { json: true })
+      assert.deepEqual(trail.map((e) => e.action).sort(), ['export', 'import'])
+    }),
+  )
+})
