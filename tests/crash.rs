@@ -156,3 +156,177 @@ fn a_demo_generation_killed_anywhere_leaves_nothing_or_all_of_it() {
         );
     }
 }
+
+/// Copies a data folder (its database checkpointed first, so the copy is the one file).
+fn copy_folder(from: &Path, to: &Path) {
+    open(from)
+        .execute_batch("PRAGMA wal_checkpoint(TRUNCATE)")
+        .unwrap();
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_folder_files(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+fn copy_folder_files(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        if entry.file_type().unwrap().is_dir() {
+            copy_folder_files(&entry.path(), &to.join(entry.file_name()));
+        } else {
+            std::fs::copy(entry.path(), to.join(entry.file_name())).unwrap();
+        }
+    }
+}
+
+/// Kills `args` at `rounds` random moments, each time on a fresh copy of `pristine`, and
+/// checks each result with `state` (which must be `before` or `after`).
+fn kill_on_copies(
+    pristine: &Path,
+    args: &[&str],
+    rounds: usize,
+    seed: u64,
+    state: &dyn Fn(&Path) -> i64,
+) -> (i64, i64, usize, usize) {
+    let work = tempfile::tempdir().unwrap();
+    let first = work.path().join("full");
+    copy_folder(pristine, &first);
+    let before = state(&first);
+    let whole = full_run(&first, args);
+    let after = state(&first);
+    assert_ne!(before, after, "the job changes something");
+    let mut rng = Lcg(seed);
+    let (mut none, mut all) = (0, 0);
+    for round in 0..rounds {
+        let dir = work.path().join(format!("round-{round}"));
+        copy_folder(pristine, &dir);
+        let at = Duration::from_micros(rng.below(whole.as_micros() as u64 * 11 / 10));
+        run_and_kill(&dir, args, at);
+        assert_eq!(integrity(&dir), "ok", "round {round}, killed after {at:?}");
+        let got = state(&dir);
+        assert!(
+            got == before || got == after,
+            "round {round}, killed after {at:?}: {got}, neither {before} nor {after}"
+        );
+        if got == before {
+            none += 1;
+        } else {
+            all += 1;
+        }
+        // Opening the folder again works and clears what the killed run left.
+        cli(&dir, &["info"]).ok();
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+    eprintln!("{args:?} ({whole:?} in full) killed {rounds} times: {none} times nothing, {all} times all of it");
+    (before, after, none, all)
+}
+
+#[test]
+fn an_excel_import_killed_anywhere_leaves_none_or_all_of_its_rows() {
+    // One laptop's 台账 of a busy year, imported on another laptop of the same town.
+    let (_tmp, source) = data_dir();
+    cli(
+        &source,
+        &[
+            "demo",
+            "--activities",
+            "6000",
+            "--seed",
+            "3",
+            "--year",
+            "2025",
+        ],
+    )
+    .ok();
+    let out = tempfile::tempdir().unwrap();
+    let ledger = out.path().join("台账.xlsx");
+    let ledger_arg = ledger.to_str().unwrap();
+    cli(
+        &source,
+        &[
+            "export",
+            "ledger-xlsx",
+            "--out",
+            ledger_arg,
+            "--from",
+            "2025-01-01",
+            "--to",
+            "2025-12-31",
+        ],
+    )
+    .ok();
+    let (_tmp2, town) = data_dir();
+    cli(&town, &["demo", "--seed", "3", "--year", "2024"]).ok();
+    let dry = cli(
+        &town,
+        &["import", "xlsx", ledger_arg, "--dry-run", "--json"],
+    )
+    .ok()
+    .json();
+    let valid = dry["valid"].as_i64().unwrap();
+    assert!(valid > 300, "{dry}");
+    let records = |d: &Path| count(d, "SELECT count(*) FROM record");
+    let (before, after, _, _) =
+        kill_on_copies(&town, &["import", "xlsx", ledger_arg], 12, 11, &records);
+    assert_eq!(after - before, valid);
+}
+
+#[test]
+fn a_package_merge_killed_anywhere_leaves_none_or_all_of_it() {
+    // A village laptop took the town's package; the town then reviewed half the records and
+    // sends a new package, merged on the village laptop.
+    let (_tmp, town) = data_dir();
+    cli(&town, &["demo", "--activities", "10000", "--seed", "5"]).ok();
+    let out = tempfile::tempdir().unwrap();
+    let first = out.path().join("first.pufapkg");
+    cli(
+        &town,
+        &["package", "export", "--out", first.to_str().unwrap()],
+    )
+    .ok();
+    let (_tmp2, village) = data_dir();
+    cli(&village, &["package", "import", first.to_str().unwrap()]).ok();
+    open(&town)
+        .execute(
+            "UPDATE record SET narrative = narrative || '（镇里已核）' WHERE rowid % 2 = 0",
+            [],
+        )
+        .unwrap();
+    let second = out.path().join("second.pufapkg");
+    cli(
+        &town,
+        &[
+            "package",
+            "export",
+            "--out",
+            second.to_str().unwrap(),
+            "--since-last",
+        ],
+    )
+    .ok();
+    let checked = |d: &Path| {
+        count(
+            d,
+            "SELECT count(*) FROM record WHERE narrative LIKE '%（镇里已核）'",
+        )
+    };
+    let (before, after, _, _) = kill_on_copies(
+        &village,
+        &["package", "import", second.to_str().unwrap()],
+        12,
+        13,
+        &checked,
+    );
+    assert_eq!(before, 0);
+    assert_eq!(
+        after,
+        count(&town, "SELECT count(*) FROM record WHERE rowid % 2 = 0")
+    );
+}
