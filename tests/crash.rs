@@ -237,7 +237,7 @@ fn an_excel_import_killed_anywhere_leaves_none_or_all_of_its_rows() {
         &[
             "demo",
             "--activities",
-            "6000",
+            "3000",
             "--seed",
             "3",
             "--year",
