@@ -1697,3 +1697,69 @@ fn a_package_carries_the_town_to_another_laptop_and_a_double_edit_becomes_a_conf
     );
     assert_eq!(missing.code, 1, "{}", missing.stdout);
 }
+
+#[test]
+fn a_county_rollup_imports_each_towns_package_and_counts_the_whole_county() {
+    let out = tempfile::tempdir().unwrap();
+    let (_t1, shuanglong) = data_dir();
+    cli(&shuanglong, &["demo", "--seed", "2", "--year", "2026"]).ok();
+    let (_t2, longxi) = data_dir();
+    cli(
+        &longxi,
+        &[
+            "init",
+            "--town",
+            "龙溪镇",
+            "--villages",
+            "安静村,河口村",
+            "--user",
+            "赵六",
+        ],
+    )
+    .ok();
+    let record = out.path().join("record.json");
+    std::fs::write(
+        &record,
+        r#"{"title":"龙溪镇宪法进院坝","date":"2026-11-20","unit_id":"安静村","formats":["院坝会"],
+            "participants":45,"reach":60,"recorder":"赵六"}"#,
+    )
+    .unwrap();
+    cli(
+        &longxi,
+        &["activity", "add", "--json-file", record.to_str().unwrap()],
+    )
+    .ok();
+    let (_t3, county) = data_dir();
+    cli(&county, &["init", "--town", "巫山县", "--county-rollup"]).ok();
+    let info = cli(&county, &["info", "--json"]).ok().json();
+    assert_eq!(info["county_rollup"], true);
+
+    let mut reach = 0;
+    for (i, town) in [&shuanglong, &longxi].into_iter().enumerate() {
+        let pkg = out.path().join(format!("{i}.pufapkg"));
+        cli(town, &["package", "export", "--out", pkg.to_str().unwrap()]).ok();
+        let report = cli(
+            &county,
+            &["package", "import", pkg.to_str().unwrap(), "--json"],
+        )
+        .ok()
+        .json();
+        assert_eq!(report["conflicts"], 0, "{report}");
+        reach += cli(town, &["summary", "--json"]).ok().json()["reach"]
+            .as_i64()
+            .unwrap();
+    }
+    let summary = cli(&county, &["summary", "--json"]).ok().json();
+    assert_eq!(summary["reach"].as_i64().unwrap(), reach, "{summary}");
+    let units = cli(&county, &["unit", "list", "--json"]).ok().json();
+    let names: Vec<&str> = units
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["name"].as_str().unwrap())
+        .collect();
+    assert!(
+        names.contains(&"双龙镇安静村") && names.contains(&"龙溪镇安静村"),
+        "{names:?}"
+    );
+}

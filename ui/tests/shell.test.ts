@@ -11,6 +11,7 @@ type Sent = { cmd: string; args?: Record<string, unknown> }
 const INFO: AppInfo = {
   initialized: true,
   town: { id: 't', name: '双龙镇', county: '巫山县', created_at: '', updated_at: '' },
+  county_rollup: false,
   user: { id: 'u', name: '李明', role: 'coordinator', unit_id: null, unit_name: null },
   locale: 'zh-CN',
   data_dir: '/home/li/.local/share/pufa',

@@ -49,6 +49,7 @@ fn big_town() -> Town {
                 role: "coordinator".into(),
                 village: None,
             }),
+            county_rollup: false,
         },
     )
     .expect("setup");

@@ -47,6 +47,18 @@ pub struct SetupInput {
     pub sites: Vec<String>,
     #[serde(default)]
     pub user: Option<UserInput>,
+    /// A county's roll-up (县级汇总): the towns' data packages are imported into it, each town's
+    /// villages and campaigns under the town's name; it needs no villages of its own.
+    #[serde(default)]
+    pub county_rollup: bool,
+}
+
+/// The setting that marks a county's roll-up.
+pub const COUNTY_ROLLUP: &str = "county_rollup";
+
+/// Whether this database is a county's roll-up of towns' packages.
+pub fn is_county_rollup(conn: &rusqlite::Connection) -> Result<bool> {
+    Ok(setting(conn, COUNTY_ROLLUP)?.as_deref() == Some("1"))
 }
 
 /// Who is using this computer.
@@ -66,6 +78,8 @@ pub struct UserInput {
 pub struct AppInfo {
     pub initialized: bool,
     pub town: Option<Town>,
+    /// A county's roll-up of towns' packages (then `town` is the county).
+    pub county_rollup: bool,
     pub user: Option<UserProfile>,
     pub locale: String,
     pub data_dir: Option<String>,
@@ -147,6 +161,7 @@ pub fn app_info(db: &Db) -> Result<AppInfo> {
     Ok(AppInfo {
         initialized: town.is_some(),
         town,
+        county_rollup: is_county_rollup(&db.conn)?,
         user: current_user(&db.conn)?,
         locale: setting(&db.conn, "locale")?.unwrap_or_else(|| "zh-CN".into()),
         data_dir: db.data_dir.as_ref().map(|p| p.display().to_string()),
@@ -180,6 +195,7 @@ pub fn set_locale(db: &Db, locale: &str) -> Result<()> {
 /// Validated set-up, checked completely before anything is written.
 struct CheckedSetup {
     town: String,
+    county_rollup: bool,
     county: String,
     units: Vec<(UnitKind, String)>,
     user: Option<(String, UserRole, Option<String>)>,
@@ -212,7 +228,7 @@ fn check_setup(input: &SetupInput) -> Result<CheckedSetup> {
             units.push((kind, name));
         }
     }
-    if !units.iter().any(|(k, _)| k.is_village_level()) {
+    if !input.county_rollup && !units.iter().any(|(k, _)| k.is_village_level()) {
         return Err(AppError::field(
             ErrorCode::Required,
             "villages",
@@ -249,6 +265,7 @@ fn check_setup(input: &SetupInput) -> Result<CheckedSetup> {
     };
     Ok(CheckedSetup {
         town,
+        county_rollup: input.county_rollup,
         county,
         units,
         user,
@@ -271,6 +288,9 @@ pub fn setup(db: &mut Db, input: &SetupInput) -> Result<AppInfo> {
             "INSERT INTO town (id, name, county, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?4)",
             params![town_id, checked.town, checked.county, ts],
         )?;
+        if checked.county_rollup {
+            set_setting(tx, COUNTY_ROLLUP, "1")?;
+        }
         // The user first, so the set-up's trail is theirs (a cadre's village must exist first).
         if let Some((name, role, None)) = &checked.user {
             insert_user(tx, name, *role, None)?;
@@ -371,6 +391,7 @@ mod tests {
                 role: "coordinator".into(),
                 village: None,
             }),
+            county_rollup: false,
         }
     }
 

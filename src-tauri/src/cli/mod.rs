@@ -177,8 +177,11 @@ pub struct InitArgs {
     #[arg(long)]
     county: Option<String>,
     /// 村/社区名单，用逗号或顿号分隔
-    #[arg(long)]
+    #[arg(long, required_unless_present = "county_rollup", default_value = "")]
     villages: String,
+    /// 县级汇总：这台电脑导入各乡镇的数据包，看全县的统计（--town 填县名）
+    #[arg(long)]
+    county_rollup: bool,
     /// 学校名单
     #[arg(long)]
     schools: Option<String>,
@@ -450,6 +453,7 @@ fn request(command: Command) -> Result<(Request, Output), AppError> {
                 schools: a.schools.into_iter().collect(),
                 sites: a.sites.into_iter().collect(),
                 user,
+                county_rollup: a.county_rollup,
             };
             (Request::Setup(input), Output::Info)
         }

@@ -5,4 +5,8 @@ import type { UserProfile } from "./UserProfile";
 /**
  * What the window needs at start: set up or not, whose computer, where the data lives.
  */
-export type AppInfo = { initialized: boolean, town: Town | null, user: UserProfile | null, locale: string, data_dir: string | null, device_id: string, schema_version: number, version: string, };
+export type AppInfo = { initialized: boolean, town: Town | null, 
+/**
+ * A county's roll-up of towns' packages (then `town` is the county).
+ */
+county_rollup: boolean, user: UserProfile | null, locale: string, data_dir: string | null, device_id: string, schema_version: number, version: string, };

@@ -12,4 +12,9 @@ villages: Array<string>, schools: Array<string>,
 /**
  * Enterprises and other sites (集市, 广场, 党群服务中心 …).
  */
-sites: Array<string>, user: UserInput | null, };
+sites: Array<string>, user: UserInput | null, 
+/**
+ * A county's roll-up (县级汇总): the towns' data packages are imported into it, each town's
+ * villages and campaigns under the town's name; it needs no villages of its own.
+ */
+county_rollup: boolean, };

@@ -106,6 +106,7 @@ function info(): AppInfo {
   return {
     initialized: !!db.town,
     town: db.town,
+    county_rollup: false,
     user: db.user,
     locale: db.locale,
     data_dir: '/home/dev/.local/share/pufa-planner.dev',

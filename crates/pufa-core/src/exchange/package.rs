@@ -16,9 +16,9 @@
 //! since is a conflict too; the edited row stays.
 //!
 //! Towns: a package of another town is refused; an empty database adopts the package's town.
-//! A county roll-up of several towns in one database is not supported: units do not belong to
-//! a town in the schema and their names are unique, so a county imports each town's packages
-//! into its own data folder.
+//! A county's roll-up (set up with `county_rollup`) takes every town's packages: the towns'
+//! rows stay out, and their villages and campaigns carry the town's name ("双龙镇安静村",
+//! "双龙镇：2026年宪法宣传周"), as unit names are unique and two towns' campaigns are not one.
 
 use crate::attachment;
 use crate::audit;
@@ -1031,6 +1031,18 @@ struct Importer<'a> {
     records_written: u64,
     /// The tally triggers are dropped (see BULK_RECORDS) and must be resumed.
     tallies_suspended: bool,
+    /// Importing into a county's roll-up: the package's town name.
+    rollup_town: Option<String>,
+}
+
+/// A town's unit or campaign name inside a county's roll-up.
+fn rollup_name(table: &str, town: &str, name: &str) -> String {
+    match table {
+        "unit" if name.starts_with(town) => name.to_string(),
+        "unit" => format!("{town}{name}"),
+        _ if name.starts_with(&format!("{town}：")) => name.to_string(),
+        _ => format!("{town}：{name}"),
+    }
 }
 
 impl<'a> Importer<'a> {
@@ -1551,6 +1563,21 @@ impl<'a> Importer<'a> {
         mut row: Row,
         file: &mut dyn FnMut(&mut Self, &mut Row) -> Result<()>,
     ) -> Result<()> {
+        if let Some(town) = &self.rollup_town {
+            match table {
+                "town" => {
+                    self.count(table, |e| e.unchanged += 1);
+                    return Ok(());
+                }
+                "unit" | "campaign" => {
+                    if let Some(Value::String(name)) = row.get("name") {
+                        let named = rollup_name(table, town, name);
+                        row.insert("name".into(), Value::String(named));
+                    }
+                }
+                _ => {}
+            }
+        }
         if self.known_version(table, &row)? {
             return Ok(());
         }
@@ -1770,6 +1797,7 @@ pub fn import(
             placed: Vec::new(),
             records_written: 0,
             tallies_suspended: false,
+            rollup_town: None,
         };
         let r = run_import(&mut importer, &mut zip, &sizes, &manifest, progress);
         placed = std::mem::take(&mut importer.placed);
@@ -1793,6 +1821,10 @@ fn run_import(
     let conn = im.conn;
     let path = im.path;
     let adopted = match town::get_town(conn)? {
+        Some(t) if t.id != manifest.town.id && town::is_county_rollup(conn)? => {
+            im.rollup_town = Some(manifest.town.name.clone());
+            false
+        }
         Some(t) if t.id != manifest.town.id => {
             return Err(AppError::field(
                 ErrorCode::FileRejected,
@@ -2029,6 +2061,7 @@ pub fn resolve(db: &mut Db, conflict_id: &str, keep: Keep) -> Result<SyncConflic
                     placed: Vec::new(),
                     records_written: 0,
                     tallies_suspended: false,
+                    rollup_town: None,
                 };
                 let exists = im.exists(table, &c.entity_id)?;
                 im.check_refs(table, &row).map_err(|_| {

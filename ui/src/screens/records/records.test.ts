@@ -19,6 +19,7 @@ type Sent = { cmd: string; args?: Record<string, unknown> }
 const INFO: AppInfo = {
   initialized: true,
   town: { id: 't', name: '双龙镇', county: '巫山县', created_at: '', updated_at: '' },
+  county_rollup: false,
   user: { id: 'u', name: '王小芳', role: 'village_cadre', unit_id: 'v1', unit_name: '安静村' },
   locale: 'zh-CN',
   data_dir: '/tmp/pufa',

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { clearMocks, mockIPC } from '@tauri-apps/api/mocks'
 import SetupScreen from './index.vue'
-import { formItemByLabel, mountApp, settle, settleErrors, typeInto } from '../../../tests/helpers'
+import { formItemByLabel, mountApp, settle, settleErrors, typeInto, waitFor } from '../../../tests/helpers'
 import { appState } from '../../lib/app-state'
 import type { AppInfo } from '../../bindings/AppInfo'
 
@@ -10,6 +10,7 @@ type Sent = { cmd: string; args?: Record<string, unknown> }
 const INFO: AppInfo = {
   initialized: true,
   town: { id: 't', name: '双龙镇', county: '巫山县', created_at: '', updated_at: '' },
+  county_rollup: false,
   user: { id: 'u', name: '李明', role: 'coordinator', unit_id: null, unit_name: null },
   locale: 'zh-CN',
   data_dir: '/tmp/pufa',
@@ -74,11 +75,14 @@ describe('Setup screen', () => {
         schools: ['双龙镇中心小学'],
         sites: [],
         user: { name: '李明', role: 'coordinator', village: null },
+        county_rollup: false,
       },
     })
     // Then AppInfo is reloaded and the home screen opens.
     expect(sent[1]).toEqual({ cmd: 'app_info' })
     expect(appState.info?.initialized).toBe(true)
+    // The home screen is loaded lazily.
+    await waitFor(() => router.currentRoute.value.path === '/home')
     expect(router.currentRoute.value.path).toBe('/home')
     wrapper.unmount()
   })
@@ -129,6 +133,23 @@ describe('Setup screen', () => {
     expect(formItemByLabel(document, '乡镇名称').querySelector('.el-form-item__error')).toBeNull()
     // Nothing changed: still on the set-up screen, no AppInfo reload.
     expect(sent.map((s) => s.cmd)).toEqual(['setup'])
+    wrapper.unmount()
+  })
+  it('sets up a county roll-up with no villages of its own', async () => {
+    mockIPC((_cmd, args) => {
+      sent.push((args as { request: Sent }).request)
+      return { ...INFO, county_rollup: true }
+    })
+    const { wrapper } = mountApp(SetupScreen)
+    await settle()
+    ;(q('setup-county-rollup')!.querySelector('input') as HTMLInputElement).click()
+    await settle()
+    expect(q('setup-villages')).toBeNull()
+    expect(document.body.textContent).toContain('县（区）名称')
+    await typeInto(q('setup-town'), '巫山县')
+    ;(q('setup-submit') as HTMLButtonElement).click()
+    await settle()
+    expect(sent[0]).toMatchObject({ cmd: 'setup', args: { town: '巫山县', villages: [], county_rollup: true } })
     wrapper.unmount()
   })
 })

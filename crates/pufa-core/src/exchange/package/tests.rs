@@ -873,3 +873,75 @@ mod fuzz {
         assert!(r.adopted_town);
     }
 }
+
+#[test]
+fn a_county_rollup_takes_every_towns_package_under_the_towns_names() {
+    use chrono::Datelike;
+    let tmp = tempfile::tempdir().unwrap();
+    let a = demo_town(&tmp.path().join("a"));
+    let b = demo_town(&tmp.path().join("b"));
+    b.conn
+        .execute("UPDATE town SET name = '龙溪镇'", [])
+        .unwrap();
+    let (pa, pb) = (tmp.path().join("a.pufapkg"), tmp.path().join("b.pufapkg"));
+    export_all(&a, &pa);
+    export_all(&b, &pb);
+    let mut county = Db::open_dir(&tmp.path().join("county")).unwrap();
+    town::setup(
+        &mut county,
+        &town::SetupInput {
+            town: "巫山县".into(),
+            county_rollup: true,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert!(town::app_info(&county).unwrap().county_rollup);
+    let ra = import_ok(&mut county, &pa);
+    let rb = import_ok(&mut county, &pb);
+    assert_eq!((ra.conflicts, rb.conflicts, ra.adopted_town), (0, 0, false));
+    assert_eq!(
+        town::get_town(&county.conn).unwrap().unwrap().name,
+        "巫山县"
+    );
+
+    // Each town's villages and campaigns under its name; nothing of one town matched to the other's.
+    let names: Vec<String> = crate::unit::list(&county.conn, &UnitFilter::default())
+        .unwrap()
+        .into_iter()
+        .map(|u| u.name)
+        .collect();
+    assert_eq!(names.len() as i64, count(&a, "unit") + count(&b, "unit"));
+    assert!(names.contains(&"双龙镇安静村".to_string()), "{names:?}");
+    assert!(names.contains(&"龙溪镇安静村".to_string()), "{names:?}");
+    let campaigns = campaign::list(&county.conn, &CampaignFilter::default()).unwrap();
+    assert!(campaigns
+        .iter()
+        .all(|c| c.name.starts_with("双龙镇：") || c.name.starts_with("龙溪镇：")));
+    assert_eq!(
+        count(&county, "record"),
+        count(&a, "record") + count(&b, "record")
+    );
+
+    // The county's numbers are the towns' numbers added up.
+    let year = chrono::Local::now().year() - 1;
+    let filter = crate::reports::SummaryFilter {
+        from: format!("{year}-01-01"),
+        to: format!("{year}-12-31"),
+        ..Default::default()
+    };
+    let sum = |db: &Db| crate::reports::summary(&db.conn, &filter).unwrap();
+    let (sa, sb, sc) = (sum(&a), sum(&b), sum(&county));
+    assert_eq!(sc.activities, sa.activities + sb.activities);
+    assert_eq!(sc.reach, sa.reach + sb.reach);
+    assert_eq!(
+        sc.by_village.len(),
+        sa.by_village.len() + sb.by_village.len()
+    );
+    let handed = |s: &crate::reports::Summary| s.materials.iter().map(|m| m.quantity).sum::<i64>();
+    assert_eq!(handed(&sc), handed(&sa) + handed(&sb));
+
+    // A town's next package updates its part only; the same package again changes nothing.
+    let again = import_ok(&mut county, &pa);
+    assert_eq!((again.added, again.updated), (0, 0));
+}
