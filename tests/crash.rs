@@ -86,43 +86,10 @@ fn a_restore_killed_anywhere_leaves_the_old_data_or_the_backup_whole() {
         .unwrap();
     let live = count(&dir, "SELECT count(*) FROM record");
     assert!(live < in_backup);
-    let snapshot = out.path().join("live.pufabak");
-    cli(&dir, &["backup", "--out", snapshot.to_str().unwrap()]).ok();
 
-    let restore = ["restore", backup_arg];
-    let whole = full_run(&dir, &restore);
-    let mut rng = Lcg(2026);
-    let (mut old, mut new) = (0, 0);
-    for round in 0..16 {
-        // Back to the live state (not by a restore that could itself be half done).
-        cli(&dir, &["restore", snapshot.to_str().unwrap()]).ok();
-        assert_eq!(count(&dir, "SELECT count(*) FROM record"), live);
-        let at = Duration::from_micros(rng.below(whole.as_micros() as u64 * 11 / 10));
-        run_and_kill(&dir, &restore, at);
-        assert_eq!(integrity(&dir), "ok", "round {round}, killed after {at:?}");
-        let records = count(&dir, "SELECT count(*) FROM record");
-        assert!(
-            records == live || records == in_backup,
-            "round {round}, killed after {at:?}: {records} records, neither {live} nor {in_backup}"
-        );
-        if records == live {
-            old += 1;
-        } else {
-            new += 1;
-        }
-    }
-    // What the killed runs left half-written is cleared when the folder is next opened.
-    cli(&dir, &["info"]).ok();
-    let leftovers: Vec<String> = std::fs::read_dir(&dir)
-        .unwrap()
-        .chain(std::fs::read_dir(dir.join("backups")).unwrap())
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.starts_with(".pufa-"))
-        .collect();
-    assert!(leftovers.is_empty(), "{leftovers:?}");
-    eprintln!(
-        "restore ({whole:?} in full) killed 16 times: {old} times the old data, {new} times the backup"
-    );
+    let records = |d: &Path| count(d, "SELECT count(*) FROM record");
+    let (before, after) = kill_on_copies(&dir, &["restore", backup_arg], 16, 2026, &records);
+    assert_eq!((before, after), (live, in_backup));
 }
 
 #[test]
@@ -162,39 +129,42 @@ fn copy_folder(from: &Path, to: &Path) {
     open(from)
         .execute_batch("PRAGMA wal_checkpoint(TRUNCATE)")
         .unwrap();
+    copy_tree(from, to);
+}
+
+fn copy_tree(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
     for entry in std::fs::read_dir(from).unwrap() {
         let entry = entry.unwrap();
         let target = to.join(entry.file_name());
         if entry.file_type().unwrap().is_dir() {
-            copy_folder_files(&entry.path(), &target);
+            copy_tree(&entry.path(), &target);
         } else {
             std::fs::copy(entry.path(), target).unwrap();
         }
     }
 }
 
-fn copy_folder_files(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        if entry.file_type().unwrap().is_dir() {
-            copy_folder_files(&entry.path(), &to.join(entry.file_name()));
-        } else {
-            std::fs::copy(entry.path(), to.join(entry.file_name())).unwrap();
-        }
-    }
+/// What killed runs left half-written (`.pufa-…` temporary files) in a folder and its backups.
+fn leftovers(dir: &Path) -> Vec<String> {
+    [dir.to_path_buf(), dir.join("backups")]
+        .iter()
+        .filter(|d| d.is_dir())
+        .flat_map(|d| std::fs::read_dir(d).unwrap())
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".pufa-"))
+        .collect()
 }
 
 /// Kills `args` at `rounds` random moments, each time on a fresh copy of `pristine`, and
-/// checks each result with `state` (which must be `before` or `after`).
+/// checks each result with `state` (which must be `before` or `after`); returns both.
 fn kill_on_copies(
     pristine: &Path,
     args: &[&str],
     rounds: usize,
     seed: u64,
     state: &dyn Fn(&Path) -> i64,
-) -> (i64, i64, usize, usize) {
+) -> (i64, i64) {
     let work = tempfile::tempdir().unwrap();
     let first = work.path().join("full");
     copy_folder(pristine, &first);
@@ -222,10 +192,15 @@ fn kill_on_copies(
         }
         // Opening the folder again works and clears what the killed run left.
         cli(&dir, &["info"]).ok();
+        assert!(
+            leftovers(&dir).is_empty(),
+            "round {round}: {:?}",
+            leftovers(&dir)
+        );
         std::fs::remove_dir_all(&dir).unwrap();
     }
     eprintln!("{args:?} ({whole:?} in full) killed {rounds} times: {none} times nothing, {all} times all of it");
-    (before, after, none, all)
+    (before, after)
 }
 
 #[test]
@@ -273,8 +248,7 @@ fn an_excel_import_killed_anywhere_leaves_none_or_all_of_its_rows() {
     let valid = dry["valid"].as_i64().unwrap();
     assert!(valid > 300, "{dry}");
     let records = |d: &Path| count(d, "SELECT count(*) FROM record");
-    let (before, after, _, _) =
-        kill_on_copies(&town, &["import", "xlsx", ledger_arg], 12, 11, &records);
+    let (before, after) = kill_on_copies(&town, &["import", "xlsx", ledger_arg], 12, 11, &records);
     assert_eq!(after - before, valid);
 }
 
@@ -317,7 +291,7 @@ fn a_package_merge_killed_anywhere_leaves_none_or_all_of_it() {
             "SELECT count(*) FROM record WHERE narrative LIKE '%（镇里已核）'",
         )
     };
-    let (before, after, _, _) = kill_on_copies(
+    let (before, after) = kill_on_copies(
         &village,
         &["package", "import", second.to_str().unwrap()],
         12,

@@ -937,7 +937,7 @@ fn each_line(
     path: &Path,
     name: &str,
     declared: u64,
-    each: &mut dyn FnMut(Row, usize) -> Result<()>,
+    each: &mut dyn FnMut(&[u8], usize) -> Result<()>,
 ) -> Result<()> {
     let damaged = || rejected(path, format!("其中的“{name}”已损坏，无法解压"));
     let entry = zip.by_name(name).map_err(|_| damaged())?;
@@ -957,14 +957,28 @@ fn each_line(
         if line.trim_ascii().is_empty() {
             continue;
         }
-        let row: Row = serde_json::from_slice(&line).map_err(|e| {
-            rejected(
-                path,
-                format!("其中的“{name}”第 {n} 行不是有效的数据（{e}）"),
-            )
-        })?;
-        each(row, n)?;
+        each(&line, n)?;
     }
+}
+
+/// Line `n` of entry `name` as a row.
+fn parse_line(path: &Path, name: &str, n: usize, line: &[u8]) -> Result<Row> {
+    serde_json::from_slice(line).map_err(|e| {
+        rejected(
+            path,
+            format!("其中的“{name}”第 {n} 行不是有效的数据（{e}）"),
+        )
+    })
+}
+
+/// Just the id and version of a row: most rows of a package are known already, and reading
+/// these two is much cheaper than the whole row.
+#[derive(Deserialize)]
+struct RowHead<'a> {
+    #[serde(borrow)]
+    id: Option<std::borrow::Cow<'a, str>>,
+    #[serde(borrow)]
+    hlc: Option<std::borrow::Cow<'a, str>>,
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1301,10 +1315,7 @@ impl<'a> Importer<'a> {
 
     /// The fast path for most rows of a package: a version this database already has (the
     /// same, or the one ours was edited from). Counted as unchanged; nothing else to check.
-    fn known_version(&mut self, table: &'static str, row: &Row) -> Result<bool> {
-        let (Some(id), Some(hlc)) = (text(row, "id"), text(row, "hlc")) else {
-            return Ok(false);
-        };
+    fn known_version(&mut self, table: &'static str, id: &str, hlc: &str) -> Result<bool> {
         if sync::parse(hlc).is_none() {
             return Ok(false);
         }
@@ -1578,8 +1589,11 @@ impl<'a> Importer<'a> {
                 _ => {}
             }
         }
-        if self.known_version(table, &row)? {
-            return Ok(());
+        let head = (text(&row, "id"), text(&row, "hlc"));
+        if let (Some(id), Some(hlc)) = head {
+            if self.known_version(table, id, hlc)? {
+                return Ok(());
+            }
         }
         let (id, hlc) = self.prepare(table, &mut row)?;
         let decision = self.decide(table, &id, &hlc, &row)?;
@@ -1783,7 +1797,7 @@ pub fn import(
     }
     let data_dir = db.data_dir.clone();
     let mut placed = Vec::new();
-    let result = db.with_tx(|tx| {
+    let result = db.with_bulk_tx(|tx| {
         let mut importer = Importer {
             conn: tx,
             path,
@@ -1863,8 +1877,8 @@ fn run_import(
         if t == "attachment" {
             // Their files are read from the same zip, so the rows are read first.
             let mut rows = Vec::new();
-            each_line(zip, path, &name, size, &mut |row, _| {
-                rows.push(row);
+            each_line(zip, path, &name, size, &mut |line, n| {
+                rows.push(parse_line(path, &name, n, line)?);
                 Ok(())
             })?;
             for row in rows {
@@ -1875,7 +1889,19 @@ fn run_import(
             }
             continue;
         }
-        each_line(zip, path, &name, size, &mut |row, _| {
+        each_line(zip, path, &name, size, &mut |line, n| {
+            if t != "town" {
+                if let Ok(RowHead {
+                    id: Some(id),
+                    hlc: Some(hlc),
+                }) = serde_json::from_slice::<RowHead>(line)
+                {
+                    if im.known_version(t, &id, &hlc)? {
+                        return step(&mut done);
+                    }
+                }
+            }
+            let row = parse_line(path, &name, n, line)?;
             if t == "town" && text(&row, "id") != Some(manifest.town.id.as_str()) {
                 return Err(rejected(path, "其中的乡镇与清单不符"));
             }
@@ -1892,8 +1918,8 @@ fn run_import(
     }
     if let Some(&size) = sizes.get(TOMBSTONES) {
         let mut tombs = Vec::new();
-        each_line(zip, path, TOMBSTONES, size, &mut |row, _| {
-            tombs.push(row);
+        each_line(zip, path, TOMBSTONES, size, &mut |line, n| {
+            tombs.push(parse_line(path, TOMBSTONES, n, line)?);
             Ok(())
         })?;
         // Children before parents.
