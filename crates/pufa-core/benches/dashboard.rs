@@ -206,7 +206,7 @@ fn bench(c: &mut Criterion) {
     });
     g.finish();
 
-    // A manual backup of the whole county database (online backup API, then fsync), into a
+    // A manual backup of the whole county database (its pages zstd-packed, then fsync), into a
     // file beside it on the same disk.
     let backups = tempfile::tempdir_in(&dir).expect("temp dir");
     let file = backups.path().join("county.pufabak");

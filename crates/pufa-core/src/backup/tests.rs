@@ -36,6 +36,106 @@ fn db_bytes(db: &Db, dir: &Path) -> Vec<u8> {
     std::fs::read(dir.join(crate::db::DB_FILE)).unwrap()
 }
 
+/// Every table's rows, in order, as text: two databases with the same dump hold the same data.
+fn dump(conn: &Connection) -> Vec<(String, Vec<String>)> {
+    let tables: Vec<String> = conn
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    tables
+        .into_iter()
+        .map(|t| {
+            let mut stmt = conn.prepare(&format!("SELECT * FROM \"{t}\"")).unwrap();
+            let columns = stmt.column_count();
+            let rows = stmt
+                .query_map([], |r| {
+                    let cells: Vec<String> = (0..columns)
+                        .map(|i| format!("{:?}", r.get_ref(i).unwrap()))
+                        .collect();
+                    Ok(cells.join("|"))
+                })
+                .unwrap()
+                .collect::<rusqlite::Result<Vec<_>>>()
+                .unwrap();
+            (t, rows)
+        })
+        .collect()
+}
+
+/// The attachment files of a data folder with their bytes.
+fn attachments(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    files_under(&dir.join(ATTACHMENTS_DIR))
+        .unwrap()
+        .into_iter()
+        .map(|(rel, file)| (rel, std::fs::read(file).unwrap()))
+        .collect()
+}
+
+/// A backup as the versions before the packed format wrote it (format 1): the online backup
+/// API's copy of the database, with the description and the attachments in two tables.
+fn format1_backup(db: &Db, dest: &Path) {
+    let mut copy = Connection::open(dest).unwrap();
+    Backup::new(&db.conn, &mut copy)
+        .unwrap()
+        .run_to_completion(1024, Duration::ZERO, None)
+        .unwrap();
+    copy.pragma_update(None, "journal_mode", "DELETE").unwrap();
+    let tx = copy.transaction().unwrap();
+    tx.execute_batch(
+        "CREATE TABLE pufa_backup_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+         CREATE TABLE pufa_backup_file (path TEXT PRIMARY KEY, data BLOB NOT NULL);",
+    )
+    .unwrap();
+    let files = attachments(db.data_dir.as_deref().unwrap());
+    for (rel, data) in &files {
+        tx.execute(
+            "INSERT INTO pufa_backup_file (path, data) VALUES (?1, ?2)",
+            rusqlite::params![rel, data],
+        )
+        .unwrap();
+    }
+    let summary = Summary::of(&db.conn).unwrap();
+    for (k, v) in summary.pairs(BackupKind::Manual, files.len() as i64) {
+        let v = if k == "format" { "1".to_string() } else { v };
+        tx.execute(
+            "INSERT INTO pufa_backup_meta (key, value) VALUES (?1, ?2)",
+            [k, v.as_str()],
+        )
+        .unwrap();
+    }
+    tx.commit().unwrap();
+}
+
+/// Nothing but the database (and its WAL) and the attachments: no working copy left behind.
+fn assert_no_leftovers(dir: &Path) {
+    let names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".pufa-"))
+        .collect();
+    assert!(names.is_empty(), "{names:?}");
+}
+
+#[test]
+fn the_bundled_sqlite_has_the_page_table() {
+    // Set by LIBSQLITE3_FLAGS in .cargo/config.toml: without it no backup can be made.
+    let conn = Connection::open_in_memory().unwrap();
+    let options: Vec<String> = conn
+        .prepare("PRAGMA compile_options")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    assert!(
+        options.iter().any(|o| o == "ENABLE_DBPAGE_VTAB"),
+        "{options:?}"
+    );
+}
+
 #[test]
 fn a_backup_holds_the_data_and_a_restore_brings_it_back() {
     let (dir, mut db) = town();
@@ -162,31 +262,71 @@ fn a_damaged_or_foreign_file_is_refused_and_changes_nothing() {
         "no backup-before-restore for a bad file"
     );
 
-    // A backup from a newer version of the app.
+    assert_no_leftovers(dir.path());
+
+    // A backup from a newer version of the app, in either format.
+    db.conn
+        .pragma_update(None, "user_version", SCHEMA_VERSION + 1)
+        .unwrap();
     let newer = out.path().join("newer.pufabak");
-    std::fs::write(&newer, &bytes).unwrap();
-    Connection::open(&newer)
+    create(
+        &db.conn,
+        db.data_dir.as_deref(),
+        &newer,
+        BackupKind::Manual,
+        &mut |_, _| true,
+    )
+    .unwrap();
+    db.conn
+        .pragma_update(None, "user_version", SCHEMA_VERSION)
+        .unwrap();
+    let newer1 = out.path().join("newer1.pufabak");
+    format1_backup(&db, &newer1);
+    Connection::open(&newer1)
         .unwrap()
         .pragma_update(None, "user_version", SCHEMA_VERSION + 1)
         .unwrap();
-    let e = restore(&mut db, &newer, &mut |_, _| true).unwrap_err();
-    assert_eq!(e.code, ErrorCode::DatabaseNewer);
-    assert_eq!(db_bytes(&db, dir.path()), before);
+    // A packed format this version does not know.
+    let newer_format = out.path().join("newer_format.pufabak");
+    let mut future = bytes.clone();
+    future[8..12].copy_from_slice(&(PACKED_FORMAT + 1).to_le_bytes());
+    std::fs::write(&newer_format, future).unwrap();
+    let before = db_bytes(&db, dir.path());
+    for file in [&newer, &newer1, &newer_format] {
+        let e = restore(&mut db, file, &mut |_, _| true).unwrap_err();
+        assert_eq!(e.code, ErrorCode::DatabaseNewer, "{file:?}: {e:?}");
+        assert!(e.message.contains("请先升级本程序"), "{}", e.message);
+        assert_eq!(db_bytes(&db, dir.path()), before, "{file:?}");
+    }
 
-    // An attachment path that would leave the folder.
+    // An attachment path that would leave the folder, in either format.
     let escaping = out.path().join("escaping.pufabak");
-    std::fs::write(&escaping, &bytes).unwrap();
-    Connection::open(&escaping)
+    let photo = dir.path().join(ATTACHMENTS_DIR).join("ab").join("ab12.jpg");
+    write_packed(
+        &db.conn,
+        &[("../../evil.txt".to_string(), photo)],
+        &escaping,
+        BackupKind::Manual,
+        &mut |_, _| true,
+    )
+    .unwrap();
+    let escaping1 = out.path().join("escaping1.pufabak");
+    format1_backup(&db, &escaping1);
+    Connection::open(&escaping1)
         .unwrap()
         .execute(
             "INSERT INTO pufa_backup_file (path, data) VALUES ('../../evil.txt', x'00')",
             [],
         )
         .unwrap();
-    let e = restore(&mut db, &escaping, &mut |_, _| true).unwrap_err();
-    assert!(e.message.contains("不安全"), "{}", e.message);
-    assert!(!dir.path().parent().unwrap().join("evil.txt").exists());
-    assert_eq!(db_bytes(&db, dir.path()), before);
+    for file in [&escaping, &escaping1] {
+        let e = restore(&mut db, file, &mut |_, _| true).unwrap_err();
+        assert!(e.message.contains("不安全"), "{}", e.message);
+        assert!(!dir.path().parent().unwrap().join("evil.txt").exists());
+        assert_eq!(db_bytes(&db, dir.path()), before);
+    }
+    assert!(list(dir.path()).unwrap().is_empty());
+    assert_no_leftovers(dir.path());
 }
 
 #[test]
@@ -194,16 +334,255 @@ fn cancelling_a_backup_leaves_no_file() {
     let (_dir, db) = town();
     let out = tempfile::tempdir().unwrap();
     let file = out.path().join("x.pufabak");
-    let e = create(
+    let mut reports = Vec::new();
+    create(
         &db.conn,
         db.data_dir.as_deref(),
         &file,
         BackupKind::Manual,
-        &mut |_, _| false,
+        &mut |done, total| {
+            reports.push((done, total));
+            true
+        },
     )
-    .unwrap_err();
-    assert_eq!(e.code, ErrorCode::Cancelled);
-    assert_eq!(std::fs::read_dir(out.path()).unwrap().count(), 0);
+    .unwrap();
+    let (done, total) = *reports.last().unwrap();
+    assert_eq!(done, total, "the last report is the whole");
+    assert!(reports.windows(2).all(|w| w[0].0 <= w[1].0));
+    std::fs::remove_file(&file).unwrap();
+    // Cancelled at each report in turn, the first to the last.
+    for stop_at in 1..=reports.len() {
+        let mut calls = 0;
+        let e = create(
+            &db.conn,
+            db.data_dir.as_deref(),
+            &file,
+            BackupKind::Manual,
+            &mut |_, _| {
+                calls += 1;
+                calls < stop_at
+            },
+        )
+        .unwrap_err();
+        assert_eq!(e.code, ErrorCode::Cancelled);
+        assert_eq!(std::fs::read_dir(out.path()).unwrap().count(), 0);
+    }
+}
+
+#[test]
+fn a_packed_backup_restored_into_an_empty_folder_gives_the_same_tables_and_files() {
+    let (dir, db) = town();
+    // A second attachment, in another folder, with bytes of every value.
+    let papers = dir.path().join(ATTACHMENTS_DIR).join("cd");
+    std::fs::create_dir_all(&papers).unwrap();
+    let scan: Vec<u8> = (0..=255u8).cycle().take(100_000).collect();
+    std::fs::write(papers.join("cd34.pdf"), &scan).unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let file = out.path().join("双龙镇.pufabak");
+    let info = create(
+        &db.conn,
+        db.data_dir.as_deref(),
+        &file,
+        BackupKind::Manual,
+        &mut |_, _| true,
+    )
+    .unwrap();
+    assert_eq!(info.attachments, 2);
+    let mmap: i64 = db
+        .conn
+        .pragma_query_value(None, "mmap_size", |r| r.get(0))
+        .unwrap();
+    assert_eq!(mmap, 0, "the connection's own setting is back");
+    let packed = std::fs::read(&file).unwrap();
+    assert!(packed.starts_with(PACKED_MAGIC));
+    let raw = db_bytes(&db, dir.path()).len() + scan.len();
+    assert!(
+        packed.len() * 3 < raw,
+        "packed {} bytes, raw {raw}",
+        packed.len()
+    );
+    assert_eq!(inspect(&file).unwrap(), info);
+
+    let empty = tempfile::tempdir().unwrap();
+    let mut fresh = Db::open_dir(empty.path()).unwrap();
+    let restored = restore(&mut fresh, &file, &mut |_, _| true).unwrap();
+    assert_eq!(restored, info);
+    assert_eq!(
+        dump(&fresh.conn),
+        dump(&db.conn),
+        "the same tables, row for row"
+    );
+    assert_eq!(attachments(empty.path()), attachments(dir.path()));
+    let mode: String = fresh
+        .conn
+        .pragma_query_value(None, "journal_mode", |r| r.get(0))
+        .unwrap();
+    assert_eq!(mode, "wal", "the restored database stays in WAL mode");
+    drop(fresh);
+    let reopened = Db::open_dir(empty.path()).unwrap();
+    let check: String = reopened
+        .conn
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(check, "ok");
+    assert_eq!(dump(&reopened.conn), dump(&db.conn));
+    assert_no_leftovers(empty.path());
+}
+
+#[test]
+fn an_in_memory_database_is_backed_up_and_restored_too() {
+    let mut memory = Db::open_in_memory().unwrap();
+    crate::demo::load(&mut memory, &crate::demo::DemoInput::default()).unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let file = out.path().join("memory.pufabak");
+    let info = create(
+        &memory.conn,
+        None,
+        &file,
+        BackupKind::Manual,
+        &mut |_, _| true,
+    )
+    .unwrap();
+    assert_eq!(info.records as usize, record_ids(&memory).len());
+    let empty = tempfile::tempdir().unwrap();
+    let mut fresh = Db::open_dir(empty.path()).unwrap();
+    restore(&mut fresh, &file, &mut |_, _| true).unwrap();
+    assert_eq!(dump(&fresh.conn), dump(&memory.conn));
+}
+
+#[test]
+fn a_backup_in_the_format_of_earlier_versions_is_still_listed_checked_and_restored() {
+    let (dir, db) = town();
+    let backups = dir.path().join(BACKUPS_DIR);
+    std::fs::create_dir_all(&backups).unwrap();
+    let file = backups.join("2026-01-05_093000000-manual.pufabak");
+    format1_backup(&db, &file);
+    assert!(std::fs::read(&file).unwrap().starts_with(SQLITE_MAGIC));
+    let info = inspect(&file).unwrap();
+    assert_eq!(info.records as usize, record_ids(&db).len());
+    assert_eq!(info.attachments, 1);
+    assert_eq!(info.town, "双龙镇");
+    assert_eq!(list(dir.path()).unwrap(), std::slice::from_ref(&info));
+
+    let empty = tempfile::tempdir().unwrap();
+    let mut fresh = Db::open_dir(empty.path()).unwrap();
+    assert_eq!(restore(&mut fresh, &file, &mut |_, _| true).unwrap(), info);
+    assert_eq!(dump(&fresh.conn), dump(&db.conn));
+    assert_eq!(attachments(empty.path()), attachments(dir.path()));
+    assert_no_leftovers(empty.path());
+}
+
+#[test]
+fn a_cut_or_altered_packed_backup_is_refused_and_changes_nothing() {
+    let (dir, mut db) = town();
+    let out = tempfile::tempdir().unwrap();
+    let good = out.path().join("good.pufabak");
+    create(
+        &db.conn,
+        db.data_dir.as_deref(),
+        &good,
+        BackupKind::Manual,
+        &mut |_, _| true,
+    )
+    .unwrap();
+    let bytes = std::fs::read(&good).unwrap();
+    let description = u32::from_le_bytes(bytes[12..16].try_into().unwrap()) as usize;
+    let header = 16 + description;
+    // The zstd frame carries a checksum of its content (Content_Checksum_flag in its header),
+    // so the last 4 bytes are the checksum: one bit changed there must be caught.
+    assert_eq!(&bytes[header..header + 4], &[0x28, 0xB5, 0x2F, 0xFD]);
+    assert_ne!(bytes[header + 4] & 0b100, 0);
+    let mut cases: Vec<(String, Vec<u8>, &str)> = [
+        5,
+        header - 1,
+        header,
+        header + 100,
+        bytes.len() / 2,
+        bytes.len() - 1,
+    ]
+    .into_iter()
+    .map(|cut| {
+        let why = if cut < header { "" } else { "不完整" };
+        (format!("cut at {cut}"), bytes[..cut].to_vec(), why)
+    })
+    .collect();
+    let mut flipped = bytes.clone();
+    *flipped.last_mut().unwrap() ^= 1;
+    cases.push(("checksum altered".into(), flipped, "校验"));
+    let mut longer = bytes.clone();
+    longer.extend_from_slice(b"tail");
+    cases.push(("bytes after the end".into(), longer, ""));
+    let mut description_broken = bytes.clone();
+    description_broken[16] = b'!';
+    cases.push((
+        "description not JSON".into(),
+        description_broken,
+        "备份说明",
+    ));
+
+    let before = db_bytes(&db, dir.path());
+    for (case, content, why) in cases {
+        let file = out.path().join("bad.pufabak");
+        std::fs::write(&file, content).unwrap();
+        for e in [
+            inspect(&file).unwrap_err(),
+            restore(&mut db, &file, &mut |_, _| true).unwrap_err(),
+        ] {
+            assert_eq!(e.field.as_deref(), Some("path"), "{case}: {e:?}");
+            assert!(
+                e.message.contains("不是可用的普法台账备份") && e.message.contains(why),
+                "{case}: {}",
+                e.message
+            );
+        }
+        assert_eq!(db_bytes(&db, dir.path()), before, "{case} changed the data");
+    }
+    assert!(list(dir.path()).unwrap().is_empty(), "nothing backed up");
+    assert_no_leftovers(dir.path());
+    // The good file still restores.
+    restore(&mut db, &good, &mut |_, _| true).unwrap();
+}
+
+#[test]
+fn a_backup_holds_the_moment_it_began_while_the_app_goes_on_writing() {
+    let (dir, db) = town();
+    let before = record_ids(&db);
+    let writer = Connection::open(dir.path().join(crate::db::DB_FILE)).unwrap();
+    writer.busy_timeout(Duration::from_secs(5)).unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let file = out.path().join("b.pufabak");
+    let mut wrote = false;
+    let info = create(
+        &db.conn,
+        db.data_dir.as_deref(),
+        &file,
+        BackupKind::Manual,
+        &mut |_, _| {
+            if !wrote {
+                // Another connection (the window) deletes records half-way through.
+                writer
+                    .execute("DELETE FROM record WHERE rowid % 2 = 0", [])
+                    .unwrap();
+                wrote = true;
+            }
+            true
+        },
+    )
+    .unwrap();
+    assert!(wrote);
+    assert!(
+        record_ids(&db).len() < before.len(),
+        "the live data moved on"
+    );
+    assert_eq!(info.records as usize, before.len());
+    let empty = tempfile::tempdir().unwrap();
+    let mut fresh = Db::open_dir(empty.path()).unwrap();
+    restore(&mut fresh, &file, &mut |_, _| true).unwrap();
+    assert_eq!(
+        record_ids(&fresh),
+        before,
+        "the backup is of the moment it began"
+    );
 }
 
 #[test]
