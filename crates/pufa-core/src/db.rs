@@ -7,6 +7,9 @@ use rusqlite::{Connection, OpenFlags, Transaction};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+mod rows;
+pub(crate) use rows::insert_rows;
+
 /// One step of the schema: SQL, or code where SQL alone cannot say it (generated triggers).
 enum Migration {
     Sql(&'static str),

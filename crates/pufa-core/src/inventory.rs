@@ -4,12 +4,14 @@
 //! go below zero needs an explicit confirmation and stays flagged in the ledger.
 
 use crate::audit;
-use crate::db::Db;
+use crate::db::{insert_rows, Db};
 use crate::error::{AppError, ErrorCode, Result};
-use crate::town::require_town;
+use crate::town::{require_town, UserProfile};
 use crate::{new_id, now, validate};
+use rusqlite::types::Value;
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
 use ts_rs::TS;
 
 /// Units materials are counted in.
@@ -283,9 +285,8 @@ pub(crate) fn town_store(conn: &Connection) -> Result<String> {
 /// A village's store (or the town's for None), created on first use.
 pub(crate) fn store_for(conn: &Connection, unit_id: Option<&str>) -> Result<String> {
     let found: Option<String> = conn
-        .query_row("SELECT id FROM store WHERE unit_id IS ?1", [unit_id], |r| {
-            r.get(0)
-        })
+        .prepare_cached("SELECT id FROM store WHERE unit_id IS ?1")?
+        .query_row([unit_id], |r| r.get(0))
         .optional()?;
     if let Some(id) = found {
         return Ok(id);
@@ -418,48 +419,92 @@ fn kind_code(k: MovementKind) -> &'static str {
 
 /// Writes one movement (with its audit row); a withdrawal below zero needs the confirmation.
 fn insert_movement(conn: &Connection, m: NewMovement) -> Result<String> {
-    let mut below_zero = false;
-    if let Some(from) = m.from {
-        let left = store_balance(conn, &m.material.id, from)?;
-        if left - m.quantity < 0 {
-            if !m.confirm_below_zero {
-                let store: String =
-                    conn.query_row("SELECT name FROM store WHERE id = ?1", [from], |r| r.get(0))?;
-                return Err(AppError::field(
-                    ErrorCode::StockNegative,
-                    m.field,
-                    format!(
-                        "“{}”在{store}只剩 {left} {unit}，发出 {} {unit} 后将为负数；如确已发放，请确认后保存，台账会标记为超发",
-                        m.material.name,
-                        m.quantity,
-                        unit = m.material.unit
-                    ),
-                ));
-            }
-            below_zero = true;
-        }
-    }
+    let below_zero = match m.from {
+        Some(from) => overdraws(conn, &m, store_balance(conn, &m.material.id, from)?)?,
+        None => false,
+    };
     let id = new_id();
-    conn.prepare_cached(
-        "INSERT INTO stock_movement (id, material_id, kind, quantity, from_store_id, to_store_id,
-             date, source, record_id, below_zero, note, created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12)",
-    )?
-    .execute(params![
-        id,
-        m.material.id,
-        kind_code(m.kind),
-        m.quantity,
-        m.from,
-        m.to,
-        m.date,
-        m.source,
-        m.record_id,
-        below_zero,
-        m.note,
-        now()
-    ])?;
-    let summary = format!(
+    let row = movement_values(&id, &m, below_zero, &now());
+    insert_rows(conn, "stock_movement", &MOVEMENT_COLUMNS, &[row])?;
+    let after = movement(conn, &id)?;
+    audit::log(
+        conn,
+        "stock",
+        &id,
+        "create",
+        &movement_summary(&m, below_zero),
+        None::<&()>,
+        Some(&after),
+    )?;
+    Ok(id)
+}
+
+/// Whether a withdrawal takes its store, which holds `left`, below zero; refused unless the
+/// user confirmed it.
+fn overdraws(conn: &Connection, m: &NewMovement, left: i64) -> Result<bool> {
+    if left - m.quantity >= 0 {
+        return Ok(false);
+    }
+    if !m.confirm_below_zero {
+        let store: String = conn.query_row(
+            "SELECT name FROM store WHERE id = ?1",
+            [m.from.unwrap_or_default()],
+            |r| r.get(0),
+        )?;
+        return Err(AppError::field(
+            ErrorCode::StockNegative,
+            m.field,
+            format!(
+                "“{}”在{store}只剩 {left} {unit}，发出 {} {unit} 后将为负数；如确已发放，请确认后保存，台账会标记为超发",
+                m.material.name,
+                m.quantity,
+                unit = m.material.unit
+            ),
+        ));
+    }
+    Ok(true)
+}
+
+/// The columns of a movement row, in the order [`movement_values`] gives them.
+const MOVEMENT_COLUMNS: [&str; 13] = [
+    "id",
+    "material_id",
+    "kind",
+    "quantity",
+    "from_store_id",
+    "to_store_id",
+    "date",
+    "source",
+    "record_id",
+    "below_zero",
+    "note",
+    "created_at",
+    "updated_at",
+];
+
+fn movement_values(id: &str, m: &NewMovement, below_zero: bool, at: &str) -> Vec<Value> {
+    let text = |s: &str| Value::Text(s.to_string());
+    let optional = |s: Option<&str>| s.map_or(Value::Null, text);
+    vec![
+        text(id),
+        text(&m.material.id),
+        text(kind_code(m.kind)),
+        Value::Integer(m.quantity),
+        optional(m.from),
+        optional(m.to),
+        text(m.date),
+        text(m.source),
+        optional(m.record_id),
+        Value::Integer(below_zero.into()),
+        text(m.note),
+        text(at),
+        text(at),
+    ]
+}
+
+/// The audit summary of a movement: "发放“宪法读本”20 册（超发）".
+fn movement_summary(m: &NewMovement, below_zero: bool) -> String {
+    format!(
         "{}“{}”{} {}{}",
         match m.kind {
             MovementKind::Receipt => "入库",
@@ -470,18 +515,7 @@ fn insert_movement(conn: &Connection, m: NewMovement) -> Result<String> {
         m.quantity,
         m.material.unit,
         if below_zero { "（超发）" } else { "" }
-    );
-    let after = movement(conn, &id)?;
-    audit::log(
-        conn,
-        "stock",
-        &id,
-        "create",
-        &summary,
-        None::<&()>,
-        Some(&after),
-    )?;
-    Ok(id)
+    )
 }
 
 pub fn receive(db: &mut Db, input: &ReceiptInput) -> Result<Movement> {
@@ -578,6 +612,110 @@ pub(crate) fn hand_out(
         },
     )?;
     Ok(())
+}
+
+/// The hand-outs of a batch of new records (record::bulk): checked against the stock as the
+/// batch's earlier hand-outs leave it, and made into the rows [`hand_out`] writes — the
+/// movement and its audit row — to be inserted with the rest of the batch.
+#[derive(Default)]
+pub(crate) struct HandoutBatch {
+    /// Store balances by (material, store): read once, then taken down by each hand-out.
+    balances: HashMap<(String, String), i64>,
+    movements: Vec<Vec<Value>>,
+}
+
+/// A hand-out line of a new record, for [`HandoutBatch`].
+pub(crate) struct NewHandout<'a> {
+    pub material: &'a Material,
+    pub quantity: i64,
+    pub store: &'a Store,
+    pub date: &'a str,
+    pub record_id: &'a str,
+}
+
+impl HandoutBatch {
+    /// Checks a record's hand-outs (at most one line per material) and, when none is refused,
+    /// adds their movements here and their audit rows, by `user`, to `audit`.
+    pub(crate) fn add(
+        &mut self,
+        conn: &Connection,
+        lines: &[NewHandout],
+        confirm_below_zero: bool,
+        user: Option<&UserProfile>,
+        audit: &mut Vec<Vec<Value>>,
+    ) -> Result<()> {
+        let mut checked = Vec::with_capacity(lines.len());
+        for line in lines {
+            let m = line.movement(confirm_below_zero);
+            let key = (line.material.id.clone(), line.store.id.clone());
+            let left = match self.balances.get(&key) {
+                Some(b) => *b,
+                None => store_balance(conn, &key.0, &key.1)?,
+            };
+            checked.push((key, left, overdraws(conn, &m, left)?));
+        }
+        // Nothing refused: the lines are written.
+        for (line, (key, left, below_zero)) in lines.iter().zip(checked) {
+            let m = line.movement(confirm_below_zero);
+            let id = new_id();
+            let at = now();
+            self.movements
+                .push(movement_values(&id, &m, below_zero, &at));
+            self.balances.insert(key, left - line.quantity);
+            // The movement as `movement` reads it back.
+            let written = Movement {
+                id: id.clone(),
+                material_id: line.material.id.clone(),
+                material_name: line.material.name.clone(),
+                unit: line.material.unit.clone(),
+                kind: MovementKind::Handout,
+                quantity: line.quantity,
+                from_store: Some(line.store.name.clone()),
+                to_store: None,
+                date: line.date.to_string(),
+                source: String::new(),
+                record_id: Some(line.record_id.to_string()),
+                below_zero,
+                note: String::new(),
+                created_at: at,
+            };
+            let body = serde_json::to_value(&written).expect("movements serialise");
+            let summary = movement_summary(&m, below_zero);
+            audit.push(audit::row(
+                user,
+                "stock",
+                &id,
+                "create",
+                &summary,
+                None,
+                Some(&body),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Inserts the movements (after their records).
+    pub(crate) fn write(&self, conn: &Connection) -> Result<()> {
+        insert_rows(conn, "stock_movement", &MOVEMENT_COLUMNS, &self.movements)
+    }
+}
+
+impl NewHandout<'_> {
+    fn movement(&self, confirm_below_zero: bool) -> NewMovement<'_> {
+        NewMovement {
+            material: self.material,
+            kind: MovementKind::Handout,
+            quantity: self.quantity,
+            from: Some(&self.store.id),
+            to: None,
+            date: self.date,
+            source: "",
+            record_id: Some(self.record_id),
+            note: "",
+            confirm_below_zero,
+            field: "materials",
+        }
+    }
 }
 
 /// Removes a record's hand-outs (before re-writing them on an edit, or on delete).

@@ -3,13 +3,14 @@
 //! 待审核 → 已通过 (locked) or 已退回 → fixed and resubmitted; re-opening is explicit.
 
 use crate::audit;
-use crate::db::Db;
+use crate::db::{insert_rows, Db};
 use crate::domain::{ActivityFormat, Audience, PersonRole, UserRole, VenueType};
 use crate::error::{AppError, ErrorCode, Result};
 use crate::inventory;
 use crate::town::{current_user, require_town};
 use crate::{new_id, now, validate};
 use chrono::NaiveDate;
+use rusqlite::types::Value as SqlValue;
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -909,11 +910,8 @@ fn check_deadline(conn: &Connection, campaign_ids: &[String]) -> Result<()> {
     let today = chrono::Local::now().date_naive().to_string();
     for id in campaign_ids {
         let row: Option<(String, Option<String>)> = conn
-            .query_row(
-                "SELECT name, report_deadline FROM campaign WHERE id = ?1",
-                [id],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
+            .prepare_cached("SELECT name, report_deadline FROM campaign WHERE id = ?1")?
+            .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
             .optional()?;
         if let Some((name, Some(deadline))) = row {
             if today > deadline {
@@ -929,62 +927,13 @@ fn check_deadline(conn: &Connection, campaign_ids: &[String]) -> Result<()> {
 }
 
 fn write(tx: &Connection, id: &str, c: &Checked, insert: bool, confirm: bool) -> Result<()> {
-    let [participants, reach, consultations, banners, boards, vehicles, posts, views, disputes, aid, _] =
-        c.counts;
-    let sql = if insert {
-        "INSERT INTO record (id, activity_id, title, date, start_time, end_time, unit_id, venue_type,
-             venue, formats, audiences, laws, nodes, speakers, partners, participants, reach,
-             reach_by_audience, consultations, banners, boards, vehicles, online_posts, online_views,
-             disputes, legal_aid_cases, narrative, quiz, recorder, created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
-             ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?30)"
+    let row = if insert {
+        RowWrite::New(ReviewColumns::WAITING)
     } else {
-        "UPDATE record SET activity_id = ?2, title = ?3, date = ?4, start_time = ?5, end_time = ?6,
-             unit_id = ?7, venue_type = ?8, venue = ?9, formats = ?10, audiences = ?11, laws = ?12,
-             nodes = ?13, speakers = ?14, partners = ?15, participants = ?16, reach = ?17,
-             reach_by_audience = ?18, consultations = ?19, banners = ?20, boards = ?21,
-             vehicles = ?22, online_posts = ?23, online_views = ?24, disputes = ?25,
-             legal_aid_cases = ?26, narrative = ?27, quiz = ?28, recorder = ?29, updated_at = ?30
-         WHERE id = ?1"
+        RowWrite::Existing
     };
-    tx.prepare_cached(sql)?.execute(params![
-        id,
-        c.activity_id,
-        c.title,
-        c.date.to_string(),
-        c.start_time,
-        c.end_time,
-        c.unit_id,
-        c.venue_type,
-        c.venue,
-        c.formats,
-        c.audiences,
-        c.laws,
-        c.nodes,
-        c.speakers,
-        c.partners,
-        participants,
-        reach,
-        c.reach_by_audience,
-        consultations,
-        banners,
-        boards,
-        vehicles,
-        posts,
-        views,
-        disputes,
-        aid,
-        c.narrative,
-        c.quiz,
-        c.recorder,
-        now()
-    ])?;
-    tx.prepare_cached("DELETE FROM record_campaign WHERE record_id = ?1")?
-        .execute([id])?;
-    for campaign in &c.campaign_ids {
-        tx.prepare_cached("INSERT INTO record_campaign (record_id, campaign_id) VALUES (?1, ?2)")?
-            .execute(params![id, campaign])?;
-    }
+    write_row(tx, id, c, row, &now())?;
+    write_links(tx, id, c)?;
     // Hand-outs come from the village's store when it has one, else the town's.
     inventory::remove_handouts(tx, id)?;
     let store = village_or_town_store(tx, &c.unit_id)?;
@@ -1000,7 +949,170 @@ fn write(tx: &Connection, id: &str, c: &Checked, insert: bool, confirm: bool) ->
             "materials",
         )?;
     }
-    if let Some(activity) = &c.activity_id {
+    mark_held(tx, c.activity_id.as_deref())
+}
+
+/// A record's review columns.
+struct ReviewColumns<'a> {
+    status: ReviewStatus,
+    comment: &'a str,
+    by: Option<&'a str>,
+    at: Option<&'a str>,
+}
+
+impl ReviewColumns<'_> {
+    /// Not reviewed yet: how a record is saved unless a batch approves it as it saves it.
+    const WAITING: ReviewColumns<'static> = ReviewColumns {
+        status: ReviewStatus::Pending,
+        comment: "",
+        by: None,
+        at: None,
+    };
+}
+
+/// How a record's row is written: a new one with its review columns, or over an existing one
+/// (whose review columns stay).
+enum RowWrite<'a> {
+    New(ReviewColumns<'a>),
+    Existing,
+}
+
+/// The columns of a record row, in the order [`row_values`] gives their values. An update
+/// sets the first 30 (the form's fields, then updated_at); a new row has all of them.
+const RECORD_COLUMNS: [&str; 35] = [
+    "id",
+    "activity_id",
+    "title",
+    "date",
+    "start_time",
+    "end_time",
+    "unit_id",
+    "venue_type",
+    "venue",
+    "formats",
+    "audiences",
+    "laws",
+    "nodes",
+    "speakers",
+    "partners",
+    "participants",
+    "reach",
+    "reach_by_audience",
+    "consultations",
+    "banners",
+    "boards",
+    "vehicles",
+    "online_posts",
+    "online_views",
+    "disputes",
+    "legal_aid_cases",
+    "narrative",
+    "quiz",
+    "recorder",
+    "updated_at",
+    "created_at",
+    "review_status",
+    "review_comment",
+    "reviewed_by",
+    "reviewed_at",
+];
+
+/// A record row's values for [`RECORD_COLUMNS`], written `at`: all of them for a new row
+/// (`review` given), else the first 30.
+fn row_values(id: &str, c: &Checked, at: &str, review: Option<&ReviewColumns>) -> Vec<SqlValue> {
+    let text = |s: &str| SqlValue::Text(s.to_string());
+    let optional = |s: Option<&str>| s.map_or(SqlValue::Null, text);
+    let mut values = vec![
+        text(id),
+        optional(c.activity_id.as_deref()),
+        text(&c.title),
+        SqlValue::Text(c.date.to_string()),
+        optional(c.start_time.as_deref()),
+        optional(c.end_time.as_deref()),
+        text(&c.unit_id),
+        optional(c.venue_type),
+        text(&c.venue),
+        text(&c.formats),
+        text(&c.audiences),
+        text(&c.laws),
+        text(&c.nodes),
+        text(&c.speakers),
+        text(&c.partners),
+    ];
+    let [participants, reach, consultations, banners, boards, vehicles, posts, views, disputes, aid, _] =
+        c.counts;
+    values.extend([participants, reach].map(SqlValue::Integer));
+    values.push(text(&c.reach_by_audience));
+    values.extend(
+        [
+            consultations,
+            banners,
+            boards,
+            vehicles,
+            posts,
+            views,
+            disputes,
+            aid,
+        ]
+        .map(SqlValue::Integer),
+    );
+    values.extend([
+        text(&c.narrative),
+        optional(c.quiz.as_deref()),
+        text(&c.recorder),
+        text(at),
+    ]);
+    if let Some(review) = review {
+        values.extend([
+            text(at),
+            text(review.status.code()),
+            text(review.comment),
+            optional(review.by),
+            optional(review.at),
+        ]);
+    }
+    values
+}
+
+/// The record's own row, written `at`.
+fn write_row(tx: &Connection, id: &str, c: &Checked, row: RowWrite, at: &str) -> Result<()> {
+    match row {
+        RowWrite::New(review) => {
+            let values = row_values(id, c, at, Some(&review));
+            insert_rows(tx, "record", &RECORD_COLUMNS, &[values])
+        }
+        RowWrite::Existing => {
+            tx.prepare_cached(
+                "UPDATE record SET activity_id = ?2, title = ?3, date = ?4, start_time = ?5,
+                     end_time = ?6, unit_id = ?7, venue_type = ?8, venue = ?9, formats = ?10,
+                     audiences = ?11, laws = ?12, nodes = ?13, speakers = ?14, partners = ?15,
+                     participants = ?16, reach = ?17, reach_by_audience = ?18,
+                     consultations = ?19, banners = ?20, boards = ?21, vehicles = ?22,
+                     online_posts = ?23, online_views = ?24, disputes = ?25,
+                     legal_aid_cases = ?26, narrative = ?27, quiz = ?28, recorder = ?29,
+                     updated_at = ?30
+                 WHERE id = ?1",
+            )?
+            .execute(rusqlite::params_from_iter(row_values(id, c, at, None)))?;
+            Ok(())
+        }
+    }
+}
+
+/// The record's campaign links, as the checked input names them.
+fn write_links(tx: &Connection, id: &str, c: &Checked) -> Result<()> {
+    tx.prepare_cached("DELETE FROM record_campaign WHERE record_id = ?1")?
+        .execute([id])?;
+    for campaign in &c.campaign_ids {
+        tx.prepare_cached("INSERT INTO record_campaign (record_id, campaign_id) VALUES (?1, ?2)")?
+            .execute(params![id, campaign])?;
+    }
+    Ok(())
+}
+
+/// The planned activity a record fulfils is held.
+fn mark_held(tx: &Connection, activity_id: Option<&str>) -> Result<()> {
+    if let Some(activity) = activity_id {
         tx.prepare_cached(
             "UPDATE activity SET status = 'held', updated_at = ?2 WHERE id = ?1 AND status <> 'held'",
         )?
@@ -1024,6 +1136,9 @@ fn is_coordinator(conn: &Connection) -> Result<bool> {
     Ok(current_user(conn)?.is_some_and(|u| u.role == UserRole::Coordinator))
 }
 
+/// The review comment of a coordinator's own record, approved as it is saved.
+const APPROVED_ON_ENTRY: &str = "录入即审核";
+
 /// Saves a new record. The coordinator's own records are approved at once; a cadre's wait.
 pub fn create(db: &mut Db, input: &RecordInput) -> Result<Record> {
     let id = db.with_tx(|tx| {
@@ -1041,7 +1156,7 @@ pub(crate) fn create_in(tx: &Connection, input: &RecordInput) -> Result<String> 
     write(tx, &id, &c, true, input.confirm_below_zero)?;
     audit::changed(tx, "record", &id, "create", None, Some(&get(tx, &id)?))?;
     if is_coordinator(tx)? {
-        set_review(tx, &id, ReviewStatus::Approved, "录入即审核")?;
+        set_review(tx, &id, ReviewStatus::Approved, APPROVED_ON_ENTRY)?;
     }
     Ok(id)
 }
@@ -1079,12 +1194,7 @@ pub fn update(db: &mut Db, id: &str, input: &RecordInput) -> Result<Record> {
 pub(crate) fn set_review(tx: &Connection, id: &str, to: ReviewStatus, comment: &str) -> Result<()> {
     let before = get(tx, id)?;
     let user = current_user(tx)?.map(|u| u.name);
-    tx.prepare_cached(
-        "UPDATE record SET review_status = ?2, review_comment = ?3, reviewed_by = ?4,
-             reviewed_at = ?5, updated_at = ?5
-         WHERE id = ?1",
-    )?
-    .execute(params![id, to.code(), comment, user, now()])?;
+    write_review(tx, id, to, comment, user.as_deref(), &now())?;
     let action = match (before.review_status, to) {
         (_, ReviewStatus::Approved) => "approve",
         (_, ReviewStatus::Returned) => "return",
@@ -1092,6 +1202,24 @@ pub(crate) fn set_review(tx: &Connection, id: &str, to: ReviewStatus, comment: &
         _ => "submit",
     };
     audit::changed(tx, "record", id, action, Some(&before), Some(&get(tx, id)?))
+}
+
+/// The review columns of a record: its status, the comment, who and when.
+fn write_review(
+    tx: &Connection,
+    id: &str,
+    to: ReviewStatus,
+    comment: &str,
+    reviewer: Option<&str>,
+    at: &str,
+) -> Result<()> {
+    tx.prepare_cached(
+        "UPDATE record SET review_status = ?2, review_comment = ?3, reviewed_by = ?4,
+             reviewed_at = ?5, updated_at = ?5
+         WHERE id = ?1",
+    )?
+    .execute(params![id, to.code(), comment, reviewer, at])?;
+    Ok(())
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, TS)]
@@ -1262,6 +1390,8 @@ pub fn ledger(conn: &Connection, f: &crate::activity::ActivityFilter) -> Result<
     out.sort_by_key(|e| e.sort_key());
     Ok(out)
 }
+
+pub(crate) mod bulk;
 
 #[cfg(test)]
 mod tests;

@@ -41,21 +41,34 @@ const CHILDREN: [(&str, &str, &str); 3] = [
 /// The physical clock in ms, as SQLite sees it.
 const NOW_MS: &str = "CAST(unixepoch('subsec') * 1000 AS INTEGER)";
 
-/// Advances the clock by one tick. The counter has four digits: past 9999 in one millisecond
-/// the logical time moves on by a millisecond (allowed by the HLC; it catches up).
+/// The clock one tick on from (`ms`, `counter`) at physical time `now`: (ms, counter). The
+/// counter has four digits: past 9999 in one millisecond the logical time moves on by a
+/// millisecond (allowed by the HLC; it catches up).
+fn next_clock(now: &str) -> (String, String) {
+    (
+        format!("CASE WHEN {now} > ms THEN {now} WHEN counter >= 9999 THEN ms + 1 ELSE ms END"),
+        format!("CASE WHEN {now} > ms THEN 0 WHEN counter >= 9999 THEN 0 ELSE counter + 1 END"),
+    )
+}
+
+/// Advances the clock by one tick.
 fn tick_sql() -> String {
+    let (ms, counter) = next_clock(NOW_MS);
+    format!("UPDATE sync_clock SET ms = {ms}, counter = {counter}, seq = seq + 1")
+}
+
+/// The HLC of clock reading (`ms`, `counter`) on this device.
+fn hlc_of(ms: &str, counter: &str) -> String {
     format!(
-        "UPDATE sync_clock SET
-             ms = CASE WHEN {NOW_MS} > ms THEN {NOW_MS} WHEN counter >= 9999 THEN ms + 1 ELSE ms END,
-             counter = CASE WHEN {NOW_MS} > ms THEN 0 WHEN counter >= 9999 THEN 0
-                            ELSE counter + 1 END,
-             seq = seq + 1"
+        "printf('%013d-%04d-%s', {ms}, {counter},
+             coalesce((SELECT value FROM settings WHERE key = 'device_id'), ''))"
     )
 }
 
 /// The clock's current HLC as text (after a tick).
-const CURRENT: &str = "(SELECT printf('%013d-%04d-%s', ms, counter,
-        coalesce((SELECT value FROM settings WHERE key = 'device_id'), '')) FROM sync_clock)";
+fn current() -> String {
+    format!("(SELECT {} FROM sync_clock)", hlc_of("ms", "counter"))
+}
 const SEQ: &str = "(SELECT seq FROM sync_clock)";
 const LOCAL: &str = "(SELECT applying FROM sync_clock) = 0";
 
@@ -69,6 +82,7 @@ pub(crate) fn own_rows(t: &str, row: &str) -> String {
 
 fn triggers_sql() -> String {
     let tick = tick_sql();
+    let current = current();
     let mut sql = String::new();
     for t in TABLES {
         let (new, old) = (own_rows(t, "NEW"), own_rows(t, "OLD"));
@@ -79,14 +93,14 @@ fn triggers_sql() -> String {
                   AND NEW.sync_seq IS OLD.sync_seq
              BEGIN
                  {tick};
-                 UPDATE {t} SET hlc = {CURRENT}, sync_seq = {SEQ} WHERE id = NEW.id;
+                 UPDATE {t} SET hlc = {current}, sync_seq = {SEQ} WHERE id = NEW.id;
              END;
              CREATE TRIGGER {t}_sync_delete AFTER DELETE ON {t}
              WHEN {LOCAL} AND {old} AND OLD.hlc IS NOT NULL
              BEGIN
                  {tick};
                  INSERT OR REPLACE INTO sync_tombstone (entity, id, hlc, base_hlc, sync_seq)
-                 VALUES ('{t}', OLD.id, {CURRENT}, OLD.base_hlc, {SEQ});
+                 VALUES ('{t}', OLD.id, {current}, OLD.base_hlc, {SEQ});
              END;\n"
         );
     }
@@ -96,7 +110,7 @@ fn triggers_sql() -> String {
                 "WHEN {LOCAL} AND (SELECT hlc FROM {parent} WHERE id = {row}.{column}) IS NOT NULL
                  BEGIN
                      {tick};
-                     UPDATE {parent} SET hlc = {CURRENT}, sync_seq = {SEQ}
+                     UPDATE {parent} SET hlc = {current}, sync_seq = {SEQ}
                      WHERE id = {row}.{column};
                  END;\n"
             )
@@ -115,6 +129,46 @@ fn triggers_sql() -> String {
         }
     }
     sql
+}
+
+/// `n` ticks of the clock at once, as the sync triggers take them for `n` rows edited one
+/// after another: the versions handed out with their change numbers, in order. For a batch
+/// that writes rows with their versions instead of updating them afterwards (record::bulk
+/// approves new records as it saves them). The ticks are taken at one instant, as within one
+/// statement. None while a package is being applied: the triggers version nothing then.
+pub(crate) fn ticks(conn: &Connection, n: usize) -> Result<Option<Vec<(String, i64)>>> {
+    let local: bool = conn.query_row(&format!("SELECT {LOCAL}"), [], |r| r.get(0))?;
+    if !local {
+        return Ok(None);
+    }
+    if n == 0 {
+        return Ok(Some(Vec::new()));
+    }
+    let now: i64 = conn.query_row(&format!("SELECT {NOW_MS}"), [], |r| r.get(0))?;
+    // Tick k (1…?2) of the clock from where it stands, at ?1.
+    let (ms, counter) = next_clock("?1");
+    let ticks = format!(
+        "WITH RECURSIVE tick (k, ms, counter) AS (
+             SELECT 0, ms, counter FROM sync_clock
+             UNION ALL
+             SELECT k + 1, {ms}, {counter} FROM tick WHERE k < ?2)"
+    );
+    let versions = conn
+        .prepare(&format!(
+            "{ticks} SELECT {hlc}, {SEQ} + k FROM tick WHERE k > 0 ORDER BY k",
+            hlc = hlc_of("ms", "counter")
+        ))?
+        .query_map(rusqlite::params![now, n], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    conn.execute(
+        &format!(
+            "{ticks}
+             UPDATE sync_clock SET (ms, counter) = (SELECT ms, counter FROM tick WHERE k = ?2),
+                 seq = seq + ?2"
+        ),
+        rusqlite::params![now, n],
+    )?;
+    Ok(Some(versions))
 }
 
 /// Migration 0010: the sync tables, the columns of every exchanged table, the triggers.
@@ -145,8 +199,9 @@ pub(crate) fn migrate(conn: &Connection) -> Result<()> {
 /// Advances the clock; returns the new HLC and change number.
 pub fn tick(conn: &Connection) -> Result<(String, i64)> {
     conn.execute_batch(&tick_sql())?;
+    let current = current();
     Ok(
-        conn.query_row(&format!("SELECT {CURRENT}, {SEQ}"), [], |r| {
+        conn.query_row(&format!("SELECT {current}, {SEQ}"), [], |r| {
             Ok((r.get(0)?, r.get(1)?))
         })?,
     )
@@ -154,7 +209,8 @@ pub fn tick(conn: &Connection) -> Result<(String, i64)> {
 
 /// The last HLC handed out (without advancing).
 pub fn last(conn: &Connection) -> Result<String> {
-    Ok(conn.query_row(&format!("SELECT {CURRENT}"), [], |r| r.get(0))?)
+    let current = current();
+    Ok(conn.query_row(&format!("SELECT {current}"), [], |r| r.get(0))?)
 }
 
 /// Moves the clock past an HLC seen elsewhere, so a later local edit sorts after it.
@@ -196,6 +252,7 @@ pub(crate) fn set_applying(conn: &Connection, on: bool) -> Result<()> {
 
 /// Gives every row created locally and never stamped its first version (before an export).
 pub(crate) fn stamp_new(conn: &Connection) -> Result<()> {
+    let current = current();
     let mut ticked = false;
     for t in TABLES {
         let own = own_rows(t, t);
@@ -213,7 +270,7 @@ pub(crate) fn stamp_new(conn: &Connection) -> Result<()> {
             }
             // One version for all: versions are compared per row, so they may be shared.
             conn.execute_batch(&format!(
-                "UPDATE {t} SET hlc = {CURRENT}, sync_seq = {SEQ} WHERE hlc IS NULL AND {own}"
+                "UPDATE {t} SET hlc = {current}, sync_seq = {SEQ} WHERE hlc IS NULL AND {own}"
             ))?;
         }
     }

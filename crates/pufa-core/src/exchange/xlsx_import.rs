@@ -16,6 +16,7 @@ use crate::db::Db;
 use crate::domain::{ActivityFormat, Audience, PersonRole};
 use crate::error::{AppError, ErrorCode, Result};
 use crate::inventory::{self, Material};
+use crate::record::bulk::NewRecords;
 use crate::record::{self, MaterialLineInput, RecordInput, Speaker, MAX_COUNT};
 use crate::town::{current_user, require_town};
 use crate::{audit, validate};
@@ -211,7 +212,13 @@ pub fn import(
     db.conn.pragma_update(None, "cache_size", -64 * 1024)?;
     db.conn.pragma_update(None, "temp_store", "MEMORY")?;
     let out = db.with_tx(|tx| {
-        let out = run(tx, &mut book, Mode::Import, progress)?;
+        // The valid rows are checked as they are read and written together at the end.
+        let mut batch = NewRecords::start(tx)?;
+        let out = run(tx, &mut book, Mode::Import(&mut batch), progress)?;
+        batch.write(tx).map_err(|e| AppError {
+            message: format!("写入失败，没有导入任何记录：{}", e.message),
+            ..e
+        })?;
         if out.imported > 0 {
             audit::note(
                 tx,
@@ -1325,10 +1332,24 @@ impl Lookups {
 // ---------------------------------------------------------------------------------------------
 // The rows
 
-#[derive(Clone, Copy, PartialEq)]
-enum Mode {
+enum Mode<'b> {
     Preview,
-    Import,
+    /// Writing the valid rows through this batch.
+    Import(&'b mut NewRecords),
+}
+
+impl Mode<'_> {
+    fn importing(&self) -> bool {
+        matches!(self, Mode::Import(_))
+    }
+
+    /// The same mode for one more sheet.
+    fn reborrow(&mut self) -> Mode<'_> {
+        match self {
+            Mode::Preview => Mode::Preview,
+            Mode::Import(batch) => Mode::Import(batch),
+        }
+    }
 }
 
 /// What a run found (and, importing, wrote).
@@ -1350,7 +1371,7 @@ struct Outcome {
 fn run(
     conn: &Connection,
     book: &mut Book,
-    mode: Mode,
+    mut mode: Mode,
     progress: &mut dyn FnMut(u64, u64) -> bool,
 ) -> Result<Outcome> {
     let lookups = Lookups::load(conn)?;
@@ -1359,7 +1380,15 @@ fn run(
     for sheet in &sheets {
         let merged = book.merged(sheet);
         let found = book.with_rows(sheet, |rows| {
-            process(conn, &lookups, rows, sheet, &merged, mode, progress)
+            process(
+                conn,
+                &lookups,
+                rows,
+                sheet,
+                &merged,
+                mode.reborrow(),
+                progress,
+            )
         })?;
         match found {
             SheetResult::Done(out) => return Ok(*out),
@@ -1405,10 +1434,11 @@ fn process(
         HeaderSearch::NotFound => return Ok(SheetResult::NotFound),
     };
     let expected = rows.last_row().saturating_sub(header.row).min(MAX_ROWS) as u64;
+    let importing = mode.importing();
     let mut importer = Importer::new(conn, lookups, header, merged, mode);
     importer.out.sheet = sheet.to_string();
     if !progress(0, expected) {
-        return Err(cancelled(mode));
+        return Err(cancelled(importing));
     }
     let mut data_rows: u32 = 0;
     while let Some(row) = rows.next_row()? {
@@ -1422,7 +1452,7 @@ fn process(
             if data_rows.is_multiple_of(PROGRESS_EVERY)
                 && !progress(data_rows as u64, expected.max(data_rows as u64))
             {
-                return Err(cancelled(mode));
+                return Err(cancelled(importing));
             }
         }
     }
@@ -1430,12 +1460,13 @@ fn process(
     Ok(SheetResult::Done(Box::new(importer.out)))
 }
 
-fn cancelled(mode: Mode) -> AppError {
+fn cancelled(importing: bool) -> AppError {
     AppError::new(
         ErrorCode::Cancelled,
-        match mode {
-            Mode::Preview => "已取消检查",
-            Mode::Import => "已取消导入，没有导入任何记录",
+        if importing {
+            "已取消导入，没有导入任何记录"
+        } else {
+            "已取消检查"
         },
     )
 }
@@ -1453,7 +1484,7 @@ struct Importer<'a> {
     merged: HashMap<u32, Vec<(u32, u32)>>,
     /// The values of those areas' first cells, which count for every row they cover.
     merged_values: HashMap<(u32, u32), Cell>,
-    mode: Mode,
+    mode: Mode<'a>,
     seen: HashSet<Key>,
     /// Stock as the rows so far leave it, by (material, store), for the below-zero warning;
     /// true once warned.
@@ -1483,7 +1514,7 @@ impl<'a> Importer<'a> {
         lookups: &'a Lookups,
         header: Header,
         merged: &[Dimensions],
-        mode: Mode,
+        mode: Mode<'a>,
     ) -> Importer<'a> {
         let fields = header.columns.iter().map(|(c, f, _)| (*c, *f)).collect();
         let mut by_column: HashMap<u32, Vec<(u32, u32)>> = HashMap::new();
@@ -2035,14 +2066,14 @@ impl<'a> Importer<'a> {
             return Ok(RowStatus::Duplicate);
         }
         // The record rules decide what is wrong with a row. Previewing they run alone, reading
-        // only; importing, `create_in` runs them before it writes anything — so an error with no
+        // only; importing, the batch runs them before it writes anything — so an error with no
         // row changed is the row's, and anything else (the database failing part-way) stops the
         // import: all or nothing.
-        let checked = match self.mode {
+        let checked = match &mut self.mode {
             Mode::Preview => record::check_input(self.conn, &input),
-            Mode::Import => {
+            Mode::Import(batch) => {
                 let before = self.conn.total_changes();
-                match record::create_in(self.conn, &input) {
+                match batch.create(self.conn, &input) {
                     Ok(_) => Ok(()),
                     Err(e)
                         if self.conn.total_changes() == before
@@ -2071,7 +2102,7 @@ impl<'a> Importer<'a> {
             self.error(read, f, &e.message);
             return Ok(RowStatus::Error);
         }
-        if self.mode == Mode::Import {
+        if self.mode.importing() {
             self.out.imported += 1;
         }
         self.stock_warnings(read, &key.1, &hand)?;
@@ -2106,16 +2137,9 @@ impl<'a> Importer<'a> {
             let (balance, warned) = match self.stock.get(&key) {
                 Some(b) => *b,
                 None => match &store {
-                    Some(s) => {
-                        // Importing, this row's hand-out is already written.
-                        let now = inventory::store_balance(self.conn, &m.id, s)?;
-                        let before = if self.mode == Mode::Import {
-                            now + q
-                        } else {
-                            now
-                        };
-                        (before, false)
-                    }
+                    // Importing too, the ledger is as before the import: the batch writes
+                    // the hand-outs at the end.
+                    Some(s) => (inventory::store_balance(self.conn, &m.id, s)?, false),
                     None => (0, false),
                 },
             };

@@ -183,3 +183,52 @@ fn the_clock_never_goes_backwards() {
         last = n;
     }
 }
+
+#[test]
+fn many_ticks_at_once_are_the_ticks_one_by_one() {
+    let db = testing::town(&["安静村"], &[]);
+    let clock = |db: &Db| -> (i64, i64, i64) {
+        db.conn
+            .query_row("SELECT ms, counter, seq FROM sync_clock", [], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })
+            .unwrap()
+    };
+    // A clock ahead of the physical time, two ticks short of its counter's end.
+    let ahead = 4_102_444_800_000_i64;
+    db.conn
+        .execute("UPDATE sync_clock SET ms = ?1, counter = 9998", [ahead])
+        .unwrap();
+    let (_, _, seq) = clock(&db);
+    let versions = ticks(&db.conn, 3).unwrap().unwrap();
+    let device = last(&db.conn).unwrap()[19..].to_string();
+    let want: Vec<(String, i64)> = [(ahead, 9999), (ahead + 1, 0), (ahead + 1, 1)]
+        .iter()
+        .zip(1..)
+        .map(|((ms, counter), k)| (format!("{ms:013}-{counter:04}-{device}"), seq + k))
+        .collect();
+    assert_eq!(versions, want);
+    assert_eq!(
+        clock(&db),
+        (ahead + 1, 1, seq + 3),
+        "the clock where they left it"
+    );
+    // The next tick, one at a time, follows on.
+    assert_eq!(tick(&db.conn).unwrap().1, seq + 4);
+    assert!(last(&db.conn).unwrap() > versions[2].0);
+
+    // From a clock behind the physical time: the first tick takes the time.
+    db.conn
+        .execute("UPDATE sync_clock SET ms = 1000, counter = 5", [])
+        .unwrap();
+    let versions = ticks(&db.conn, 2).unwrap().unwrap();
+    let (ms, counter) = parse(&versions[0].0).unwrap();
+    assert!(ms > 1_700_000_000_000 && counter == 0, "{versions:?}");
+    assert_eq!(parse(&versions[1].0).unwrap(), (ms, 1));
+
+    // While a package is applied nothing is versioned.
+    set_applying(&db.conn, true).unwrap();
+    let before = clock(&db);
+    assert_eq!(ticks(&db.conn, 2).unwrap(), None);
+    assert_eq!(clock(&db), before);
+}

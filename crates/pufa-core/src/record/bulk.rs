@@ -1,0 +1,309 @@
+//! Many new records in one transaction (the Excel import): for each, what [`create_in`] writes —
+//! the record, its campaign links and hand-outs, the coordinator's approval with its sync
+//! stamp, the same audit rows — without what made 10,000 of them take ten seconds:
+//!
+//! - each record is checked as it comes, but written with all the others at the end, many rows
+//!   to a statement ([`insert_rows`]);
+//! - the tallies are counted in memory and added once, instead of by triggers at every write
+//!   (an approved record was counted in, out as pending and in again as approved);
+//! - a coordinator's record is approved as it is written, not updated afterwards;
+//! - the audit rows' bodies are made from the checked input instead of reading the record (and
+//!   each hand-out) back, and the user, stores and village names are looked up once.
+
+use super::*;
+use crate::inventory::{HandoutBatch, NewHandout, Store};
+use crate::reports::tally::{self, NewRecordTallies, TalliedRecord};
+use crate::sync;
+use crate::town::UserProfile;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+use std::collections::HashMap;
+
+/// New records checked one by one as they come ([`NewRecords::create`]), then written together
+/// in the caller's transaction ([`NewRecords::write`]).
+pub(crate) struct NewRecords {
+    /// The user of this computer: the audit rows' author and the reviewer.
+    user: Option<UserProfile>,
+    /// The coordinator's own records are approved as they are saved.
+    approve: bool,
+    places: Places,
+    handouts: HandoutBatch,
+    /// The records' rows, in `RECORD_COLUMNS` order.
+    rows: Vec<Vec<SqlValue>>,
+    /// What is written after each record's row: its id and the planned activity it fulfils.
+    written: Vec<(String, Option<String>)>,
+    /// (record, campaign).
+    links: Vec<Vec<SqlValue>>,
+    /// In the order the records write them one at a time: each one's hand-outs, its creation,
+    /// its approval.
+    audit: Vec<Vec<SqlValue>>,
+    tallies: NewRecordTallies,
+}
+
+impl NewRecords {
+    /// A batch by the user of this computer.
+    pub(crate) fn start(tx: &Connection) -> Result<NewRecords> {
+        let user = current_user(tx)?;
+        Ok(NewRecords {
+            approve: user
+                .as_ref()
+                .is_some_and(|u| u.role == UserRole::Coordinator),
+            user,
+            places: Places::default(),
+            handouts: HandoutBatch::default(),
+            rows: Vec::new(),
+            written: Vec::new(),
+            links: Vec::new(),
+            audit: Vec::new(),
+            tallies: NewRecordTallies::default(),
+        })
+    }
+
+    /// Checks one new record as [`create_in`] does, with the same errors, and keeps it to be
+    /// written; a record with an error is not kept.
+    pub(crate) fn create(&mut self, tx: &Connection, input: &RecordInput) -> Result<String> {
+        let c = check(tx, input)?;
+        check_deadline(tx, &c.campaign_ids)?;
+        let id = new_id();
+        let at = now();
+        let date = c.date.to_string();
+        let unit_name = self.places.unit_name(tx, &c.unit_id)?;
+        let store = self.places.store(tx, &c.unit_id)?;
+        let lines: Vec<NewHandout> = c
+            .materials
+            .iter()
+            .map(|(m, q)| NewHandout {
+                material: m,
+                quantity: *q,
+                store,
+                date: &date,
+                record_id: &id,
+            })
+            .collect();
+        // The only check left, before anything of the record is kept.
+        let user = self.user.as_ref();
+        let confirm = input.confirm_below_zero;
+        self.handouts
+            .add(tx, &lines, confirm, user, &mut self.audit)?;
+
+        let reviewer = user.map(|u| u.name.as_str());
+        let review = if self.approve {
+            ReviewColumns {
+                status: ReviewStatus::Approved,
+                comment: APPROVED_ON_ENTRY,
+                by: reviewer,
+                at: Some(&at),
+            }
+        } else {
+            ReviewColumns::WAITING
+        };
+        self.rows.push(row_values(&id, &c, &at, Some(&review)));
+        self.written.push((id.clone(), c.activity_id.clone()));
+        for campaign in &c.campaign_ids {
+            let link = [&id, campaign].map(|s| SqlValue::Text(s.to_string()));
+            self.links.push(link.into());
+        }
+
+        let mut record = as_written(&id, &c, unit_name, &at);
+        let created = to_json(&record);
+        let create = audit::changed_row(user, "record", &id, "create", None, Some(&created));
+        self.audit.push(create);
+        if self.approve {
+            // What approving changes, as `set_review` logs it: the other fields are the same
+            // before and after, so they are left out of both sides instead of compared.
+            let before = review_fields(&record);
+            record.review_status = ReviewStatus::Approved;
+            record.review_comment = APPROVED_ON_ENTRY.to_string();
+            record.reviewed_by = reviewer.map(str::to_string);
+            record.reviewed_at = Some(at.clone());
+            let after = review_fields(&record);
+            let approve =
+                audit::changed_row(user, "record", &id, "approve", Some(&before), Some(&after));
+            self.audit.push(approve);
+        }
+        self.tallies.add(&TalliedRecord {
+            unit_id: &c.unit_id,
+            date: &date,
+            review_status: review.status.code(),
+            sums: c.counts[..10].try_into().expect("ten sums"),
+            lists: [&c.nodes, &c.formats, &c.audiences, &c.laws].map(|l| parsed(l)),
+            campaign_ids: &c.campaign_ids,
+            handouts: lines
+                .iter()
+                .map(|l| (l.material.id.as_str(), l.quantity))
+                .collect(),
+        });
+        Ok(id)
+    }
+
+    /// Writes the records with their links, hand-outs and audit rows. Should it fail, the
+    /// caller's transaction must roll back: the record tally triggers are dropped while it
+    /// writes.
+    pub(crate) fn write(self, tx: &Connection) -> Result<()> {
+        if self.rows.is_empty() {
+            // Nothing imported: the database stays as it was, byte for byte.
+            return Ok(());
+        }
+        tally::suspend_for_new_records(tx)?;
+        for (_, activity_id) in &self.written {
+            mark_held(tx, activity_id.as_deref())?;
+        }
+        // Approving a record one at a time is an edit, which the sync trigger gives a version;
+        // these are written with theirs.
+        let versions = match self.approve {
+            true => sync::ticks(tx, self.rows.len())?,
+            false => None,
+        };
+        let mut rows = self.rows;
+        for (i, row) in rows.iter_mut().enumerate() {
+            row.extend(match &versions {
+                Some(v) => [SqlValue::Text(v[i].0.clone()), SqlValue::Integer(v[i].1)],
+                None => [SqlValue::Null, SqlValue::Integer(0)],
+            });
+        }
+        // The links and hand-outs go in before their records: after a record with a version
+        // they would give it a new one, as they did not when it had none yet. Their references
+        // are checked when the transaction commits.
+        tx.pragma_update(None, "defer_foreign_keys", true)?;
+        insert_rows(
+            tx,
+            "record_campaign",
+            &["record_id", "campaign_id"],
+            &self.links,
+        )?;
+        self.handouts.write(tx)?;
+        let columns: Vec<&str> = RECORD_COLUMNS
+            .iter()
+            .chain(&["hlc", "sync_seq"])
+            .copied()
+            .collect();
+        insert_rows(tx, "record", &columns, &rows)?;
+        tx.pragma_update(None, "defer_foreign_keys", false)?;
+        insert_rows(tx, "audit_log", &audit::COLUMNS, &self.audit)?;
+        self.tallies.write(tx)?;
+        tally::resume_after_new_records(tx)
+    }
+}
+
+/// The villages' names and stores, looked up once each.
+#[derive(Default)]
+struct Places {
+    /// The store each village's hand-outs come from, by unit id.
+    stores: HashMap<String, Store>,
+    unit_names: HashMap<String, Option<String>>,
+}
+
+impl Places {
+    /// The village's store, else the town's (created on first use, as for one record).
+    fn store(&mut self, tx: &Connection, unit_id: &str) -> Result<&Store> {
+        if !self.stores.contains_key(unit_id) {
+            let id = village_or_town_store(tx, unit_id)?;
+            let store = tx
+                .prepare_cached("SELECT name, unit_id FROM store WHERE id = ?1")?
+                .query_row([&id], |r| {
+                    Ok(Store {
+                        id: id.clone(),
+                        name: r.get(0)?,
+                        unit_id: r.get(1)?,
+                    })
+                })?;
+            self.stores.insert(unit_id.to_string(), store);
+        }
+        Ok(&self.stores[unit_id])
+    }
+
+    fn unit_name(&mut self, tx: &Connection, unit_id: &str) -> Result<Option<String>> {
+        if let Some(name) = self.unit_names.get(unit_id) {
+            return Ok(name.clone());
+        }
+        let name: Option<String> = tx
+            .prepare_cached("SELECT name FROM unit WHERE id = ?1")?
+            .query_row([unit_id], |r| r.get(0))
+            .optional()?;
+        self.unit_names.insert(unit_id.to_string(), name.clone());
+        Ok(name)
+    }
+}
+
+fn to_json(record: &Record) -> Value {
+    serde_json::to_value(record).expect("records serialise")
+}
+
+/// The fields a review changes, with the title the audit summary names.
+fn review_fields(r: &Record) -> Value {
+    serde_json::json!({
+        "title": r.title,
+        "review_status": r.review_status,
+        "review_comment": r.review_comment,
+        "reviewed_by": r.reviewed_by,
+        "reviewed_at": r.reviewed_at,
+    })
+}
+
+/// A JSON column as [`get`] reads it: anything unreadable as the default.
+fn parsed<T: DeserializeOwned + Default>(text: &str) -> T {
+    serde_json::from_str(text).unwrap_or_default()
+}
+
+/// The record as [`get`] reads it back just after it is written (waiting for review), made
+/// from the checked input instead.
+fn as_written(id: &str, c: &Checked, unit_name: Option<String>, at: &str) -> Record {
+    let [participants, reach, consultations, banners, boards, vehicles, online_posts, online_views, disputes, legal_aid_cases, _] =
+        c.counts;
+    let mut campaign_ids = c.campaign_ids.clone();
+    campaign_ids.sort();
+    Record {
+        id: id.to_string(),
+        activity_id: c.activity_id.clone(),
+        title: c.title.clone(),
+        date: c.date.to_string(),
+        start_time: c.start_time.clone(),
+        end_time: c.end_time.clone(),
+        unit_id: Some(c.unit_id.clone()),
+        unit_name,
+        venue_type: c
+            .venue_type
+            .and_then(|v| VenueType::parse("venue_type", v).ok()),
+        venue: c.venue.clone(),
+        formats: parsed(&c.formats),
+        audiences: parsed(&c.audiences),
+        laws: parsed(&c.laws),
+        campaign_ids,
+        nodes: parsed(&c.nodes),
+        speakers: parsed(&c.speakers),
+        partners: parsed(&c.partners),
+        participants,
+        reach,
+        reach_by_audience: parsed(&c.reach_by_audience),
+        consultations,
+        banners,
+        boards,
+        vehicles,
+        online_posts,
+        online_views,
+        disputes,
+        legal_aid_cases,
+        narrative: c.narrative.clone(),
+        materials: c
+            .materials
+            .iter()
+            .map(|(m, q)| MaterialLine {
+                material_id: m.id.clone(),
+                material_name: m.name.clone(),
+                quantity: *q,
+                unit: m.unit.clone(),
+            })
+            .collect(),
+        quiz: c.quiz.as_deref().and_then(|q| serde_json::from_str(q).ok()),
+        recorder: c.recorder.clone(),
+        review_status: ReviewStatus::Pending,
+        review_comment: String::new(),
+        reviewed_by: None,
+        reviewed_at: None,
+        created_at: at.to_string(),
+        updated_at: at.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests;
