@@ -199,19 +199,8 @@ pub fn import(
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    // While the transaction runs: a bigger page cache (10,000 records with their hand-outs and
-    // audit rows otherwise spill pages to the WAL again and again before the commit), and the
-    // statement journals SQLite keeps for every trigger-firing write in memory instead of a
-    // temporary file. Both are put back afterwards.
-    let cache: i64 = db
-        .conn
-        .pragma_query_value(None, "cache_size", |r| r.get(0))?;
-    let temp_store: i64 = db
-        .conn
-        .pragma_query_value(None, "temp_store", |r| r.get(0))?;
-    db.conn.pragma_update(None, "cache_size", -64 * 1024)?;
-    db.conn.pragma_update(None, "temp_store", "MEMORY")?;
-    let out = db.with_tx(|tx| {
+    // Thousands of rows: the bulk transaction settings (see Db::with_bulk_tx).
+    let out = db.with_bulk_tx(|tx| {
         // The valid rows are checked as they are read and written together at the end.
         let mut batch = NewRecords::start(tx)?;
         let out = run(tx, &mut book, Mode::Import(&mut batch), progress)?;
@@ -233,10 +222,7 @@ pub fn import(
             )?;
         }
         Ok(out)
-    });
-    db.conn.pragma_update(None, "cache_size", cache)?;
-    db.conn.pragma_update(None, "temp_store", temp_store)?;
-    let out = out?;
+    })?;
     Ok(ImportReport {
         valid: out.valid,
         imported: out.imported,
