@@ -4,6 +4,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh --test
 export PATH="$HOME/.cargo/bin:$PATH"
+# A run from a clean clone gains nothing from incremental caches, which double target/'s size.
+export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"
 started=$SECONDS
 step() { echo; echo "==> [$((SECONDS - started))s] $*"; }
 
