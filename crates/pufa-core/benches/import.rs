@@ -11,6 +11,10 @@
 
 mod common;
 
+/// The app's allocator (src-tauri/src/main.rs).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use calamine::{open_workbook, Reader, Xlsx};
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, SamplingMode};
 use pufa_core::exchange::{template, xlsx_import};

@@ -13,6 +13,10 @@
 
 mod common;
 
+/// The app's allocator (src-tauri/src/main.rs).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use criterion::{criterion_group, criterion_main, Criterion, SamplingMode};
 use pufa_core::exchange::package::{self, PackageReport, PackageScope};
 use pufa_core::Db;
