@@ -111,13 +111,7 @@ fn workbook(path: &Path, header: &[String]) {
 /// A fresh copy of the town's database in its own folder.
 fn fresh_copy(base: &Path) -> (tempfile::TempDir, Db) {
     let dir = tempfile::tempdir().expect("temp dir");
-    let copy = dir.path().join("pufa.db");
-    std::fs::copy(base, &copy).expect("copy the database");
-    // On disk before the clock starts: a user's database is not 100 MB of unwritten pages that
-    // the import's checkpoint would have to wait for.
-    std::fs::File::open(&copy)
-        .and_then(|f| f.sync_all())
-        .expect("sync the copy");
+    common::copy_database(base, dir.path());
     let db = Db::open_dir(dir.path()).expect("open the copy");
     (dir, db)
 }

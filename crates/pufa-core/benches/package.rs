@@ -39,11 +39,7 @@ fn copy_of(from: &Db, to: &Path) -> Db {
         .expect("checkpoint");
     let dir = from.data_dir.as_ref().expect("a folder");
     std::fs::create_dir_all(to).expect("folder");
-    std::fs::copy(dir.join("pufa.db"), to.join("pufa.db")).expect("copy");
-    // On disk before any clock starts (see the import bench).
-    std::fs::File::open(to.join("pufa.db"))
-        .and_then(|f| f.sync_all())
-        .expect("sync the copy");
+    common::copy_database(&dir.join("pufa.db"), to);
     Db::open_dir(to).expect("open the copy")
 }
 
