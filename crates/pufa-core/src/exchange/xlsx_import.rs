@@ -444,7 +444,7 @@ impl Book {
             Book::Xlsx(b) => {
                 let mut cells = b.worksheet_cells_reader(sheet).map_err(|_| damaged())?;
                 let last = cells.dimensions().end.0;
-                let mut rows = CellRows::new(
+                let rows = CellRows::new(
                     move || match cells.next_cell() {
                         Ok(Some(c)) => {
                             let (r, col) = c.get_position();
@@ -455,12 +455,105 @@ impl Book {
                     },
                     last,
                 );
-                f(&mut rows)
+                read_ahead(rows, f)
             }
             Book::Xls(b) => range_rows(b.worksheet_range(sheet).map_err(|_| damaged())?, f),
             Book::Xlsb(b) => range_rows(b.worksheet_range(sheet).map_err(|_| damaged())?, f),
             Book::Ods(b) => range_rows(b.worksheet_range(sheet).map_err(|_| damaged())?, f),
         }
+    }
+}
+
+/// Rows a batch the reading thread hands over: large enough that passing them costs nothing,
+/// small enough that a stopped import has not read far ahead.
+const READ_AHEAD_BATCH: usize = 256;
+
+/// Runs `f` over `source`'s rows while a second thread reads them: unzipping and parsing the
+/// sheet's XML is a fifth of an import's time, and the other core is idle while this one checks
+/// and writes the records. When `f` stops early (an error, cancelled, too many rows) the reader
+/// stops at its next batch.
+fn read_ahead<T>(
+    mut source: impl RowSource + Send,
+    f: impl FnOnce(&mut dyn RowSource) -> Result<T>,
+) -> Result<T> {
+    let last_row = source.last_row();
+    std::thread::scope(|scope| {
+        let (sender, receiver) = std::sync::mpsc::sync_channel(4);
+        scope.spawn(move || loop {
+            let mut batch = Vec::with_capacity(READ_AHEAD_BATCH);
+            let end = loop {
+                match source.next_row() {
+                    Ok(Some(row)) => {
+                        batch.push(row);
+                        if batch.len() == READ_AHEAD_BATCH {
+                            break None;
+                        }
+                    }
+                    Ok(None) => break Some(Ok(())),
+                    Err(e) => break Some(Err(e)),
+                }
+            };
+            // A failed send: the consumer has stopped reading.
+            if !batch.is_empty() && sender.send(Ok(batch)).is_err() {
+                return;
+            }
+            match end {
+                None => {}
+                Some(Ok(())) => {
+                    // An empty batch: the end of the sheet.
+                    let _ = sender.send(Ok(Vec::new()));
+                    return;
+                }
+                Some(Err(e)) => {
+                    let _ = sender.send(Err(e));
+                    return;
+                }
+            }
+        });
+        let mut rows = ReceivedRows {
+            receiver,
+            batch: Vec::new().into_iter(),
+            done: false,
+            last_row,
+        };
+        f(&mut rows)
+        // `rows` is dropped here, before the scope waits for the reader: its next send fails.
+    })
+}
+
+/// The rows the reading thread of [`read_ahead`] sends, in order.
+struct ReceivedRows {
+    receiver: std::sync::mpsc::Receiver<Result<Vec<SheetRow>>>,
+    batch: std::vec::IntoIter<SheetRow>,
+    /// The end of the sheet was received.
+    done: bool,
+    last_row: u32,
+}
+
+impl RowSource for ReceivedRows {
+    fn next_row(&mut self) -> Result<Option<SheetRow>> {
+        loop {
+            if let Some(row) = self.batch.next() {
+                return Ok(Some(row));
+            }
+            if self.done {
+                return Ok(None);
+            }
+            match self.receiver.recv() {
+                Ok(Ok(batch)) if batch.is_empty() => {
+                    self.done = true;
+                    return Ok(None);
+                }
+                Ok(batch) => self.batch = batch?.into_iter(),
+                // The reader stopped before the end of the sheet (it panicked): not a sheet
+                // read through.
+                Err(_) => return Err(damaged()),
+            }
+        }
+    }
+
+    fn last_row(&self) -> u32 {
+        self.last_row
     }
 }
 
