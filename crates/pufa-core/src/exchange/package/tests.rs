@@ -675,6 +675,22 @@ fn bad_packages_are_refused_with_a_reason_and_change_nothing() {
             "“data/record.jsonl”校验不符",
         ),
         (
+            // The rows are read while the checksums are checked: the damage is named, not
+            // the broken line it made.
+            "checksum and bad json",
+            Box::new(|p| {
+                let e: Vec<_> = entries
+                    .iter()
+                    .map(|(n, b)| match n.as_str() {
+                        "data/unit.jsonl" => (n.clone(), b"{\"id\": 1,".to_vec()),
+                        _ => (n.clone(), b.clone()),
+                    })
+                    .collect();
+                rezip(&e, p)
+            }),
+            "“data/unit.jsonl”校验不符",
+        ),
+        (
             "bad json",
             Box::new(|p| {
                 rezip(

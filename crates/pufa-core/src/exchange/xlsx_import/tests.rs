@@ -1521,3 +1521,67 @@ fn a_list_of_materials_in_one_cell_is_read_as_the_ledger_writes_it() {
     assert_eq!(listed_materials("32册"), None, "no name");
     assert_eq!(listed_materials("宪法读本5大箱子"), None, "not a unit");
 }
+
+/// Cells of `rows` rows, two cells each, then (when `fail_at` is set) a damaged file there.
+fn counted_cells(
+    rows: u32,
+    fail_at: Option<u32>,
+) -> impl FnMut() -> Result<Option<(u32, u32, Cell)>> + Send {
+    let mut next = 0u32;
+    move || {
+        let (r, c) = (next / 2, next % 2);
+        next += 1;
+        if Some(r) == fail_at {
+            return Err(damaged());
+        }
+        Ok((r < rows).then(|| (r, c, Cell::Number(r as f64))))
+    }
+}
+
+#[test]
+fn rows_read_ahead_arrive_in_order_with_the_readers_error_last() {
+    let read = |rows: u32, fail_at: Option<u32>| {
+        read_ahead(CellRows::new(counted_cells(rows, fail_at), rows), |src| {
+            let mut seen = Vec::new();
+            loop {
+                match src.next_row() {
+                    Ok(Some(row)) => {
+                        assert_eq!(row.cells.len(), 2, "both cells of row {}", row.index);
+                        seen.push(row.index);
+                    }
+                    Ok(None) => return Ok((seen, None)),
+                    Err(e) => return Ok((seen, Some(e.message))),
+                }
+            }
+        })
+        .unwrap()
+    };
+    // More rows than several batches, and not a whole number of them.
+    let (seen, error) = read(1_000, None);
+    assert_eq!(seen, (0..1_000).collect::<Vec<_>>());
+    assert_eq!(error, None);
+    // An empty sheet.
+    assert_eq!(read(0, None), (vec![], None));
+    // A damaged file: every row known whole before the damage (the last one read might have
+    // had more cells), then its message.
+    let (seen, error) = read(1_000, Some(700));
+    assert_eq!(seen, (0..699).collect::<Vec<_>>());
+    assert!(error.unwrap().contains("文件已损坏"));
+}
+
+#[test]
+fn a_consumer_that_stops_early_stops_the_reader() {
+    // A sheet without end: only the consumer stopping ends the reading thread.
+    let endless = CellRows::new(counted_cells(u32::MAX, None), 0);
+    let first: Result<Vec<u32>> = read_ahead(endless, |src| {
+        let mut seen = Vec::new();
+        while let Some(row) = src.next_row()? {
+            seen.push(row.index);
+            if seen.len() == 3 {
+                return Err(rejected("一次最多导入"));
+            }
+        }
+        Ok(seen)
+    });
+    assert!(first.unwrap_err().message.contains("一次最多导入"));
+}
