@@ -715,7 +715,11 @@ pub fn inspect(path: &Path) -> Result<BackupInfo> {
         Format::Sqlite => check_database(&open_backup(path, path)?, path)?,
         Format::Packed => {
             let temp = std::env::temp_dir();
-            let unpacked = staging_file(&temp)?;
+            let unpacked = tempfile::Builder::new()
+                .prefix(PREVIEW_PREFIX)
+                .suffix(".tmp")
+                .tempfile_in(&temp)
+                .map_err(|e| io_error(&temp, &e))?;
             unpack(path, &unpacked, false)?;
             check_database(&open_backup(unpacked.path(), path)?, path)?;
         }
@@ -905,6 +909,12 @@ fn staging_file(folder: &Path) -> Result<tempfile::NamedTempFile> {
         .tempfile_in(folder)
         .map_err(|e| io_error(folder, &e))
 }
+/// A packed backup unpacked in the temporary folder for its preview ([`inspect`]).
+const PREVIEW_PREFIX: &str = ".pufa-preview-";
+
+/// How old an unpacked preview must be to be another run's leftover, not one being checked.
+const STALE_PREVIEW: Duration = Duration::from_secs(6 * 3600);
+
 /// A file being written (an attachment restored, a backup made) before its rename.
 const PARTIAL_PREFIXES: &[&str] = &[STAGED_PREFIX, ".pufa-backup-", ".pufa-part-"];
 
@@ -924,8 +934,10 @@ fn write_whole(target: &Path, bytes: &[u8]) -> Result<()> {
 }
 
 /// Removes what a backup or restore killed half-way left behind (its temporary files) in the
-/// data folder, its backups and its attachments. Called when the folder is opened.
+/// data folder, its backups and its attachments, and the previews of packed backups left in the
+/// temporary folder hours ago. Called when the folder is opened.
 pub(crate) fn remove_leftovers(data_dir: &Path) {
+    remove_stale_previews(&std::env::temp_dir(), STALE_PREVIEW);
     let folders = [data_dir.to_path_buf(), data_dir.join(BACKUPS_DIR)]
         .into_iter()
         .chain(
@@ -944,6 +956,24 @@ pub(crate) fn remove_leftovers(data_dir: &Path) {
             if PARTIAL_PREFIXES.iter().any(|p| name.starts_with(p)) {
                 let _ = std::fs::remove_file(entry.path());
             }
+        }
+    }
+}
+
+/// Removes the unpacked previews in `folder` last written more than `age` ago: the app was
+/// closed or killed while it showed them (a preview still open is minutes old).
+fn remove_stale_previews(folder: &Path, age: Duration) {
+    let Ok(entries) = std::fs::read_dir(folder) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let stale = entry
+            .metadata()
+            .and_then(|m| m.modified())
+            .is_ok_and(|t| t.elapsed().is_ok_and(|e| e > age));
+        if name.starts_with(PREVIEW_PREFIX) && stale {
+            let _ = std::fs::remove_file(entry.path());
         }
     }
 }

@@ -632,3 +632,22 @@ fn an_older_database_is_backed_up_before_it_is_migrated() {
     Db::open_dir(dir.path()).unwrap();
     assert_eq!(list(dir.path()).unwrap().len(), 1);
 }
+
+#[test]
+fn previews_left_in_the_temporary_folder_by_a_closed_app_are_removed() {
+    let temp = tempfile::tempdir().unwrap();
+    let file = |name: &str, hours_ago: u64| {
+        let path = temp.path().join(name);
+        let f = std::fs::File::create(&path).unwrap();
+        let then = std::time::SystemTime::now() - Duration::from_secs(hours_ago * 3600);
+        f.set_modified(then).unwrap();
+        path
+    };
+    let left = file(".pufa-preview-old.tmp", 7);
+    let open_now = file(".pufa-preview-new.tmp", 0);
+    let someone_elses = file("report-draft.tmp", 30);
+    remove_stale_previews(temp.path(), STALE_PREVIEW);
+    assert!(!left.exists(), "a preview of seven hours ago is a leftover");
+    assert!(open_now.exists(), "a preview being shown stays");
+    assert!(someone_elses.exists(), "only the app's own files go");
+}
