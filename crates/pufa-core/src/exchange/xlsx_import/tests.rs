@@ -1534,7 +1534,7 @@ fn counted_cells(
         if Some(r) == fail_at {
             return Err(damaged());
         }
-        Ok((r < rows).then(|| (r, c, Cell::Number(r as f64))))
+        Ok((r < rows).then_some((r, c, Cell::Number(r as f64))))
     }
 }
 
