@@ -1082,6 +1082,26 @@ fn rollup_name(table: &str, town: &str, name: &str) -> String {
 }
 
 impl<'a> Importer<'a> {
+    /// An importer of the package at `path` (its attachments placed under `data_dir`) writing
+    /// in the transaction `conn`.
+    fn new(conn: &'a Connection, path: &'a Path, data_dir: Option<PathBuf>) -> Importer<'a> {
+        Importer {
+            conn,
+            path,
+            seq: 0,
+            data_dir,
+            remap: HashMap::new(),
+            columns: HashMap::new(),
+            entities: BTreeMap::new(),
+            report: PackageReport::default(),
+            max_hlc: String::new(),
+            placed: Vec::new(),
+            records_written: 0,
+            tallies_suspended: false,
+            rollup_town: None,
+        }
+    }
+
     fn columns(&mut self, table: &'static str) -> Result<Vec<String>> {
         if let Some(c) = self.columns.get(table) {
             return Ok(c.clone());
@@ -1820,21 +1840,7 @@ pub fn import(
         // other core idle. Nothing commits before every checksum matched.
         let verifier = scope.spawn(|| verify_data(path, &manifest, &sizes, &stop));
         db.with_bulk_tx(|tx| {
-            let mut importer = Importer {
-                conn: tx,
-                path,
-                seq: 0,
-                data_dir,
-                remap: HashMap::new(),
-                columns: HashMap::new(),
-                entities: BTreeMap::new(),
-                report: PackageReport::default(),
-                max_hlc: String::new(),
-                placed: Vec::new(),
-                records_written: 0,
-                tallies_suspended: false,
-                rollup_town: None,
-            };
+            let mut importer = Importer::new(tx, path, data_dir);
             let r = run_import(&mut importer, &mut zip, &sizes, &manifest, progress);
             placed = std::mem::take(&mut importer.placed);
             let cancelled = matches!(&r, Err(e) if e.code == ErrorCode::Cancelled);
@@ -2108,21 +2114,7 @@ pub fn resolve(db: &mut Db, conflict_id: &str, keep: Keep) -> Result<SyncConflic
             } else {
                 let row = chosen.as_object().cloned().unwrap_or_default();
                 sync::set_applying(tx, true)?;
-                let mut im = Importer {
-                    conn: tx,
-                    path: Path::new(""),
-                    seq: 0,
-                    data_dir: None,
-                    remap: HashMap::new(),
-                    columns: HashMap::new(),
-                    entities: BTreeMap::new(),
-                    report: PackageReport::default(),
-                    max_hlc: String::new(),
-                    placed: Vec::new(),
-                    records_written: 0,
-                    tallies_suspended: false,
-                    rollup_town: None,
-                };
+                let mut im = Importer::new(tx, Path::new(""), None);
                 let exists = im.exists(table, &c.entity_id)?;
                 im.check_refs(table, &row).map_err(|_| {
                     AppError::new(
