@@ -960,4 +960,40 @@ fn a_county_rollup_takes_every_towns_package_under_the_towns_names() {
     // A town's next package updates its part only; the same package again changes nothing.
     let again = import_ok(&mut county, &pa);
     assert_eq!((again.added, again.updated), (0, 0));
+
+    // The town renames a village, then the county renames its copy: a conflict the county's
+    // later edit wins. Keeping the town's version gives it back under the town's name.
+    let unit_named = |db: &Db, name: &str| -> String {
+        db.conn
+            .query_row("SELECT id FROM unit WHERE name = ?1", [name], |r| r.get(0))
+            .unwrap()
+    };
+    let village = unit_named(&a, "安静村");
+    let rename = |db: &Db, name: &str| {
+        db.conn
+            .execute(
+                "UPDATE unit SET name = ?1 WHERE id = ?2",
+                [name, village.as_str()],
+            )
+            .unwrap()
+    };
+    rename(&a, "安静社区");
+    std::thread::sleep(std::time::Duration::from_millis(5));
+    rename(&county, "双龙镇安静村（县里改）");
+    let pa2 = tmp.path().join("a2.pufapkg");
+    export_all(&a, &pa2);
+    let report = import_ok(&mut county, &pa2);
+    assert_eq!(report.conflicts, 1, "{report:?}");
+    let name_of = |db: &Db| -> String {
+        db.conn
+            .query_row("SELECT name FROM unit WHERE id = ?1", [&village], |r| {
+                r.get(0)
+            })
+            .unwrap()
+    };
+    assert_eq!(name_of(&county), "双龙镇安静村（县里改）");
+    let c = conflicts(&county.conn).unwrap().remove(0);
+    assert_eq!((c.entity.as_str(), c.winner), ("unit", Keep::Local));
+    resolve(&mut county, &c.id, Keep::Incoming).unwrap();
+    assert_eq!(name_of(&county), "双龙镇安静社区");
 }
