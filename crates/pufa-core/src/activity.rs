@@ -378,7 +378,8 @@ pub(crate) fn check(conn: &Connection, input: &ActivityInput) -> Result<Checked>
         .filter(|c| !c.is_empty())
     {
         let found: Option<String> = conn
-            .query_row("SELECT id FROM campaign WHERE id = ?1", [id], |r| r.get(0))
+            .prepare_cached("SELECT id FROM campaign WHERE id = ?1")?
+            .query_row([id], |r| r.get(0))
             .optional()?;
         let Some(found) = found else {
             return Err(AppError::field(

@@ -286,11 +286,8 @@ fn check(conn: &Connection, input: &RecordInput) -> Result<Checked> {
     // The planned activity's fields are re-checked through the activity rules.
     let known = |id: &str| -> Result<bool> {
         Ok(conn
-            .query_row(
-                "SELECT 1 FROM unit WHERE id = ?1 OR name = ?1",
-                [id],
-                |_| Ok(()),
-            )
+            .prepare_cached("SELECT 1 FROM unit WHERE id = ?1 OR name = ?1")?
+            .query_row([id], |_| Ok(()))
             .optional()?
             .is_some())
     };

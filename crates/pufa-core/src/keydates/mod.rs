@@ -685,9 +685,8 @@ pub fn node_exists(conn: &Connection, code: &str) -> Result<bool> {
         return Ok(true);
     }
     Ok(conn
-        .query_row("SELECT 1 FROM keydate_node WHERE id = ?1", [code], |_| {
-            Ok(())
-        })
+        .prepare_cached("SELECT 1 FROM keydate_node WHERE id = ?1")?
+        .query_row([code], |_| Ok(()))
         .optional()?
         .is_some())
 }
