@@ -715,6 +715,7 @@ pub fn inspect(path: &Path) -> Result<BackupInfo> {
         Format::Sqlite => check_database(&open_backup(path, path)?, path)?,
         Format::Packed => {
             let temp = std::env::temp_dir();
+            remove_stale_previews(&temp, STALE_PREVIEW);
             let unpacked = tempfile::Builder::new()
                 .prefix(PREVIEW_PREFIX)
                 .suffix(".tmp")
@@ -934,10 +935,8 @@ fn write_whole(target: &Path, bytes: &[u8]) -> Result<()> {
 }
 
 /// Removes what a backup or restore killed half-way left behind (its temporary files) in the
-/// data folder, its backups and its attachments, and the previews of packed backups left in the
-/// temporary folder hours ago. Called when the folder is opened.
+/// data folder, its backups and its attachments. Called when the folder is opened.
 pub(crate) fn remove_leftovers(data_dir: &Path) {
-    remove_stale_previews(&std::env::temp_dir(), STALE_PREVIEW);
     let folders = [data_dir.to_path_buf(), data_dir.join(BACKUPS_DIR)]
         .into_iter()
         .chain(
@@ -961,18 +960,25 @@ pub(crate) fn remove_leftovers(data_dir: &Path) {
 }
 
 /// Removes the unpacked previews in `folder` last written more than `age` ago: the app was
-/// closed or killed while it showed them (a preview still open is minutes old).
+/// closed or killed while it showed them (a preview still open is minutes old). Done before
+/// each new preview rather than at start-up: only a packed backup's preview leaves them.
 fn remove_stale_previews(folder: &Path, age: Duration) {
     let Ok(entries) = std::fs::read_dir(folder) else {
         return;
     };
     for entry in entries.flatten() {
-        let name = entry.file_name().to_string_lossy().into_owned();
+        if !entry
+            .file_name()
+            .to_string_lossy()
+            .starts_with(PREVIEW_PREFIX)
+        {
+            continue;
+        }
         let stale = entry
             .metadata()
             .and_then(|m| m.modified())
             .is_ok_and(|t| t.elapsed().is_ok_and(|e| e > age));
-        if name.starts_with(PREVIEW_PREFIX) && stale {
+        if stale {
             let _ = std::fs::remove_file(entry.path());
         }
     }

@@ -634,7 +634,7 @@ fn an_older_database_is_backed_up_before_it_is_migrated() {
 }
 
 #[test]
-fn previews_left_in_the_temporary_folder_by_a_closed_app_are_removed() {
+fn previews_left_in_the_temporary_folder_by_a_closed_app_are_removed_at_the_next() {
     let temp = tempfile::tempdir().unwrap();
     let file = |name: &str, hours_ago: u64| {
         let path = temp.path().join(name);

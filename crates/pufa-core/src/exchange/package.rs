@@ -1897,8 +1897,6 @@ fn run_import(
     sync::set_applying(conn, true)?;
     let (_, seq) = sync::tick(conn)?;
     im.seq = seq;
-    // An import uses more statements than the connection caches by default (16).
-    conn.set_prepared_statement_cache_capacity(64);
     let total = manifest.counts.total();
     let mut done = 0u64;
     let mut step = |done: &mut u64| -> Result<()> {

@@ -1454,8 +1454,6 @@ fn run(
     progress: &mut dyn FnMut(u64, u64) -> bool,
 ) -> Result<Outcome> {
     let lookups = Lookups::load(conn)?;
-    // Checking a row uses more statements than the connection caches by default (16).
-    conn.set_prepared_statement_cache_capacity(64);
     let mut incomplete = None;
     let sheets = book.candidates();
     for sheet in &sheets {
