@@ -138,7 +138,7 @@ fn import(c: &mut Criterion) {
         .data_dir
         .clone()
         .expect("a data folder")
-        .join("pufa.db");
+        .join(pufa_core::db::DB_FILE);
 
     // Once each, timed by hand, with the results checked.
     let started = Instant::now();

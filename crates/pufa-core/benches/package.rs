@@ -39,7 +39,7 @@ fn copy_of(from: &Db, to: &Path) -> Db {
         .expect("checkpoint");
     let dir = from.data_dir.as_ref().expect("a folder");
     std::fs::create_dir_all(to).expect("folder");
-    common::copy_database(&dir.join("pufa.db"), to);
+    common::copy_database(&dir.join(pufa_core::db::DB_FILE), to);
     Db::open_dir(to).expect("open the copy")
 }
 

@@ -716,11 +716,7 @@ pub fn inspect(path: &Path) -> Result<BackupInfo> {
         Format::Packed => {
             let temp = std::env::temp_dir();
             remove_stale_previews(&temp, STALE_PREVIEW);
-            let unpacked = tempfile::Builder::new()
-                .prefix(PREVIEW_PREFIX)
-                .suffix(".tmp")
-                .tempfile_in(&temp)
-                .map_err(|e| io_error(&temp, &e))?;
+            let unpacked = working_file(&temp, PREVIEW_PREFIX)?;
             unpack(path, &unpacked, false)?;
             check_database(&open_backup(unpacked.path(), path)?, path)?;
         }
@@ -850,7 +846,7 @@ pub fn restore(
         Some(d) => d.clone(),
         None => std::env::temp_dir(),
     };
-    let staged = staging_file(&staging_dir)?;
+    let staged = working_file(&staging_dir, STAGED_PREFIX)?;
     match format_of(path)? {
         Format::Sqlite => {
             std::fs::copy(path, staged.path()).map_err(|e| io_error(path, &e))?;
@@ -902,14 +898,15 @@ pub fn restore(
 /// The working copy of a backup being restored, in the data folder.
 const STAGED_PREFIX: &str = ".pufa-restore-";
 
-/// A new, empty working file in `folder`, removed when dropped.
-fn staging_file(folder: &Path) -> Result<tempfile::NamedTempFile> {
+/// A new, empty working file in `folder` named `prefix…`, removed when dropped.
+fn working_file(folder: &Path, prefix: &str) -> Result<tempfile::NamedTempFile> {
     tempfile::Builder::new()
-        .prefix(STAGED_PREFIX)
+        .prefix(prefix)
         .suffix(".tmp")
         .tempfile_in(folder)
         .map_err(|e| io_error(folder, &e))
 }
+
 /// A packed backup unpacked in the temporary folder for its preview ([`inspect`]).
 const PREVIEW_PREFIX: &str = ".pufa-preview-";
 

@@ -259,7 +259,7 @@ pub fn busy_town(bench: &str, first_year: i32, years: i32, per_year: usize) -> T
 /// database is not 100 MB of unwritten pages that a timed import's checkpoint would wait for.
 #[allow(dead_code)] // the import and package benches copy; the others do not
 pub fn copy_database(from: &std::path::Path, to: &std::path::Path) {
-    let copy = to.join("pufa.db");
+    let copy = to.join(pufa_core::db::DB_FILE);
     std::fs::copy(from, &copy).expect("copy the database");
     std::fs::File::open(&copy)
         .and_then(|f| f.sync_all())
