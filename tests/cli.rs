@@ -1232,14 +1232,24 @@ fn pivot_prints_the_table_and_exports_exactly_it() {
     );
     let first = rows[0]["label"].as_str().unwrap();
     assert!(lines[2].starts_with(first), "{human}");
-    let last = lines.last().unwrap();
+    // Under the 合计 row: the 统计口径 and the note that one activity can be in several rows
+    // is not there, as a village holds each record once.
+    let total_line = lines[rows.len() + 2];
     assert!(
-        last.starts_with("合计") && last.ends_with(&format!(" {}", t["total"])),
+        total_line.starts_with("合计") && total_line.ends_with(&format!(" {}", t["total"])),
         "{human}"
     );
-    assert_eq!(lines.len(), rows.len() + 3);
+    assert!(
+        lines
+            .last()
+            .unwrap()
+            .starts_with("统计口径：已审核通过的活动记录"),
+        "{human}"
+    );
+    assert_eq!(lines.len(), rows.len() + 4);
 
-    // Chinese names work too; quantity without a material dimension sums every hand-out.
+    // Chinese names work too; quantities of different units (份, 册) are never added: without a
+    // material or unit dimension they are split by unit.
     let q = cli(
         &dir,
         &[
@@ -1257,13 +1267,28 @@ fn pivot_prints_the_table_and_exports_exactly_it() {
     )
     .ok()
     .json();
-    let handed: i64 = summary["materials"]
+    assert_eq!(q["cols"], "unit", "{q}");
+    assert!(q["total"].is_null(), "no total across units: {q}");
+    let by_unit: std::collections::BTreeMap<String, i64> = summary["material_units"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|m| m["quantity"].as_i64().unwrap())
-        .sum();
-    assert_eq!(q["total"].as_i64(), Some(handed));
+        .map(|u| {
+            (
+                u["unit"].as_str().unwrap().to_string(),
+                u["quantity"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    assert!(by_unit.len() > 1, "the demo hands out several units");
+    let columns: std::collections::BTreeMap<String, i64> = q["col_labels"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .zip(q["col_totals"].as_array().unwrap())
+        .map(|(l, v)| (l["key"].as_str().unwrap().to_string(), v.as_i64().unwrap()))
+        .collect();
+    assert_eq!(columns, by_unit);
 
     // The workbook holds exactly the table shown.
     let out = tmp.path().join("透视表.xlsx");
@@ -1762,4 +1787,119 @@ fn a_county_rollup_imports_each_towns_package_and_counts_the_whole_county() {
         names.contains(&"双龙镇安静村") && names.contains(&"龙溪镇安静村"),
         "{names:?}"
     );
+}
+
+/// The numbers of one period, village and basis through the real binary: `summary --json`, the
+/// 台账 workbook (every sheet) and the CSV agree; a village named on the command line is the same
+/// village everywhere; the files state their 统计口径.
+#[test]
+fn summary_ledger_workbook_and_csv_give_the_same_numbers() {
+    use calamine::{open_workbook, Data, Reader, Xlsx};
+    let (tmp, dir) = data_dir();
+    cli(&dir, &["demo", "--seed", "3", "--year", "2026"]).ok();
+    for (village, basis) in [
+        (None, None),
+        (Some("安静村"), None),
+        (None, Some("--include-pending")),
+        (Some("石院村"), Some("--include-pending")),
+    ] {
+        let mut scope = vec!["--from", "2026-01-01", "--to", "2026-12-31"];
+        if let Some(v) = village {
+            scope.extend(["--village", v]);
+        }
+        if let Some(b) = basis {
+            scope.push(b);
+        }
+        let mut args = vec!["summary"];
+        args.extend(&scope);
+        args.push("--json");
+        let s = cli(&dir, &args).ok().json();
+        let want = [
+            s["activities"].as_i64().unwrap(),
+            s["participants"].as_i64().unwrap(),
+            s["reach"].as_i64().unwrap(),
+        ];
+        assert!(want[0] > 0, "{village:?}");
+
+        let xlsx = tmp.path().join("台账.xlsx");
+        let mut args = vec!["export", "ledger-xlsx", "--out", xlsx.to_str().unwrap()];
+        args.extend(&scope);
+        let out = cli(&dir, &args).ok();
+        assert!(
+            out.stdout.contains(&format!("已导出 {} 条", want[0])),
+            "{}",
+            out.stdout
+        );
+        let mut wb: Xlsx<_> = open_workbook(&xlsx).unwrap();
+        let basis_line = s["basis_line"].as_str().unwrap();
+        for sheet in wb.sheet_names() {
+            let range = wb.worksheet_range(&sheet).unwrap();
+            assert_eq!(
+                range.get((1, 0)),
+                Some(&Data::String(basis_line.into())),
+                "{sheet} states the basis"
+            );
+            if sheet == "资料发放" {
+                continue;
+            }
+            let head = (0..range.height())
+                .find(|r| range.get((*r, 0)) == Some(&Data::String("序号".into())))
+                .unwrap();
+            let total = (0..range.height())
+                .find(|r| {
+                    matches!(range.get((*r, 0)), Some(Data::String(t)) if t.starts_with("合计"))
+                })
+                .unwrap_or_else(|| panic!("{sheet}: no 合计"));
+            let col = |h: &str| {
+                (0..range.width())
+                    .find(|c| range.get((head, *c)) == Some(&Data::String(h.into())))
+                    .unwrap()
+            };
+            let n = |c: usize| match range.get((total, c)) {
+                Some(Data::Float(f)) => *f as i64,
+                other => panic!("{sheet}: {other:?}"),
+            };
+            let activities = if sheet == "活动台账" {
+                match range.get((total, col("活动名称"))) {
+                    Some(Data::String(t)) => t.split(' ').next().unwrap().parse().unwrap(),
+                    other => panic!("{other:?}"),
+                }
+            } else {
+                n(col("场次"))
+            };
+            assert_eq!(
+                [activities, n(col("参加人数（人）")), n(col("受众人次"))],
+                want,
+                "{sheet} {village:?} {basis:?}"
+            );
+        }
+
+        let csv = tmp.path().join("台账.csv");
+        let mut args = vec!["export", "csv", "--out", csv.to_str().unwrap()];
+        args.extend(&scope);
+        cli(&dir, &args).ok();
+        let text = std::fs::read_to_string(&csv).unwrap();
+        let lines: Vec<&str> = text.trim_end().lines().collect();
+        assert_eq!(lines.len() as i64, want[0] + 3, "header, rows, 合计, 口径");
+        assert_eq!(lines[lines.len() - 1], basis_line);
+        let total: Vec<&str> = lines[lines.len() - 2].split(',').collect();
+        assert_eq!(total[0], "合计");
+        assert_eq!(total[12..14], [want[1].to_string(), want[2].to_string()]);
+    }
+
+    // An unknown village is refused naming the field, not exported empty.
+    let bad = cli(
+        &dir,
+        &[
+            "export",
+            "csv",
+            "--out",
+            tmp.path().join("x.csv").to_str().unwrap(),
+            "--village",
+            "没有这个村",
+        ],
+    );
+    assert_eq!(bad.code, 1);
+    assert!(bad.stderr.contains("没有这个村"), "{}", bad.stderr);
+    assert!(!tmp.path().join("x.csv").exists());
 }

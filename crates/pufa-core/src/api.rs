@@ -323,11 +323,17 @@ pub enum Request {
     ExportReportDocx {
         year: i32,
         path: String,
+        /// Count records waiting for review too (stated in the document).
+        #[serde(default)]
+        include_pending: bool,
     },
     /// A campaign's 情况报告 as Word (公文 format), with the text saved for it.
     ExportCampaignDocx {
         campaign_id: String,
         path: String,
+        /// Count records waiting for review too (stated in the document).
+        #[serde(default)]
+        include_pending: bool,
     },
     /// The text people write for a report (主要做法, 存在的问题, 下一步工作打算): what is
     /// saved, else last year's (`from_last_year`), else empty.
@@ -632,15 +638,25 @@ pub fn handle_with_progress(
             since.as_deref(),
             until.as_deref(),
         )?),
-        ExportReportDocx { year, path } => to_value(export::report_docx::export_annual(
+        ExportReportDocx {
+            year,
+            path,
+            include_pending,
+        } => to_value(export::report_docx::export_annual(
             &db.conn,
             std::path::Path::new(&path),
             year,
+            include_pending,
         )?),
-        ExportCampaignDocx { campaign_id, path } => to_value(export::report_docx::export_campaign(
+        ExportCampaignDocx {
+            campaign_id,
+            path,
+            include_pending,
+        } => to_value(export::report_docx::export_campaign(
             &db.conn,
             std::path::Path::new(&path),
             &campaign_id,
+            include_pending,
         )?),
         ReportTextGet { kind, scope } => to_value(export::report_docx::report_text_get(
             &db.conn, kind, &scope,

@@ -40,6 +40,7 @@ const MIGRATIONS: &[Migration] = &[
     Migration::Code(crate::reports::tally::migrate),
     // migrations/0010_sync.sql, the sync columns of the exchanged tables and their triggers.
     Migration::Code(crate::sync::migrate),
+    Migration::Sql(include_str!("migrations/0011_material_units.sql")),
 ];
 
 /// The schema version this build writes.

@@ -246,6 +246,24 @@ pub fn update_material(db: &mut Db, id: &str, input: &MaterialInput) -> Result<M
     let (name, category, unit, low) = check_material(input)?;
     db.with_tx(|tx| {
         let before = material(tx, id)?;
+        if before.unit != unit {
+            let moved: i64 = tx.query_row(
+                "SELECT count(*) FROM stock_movement WHERE material_id = ?1",
+                [id],
+                |r| r.get(0),
+            )?;
+            if moved > 0 {
+                return Err(AppError::field(
+                    ErrorCode::InvalidValue,
+                    "unit",
+                    format!(
+                        "“{}”已有 {moved} 笔入库、调拨或发放按“{}”记账，计量单位不能再改；\
+                         如需按“{unit}”发放，请另建一种资料",
+                        before.name, before.unit
+                    ),
+                ));
+            }
+        }
         tx.execute(
             "UPDATE material SET name = ?2, category = ?3, unit = ?4, low_stock = ?5, updated_at = ?6
              WHERE id = ?1",

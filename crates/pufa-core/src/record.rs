@@ -569,11 +569,79 @@ pub struct RecordFilter {
     pub unit_id: Option<String>,
     #[serde(default)]
     pub campaign_id: Option<String>,
-    /// pending | returned | approved.
+    /// The statuses listed: approved | with_pending | pending | returned | all (see
+    /// [`crate::reports::Basis`]). Unset, a list shows every status, while an output (台账
+    /// workbook, CSV, photos) takes the counting basis, approved records.
     #[serde(default)]
     pub review_status: Option<String>,
     #[serde(default)]
     pub search: Option<String>,
+}
+
+impl RecordFilter {
+    /// The statuses an output (a file or a report) of this filter holds: as asked, else the
+    /// counting basis (approved records).
+    pub fn output_basis(&self) -> Result<crate::reports::Basis> {
+        match self.review_status.as_deref().map(str::trim) {
+            None | Some("") => Ok(crate::reports::Basis::Approved),
+            Some(s) => crate::reports::Basis::parse("review_status", s),
+        }
+    }
+
+    /// The same filter with the statuses spelled out (an output's, see [`Self::output_basis`]).
+    pub fn with_basis(&self, basis: crate::reports::Basis) -> RecordFilter {
+        RecordFilter {
+            review_status: Some(basis.code().to_string()),
+            ..self.clone()
+        }
+    }
+
+    /// The same filter with its village and campaign as ids (the command line names a village
+    /// by its name): an unknown one is an error naming the field, never an empty 台账.
+    pub fn resolved(&self, conn: &Connection) -> Result<RecordFilter> {
+        let given = |v: &Option<String>| {
+            v.as_deref()
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+        };
+        Ok(RecordFilter {
+            unit_id: given(&self.unit_id)
+                .map(|v| crate::unit::resolve(conn, &v, "unit_id").map(|u| u.id))
+                .transpose()?,
+            campaign_id: given(&self.campaign_id)
+                .map(|c| crate::campaign::get(conn, &c).map(|c| c.id))
+                .transpose()?,
+            ..self.clone()
+        })
+    }
+
+    /// The summary of the same records: period, village, campaign, statuses and search.
+    pub fn summary_filter(&self) -> Result<crate::reports::SummaryFilter> {
+        let basis = self.output_basis()?;
+        Ok(crate::reports::SummaryFilter {
+            from: self.from.clone().unwrap_or_else(|| ALL_FROM.into()),
+            to: self.to.clone().unwrap_or_else(|| ALL_TO.into()),
+            village: self.unit_id.clone(),
+            campaign_id: self.campaign_id.clone(),
+            include_pending: basis.takes("pending"),
+            basis: Some(basis),
+            search: self.search.clone(),
+        })
+    }
+}
+
+/// The widest period, for filters without dates.
+pub const ALL_FROM: &str = "1900-01-01";
+pub const ALL_TO: &str = "2200-12-31";
+
+/// Words found in a record's title, its narrative or its village's name (`r` a record, `p`
+/// the parameter holding the words): the one search of the 台账, its outputs and the 统计.
+pub(crate) fn search_sql(p: &str) -> String {
+    format!(
+        "(instr(r.title, {p}) > 0 OR instr(r.narrative, {p}) > 0
+          OR instr(coalesce((SELECT name FROM unit WHERE id = r.unit_id), ''), {p}) > 0)"
+    )
 }
 
 pub fn list(conn: &Connection, f: &RecordFilter) -> Result<Vec<Record>> {
@@ -629,11 +697,22 @@ fn filter_sql(f: &RecordFilter) -> Result<FilterSql> {
         opt(&f.campaign_id),
         "EXISTS (SELECT 1 FROM record_campaign c WHERE c.record_id = r.id AND c.campaign_id = ?)",
     );
-    add(opt(&f.review_status), "r.review_status = ?");
-    add(
-        opt(&f.search),
-        "(instr(r.title, ?) > 0 OR instr(r.narrative, ?) > 0 OR instr(coalesce(u.name, ''), ?) > 0)",
-    );
+    let status = opt(&f.review_status)
+        .map(|s| crate::reports::Basis::parse("review_status", &s).map(|b| (s, b)))
+        .transpose()?;
+    if let Some((code, b)) = &status {
+        // One status: an equality SQLite can use the review index for.
+        if b.statuses().len() == 1 {
+            add(Some(code.clone()), "r.review_status = ?");
+        }
+    }
+    add(opt(&f.search), &search_sql("?"));
+    if let Some((_, b)) = status {
+        if b.statuses().len() > 1 && b != crate::reports::Basis::All {
+            out.sql += " AND ";
+            out.sql += &b.sql("r.review_status");
+        }
+    }
     Ok(out)
 }
 

@@ -53,6 +53,8 @@ impl PivotArgs {
                 village: self.village,
                 campaign_id: self.campaign,
                 include_pending: self.include_pending,
+                basis: None,
+                search: None,
             },
             rows: self.rows,
             cols: self.cols,
@@ -106,12 +108,16 @@ pub fn render(t: &PivotTable) -> Vec<String> {
     for (r, l) in t.row_labels.iter().enumerate() {
         let mut line = vec![l.label.clone()];
         line.extend(t.cells[r].iter().map(i64::to_string));
-        line.push(t.row_totals[r].to_string());
+        line.push(pufa_core::export::pivot_xlsx::total_text(t.row_totals[r]));
         grid.push(line);
     }
     let mut foot = vec!["合计".to_string()];
-    foot.extend(t.col_totals.iter().map(i64::to_string));
-    foot.push(t.total.to_string());
+    foot.extend(
+        t.col_totals
+            .iter()
+            .map(|v| pufa_core::export::pivot_xlsx::total_text(*v)),
+    );
+    foot.push(pufa_core::export::pivot_xlsx::total_text(t.total));
     grid.push(foot);
     let columns = grid[0].len();
     let widths: Vec<usize> = (0..columns)
@@ -136,6 +142,10 @@ pub fn render(t: &PivotTable) -> Vec<String> {
             })
             .collect();
         out.push(cells.join("  ").trim_end().to_string());
+    }
+    out.push(t.basis_line.clone());
+    if !t.note.is_empty() {
+        out.push(t.note.clone());
     }
     out
 }

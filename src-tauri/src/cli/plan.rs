@@ -149,6 +149,9 @@ pub enum ExportCmd {
         year: i32,
         #[arg(long, value_name = "FILE")]
         out: std::path::PathBuf,
+        /// 同时计入待审核的活动记录（报告中注明统计口径）
+        #[arg(long)]
+        include_pending: bool,
     },
     /// 透视表（.xlsx，与 pivot 命令所示完全一致：标题、表头、各行、合计行和合计列）
     PivotXlsx {
@@ -164,6 +167,9 @@ pub enum ExportCmd {
         campaign: String,
         #[arg(long, value_name = "FILE")]
         out: std::path::PathBuf,
+        /// 同时计入待审核的活动记录（报告中注明统计口径）
+        #[arg(long)]
+        include_pending: bool,
     },
 }
 
@@ -179,15 +185,27 @@ pub struct LedgerFilter {
     /// 活动专项编号
     #[arg(long)]
     campaign: Option<String>,
+    /// 同时计入待审核的活动记录（默认只计已审核通过的，文件中注明统计口径）
+    #[arg(long, conflicts_with = "status")]
+    include_pending: bool,
+    /// 只导出某种审核状态的记录：pending（待审核）、returned（已退回）、all（全部）
+    #[arg(long)]
+    status: Option<String>,
 }
 
 impl LedgerFilter {
     fn into_filter(self) -> pufa_core::record::RecordFilter {
+        let basis = match self.status {
+            Some(s) => Some(s),
+            None if self.include_pending => Some("with_pending".to_string()),
+            None => Some("approved".to_string()),
+        };
         pufa_core::record::RecordFilter {
             from: self.from,
             to: self.to,
             unit_id: self.village,
             campaign_id: self.campaign,
+            review_status: basis,
             ..Default::default()
         }
     }
@@ -239,10 +257,15 @@ pub fn export(cmd: ExportCmd) -> (Request, PlanOutput) {
             },
             PlanOutput::Exported,
         ),
-        ExportCmd::ReportDocx { year, out } => (
+        ExportCmd::ReportDocx {
+            year,
+            out,
+            include_pending,
+        } => (
             Request::ExportReportDocx {
                 year,
                 path: path(out),
+                include_pending,
             },
             PlanOutput::Document,
         ),
@@ -253,10 +276,15 @@ pub fn export(cmd: ExportCmd) -> (Request, PlanOutput) {
             },
             PlanOutput::Exported,
         ),
-        ExportCmd::CampaignDocx { campaign, out } => (
+        ExportCmd::CampaignDocx {
+            campaign,
+            out,
+            include_pending,
+        } => (
             Request::ExportCampaignDocx {
                 campaign_id: campaign,
                 path: path(out),
+                include_pending,
             },
             PlanOutput::Document,
         ),
@@ -374,9 +402,7 @@ pub fn print(out: &PlanOutput, value: Value) -> Result<(), serde_json::Error> {
         PlanOutput::Document => {
             let e: pufa_core::export::report_docx::DocxExported = serde_json::from_value(value)?;
             println!("已导出 {}（计入 {} 场次）", e.path, e.activities);
-            if e.pending > 0 {
-                println!("另有 {} 条活动记录待审核或已退回，未计入报告", e.pending);
-            }
+            println!("{}", e.basis_line);
         }
         PlanOutput::Templates => {
             let list: Vec<PlanTemplate> = serde_json::from_value(value)?;

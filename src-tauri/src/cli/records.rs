@@ -277,6 +277,8 @@ pub fn summary(
         village,
         campaign_id: campaign,
         include_pending,
+        basis: None,
+        search: None,
     };
     (Request::Summary(filter), RecordOutput::Summary)
 }
@@ -286,10 +288,11 @@ pub fn print(out: &RecordOutput, value: Value) -> Result<(), serde_json::Error> 
         RecordOutput::Summary => {
             let s: pufa_core::reports::Summary = serde_json::from_value(value)?;
             println!("{} 至 {}", s.from, s.to);
+            println!("{}", s.basis_line);
             println!("{}", s.headline);
             println!(
-                "场次 {}（其中待审核 {}），参加 {} 人，受众 {} 人次，咨询 {} 人次",
-                s.activities, s.pending, s.participants, s.reach, s.consultations
+                "场次 {}，参加 {} 人，受众 {} 人次，咨询 {} 人次",
+                s.activities, s.participants, s.reach, s.consultations
             );
             println!(
                 "横幅 {} 条，展板 {} 块，宣传车 {} 台，网络推送 {} 条（浏览 {}），调解纠纷 {} 件，法律援助 {} 件",
@@ -306,6 +309,12 @@ pub fn print(out: &RecordOutput, value: Value) -> Result<(), serde_json::Error> 
             for m in &s.materials {
                 println!("  发放 {}：{} {}", m.name, m.quantity, m.unit);
             }
+            for u in &s.material_units {
+                println!(
+                    "  合计（{}，{} 种）：{} {}",
+                    u.label, u.kinds, u.quantity, u.unit
+                );
+            }
             for (title, list) in [
                 ("按月", &s.by_month),
                 ("按活动专项", &s.by_campaign),
@@ -315,6 +324,18 @@ pub fn print(out: &RecordOutput, value: Value) -> Result<(), serde_json::Error> 
                 for b in list {
                     println!("  {}  {} 场  {} 人次", b.label, b.activities, b.reach);
                 }
+            }
+            if !s.villages_in_review.is_empty() {
+                let list: Vec<String> = s
+                    .villages_in_review
+                    .iter()
+                    .map(|v| match (v.pending, v.returned) {
+                        (p, 0) => format!("{}（待审核 {p} 场）", v.name),
+                        (0, r) => format!("{}（已退回 {r} 场）", v.name),
+                        (p, r) => format!("{}（待审核 {p} 场、已退回 {r} 场）", v.name),
+                    })
+                    .collect();
+                println!("记录未审核通过的村（社区）：{}", list.join("、"));
             }
             if !s.villages_without.is_empty() {
                 println!("尚无活动的村（社区）：{}", s.villages_without.join("、"));

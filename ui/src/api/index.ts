@@ -355,9 +355,10 @@ export const exportPivotXlsx = (request: PivotRequest, path: string) =>
   call<Exported>({ cmd: 'export_pivot_xlsx', args: { request, path } })
 export const reportTextGet = (kind: ReportKind, scope: string) => call<ReportText>({ cmd: 'report_text_get', args: { kind, scope } })
 export const reportTextSave = (input: ReportTextInput) => call<ReportText>({ cmd: 'report_text_save', args: input })
-export const exportReportDocx = (year: number, path: string) => call<DocxExported>({ cmd: 'export_report_docx', args: { year, path } })
-export const exportCampaignDocx = (campaign_id: string, path: string) =>
-  call<DocxExported>({ cmd: 'export_campaign_docx', args: { campaign_id, path } })
+export const exportReportDocx = (year: number, path: string, include_pending = false) =>
+  call<DocxExported>({ cmd: 'export_report_docx', args: { year, path, include_pending } })
+export const exportCampaignDocx = (campaign_id: string, path: string, include_pending = false) =>
+  call<DocxExported>({ cmd: 'export_campaign_docx', args: { campaign_id, path, include_pending } })
 export const attachmentThumbnail = (id: string) => call<string | null>({ cmd: 'attachment_thumbnail', args: { id } })
 export const attachmentRemove = (id: string) => call<Deleted>({ cmd: 'attachment_remove', args: { id } })
 

@@ -3,4 +3,4 @@
 /**
  * What a row or a column of the table stands for.
  */
-export type Dim = "month" | "campaign" | "node" | "village" | "audience" | "format" | "law" | "material";
+export type Dim = "month" | "campaign" | "node" | "village" | "audience" | "format" | "law" | "material" | "unit";

@@ -9,10 +9,14 @@ export type DocxExported = { path: string,
  */
 paragraphs: number, tables: number, 
 /**
- * 场次 counted: the approved records.
+ * 场次 counted: the approved records (and the pending ones when included).
  */
 activities: number, 
 /**
- * Records of the period waiting for review or returned: not counted in the report.
+ * Records of the period waiting for review or returned that the report does not count.
  */
-pending: number, };
+pending: number, 
+/**
+ * "统计口径：…", as the document states it.
+ */
+basis_line: string, };

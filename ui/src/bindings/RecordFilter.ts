@@ -2,6 +2,8 @@
 
 export type RecordFilter = { from: string | null, to: string | null, unit_id: string | null, campaign_id: string | null, 
 /**
- * pending | returned | approved.
+ * The statuses listed: approved | with_pending | pending | returned | all (see
+ * [`crate::reports::Basis`]). Unset, a list shows every status, while an output (台账
+ * workbook, CSV, photos) takes the counting basis, approved records.
  */
 review_status: string | null, search: string | null, };

@@ -55,7 +55,11 @@ describe('Word report dialog', () => {
     expect(saved?.args).toEqual({ kind: 'annual', scope: '2026', practices: LAST_YEAR.practices, problems: '去年的问题', plans: '（一）明年继续开展宪法宣传周。', issuer: '' })
     expect(sent.findIndex((s) => s.cmd === 'report_text_save')).toBeLessThan(sent.findIndex((s) => s.cmd === 'export_report_docx'))
     expect(dialog).toEqual(['双龙镇2026年普法工作总结.docx'])
-    expect(sent.find((s) => s.cmd === 'export_report_docx')?.args).toEqual({ year: 2026, path: '/home/李明/文档/双龙镇2026年普法工作总结.docx' })
+    expect(sent.find((s) => s.cmd === 'export_report_docx')?.args).toEqual({
+      year: 2026,
+      path: '/home/李明/文档/双龙镇2026年普法工作总结.docx',
+      include_pending: false,
+    })
     expect(document.body.textContent).toContain('另有 4 场待审核或已退回，未计入')
     wrapper.unmount()
   })

@@ -23,17 +23,17 @@ describe('dev mock backend (透视表)', () => {
     const request: PivotRequest = { filter, rows: 'village', cols: 'month', measure: 'activities' }
     const table = await api.pivot(request)
     expect(table.total).toBe(sum.activities)
-    expect(table.row_totals.reduce((a, b) => a + b, 0)).toBe(sum.activities)
-    table.cells.forEach((row, r) => expect(row.reduce((a, b) => a + b, 0)).toBe(table.row_totals[r]))
+    expect(table.row_totals.reduce((a: number, b) => a + (b ?? 0), 0)).toBe(sum.activities)
+    table.cells.forEach((row, r) => expect(row.reduce((a: number, b) => a + (b ?? 0), 0)).toBe(table.row_totals[r]))
     expect(table.col_labels[0].key).toBe(filter.from.slice(0, 7))
 
     const laws = await api.pivot({ filter, rows: 'law', cols: null, measure: 'activities' })
     expect(laws.total).toBe(sum.activities)
-    expect(laws.row_totals.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(sum.activities)
+    expect(laws.row_totals.reduce((a: number, b) => a + (b ?? 0), 0)).toBeGreaterThanOrEqual(sum.activities)
     const quantity = await api.pivot({ filter, rows: 'material', cols: null, measure: 'quantity' })
     const handed = ledger.filter((r) => r.review_status === 'approved').flatMap((r) => r.materials).reduce((t, m) => t + m.quantity, 0)
     expect(quantity.total).toBe(handed)
-    expect(quantity.row_totals.reduce((a, b) => a + b, 0)).toBe(handed)
+    expect(quantity.row_totals.reduce((a: number, b) => a + (b ?? 0), 0)).toBe(handed)
 
     const out = await api.exportPivotXlsx(request, '/home/dev/文档/透视表.xlsx')
     expect(out).toEqual({ path: '/home/dev/文档/透视表.xlsx', count: table.row_labels.length })

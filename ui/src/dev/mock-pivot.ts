@@ -22,6 +22,7 @@ const DIM_LABEL: Record<Dim, string> = {
   format: '活动形式',
   law: '法律法规',
   material: '宣传资料',
+  unit: '计量单位',
 }
 const MEASURE_LABEL = { activities: '活动场次', participants: '参加人数', reach: '受众人次', consultations: '咨询人次', quantity: '资料发放数量' }
 const UNFILLED = '（未填）'
@@ -78,6 +79,8 @@ export function mockPivot(records: ActivityRecord[], units: Unit[], campaigns: C
         return many(r.laws)
       case 'material':
         return u.material !== null ? [u.material] : many(r.materials.map((m) => m.material_id))
+      case 'unit':
+        return u.material !== null ? [r.materials.find((m) => m.material_id === u.material)?.unit ?? ''] : many(r.materials.map((m) => m.unit))
     }
   }
   const sum = (dims: Dim[]) => {
@@ -159,7 +162,15 @@ export function mockPivot(records: ActivityRecord[], units: Unit[], campaigns: C
     rows: req.rows,
     cols: req.cols,
     measure: req.measure,
-    title: `${cn(f.from)}至${cn(f.to)}　${scope}　${MEASURE_LABEL[req.measure]}（${unit}），${by}${f.include_pending ? '（含待审核记录）' : '（只计审核通过的记录）'}`,
+    title: `${cn(f.from)}至${cn(f.to)}　${scope}　${MEASURE_LABEL[req.measure]}（${unit}），${by}${f.include_pending ? '（已审核通过及待审核的活动记录）' : '（已审核通过的活动记录）'}`,
+    basis: f.include_pending ? 'with_pending' : 'approved',
+    statuses: {
+      approved: counted.filter((r) => r.review_status === 'approved').length,
+      pending: counted.filter((r) => r.review_status === 'pending').length,
+      returned: 0,
+    },
+    basis_line: f.include_pending ? '统计口径：已审核通过及待审核的活动记录' : '统计口径：已审核通过的活动记录',
+    note: '',
     row_labels: rowLabels,
     col_labels: colLabels,
     cells: rowLabels.map((r) => colLabels.map((c) => cellMap.get(`${r.key}\u0000${c.key}`) ?? 0)),

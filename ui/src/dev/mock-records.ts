@@ -915,8 +915,16 @@ function mockSummary(ctx: RecordsContext, f: { from: string; to: string; village
     from: f.from,
     to: f.to,
     include_pending: !!f.include_pending,
+    basis: f.include_pending ? 'with_pending' : 'approved',
+    basis_line: f.include_pending ? '统计口径：已审核通过及待审核的活动记录' : '统计口径：已审核通过的活动记录',
+    statuses: {
+      approved: counted.filter((r) => r.review_status === 'approved').length,
+      pending: counted.filter((r) => r.review_status === 'pending').length,
+      returned: 0,
+    },
     activities: counted.length,
     pending: counted.filter((r) => r.review_status === 'pending').length,
+    returned: 0,
     participants: sum('participants'),
     reach: sum('reach'),
     consultations: sum('consultations'),
@@ -928,6 +936,10 @@ function mockSummary(ctx: RecordsContext, f: { from: string; to: string; village
     disputes: sum('disputes'),
     legal_aid_cases: sum('legal_aid_cases'),
     materials: [...materials.values()],
+    material_units: [...new Set([...materials.values()].map((m) => m.unit))].map((unit) => {
+      const of = [...materials.values()].filter((m) => m.unit === unit)
+      return { unit, label: '宣传资料', kinds: of.length, quantity: of.reduce((t, m) => t + m.quantity, 0) }
+    }),
     planned: counted.length,
     planned_held: counted.filter((r) => r.activity_id).length,
     by_month: group((r) => [r.date.slice(0, 7)], (k) => `${k.slice(0, 4)}年${Number(k.slice(5))}月`).sort((a, b) => a.key.localeCompare(b.key)),
@@ -938,6 +950,7 @@ function mockSummary(ctx: RecordsContext, f: { from: string; to: string; village
     by_format: group((r) => r.formats, (k) => k),
     by_law: group((r) => r.laws, (k) => k),
     villages_without: f.village ? [] : villages.filter((v) => !byVillage.some((b) => b.key === v.id)).map((v) => v.name),
+    villages_in_review: [],
     headline: `${wholeYear ? '全年' : '期间'}开展普法活动${counted.length}场次，受众${approx(sum('reach'))}人次，发放资料${approx(handed)}份`,
   }
 }

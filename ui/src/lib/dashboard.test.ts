@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { Summary } from '../bindings/Summary'
-import { barOption, completion, ledgerQuery, materialsByUnit, monthsOf, pieOption, totalOf, trendOption } from './dashboard'
+import { barOption, completion, footerOf, ledgerQuery, monthsOf, pieOption, totalOf, trendOption } from './dashboard'
 
 const b = (key: string, activities: number, participants = activities * 40, reach = activities * 50) => ({ key, label: key, activities, participants, reach })
 
@@ -9,8 +9,12 @@ function summary(over: Partial<Summary> = {}): Summary {
     from: '2026-01-01',
     to: '2026-12-31',
     include_pending: false,
+    basis: 'approved',
+    basis_line: '统计口径：已审核通过的活动记录',
+    statuses: { approved: 0, pending: 0, returned: 0 },
     activities: 0,
     pending: 0,
+    returned: 0,
     participants: 0,
     reach: 0,
     consultations: 0,
@@ -22,6 +26,7 @@ function summary(over: Partial<Summary> = {}): Summary {
     disputes: 0,
     legal_aid_cases: 0,
     materials: [],
+    material_units: [],
     planned: 0,
     planned_held: 0,
     by_month: [],
@@ -32,6 +37,7 @@ function summary(over: Partial<Summary> = {}): Summary {
     by_format: [],
     by_law: [],
     villages_without: [],
+    villages_in_review: [],
     headline: '',
     ...over,
   }
@@ -56,18 +62,15 @@ describe('dashboard numbers', () => {
     expect(completion({ planned: 0, planned_held: 0 })).toBeNull()
   })
 
-  it('adds materials up per unit, the largest first', () => {
-    const s = summary({
-      materials: [
-        { name: '宪法读本', unit: '册', quantity: 200 },
-        { name: '折页', unit: '份', quantity: 1500 },
-        { name: '明白纸', unit: '份', quantity: 1600 },
-      ],
-    })
-    expect(materialsByUnit(s)).toEqual([
-      { unit: '份', quantity: 3100 },
-      { unit: '册', quantity: 200 },
-    ])
+  it('never sums rows that can hold one activity several times', () => {
+    // 3 activities; two of them name two laws: the law rows add up to 5.
+    const s = summary({ activities: 3, participants: 120, reach: 300 })
+    const laws = [b('宪法', 3, 120, 300), b('民法典', 2, 80, 200)]
+    expect(footerOf(s, 'law', laws)).toEqual({ label: 'basis.distinctTotal', total: { activities: 3, participants: 120, reach: 300 } })
+    expect(footerOf(s, 'campaign', laws).total.activities).toBe(3)
+    // One village per record: the rows are the total.
+    const villages = [b('v1', 2, 80, 200), b('v2', 1, 40, 100)]
+    expect(footerOf(s, 'village', villages)).toEqual({ label: 'ledger.total', total: { activities: 3, participants: 120, reach: 300 } })
   })
 
   it('builds charts whose items carry the key a click opens', () => {
@@ -87,9 +90,16 @@ describe('dashboard numbers', () => {
   it('leads a click to the 台账 with the same filter, narrowed to what was clicked', () => {
     const f = { from: '2026-01-01', to: '2026-12-31', village: null, campaign_id: 'c1', include_pending: false }
     expect(ledgerQuery(f, null, null)).toEqual({ from: '2026-01-01', to: '2026-12-31', campaign_id: 'c1', review_status: 'approved' })
+    expect(ledgerQuery({ ...f, include_pending: true }, null, null).review_status).toBe('with_pending')
     expect(ledgerQuery(f, 'month', '2026-02')).toMatchObject({ from: '2026-02-01', to: '2026-02-28' })
     expect(ledgerQuery({ ...f, from: '2026-02-10' }, 'month', '2026-02').from).toBe('2026-02-10') // not before the period
     expect(ledgerQuery(f, 'village', 'v9')).toMatchObject({ unit_id: 'v9' })
-    expect(ledgerQuery({ ...f, include_pending: true }, 'law', '宪法')).toEqual({ from: '2026-01-01', to: '2026-12-31', campaign_id: 'c1', search: '宪法' })
+    expect(ledgerQuery({ ...f, include_pending: true }, 'law', '宪法')).toEqual({
+      from: '2026-01-01',
+      to: '2026-12-31',
+      campaign_id: 'c1',
+      review_status: 'with_pending',
+      search: '宪法',
+    })
   })
 })

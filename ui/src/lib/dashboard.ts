@@ -33,7 +33,7 @@ export function monthsOf(s: Summary, monthLabel: (ym: string) => string): Breakd
   return out
 }
 
-/** The sums of a breakdown's rows (a record may count in several rows: several laws, audiences…). */
+/** The sums of a breakdown's rows. */
 export function totalOf(rows: readonly Breakdown[]): Pick<Breakdown, Measure> {
   return rows.reduce((t, r) => ({ activities: t.activities + r.activities, participants: t.participants + r.participants, reach: t.reach + r.reach }), {
     activities: 0,
@@ -42,17 +42,28 @@ export function totalOf(rows: readonly Breakdown[]): Pick<Breakdown, Measure> {
   })
 }
 
+/** Breakdowns where one record can be in several rows (two laws, three audiences, two campaigns). */
+export function multiValued(kind: BreakdownKind | 'month'): boolean {
+  return kind !== 'month' && kind !== 'village'
+}
+
+/**
+ * The 合计 under a breakdown's table: the rows' sum where each record is in one row (months,
+ * villages), else the summary's distinct totals under "合计（去重）" — never the sum of rows that
+ * count one activity several times.
+ */
+export function footerOf(s: Summary, kind: BreakdownKind | 'month', rows: readonly Breakdown[]): { label: string; total: Pick<Breakdown, Measure> } {
+  if (multiValued(kind)) {
+    return { label: 'basis.distinctTotal', total: { activities: s.activities, participants: s.participants, reach: s.reach } }
+  }
+  return { label: 'ledger.total', total: totalOf(rows) }
+}
+
 /** Plan completion in whole percent, null when nothing was planned. */
 export function completion(s: Pick<Summary, 'planned' | 'planned_held'>): number | null {
   return s.planned > 0 ? Math.round((s.planned_held / s.planned) * 100) : null
 }
 
-/** Materials handed out, summed per unit ("3000 份、200 册"), and how many kinds (种). */
-export function materialsByUnit(s: Pick<Summary, 'materials'>): { unit: string; quantity: number }[] {
-  const by = new Map<string, number>()
-  for (const m of s.materials) by.set(m.unit, (by.get(m.unit) ?? 0) + m.quantity)
-  return [...by].map(([unit, quantity]) => ({ unit, quantity })).sort((a, b) => b.quantity - a.quantity)
-}
 
 const PALETTE = ['#b91c1c', '#1d4ed8', '#d97706', '#047857', '#7c3aed', '#0e7490', '#be185d', '#4d7c0f', '#9a3412', '#475569']
 
@@ -132,7 +143,7 @@ export function ledgerQuery(f: DashboardFilter, kind: BreakdownKind | 'month' | 
   const q: Record<string, string> = { from: f.from, to: f.to }
   if (f.village) q.unit_id = f.village
   if (f.campaign_id) q.campaign_id = f.campaign_id
-  if (!f.include_pending) q.review_status = 'approved'
+  q.review_status = f.include_pending ? 'with_pending' : 'approved'
   if (kind === 'month' && key) {
     const [y, m] = key.split('-').map(Number)
     const last = new Date(y, m, 0).getDate()

@@ -1,6 +1,8 @@
-// What the record form remembers between records on this computer (localStorage): the
-// village and the recorder of the last saved record. The date is always today's: records are
-// mostly entered right after the event.
+// What the record form remembers between records: the village of the last saved record, per
+// data folder (the WebView's storage is shared by every data folder on this computer, so the
+// key carries the folder's device id). Who records is never remembered here: it is the person
+// using this data folder (the current user, kept in the data folder itself). The date is
+// always today's: records are mostly entered right after the event.
 import { todayIso } from './dates'
 import type { NewRecordDefaults } from './records'
 
@@ -8,7 +10,6 @@ export const REMEMBERED_KEY = 'pufa.record.defaults'
 
 export interface Remembered {
   unit_id: string
-  recorder: string
 }
 
 /** The minimal Storage this needs (window.localStorage, or a stand-in in tests). */
@@ -22,30 +23,28 @@ function storage(): KeyValueStore | null {
   }
 }
 
-export function loadRemembered(store: KeyValueStore | null = storage()): Remembered {
-  const empty = { unit_id: '', recorder: '' }
+/** The key of a data folder's remembered values. */
+export function rememberedKey(folder: string): string {
+  return `${REMEMBERED_KEY}.${folder}`
+}
+
+export function loadRemembered(folder: string, store: KeyValueStore | null = storage()): Remembered {
+  const empty = { unit_id: '' }
   if (!store) return empty
   try {
-    const raw = JSON.parse(store.getItem(REMEMBERED_KEY) ?? 'null') as Partial<Remembered> | null
-    return {
-      unit_id: typeof raw?.unit_id === 'string' ? raw.unit_id : '',
-      recorder: typeof raw?.recorder === 'string' ? raw.recorder : '',
-    }
+    const raw = JSON.parse(store.getItem(rememberedKey(folder)) ?? 'null') as Partial<Remembered> | null
+    return { unit_id: typeof raw?.unit_id === 'string' ? raw.unit_id : '' }
   } catch {
     return empty
   }
 }
 
-/** Remembers the village and recorder of a saved record (blank values are not remembered). */
-export function remember(values: Partial<Remembered>, store: KeyValueStore | null = storage()): void {
+/** Remembers the village of a saved record (a blank one is not remembered). */
+export function remember(folder: string, values: Partial<Remembered>, store: KeyValueStore | null = storage()): void {
   if (!store) return
-  const now = loadRemembered(store)
-  const next = {
-    unit_id: values.unit_id?.trim() || now.unit_id,
-    recorder: values.recorder?.trim() || now.recorder,
-  }
+  const next = { unit_id: values.unit_id?.trim() || loadRemembered(folder, store).unit_id }
   try {
-    store.setItem(REMEMBERED_KEY, JSON.stringify(next))
+    store.setItem(rememberedKey(folder), JSON.stringify(next))
   } catch {
     /* full or disabled: nothing to do */
   }
@@ -53,7 +52,7 @@ export function remember(values: Partial<Remembered>, store: KeyValueStore | nul
 
 /**
  * The defaults of a new record: today; the remembered village if it still exists, else the
- * user's own village (a cadre's); the remembered recorder, else the user's name.
+ * user's own village (a cadre's); the current user as 记录人.
  */
 export function newRecordDefaults(
   remembered: Remembered,
@@ -63,5 +62,5 @@ export function newRecordDefaults(
 ): NewRecordDefaults {
   const known = (id: string | null | undefined) => !!id && knownUnitIds.includes(id)
   const unit_id = known(remembered.unit_id) ? remembered.unit_id : known(user?.unit_id) ? (user?.unit_id as string) : ''
-  return { date: todayIso(now), unit_id, recorder: remembered.recorder || user?.name || '' }
+  return { date: todayIso(now), unit_id, recorder: user?.name ?? '' }
 }

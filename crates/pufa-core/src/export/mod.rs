@@ -7,6 +7,8 @@
 //! then renamed over the target, so a failed export never leaves half a file and never destroys
 //! the file that was there before.
 
+#[cfg(test)]
+mod agreement_tests;
 pub mod audit_xlsx;
 #[cfg(test)]
 mod fixture;

@@ -59,7 +59,10 @@ pub fn export(db: &Db, path: &Path, filter: &RecordFilter) -> Result<Exported> {
         .ok_or_else(|| AppError::new(ErrorCode::Io, "没有数据文件夹，读不到附件"))?;
     let mut folders: Vec<(String, Vec<Attachment>)> = Vec::new();
     let mut taken_folders = HashSet::new();
-    record::for_each(&db.conn, filter, |r| {
+    // The records of the 台账 the photos belong to: the same basis as its workbook.
+    let filter = filter.resolved(&db.conn)?;
+    let filter = filter.with_basis(filter.output_basis()?);
+    record::for_each(&db.conn, &filter, |r| {
         let files = attachment::list(&db.conn, &r.id)?;
         if !files.is_empty() {
             let folder = safe_name(&format!("{} {}", r.date, r.title), 60, &r.date);

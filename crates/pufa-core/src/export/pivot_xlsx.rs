@@ -18,6 +18,11 @@ pub fn corner(t: &PivotTable) -> String {
     }
 }
 
+/// A total as shown: the number, or "—" for a quantity over several units (never added).
+pub fn total_text(v: Option<i64>) -> String {
+    v.map_or_else(|| "—".to_string(), |v| v.to_string())
+}
+
 /// The heading of the totals column: 合计, or the measure's own name when it is the only one.
 pub fn total_heading(t: &PivotTable) -> &'static str {
     if t.cols.is_some() {
@@ -96,25 +101,42 @@ pub fn write(t: &PivotTable, path: &Path) -> Result<Exported> {
                 .write_with_format(row, c as u16 + 1, *v as f64, &number)
                 .map_err(xlsx_error)?;
         }
-        sheet
-            .write_with_format(row, last_col, t.row_totals[r] as f64, &total_number)
-            .map_err(xlsx_error)?;
+        write_total(sheet, row, last_col, t.row_totals[r], &total_number)?;
     }
     let row = t.row_labels.len() as u32 + 2;
     sheet
         .write_with_format(row, 0, "合计", &total)
         .map_err(xlsx_error)?;
     for (c, v) in t.col_totals.iter().enumerate() {
-        sheet
-            .write_with_format(row, c as u16 + 1, *v as f64, &total_number)
-            .map_err(xlsx_error)?;
+        write_total(sheet, row, c as u16 + 1, *v, &total_number)?;
     }
-    sheet
-        .write_with_format(row, last_col, t.total as f64, &total_number)
-        .map_err(xlsx_error)?;
+    write_total(sheet, row, last_col, t.total, &total_number)?;
+    let note_format = Format::new().set_font_name("宋体").set_text_wrap();
+    for (i, line) in [t.basis_line.as_str(), t.note.as_str()]
+        .into_iter()
+        .filter(|l| !l.is_empty())
+        .enumerate()
+    {
+        let r = row + 1 + i as u32;
+        if last_col > 0 {
+            sheet
+                .merge_range(r, 0, r, last_col, line, &note_format)
+                .map_err(xlsx_error)?;
+        } else {
+            sheet
+                .write_with_format(r, 0, line, &note_format)
+                .map_err(xlsx_error)?;
+        }
+        let columns = t.col_labels.len() as f64 * 10.0 + 20.0;
+        let lines = (width(line) / columns).ceil().max(1.0);
+        sheet.set_row_height(r, lines * 15.0).map_err(xlsx_error)?;
+    }
     sheet.set_freeze_panes(2, 1).map_err(xlsx_error)?;
     sheet.set_repeat_rows(1, 1).map_err(xlsx_error)?;
-    sheet.set_paper_size(9);
+    sheet
+        .set_paper_size(9)
+        .set_print_fit_to_pages(1, 0)
+        .set_footer("&C第 &P 页，共 &N 页");
     if t.col_labels.len() > 6 {
         sheet.set_landscape();
     }
@@ -124,6 +146,22 @@ pub fn write(t: &PivotTable, path: &Path) -> Result<Exported> {
         path: path.display().to_string(),
         count: t.row_labels.len() as u32,
     })
+}
+
+/// A total cell: the number, or "—" when it would add quantities of several units.
+fn write_total(
+    sheet: &mut rust_xlsxwriter::Worksheet,
+    row: u32,
+    col: u16,
+    v: Option<i64>,
+    format: &Format,
+) -> Result<()> {
+    match v {
+        Some(v) => sheet.write_with_format(row, col, v as f64, format),
+        None => sheet.write_with_format(row, col, "—", format),
+    }
+    .map_err(xlsx_error)?;
+    Ok(())
 }
 
 /// Computes the table of `request` and writes it to `path`.

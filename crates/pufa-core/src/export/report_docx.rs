@@ -5,8 +5,9 @@
 //! people can write (主要做法, 存在的问题, 下一步工作打算) come from the saved report text
 //! ([`texts`]); an empty one becomes a bracketed placeholder so the document is always whole.
 //!
-//! Only approved records count. An empty year or a campaign without records gives a valid
-//! document that says so.
+//! Only approved records count unless pending ones are asked for; the basis is stated under
+//! the 附件 tables. The numbers are the 统计's ([`reports::summary`]): an empty year or a
+//! campaign without records gives a valid document that says so.
 
 mod gongwen;
 #[cfg(test)]
@@ -19,12 +20,13 @@ use super::{full_date_cn, io_error, iso_date, month_day_cn, range_cn, write_atom
 use crate::campaign::{self, Campaign};
 use crate::error::Result;
 use crate::record::{self, RecordFilter};
-use crate::reports::{self, approx, Breakdown, Counter, Summary, SummaryFilter};
+use crate::reports::wording::{campaign_in_text, in_text};
+use crate::reports::{self, approx, Basis, Breakdown, Counter, Summary, SummaryFilter};
 use crate::town::{require_town, Town};
 use chrono::Datelike;
 use docx_rs::Docx;
 use gongwen::{Column, Document};
-use rusqlite::{params, Connection};
+use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::io::Write;
@@ -39,45 +41,66 @@ pub struct DocxExported {
     /// Paragraphs and tables in the document, the 附件 included.
     pub paragraphs: u32,
     pub tables: u32,
-    /// 场次 counted: the approved records.
+    /// 场次 counted: the approved records (and the pending ones when included).
     #[ts(type = "number")]
     pub activities: i64,
-    /// Records of the period waiting for review or returned: not counted in the report.
+    /// Records of the period waiting for review or returned that the report does not count.
     #[ts(type = "number")]
     pub pending: i64,
+    /// "统计口径：…", as the document states it.
+    pub basis_line: String,
 }
 
 /// The 普法工作年度总结 of `year` with the text people wrote.
-pub fn annual_report(conn: &Connection, year: i32, texts: &ReportText) -> Result<Docx> {
-    Ok(annual(conn, year, texts)?.0.finish())
+pub fn annual_report(
+    conn: &Connection,
+    year: i32,
+    texts: &ReportText,
+    include_pending: bool,
+) -> Result<Docx> {
+    Ok(annual(conn, year, texts, Basis::counted(include_pending))?
+        .0
+        .finish())
 }
 
 /// The 情况报告 of a campaign with the text people wrote.
-pub fn campaign_report(conn: &Connection, campaign_id: &str, texts: &ReportText) -> Result<Docx> {
-    Ok(campaign_doc(conn, campaign_id, texts)?.0.finish())
+pub fn campaign_report(
+    conn: &Connection,
+    campaign_id: &str,
+    texts: &ReportText,
+    include_pending: bool,
+) -> Result<Docx> {
+    Ok(
+        campaign_doc(conn, campaign_id, texts, Basis::counted(include_pending))?
+            .0
+            .finish(),
+    )
 }
 
 /// Writes the year's summary (with the text saved for it) to `path`.
-pub fn export_annual(conn: &Connection, path: &Path, year: i32) -> Result<DocxExported> {
+pub fn export_annual(
+    conn: &Connection,
+    path: &Path,
+    year: i32,
+    include_pending: bool,
+) -> Result<DocxExported> {
     let year = texts::check_year(year, "year")?;
     let saved = texts::saved(conn, ReportKind::Annual, &year.to_string())?.unwrap_or_default();
-    let (doc, activities) = annual(conn, year, &saved)?;
-    let pending = not_approved(
-        conn,
-        &format!("{year}-01-01"),
-        &format!("{year}-12-31"),
-        None,
-    )?;
-    write(path, doc, activities, pending)
+    let (doc, summary) = annual(conn, year, &saved, Basis::counted(include_pending))?;
+    write(path, doc, &summary)
 }
 
 /// Writes a campaign's report (with the text saved for it) to `path`.
-pub fn export_campaign(conn: &Connection, path: &Path, campaign_id: &str) -> Result<DocxExported> {
+pub fn export_campaign(
+    conn: &Connection,
+    path: &Path,
+    campaign_id: &str,
+    include_pending: bool,
+) -> Result<DocxExported> {
     let c = campaign::get(conn, campaign_id.trim())?;
     let saved = texts::saved(conn, ReportKind::Campaign, &c.id)?.unwrap_or_default();
-    let (doc, activities) = campaign_doc(conn, &c.id, &saved)?;
-    let pending = not_approved(conn, ALL_FROM, ALL_TO, Some(&c.id))?;
-    write(path, doc, activities, pending)
+    let (doc, summary) = campaign_doc(conn, &c.id, &saved, Basis::counted(include_pending))?;
+    write(path, doc, &summary)
 }
 
 /// Packs a report into a .docx (its parts, with the font table naming the 公文 fonts).
@@ -97,7 +120,7 @@ pub fn pack(docx: Docx, out: &mut impl Write) -> Result<()> {
     Ok(())
 }
 
-fn write(path: &Path, doc: Document, activities: i64, pending: i64) -> Result<DocxExported> {
+fn write(path: &Path, doc: Document, summary: &Summary) -> Result<DocxExported> {
     let (paragraphs, tables) = (doc.paragraphs, doc.tables);
     let docx = doc.finish();
     write_atomic(path, |f| {
@@ -105,30 +128,19 @@ fn write(path: &Path, doc: Document, activities: i64, pending: i64) -> Result<Do
         pack(docx, &mut bytes)?;
         f.write_all(&bytes).map_err(|e| io_error(path, &e))
     })?;
+    let all = summary.statuses.approved + summary.statuses.pending + summary.statuses.returned;
     Ok(DocxExported {
         path: path.display().to_string(),
         paragraphs,
         tables,
-        activities,
-        pending,
+        activities: summary.activities,
+        pending: all - summary.activities,
+        basis_line: summary.basis_line.clone(),
     })
 }
 
 /// The widest period: a campaign's records count whenever they were held.
-const ALL_FROM: &str = "1900-01-01";
-const ALL_TO: &str = "2200-12-31";
-
-/// Records of the period (and campaign) not approved yet.
-fn not_approved(conn: &Connection, from: &str, to: &str, campaign: Option<&str>) -> Result<i64> {
-    Ok(conn.query_row(
-        "SELECT count(*) FROM record r
-         WHERE r.date >= ?1 AND r.date <= ?2 AND r.review_status IN ('pending', 'returned')
-           AND (?3 IS NULL OR EXISTS (SELECT 1 FROM record_campaign c
-                                      WHERE c.record_id = r.id AND c.campaign_id = ?3))",
-        params![from, to, campaign],
-        |r| r.get(0),
-    )?)
-}
+use crate::record::{ALL_FROM, ALL_TO};
 
 // ---------------------------------------------------------------------------------------------
 // The facts a report states.
@@ -140,34 +152,36 @@ struct Facts {
     /// Records by 专项 (their first campaign), else by their first 普法 node, else 日常普法:
     /// each record in exactly one row, so the rows add up to the totals.
     groups: Vec<Breakdown>,
-    /// Every village/community (in the town's order) and any other unit with records.
+    /// Every village/community (in the town's order), any other unit with records, and the
+    /// records without a unit: each record in one row.
     units: Vec<Breakdown>,
-    /// Villages and communities: how many, and which have no record.
+    /// Active villages and communities.
     villages: usize,
-    villages_without: Vec<String>,
+    /// The nodes by the records they share: each record in one group at most.
+    node_groups: Vec<reports::NodeGroup>,
 }
 
 const EVERYDAY: &str = "日常普法活动";
 
-fn facts(conn: &Connection, from: &str, to: &str, campaign: Option<&str>) -> Result<Facts> {
+fn facts(
+    conn: &Connection,
+    from: &str,
+    to: &str,
+    campaign: Option<&str>,
+    basis: Basis,
+) -> Result<Facts> {
     let town = require_town(conn)?;
-    let (t, topics) = reports::summary_with_topics(
-        conn,
-        &SummaryFilter {
-            from: from.into(),
-            to: to.into(),
-            village: None,
-            campaign_id: campaign.map(str::to_string),
-            include_pending: false,
-        },
-    )?;
-    let mut node_names: HashMap<String, String> = crate::keydates::national_nodes()
-        .iter()
-        .map(|n| (n.code.clone(), n.name.clone()))
-        .collect();
-    for n in crate::keydates::local_nodes(conn)? {
-        node_names.insert(n.code, n.name);
-    }
+    let filter = SummaryFilter {
+        from: from.into(),
+        to: to.into(),
+        village: None,
+        campaign_id: campaign.map(str::to_string),
+        include_pending: basis.takes("pending"),
+        basis: Some(basis),
+        search: None,
+    };
+    let (t, topics) = reports::summary_with_topics(conn, &filter)?;
+    let node_names = reports::node_names(conn)?;
     let mut campaigns: HashMap<String, (String, String)> = HashMap::new();
     let mut stmt = conn.prepare_cached("SELECT id, start_date, name FROM campaign")?;
     for row in stmt.query_map([], |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?))))? {
@@ -208,34 +222,54 @@ fn facts(conn: &Connection, from: &str, to: &str, campaign: Option<&str>) -> Res
         .collect::<rusqlite::Result<Vec<_>>>()?;
     let counted: HashMap<&str, &Breakdown> =
         t.by_village.iter().map(|b| (b.key.as_str(), b)).collect();
+    let in_review: HashMap<&str, &reports::VillageInReview> = t
+        .villages_in_review
+        .iter()
+        .map(|v| (v.name.as_str(), v))
+        .collect();
     let mut rows = Vec::new();
     let mut villages = 0;
-    let mut villages_without = Vec::new();
     for (id, name, village_level) in &all {
         villages += usize::from(*village_level);
         match counted.get(id.as_str()) {
             Some(b) => rows.push((*b).clone()),
-            None if *village_level => {
-                villages_without.push(name.clone());
-                rows.push(Breakdown {
-                    key: id.clone(),
-                    label: name.clone(),
-                    activities: 0,
-                    participants: 0,
-                    reach: 0,
-                });
-            }
+            None if *village_level => rows.push(Breakdown {
+                key: id.clone(),
+                label: match in_review.get(name.as_str()) {
+                    Some(v) => format!("{name}（{}）", review_words(v)),
+                    None => name.clone(),
+                },
+                activities: 0,
+                participants: 0,
+                reach: 0,
+            }),
             None => {}
         }
     }
+    if let Some(b) = counted.get("") {
+        rows.push((*b).clone());
+    }
+    let node_groups = reports::node_groups(conn, &filter)?;
     Ok(Facts {
         town,
         summary: t,
         groups,
         units: rows,
         villages,
-        villages_without,
+        node_groups,
     })
+}
+
+/// "待审核 2 场", "已退回 1 场", "待审核 2 场、已退回 1 场".
+fn review_words(v: &reports::VillageInReview) -> String {
+    let mut w = Vec::new();
+    if v.pending > 0 {
+        w.push(format!("待审核 {} 场", v.pending));
+    }
+    if v.returned > 0 {
+        w.push(format!("已退回 {} 场", v.returned));
+    }
+    w.join("、")
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -263,24 +297,6 @@ fn government(town: &Town) -> String {
     }
 }
 
-/// A label inside running text: full-width brackets, a leading date in quotes
-/// ("4·15全民国家安全教育日" → "“4·15”全民国家安全教育日").
-fn in_text(label: &str) -> String {
-    let label = label.replace('(', "（").replace(')', "）");
-    let date_len = label
-        .char_indices()
-        .take_while(|(_, c)| c.is_ascii_digit() || *c == '·' || *c == '.')
-        .last()
-        .map(|(i, c)| i + c.len_utf8())
-        .unwrap_or(0);
-    let date = &label[..date_len];
-    if date.contains('·') && date.chars().next().is_some_and(|c| c.is_ascii_digit()) {
-        format!("“{date}”{}", &label[date_len..])
-    } else {
-        label
-    }
-}
-
 /// "…共开展各类普法活动62场次，参与群众5300余人，受教育群众7000余人次，现场解答法律咨询630余人次。"
 fn totals_sentence(lead: &str, s: &Summary) -> String {
     let mut t = format!("{lead}共开展各类普法活动{}场次", s.activities);
@@ -300,48 +316,23 @@ fn totals_sentence(lead: &str, s: &Summary) -> String {
     t
 }
 
-/// Units of printed material (宣传资料); everything else handed out is a 宣传品.
-const PRINTED: &[&str] = &["份", "张", "册", "本", "套", "页", "幅"];
-
-/// "发放民法典宣传手册、国家安全教育宣传册等宣传资料6种近4000份（册），发放有奖问答奖品等宣传品256个；
-/// 悬挂横幅62条，摆放展板62块，出动宣传车3台。" None when nothing was handed out or shown.
+/// "发放宪法宣传折页、民法典宣传手册等宣传资料3种5200余份，宪法读本等法治读本2种250余册，
+/// 有奖问答奖品30个；悬挂横幅62条，摆放展板62块，出动宣传车3台。" — each unit on its own,
+/// never added across units. None when nothing was handed out or shown.
 fn materials_sentence(s: &Summary) -> Option<String> {
     let mut parts = Vec::new();
-    let (printed, gifts): (Vec<_>, Vec<_>) = s
-        .materials
-        .iter()
-        .filter(|m| m.quantity > 0)
-        .partition(|m| PRINTED.contains(&m.unit.as_str()));
-    for (items, what) in [(printed, "宣传资料"), (gifts, "宣传品")] {
-        if items.is_empty() {
-            continue;
-        }
-        let mut by_quantity = items.clone();
-        by_quantity.sort_by(|a, b| b.quantity.cmp(&a.quantity).then(a.name.cmp(&b.name)));
-        let names: Vec<&str> = by_quantity
-            .iter()
-            .take(3)
-            .map(|m| m.name.as_str())
-            .collect();
-        let total: i64 = items.iter().map(|m| m.quantity).sum();
-        let first = &items[0].unit;
-        let unit = if items.iter().all(|m| &m.unit == first) {
-            first.clone()
-        } else if what == "宣传资料" {
-            "份（册）".to_string()
-        } else {
-            "件".to_string()
-        };
-        let kinds = if what == "宣传资料" {
-            format!("{}种", items.len())
-        } else {
-            String::new()
-        };
-        parts.push(format!(
-            "发放{}等{what}{kinds}{}{unit}",
-            names.join("、"),
-            approx(total)
-        ));
+    for u in s.material_units.iter().filter(|u| u.quantity > 0) {
+        let mut items: Vec<&reports::MaterialTotal> =
+            s.materials.iter().filter(|m| m.unit == u.unit).collect();
+        items.sort_by(|a, b| b.quantity.cmp(&a.quantity).then(a.name.cmp(&b.name)));
+        let amount = format!("{}{}", approx(u.quantity), u.unit);
+        parts.push(match items.as_slice() {
+            [one] => format!("{}{amount}", one.name),
+            _ => {
+                let names: Vec<&str> = items.iter().take(2).map(|m| m.name.as_str()).collect();
+                format!("{}等{}{}种{amount}", names.join("、"), u.label, u.kinds)
+            }
+        });
     }
     let mut shown = Vec::new();
     if s.banners > 0 {
@@ -353,7 +344,10 @@ fn materials_sentence(s: &Summary) -> Option<String> {
     if s.vehicles > 0 {
         shown.push(format!("出动宣传车{}台", s.vehicles));
     }
-    let mut text = parts.join("，");
+    let mut text = String::new();
+    if !parts.is_empty() {
+        text = format!("发放{}", parts.join("，"));
+    }
     if !shown.is_empty() {
         if !text.is_empty() {
             text.push('；');
@@ -387,18 +381,34 @@ fn materials_sentence(s: &Summary) -> Option<String> {
     Some(text)
 }
 
-/// "紧扣重要普法节点集中开展宣传：围绕民法典宣传月开展活动19场次，围绕“4·15”全民国家安全教育日开展活动16场次……"
-fn nodes_sentence(s: &Summary) -> Option<String> {
-    if s.by_node.is_empty() {
+/// A group of nodes in running text: "“12·4”国家宪法日暨宪法宣传周" when they share the same
+/// activities, "民法典宣传月、“4·15”全民国家安全教育日" when they overlap, the first three
+/// "等节点" beyond.
+fn node_group_text(g: &reports::NodeGroup) -> String {
+    let labels: Vec<String> = g.labels.iter().map(|l| in_text(l)).collect();
+    if g.same_records {
+        labels.join("暨")
+    } else if labels.len() > 3 {
+        format!("{}等节点", labels[..3].join("、"))
+    } else {
+        labels.join("、")
+    }
+}
+
+/// "紧扣重要普法节点集中开展宣传，围绕“12·4”国家宪法日暨宪法宣传周开展活动13场次，围绕民法典宣传月开展活动19场次。"
+/// Each activity is counted in one group only, so the groups never add up to more than the
+/// total.
+fn nodes_sentence(f: &Facts) -> Option<String> {
+    if f.node_groups.is_empty() {
         return None;
     }
-    let shown: Vec<String> = s
-        .by_node
+    let shown: Vec<String> = f
+        .node_groups
         .iter()
         .take(8)
-        .map(|b| format!("围绕{}开展活动{}场次", in_text(&b.label), b.activities))
+        .map(|g| format!("围绕{}开展活动{}场次", node_group_text(g), g.activities))
         .collect();
-    let more = if s.by_node.len() > 8 { "等" } else { "" };
+    let more = if f.node_groups.len() > 8 { "等" } else { "" };
     Some(format!(
         "紧扣重要普法节点集中开展宣传，{}{more}。",
         shown.join("，")
@@ -424,26 +434,58 @@ fn forms_sentence(s: &Summary) -> Option<String> {
     (!parts.is_empty()).then(|| format!("{}。", parts.join("，")))
 }
 
-/// "活动覆盖全镇21个村（社区），实现“每村至少一次”全覆盖。" or which villages are missing.
+/// Names in a sentence: all of a few, the first ten of many ("…等25个村（社区）").
+fn some_names(names: &[&str]) -> String {
+    if names.len() <= 10 {
+        names.join("、")
+    } else {
+        format!("{}等{}个村（社区）", names[..10].join("、"), names.len())
+    }
+}
+
+/// "活动覆盖全镇21个村（社区），实现“每村至少一次”全覆盖。", or which villages have records
+/// waiting for review or sent back and which have none.
 fn coverage_sentence(f: &Facts) -> Option<String> {
     if f.villages == 0 {
         return None;
     }
+    let s = &f.summary;
     let whole = whole(&f.town);
     let n = f.villages;
-    if f.villages_without.is_empty() {
+    if s.villages_without.is_empty() && s.villages_in_review.is_empty() {
         return Some(format!(
             "活动覆盖{whole}{n}个村（社区），实现“每村至少一次”全覆盖。"
         ));
     }
-    let covered = n.saturating_sub(f.villages_without.len());
-    if covered == 0 {
-        return Some(format!("{whole}{n}个村（社区）均尚未开展活动。"));
+    let covered = n.saturating_sub(s.villages_without.len() + s.villages_in_review.len());
+    let mut parts = vec![if covered == 0 {
+        format!("{whole}{n}个村（社区）尚无{}", s.basis.words())
+    } else {
+        format!("活动覆盖{whole}{n}个村（社区）中的{covered}个")
+    }];
+    let pending: Vec<&str> = s
+        .villages_in_review
+        .iter()
+        .filter(|v| v.pending > 0)
+        .map(|v| v.name.as_str())
+        .collect();
+    let returned: Vec<&str> = s
+        .villages_in_review
+        .iter()
+        .filter(|v| v.pending == 0)
+        .map(|v| v.name.as_str())
+        .collect();
+    if !pending.is_empty() {
+        parts.push(format!("{}的活动记录待审核", some_names(&pending)));
     }
-    Some(format!(
-        "活动覆盖{whole}{n}个村（社区）中的{covered}个，{}尚未开展活动。",
-        f.villages_without.join("、")
-    ))
+    if !returned.is_empty() {
+        parts.push(format!("{}的活动记录已退回修改", some_names(&returned)));
+    }
+    let without: Vec<&str> = s.villages_without.iter().map(String::as_str).collect();
+    if !without.is_empty() {
+        parts.push(format!("{}尚未开展活动", some_names(&without)));
+    }
+    Some(format!("{}。", parts.join("，")))
 }
 
 /// 一、基本情况 of a report: its paragraphs, or the sentence that nothing is recorded.
@@ -458,7 +500,7 @@ fn basics(doc: &mut Document, f: &Facts, lead: &str, nothing: &str) {
         doc.body(&t);
     }
     let mut ways = String::new();
-    for t in [nodes_sentence(s), forms_sentence(s)].into_iter().flatten() {
+    for t in [nodes_sentence(f), forms_sentence(s)].into_iter().flatten() {
         ways.push_str(&t);
     }
     if !ways.is_empty() {
@@ -561,37 +603,54 @@ fn materials_table(doc: &mut Document, s: &Summary) {
             numeric: true,
         },
     ];
-    let rows: Vec<Vec<String>> = s
+    let mut rows: Vec<Vec<String>> = s
         .materials
         .iter()
         .map(|m| vec![m.name.clone(), m.unit.clone(), m.quantity.to_string()])
         .collect();
-    let total = [
-        "合计".to_string(),
-        format!("{}种", s.materials.len()),
-        s.materials
-            .iter()
-            .map(|m| m.quantity)
-            .sum::<i64>()
-            .to_string(),
-    ];
-    doc.table(&columns, &rows, Some(&total), gongwen::SMALL_SIZE);
+    // A 合计 per unit: 份 and 册 are never added together.
+    let last = s.material_units.last().map(|u| {
+        vec![
+            format!("合计（{}，{}种）", u.label, u.kinds),
+            u.unit.clone(),
+            u.quantity.to_string(),
+        ]
+    });
+    for u in &s.material_units[..s.material_units.len().saturating_sub(1)] {
+        rows.push(vec![
+            format!("合计（{}，{}种）", u.label, u.kinds),
+            u.unit.clone(),
+            u.quantity.to_string(),
+        ]);
+    }
+    doc.table(&columns, &rows, last.as_deref(), gongwen::SMALL_SIZE);
 }
 
-const NOTE: &str =
-    "注：仅统计审核通过的活动记录；参加人数为到场人数，受众人次含线上线下受教育群众。";
+/// The note under the 附件 tables: the basis and what the counts mean.
+fn note(s: &Summary) -> String {
+    format!(
+        "注：{}；参加人数为到场人数，受众人次含线上线下受教育群众；一场活动只计入一个活动专项。",
+        s.basis_line
+    )
+}
 
 // ---------------------------------------------------------------------------------------------
 // The two reports.
 
-/// The annual summary and the 场次 it counts.
-fn annual(conn: &Connection, year: i32, texts: &ReportText) -> Result<(Document, i64)> {
+/// The annual summary and the numbers it states.
+fn annual(
+    conn: &Connection,
+    year: i32,
+    texts: &ReportText,
+    basis: Basis,
+) -> Result<(Document, Summary)> {
     let year = texts::check_year(year, "year")?;
     let f = facts(
         conn,
         &format!("{year}-01-01"),
         &format!("{year}-12-31"),
         None,
+        basis,
     )?;
     let town = f.town.name.trim().to_string();
     let mut doc = Document::new();
@@ -610,7 +669,7 @@ fn annual(conn: &Connection, year: i32, texts: &ReportText) -> Result<(Document,
         &mut doc,
         &f,
         &format!("{year}年，{}", whole(&f.town)),
-        "本年度尚无审核通过的活动记录。",
+        &format!("本年度尚无{}。", f.summary.basis.words()),
     );
     written_parts(&mut doc, texts);
     doc.attachment_note(&format!("{year}年普法活动统计表"));
@@ -627,8 +686,8 @@ fn annual(conn: &Connection, year: i32, texts: &ReportText) -> Result<(Document,
         doc.caption("三、宣传资料发放情况");
         materials_table(&mut doc, &f.summary);
     }
-    doc.note(NOTE);
-    Ok((doc, f.summary.activities))
+    doc.note(&note(&f.summary));
+    Ok((doc, f.summary))
 }
 
 /// "2026年5月1日—5月31日".
@@ -646,31 +705,48 @@ fn window(c: &Campaign) -> String {
     }
 }
 
-/// The campaign report and the 场次 it counts.
+/// The published (or the coordinator's) theme of the campaign's nodes in its year: the first
+/// node that has one. None when no node has a theme that year — the sentence is then left out.
+fn campaign_theme(conn: &Connection, c: &Campaign) -> Result<Option<String>> {
+    let Some(year) = iso_date(&c.start_date).map(|d| d.year()) else {
+        return Ok(None);
+    };
+    if c.nodes.is_empty() {
+        return Ok(None);
+    }
+    let year_nodes = crate::keydates::for_year(conn, year)?;
+    Ok(c.nodes.iter().find_map(|code| {
+        year_nodes
+            .iter()
+            .find(|k| &k.code == code)
+            .map(|k| k.theme.trim().to_string())
+            .filter(|t| !t.is_empty())
+    }))
+}
+
+/// The campaign report and the numbers it states.
 fn campaign_doc(
     conn: &Connection,
     campaign_id: &str,
     texts: &ReportText,
-) -> Result<(Document, i64)> {
+    basis: Basis,
+) -> Result<(Document, Summary)> {
     let c = campaign::get(conn, campaign_id.trim())?;
-    let f = facts(conn, ALL_FROM, ALL_TO, Some(&c.id))?;
+    let f = facts(conn, ALL_FROM, ALL_TO, Some(&c.id), basis)?;
     let town = f.town.name.trim().to_string();
     let name = c.name.trim();
+    let quoted = campaign_in_text(name);
     let mut doc = Document::new();
-    doc.title(&format!("关于{name}开展情况的报告"));
+    doc.title(&format!("关于{quoted}开展情况的报告"));
     let county = f.town.county.trim();
     if !county.is_empty() {
         doc.addressee(&format!("{county}司法局："));
     }
-    let theme = c
-        .themes
-        .iter()
-        .map(|t| t.trim())
-        .find(|t| !t.is_empty())
-        .map(|t| format!("以“{t}”为主题，"))
+    let theme = campaign_theme(conn, &c)?
+        .map(|t| format!("以“{}”为主题，", t.trim_matches(['“', '”', '"'])))
         .unwrap_or_default();
     doc.body(&format!(
-        "根据上级工作部署，{town}于{}{theme}组织开展{name}。现将有关情况报告如下。",
+        "根据上级工作部署，{town}于{}{theme}组织开展{quoted}。现将有关情况报告如下。",
         window(&c)
     ));
     doc.heading1("一、基本情况");
@@ -678,7 +754,7 @@ fn campaign_doc(
         &mut doc,
         &f,
         &format!("活动期间，{}", whole(&f.town)),
-        "该专项尚无审核通过的活动记录。",
+        &format!("该专项尚无{}。", f.summary.basis.words()),
     );
     written_parts(&mut doc, texts);
     let attachment = if name.ends_with("活动") {
@@ -733,7 +809,7 @@ fn campaign_doc(
         conn,
         &RecordFilter {
             campaign_id: Some(c.id.clone()),
-            review_status: Some("approved".into()),
+            review_status: Some(basis.code().into()),
             ..Default::default()
         },
         |r| {
@@ -764,6 +840,6 @@ fn campaign_doc(
         reach.to_string(),
     ];
     doc.table(&columns, &rows, Some(&total), gongwen::TABLE_SIZE_NARROW);
-    doc.note(NOTE);
-    Ok((doc, f.summary.activities))
+    doc.note(&note(&f.summary));
+    Ok((doc, f.summary))
 }

@@ -371,3 +371,75 @@ fn running_balances_follow_edits_and_deletes() {
     assert_eq!(reported(&db.conn), summed(&db.conn));
     assert_eq!(store_balance(&db.conn, &m.id, &store).unwrap(), 0);
 }
+
+#[test]
+fn a_unit_cannot_change_once_stock_has_moved_in_it() {
+    let mut db = db();
+    let m = create_material(
+        &mut db,
+        &MaterialInput {
+            name: "宪法读本".into(),
+            unit: "册".into(),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    // Not used yet: a typo is fixed freely.
+    let fixed = update_material(
+        &mut db,
+        &m.id,
+        &MaterialInput {
+            name: "宪法读本".into(),
+            unit: "本".into(),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(fixed.unit, "本");
+    receive(
+        &mut db,
+        &ReceiptInput {
+            material: "宪法读本".into(),
+            quantity: 100,
+            date: "2026-11-01".into(),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let e = update_material(
+        &mut db,
+        &m.id,
+        &MaterialInput {
+            name: "宪法读本".into(),
+            unit: "册".into(),
+            ..Default::default()
+        },
+    )
+    .unwrap_err();
+    assert_eq!(e.field.as_deref(), Some("unit"));
+    assert!(e.message.contains("计量单位不能再改"), "{}", e.message);
+    assert_eq!(material(&db.conn, &m.id).unwrap().unit, "本");
+    // Past the service (a package, a hand-written SQL): the database refuses it too.
+    let raw = db
+        .conn
+        .execute("UPDATE material SET unit = '份' WHERE id = ?1", [&m.id]);
+    assert!(raw.is_err());
+    let raw = db.conn.execute(
+        "INSERT INTO material (id, name, category, unit, low_stock, created_at, updated_at)
+         VALUES ('x', '无单位', '', ' ', 0, '', '')",
+        [],
+    );
+    assert!(raw.is_err(), "a material always has a unit");
+    // Renaming keeps working.
+    let renamed = update_material(
+        &mut db,
+        &m.id,
+        &MaterialInput {
+            name: "宪法读本（2026版）".into(),
+            unit: "本".into(),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(renamed.name, "宪法读本（2026版）");
+}

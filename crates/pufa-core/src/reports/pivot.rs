@@ -9,11 +9,15 @@
 //! "（未填）" row. So the cells of a multi-valued dimension can add up to more than its total;
 //! every total is therefore counted by its own query (records grouped on one dimension, or not
 //! at all), never by summing cells — the grand total of 场次 is the number of distinct records.
+//!
+//! Quantities are never added across units (份 and 册): with materials of several units the
+//! table is split by material or by unit (计量单位, chosen as the column when none is), and a
+//! total over several units is left empty (`None`).
 
-use super::{scope, Scope, SummaryFilter, COUNTED};
+use super::{counted_cte, scope, Scope, SummaryFilter};
 use crate::error::{AppError, ErrorCode, Result};
 use crate::validate;
-use rusqlite::{params, Connection};
+use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use ts_rs::TS;
@@ -31,6 +35,8 @@ pub enum Dim {
     Format,
     Law,
     Material,
+    /// The unit of the materials handed out (份, 册 …).
+    Unit,
 }
 
 /// What each cell counts.
@@ -96,6 +102,7 @@ impl Dim {
         Dim::Format,
         Dim::Law,
         Dim::Material,
+        Dim::Unit,
     ];
 
     pub fn code(self) -> &'static str {
@@ -108,6 +115,7 @@ impl Dim {
             Dim::Format => "format",
             Dim::Law => "law",
             Dim::Material => "material",
+            Dim::Unit => "unit",
         }
     }
 
@@ -122,6 +130,7 @@ impl Dim {
             Dim::Format => "活动形式",
             Dim::Law => "法律法规",
             Dim::Material => "宣传资料",
+            Dim::Unit => "计量单位",
         }
     }
 
@@ -130,11 +139,12 @@ impl Dim {
             Dim::Month => &["月", "按月"],
             Dim::Campaign => &["专项"],
             Dim::Node => &["节点"],
-            Dim::Village => &["村", "村（社区）", "村/社区", "单位"],
+            Dim::Village => &["村", "村（社区）", "村/社区"],
             Dim::Audience => &["对象"],
             Dim::Format => &["形式"],
             Dim::Law => &["法律", "法规"],
             Dim::Material => &["资料"],
+            Dim::Unit => &["单位"],
         }
     }
 
@@ -147,6 +157,11 @@ impl Dim {
     /// Whether one record can hold several values (or none) of this dimension.
     pub fn multi_valued(self) -> bool {
         !matches!(self, Dim::Month | Dim::Village)
+    }
+
+    /// Whether each value holds materials of one unit only.
+    fn one_unit(self) -> bool {
+        matches!(self, Dim::Material | Dim::Unit)
     }
 }
 
@@ -257,16 +272,25 @@ pub struct PivotTable {
     #[ts(type = "Array<Array<number>>")]
     pub cells: Vec<Vec<i64>>,
     /// Each row's total, counted on its own: for 场次 a record with two values of the column
-    /// dimension is one activity of its row, not two.
-    #[ts(type = "Array<number>")]
-    pub row_totals: Vec<i64>,
-    #[ts(type = "Array<number>")]
-    pub col_totals: Vec<i64>,
-    /// The grand total: distinct records (or hand-outs), whatever the dimensions.
-    #[ts(type = "number")]
-    pub total: i64,
-    /// 场次, 人, 人次 or the materials' unit (份 when they differ).
+    /// dimension is one activity of its row, not two. None: a quantity over several units.
+    #[ts(type = "Array<number | null>")]
+    pub row_totals: Vec<Option<i64>>,
+    #[ts(type = "Array<number | null>")]
+    pub col_totals: Vec<Option<i64>>,
+    /// The grand total: distinct records (or hand-outs), whatever the dimensions; None for a
+    /// quantity over several units.
+    #[ts(type = "number | null")]
+    pub total: Option<i64>,
+    /// 场次, 人, 人次 or the materials' unit ("份、册" when they differ: then each row or column
+    /// is of one unit).
     pub measure_unit: String,
+    /// Which records count, their statuses, and "统计口径：…" as every output states it.
+    pub basis: super::Basis,
+    pub statuses: super::StatusCounts,
+    pub basis_line: String,
+    /// Totals that are the distinct count although the rows (or columns) can hold one record
+    /// several times: said under the table.
+    pub note: String,
 }
 
 /// The row of records (or hand-outs) with no value of a dimension.
@@ -297,6 +321,15 @@ fn axis(dim: Dim, alias: &str, quantity: bool) -> (String, String) {
         Dim::Law => json("laws"),
         // Counting hand-outs: each one is of one material.
         Dim::Material if quantity => (String::new(), "h.material_id".into()),
+        Dim::Unit if quantity => (String::new(), "hm.unit".into()),
+        Dim::Unit => (
+            format!(
+                "LEFT JOIN stock_movement {alias}
+                 ON {alias}.record_id = counted.id AND {alias}.kind = 'handout'
+                 LEFT JOIN material {alias}m ON {alias}m.id = {alias}.material_id"
+            ),
+            format!("{alias}m.unit"),
+        ),
         Dim::Material => (
             format!(
                 "LEFT JOIN stock_movement {alias}
@@ -307,6 +340,9 @@ fn axis(dim: Dim, alias: &str, quantity: bool) -> (String, String) {
     }
 }
 
+/// A group's sum, or None when it adds quantities of several units.
+type Sum = Option<i64>;
+
 /// The measure summed per group of `dims` (none: the grand total), in one query. Each record
 /// (each hand-out for quantity) counts once per group it falls in, whatever other joins give.
 fn grouped(
@@ -314,15 +350,17 @@ fn grouped(
     s: &Scope,
     measure: Measure,
     dims: &[Dim],
-) -> Result<Vec<(Vec<String>, i64)>> {
+) -> Result<Vec<(Vec<String>, Sum)>> {
     let quantity = measure == Measure::Quantity;
-    let (unit, base) = if quantity {
+    let (unit, base, unit_of) = if quantity {
         (
             "h.id",
-            "JOIN stock_movement h ON h.record_id = counted.id AND h.kind = 'handout'",
+            "JOIN stock_movement h ON h.record_id = counted.id AND h.kind = 'handout'
+             JOIN material hm ON hm.id = h.material_id",
+            "hm.unit",
         )
     } else {
-        ("counted.id", "")
+        ("counted.id", "", "''")
     };
     let mut keys = String::new();
     let mut joins = String::new();
@@ -342,22 +380,24 @@ fn grouped(
         format!("GROUP BY {}", group.join(", "))
     };
     let sql = format!(
-        "{COUNTED}
-         SELECT {outer}coalesce(sum(v), 0) FROM (
-             SELECT DISTINCT {keys}{unit} AS u, {value} AS v
+        "{cte}
+         SELECT {outer}coalesce(sum(v), 0), count(DISTINCT un) FROM (
+             SELECT DISTINCT {keys}{unit} AS u, {value} AS v, {unit_of} AS un
              FROM counted {base}
              {joins})
          {group_by}",
+        cte = counted_cte(s.basis),
         value = measure.value_sql()
     );
     let mut stmt = conn.prepare_cached(&sql)?;
     let n = dims.len();
-    let rows = stmt.query_map(params![s.from, s.to, s.unit, s.campaign, s.pending], |r| {
+    let rows = stmt.query_map(&s.params()[..], |r| {
         let mut k = Vec::with_capacity(n);
         for i in 0..n {
             k.push(r.get::<_, Option<String>>(i)?.unwrap_or_default());
         }
-        Ok((k, r.get::<_, i64>(n)?))
+        let units: i64 = r.get(n + 1)?;
+        Ok((k, (units <= 1).then_some(r.get::<_, i64>(n)?)))
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
@@ -417,7 +457,7 @@ impl Names {
             Dim::Format => crate::domain::ActivityFormat::parse("f", key)
                 .ok()
                 .map(|f| f.label().to_string()),
-            Dim::Law => None,
+            Dim::Law | Dim::Unit => None,
             Dim::Material => known(&self.materials),
         }
         .unwrap_or_else(|| key.to_string())
@@ -449,7 +489,7 @@ fn headings(
     conn: &Connection,
     s: &Scope,
     dim: Dim,
-    totals: &HashMap<String, i64>,
+    totals: &HashMap<String, Sum>,
     names: &Names,
 ) -> Result<Vec<PivotLabel>> {
     let mut keys: Vec<String> = totals.keys().cloned().collect();
@@ -473,7 +513,7 @@ fn headings(
         }
         _ => {}
     }
-    let total = |k: &String| totals.get(k).copied().unwrap_or(0);
+    let total = |k: &String| totals.get(k).copied().flatten().unwrap_or(0);
     match dim {
         Dim::Month => keys.sort(),
         Dim::Village => keys.sort_by_key(|k| {
@@ -511,15 +551,11 @@ fn title(conn: &Connection, s: &Scope, req: &PivotRequest, unit: &str) -> Result
         None => format!("按{}", req.rows.label()),
     };
     Ok(format!(
-        "{}至{}　{scope}　{}（{unit}），{by}{}",
+        "{}至{}　{scope}　{}（{unit}），{by}（{}）",
         date(&s.from),
         date(&s.to),
         req.measure.label(),
-        if s.pending {
-            "（含待审核记录）"
-        } else {
-            "（只计审核通过的记录）"
-        }
+        s.basis.words()
     ))
 }
 
@@ -529,24 +565,23 @@ fn measure_unit(conn: &Connection, s: &Scope, measure: Measure) -> Result<String
         Measure::Activities => "场次".into(),
         Measure::Participants => "人".into(),
         Measure::Reach | Measure::Consultations => "人次".into(),
-        Measure::Quantity => {
-            let mut stmt = conn.prepare_cached(&format!(
-                "{COUNTED}
-                 SELECT DISTINCT m.unit FROM stock_movement h
-                 JOIN counted ON counted.id = h.record_id JOIN material m ON m.id = h.material_id
-                 WHERE h.kind = 'handout' LIMIT 2"
-            ))?;
-            let units: Vec<String> = stmt
-                .query_map(params![s.from, s.to, s.unit, s.campaign, s.pending], |r| {
-                    r.get(0)
-                })?
-                .collect::<rusqlite::Result<_>>()?;
-            match units.as_slice() {
-                [one] => one.clone(),
-                _ => "份".into(),
-            }
-        }
+        Measure::Quantity => handout_units(conn, s)?.join("、"),
     })
+}
+
+/// The units of the materials the scope's records handed out.
+fn handout_units(conn: &Connection, s: &Scope) -> Result<Vec<String>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "{}
+         SELECT DISTINCT m.unit FROM stock_movement h
+         JOIN counted ON counted.id = h.record_id JOIN material m ON m.id = h.material_id
+         WHERE h.kind = 'handout' ORDER BY m.unit",
+        counted_cte(s.basis)
+    ))?;
+    let units = stmt
+        .query_map(&s.params()[..], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(units)
 }
 
 /// The 透视表 of a period and scope. Cells come from one query grouped on both dimensions;
@@ -554,6 +589,7 @@ fn measure_unit(conn: &Connection, s: &Scope, measure: Measure) -> Result<String
 /// documentation: a record with two laws is in two law rows but is one 场次 of the total).
 pub fn pivot(conn: &Connection, req: &PivotRequest) -> Result<PivotTable> {
     let s = scope(conn, &req.filter)?;
+    let mut req = req.clone();
     if req.cols == Some(req.rows) {
         return Err(AppError::field(
             ErrorCode::InvalidValue,
@@ -564,8 +600,31 @@ pub fn pivot(conn: &Connection, req: &PivotRequest) -> Result<PivotTable> {
             ),
         ));
     }
+    // Quantities of several units are split by material or unit, never added together.
+    let units = if req.measure == Measure::Quantity {
+        handout_units(conn, &s)?
+    } else {
+        Vec::new()
+    };
+    let split = req.rows.one_unit() || req.cols.is_some_and(Dim::one_unit);
+    if units.len() > 1 && !split {
+        match req.cols {
+            None => req.cols = Some(Dim::Unit),
+            Some(_) => {
+                return Err(AppError::field(
+                    ErrorCode::InvalidValue,
+                    "cols",
+                    format!(
+                        "发放的资料有不同计量单位（{}），数量不能相加：请把行或列之一选为“宣传资料”或“计量单位”",
+                        units.join("、")
+                    ),
+                ))
+            }
+        }
+    }
+    let req = &req;
     let names = Names::load(conn)?;
-    let by_one = |dim: Dim| -> Result<HashMap<String, i64>> {
+    let by_one = |dim: Dim| -> Result<HashMap<String, Sum>> {
         Ok(grouped(conn, &s, req.measure, &[dim])?
             .into_iter()
             .map(|(mut k, v)| (k.remove(0), v))
@@ -573,24 +632,24 @@ pub fn pivot(conn: &Connection, req: &PivotRequest) -> Result<PivotTable> {
     };
     let row_map = by_one(req.rows)?;
     let row_labels = headings(conn, &s, req.rows, &row_map, &names)?;
-    let row_totals: Vec<i64> = row_labels
-        .iter()
-        .map(|l| row_map.get(&l.key).copied().unwrap_or(0))
-        .collect();
+    let totals_of = |labels: &[PivotLabel], map: &HashMap<String, Sum>| -> Vec<Sum> {
+        labels
+            .iter()
+            .map(|l| map.get(&l.key).copied().unwrap_or(Some(0)))
+            .collect()
+    };
+    let row_totals = totals_of(&row_labels, &row_map);
     let total = grouped(conn, &s, req.measure, &[])?
         .first()
         .map(|(_, v)| *v)
-        .unwrap_or(0);
+        .unwrap_or(Some(0));
 
     let (col_labels, col_totals, cells) = match req.cols {
         None => (Vec::new(), Vec::new(), vec![Vec::new(); row_labels.len()]),
         Some(cols) => {
             let col_map = by_one(cols)?;
             let col_labels = headings(conn, &s, cols, &col_map, &names)?;
-            let col_totals: Vec<i64> = col_labels
-                .iter()
-                .map(|l| col_map.get(&l.key).copied().unwrap_or(0))
-                .collect();
+            let col_totals = totals_of(&col_labels, &col_map);
             let row_index: HashMap<&str, usize> = row_labels
                 .iter()
                 .enumerate()
@@ -606,18 +665,40 @@ pub fn pivot(conn: &Connection, req: &PivotRequest) -> Result<PivotTable> {
                 if let (Some(r), Some(c)) =
                     (row_index.get(k[0].as_str()), col_index.get(k[1].as_str()))
                 {
-                    cells[*r][*c] = v;
+                    // A cell is of one material or one unit (split above).
+                    cells[*r][*c] = v.unwrap_or(0);
                 }
             }
             (col_labels, col_totals, cells)
         }
     };
     let unit = measure_unit(conn, &s, req.measure)?;
+    let statuses = super::status_counts(conn, &s)?;
+    let mut note = Vec::new();
+    for dim in std::iter::once(req.rows).chain(req.cols) {
+        if dim.multi_valued() && req.measure != Measure::Quantity {
+            note.push(format!(
+                "一场活动可属于多个“{}”，各{}相加可能大于合计；合计按活动去重计算。",
+                dim.label(),
+                if dim == req.rows { "行" } else { "列" }
+            ));
+        }
+    }
+    if units.len() > 1 {
+        note.push(format!(
+            "资料的计量单位不同（{}），不同单位的数量不相加，跨单位的合计留空。",
+            units.join("、")
+        ));
+    }
     Ok(PivotTable {
         title: title(conn, &s, req, &unit)?,
+        basis_line: super::basis::statement(s.basis, &statuses),
+        basis: s.basis,
+        statuses,
+        note: note.join(""),
         from: s.from.clone(),
         to: s.to.clone(),
-        include_pending: s.pending,
+        include_pending: s.basis.takes("pending"),
         rows: req.rows,
         cols: req.cols,
         measure: req.measure,

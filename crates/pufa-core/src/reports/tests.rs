@@ -4,25 +4,6 @@ use crate::demo::{load, DemoInput};
 use proptest::prelude::*;
 use rusqlite::{params, Connection};
 
-#[test]
-fn approximate_totals_read_like_reports() {
-    for (n, text) in [
-        (42, "42"),
-        (99, "99"),
-        (100, "100"),
-        (157, "150余"),
-        (980, "近1000"),
-        (1000, "1000"),
-        (3042, "3000余"),
-        (3450, "3400余"),
-        (4960, "近5000"),
-        (12_345, "12000余"),
-        (19_500, "近20000"),
-    ] {
-        assert_eq!(approx(n), text, "{n}");
-    }
-}
-
 fn demo() -> Db {
     let mut db = Db::open_in_memory().unwrap();
     load(
@@ -174,12 +155,13 @@ fn breakdown(
     label: impl Fn(&str) -> String,
 ) -> Result<Vec<Breakdown>> {
     let sql = format!(
-        "{COUNTED}
+        "{}
          SELECT k, count(*), sum(participants), sum(reach) FROM ({key_sql})
-         GROUP BY k ORDER BY count(*) DESC, k"
+         GROUP BY k ORDER BY count(*) DESC, k",
+        counted_cte(s.basis)
     );
     let mut stmt = conn.prepare_cached(&sql)?;
-    let rows = stmt.query_map(params![s.from, s.to, s.unit, s.campaign, s.pending], |r| {
+    let rows = stmt.query_map(&s.params()[..], |r| {
         Ok((
             r.get::<_, Option<String>>(0)?.unwrap_or_default(),
             r.get::<_, i64>(1)?,
@@ -205,10 +187,16 @@ fn breakdown(
 /// the edge scans of `summary` must give.
 fn reference_summary(conn: &Connection, f: &SummaryFilter) -> Result<Summary> {
     let s = scope(conn, f)?;
-    let p = params![s.from, s.to, s.unit, s.campaign, s.pending];
+    let cte = counted_cte(s.basis);
+    let p = &s.params()[..];
+    let returned: i64 = conn.query_row(
+        &format!("{cte} SELECT count(*) FROM counted WHERE review_status = 'returned'"),
+        p,
+        |r| r.get(0),
+    )?;
     let totals: [i64; 12] = conn.query_row(
         &format!(
-            "{COUNTED}
+            "{cte}
              SELECT count(*), coalesce(sum(review_status = 'pending'), 0),
                     coalesce(sum(participants), 0), coalesce(sum(reach), 0),
                     coalesce(sum(consultations), 0), coalesce(sum(banners), 0),
@@ -227,20 +215,24 @@ fn reference_summary(conn: &Connection, f: &SummaryFilter) -> Result<Summary> {
         },
     )?;
     let mut stmt = conn.prepare_cached(&format!(
-        "{COUNTED}
-         SELECT m.name, m.unit, sum(s.quantity) FROM stock_movement s
+        "{cte}
+         SELECT m.category, m.name, m.unit, sum(s.quantity) FROM stock_movement s
          JOIN counted ON counted.id = s.record_id JOIN material m ON m.id = s.material_id
          WHERE s.kind = 'handout' GROUP BY m.id ORDER BY m.category, m.name"
     ))?;
     let materials = stmt
-        .query_map(params![s.from, s.to, s.unit, s.campaign, s.pending], |r| {
-            Ok(MaterialTotal {
-                name: r.get(0)?,
-                unit: r.get(1)?,
-                quantity: r.get(2)?,
-            })
+        .query_map(p, |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                MaterialTotal {
+                    name: r.get(1)?,
+                    unit: r.get(2)?,
+                    quantity: r.get(3)?,
+                },
+            ))
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
+    let statuses = status_counts(conn, &s)?;
     let (planned, planned_held): (i64, i64) = conn.query_row(
         "SELECT count(*), coalesce(sum(a.status = 'held'), 0) FROM activity a
          WHERE a.date >= ?1 AND a.date <= ?2 AND a.status <> 'cancelled'
@@ -284,22 +276,58 @@ fn reference_summary(conn: &Connection, f: &SummaryFilter) -> Result<Summary> {
         units.get(k).cloned().unwrap_or_else(|| k.to_string())
     })?;
     let mut villages_without: Vec<(i64, String)> = Vec::new();
+    let mut villages_in_review: Vec<(i64, VillageInReview)> = Vec::new();
     if s.unit.is_none() {
         let order = names(conn, "SELECT id, printf('%08d', sort_order) FROM unit")?;
         for (id, name) in &village_level {
             if !by_village.iter().any(|b| &b.key == id) {
                 let o = order.get(id).and_then(|o| o.parse().ok()).unwrap_or(0);
-                villages_without.push((o, name.clone()));
+                let (pending, returned): (i64, i64) = conn.query_row(
+                    &format!(
+                        "SELECT coalesce(sum(review_status = 'pending'), 0),
+                                coalesce(sum(review_status = 'returned'), 0)
+                         FROM record r WHERE {} AND r.unit_id = ?6",
+                        in_scope()
+                    ),
+                    params![s.from, s.to, s.unit, s.campaign, s.search, id],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )?;
+                let approved_elsewhere: i64 = conn.query_row(
+                    &format!(
+                        "SELECT count(*) FROM record r WHERE {} AND r.unit_id = ?6
+                           AND r.review_status = 'approved'",
+                        in_scope()
+                    ),
+                    params![s.from, s.to, s.unit, s.campaign, s.search, id],
+                    |r| r.get(0),
+                )?;
+                if pending + returned + approved_elsewhere == 0 {
+                    villages_without.push((o, name.clone()));
+                } else {
+                    villages_in_review.push((
+                        o,
+                        VillageInReview {
+                            name: name.clone(),
+                            pending,
+                            returned,
+                        },
+                    ));
+                }
             }
         }
         villages_without.sort();
+        villages_in_review.sort_by(|a, b| (a.0, &a.1.name).cmp(&(b.0, &b.1.name)));
     }
     let mut summary = Summary {
         from: s.from.clone(),
         to: s.to.clone(),
-        include_pending: s.pending,
+        include_pending: s.basis.takes("pending"),
+        basis: s.basis,
+        basis_line: basis::statement(s.basis, &statuses),
+        statuses,
         activities: totals[0],
         pending: totals[1],
+        returned,
         participants: totals[2],
         reach: totals[3],
         consultations: totals[4],
@@ -310,7 +338,8 @@ fn reference_summary(conn: &Connection, f: &SummaryFilter) -> Result<Summary> {
         online_views: totals[9],
         disputes: totals[10],
         legal_aid_cases: totals[11],
-        materials,
+        material_units: unit_totals(&materials),
+        materials: materials.into_iter().map(|(_, m)| m).collect(),
         planned,
         planned_held,
         by_month: {
@@ -338,6 +367,7 @@ fn reference_summary(conn: &Connection, f: &SummaryFilter) -> Result<Summary> {
         by_format: breakdown(conn, &s, &json_key("formats"), format_label)?,
         by_law: breakdown(conn, &s, &json_key("laws"), same)?,
         villages_without: villages_without.into_iter().map(|(_, n)| n).collect(),
+        villages_in_review: villages_in_review.into_iter().map(|(_, v)| v).collect(),
         headline: String::new(),
     };
     summary.headline = headline(&summary);
@@ -619,7 +649,167 @@ proptest! {
             village: (scope == 1).then(|| pick_one("SELECT id FROM unit ORDER BY sort_order")).flatten(),
             campaign_id: (scope == 2).then(|| pick_one("SELECT id FROM campaign ORDER BY start_date")).flatten(),
             include_pending: pending,
+            basis: None,
+            search: None,
         };
         prop_assert_eq!(summary(&conn, &f).unwrap(), reference_summary(&conn, &f).unwrap());
+    }
+}
+
+/// A town with a coordinator (whose records are approved as they are saved) and records
+/// naming these nodes, one record per list, in 安静村; the last one left pending in 石院村.
+fn with_nodes(lists: &[&[&str]]) -> Db {
+    let mut db = crate::testing::town(&["安静村", "石院村", "长安村"], &[]);
+    crate::town::update_user(
+        &mut db,
+        &crate::town::UserInput {
+            name: "李明".into(),
+            role: "coordinator".into(),
+            village: None,
+        },
+    )
+    .unwrap();
+    for (i, nodes) in lists.iter().enumerate() {
+        crate::record::create(
+            &mut db,
+            &crate::record::RecordInput {
+                title: format!("活动{i}"),
+                date: "2026-12-04".into(),
+                unit_id: Some("安静村".into()),
+                formats: vec!["集中宣传".into()],
+                nodes: nodes.iter().map(|n| n.to_string()).collect(),
+                participants: 10.0,
+                recorder: "李明".into(),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    }
+    let pending = crate::record::create(
+        &mut db,
+        &crate::record::RecordInput {
+            title: "待审核的活动".into(),
+            date: "2026-12-05".into(),
+            unit_id: Some("石院村".into()),
+            formats: vec!["集中宣传".into()],
+            nodes: vec!["constitution_day".into()],
+            participants: 10.0,
+            recorder: "李明".into(),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    crate::record::review(
+        &mut db,
+        &pending.id,
+        crate::record::ReviewAction::Reopen,
+        Some("人数待核实"),
+    )
+    .unwrap();
+    db
+}
+
+#[test]
+fn nodes_that_share_their_activities_form_one_group_and_never_add_up_to_more() {
+    let db = with_nodes(&[
+        &["constitution_day", "constitution_week"],
+        &["constitution_week", "constitution_day"],
+        &["civil_code_month"],
+        &["civil_code_month", "national_security_day"],
+        &["national_security_day"],
+        &[],
+    ]);
+    let f = year(|_| {});
+    let s = summary(&db.conn, &f).unwrap();
+    assert_eq!(s.activities, 6);
+    // The node rows count one activity in each of its nodes: 8 against 6.
+    assert_eq!(s.by_node.iter().map(|b| b.activities).sum::<i64>(), 8);
+    let groups = node_groups(&db.conn, &f).unwrap();
+    let shown: Vec<(Vec<&str>, bool, i64)> = groups
+        .iter()
+        .map(|g| {
+            (
+                g.labels.iter().map(String::as_str).collect(),
+                g.same_records,
+                g.activities,
+            )
+        })
+        .collect();
+    assert_eq!(
+        shown,
+        [
+            (vec!["民法典宣传月", "4·15全民国家安全教育日"], false, 3),
+            (vec!["12·4国家宪法日", "宪法宣传周"], true, 2),
+        ]
+    );
+    // Each activity in one group at most: the groups never add up to more than the total.
+    assert!(groups.iter().map(|g| g.activities).sum::<i64>() <= s.activities);
+    // The pending record counts when asked for.
+    let with = node_groups(&db.conn, &year(|f| f.include_pending = true)).unwrap();
+    assert_eq!(with[0].activities + with[1].activities, 6);
+    assert!(!with
+        .iter()
+        .any(|g| g.same_records && g.codes.len() == 2 && g.activities == 2));
+}
+
+#[test]
+fn a_village_whose_records_wait_for_review_is_not_a_village_without_activities() {
+    let db = with_nodes(&[&["constitution_day"]]);
+    let s = summary(&db.conn, &year(|_| {})).unwrap();
+    assert_eq!(s.villages_without, ["长安村"]);
+    assert_eq!(
+        s.villages_in_review,
+        [VillageInReview {
+            name: "石院村".into(),
+            pending: 1,
+            returned: 0
+        }]
+    );
+    assert_eq!(
+        s.statuses,
+        StatusCounts {
+            approved: 1,
+            pending: 1,
+            returned: 0
+        }
+    );
+    assert_eq!(
+        s.basis_line,
+        "统计口径：已审核通过的活动记录（另有待审核 1 场未计入）"
+    );
+    // Counted with the pending ones, 石院村 is covered.
+    let s = summary(&db.conn, &year(|f| f.include_pending = true)).unwrap();
+    assert!(s.villages_in_review.is_empty());
+    assert_eq!(s.villages_without, ["长安村"]);
+    assert_eq!((s.activities, s.pending), (2, 1));
+    assert_eq!(
+        s.basis_line,
+        "统计口径：已审核通过及待审核的活动记录（其中待审核 1 场）"
+    );
+}
+
+#[test]
+fn a_search_counts_the_same_records_the_ledger_lists() {
+    let db = demo();
+    for words in ["宪法", "安静村", "没有这样的活动"] {
+        let f = year(|f| f.search = Some(words.into()));
+        let s = summary(&db.conn, &f).unwrap();
+        let listed = crate::record::list(
+            &db.conn,
+            &crate::record::RecordFilter {
+                from: Some("2026-01-01".into()),
+                to: Some("2026-12-31".into()),
+                review_status: Some("approved".into()),
+                search: Some(words.into()),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        assert_eq!(s.activities, listed.len() as i64, "{words}");
+        assert_eq!(
+            s.reach,
+            listed.iter().map(|r| r.reach).sum::<i64>(),
+            "{words}"
+        );
     }
 }

@@ -15,8 +15,12 @@ function summaryFor(args: Record<string, unknown>): Summary {
     from: args.from as string,
     to: args.to as string,
     include_pending: pending,
+    basis: pending ? 'with_pending' : 'approved',
+    basis_line: '',
+    statuses: { approved: 12, pending: 1, returned: 0 },
     activities: pending ? 13 : 12,
     pending: pending ? 1 : 0,
+    returned: 0,
     participants: 480,
     reach: 3050,
     consultations: 96,
@@ -31,6 +35,10 @@ function summaryFor(args: Record<string, unknown>): Summary {
       { name: '宪法读本', unit: '册', quantity: 300 },
       { name: '明白纸', unit: '份', quantity: 2750 },
     ],
+    material_units: [
+      { unit: '份', label: '宣传资料', kinds: 1, quantity: 2750 },
+      { unit: '册', label: '法治读本', kinds: 1, quantity: 300 },
+    ],
     planned: 16,
     planned_held: 12,
     by_month: [b('2026-03', '2026年3月', 4), b('2026-12', '2026年12月', 8)],
@@ -39,8 +47,9 @@ function summaryFor(args: Record<string, unknown>): Summary {
     by_village: [b('v1', '安静村', 7), b('v2', '石院村', 5)],
     by_audience: [b('residents', '村(居)民', 12)],
     by_format: [b('courtyard_meeting', '院坝会', 9)],
-    by_law: [b('宪法', '宪法', 10)],
+    by_law: [b('宪法', '宪法', 10), b('民法典', '民法典', 6)],
     villages_without: ['长安村'],
+    villages_in_review: [],
     headline: '全年开展普法活动12场次，受众3000余人次，发放资料3000余份',
   }
 }
@@ -81,9 +90,10 @@ describe('统计 dashboard', () => {
     const year = new Date().getFullYear()
     expect(first?.args).toEqual({ from: `${year}-01-01`, to: `${year}-12-31`, village: null, campaign_id: null, include_pending: false })
     expect(q('dashboard-headline')?.textContent).toContain('全年开展普法活动12场次，受众3000余人次，发放资料3000余份')
-    expect(q('dashboard-headline')?.textContent).toContain('只计审核通过')
+    // The basis, as every output states it: what counts and what was left out.
+    expect(q('dashboard-basis')?.textContent).toBe('统计口径：已审核通过的活动记录（另有待审核 1 场未计入）')
     expect(q('kpi-activities')?.textContent).toContain('12')
-    expect(q('kpi-materials')?.textContent?.replace(/\s+/g, '')).toContain('2750份、300册')
+    expect(q('kpi-materials')?.textContent?.replace(/\s+/g, '')).toContain('2,750份、300册')
     expect(q('kpi-materials')?.textContent).toContain('2种')
     expect(q('kpi-completion')?.textContent).toContain('75%')
     expect(q('dashboard-uncovered')?.textContent).toContain('长安村')
@@ -131,6 +141,19 @@ describe('统计 dashboard', () => {
     await settle()
     const year = new Date().getFullYear()
     expect(push).toHaveBeenCalledWith({ name: 'ledger', query: { from: `${year}-01-01`, to: `${year}-12-31`, review_status: 'approved', unit_id: 'v1' } })
+    wrapper.unmount()
+  })
+
+  it('never sums the rows of a breakdown that can hold one activity twice: 合计（去重）', async () => {
+    backend(sent)
+    const { wrapper } = mountApp(Dashboard)
+    await waitFor(ready)
+    ;(q('dashboard-table-law') as HTMLElement).click()
+    await waitFor(() => !!q('dashboard-rows-law')?.querySelector('.el-table__body tr'))
+    const table = q('dashboard-rows-law') as HTMLElement
+    // 10 + 6 law rows, but 12 activities: the footer is the summary's own distinct total.
+    expect(table.querySelector('.el-table__footer')?.textContent?.replace(/\s+/g, '')).toBe('合计（去重）124803,050')
+    expect(document.body.textContent).toContain('各行相加可能大于合计')
     wrapper.unmount()
   })
 })

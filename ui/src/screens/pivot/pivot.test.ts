@@ -38,6 +38,10 @@ function tableFor(req: PivotRequest): PivotTable {
     col_totals: [4, pending ? 4 : 3],
     total: pending ? 8 : 7,
     measure_unit: '场次',
+    basis: pending ? 'with_pending' : 'approved',
+    statuses: { approved: 7, pending: 1, returned: 0 },
+    basis_line: '',
+    note: '',
   }
 }
 

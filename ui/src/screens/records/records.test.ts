@@ -6,7 +6,7 @@ import HistoryPanel from './HistoryPanel.vue'
 import AttachmentList from './AttachmentList.vue'
 import { mountApp, settle, settleErrors, typeInto, waitFor } from '../../../tests/helpers'
 import { appState } from '../../lib/app-state'
-import { REMEMBERED_KEY } from '../../lib/remembered'
+import { rememberedKey } from '../../lib/remembered'
 import type { AppInfo } from '../../bindings/AppInfo'
 import type { ActivityRecord } from '../../lib/records'
 import { todayIso } from '../../lib/dates'
@@ -126,7 +126,9 @@ describe('Record entry screen', () => {
   })
 
   it('records a typical activity: the remembered village, a title, a format, the number, Enter', async () => {
-    localStorage.setItem(REMEMBERED_KEY, JSON.stringify({ unit_id: 'v2', recorder: '王小芳' }))
+    // Remembered for this data folder; a recorder remembered by an older version is ignored:
+    // 记录人 is the folder's current user.
+    localStorage.setItem(rememberedKey(INFO.device_id), JSON.stringify({ unit_id: 'v2', recorder: '别人' }))
     backend(sent)
     const { wrapper } = mountApp(RecordsScreen)
     await waitFor(ready)
@@ -152,9 +154,9 @@ describe('Record entry screen', () => {
       materials: [],
       confirm_below_zero: false,
     })
-    // The draft goes with the save; the village and recorder are remembered for the next one.
+    // The draft goes with the save; the village is remembered for the next one.
     expect(sent.filter((s) => s.cmd === 'draft_discard').map((s) => s.args?.key)).toContain('record:new')
-    expect(JSON.parse(localStorage.getItem(REMEMBERED_KEY) ?? '{}')).toEqual({ unit_id: 'v2', recorder: '王小芳' })
+    expect(JSON.parse(localStorage.getItem(rememberedKey(INFO.device_id)) ?? '{}')).toEqual({ unit_id: 'v2' })
     expect(document.body.textContent).toContain('已保存，等待协调员审核')
     wrapper.unmount()
   })
@@ -202,7 +204,7 @@ describe('Record entry screen', () => {
   })
 
   it('asks before an overdraw and resends with the confirmation', async () => {
-    localStorage.setItem(REMEMBERED_KEY, JSON.stringify({ unit_id: 'v1', recorder: '王小芳' }))
+    localStorage.setItem(rememberedKey(INFO.device_id), JSON.stringify({ unit_id: 'v1' }))
     backend(sent, {
       create: (args, n) =>
         n === 1

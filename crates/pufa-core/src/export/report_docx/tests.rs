@@ -197,7 +197,7 @@ fn the_annual_summary_has_the_gongwen_page_fonts_and_numbers() {
     let f = fixture();
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("年度总结.docx");
-    let out = export_annual(&f.db.conn, &path, 2025).unwrap();
+    let out = export_annual(&f.db.conn, &path, 2025, false).unwrap();
     assert_eq!(
         (out.activities, out.pending, out.tables),
         (3, 1, 3),
@@ -246,11 +246,11 @@ fn the_annual_summary_has_the_gongwen_page_fonts_and_numbers() {
          现场解答法律咨询30人次。"
     );
     for expected in [
-        "等宣传资料2种3000余份",
-        "发放环保袋等宣传品150个",
+        "发放宪法宣传折页、宪法宣传单等宣传资料2种3000余份，环保袋150个；",
         "悬挂横幅2条，摆放展板6块。",
         "围绕宪法宣传周开展活动2场次，围绕民法典宣传月开展活动1场次",
-        "活动覆盖全镇3个村（社区）中的2个，长安村尚未开展活动。",
+        // 长安村's record waits for review: it is not "尚未开展".
+        "活动覆盖全镇3个村（社区）中的2个，长安村的活动记录待审核。",
         "（请填写主要做法）",
         "附件：2025年普法活动统计表",
         "双龙镇人民政府",
@@ -258,6 +258,11 @@ fn the_annual_summary_has_the_gongwen_page_fonts_and_numbers() {
         assert!(all.contains(expected), "missing “{expected}” in:\n{all}");
     }
     assert!(!all.contains("999"), "the pending record is not counted");
+    assert!(!all.contains("尚未开展"), "{all}");
+    assert!(
+        all.contains("注：统计口径：已审核通过的活动记录（另有待审核 1 场未计入）"),
+        "{all}"
+    );
     let today = full_date_cn(chrono::Local::now().date_naive());
     assert!(all.contains(&today), "{all}");
     assert!(para_props(doc, &today).contains(r#"<w:jc w:val="right" />"#));
@@ -295,12 +300,19 @@ fn the_annual_summary_has_the_gongwen_page_fonts_and_numbers() {
             "村（社区）/单位",
             "安静村",
             "石院村",
-            "长安村",
+            "长安村（待审核 1 场）",
             "双龙镇中心小学",
             "合计"
         ]
     );
-    assert_eq!(t[2].last().unwrap(), &["合计", "3种", "3200"]);
+    // The materials: a 合计 per unit, never 份 and 个 added together.
+    assert_eq!(
+        t[2][t[2].len() - 2..],
+        [
+            ["合计（宣传资料，2种）", "份", "3050"],
+            ["合计（宣传品，1种）", "个", "150"]
+        ]
+    );
     let cell = run_props(doc, "民法典宣传月");
     assert!(cell.contains(r#"<w:sz w:val="28" />"#), "{cell}");
 
@@ -352,7 +364,7 @@ fn saved_text_fills_the_parts_people_write() {
     .unwrap();
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("总结.docx");
-    export_annual(&f.db.conn, &path, 2025).unwrap();
+    export_annual(&f.db.conn, &path, 2025, false).unwrap();
     let doc = &parts(&path)["word/document.xml"];
     let heading = run_props(doc, "（一）压实责任。");
     assert!(heading.contains(r#"w:eastAsia="楷体_GB2312""#), "{heading}");
@@ -373,17 +385,27 @@ fn the_campaign_report_covers_its_window_villages_and_records() {
     let f = fixture();
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("专项.docx");
-    let out = export_campaign(&f.db.conn, &path, &f.campaign).unwrap();
+    let out = export_campaign(&f.db.conn, &path, &f.campaign, false).unwrap();
     assert_eq!((out.activities, out.pending), (2, 1));
     let doc = &parts(&path)["word/document.xml"];
     let all = text(doc);
-    let title = run_props(doc, "关于2025年宪法宣传周活动开展情况的报告");
+    // The campaign's name in quotation marks; the title breaks over two lines.
+    let at = doc.find(">关于2025年“宪法宣传周”").expect("the title");
+    let first_line = &doc[at + 1..at + doc[at..].find("</w:t>").unwrap()];
+    assert!(
+        all.replace('\n', "")
+            .contains("关于2025年“宪法宣传周”活动开展情况的报告"),
+        "{all}"
+    );
+    let title = run_props(doc, first_line);
     assert!(title.contains(r#"w:eastAsia="方正小标宋简体""#));
     for expected in [
-        "于2025年12月1日—12月7日以“大力弘扬宪法精神”为主题，组织开展2025年宪法宣传周活动。",
+        // The theme is the node's published theme of the year, not the campaign's laws.
+        "于2025年12月1日—12月7日以“学习宣传贯彻习近平法治思想，推动宪法深入人心”为主题，\
+         组织开展2025年“宪法宣传周”活动。",
         "活动期间，全镇共开展各类普法活动2场次，参与群众200人，受教育群众3500人次",
         "等宣传资料2种3000余份",
-        "活动覆盖全镇3个村（社区）中的2个，长安村尚未开展活动。",
+        "活动覆盖全镇3个村（社区）中的2个，长安村的活动记录待审核。",
         "附件：2025年宪法宣传周活动统计表",
         "双龙镇司法所",
     ] {
@@ -409,11 +431,11 @@ fn empty_periods_and_unknown_campaigns_give_a_valid_document_or_a_clear_error() 
     let mut f = fixture();
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("2030.docx");
-    let out = export_annual(&f.db.conn, &path, 2030).unwrap();
+    let out = export_annual(&f.db.conn, &path, 2030, false).unwrap();
     assert_eq!((out.activities, out.pending), (0, 0));
     let p = parts(&path);
     let all = text(&p["word/document.xml"]);
-    assert!(all.contains("本年度尚无审核通过的活动记录。"), "{all}");
+    assert!(all.contains("本年度尚无已审核通过的活动记录。"), "{all}");
     assert!(!all.contains("共开展"));
     let t = tables(&p["word/document.xml"]);
     assert_eq!(t[0].last().unwrap(), &["合计", "0", "0", "0"]);
@@ -432,23 +454,34 @@ fn empty_periods_and_unknown_campaigns_give_a_valid_document_or_a_clear_error() 
     )
     .unwrap();
     let path = dir.path().join("空专项.docx");
-    export_campaign(&f.db.conn, &path, &empty.id).unwrap();
+    export_campaign(&f.db.conn, &path, &empty.id, false).unwrap();
     let all = text(&parts(&path)["word/document.xml"]);
-    assert!(all.contains("该专项尚无审核通过的活动记录。"), "{all}");
-    assert!(all.contains("于2025年4月15日组织开展"), "{all}");
+    assert!(all.contains("该专项尚无已审核通过的活动记录。"), "{all}");
+    // No node, so no published theme: the theme sentence is left out.
+    assert!(
+        all.contains("于2025年4月15日组织开展2025年“国家安全教育日”活动。"),
+        "{all}"
+    );
+    assert!(!all.contains("为主题"), "{all}");
 
     // Unknown campaign, impossible year: an error, and no file.
     let missing = dir.path().join("无.docx");
-    let e = export_campaign(&f.db.conn, &missing, "没有这个专项").unwrap_err();
+    let e = export_campaign(&f.db.conn, &missing, "没有这个专项", false).unwrap_err();
     assert_eq!(e.code, ErrorCode::NotFound);
-    let e = export_annual(&f.db.conn, &missing, 99).unwrap_err();
+    let e = export_annual(&f.db.conn, &missing, 99, false).unwrap_err();
     assert_eq!(
         (e.code, e.field.as_deref()),
         (ErrorCode::InvalidValue, Some("year"))
     );
     assert!(!missing.exists());
     // A folder that does not exist: the export's usual message.
-    let e = export_annual(&f.db.conn, &dir.path().join("无此文件夹/a.docx"), 2025).unwrap_err();
+    let e = export_annual(
+        &f.db.conn,
+        &dir.path().join("无此文件夹/a.docx"),
+        2025,
+        false,
+    )
+    .unwrap_err();
     assert_eq!(e.field.as_deref(), Some("path"));
 }
 
@@ -587,7 +620,7 @@ fn the_demo_year_reads_like_a_report() {
     .unwrap();
     let mut bytes = Vec::new();
     pack(
-        annual_report(&db.conn, 2026, &ReportText::default()).unwrap(),
+        annual_report(&db.conn, 2026, &ReportText::default(), false).unwrap(),
         &mut bytes,
     )
     .unwrap();
@@ -602,7 +635,7 @@ fn the_demo_year_reads_like_a_report() {
     let campaign = &s.by_campaign[0];
     let mut bytes = Vec::new();
     pack(
-        campaign_report(&db.conn, &campaign.key, &ReportText::default()).unwrap(),
+        campaign_report(&db.conn, &campaign.key, &ReportText::default(), false).unwrap(),
         &mut bytes,
     )
     .unwrap();
@@ -648,7 +681,7 @@ fn the_report_counts_what_the_dashboard_counts() {
             },
         )
         .unwrap();
-        let f = facts(&db.conn, from, to, campaign).unwrap();
+        let f = facts(&db.conn, from, to, campaign, Basis::Approved).unwrap();
         let t = &f.summary;
         let scope = format!("{from}..{to} {campaign:?}");
         assert_eq!(
@@ -685,7 +718,7 @@ fn the_report_counts_what_the_dashboard_counts() {
         assert_eq!(t.by_format, s.by_format, "{scope}");
         assert_eq!(t.by_audience, s.by_audience, "{scope}");
         assert_eq!(t.by_village, s.by_village, "{scope}");
-        assert_eq!(f.villages_without, s.villages_without, "{scope}");
+        assert_eq!(f.summary.villages_without, s.villages_without, "{scope}");
         let grouped: i64 = f.groups.iter().map(|g| g.reach).sum();
         assert_eq!(grouped, s.reach, "{scope}");
     }

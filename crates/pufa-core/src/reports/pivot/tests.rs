@@ -79,6 +79,11 @@ fn small_town() -> Db {
     db
 }
 
+/// Totals that are all numbers (no quantity over several units).
+fn some(totals: &[Option<i64>]) -> Vec<i64> {
+    totals.iter().map(|v| v.expect("a number")).collect()
+}
+
 fn keys(labels: &[PivotLabel]) -> Vec<&str> {
     labels.iter().map(|l| l.label.as_str()).collect()
 }
@@ -93,18 +98,19 @@ fn a_record_with_two_laws_is_in_both_rows_and_once_in_the_total() {
     )
     .unwrap();
     assert_eq!(keys(&t.row_labels), ["宪法", "民法典", UNFILLED]);
-    assert_eq!(t.row_totals, [2, 2, 1]);
+    assert_eq!(some(&t.row_totals), [2, 2, 1]);
     // Every month of the period is a column, in order, even without records.
     assert_eq!(t.col_labels.len(), 12);
     assert_eq!(t.col_labels[0].key, "2026-01");
     assert_eq!(t.col_labels[2].label, "2026年3月");
-    assert_eq!(t.col_totals[2], 2);
-    assert_eq!(t.col_totals[4], 2);
+    assert_eq!(t.col_totals[2], Some(2));
+    assert_eq!(t.col_totals[4], Some(2));
     assert_eq!(t.cells[0][2], 2, "宪法 in March: both March records");
     assert_eq!(t.cells[1][2], 1);
     assert_eq!(t.cells[2][4], 1, "the May record with no law is （未填）");
-    assert_eq!(t.total, 4, "four records, not five law rows");
-    assert_eq!(t.row_totals.iter().sum::<i64>(), 5);
+    assert_eq!(t.total, Some(4), "four records, not five law rows");
+    assert_eq!(some(&t.row_totals).iter().sum::<i64>(), 5);
+    assert!(t.note.contains("合计按活动去重计算"), "{}", t.note);
     assert_eq!(t.measure_unit, "场次");
     assert!(
         t.title
@@ -120,26 +126,40 @@ fn a_record_with_two_laws_is_in_both_rows_and_once_in_the_total() {
     )
     .unwrap();
     assert_eq!(keys(&v.row_labels), ["安静村", "石院村", "长安村"]);
-    assert_eq!(v.row_totals, [65, 40, 0]);
-    assert_eq!((v.total, v.measure_unit.as_str()), (105, "人"));
+    assert_eq!(some(&v.row_totals), [65, 40, 0]);
+    assert_eq!((v.total, v.measure_unit.as_str()), (Some(105), "人"));
+    assert!(v.note.is_empty(), "one village per record: {}", v.note);
     assert!(v.col_labels.is_empty() && v.cells.iter().all(Vec::is_empty));
 
-    // Quantity by material; with no material dimension every hand-out together.
+    // Quantity by material: a material's row is of one unit; a village's column holds 份 and
+    // 册, which are never added together.
     let m = pivot(
         &db.conn,
         &request(year(), Dim::Material, Some(Dim::Village), Measure::Quantity),
     )
     .unwrap();
     assert_eq!(keys(&m.row_labels), ["明白纸（份）", "宪法读本（册）"]);
-    assert_eq!(m.row_totals, [70, 10]);
+    assert_eq!(some(&m.row_totals), [70, 10]);
     assert_eq!(m.cells, [[70, 0, 0], [10, 0, 0]]);
-    assert_eq!((m.total, m.measure_unit.as_str()), (80, "份"));
+    assert_eq!(m.col_totals, [None, Some(0), Some(0)]);
+    assert_eq!((m.total, m.measure_unit.as_str()), (None, "份、册"));
+    assert!(m.note.contains("不同单位的数量不相加"), "{}", m.note);
+    // Without a material or unit dimension the quantities are split by unit.
     let q = pivot(
         &db.conn,
         &request(year(), Dim::Month, None, Measure::Quantity),
     )
     .unwrap();
-    assert_eq!((q.row_totals[2], q.row_totals[4], q.total), (60, 20, 80));
+    assert_eq!(q.cols, Some(Dim::Unit));
+    assert_eq!(keys(&q.col_labels), ["份", "册"]);
+    assert_eq!(q.col_totals, [Some(70), Some(10)]);
+    assert_eq!(q.total, None);
+    let e = pivot(
+        &db.conn,
+        &request(year(), Dim::Month, Some(Dim::Village), Measure::Quantity),
+    )
+    .unwrap_err();
+    assert_eq!(e.field.as_deref(), Some("cols"));
     // Records by material: two hand out nothing.
     let r = pivot(
         &db.conn,
@@ -150,7 +170,7 @@ fn a_record_with_two_laws_is_in_both_rows_and_once_in_the_total() {
         keys(&r.row_labels),
         ["明白纸（份）", "宪法读本（册）", UNFILLED]
     );
-    assert_eq!((r.row_totals.clone(), r.total), (vec![2, 1, 2], 4));
+    assert_eq!((some(&r.row_totals), r.total), (vec![2, 1, 2], Some(4)));
     // Nodes: three records have none.
     let n = pivot(
         &db.conn,
@@ -158,8 +178,8 @@ fn a_record_with_two_laws_is_in_both_rows_and_once_in_the_total() {
     )
     .unwrap();
     assert_eq!(n.row_labels[1].label, UNFILLED);
-    assert_eq!(n.row_totals, [80, 130]);
-    assert_eq!(n.total, 210);
+    assert_eq!(some(&n.row_totals), [80, 130]);
+    assert_eq!(n.total, Some(210));
     // One village: only its records, and its name in the title.
     let one = pivot(
         &db.conn,
@@ -175,7 +195,7 @@ fn a_record_with_two_laws_is_in_both_rows_and_once_in_the_total() {
     )
     .unwrap();
     assert_eq!(keys(&one.row_labels), ["石院村"]);
-    assert_eq!(one.total, 2);
+    assert_eq!(one.total, Some(2));
     assert!(one.title.contains("　石院村　"), "{}", one.title);
 }
 
@@ -273,13 +293,20 @@ fn the_workbook_reads_back_cell_by_cell() {
         let s = |r: usize, c: usize| sheet.get((r, c)).cloned();
         let text = |v: &str| Some(Data::String(v.into()));
         let num = |v: i64| Some(Data::Float(v as f64));
+        let total = |v: Option<i64>| match v {
+            Some(v) => num(v),
+            None => text("—"),
+        };
         let width = t.col_labels.len() + 2;
         assert_eq!(sheet.width(), width);
-        assert_eq!(sheet.height(), t.row_labels.len() + 3);
+        let below = 1 + usize::from(!t.note.is_empty());
+        assert_eq!(sheet.height(), t.row_labels.len() + 3 + below);
         assert_eq!(s(0, 0), text(&t.title));
-        let corner = match cols {
-            Some(_) => "村/单位＼月份",
-            None => "村/单位",
+        // Quantities of several units are split by unit when no column was chosen.
+        let corner = match t.cols {
+            Some(Dim::Month) => "村/单位＼月份",
+            Some(Dim::Unit) => "村/单位＼计量单位",
+            _ => "村/单位",
         };
         assert_eq!(s(1, 0), text(corner));
         for (c, l) in t.col_labels.iter().enumerate() {
@@ -287,22 +314,23 @@ fn the_workbook_reads_back_cell_by_cell() {
         }
         assert_eq!(
             s(1, width - 1),
-            text(if cols.is_some() { "合计" } else { "数量" })
+            text(if t.cols.is_some() { "合计" } else { "数量" })
         );
         for (r, l) in t.row_labels.iter().enumerate() {
             assert_eq!(s(r + 2, 0), text(&l.label));
             for (c, v) in t.cells[r].iter().enumerate() {
                 assert_eq!(s(r + 2, c + 1), num(*v), "row {r} col {c}");
             }
-            assert_eq!(s(r + 2, width - 1), num(t.row_totals[r]));
+            assert_eq!(s(r + 2, width - 1), total(t.row_totals[r]));
         }
         let last = t.row_labels.len() + 2;
         assert_eq!(s(last, 0), text("合计"));
         for (c, v) in t.col_totals.iter().enumerate() {
-            assert_eq!(s(last, c + 1), num(*v));
+            assert_eq!(s(last, c + 1), total(*v));
         }
-        assert_eq!(s(last, width - 1), num(t.total));
-        assert!(t.total > 0);
+        assert_eq!(s(last, width - 1), total(t.total));
+        // Under the table: the basis, and the note on multi-valued rows or units.
+        assert_eq!(s(last + 1, 0), text(&t.basis_line));
     }
     // A refused request writes nothing.
     let bad = dir.path().join("坏.xlsx");
@@ -326,7 +354,7 @@ fn breakdown(s: &Summary, dim: Dim) -> Option<&Vec<Breakdown>> {
         Dim::Audience => &s.by_audience,
         Dim::Format => &s.by_format,
         Dim::Law => &s.by_law,
-        Dim::Material => return None,
+        Dim::Material | Dim::Unit => return None,
     })
 }
 
@@ -345,7 +373,7 @@ fn same_as_dashboard(
     dim: Dim,
     measure: Measure,
     labels: &[PivotLabel],
-    totals: &[i64],
+    totals: &[Option<i64>],
 ) -> std::result::Result<(), TestCaseError> {
     let Some(list) = breakdown(s, dim) else {
         return Ok(());
@@ -365,7 +393,7 @@ fn same_as_dashboard(
             .find(|b| b.key == l.key)
             .and_then(|b| of(b, measure))
             .unwrap_or(0);
-        prop_assert_eq!(*t, want, "{:?} {:?} {}", dim, measure, l.label);
+        prop_assert_eq!(*t, Some(want), "{:?} {:?} {}", dim, measure, l.label);
     }
     for b in list {
         prop_assert!(
@@ -405,7 +433,18 @@ proptest! {
         let to = from + chrono::Duration::days(len as i64);
         let f = SummaryFilter { from: from.to_string(), to: to.to_string(), include_pending: pending, ..Default::default() };
         let s = summary(&conn, &f).unwrap();
-        let t = pivot(&conn, &request(f, rows, cols, measure)).unwrap();
+        // Quantities of several units are split by material or unit, never added.
+        let units: std::collections::BTreeSet<&str> = s.materials.iter().map(|m| m.unit.as_str()).collect();
+        let mixed = measure == Measure::Quantity && units.len() > 1;
+        let by_unit = |d: Dim| matches!(d, Dim::Material | Dim::Unit);
+        let answer = pivot(&conn, &request(f, rows, cols, measure));
+        if mixed && !by_unit(rows) && cols.is_some_and(|c| !by_unit(c)) {
+            let e = answer.unwrap_err();
+            prop_assert_eq!(e.field.as_deref(), Some("cols"));
+            return Ok(());
+        }
+        let t = answer.unwrap();
+        let cols = t.cols;
 
         // The grand total is the dashboard's, distinct records (or hand-outs) whatever the dims.
         let handed: i64 = s.materials.iter().map(|m| m.quantity).sum();
@@ -416,7 +455,7 @@ proptest! {
             Measure::Consultations => s.consultations,
             Measure::Quantity => handed,
         };
-        prop_assert_eq!(t.total, want);
+        prop_assert_eq!(t.total, if mixed { None } else { Some(want) });
 
         // Shape.
         prop_assert_eq!(t.row_totals.len(), t.row_labels.len());
@@ -430,38 +469,50 @@ proptest! {
         if let Some(c) = cols {
             same_as_dashboard(&s, c, measure, &t.col_labels, &t.col_totals)?;
         }
+        if mixed {
+            // A total over one material or unit is a number; over several, none.
+            let one_unit = |d: Dim| by_unit(d);
+            prop_assert_eq!(t.row_totals.iter().all(Option::is_some), one_unit(rows));
+            if let Some(c) = cols {
+                prop_assert!(!one_unit(c) || t.col_totals.iter().all(Option::is_some));
+            }
+            return Ok(());
+        }
+        let row_totals = some(&t.row_totals);
+        let col_totals = some(&t.col_totals);
+        let total = want;
 
         // Single-valued dimensions (month, village; material when counting hand-outs) split
         // without overlap: their cells add up to the totals, and their totals to the grand total.
-        let single = |d: Dim| !d.multi_valued() || (d == Dim::Material && measure == Measure::Quantity);
+        let single = |d: Dim| !d.multi_valued() || (by_unit(d) && measure == Measure::Quantity);
         if single(rows) {
-            prop_assert_eq!(t.row_totals.iter().sum::<i64>(), t.total);
+            prop_assert_eq!(row_totals.iter().sum::<i64>(), total);
         } else {
-            prop_assert!(t.row_totals.iter().sum::<i64>() >= t.total);
+            prop_assert!(row_totals.iter().sum::<i64>() >= total);
         }
         if let Some(c) = cols {
             if single(c) {
                 for (r, row) in t.cells.iter().enumerate() {
-                    prop_assert_eq!(row.iter().sum::<i64>(), t.row_totals[r]);
+                    prop_assert_eq!(row.iter().sum::<i64>(), row_totals[r]);
                 }
-                prop_assert_eq!(t.col_totals.iter().sum::<i64>(), t.total);
+                prop_assert_eq!(col_totals.iter().sum::<i64>(), total);
             }
             if single(rows) {
-                for (c, total) in t.col_totals.iter().enumerate() {
+                for (c, total) in col_totals.iter().enumerate() {
                     prop_assert_eq!(t.cells.iter().map(|r| r[c]).sum::<i64>(), *total);
                 }
             }
             // A cell never exceeds its row's or its column's total.
             for (r, row) in t.cells.iter().enumerate() {
                 for (c, v) in row.iter().enumerate() {
-                    prop_assert!(*v <= t.row_totals[r] && *v <= t.col_totals[c]);
+                    prop_assert!(*v <= row_totals[r] && *v <= col_totals[c]);
                 }
             }
         }
 
         // Quantity by material is the dashboard's materials list.
         if measure == Measure::Quantity && rows == Dim::Material {
-            let mut got: Vec<(String, i64)> = t.row_labels.iter().zip(&t.row_totals)
+            let mut got: Vec<(String, i64)> = t.row_labels.iter().zip(&row_totals)
                 .map(|(l, v)| (l.label.clone(), *v)).collect();
             got.sort();
             let mut want: Vec<(String, i64)> = s.materials.iter()
