@@ -1852,7 +1852,9 @@ fn summary_ledger_workbook_and_csv_give_the_same_numbers() {
                 .unwrap_or_else(|| panic!("{sheet}: no 合计"));
             let col = |h: &str| {
                 (0..range.width())
-                    .find(|c| range.get((head, *c)) == Some(&Data::String(h.into())))
+                    .find(|c| {
+                        matches!(range.get((head, *c)), Some(Data::String(s)) if s.replace('\n', "") == h)
+                    })
                     .unwrap()
             };
             let n = |c: usize| match range.get((total, c)) {

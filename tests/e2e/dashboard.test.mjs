@@ -36,10 +36,13 @@ suite('dashboard: the demo year in numbers, charts with tables, click through to
       await navigate(s, 'dashboard', `${byId('dashboard-screen')}[data-ready="true"]`)
       const headline = (await s.texts(byId('dashboard-headline')))[0] ?? ''
       assert.ok(headline.includes(want.headline), `headline "${headline}" should contain "${want.headline}"`)
-      const kpi = async (id) => Number(((await s.texts(byId(id)))[0] ?? '').match(/\d+/)?.[0])
+      // Big figures are grouped by thousands on screen ("7,367").
+      const kpi = async (id) => Number(((await s.texts(byId(id)))[0] ?? '').match(/\d[\d,]*/)?.[0].replace(/,/g, ''))
       assert.equal(await kpi('kpi-activities'), want.activities)
       assert.equal(await kpi('kpi-participants'), want.participants)
       assert.equal(await kpi('kpi-reach'), want.reach)
+      // The window states the basis in the core's words (zh-CN).
+      assert.equal((await s.texts(byId('dashboard-basis')))[0], want.basis_line)
       const charts = await s.execute(`return document.querySelectorAll('[data-testid="dashboard-screen"] .echart svg').length`)
       assert.ok(charts >= 5, `the trend and the breakdowns are drawn (${charts} charts)`)
       const shot = await h.screenshot('30-dashboard.png')
@@ -58,13 +61,18 @@ suite('dashboard: the demo year in numbers, charts with tables, click through to
         { what: 'the 合计 row of the village table' },
       )
       assert.equal(cells[0], '合计')
-      assert.equal(Number(cells[1]), want.by_village.reduce((t, b) => t + b.activities, 0))
-      assert.equal(Number(cells[1]), want.activities, 'every record counts for exactly one village')
+      const n = (text) => Number(text.replace(/,/g, ''))
+      assert.equal(n(cells[1]), want.by_village.reduce((t, b) => t + b.activities, 0))
+      assert.equal(n(cells[1]), want.activities, 'every record counts for exactly one village')
 
       await click(s, byId('kpi-activities'))
       await s.waitFor(`${byId('ledger-screen')}`)
       await s.waitUntil(async () => ((await s.texts(byId('ledger-stats')))[0] ?? '').includes(String(want.activities)), {
         what: `the 台账 to show the ${want.activities} approved records of ${YEAR}`,
+      })
+      // The 台账 counts the same records and says so in the same words.
+      await s.waitUntil(async () => ((await s.texts(byId('ledger-basis')))[0] ?? '') === want.basis_line, {
+        what: `the 台账 to state "${want.basis_line}"`,
       })
       // The table shows a page of 50; the pager counts them all.
       const rows = await s.execute(`return document.querySelectorAll('[data-testid="ledger-table"] .el-table__body tr').length`)

@@ -178,26 +178,43 @@ suite('exports: a campaign filtered in the 台账 to Excel, its 情况报告 to 
       await chooseOption(s, byId('ledger-period'), '去年')
       await chooseOption(s, byId('ledger-campaign'), CAMPAIGN)
       const count = (st) => records.filter((r) => r.review_status === st).length
-      const want = { total: records.length, approved: count('approved'), pending: count('pending'), returned: count('returned') }
-      const shown = await s.waitUntil(
-        async () => {
-          const now = await s.execute(
-            `const t = document.querySelector('[data-testid="ledger-table"]');
-             const n = (s) => Number((s.match(/\\d+/) || [NaN])[0]);
-             const tags = Array.from(document.querySelectorAll('[data-testid="ledger-stats"] .status-stat .el-tag')).map((e) => e.textContent.trim());
-             const tag = (label) => n(tags.find((x) => x.startsWith(label)) || '');
-             return {
-               loading: !t || !!t.querySelector('.el-loading-mask:not([style*="display: none"])'),
-               total: n(document.querySelector('[data-testid="ledger-stats"] .stat-n').textContent),
-               rows: t ? t.querySelectorAll('.el-table__body tr').length : 0,
-               approved: tag('已通过'), pending: tag('待审核'), returned: tag('已退回'),
-             };`,
-          )
-          const done = !now.loading && now.rows === want.total && ['total', 'approved', 'pending', 'returned'].every((k) => now[k] === want[k])
-          return done ? now : null
-        },
-        { what: `the 台账 to show the ${want.total} records of ${CAMPAIGN} (${JSON.stringify(want)})` },
+      /** What the 台账 shows: the records counted, the rows, the status tags, the basis line. */
+      const shownNow = () =>
+        s.execute(
+          `const t = document.querySelector('[data-testid="ledger-table"]');
+           const n = (s) => Number(((s || '').match(/\\d[\\d,]*/) || ['NaN'])[0].replace(/,/g, ''));
+           const tags = Array.from(document.querySelectorAll('[data-testid="ledger-stats"] .status-stat .el-tag')).map((e) => e.textContent.trim());
+           const tag = (label) => { const x = tags.find((x) => x.startsWith(label)); return x ? n(x) : 0; };
+           return {
+             loading: !t || !!t.querySelector('.el-loading-mask:not([style*="display: none"])'),
+             total: n(document.querySelector('[data-testid="ledger-stats"] .stat-n').textContent),
+             rows: t ? t.querySelectorAll('.el-table__body tr').length : 0,
+             approved: tag('已通过'), pending: tag('待审核'), returned: tag('已退回'),
+             basis: (document.querySelector('[data-testid="ledger-basis"]') || {}).textContent || '',
+             footer: t ? (t.querySelector('.el-table__footer') || {}).textContent || '' : '',
+           };`,
+        )
+      const showing = (want, what) =>
+        s.waitUntil(
+          async () => {
+            const now = await shownNow()
+            const done = !now.loading && now.rows === want.total && ['total', 'approved', 'pending', 'returned'].every((k) => now[k] === want[k])
+            return done ? now : null
+          },
+          { what: `the 台账 to show ${what} (${JSON.stringify(want)})` },
+        )
+      // By default the 台账 lists what the numbers count: the approved records, as `summary`.
+      const counted = await showing(
+        { total: summary.activities, approved: summary.activities, pending: 0, returned: 0 },
+        `the ${summary.activities} approved records of ${CAMPAIGN}`,
       )
+      assert.equal(counted.basis, summary.basis_line, 'the 台账 states the 统计口径 in the core\'s words')
+      // The working list of every record: the 合计 shows the split.
+      await chooseOption(s, byId('ledger-status'), '全部记录')
+      const want = { total: records.length, approved: count('approved'), pending: count('pending'), returned: count('returned') }
+      const shown = await showing(want, `the ${want.total} records of ${CAMPAIGN}`)
+      assert.match(shown.basis, /^统计口径：全部活动记录（其中待审核 \d+ 场、已退回 \d+ 场）$/)
+      assert.ok(shown.footer.includes(`其中待审核 ${want.pending} 场、已退回 ${want.returned} 场`), shown.footer)
       console.log(`[e2e] 台账 of ${CAMPAIGN}: ${JSON.stringify(shown)}`)
 
       await answerDialog(s, 'save', xlsx)
@@ -263,27 +280,34 @@ suite('exports: a campaign filtered in the 台账 to Excel, its 情况报告 to 
     'both files open: LibreOffice prints them with the campaign and its numbers',
     STEP,
     h.step('files-open', async () => {
-      // The Excel detail: a head row, one row per record the 台账 showed, the 合计 row; every
-      // record of the campaign.
-      const rows = sheetRows(xlsx, '活动台账')
+      // The Excel detail: a title, the 统计口径, the date it was made, the head row, one row per
+      // record the 台账 showed, the 合计 row with the split; every record of the campaign.
+      const all = sheetRows(xlsx, '活动台账')
+      const top = all.findIndex((r) => r[0] === '序号')
+      assert.equal(top, 3, 'a title, the basis and the date above the headings')
+      assert.match(all[1][0], /^统计口径：全部活动记录（其中待审核/)
+      const rows = all.slice(top)
+      const head = rows[0].map((h) => h.replace(/\n/g, ''))
       const detail = rows.slice(1, -1)
-      assert.equal(rows[0][0], '序号')
       assert.equal(detail.length, records.length, `the detail sheet has one row per record (${rows.length} rows in all)`)
       assert.equal(rows.at(-1)[0], '合计')
-      assert.equal(rows.at(-1)[rows[0].indexOf('活动名称')], `${records.length} 场`)
-      const campaignCol = rows[0].indexOf('活动专项')
+      assert.match(rows.at(-1)[head.indexOf('活动名称')], new RegExp(`^${records.length} 场（其中待审核`))
+      const campaignCol = head.indexOf('活动专项')
       assert.ok(detail.every((r) => r[campaignCol] === CAMPAIGN), 'every detail row is of the campaign')
-      assert.deepEqual(detail.map((r) => r[rows[0].indexOf('活动名称')]).sort(), records.map((r) => r.title).sort(), 'the rows are the records `activity list` gives')
+      assert.deepEqual(detail.map((r) => r[head.indexOf('活动名称')]).sort(), records.map((r) => r.title).sort(), 'the rows are the records `activity list` gives')
 
       const sheet = await pdfText(xlsx, saveDir)
       assert.ok(sheet.includes('序号') && sheet.includes('活动名称'), 'the workbook prints its detail sheet')
-      const times = sheet.split(CAMPAIGN).length - 1
-      assert.ok(times >= records.length, `the printed workbook names ${CAMPAIGN} on every record row (${times} times for ${records.length})`)
-      assert.ok(sheet.includes(`${records.length}场`), `the printed workbook has the 合计 of ${records.length} 场`)
+      // The campaign's name wraps in its column when printed: look for a piece of it that does not.
+      const piece = CAMPAIGN.replace(/^\d+年/, '').slice(0, 4)
+      const times = sheet.split(piece).length - 1
+      assert.ok(times >= records.length, `the printed workbook names ${CAMPAIGN} on every record row (${times} times "${piece}" for ${records.length})`)
+      assert.ok(sheet.replace(/\s+/g, '').includes(`${records.length}场`), `the printed workbook has the 合计 of ${records.length} 场`)
 
       const report = await pdfText(docx, saveDir)
       for (const expected of [
-        `关于${CAMPAIGN}开展情况的报告`,
+        // The campaign's name in running text is in quotation marks after its year.
+        `关于${CAMPAIGN.replace(/^(\d+年)(.+)$/, '$1“$2”')}开展情况的报告`,
         '情况报告',
         `共开展各类普法活动${summary.activities}场次`,
         PRACTICES.replace(/\s+/g, ''),

@@ -30,8 +30,8 @@ async function recordOne(h, title) {
 
 suite('记录人: each data folder records under its own user', () => {
   for (const [folder, user, village] of [
-    ['town', '张三', null],
-    ['village', '李四', '安静村'],
+    ['one', '张三', '安静村'],
+    ['another', '李四', '石院村'],
   ]) {
     it(`a record saved in the ${folder} folder is recorded by ${user}`, STEP, async () => {
       const h = new AppHarness(`recorder-${folder}`)

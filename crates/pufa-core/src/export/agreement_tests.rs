@@ -77,9 +77,11 @@ fn sheet(wb: &mut Xlsx<std::io::BufReader<std::fs::File>>, name: &str) -> (Vec<V
     (rows, head)
 }
 
-/// The column of a heading in the heading row.
+/// The column of a heading in the heading row (a narrow column's unit is on a line of its own).
 fn column(rows: &[Vec<Data>], head: usize, heading: &str) -> Option<usize> {
-    rows[head].iter().position(|c| text(Some(c)) == heading)
+    rows[head]
+        .iter()
+        .position(|c| text(Some(c)).replace('\n', "") == heading)
 }
 
 /// What a 台账 workbook says: the detail sheet's rows and 合计, each totals sheet's 合计, the

@@ -444,17 +444,29 @@ pub fn export_xlsx(conn: &Connection, path: &Path, filter: &RecordFilter) -> Res
             .set_align(FormatAlign::VerticalCenter);
         let plain_number = plain.clone().set_align(FormatAlign::Center);
         let plain_date = plain_number.clone().set_num_format(DATE_FORMAT);
-        let head_lines = columns
+        // A narrow column's unit goes on a line of its own: "横幅\n（条）", not "横幅（\n条）".
+        let headings: Vec<String> = columns
             .iter()
-            .map(|(h, w, _)| lines(h, *w))
+            .map(|(h, w, _)| {
+                if *w < 8.0 {
+                    h.replacen('（', "\n（", 1)
+                } else {
+                    h.to_string()
+                }
+            })
+            .collect();
+        let head_lines = headings
+            .iter()
+            .zip(&columns)
+            .map(|(h, (_, w, _))| lines(h, *w))
             .max()
             .unwrap_or(1);
         sheet
             .set_row_height(head_row, f64::from(head_lines) * 13.5 + 4.0)
             .map_err(xlsx_error)?;
-        for (c, (h, w, cell)) in columns.iter().enumerate() {
+        for (c, (_, w, cell)) in columns.iter().enumerate() {
             sheet
-                .write_with_format(head_row, c as u16, *h, &f.head)
+                .write_with_format(head_row, c as u16, &headings[c], &f.head)
                 .map_err(xlsx_error)?;
             sheet.set_column_width(c as u16, *w).map_err(xlsx_error)?;
             let format = match cell {
@@ -954,9 +966,13 @@ mod tests {
         );
         assert!(matches!(detail.get((2, 0)), Some(Data::String(s)) if s.contains("制表日期：")));
         let head = 3;
+        let heading = |c: usize| match detail.get((head, c)) {
+            Some(Data::String(s)) => s.replace('\n', ""),
+            _ => String::new(),
+        };
         let col = |h: &str| {
             (0..detail.width())
-                .find(|c| detail.get((head, *c)) == Some(&Data::String(h.into())))
+                .find(|c| heading(*c) == h)
                 .unwrap_or_else(|| panic!("no column {h}"))
         };
         assert_eq!(detail.get((head, 0)), Some(&Data::String("序号".into())));
@@ -1035,8 +1051,7 @@ mod tests {
         }
         for i in FIRST_OPTIONAL_COUNT..10 {
             let used = records.iter().any(|r| numbers(r)[i] != 0);
-            let shown = (0..detail.width())
-                .any(|x| detail.get((head, x)) == Some(&Data::String(headings[12 + i].into())));
+            let shown = (0..detail.width()).any(|x| heading(x) == headings[12 + i]);
             assert_eq!(used, shown, "{}", headings[12 + i]);
         }
         let sum: i64 = records.iter().map(|r| numbers(r)[optional]).sum();

@@ -20,7 +20,7 @@ use super::{full_date_cn, io_error, iso_date, month_day_cn, range_cn, write_atom
 use crate::campaign::{self, Campaign};
 use crate::error::Result;
 use crate::record::{self, RecordFilter};
-use crate::reports::wording::{campaign_in_text, in_text};
+use crate::reports::wording::{campaign_in_text, in_text, node_in_text};
 use crate::reports::{self, approx, Basis, Breakdown, Counter, Summary, SummaryFilter};
 use crate::town::{require_town, Town};
 use chrono::Datelike;
@@ -381,17 +381,15 @@ fn materials_sentence(s: &Summary) -> Option<String> {
     Some(text)
 }
 
-/// A group of nodes in running text: "“12·4”国家宪法日暨宪法宣传周" when they share the same
+/// A group of nodes in running text: "“12·4”国家宪法日暨宪法宣传周" when two share the same
 /// activities, "民法典宣传月、“4·15”全民国家安全教育日" when they overlap, the first three
 /// "等节点" beyond.
 fn node_group_text(g: &reports::NodeGroup) -> String {
-    let labels: Vec<String> = g.labels.iter().map(|l| in_text(l)).collect();
-    if g.same_records {
-        labels.join("暨")
-    } else if labels.len() > 3 {
-        format!("{}等节点", labels[..3].join("、"))
-    } else {
-        labels.join("、")
+    let labels: Vec<String> = g.labels.iter().map(|l| node_in_text(l)).collect();
+    match labels.len() {
+        2 if g.same_records => labels.join("暨"),
+        0..=3 => labels.join("、"),
+        _ => format!("{}等节点", labels[..3].join("、")),
     }
 }
 
@@ -416,11 +414,22 @@ fn nodes_sentence(f: &Facts) -> Option<String> {
 }
 
 /// "活动形式以集中宣传（33场次）、法治讲座（19场次）等为主，重点面向村（居）民（35场次）…等群体。"
+/// One activity can have several formats and audiences: when the ones named add up to more than
+/// the 场次, they are named without their counts, so the sentence never implies more activities
+/// than there were.
 fn forms_sentence(s: &Summary) -> Option<String> {
     let list = |b: &[Breakdown], n: usize| -> String {
-        b.iter()
-            .take(n)
-            .map(|x| format!("{}（{}场次）", in_text(&x.label), x.activities))
+        let shown = &b[..b.len().min(n)];
+        let counted = shown.iter().map(|x| x.activities).sum::<i64>() <= s.activities;
+        shown
+            .iter()
+            .map(|x| {
+                if counted {
+                    format!("{}（{}场次）", in_text(&x.label), x.activities)
+                } else {
+                    in_text(&x.label)
+                }
+            })
             .collect::<Vec<_>>()
             .join("、")
     };
@@ -608,22 +617,15 @@ fn materials_table(doc: &mut Document, s: &Summary) {
         .iter()
         .map(|m| vec![m.name.clone(), m.unit.clone(), m.quantity.to_string()])
         .collect();
-    // A 合计 per unit: 份 and 册 are never added together.
-    let last = s.material_units.last().map(|u| {
-        vec![
-            format!("合计（{}，{}种）", u.label, u.kinds),
-            u.unit.clone(),
-            u.quantity.to_string(),
-        ]
-    });
-    for u in &s.material_units[..s.material_units.len().saturating_sub(1)] {
+    // A 合计 per unit: 份 and 册 are never added together, so no single 合计 row.
+    for u in &s.material_units {
         rows.push(vec![
             format!("合计（{}，{}种）", u.label, u.kinds),
             u.unit.clone(),
             u.quantity.to_string(),
         ]);
     }
-    doc.table(&columns, &rows, last.as_deref(), gongwen::SMALL_SIZE);
+    doc.table(&columns, &rows, None, gongwen::SMALL_SIZE);
 }
 
 /// The note under the 附件 tables: the basis and what the counts mean.

@@ -79,6 +79,17 @@ pub fn in_text(label: &str) -> String {
     }
 }
 
+/// A 普法节点 in running text: a leading date in quotes ("“12·4”国家宪法日"), and the name of
+/// an action (春风行动, 护苗行动) in quotes as a whole ("“春风行动·返岗务工送法”").
+pub fn node_in_text(label: &str) -> String {
+    let text = in_text(label);
+    if text.contains('“') || !text.contains("行动") {
+        text
+    } else {
+        format!("“{text}”")
+    }
+}
+
 /// The year a campaign's name starts with: "2027年", "2026—2027年度", "2026-2027年".
 fn year_prefix(name: &str) -> usize {
     let digits = |s: &str| s.chars().take_while(char::is_ascii_digit).count();
@@ -215,6 +226,12 @@ mod tests {
         assert_eq!(in_text("12·4国家宪法日"), "“12·4”国家宪法日");
         assert_eq!(in_text("民法典宣传月"), "民法典宣传月");
         assert_eq!(in_text("知识产权宣传周(4月)"), "知识产权宣传周（4月）");
+        assert_eq!(
+            node_in_text("春风行动·返岗务工送法"),
+            "“春风行动·返岗务工送法”"
+        );
+        assert_eq!(node_in_text("12·4国家宪法日"), "“12·4”国家宪法日");
+        assert_eq!(node_in_text("民法典宣传月"), "民法典宣传月");
         let cases = [
             ("2027年春风行动", "2027年“春风行动”"),
             ("春风行动", "“春风行动”"),

@@ -735,3 +735,67 @@ fn labels_read_well_in_running_text() {
     assert_eq!(in_text("宪法宣传周"), "宪法宣传周");
     assert_eq!(in_text("2026年民法典宣传月"), "2026年民法典宣传月");
 }
+
+#[test]
+fn node_groups_read_as_reports_write_them() {
+    let g = |labels: &[&str], same_records| reports::NodeGroup {
+        codes: Vec::new(),
+        labels: labels.iter().map(|l| l.to_string()).collect(),
+        same_records,
+        activities: 13,
+    };
+    assert_eq!(
+        node_group_text(&g(&["12·4国家宪法日", "宪法宣传周"], true)),
+        "“12·4”国家宪法日暨宪法宣传周"
+    );
+    assert_eq!(
+        node_group_text(&g(&["民法典宣传月", "4·15全民国家安全教育日"], false)),
+        "民法典宣传月、“4·15”全民国家安全教育日"
+    );
+    assert_eq!(
+        node_group_text(&g(
+            &["宪法宣传周", "12·4国家宪法日", "12·2全国交通安全日"],
+            true
+        )),
+        "宪法宣传周、“12·4”国家宪法日、“12·2”全国交通安全日"
+    );
+    assert_eq!(
+        node_group_text(&g(&["甲", "乙", "丙", "丁"], false)),
+        "甲、乙、丙等节点"
+    );
+    assert_eq!(
+        node_group_text(&g(&["春风行动·返岗务工送法"], true)),
+        "“春风行动·返岗务工送法”"
+    );
+}
+
+#[test]
+fn formats_and_audiences_never_imply_more_activities_than_held() {
+    let b = |label: &str, activities| Breakdown {
+        key: label.into(),
+        label: label.into(),
+        activities,
+        participants: 0,
+        reach: 0,
+    };
+    let mut s = crate::reports::summary(
+        &fixture().db.conn,
+        &SummaryFilter {
+            from: "2025-01-01".into(),
+            to: "2025-12-31".into(),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    s.activities = 15;
+    s.by_format = vec![b("院坝会", 13), b("集中宣传", 13), b("法治讲座", 2)];
+    s.by_audience = vec![b("村（居）民", 15)];
+    assert_eq!(
+        forms_sentence(&s).unwrap(),
+        "活动形式以院坝会、集中宣传、法治讲座等为主，重点面向村（居）民（15场次）等群体。"
+    );
+    s.by_format = vec![b("院坝会", 10), b("法治讲座", 5)];
+    assert!(forms_sentence(&s)
+        .unwrap()
+        .starts_with("活动形式以院坝会（10场次）、法治讲座（5场次）等为主"));
+}
