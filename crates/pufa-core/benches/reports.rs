@@ -20,7 +20,7 @@ const YEAR: i32 = 2025;
 
 /// The year's summary written and packed, as `export report-docx` does (without the file).
 fn annual_docx(db: &Db) -> Vec<u8> {
-    let docx = report_docx::annual_report(&db.conn, YEAR, &ReportText::default()).unwrap();
+    let docx = report_docx::annual_report(&db.conn, YEAR, &ReportText::default(), false).unwrap();
     let mut out = Vec::new();
     report_docx::pack(docx, &mut out).unwrap();
     out
