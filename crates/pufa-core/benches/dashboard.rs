@@ -198,7 +198,8 @@ fn bench(c: &mut Criterion) {
     g.sample_size(10).measurement_time(Duration::from_secs(10));
     g.bench_function("普法工作年度总结 of one county year", |b| {
         b.iter(|| {
-            let docx = report_docx::annual_report(conn, LAST_YEAR, &ReportText::default(), false).unwrap();
+            let docx =
+                report_docx::annual_report(conn, LAST_YEAR, &ReportText::default(), false).unwrap();
             let mut out = std::io::Cursor::new(Vec::new());
             report_docx::pack(docx, &mut out).unwrap();
             black_box(out.into_inner().len())

@@ -580,32 +580,25 @@ pub fn export_xlsx(conn: &Connection, path: &Path, filter: &RecordFilter) -> Res
     let multi = |dim: &str| {
         format!("注：一场活动可关联多个{dim}，各行相加可能大于合计；合计（去重）按活动计算，与“活动台账”的合计相同。")
     };
-    let sheet = workbook
-        .add_worksheet()
-        .set_name("按普法节点")
-        .map_err(xlsx_error)?;
-    breakdown_sheet(
-        sheet,
-        &f,
-        &title(conn, &summary, filter, "普法活动统计（按普法节点）")?,
-        lines_of,
-        "普法节点",
-        &summary.by_node,
-        Total::Distinct(&summary, multi("普法节点")),
-    )?;
-    let sheet = workbook
-        .add_worksheet()
-        .set_name("按活动专项")
-        .map_err(xlsx_error)?;
-    breakdown_sheet(
-        sheet,
-        &f,
-        &title(conn, &summary, filter, "普法活动统计（按活动专项）")?,
-        lines_of,
-        "活动专项",
-        &summary.by_campaign,
-        Total::Distinct(&summary, multi("活动专项")),
-    )?;
+    // Breakdowns where one activity can be in several rows: 合计（去重）.
+    for (name, dim, rows) in [
+        ("按普法节点", "普法节点", &summary.by_node),
+        ("按活动专项", "活动专项", &summary.by_campaign),
+    ] {
+        let sheet = workbook
+            .add_worksheet()
+            .set_name(name)
+            .map_err(xlsx_error)?;
+        breakdown_sheet(
+            sheet,
+            &f,
+            &title(conn, &summary, filter, &format!("普法活动统计（{name}）"))?,
+            lines_of,
+            dim,
+            rows,
+            Total::Distinct(&summary, multi(dim)),
+        )?;
+    }
     let sheet = workbook
         .add_worksheet()
         .set_name("按村（社区）")
