@@ -16,6 +16,7 @@ pub mod draft;
 pub mod error;
 pub mod exchange;
 pub mod export;
+pub mod file_name;
 pub mod holidays;
 pub mod inventory;
 pub mod keydates;
