@@ -24,6 +24,7 @@ pub mod person;
 pub mod plan;
 pub mod record;
 pub mod reports;
+pub(crate) mod stored;
 pub mod sync;
 pub mod town;
 pub mod unit;
