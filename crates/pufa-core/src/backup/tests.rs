@@ -14,10 +14,68 @@ fn town() -> (tempfile::TempDir, Db) {
         },
     )
     .unwrap();
-    let photos = dir.path().join(ATTACHMENTS_DIR).join("ab");
-    std::fs::create_dir_all(&photos).unwrap();
-    std::fs::write(photos.join("ab12.jpg"), b"\xFF\xD8\xFFphoto").unwrap();
+    stored_file(dir.path(), PHOTO, "jpg");
     (dir, db)
+}
+
+/// The bytes of the fixture's photo (a JPEG's signature, then anything).
+const PHOTO: &[u8] = b"\xFF\xD8\xFFphoto";
+
+/// Stores `bytes` in the data folder `dir` as the app names an attachment file (by its hash);
+/// returns its path under `attachments/`.
+fn stored_file(dir: &Path, bytes: &[u8], ext: &str) -> String {
+    use sha2::Digest;
+    let sha = format!("{:x}", sha2::Sha256::digest(bytes));
+    let rel = format!("{}/{sha}.{ext}", &sha[..2]);
+    let path = dir.join(ATTACHMENTS_DIR).join(&rel);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(&path, bytes).unwrap();
+    rel
+}
+
+/// The path of the fixture's photo in a data folder.
+fn photo_path(dir: &Path) -> PathBuf {
+    use sha2::Digest;
+    let sha = format!("{:x}", sha2::Sha256::digest(PHOTO));
+    dir.join(ATTACHMENTS_DIR)
+        .join(&sha[..2])
+        .join(format!("{sha}.jpg"))
+}
+
+/// What a backup holds, as the preview, the list and a restore say it (not where it was read).
+fn holdings(b: &BackupInfo) -> (String, i64, i64, i64, i64, i64, Option<String>, Option<String>) {
+    (
+        b.town.clone(),
+        b.schema_version,
+        b.records,
+        b.activities,
+        b.campaigns,
+        b.attachments,
+        b.first_date.clone(),
+        b.last_date.clone(),
+    )
+}
+
+/// Every table but the audit trail (a restore adds to it): see [`dump`].
+fn dump_data(conn: &Connection) -> Vec<(String, Vec<String>)> {
+    dump(conn)
+        .into_iter()
+        .filter(|(t, _)| t != "audit_log")
+        .collect()
+}
+
+/// The audit trail's ids, in order.
+fn trail(conn: &Connection) -> Vec<String> {
+    conn.prepare("SELECT id FROM audit_log ORDER BY rowid")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap()
+}
+
+fn no_confirmation() -> RestoreOptions {
+    RestoreOptions::default()
 }
 
 fn record_ids(db: &Db) -> Vec<String> {
@@ -163,7 +221,10 @@ fn a_backup_holds_the_data_and_a_restore_brings_it_back() {
     assert_eq!(info.schema_version, SCHEMA_VERSION);
     assert_eq!(info.kind, BackupKind::Manual);
     assert!(info.first_date.as_deref().unwrap() <= info.last_date.as_deref().unwrap());
-    assert_eq!(inspect(&file).unwrap(), info, "the preview says the same");
+    let preview = inspect(&db.conn, &file).unwrap();
+    assert_eq!(holdings(&preview), holdings(&info), "the preview says the same");
+    assert_eq!(preview.current_town.as_deref(), Some("双龙镇"));
+    assert!(!preview.other_town);
 
     // Lose data: half the records deleted, the photo gone.
     for id in &before[..before.len() / 2] {
@@ -174,13 +235,10 @@ fn a_backup_holds_the_data_and_a_restore_brings_it_back() {
     std::fs::remove_dir_all(dir.path().join(ATTACHMENTS_DIR)).unwrap();
     assert_ne!(record_ids(&db), before);
 
-    let restored = restore(&mut db, &file, &mut |_, _| true).unwrap();
+    let restored = restore(&mut db, &file, &no_confirmation(), &mut |_, _| true).unwrap();
     assert_eq!(restored.records as usize, before.len());
     assert_eq!(record_ids(&db), before, "every record is back");
-    assert_eq!(
-        std::fs::read(dir.path().join(ATTACHMENTS_DIR).join("ab").join("ab12.jpg")).unwrap(),
-        b"\xFF\xD8\xFFphoto"
-    );
+    assert_eq!(std::fs::read(photo_path(dir.path())).unwrap(), PHOTO);
     let tables: i64 = db
         .conn
         .query_row(
@@ -244,7 +302,7 @@ fn a_damaged_or_foreign_file_is_refused_and_changes_nothing() {
 
     let before = db_bytes(&db, dir.path());
     for file in [&truncated, &garbage, &corrupted, &plain, &missing] {
-        let e = restore(&mut db, file, &mut |_, _| true).unwrap_err();
+        let e = restore(&mut db, file, &no_confirmation(), &mut |_, _| true).unwrap_err();
         assert_eq!(e.field.as_deref(), Some("path"), "{file:?}: {e:?}");
         assert!(
             e.message.contains("备份") || e.message.contains("找不到"),
@@ -293,7 +351,7 @@ fn a_damaged_or_foreign_file_is_refused_and_changes_nothing() {
     std::fs::write(&newer_format, future).unwrap();
     let before = db_bytes(&db, dir.path());
     for file in [&newer, &newer1, &newer_format] {
-        let e = restore(&mut db, file, &mut |_, _| true).unwrap_err();
+        let e = restore(&mut db, file, &no_confirmation(), &mut |_, _| true).unwrap_err();
         assert_eq!(e.code, ErrorCode::DatabaseNewer, "{file:?}: {e:?}");
         assert!(e.message.contains("请先升级本程序"), "{}", e.message);
         assert_eq!(db_bytes(&db, dir.path()), before, "{file:?}");
@@ -301,7 +359,7 @@ fn a_damaged_or_foreign_file_is_refused_and_changes_nothing() {
 
     // An attachment path that would leave the folder, in either format.
     let escaping = out.path().join("escaping.pufabak");
-    let photo = dir.path().join(ATTACHMENTS_DIR).join("ab").join("ab12.jpg");
+    let photo = photo_path(dir.path());
     write_packed(
         &db.conn,
         &[("../../evil.txt".to_string(), photo)],
@@ -320,7 +378,7 @@ fn a_damaged_or_foreign_file_is_refused_and_changes_nothing() {
         )
         .unwrap();
     for file in [&escaping, &escaping1] {
-        let e = restore(&mut db, file, &mut |_, _| true).unwrap_err();
+        let e = restore(&mut db, file, &no_confirmation(), &mut |_, _| true).unwrap_err();
         assert!(e.message.contains("不安全"), "{}", e.message);
         assert!(!dir.path().parent().unwrap().join("evil.txt").exists());
         assert_eq!(db_bytes(&db, dir.path()), before);
@@ -373,10 +431,9 @@ fn cancelling_a_backup_leaves_no_file() {
 fn a_packed_backup_restored_into_an_empty_folder_gives_the_same_tables_and_files() {
     let (dir, db) = town();
     // A second attachment, in another folder, with bytes of every value.
-    let papers = dir.path().join(ATTACHMENTS_DIR).join("cd");
-    std::fs::create_dir_all(&papers).unwrap();
-    let scan: Vec<u8> = (0..=255u8).cycle().take(100_000).collect();
-    std::fs::write(papers.join("cd34.pdf"), &scan).unwrap();
+    let mut scan = b"%PDF-1.4\n".to_vec();
+    scan.extend((0..=255u8).cycle().take(100_000));
+    stored_file(dir.path(), &scan, "pdf");
     let out = tempfile::tempdir().unwrap();
     let file = out.path().join("双龙镇.pufabak");
     let info = create(
@@ -401,17 +458,24 @@ fn a_packed_backup_restored_into_an_empty_folder_gives_the_same_tables_and_files
         "packed {} bytes, raw {raw}",
         packed.len()
     );
-    assert_eq!(inspect(&file).unwrap(), info);
+    assert_eq!(holdings(&inspect(&db.conn, &file).unwrap()), holdings(&info));
 
     let empty = tempfile::tempdir().unwrap();
     let mut fresh = Db::open_dir(empty.path()).unwrap();
-    let restored = restore(&mut fresh, &file, &mut |_, _| true).unwrap();
-    assert_eq!(restored, info);
+    let trail_before = trail(&fresh.conn);
+    let restored = restore(&mut fresh, &file, &no_confirmation(), &mut |_, _| true).unwrap();
+    assert_eq!(holdings(&restored), holdings(&info));
     assert_eq!(
-        dump(&fresh.conn),
-        dump(&db.conn),
+        dump_data(&fresh.conn),
+        dump_data(&db.conn),
         "the same tables, row for row"
     );
+    // The trail: the backup's, the fresh folder's own, and the restore's entry.
+    let mut want = trail(&db.conn);
+    want.extend(trail_before);
+    let got = trail(&fresh.conn);
+    assert_eq!(got[..want.len()], want[..]);
+    assert_eq!(got.len(), want.len() + 1);
     assert_eq!(attachments(empty.path()), attachments(dir.path()));
     let mode: String = fresh
         .conn
@@ -425,7 +489,7 @@ fn a_packed_backup_restored_into_an_empty_folder_gives_the_same_tables_and_files
         .query_row("PRAGMA integrity_check", [], |r| r.get(0))
         .unwrap();
     assert_eq!(check, "ok");
-    assert_eq!(dump(&reopened.conn), dump(&db.conn));
+    assert_eq!(dump_data(&reopened.conn), dump_data(&db.conn));
     assert_no_leftovers(empty.path());
 }
 
@@ -446,8 +510,8 @@ fn an_in_memory_database_is_backed_up_and_restored_too() {
     assert_eq!(info.records as usize, record_ids(&memory).len());
     let empty = tempfile::tempdir().unwrap();
     let mut fresh = Db::open_dir(empty.path()).unwrap();
-    restore(&mut fresh, &file, &mut |_, _| true).unwrap();
-    assert_eq!(dump(&fresh.conn), dump(&memory.conn));
+    restore(&mut fresh, &file, &no_confirmation(), &mut |_, _| true).unwrap();
+    assert_eq!(dump_data(&fresh.conn), dump_data(&memory.conn));
 }
 
 #[test]
@@ -458,16 +522,19 @@ fn a_backup_in_the_format_of_earlier_versions_is_still_listed_checked_and_restor
     let file = backups.join("2026-01-05_093000000-manual.pufabak");
     format1_backup(&db, &file);
     assert!(std::fs::read(&file).unwrap().starts_with(SQLITE_MAGIC));
-    let info = inspect(&file).unwrap();
+    let info = inspect(&db.conn, &file).unwrap();
     assert_eq!(info.records as usize, record_ids(&db).len());
     assert_eq!(info.attachments, 1);
     assert_eq!(info.town, "双龙镇");
-    assert_eq!(list(dir.path()).unwrap(), std::slice::from_ref(&info));
+    let listed = list(dir.path()).unwrap();
+    assert_eq!(listed.len(), 1);
+    assert_eq!(holdings(&listed[0]), holdings(&info));
 
     let empty = tempfile::tempdir().unwrap();
     let mut fresh = Db::open_dir(empty.path()).unwrap();
-    assert_eq!(restore(&mut fresh, &file, &mut |_, _| true).unwrap(), info);
-    assert_eq!(dump(&fresh.conn), dump(&db.conn));
+    let restored = restore(&mut fresh, &file, &no_confirmation(), &mut |_, _| true).unwrap();
+    assert_eq!(holdings(&restored), holdings(&info));
+    assert_eq!(dump_data(&fresh.conn), dump_data(&db.conn));
     assert_eq!(attachments(empty.path()), attachments(dir.path()));
     assert_no_leftovers(empty.path());
 }
@@ -525,8 +592,8 @@ fn a_cut_or_altered_packed_backup_is_refused_and_changes_nothing() {
         let file = out.path().join("bad.pufabak");
         std::fs::write(&file, content).unwrap();
         for e in [
-            inspect(&file).unwrap_err(),
-            restore(&mut db, &file, &mut |_, _| true).unwrap_err(),
+            inspect(&db.conn, &file).unwrap_err(),
+            restore(&mut db, &file, &no_confirmation(), &mut |_, _| true).unwrap_err(),
         ] {
             assert_eq!(e.field.as_deref(), Some("path"), "{case}: {e:?}");
             assert!(
@@ -540,7 +607,7 @@ fn a_cut_or_altered_packed_backup_is_refused_and_changes_nothing() {
     assert!(list(dir.path()).unwrap().is_empty(), "nothing backed up");
     assert_no_leftovers(dir.path());
     // The good file still restores.
-    restore(&mut db, &good, &mut |_, _| true).unwrap();
+    restore(&mut db, &good, &no_confirmation(), &mut |_, _| true).unwrap();
 }
 
 #[test]
@@ -577,7 +644,7 @@ fn a_backup_holds_the_moment_it_began_while_the_app_goes_on_writing() {
     assert_eq!(info.records as usize, before.len());
     let empty = tempfile::tempdir().unwrap();
     let mut fresh = Db::open_dir(empty.path()).unwrap();
-    restore(&mut fresh, &file, &mut |_, _| true).unwrap();
+    restore(&mut fresh, &file, &no_confirmation(), &mut |_, _| true).unwrap();
     assert_eq!(
         record_ids(&fresh),
         before,
