@@ -165,6 +165,9 @@ pub enum Command {
         /// 只检查并显示备份内容，不恢复
         #[arg(long)]
         preview: bool,
+        /// 确认用另一个乡镇的备份替换本机的数据
+        #[arg(long)]
+        confirm_other_town: bool,
     },
 }
 
@@ -516,8 +519,12 @@ fn request(command: Command) -> Result<(Request, Output), AppError> {
             exchange::package(cmd),
             Output::Exchange(exchange::Output::Package),
         ),
-        Command::Restore { file, preview } => {
-            let (request, output) = exchange::restore(file, preview);
+        Command::Restore {
+            file,
+            preview,
+            confirm_other_town,
+        } => {
+            let (request, output) = exchange::restore(file, preview, confirm_other_town);
             (request, Output::Exchange(output))
         }
         Command::Keydates { year } => {
