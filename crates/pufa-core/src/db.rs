@@ -250,7 +250,14 @@ pub(crate) fn schema_difference(got: &[SchemaEntry], want: &[SchemaEntry]) -> Op
         "view" => "视图",
         _ => "对象",
     };
-    let clip = crate::validate::clip;
+    // Our names are short identifiers; a longer one is cut for the message.
+    let clip = |s: &str| -> String {
+        let mut out: String = s.chars().take(64).collect();
+        if s.chars().count() > 64 {
+            out.push('…');
+        }
+        out
+    };
     if let Some(extra) = got.iter().find(|e| !want.contains(e)) {
         let changed = want.iter().any(|w| w.0 == extra.0 && w.1 == extra.1);
         return Some(format!(

@@ -539,25 +539,24 @@ pub(crate) fn check_stored(conn: &Connection, s: &crate::stored::Stored) -> Resu
     let mut links = c.campaign_ids.clone();
     links.sort();
     s.same(crate::stored::CAMPAIGNS, links)?;
-    // One hand-out line per material, as the save writes them.
-    let mut lines: Vec<(String, i64)> = Vec::new();
+    // The hand-outs add up, material by material, to what the check makes of them (a save
+    // writes one line per material; a bulk load may have written two of one material).
+    let mut lines: BTreeMap<String, i64> = BTreeMap::new();
     for h in &handouts {
         let h = crate::stored::Stored(h);
         inventory::check_stored_handout(&h, id, s.text("date")?)?;
-        lines.push((h.text("material_id")?.to_string(), h.int("quantity")?));
+        *lines.entry(h.text("material_id")?.to_string()).or_default() += h.int("quantity")?;
     }
-    lines.sort();
-    let mut checked: Vec<(String, i64)> = c
+    let checked: BTreeMap<String, i64> = c
         .materials
         .iter()
         .map(|(m, q)| (m.id.clone(), *q))
         .collect();
-    checked.sort();
     if lines != checked {
         return Err(AppError::field(
             ErrorCode::InvalidValue,
             "materials",
-            "发放资料重复或数量不对（同一种资料应合为一行）",
+            "发放资料的数量与记录不符",
         ));
     }
     let status = s.text("review_status")?;

@@ -927,6 +927,10 @@ fn read_manifest<R: Read + Seek>(
         ));
     }
     let manifest: Manifest = serde_json::from_value(value).map_err(|_| bad())?;
+    check_manifest(&manifest).map_err(|e| AppError {
+        message: format!("“{}”不能导入：清单中{}。数据未做任何改动", file_name(path), e.message),
+        ..e
+    })?;
     // The manifest lists every other entry, and every entry listed is there.
     for name in sizes.keys().filter(|n| *n != MANIFEST) {
         if !manifest.entries.contains_key(name) {
@@ -942,6 +946,40 @@ fn read_manifest<R: Read + Seek>(
         }
     }
     Ok(manifest)
+}
+
+/// An id as the app makes them (UUIDs, device ids): letters, digits, '-' and '_', at most 64.
+fn is_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.len() <= 64
+        && id
+            .bytes()
+            .all(|c| c.is_ascii_alphanumeric() || c == b'-' || c == b'_')
+}
+
+/// What the manifest says that is shown or kept (ids, the town's and the maker's names) passes
+/// the checks typed input gets.
+fn check_manifest(m: &Manifest) -> Result<()> {
+    for (field, id) in [
+        ("package_id", &m.package_id),
+        ("device_id", &m.device_id),
+        ("town", &m.town.id),
+    ] {
+        if !is_id(id) {
+            return Err(AppError::field(
+                ErrorCode::InvalidValue,
+                field,
+                format!("的编号“{}”无效", crate::validate::clip(id)),
+            ));
+        }
+    }
+    crate::validate::name("town", &m.town.name, 50)?;
+    crate::validate::optional_line("county", Some(&m.town.county), 50)?;
+    if let Some(maker) = &m.maker {
+        crate::validate::optional_line("user_name", Some(&maker.user), 30)?;
+        crate::validate::optional_line("villages", maker.village_name.as_deref(), 50)?;
+    }
+    Ok(())
 }
 
 /// Calls `each` with every row of a JSON-lines entry (and its line number).
@@ -1314,9 +1352,7 @@ impl<'a> Importer<'a> {
     /// Checks the row's shape and versions, and points its references at local ids.
     fn prepare(&mut self, table: &'static str, row: &mut Row) -> Result<(String, String)> {
         let id = match text(row, "id") {
-            Some(id) if !id.is_empty() && id.len() <= 64 && !id.chars().any(char::is_control) => {
-                id.to_string()
-            }
+            Some(id) if is_id(id) => id.to_string(),
             _ => return Err(self.bad_row(table, row, "没有有效的编号")),
         };
         let hlc = match text(row, "hlc") {
@@ -1991,7 +2027,7 @@ impl<'a> Importer<'a> {
         };
         let id = text(row, "id").unwrap_or("").to_string();
         let hlc = match text(row, "hlc") {
-            Some(h) if sync::parse(h).is_some() && !id.is_empty() => h.to_string(),
+            Some(h) if sync::parse(h).is_some() && is_id(&id) => h.to_string(),
             _ => return Err(self.bad_row(table, row, "的删除记录无效")),
         };
         let base = match row.get("base_hlc") {
