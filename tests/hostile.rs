@@ -72,7 +72,11 @@ fn manifest(entries: &Entries) -> Value {
 
 fn set_manifest(entries: &mut Entries, m: &Value) {
     let bytes = serde_json::to_vec_pretty(m).unwrap();
-    entries.iter_mut().find(|(n, _)| n == "manifest.json").unwrap().1 = bytes;
+    entries
+        .iter_mut()
+        .find(|(n, _)| n == "manifest.json")
+        .unwrap()
+        .1 = bytes;
 }
 
 /// The manifest's checksums made to match the entries again (a careful forger's package).
@@ -122,7 +126,10 @@ fn fresh_hlc(device: &str) -> String {
 /// not the version the town already holds), everything else as it was, checksums made right.
 fn edited(base: &Entries, table: &str, edit: impl Fn(&mut Value)) -> Entries {
     let mut entries = base.clone();
-    let device = manifest(&entries)["device_id"].as_str().unwrap().to_string();
+    let device = manifest(&entries)["device_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
     let mut all = rows(&entries, table);
     let pick = all
         .iter()
@@ -149,7 +156,10 @@ fn jpeg() -> Vec<u8> {
 /// `attachments/<sha>.<ext>`; `edit` changes the row.
 fn with_attachment(base: &Entries, bytes: &[u8], ext: &str, edit: impl Fn(&mut Value)) -> Entries {
     let mut entries = base.clone();
-    let device = manifest(&entries)["device_id"].as_str().unwrap().to_string();
+    let device = manifest(&entries)["device_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
     let record = rows(&entries, "record")[0]["id"].clone();
     let hash = sha(bytes);
     let mut row = json!({
@@ -308,61 +318,219 @@ fn every_hostile_file_is_refused_by_name_and_changes_nothing() {
     };
 
     // Rows that skip the checks typed input gets.
-    let rec = |field: &'static str, v: Value| edited(&base, "record", move |r| r[field] = v.clone());
-    package("record dated 2026-02-30", rec("date", json!("2026-02-30")), vec!["日期", "2026-02-30"]);
-    package("record dated ..", rec("date", json!("..")), vec!["日期", "不是有效日期"]);
-    package("record date not as saved", rec("date", json!(format!("{year}/3/5"))), vec!["日期", "不是本程序保存的写法"]);
-    package("empty title", rec("title", json!("   ")), vec!["活动名称不能为空"]);
-    package("title with a direction override", rec("title", json!("宪法进院坝\u{202E}0001")), vec!["活动名称", "U+202E"]);
-    package("title with a zero-width space", rec("title", json!("宪法\u{200B}进院坝")), vec!["活动名称", "U+200B"]);
-    package("title with a control character", rec("title", json!("宪法\u{7}进院坝")), vec!["活动名称", "控制字符"]);
-    package("negative participants", rec("participants", json!(-5)), vec!["参加人数不能为负数"]);
-    package("participants beyond reason", rec("participants", json!(99_999_999)), vec!["参加人数", "过大"]);
-    package("fractional participants", rec("participants", json!(1.5)), vec!["参加人数", "整数"]);
-    package("reach below participants", edited(&base, "record", |r| {
-        r["participants"] = json!(500);
-        r["reach"] = json!(10);
-    }), vec!["受众人次", "不是本程序保存的写法"]);
-    package("unknown activity format", rec("formats", json!("[\"spaceship\"]")), vec!["活动形式"]);
-    package("no activity format", rec("formats", json!("[]")), vec!["请选择活动形式"]);
-    package("a village that does not exist", rec("unit_id", json!("no-such-village")), vec!["村/单位", "no-such-village"]);
-    package("a campaign that does not exist", rec("_campaigns", json!(["no-such-campaign"])), vec!["活动专项", "no-such-campaign"]);
-    package("start time 25:00", rec("start_time", json!("25:00")), vec!["开始时间"]);
-    package("narrative over 300 characters", rec("narrative", json!("很".repeat(301))), vec!["活动简述过长"]);
-    package("no recorder", rec("recorder", json!("")), vec!["记录人不能为空"]);
-    package("created at no time", rec("created_at", json!("yesterday")), vec!["创建时间", "yesterday"]);
-    package("review status made up", rec("review_status", json!("approved!!")), vec!["审核状态"]);
-    package("thirty-one laws", rec("laws", json!(serde_json::to_string(&(0..31).map(|i| format!("法律{i}")).collect::<Vec<_>>()).unwrap())), vec!["法律法规最多"]);
-    package("hand-out of nothing", edited(&base, "record", |r| {
-        r["_handouts"][0]["quantity"] = json!(0);
-    }), vec!["发放数量应大于0"]);
-    package("unit of an unknown kind", edited(&base, "unit", |r| r["kind"] = json!("castle")), vec!["类型", "castle"]);
-    package("unit named with a zero-width joiner", edited(&base, "unit", |r| r["name"] = json!("安静\u{200D}村")), vec!["名称", "U+200D"]);
-    package("person with a phone of letters", edited(&base, "person", |r| r["phone"] = json!("call-me")), vec!["电话", "call-me"]);
-    package("campaign ending before it starts", edited(&base, "campaign", |r| {
-        r["start_date"] = json!(format!("{year}-12-07"));
-        r["end_date"] = json!(format!("{year}-12-01"));
-    }), vec!["结束日期", "早于开始日期"]);
-    package("material counted in tonnes", edited(&base, "material", |r| r["unit"] = json!("吨")), vec!["计量单位", "吨"]);
-    package("activity dated month 13", edited(&base, "activity", |r| r["date"] = json!(format!("{year}-13-01"))), vec!["日期", "不是有效日期"]);
+    let rec =
+        |field: &'static str, v: Value| edited(&base, "record", move |r| r[field] = v.clone());
+    package(
+        "record dated 2026-02-30",
+        rec("date", json!("2026-02-30")),
+        vec!["日期", "2026-02-30"],
+    );
+    package(
+        "record dated ..",
+        rec("date", json!("..")),
+        vec!["日期", "不是有效日期"],
+    );
+    package(
+        "record date not as saved",
+        rec("date", json!(format!("{year}/3/5"))),
+        vec!["日期", "不是本程序保存的写法"],
+    );
+    package(
+        "empty title",
+        rec("title", json!("   ")),
+        vec!["活动名称不能为空"],
+    );
+    package(
+        "title with a direction override",
+        rec("title", json!("宪法进院坝\u{202E}0001")),
+        vec!["活动名称", "U+202E"],
+    );
+    package(
+        "title with a zero-width space",
+        rec("title", json!("宪法\u{200B}进院坝")),
+        vec!["活动名称", "U+200B"],
+    );
+    package(
+        "title with a control character",
+        rec("title", json!("宪法\u{7}进院坝")),
+        vec!["活动名称", "控制字符"],
+    );
+    package(
+        "negative participants",
+        rec("participants", json!(-5)),
+        vec!["参加人数不能为负数"],
+    );
+    package(
+        "participants beyond reason",
+        rec("participants", json!(99_999_999)),
+        vec!["参加人数", "过大"],
+    );
+    package(
+        "fractional participants",
+        rec("participants", json!(1.5)),
+        vec!["参加人数", "整数"],
+    );
+    package(
+        "reach below participants",
+        edited(&base, "record", |r| {
+            r["participants"] = json!(500);
+            r["reach"] = json!(10);
+        }),
+        vec!["受众人次", "不是本程序保存的写法"],
+    );
+    package(
+        "unknown activity format",
+        rec("formats", json!("[\"spaceship\"]")),
+        vec!["活动形式"],
+    );
+    package(
+        "no activity format",
+        rec("formats", json!("[]")),
+        vec!["请选择活动形式"],
+    );
+    package(
+        "a village that does not exist",
+        rec("unit_id", json!("no-such-village")),
+        vec!["村/单位", "no-such-village"],
+    );
+    package(
+        "a campaign that does not exist",
+        rec("_campaigns", json!(["no-such-campaign"])),
+        vec!["活动专项", "no-such-campaign"],
+    );
+    package(
+        "start time 25:00",
+        rec("start_time", json!("25:00")),
+        vec!["开始时间"],
+    );
+    package(
+        "narrative over 300 characters",
+        rec("narrative", json!("很".repeat(301))),
+        vec!["活动简述过长"],
+    );
+    package(
+        "no recorder",
+        rec("recorder", json!("")),
+        vec!["记录人不能为空"],
+    );
+    package(
+        "created at no time",
+        rec("created_at", json!("yesterday")),
+        vec!["创建时间", "yesterday"],
+    );
+    package(
+        "review status made up",
+        rec("review_status", json!("approved!!")),
+        vec!["审核状态"],
+    );
+    package(
+        "thirty-one laws",
+        rec(
+            "laws",
+            json!(
+                serde_json::to_string(&(0..31).map(|i| format!("法律{i}")).collect::<Vec<_>>())
+                    .unwrap()
+            ),
+        ),
+        vec!["法律法规最多"],
+    );
+    package(
+        "hand-out of nothing",
+        edited(&base, "record", |r| {
+            r["_handouts"][0]["quantity"] = json!(0);
+        }),
+        vec!["发放数量应大于0"],
+    );
+    package(
+        "unit of an unknown kind",
+        edited(&base, "unit", |r| r["kind"] = json!("castle")),
+        vec!["类型", "castle"],
+    );
+    package(
+        "unit named with a zero-width joiner",
+        edited(&base, "unit", |r| r["name"] = json!("安静\u{200D}村")),
+        vec!["名称", "U+200D"],
+    );
+    package(
+        "person with a phone of letters",
+        edited(&base, "person", |r| r["phone"] = json!("call-me")),
+        vec!["电话", "call-me"],
+    );
+    package(
+        "campaign ending before it starts",
+        edited(&base, "campaign", |r| {
+            r["start_date"] = json!(format!("{year}-12-07"));
+            r["end_date"] = json!(format!("{year}-12-01"));
+        }),
+        vec!["结束日期", "早于开始日期"],
+    );
+    package(
+        "material counted in tonnes",
+        edited(&base, "material", |r| r["unit"] = json!("吨")),
+        vec!["计量单位", "吨"],
+    );
+    package(
+        "activity dated month 13",
+        edited(&base, "activity", |r| {
+            r["date"] = json!(format!("{year}-13-01"))
+        }),
+        vec!["日期", "不是有效日期"],
+    );
 
     // Versions from the future.
-    package("a version from 2035", edited(&base, "record", |r| {
-        r["hlc"] = json!(format!("2051222400000-0000-{}", r["hlc"].as_str().unwrap().split_at(19).1));
-    }), vec!["版本时间", "超过了一天"]);
+    package(
+        "a version from 2035",
+        edited(&base, "record", |r| {
+            r["hlc"] = json!(format!(
+                "2051222400000-0000-{}",
+                r["hlc"].as_str().unwrap().split_at(19).1
+            ));
+        }),
+        vec!["版本时间", "超过了一天"],
+    );
     let mut tomb = base.clone();
     let victim = rows(&base, "record")[1]["id"].clone();
-    set_rows(&mut tomb, "tombstone", &[json!({"entity": "record", "id": victim, "hlc": format!("2051222400000-0000-{device}"), "base_hlc": null})]);
+    set_rows(
+        &mut tomb,
+        "tombstone",
+        &[
+            json!({"entity": "record", "id": victim, "hlc": format!("2051222400000-0000-{device}"), "base_hlc": null}),
+        ],
+    );
     recheck(&mut tomb);
     package("a deletion from 2035", tomb, vec!["版本时间", "超过了一天"]);
-    package("a version that is not one", rec("hlc", json!("tomorrow")), vec!["版本号无效"]);
+    package(
+        "a version that is not one",
+        rec("hlc", json!("tomorrow")),
+        vec!["版本号无效"],
+    );
 
     // Attachments.
     let exe = b"MZ\x90\x00\x03 this program cannot be run in DOS mode".to_vec();
-    package("a program posing as a photo", with_attachment(&base, &exe, "jpg", |_| {}), vec!["附件", "不是它自称的类型"]);
-    package("an attachment of another size", with_attachment(&base, &jpeg(), "jpg", |r| r["size"] = json!(5)), vec!["附件", "大小与文件不符"]);
-    package("an attachment of a type we do not keep", with_attachment(&base, &exe, "exe", |r| r["mime"] = json!("application/x-msdownload")), vec!["附件", "文件类型无效"]);
-    package("an attachment name that shows another", with_attachment(&base, &jpeg(), "jpg", |r| r["file_name"] = json!("photo\u{202E}gpj.exe")), vec!["文件名"]);
+    package(
+        "a program posing as a photo",
+        with_attachment(&base, &exe, "jpg", |_| {}),
+        vec!["附件", "不是它自称的类型"],
+    );
+    package(
+        "an attachment of another size",
+        with_attachment(&base, &jpeg(), "jpg", |r| r["size"] = json!(5)),
+        vec!["附件", "大小与文件不符"],
+    );
+    package(
+        "an attachment of a type we do not keep",
+        with_attachment(&base, &exe, "exe", |r| {
+            r["mime"] = json!("application/x-msdownload")
+        }),
+        vec!["附件", "文件类型无效"],
+    );
+    package(
+        "an attachment name that shows another",
+        with_attachment(&base, &jpeg(), "jpg", |r| {
+            r["file_name"] = json!("photo\u{202E}gpj.exe")
+        }),
+        vec!["文件名"],
+    );
     let mut link = base.clone();
     recheck(&mut link);
     {
@@ -385,7 +553,11 @@ fn every_hostile_file_is_refused_by_name_and_changes_nothing() {
         zip.finish().unwrap();
         cases.borrow_mut().push(Case {
             name: "a symbolic link among the attachments".into(),
-            args: vec!["package".into(), "import".into(), file.display().to_string()],
+            args: vec![
+                "package".into(),
+                "import".into(),
+                file.display().to_string(),
+            ],
             says: vec!["不是普通文件"],
         });
     }
@@ -393,41 +565,78 @@ fn every_hostile_file_is_refused_by_name_and_changes_nothing() {
     // The zip and its manifest.
     let mut up = base.clone();
     up.push(("../evil.png".into(), jpeg()));
-    package("an entry that climbs out", up, vec!["../evil.png", "路径不安全"]);
+    package(
+        "an entry that climbs out",
+        up,
+        vec!["../evil.png", "路径不安全"],
+    );
     let mut back = base.clone();
     back.push(("attachments\\evil.png".into(), jpeg()));
     package("an entry with a backslash", back, vec!["路径不安全"]);
     let mut extra = base.clone();
     extra.push(("data/evil.jsonl".into(), b"{}\n".to_vec()));
     recheck(&mut extra);
-    package("an entry the format does not have", extra, vec!["data/evil.jsonl", "不认识的文件"]);
-    let bare: Entries = base.iter().filter(|(n, _)| n != "manifest.json").cloned().collect();
+    package(
+        "an entry the format does not have",
+        extra,
+        vec!["data/evil.jsonl", "不认识的文件"],
+    );
+    let bare: Entries = base
+        .iter()
+        .filter(|(n, _)| n != "manifest.json")
+        .cloned()
+        .collect();
     package("no manifest", bare, vec!["没有清单"]);
     let mut old = base.clone();
     let mut m = manifest(&old);
     m["format_version"] = json!(1);
     m.as_object_mut().unwrap().remove("maker");
     set_manifest(&mut old, &m);
-    package("an old package that does not say who made it", old, vec!["没有注明"]);
+    package(
+        "an old package that does not say who made it",
+        old,
+        vec!["没有注明"],
+    );
     let mut stranger = base.clone();
     let mut m = manifest(&stranger);
     m["maker"] = json!({"kind": "village", "village_id": "no-such-village", "village_name": "桃花源村", "user": "某人"});
     set_manifest(&mut stranger, &m);
-    package("made on a village the town does not have", stranger, vec!["桃花源村", "本机没有这个村"]);
+    package(
+        "made on a village the town does not have",
+        stranger,
+        vec!["桃花源村", "本机没有这个村"],
+    );
     let mut unknown = base.clone();
     let mut m = manifest(&unknown);
     m["device_id"] = json!("a-laptop-nobody-knows");
     set_manifest(&mut unknown, &m);
-    package("a laptop never seen claims to be the town's", unknown, vec!["本机以前没有收到过这台电脑的数据包"]);
+    package(
+        "a laptop never seen claims to be the town's",
+        unknown,
+        vec!["本机以前没有收到过这台电脑的数据包"],
+    );
     let mut forged = edited(&base, "record", |r| r["participants"] = json!(9999));
     let name = "data/record.jsonl";
-    forged.iter_mut().find(|(n, _)| n == name).unwrap().1.extend(b"\n");
-    package("rows changed after the checksums", forged, vec!["data/record.jsonl", "校验不符"]);
+    forged
+        .iter_mut()
+        .find(|(n, _)| n == name)
+        .unwrap()
+        .1
+        .extend(b"\n");
+    package(
+        "rows changed after the checksums",
+        forged,
+        vec!["data/record.jsonl", "校验不符"],
+    );
     let mut other = base.clone();
     let mut m = manifest(&other);
     m["town"] = json!({"id": "another-town", "name": "石院镇", "county": "巫山县"});
     set_manifest(&mut other, &m);
-    package("another town's package", other, vec!["石院镇", "不同乡镇的数据包不能导入"]);
+    package(
+        "another town's package",
+        other,
+        vec!["石院镇", "不同乡镇的数据包不能导入"],
+    );
     let whole = std::fs::read(&base_pkg).unwrap();
     let cut = w("cut.pufapkg");
     std::fs::write(&cut, &whole[..whole.len() / 2]).unwrap();
@@ -452,15 +661,25 @@ fn every_hostile_file_is_refused_by_name_and_changes_nothing() {
         )
         .unwrap()
     });
-    backup("a trigger that empties the audit trail", f, vec!["触发器", "wipe", "多出来的"]);
+    backup(
+        "a trigger that empties the audit trail",
+        f,
+        vec!["触发器", "wipe", "多出来的"],
+    );
     let f = w("table.pufabak");
-    format1(&db_copy, &f, |c| c.execute_batch("CREATE TABLE evil (x);").unwrap());
+    format1(&db_copy, &f, |c| {
+        c.execute_batch("CREATE TABLE evil (x);").unwrap()
+    });
     backup("an extra table", f, vec!["表", "evil"]);
     let f = w("view.pufabak");
-    format1(&db_copy, &f, |c| c.execute_batch("CREATE VIEW totals AS SELECT 1;").unwrap());
+    format1(&db_copy, &f, |c| {
+        c.execute_batch("CREATE VIEW totals AS SELECT 1;").unwrap()
+    });
     backup("an extra view", f, vec!["视图", "totals"]);
     let f = w("index.pufabak");
-    format1(&db_copy, &f, |c| c.execute_batch("DROP INDEX record_date;").unwrap());
+    format1(&db_copy, &f, |c| {
+        c.execute_batch("DROP INDEX record_date;").unwrap()
+    });
     backup("an index missing", f, vec!["缺少索引", "record_date"]);
     let f = w("changed-trigger.pufabak");
     format1(&db_copy, &f, |c| {
@@ -470,19 +689,33 @@ fn every_hostile_file_is_refused_by_name_and_changes_nothing() {
         )
         .unwrap()
     });
-    backup("the audit trail's guard changed", f, vec!["触发器", "audit_log_append_only_delete", "被改动过"]);
+    backup(
+        "the audit trail's guard changed",
+        f,
+        vec!["触发器", "audit_log_append_only_delete", "被改动过"],
+    );
     let f = w("date.pufabak");
     format1(&db_copy, &f, |c| {
-        c.execute_batch("UPDATE record SET date = '2026-02-30' WHERE rowid = (SELECT min(rowid) FROM record);")
-            .unwrap()
+        c.execute_batch(
+            "UPDATE record SET date = '2026-02-30' WHERE rowid = (SELECT min(rowid) FROM record);",
+        )
+        .unwrap()
     });
-    backup("a record dated 2026-02-30 inside", f, vec!["活动记录", "日期", "2026-02-30"]);
+    backup(
+        "a record dated 2026-02-30 inside",
+        f,
+        vec!["活动记录", "日期", "2026-02-30"],
+    );
     let f = w("bidi.pufabak");
     format1(&db_copy, &f, |c| {
         c.execute_batch("UPDATE unit SET name = name || char(0x202E) WHERE rowid = 1;")
             .unwrap()
     });
-    backup("a village name with a direction override inside", f, vec!["名称", "U+202E"]);
+    backup(
+        "a village name with a direction override inside",
+        f,
+        vec!["名称", "U+202E"],
+    );
     let f = w("fk.pufabak");
     format1(&db_copy, &f, |c| {
         c.execute_batch(
@@ -491,23 +724,44 @@ fn every_hostile_file_is_refused_by_name_and_changes_nothing() {
         )
         .unwrap()
     });
-    backup("a record of a village that is not there", f, vec!["用到了不存在的", "数据不一致"]);
+    backup(
+        "a record of a village that is not there",
+        f,
+        vec!["用到了不存在的", "数据不一致"],
+    );
     let f = w("v0.pufabak");
-    format1(&db_copy, &f, |c| c.pragma_update(None, "user_version", 0).unwrap());
+    format1(&db_copy, &f, |c| {
+        c.pragma_update(None, "user_version", 0).unwrap()
+    });
     backup("a database of no version", f, vec!["不是普法台账的数据"]);
     let f = w("newer.pufabak");
-    format1(&db_copy, &f, |c| c.pragma_update(None, "user_version", 99).unwrap());
-    backup("a database of a newer version", f, vec!["更新版本", "请先升级本程序"]);
+    format1(&db_copy, &f, |c| {
+        c.pragma_update(None, "user_version", 99).unwrap()
+    });
+    backup(
+        "a database of a newer version",
+        f,
+        vec!["更新版本", "请先升级本程序"],
+    );
     let f = w("other-town.pufabak");
     format1(&db_copy, &f, |c| {
-        c.execute_batch("UPDATE town SET id = 'another-town', name = '石院镇';").unwrap()
+        c.execute_batch("UPDATE town SET id = 'another-town', name = '石院镇';")
+            .unwrap()
     });
-    backup("another town's backup without the confirmation", f, vec!["石院镇", "双龙镇", "确认"]);
+    backup(
+        "another town's backup without the confirmation",
+        f,
+        vec!["石院镇", "双龙镇", "确认"],
+    );
     let plain = w("plain.db");
     changed_db(&db_copy, &plain, "SELECT 1;");
     let f = w("escape.pufabak");
     packed(&plain, &[("../../evil.txt".into(), b"x".to_vec())], &f);
-    backup("an attachment that climbs out", f, vec!["../../evil.txt", "不安全"]);
+    backup(
+        "an attachment that climbs out",
+        f,
+        vec!["../../evil.txt", "不安全"],
+    );
     let f = w("big.pufabak");
     packed(
         &plain,
@@ -522,14 +776,30 @@ fn every_hostile_file_is_refused_by_name_and_changes_nothing() {
         &[(format!("{}/{other_hash}.jpg", &other_hash[..2]), jpeg())],
         &f,
     );
-    backup("an attachment whose content is not its name's", f, vec!["内容与名称不符"]);
+    backup(
+        "an attachment whose content is not its name's",
+        f,
+        vec!["内容与名称不符"],
+    );
     let f = w("exe.pufabak");
     let exe_hash = sha(&exe);
-    packed(&plain, &[(format!("{}/{exe_hash}.jpg", &exe_hash[..2]), exe.clone())], &f);
+    packed(
+        &plain,
+        &[(format!("{}/{exe_hash}.jpg", &exe_hash[..2]), exe.clone())],
+        &f,
+    );
     backup("a program named as a photo", f, vec!["内容与名称不符"]);
     let f = w("stranger-file.pufabak");
-    packed(&plain, &[("notes/readme.txt".into(), b"hello".to_vec())], &f);
-    backup("a file the app never keeps", f, vec!["notes/readme.txt", "不是本程序保存的文件"]);
+    packed(
+        &plain,
+        &[("notes/readme.txt".into(), b"hello".to_vec())],
+        &f,
+    );
+    backup(
+        "a file the app never keeps",
+        f,
+        vec!["notes/readme.txt", "不是本程序保存的文件"],
+    );
     let f = w("triggered-packed.pufabak");
     let altered = w("altered.db");
     changed_db(
@@ -538,7 +808,11 @@ fn every_hostile_file_is_refused_by_name_and_changes_nothing() {
         "CREATE TRIGGER wipe AFTER INSERT ON record BEGIN DELETE FROM audit_log; END;",
     );
     packed(&altered, &[], &f);
-    backup("a packed backup with a trigger smuggled in", f, vec!["触发器", "wipe"]);
+    backup(
+        "a packed backup with a trigger smuggled in",
+        f,
+        vec!["触发器", "wipe"],
+    );
 
     // JSON records and sheets: the typed doors.
     let json_record = |name: &str, body: Value, says: Vec<&'static str>| {
@@ -559,10 +833,26 @@ fn every_hostile_file_is_refused_by_name_and_changes_nothing() {
         json!({"title": title, "date": date, "unit_id": "安静村", "formats": ["lecture"],
                "participants": participants, "recorder": "李明"})
     };
-    json_record("typed title with a direction override", record("宪法\u{202E}讲座", &format!("{year}-03-05"), 40), vec!["活动名称", "U+202E"]);
-    json_record("typed date 2026-02-30", record("宪法讲座", "2026-02-30", 40), vec!["日期", "2026-02-30"]);
-    json_record("typed negative participants", record("宪法讲座", &format!("{year}-03-05"), -1), vec!["参加人数不能为负数"]);
-    json_record("typed title with a BOM inside", record("宪法\u{FEFF}讲座", &format!("{year}-03-05"), 40), vec!["活动名称", "U+FEFF"]);
+    json_record(
+        "typed title with a direction override",
+        record("宪法\u{202E}讲座", &format!("{year}-03-05"), 40),
+        vec!["活动名称", "U+202E"],
+    );
+    json_record(
+        "typed date 2026-02-30",
+        record("宪法讲座", "2026-02-30", 40),
+        vec!["日期", "2026-02-30"],
+    );
+    json_record(
+        "typed negative participants",
+        record("宪法讲座", &format!("{year}-03-05"), -1),
+        vec!["参加人数不能为负数"],
+    );
+    json_record(
+        "typed title with a BOM inside",
+        record("宪法\u{FEFF}讲座", &format!("{year}-03-05"), 40),
+        vec!["活动名称", "U+FEFF"],
+    );
 
     let sheet_case = |name: &str, row: &[&str], says: Vec<&'static str>| {
         let file = w(&format!("{}.xlsx", cases.borrow().len()));
@@ -579,9 +869,21 @@ fn every_hostile_file_is_refused_by_name_and_changes_nothing() {
         });
     };
     let day = format!("{year}-03-05");
-    sheet_case("sheet title with a zero-width space", &[&day, "安静村", "宪法\u{200B}讲座", "法治讲座", "40"], vec!["活动名称", "U+200B"]);
-    sheet_case("sheet date 2026-02-30", &["2026-02-30", "安静村", "宪法讲座", "法治讲座", "40"], vec!["日期"]);
-    sheet_case("sheet participants negative", &[&day, "安静村", "宪法讲座", "法治讲座", "-3"], vec!["参加人数"]);
+    sheet_case(
+        "sheet title with a zero-width space",
+        &[&day, "安静村", "宪法\u{200B}讲座", "法治讲座", "40"],
+        vec!["活动名称", "U+200B"],
+    );
+    sheet_case(
+        "sheet date 2026-02-30",
+        &["2026-02-30", "安静村", "宪法讲座", "法治讲座", "40"],
+        vec!["日期"],
+    );
+    sheet_case(
+        "sheet participants negative",
+        &[&day, "安静村", "宪法讲座", "法治讲座", "-3"],
+        vec!["参加人数"],
+    );
 
     let cases = cases.into_inner();
     // Settle the folder (the first command of the day may make its automatic backups), then
@@ -621,7 +923,10 @@ fn every_hostile_file_is_refused_by_name_and_changes_nothing() {
                 .chain(pristine.keys())
                 .filter(|k| now.get(*k) != pristine.get(*k))
                 .collect();
-            failures.push(format!("{}: the data folder changed: {changed:?}", case.name));
+            failures.push(format!(
+                "{}: the data folder changed: {changed:?}",
+                case.name
+            ));
             break;
         }
     }

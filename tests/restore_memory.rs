@@ -112,7 +112,11 @@ fn a_backup_that_inflates_to_gigabytes_is_refused_within_64_mb() {
             GB_1_2 >> 20,
             grew as f64 / 1048576.0
         );
-        assert!(e.message.contains("超过附件 50 MB 的上限"), "{step}: {}", e.message);
+        assert!(
+            e.message.contains("超过附件 50 MB 的上限"),
+            "{step}: {}",
+            e.message
+        );
         assert!(e.message.contains("1200.0 MB"), "{step}: {}", e.message);
         assert!(grew < LIMIT, "{step}: grew by {grew} bytes");
     }

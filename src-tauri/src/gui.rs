@@ -70,7 +70,10 @@ impl Chosen {
 fn is_own_backup(path: &Path, data_dir: &Path) -> bool {
     let folder = data_dir.join(pufa_core::backup::BACKUPS_DIR);
     let is_backup = path.extension().and_then(|e| e.to_str()) == Some(pufa_core::backup::EXTENSION);
-    match (path.parent().map(std::fs::canonicalize), std::fs::canonicalize(&folder)) {
+    match (
+        path.parent().map(std::fs::canonicalize),
+        std::fs::canonicalize(&folder),
+    ) {
         (Some(Ok(parent)), Ok(folder)) => is_backup && parent == folder && path.is_file(),
         _ => false,
     }
@@ -293,7 +296,11 @@ mod e2e {
         });
         let mut log = file.clone();
         log.push(".requests.jsonl");
-        if let Ok(mut f) = std::fs::OpenOptions::new().create(true).append(true).open(log) {
+        if let Ok(mut f) = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(log)
+        {
             use std::io::Write;
             let _ = writeln!(f, "{asked}");
         }

@@ -468,28 +468,12 @@ pub(crate) fn check(conn: &Connection, input: &ActivityInput) -> Result<Checked>
 /// An activity row from a package or a backup: exactly what [`check`] makes of its fields,
 /// with a status and series as the app writes them.
 pub(crate) fn check_stored(conn: &Connection, s: &crate::stored::Stored) -> Result<()> {
-    let c = check(
-        conn,
-        &ActivityInput {
-            title: s.text("title")?.to_string(),
-            date: s.text("date")?.to_string(),
-            start_time: s.opt_text("start_time")?.map(str::to_string),
-            end_time: s.opt_text("end_time")?.map(str::to_string),
-            unit_id: s.opt_text("unit_id")?.map(str::to_string),
-            venue_type: s.opt_text("venue_type")?.map(str::to_string),
-            venue: Some(s.text("venue")?.to_string()),
-            formats: s.list("formats")?,
-            audiences: s.list("audiences")?,
-            laws: s.list("laws")?,
-            campaign_ids: s.strings(crate::stored::CAMPAIGNS)?,
-            nodes: s.nodes(conn, "nodes")?,
-            lead_person_id: s.opt_text("lead_person_id")?.map(str::to_string),
-            partners: s.list("partners")?,
-            materials: s.json("materials")?,
-            expected_audience: s.opt_int("expected_audience")?,
-            notes: Some(s.text("notes")?.to_string()),
-        },
-    )?;
+    let mut input = stored_input(conn, s)?;
+    input.lead_person_id = s.opt_text("lead_person_id")?.map(str::to_string);
+    input.materials = s.json("materials")?;
+    input.expected_audience = s.opt_int("expected_audience")?;
+    input.notes = Some(s.text("notes")?.to_string());
+    let c = check(conn, &input)?;
     s.same("title", c.title)?;
     s.same("date", c.date.to_string())?;
     s.same("start_time", c.start_time)?;
@@ -519,11 +503,35 @@ pub(crate) fn check_stored(conn: &Connection, s: &crate::stored::Stored) -> Resu
     Ok(())
 }
 
+/// The fields a planned activity and a held record share, read from a stored row of either
+/// as the input they would have been saved from (the planned-only fields left empty).
+pub(crate) fn stored_input(conn: &Connection, s: &crate::stored::Stored) -> Result<ActivityInput> {
+    Ok(ActivityInput {
+        title: s.text("title")?.to_string(),
+        date: s.text("date")?.to_string(),
+        start_time: s.opt_text("start_time")?.map(str::to_string),
+        end_time: s.opt_text("end_time")?.map(str::to_string),
+        unit_id: s.opt_text("unit_id")?.map(str::to_string),
+        venue_type: s.opt_text("venue_type")?.map(str::to_string),
+        venue: Some(s.text("venue")?.to_string()),
+        formats: s.list("formats")?,
+        audiences: s.list("audiences")?,
+        laws: s.list("laws")?,
+        campaign_ids: s.strings(crate::stored::CAMPAIGNS)?,
+        nodes: s.nodes(conn, "nodes")?,
+        partners: s.list("partners")?,
+        ..Default::default()
+    })
+}
+
 /// A recurrence series from a package or a backup: a rule this version reads and writes back
 /// the same.
 pub(crate) fn check_stored_series(s: &crate::stored::Stored) -> Result<()> {
     let rule: Recurrence = s.json("rule")?;
-    s.same("rule", serde_json::to_string(&rule).expect("rules serialise"))?;
+    s.same(
+        "rule",
+        serde_json::to_string(&rule).expect("rules serialise"),
+    )?;
     Ok(())
 }
 

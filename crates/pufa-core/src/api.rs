@@ -703,10 +703,7 @@ pub fn handle_with_progress(
             Some(dir) => to_value(backup::list(dir)?),
             None => to_value(Vec::<backup::BackupInfo>::new()),
         },
-        BackupInspect { path } => to_value(backup::inspect(
-            &db.conn,
-            std::path::Path::new(&path),
-        )?),
+        BackupInspect { path } => to_value(backup::inspect(&db.conn, std::path::Path::new(&path))?),
         BackupRestore {
             path,
             confirm_other_town,
@@ -725,13 +722,11 @@ pub fn handle_with_progress(
             std::path::Path::new(&path),
             progress,
         )?),
-        ImportXlsx { path } => {
-            to_value(exchange::xlsx_import::import(
-                db,
-                std::path::Path::new(&path),
-                progress,
-            )?)
-        }
+        ImportXlsx { path } => to_value(exchange::xlsx_import::import(
+            db,
+            std::path::Path::new(&path),
+            progress,
+        )?),
         PackageExport { path, scope } => to_value(exchange::package::export(
             &db.conn,
             db.data_dir.as_deref(),

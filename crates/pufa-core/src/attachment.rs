@@ -183,8 +183,7 @@ pub(crate) fn paths_of(sha: &str, mime: &str) -> Option<(String, Option<String>)
 /// A lower-case SHA-256 in hex.
 pub(crate) fn is_sha256(s: &str) -> bool {
     s.len() == 64
-        && s
-            .bytes()
+        && s.bytes()
             .all(|c| c.is_ascii_digit() || (b'a'..=b'f').contains(&c))
 }
 

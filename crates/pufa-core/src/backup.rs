@@ -550,10 +550,16 @@ fn inspect_summary(path: &Path) -> Result<BackupInfo> {
             packed_description(path, &mut file)?
         }
     };
+    Ok(described(path, &meta))
+}
+
+/// What a backup's description says it holds (`meta`: the header's or `pufa_backup_meta`'s
+/// keys), with the file's name and size.
+fn described(path: &Path, meta: &HashMap<String, String>) -> BackupInfo {
     let text = |k: &str| meta.get(k).cloned().unwrap_or_default();
     let number = |k: &str| text(k).parse::<i64>().unwrap_or(0);
     let date = |k: &str| Some(text(k)).filter(|s| !s.is_empty());
-    Ok(BackupInfo {
+    BackupInfo {
         path: path.display().to_string(),
         file_name: path
             .file_name()
@@ -573,7 +579,7 @@ fn inspect_summary(path: &Path) -> Result<BackupInfo> {
         town_id: String::new(),
         current_town: None,
         other_town: false,
-    })
+    }
 }
 
 fn read_u32(r: &mut (impl Read + ?Sized)) -> std::io::Result<u32> {

@@ -264,7 +264,11 @@ pub(crate) fn schema_difference(got: &[SchemaEntry], want: &[SchemaEntry]) -> Op
             "其中的{}“{}”{}，不是本程序的数据库结构",
             kind(&extra.0),
             clip(&extra.1),
-            if changed { "被改动过" } else { "是多出来的" }
+            if changed {
+                "被改动过"
+            } else {
+                "是多出来的"
+            }
         ));
     }
     want.iter().find(|e| !got.contains(e)).map(|missing| {

@@ -15,8 +15,8 @@ const MAX_BYTES: usize = 200;
 /// Names Windows keeps for devices, whatever the extension ("nul.txt" is NUL too).
 const RESERVED: &[&str] = &[
     "CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$", "COM0", "COM1", "COM2", "COM3", "COM4",
-    "COM5", "COM6", "COM7", "COM8", "COM9", "COM¹", "COM²", "COM³", "LPT0", "LPT1", "LPT2",
-    "LPT3", "LPT4", "LPT5", "LPT6", "LPT7", "LPT8", "LPT9", "LPT¹", "LPT²", "LPT³",
+    "COM5", "COM6", "COM7", "COM8", "COM9", "COM¹", "COM²", "COM³", "LPT0", "LPT1", "LPT2", "LPT3",
+    "LPT4", "LPT5", "LPT6", "LPT7", "LPT8", "LPT9", "LPT¹", "LPT²", "LPT³",
 ];
 
 /// One component of a file or zip-entry name made from `name`: forbidden and invisible
@@ -132,7 +132,9 @@ mod tests {
 
     #[test]
     fn device_names_are_not_used_whatever_the_case_or_extension() {
-        for name in ["CON", "con", "Nul.txt", "COM1", "lpt9.pdf", "AUX .jpg", "com¹", "CONIN$"] {
+        for name in [
+            "CON", "con", "Nul.txt", "COM1", "lpt9.pdf", "AUX .jpg", "com¹", "CONIN$",
+        ] {
             let got = part(name, 60, "x");
             assert!(got.starts_with('_'), "{name} → {got}");
         }
@@ -160,7 +162,11 @@ mod tests {
         assert!(wide.ends_with(".jpg") && wide.len() <= MAX_BYTES, "{wide}");
         // Bytes bind before characters for wide text.
         let got = part(&"长".repeat(100), 100, "x");
-        assert!(got.len() <= MAX_BYTES && got.len() > MAX_BYTES - 3, "{}", got.len());
+        assert!(
+            got.len() <= MAX_BYTES && got.len() > MAX_BYTES - 3,
+            "{}",
+            got.len()
+        );
         assert_eq!(part(&"a".repeat(100), 60, "x").chars().count(), 60);
         // The cut does not leave a dot or a space at the end of the stem.
         let got = part(&format!("{}. .jpg", "a".repeat(60)), 62, "x");

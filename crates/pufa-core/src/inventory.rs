@@ -248,15 +248,15 @@ pub(crate) fn check_stored_movement(s: &crate::stored::Stored) -> Result<()> {
         ));
     }
     quantity("quantity", s.int("quantity")?)?;
-    s.same(
-        "date",
-        validate::date("date", s.text("date")?)?.to_string(),
-    )?;
+    s.same("date", validate::date("date", s.text("date")?)?.to_string())?;
     s.same(
         "source",
         validate::optional_line("source", Some(s.text("source")?), 50)?,
     )?;
-    s.same("note", validate::notes("notes", Some(s.text("note")?), 500)?)?;
+    s.same(
+        "note",
+        validate::notes("notes", Some(s.text("note")?), 500)?,
+    )?;
     s.same("record_id", serde_json::Value::Null)?;
     s.flag("below_zero")?;
     Ok(())

@@ -73,7 +73,7 @@ pub(crate) fn check_all(
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
             done += 1;
-            if done % ROWS_PER_REPORT == 0 && !progress(done, total) {
+            if done.is_multiple_of(ROWS_PER_REPORT) && !progress(done, total) {
                 return Ok(false);
             }
             let mut row = row_of(&names, r)?;
@@ -390,7 +390,9 @@ mod tests {
 
     #[test]
     fn columns_are_read_strictly_and_named_in_errors() {
-        let r = row(json!({"title": "宪法进院坝", "n": 3, "x": 1.5, "f": 2, "t": "2026-12-04T08:00:00.000Z"}));
+        let r = row(
+            json!({"title": "宪法进院坝", "n": 3, "x": 1.5, "f": 2, "t": "2026-12-04T08:00:00.000Z"}),
+        );
         let s = Stored(&r);
         assert_eq!(s.text("title").unwrap(), "宪法进院坝");
         assert_eq!(s.int("n").unwrap(), 3);

@@ -306,10 +306,7 @@ pub(crate) fn repair_clock(conn: &Connection) -> Result<u64> {
     }
     // Versions sort as text: anything from beyond the limit sorts after this.
     let beyond = format!("{limit:013}-9999-~");
-    conn.execute(
-        "UPDATE sync_clock SET ms = ?1, counter = 0",
-        [now_ms()],
-    )?;
+    conn.execute("UPDATE sync_clock SET ms = ?1, counter = 0", [now_ms()])?;
     let (hlc, seq) = tick(conn)?;
     let mut renewed = 0u64;
     for t in TABLES {

@@ -391,14 +391,20 @@ mod tests {
             let e = name("name", &v, 50).unwrap_err();
             assert_eq!(e.code, ErrorCode::ControlChars, "U+{:04X}", c as u32);
             assert_eq!(e.field.as_deref(), Some("name"));
-            assert!(e.message.contains(&format!("U+{:04X}", c as u32)), "{}", e.message);
+            assert!(
+                e.message.contains(&format!("U+{:04X}", c as u32)),
+                "{}",
+                e.message
+            );
             assert!(optional_line("venue", Some(&v), 50).is_err());
-            assert!(text_list("laws", &[v.clone()], 50, 10).is_err());
+            assert!(text_list("laws", std::slice::from_ref(&v), 50, 10).is_err());
         }
         // Notes keep line breaks and may hold a zero-width joiner (emoji), not a direction change.
         assert!(notes("notes", Some("第一行\n第二行👨\u{200D}👩"), 100).is_ok());
         assert_eq!(
-            notes("notes", Some("金额\u{202E}0001"), 100).unwrap_err().code,
+            notes("notes", Some("金额\u{202E}0001"), 100)
+                .unwrap_err()
+                .code,
             ErrorCode::ControlChars
         );
         // Near neighbours that are ordinary text stay allowed.

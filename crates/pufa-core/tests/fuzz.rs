@@ -84,7 +84,8 @@ fn seed() -> &'static Seed {
         )
         .unwrap();
         let photo = dir.join("photo.png");
-        let img = image::RgbImage::from_fn(16, 12, |x, y| image::Rgb([x as u8 * 9, y as u8 * 9, 90]));
+        let img =
+            image::RgbImage::from_fn(16, 12, |x, y| image::Rgb([x as u8 * 9, y as u8 * 9, 90]));
         img.save(&photo).unwrap();
         pufa_core::attachment::add(&mut db, &r.id, &photo, "photo").unwrap();
         let pkg = dir.join("seed.pufapkg");
@@ -126,8 +127,11 @@ fn laptop(name: &str) -> Db {
     db
 }
 
-/// Random damage to bytes: (position, new byte) flips, then an optional cut and insertion.
-fn damage() -> impl Strategy<Value = (Vec<(usize, u8)>, Option<usize>, Option<(usize, Vec<u8>)>)> {
+/// Damage to bytes: (position, new byte) flips, an optional cut, an optional insertion.
+type Damage = (Vec<(usize, u8)>, Option<usize>, Option<(usize, Vec<u8>)>);
+
+/// Random damage to bytes.
+fn damage() -> impl Strategy<Value = Damage> {
     (
         prop::collection::vec((any::<usize>(), any::<u8>()), 0..8),
         prop::option::of(any::<usize>()),
@@ -135,10 +139,7 @@ fn damage() -> impl Strategy<Value = (Vec<(usize, u8)>, Option<usize>, Option<(u
     )
 }
 
-fn apply(
-    base: &[u8],
-    (flips, cut, insert): &(Vec<(usize, u8)>, Option<usize>, Option<(usize, Vec<u8>)>),
-) -> Vec<u8> {
+fn apply(base: &[u8], (flips, cut, insert): &Damage) -> Vec<u8> {
     let mut b = base.to_vec();
     for (at, v) in flips {
         let n = b.len();
@@ -160,7 +161,8 @@ fn hostile_value() -> impl Strategy<Value = Value> {
         Just(Value::Null),
         any::<bool>().prop_map(Value::from),
         any::<i64>().prop_map(Value::from),
-        any::<f64>().prop_map(|f| serde_json::Number::from_f64(f).map_or(Value::Null, Value::Number)),
+        any::<f64>()
+            .prop_map(|f| serde_json::Number::from_f64(f).map_or(Value::Null, Value::Number)),
         ".{0,40}".prop_map(Value::from),
         Just(Value::from("2026-02-30")),
         Just(Value::from("..")),
@@ -189,8 +191,8 @@ fn unzip(bytes: &[u8]) -> Vec<(String, Vec<u8>)> {
 fn rezip(entries: &[(String, Vec<u8>)]) -> Vec<u8> {
     let mut out = std::io::Cursor::new(Vec::new());
     let mut zip = zip::ZipWriter::new(&mut out);
-    let o = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Stored);
+    let o =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
     for (n, b) in entries {
         zip.start_file(n.as_str(), o).unwrap();
         zip.write_all(b).unwrap();
@@ -288,15 +290,20 @@ fn report(what: &str, n: u32, started: Instant, accepted: u64) {
     );
 }
 
-#[test]
-fn damaged_packages_are_refused_never_panic() {
-    let base = &seed().package;
-    let db = RefCell::new(laptop("bytes"));
+/// Imports into a laptop of the town each package `make` builds from a random input of
+/// `strategy`, for the property `name`; `make` also says what it changed (for the log).
+fn fuzz_packages<S: Strategy>(
+    name: &str,
+    strategy: S,
+    make: impl Fn(S::Value) -> (Vec<u8>, String),
+) {
+    let db = RefCell::new(laptop(name));
     let started = Instant::now();
     let accepted = Cell::new(0u64);
-    runner("package_bytes")
-        .run(&damage(), |d| {
-            let bytes = apply(base, &d);
+    let show = std::env::var_os("PUFA_FUZZ_SHOW_TAKEN").is_some();
+    runner(name)
+        .run(&strategy, |input| {
+            let (bytes, what) = make(input);
             let r = package::import_bytes(
                 &mut db.borrow_mut(),
                 Path::new("fuzz.pufapkg"),
@@ -304,40 +311,45 @@ fn damaged_packages_are_refused_never_panic() {
                 &ImportOptions { trust_device: true },
             );
             accepted.set(accepted.get() + u64::from(r.is_ok()));
-            Ok(())
-        })
-        .unwrap();
-    report("package bytes", cases("package_bytes"), started, accepted.get());
-}
-
-#[test]
-fn packages_with_hostile_rows_are_refused_never_panic() {
-    let base = &seed().package;
-    let db = RefCell::new(laptop("rows"));
-    let started = Instant::now();
-    let accepted = Cell::new(0u64);
-    let strategy = (any::<usize>(), any::<usize>(), any::<usize>(), hostile_value());
-    runner("package_rows")
-        .run(&strategy, |(entry, line, field, value)| {
-            let shown = std::env::var_os("PUFA_FUZZ_SHOW_TAKEN").is_some().then(|| value.clone());
-            let (bytes, what) = mutate_structure(base, entry, line, field, value);
-            let r = package::import_bytes(
-                &mut db.borrow_mut(),
-                Path::new("fuzz.pufapkg"),
-                &bytes,
-                &ImportOptions { trust_device: true },
-            );
-            accepted.set(accepted.get() + u64::from(r.is_ok()));
-            if let (Some(v), Ok(report)) = (shown, &r) {
-                // What a hostile value changed when it was taken (PUFA_FUZZ_SHOW_TAKEN=1).
+            // What a hostile value changed when it was taken (PUFA_FUZZ_SHOW_TAKEN=1).
+            if let (true, Ok(report)) = (show, &r) {
                 if report.added + report.updated + report.deleted > 0 {
-                    eprintln!("taken: {what} = {v}");
+                    eprintln!("taken: {what}");
                 }
             }
             Ok(())
         })
         .unwrap();
-    report("package rows", cases("package_rows"), started, accepted.get());
+    report(
+        &name.replace('_', " "),
+        cases(name),
+        started,
+        accepted.get(),
+    );
+}
+
+#[test]
+fn damaged_packages_are_refused_never_panic() {
+    let base = &seed().package;
+    fuzz_packages("package_bytes", damage(), |d| {
+        (apply(base, &d), format!("{d:?}"))
+    });
+}
+
+#[test]
+fn packages_with_hostile_rows_are_refused_never_panic() {
+    let base = &seed().package;
+    let strategy = (
+        any::<usize>(),
+        any::<usize>(),
+        any::<usize>(),
+        hostile_value(),
+    );
+    fuzz_packages("package_rows", strategy, |(entry, line, field, value)| {
+        let shown = value.to_string();
+        let (bytes, what) = mutate_structure(base, entry, line, field, value);
+        (bytes, format!("{what} = {shown}"))
+    });
 }
 
 /// A packed backup's header and stream, both damaged at random, and streams written anew
@@ -353,14 +365,17 @@ fn damaged_backups_are_refused_never_panic() {
         any::<u32>(),
         0u32..8,
         prop::collection::vec(
-            (any::<u8>(), any::<u32>(), ".{0,24}", any::<u64>(), prop::collection::vec(any::<u8>(), 0..32)),
+            (
+                any::<u8>(),
+                any::<u32>(),
+                ".{0,24}",
+                any::<u64>(),
+                prop::collection::vec(any::<u8>(), 0..32),
+            ),
             0..4,
         ),
     );
-    let strategy = prop_oneof![
-        damage().prop_map(Err),
-        fields.prop_map(Ok),
-    ];
+    let strategy = prop_oneof![damage().prop_map(Err), fields.prop_map(Ok),];
     runner("backup")
         .run(&strategy, |input| {
             let bytes = match input {
@@ -391,5 +406,10 @@ fn damaged_backups_are_refused_never_panic() {
             Ok(())
         })
         .unwrap();
-    report("backup header and stream", cases("backup"), started, accepted.get());
+    report(
+        "backup header and stream",
+        cases("backup"),
+        started,
+        accepted.get(),
+    );
 }

@@ -87,7 +87,11 @@ fn too_big(path: &Path, name: &str, len: u64) -> AppError {
 /// Reads the zstd stream of a packed backup into `sink`: page size and count, the pages, then
 /// the attachments until the end tag — every length checked before anything that long is read,
 /// nothing held whole in memory.
-pub(crate) fn read_stream(path: &Path, packed: &mut dyn Read, sink: &mut dyn Unpacked) -> Result<()> {
+pub(crate) fn read_stream(
+    path: &Path,
+    packed: &mut dyn Read,
+    sink: &mut dyn Unpacked,
+) -> Result<()> {
     // Read errors are the file's fault (cut, or bytes changed).
     let damaged = |e: std::io::Error| {
         bad_file(
@@ -155,7 +159,8 @@ fn decoder<R: std::io::BufRead>(
     path: &Path,
     file: R,
 ) -> Result<zstd::stream::read::Decoder<'static, R>> {
-    let mut packed = zstd::stream::read::Decoder::with_buffer(file).map_err(|e| io_error(path, &e))?;
+    let mut packed =
+        zstd::stream::read::Decoder::with_buffer(file).map_err(|e| io_error(path, &e))?;
     packed
         .window_log_max(WINDOW_LOG_MAX)
         .map_err(|e| io_error(path, &e))?;
@@ -365,9 +370,7 @@ fn examine(
     }
     // SQLite's own objects: automatic indexes, the AUTOINCREMENT and statistics tables only.
     let internal: Vec<(String, String)> = conn
-        .prepare(
-            "SELECT type, name FROM sqlite_schema WHERE name LIKE 'sqlite\\_%' ESCAPE '\\'",
-        )
+        .prepare("SELECT type, name FROM sqlite_schema WHERE name LIKE 'sqlite\\_%' ESCAPE '\\'")
         .and_then(|mut s| {
             s.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
                 .collect::<rusqlite::Result<_>>()
@@ -388,9 +391,7 @@ fn examine(
         return Err(bad_file(path, &why));
     }
     // The statistics only steer the query planner; ours are made afresh.
-    conn.execute_batch(
-        "DROP TABLE IF EXISTS sqlite_stat1; DROP TABLE IF EXISTS sqlite_stat4;",
-    )?;
+    conn.execute_batch("DROP TABLE IF EXISTS sqlite_stat1; DROP TABLE IF EXISTS sqlite_stat4;")?;
     // Our own schema, so our own migrations may bring it up to date before its rows are read.
     crate::db::migrate(&mut conn)?;
     let broken: Option<(String, i64, String)> = conn
@@ -414,16 +415,9 @@ fn examine(
         .prepare("SELECT key, value FROM pufa_backup_meta")?
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
         .collect::<rusqlite::Result<_>>()?;
-    let text = |k: &str| meta.get(k).cloned().unwrap_or_default();
+    // What the description says is kept only for what the data cannot tell (when and why it
+    // was made); everything it holds is read from the database.
     Ok(BackupInfo {
-        path: path.display().to_string(),
-        file_name: path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default(),
-        kind: BackupKind::parse(&text("kind")),
-        created_at: text("created_at"),
-        bytes: std::fs::metadata(path).map(|m| m.len()).unwrap_or(0),
         town: summary.town,
         town_id: summary.town_id,
         schema_version: version,
@@ -433,8 +427,7 @@ fn examine(
         attachments: files as i64,
         first_date: summary.first_date,
         last_date: summary.last_date,
-        current_town: None,
-        other_town: false,
+        ..described(path, &meta)
     })
 }
 
@@ -534,7 +527,9 @@ pub fn restore(
     let copy = open_untrusted(staged.path())?;
     check_files(&copy, path)?;
     // The swap copies pages: the copy must have the current database's page size.
-    let page_size: i64 = db.conn.pragma_query_value(None, "page_size", |r| r.get(0))?;
+    let page_size: i64 = db
+        .conn
+        .pragma_query_value(None, "page_size", |r| r.get(0))?;
     let copy_page_size: i64 = copy.pragma_query_value(None, "page_size", |r| r.get(0))?;
     if page_size != copy_page_size {
         copy.execute_batch(&format!("PRAGMA page_size = {page_size}; VACUUM;"))?;
@@ -630,10 +625,7 @@ fn check_files(copy: &Connection, path: &Path) -> Result<()> {
         if !ok {
             return Err(bad_file(
                 path,
-                &format!(
-                    "其中的附件“{}”内容与名称不符（可能被替换过）",
-                    clip(&name)
-                ),
+                &format!("其中的附件“{}”内容与名称不符（可能被替换过）", clip(&name)),
             ));
         }
     }

@@ -43,7 +43,18 @@ fn photo_path(dir: &Path) -> PathBuf {
 }
 
 /// What a backup holds, as the preview, the list and a restore say it (not where it was read).
-fn holdings(b: &BackupInfo) -> (String, i64, i64, i64, i64, i64, Option<String>, Option<String>) {
+fn holdings(
+    b: &BackupInfo,
+) -> (
+    String,
+    i64,
+    i64,
+    i64,
+    i64,
+    i64,
+    Option<String>,
+    Option<String>,
+) {
     (
         b.town.clone(),
         b.schema_version,
@@ -222,7 +233,11 @@ fn a_backup_holds_the_data_and_a_restore_brings_it_back() {
     assert_eq!(info.kind, BackupKind::Manual);
     assert!(info.first_date.as_deref().unwrap() <= info.last_date.as_deref().unwrap());
     let preview = inspect(&db.conn, &file).unwrap();
-    assert_eq!(holdings(&preview), holdings(&info), "the preview says the same");
+    assert_eq!(
+        holdings(&preview),
+        holdings(&info),
+        "the preview says the same"
+    );
     assert_eq!(preview.current_town.as_deref(), Some("双龙镇"));
     assert!(!preview.other_town);
 
@@ -458,7 +473,10 @@ fn a_packed_backup_restored_into_an_empty_folder_gives_the_same_tables_and_files
         "packed {} bytes, raw {raw}",
         packed.len()
     );
-    assert_eq!(holdings(&inspect(&db.conn, &file).unwrap()), holdings(&info));
+    assert_eq!(
+        holdings(&inspect(&db.conn, &file).unwrap()),
+        holdings(&info)
+    );
 
     let empty = tempfile::tempdir().unwrap();
     let mut fresh = Db::open_dir(empty.path()).unwrap();

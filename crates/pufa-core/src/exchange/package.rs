@@ -928,7 +928,11 @@ fn read_manifest<R: Read + Seek>(
     }
     let manifest: Manifest = serde_json::from_value(value).map_err(|_| bad())?;
     check_manifest(&manifest).map_err(|e| AppError {
-        message: format!("“{}”不能导入：清单中{}。数据未做任何改动", file_name(path), e.message),
+        message: format!(
+            "“{}”不能导入：清单中{}。数据未做任何改动",
+            file_name(path),
+            e.message
+        ),
         ..e
     })?;
     // The manifest lists every other entry, and every entry listed is there.
@@ -1118,7 +1122,11 @@ const TRAIL_BATCH: usize = 64;
 
 /// Where a changed row's entry goes in the trail: (entity, id, action). A record's attachments
 /// belong to the record's history, as the window adds them.
-fn trail_target<'r>(table: &'r str, row: &'r Row, action: &'static str) -> (&'r str, &'r str, &'static str) {
+fn trail_target<'r>(
+    table: &'r str,
+    row: &'r Row,
+    action: &'static str,
+) -> (&'r str, &'r str, &'static str) {
     let id = text(row, "id").unwrap_or("");
     match table {
         "attachment" => (
@@ -1292,7 +1300,14 @@ impl<'a> Importer<'a> {
             m.insert("hlc".into(), Value::from(hlc));
             m
         });
-        self.conflict(table, id, local, incoming.or(deleted.as_ref()), Keep::Local, Some(why))?;
+        self.conflict(
+            table,
+            id,
+            local,
+            incoming.or(deleted.as_ref()),
+            Keep::Local,
+            Some(why),
+        )?;
         self.report.out_of_scope += 1;
         self.count(table, |e| e.conflicts += 1);
         Ok(())
@@ -2065,7 +2080,10 @@ impl<'a> Importer<'a> {
             }
             Some(lh) if lh.is_some() && lh == base => {
                 let before = read_row(self.conn, table, &id)?;
-                if let Some(why) = self.maker.refuses(self.conn, table, before.as_ref(), None)? {
+                if let Some(why) = self
+                    .maker
+                    .refuses(self.conn, table, before.as_ref(), None)?
+                {
                     return self.hold_back(table, &id, &hlc, before.as_ref(), None, &why);
                 }
                 // A row others still point at (a unit with records) stays: a conflict.
@@ -2168,12 +2186,18 @@ fn import_from<R: Read + Seek + Send>(
         // The data entries' checksums are checked on a second thread while this one applies
         // their rows: inflating and hashing them all first was a fifth of a merge, with the
         // other core idle. Nothing commits before every checksum matched.
-        let verifier = scope.spawn(|| {
-            reader().and_then(|r| verify_data(path, r, &manifest, &sizes, &stop))
-        });
+        let verifier =
+            scope.spawn(|| reader().and_then(|r| verify_data(path, r, &manifest, &sizes, &stop)));
         db.with_bulk_tx(|tx| {
             let mut importer = Importer::new(tx, path, data_dir.clone());
-            let r = run_import(&mut importer, &mut zip, &sizes, &manifest, options, progress);
+            let r = run_import(
+                &mut importer,
+                &mut zip,
+                &sizes,
+                &manifest,
+                options,
+                progress,
+            );
             placed = std::mem::take(&mut importer.placed);
             made_dirs = std::mem::take(&mut importer.made_dirs);
             let cancelled = matches!(&r, Err(e) if e.code == ErrorCode::Cancelled);
@@ -2246,7 +2270,13 @@ fn run_import<R: Read + Seek>(
         crate::validate::name("town", &manifest.town.name, 50)?;
         crate::validate::optional_line("county", Some(&manifest.town.county), 50)?;
     }
-    im.maker = scope::admit(conn, manifest, &file_name(path), adopted, options.trust_device)?;
+    im.maker = scope::admit(
+        conn,
+        manifest,
+        &file_name(path),
+        adopted,
+        options.trust_device,
+    )?;
     let made_by = manifest.maker.as_ref().expect("admitted");
     im.maker_label = made_by.label(&manifest.town.name);
     im.package_id = manifest.package_id.clone();
@@ -2357,7 +2387,10 @@ fn run_import<R: Read + Seek>(
         .filter_map(|t| im.entities.get(t).cloned())
         .collect();
     let held = if r.out_of_scope > 0 {
-        format!("（其中 {} 处超出制作者权限，未导入，等协调员处理）", r.out_of_scope)
+        format!(
+            "（其中 {} 处超出制作者权限，未导入，等协调员处理）",
+            r.out_of_scope
+        )
     } else {
         String::new()
     };

@@ -388,7 +388,10 @@ mod tests {
     #[test]
     fn csv_cells_that_a_spreadsheet_would_run_are_written_as_text() {
         for (cell, want) in [
-            ("=HYPERLINK(\"http://x\",\"点我\")", "'=HYPERLINK(\"http://x\",\"点我\")"),
+            (
+                "=HYPERLINK(\"http://x\",\"点我\")",
+                "'=HYPERLINK(\"http://x\",\"点我\")",
+            ),
             ("+1+1", "'+1+1"),
             ("-2+3", "'-2+3"),
             ("@SUM(A1)", "'@SUM(A1)"),

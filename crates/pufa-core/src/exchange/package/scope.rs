@@ -114,12 +114,10 @@ pub(super) fn admit(
                 .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
                 .optional()?;
             match unit {
-                Some((name, kind)) if kind == "village" || kind == "community" => {
-                    Maker::Village {
-                        unit_id: id.to_string(),
-                        name,
-                    }
-                }
+                Some((name, kind)) if kind == "village" || kind == "community" => Maker::Village {
+                    unit_id: id.to_string(),
+                    name,
+                },
                 _ => {
                     return Err(refused(
                         file,
@@ -223,7 +221,8 @@ fn record_unit(conn: &Connection, id: &str) -> Result<Option<Option<String>>> {
 
 /// The same row apart from versions and the time of the change.
 fn same_apart_from(a: &Row, b: &Row, also: &[&str]) -> bool {
-    let skip = |k: &str| ["hlc", "base_hlc", "sync_seq", "updated_at"].contains(&k) || also.contains(&k);
+    let skip =
+        |k: &str| ["hlc", "base_hlc", "sync_seq", "updated_at"].contains(&k) || also.contains(&k);
     let keys: std::collections::BTreeSet<&String> = a.keys().chain(b.keys()).collect();
     keys.into_iter()
         .filter(|k| !skip(k))
@@ -291,7 +290,12 @@ impl Maker {
 /// resubmitting a returned record.
 fn review_refused(local: Option<&Row>, incoming: &Row) -> Option<String> {
     let status = text(incoming, "review_status");
-    let columns = ["review_status", "review_comment", "reviewed_by", "reviewed_at"];
+    let columns = [
+        "review_status",
+        "review_comment",
+        "reviewed_by",
+        "reviewed_at",
+    ];
     let changed = |l: &Row| {
         columns
             .iter()
@@ -300,10 +304,13 @@ fn review_refused(local: Option<&Row>, incoming: &Row) -> Option<String> {
     let ok = match local {
         None => status == Some("pending"),
         Some(l) => {
-            !changed(l) || (text(l, "review_status") == Some("returned") && status == Some("pending"))
+            !changed(l)
+                || (text(l, "review_status") == Some("returned") && status == Some("pending"))
         }
     };
-    (!ok).then(|| "村里的电脑不能审核活动记录（审核通过或退回只能由协调员在镇里的电脑上做）".to_string())
+    (!ok).then(|| {
+        "村里的电脑不能审核活动记录（审核通过或退回只能由协调员在镇里的电脑上做）".to_string()
+    })
 }
 
 /// A village's hand-outs come from its own store or the town's.

@@ -1,6 +1,6 @@
 use super::*;
-use crate::db::ATTACHMENTS_DIR;
 use crate::campaign::{self, ArchiveFilter, CampaignFilter};
+use crate::db::ATTACHMENTS_DIR;
 use crate::demo::{self, DemoInput};
 use crate::record::{self, RecordInput};
 use crate::unit::UnitFilter;
@@ -647,7 +647,9 @@ fn bad_packages_are_refused_with_a_reason_and_change_nothing() {
             "newer format",
             Box::new(|p| {
                 rezip(
-                    &edit_manifest(&entries, |m| m["format_version"] = (FORMAT_VERSION + 1).into()),
+                    &edit_manifest(&entries, |m| {
+                        m["format_version"] = (FORMAT_VERSION + 1).into()
+                    }),
                     p,
                 )
             }),
@@ -780,7 +782,10 @@ fn a_cancelled_import_keeps_nothing() {
     export_all(&a, &pkg);
     let mut b = Db::open_dir(&tmp.path().join("b")).unwrap();
     let before = db_bytes(&b);
-    let e = import(&mut b, &pkg, &trusted(), &mut |done, total| done < total / 2).unwrap_err();
+    let e = import(&mut b, &pkg, &trusted(), &mut |done, total| {
+        done < total / 2
+    })
+    .unwrap_err();
     assert_eq!(e.code, ErrorCode::Cancelled);
     assert_eq!(db_bytes(&b), before);
     assert!(town::get_town(&b.conn).unwrap().is_none());

@@ -103,7 +103,9 @@ fn a_village_laptop_changes_only_its_own_villages_records_the_rest_waits_for_the
     // Kept for the coordinator, with the reason.
     let kept = conflicts(&a.conn).unwrap();
     assert_eq!(kept.len() as u64, held);
-    assert!(kept.iter().all(|c| c.reason.is_some() && c.winner == Keep::Local));
+    assert!(kept
+        .iter()
+        .all(|c| c.reason.is_some() && c.winner == Keep::Local));
     let other = kept.iter().find(|c| c.entity_id == theirs.id).unwrap();
     assert!(
         other.reason.as_deref().unwrap().contains("不能修改其他村"),
@@ -111,7 +113,11 @@ fn a_village_laptop_changes_only_its_own_villages_records_the_rest_waits_for_the
     );
     assert_eq!(other.incoming["participants"], 9999);
     let town_row = kept.iter().find(|c| c.entity == "town").unwrap();
-    assert!(town_row.reason.as_deref().unwrap().contains("村里的电脑不能修改乡镇"));
+    assert!(town_row
+        .reason
+        .as_deref()
+        .unwrap()
+        .contains("村里的电脑不能修改乡镇"));
     // The same package again keeps them once.
     import(&mut a, &pkg, &no_trust(), &mut never_cancel()).unwrap();
     assert_eq!(conflicts(&a.conn).unwrap().len() as u64, held);
@@ -130,7 +136,11 @@ fn a_village_laptop_changes_only_its_own_villages_records_the_rest_waits_for_the
         .iter()
         .find(|e| e.summary.contains("数据包导入"))
         .expect("an entry of the import");
-    assert!(entry.summary.contains(&report.package_id[..20]), "{}", entry.summary);
+    assert!(
+        entry.summary.contains(&report.package_id[..20]),
+        "{}",
+        entry.summary
+    );
     assert!(entry.summary.contains(&format!("{village}的电脑（王五）")));
     assert_eq!(entry.action, "update");
     assert_eq!(entry.changes["participants"][0], mine.participants);
@@ -168,7 +178,11 @@ fn a_laptop_never_seen_that_claims_the_towns_rights_needs_the_users_word() {
     let before = db_bytes(&a);
     let e = import(&mut a, &pkg, &no_trust(), &mut never_cancel()).unwrap_err();
     assert_eq!(e.code, ErrorCode::UnknownDevice);
-    assert!(e.message.contains("本机以前没有收到过这台电脑的数据包"), "{}", e.message);
+    assert!(
+        e.message.contains("本机以前没有收到过这台电脑的数据包"),
+        "{}",
+        e.message
+    );
     assert_eq!(db_bytes(&a), before, "nothing changed");
     import(&mut a, &pkg, &trusted(), &mut never_cancel()).unwrap();
     assert_eq!(record::get(&a.conn, &r.id).unwrap().participants, 71);
@@ -266,19 +280,27 @@ fn a_version_from_the_future_is_refused_and_a_poisoned_laptop_is_repaired_on_ope
     let before = clock(&laptop);
     let e = import(&mut laptop, &bad, &trusted(), &mut never_cancel()).unwrap_err();
     assert_eq!(e.field.as_deref(), Some("hlc"));
-    assert!(e.message.contains("比本机时钟快") && e.message.contains("2035"), "{}", e.message);
+    assert!(
+        e.message.contains("比本机时钟快") && e.message.contains("2035"),
+        "{}",
+        e.message
+    );
     assert_eq!(clock(&laptop), before, "the clock did not move");
 
     // The spread: the town was poisoned by an earlier version (its clock in 2035, an edit
     // stamped then) — opening it repairs it, and its next package is taken everywhere.
-    let far = from_year("0000000000000-0000-x", 2035)[..13].parse::<i64>().unwrap();
+    let far = from_year("0000000000000-0000-x", 2035)[..13]
+        .parse::<i64>()
+        .unwrap();
     t.conn
         .execute("UPDATE sync_clock SET ms = ?1", [far])
         .unwrap();
     edit(&mut t, &r.id, 92.0);
     let stamped: String = t
         .conn
-        .query_row("SELECT hlc FROM record WHERE id = ?1", [&r.id], |r| r.get(0))
+        .query_row("SELECT hlc FROM record WHERE id = ?1", [&r.id], |r| {
+            r.get(0)
+        })
         .unwrap();
     assert!(stamped.starts_with(&far.to_string()[..4]), "{stamped}");
     drop(t);
@@ -287,7 +309,9 @@ fn a_version_from_the_future_is_refused_and_a_poisoned_laptop_is_repaired_on_ope
     assert!(clock(&t) <= now + sync::MAX_AHEAD_MS, "the clock is back");
     let renewed: String = t
         .conn
-        .query_row("SELECT hlc FROM record WHERE id = ?1", [&r.id], |r| r.get(0))
+        .query_row("SELECT hlc FROM record WHERE id = ?1", [&r.id], |r| {
+            r.get(0)
+        })
         .unwrap();
     assert!(sync::ahead_of_now(&renewed).is_none(), "{renewed}");
     let trail = crate::audit::list(&t.conn, &Default::default()).unwrap();
@@ -343,7 +367,11 @@ fn a_refused_package_changes_nothing_and_makes_no_backup() {
         assert_eq!(e.field.as_deref(), Some("date"));
         assert!(e.message.contains("2026-02-30"), "{}", e.message);
     }
-    assert_eq!((db_bytes(&a), backups(&a)), before, "nothing changed, no backup");
+    assert_eq!(
+        (db_bytes(&a), backups(&a)),
+        before,
+        "nothing changed, no backup"
+    );
     // The good one: backed up once, just before it changed the data.
     import(&mut a, &good, &trusted(), &mut never_cancel()).unwrap();
     let made = backups(&a);
