@@ -241,6 +241,19 @@ pub(crate) fn schema_at(version: i64) -> Result<Vec<SchemaEntry>> {
     Ok(schema_of(&conn)?)
 }
 
+/// A database as an earlier version of the app left it: this build's migrations up to
+/// `version` (tests of what reads older databases and backups).
+#[cfg(test)]
+pub(crate) fn database_at(version: i64) -> Connection {
+    let conn = Connection::open_in_memory().expect("in memory");
+    for m in &MIGRATIONS[..version as usize] {
+        m.apply(&conn).expect("migration");
+    }
+    conn.pragma_update(None, "user_version", version)
+        .expect("version");
+    conn
+}
+
 /// What differs between a database's schema and the expected one, in words (None: nothing).
 pub(crate) fn schema_difference(got: &[SchemaEntry], want: &[SchemaEntry]) -> Option<String> {
     let kind = |t: &str| match t {

@@ -736,3 +736,52 @@ fn previews_left_in_the_temporary_folder_by_a_closed_app_are_removed_at_the_next
     assert!(open_now.exists(), "a preview being shown stays");
     assert!(someone_elses.exists(), "only the app's own files go");
 }
+
+#[test]
+fn a_backup_of_an_earlier_version_is_checked_against_that_versions_schema_and_brought_up_to_date() {
+    // The data of a laptop at version 10 (before this version's migrations), in a backup.
+    let old = crate::db::database_at(10);
+    old.execute_batch(
+        "INSERT INTO settings (key, value) VALUES ('device_id', 'old-laptop');
+         INSERT INTO town (id, name, county, created_at, updated_at)
+             VALUES ('t1', '双龙镇', '巫山县', '2025-01-01T00:00:00.000Z', '2025-01-01T00:00:00.000Z');
+         INSERT INTO unit (id, kind, name, created_at, updated_at)
+             VALUES ('u1', 'village', '安静村', '2025-01-01T00:00:00.000Z', '2025-01-01T00:00:00.000Z');",
+    )
+    .unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let file = out.path().join("v10.pufabak");
+    {
+        let mut copy = Connection::open(&file).unwrap();
+        Backup::new(&old, &mut copy)
+            .unwrap()
+            .run_to_completion(1024, Duration::ZERO, None)
+            .unwrap();
+        copy.execute_batch(
+            "CREATE TABLE pufa_backup_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+             CREATE TABLE pufa_backup_file (path TEXT PRIMARY KEY, data BLOB NOT NULL);
+             INSERT INTO pufa_backup_meta VALUES ('kind', 'manual');",
+        )
+        .unwrap();
+    }
+    let empty = tempfile::tempdir().unwrap();
+    let mut fresh = Db::open_dir(empty.path()).unwrap();
+    let info = restore(&mut fresh, &file, &no_confirmation(), &mut |_, _| true).unwrap();
+    assert_eq!((info.schema_version, info.town.as_str()), (10, "双龙镇"));
+    assert_eq!(fresh.schema_version().unwrap(), SCHEMA_VERSION);
+    assert!(crate::check::run(&fresh).unwrap().ok);
+    // The trail of the restored data only grows now.
+    let e = fresh.conn.execute("DELETE FROM audit_log", []).unwrap_err();
+    assert!(e.to_string().contains("操作记录只能追加"), "{e}");
+    // The same backup with a table its version never had is refused.
+    Connection::open(&file)
+        .unwrap()
+        .execute_batch("CREATE TABLE sync_device (x);")
+        .unwrap();
+    let e = restore(&mut fresh, &file, &no_confirmation(), &mut |_, _| true).unwrap_err();
+    assert!(
+        e.message.contains("“sync_device”是多出来的"),
+        "{}",
+        e.message
+    );
+}
