@@ -7,7 +7,7 @@
 //! CI runs a short round (`PUFA_FUZZ_CASES` unset: 1,500 inputs per property). A long run sets
 //! the count for all (`PUFA_FUZZ_CASES`) or per property (`PUFA_FUZZ_CASES_PACKAGE_BYTES`,
 //! `…_PACKAGE_ROWS`, `…_BACKUP`), e.g. a million inputs in all:
-//!   PUFA_FUZZ_CASES_PACKAGE_BYTES=500000 PUFA_FUZZ_CASES_PACKAGE_ROWS=100000 \
+//!   PUFA_FUZZ_CASES_PACKAGE_BYTES=570000 PUFA_FUZZ_CASES_PACKAGE_ROWS=31000 \
 //!   PUFA_FUZZ_CASES_BACKUP=400000 cargo test -p pufa-core --test fuzz -- --nocapture
 //! (each property prints its count and time; PUFA_FUZZ_SHOW_TAKEN=1 lists the hostile row
 //! values a package was taken with).
