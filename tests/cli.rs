@@ -1653,7 +1653,17 @@ fn a_package_carries_the_town_to_another_laptop_and_a_double_edit_becomes_a_conf
         &["package", "export", "--out", back_arg, "--since-last"],
     )
     .ok();
-    let merged = cli(&town, &["package", "import", back_arg]).ok();
+    // The other laptop has no user: it speaks for the town, taken once the user confirms it.
+    let unknown = cli(&town, &["package", "import", back_arg]);
+    assert_eq!(unknown.code, 1);
+    assert!(
+        unknown
+            .stderr
+            .contains("本机以前没有收到过这台电脑的数据包"),
+        "{}",
+        unknown.stderr
+    );
+    let merged = cli(&town, &["package", "import", back_arg, "--trust-device"]).ok();
     assert!(
         merged.stdout.contains("冲突 1"),
         "the report names the conflict: {}",
@@ -1765,7 +1775,13 @@ fn a_county_rollup_imports_each_towns_package_and_counts_the_whole_county() {
         cli(town, &["package", "export", "--out", pkg.to_str().unwrap()]).ok();
         let report = cli(
             &county,
-            &["package", "import", pkg.to_str().unwrap(), "--json"],
+            &[
+                "package",
+                "import",
+                pkg.to_str().unwrap(),
+                "--trust-device",
+                "--json",
+            ],
         )
         .ok()
         .json();

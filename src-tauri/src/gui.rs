@@ -1,21 +1,89 @@
 //! The window: one Tauri command, `call`, that hands a request to the core's command layer on
 //! a blocking thread, so database work never stalls the async runtime or the UI.
+//!
+//! Files: the web side never names a file on its own. It asks for a dialog (`choose_open`,
+//! `choose_save`), the backend shows it and remembers what the user chose, and a request that
+//! reads or writes a file is taken only for a file chosen so (or, to restore, one of the data
+//! folder's own automatic backups). A script injected into the page could otherwise write
+//! anywhere the user may.
 
+use pufa_core::api::{FileUse, Request};
 use pufa_core::{AppError, Db, ErrorCode};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::HashSet;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use tauri::ipc::Channel;
 use tauri::Manager;
+use tauri_plugin_dialog::DialogExt;
 
 /// The open database, or why it could not be opened (shown by the UI on a full-page error),
-/// and the long jobs the user asked to stop.
+/// the long jobs the user asked to stop, and the files the user chose in the window's dialogs.
 struct AppState {
     db: Arc<Mutex<Result<Db, AppError>>>,
     cancelled: Arc<Mutex<HashSet<String>>>,
+    chosen: Arc<Mutex<Chosen>>,
+    data_dir: PathBuf,
+}
+
+/// The files the user chose: to open (read) and to save (write).
+#[derive(Default)]
+struct Chosen {
+    read: HashSet<PathBuf>,
+    write: HashSet<PathBuf>,
+}
+
+impl Chosen {
+    /// Refuses a request naming a file the user did not choose for that use.
+    fn check(&self, request: &Request, data_dir: &Path) -> Result<(), AppError> {
+        for file in request.files() {
+            let (path, ok) = match file {
+                FileUse::Read(p) => {
+                    let path = PathBuf::from(p);
+                    let ok = self.read.contains(&path) || is_own_backup(&path, data_dir);
+                    (path, ok)
+                }
+                FileUse::Write(p) => {
+                    let path = PathBuf::from(p);
+                    let ok = self.write.contains(&path);
+                    (path, ok)
+                }
+            };
+            if !ok {
+                return Err(AppError::field(
+                    ErrorCode::Forbidden,
+                    "path",
+                    format!(
+                        "只能使用在对话框中选择的文件，“{}”不是，操作未执行",
+                        path.display()
+                    ),
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// One of the data folder's automatic backups (the 备份 list restores from them).
+fn is_own_backup(path: &Path, data_dir: &Path) -> bool {
+    let folder = data_dir.join(pufa_core::backup::BACKUPS_DIR);
+    let is_backup = path.extension().and_then(|e| e.to_str()) == Some(pufa_core::backup::EXTENSION);
+    match (
+        path.parent().map(std::fs::canonicalize),
+        std::fs::canonicalize(&folder),
+    ) {
+        (Some(Ok(parent)), Ok(folder)) => is_backup && parent == folder && path.is_file(),
+        _ => false,
+    }
+}
+
+/// A file type the dialog offers: "数据包" with ["pufapkg"].
+#[derive(Debug, Deserialize)]
+struct Filter {
+    name: String,
+    extensions: Vec<String>,
 }
 
 /// How far a long job is, sent to the window while it runs.
@@ -25,13 +93,26 @@ struct JobProgress {
     total: u64,
 }
 
+/// The request, refused unless every file it names is one the user chose for that use.
+fn checked(state: &AppState, raw: Value) -> Result<Request, AppError> {
+    let request: Request = serde_json::from_value(raw)
+        .map_err(|e| AppError::new(ErrorCode::BadRequest, format!("请求格式不正确：{e}")))?;
+    state
+        .chosen
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .check(&request, &state.data_dir)?;
+    Ok(request)
+}
+
 #[tauri::command]
 async fn call(state: tauri::State<'_, AppState>, request: Value) -> Result<Value, AppError> {
+    let request = checked(&state, request)?;
     let db = state.db.clone();
     tauri::async_runtime::spawn_blocking(move || {
         let mut guard = db.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         match guard.as_mut() {
-            Ok(db) => pufa_core::api::dispatch(db, request),
+            Ok(db) => pufa_core::api::handle(db, request),
             Err(e) => Err(e.clone()),
         }
     })
@@ -49,6 +130,7 @@ async fn call_job(
     job: String,
     on_progress: Channel<JobProgress>,
 ) -> Result<Value, AppError> {
+    let request = checked(&state, request)?;
     let db = state.db.clone();
     let cancelled = state.cancelled.clone();
     tauri::async_runtime::spawn_blocking(move || {
@@ -58,7 +140,7 @@ async fn call_job(
             Err(e) => return Err(e.clone()),
         };
         let mut last: Option<Instant> = None;
-        let result = pufa_core::api::dispatch_with_progress(db, request, &mut |done, total| {
+        let result = pufa_core::api::handle_with_progress(db, request, &mut |done, total| {
             if cancelled
                 .lock()
                 .unwrap_or_else(|p| p.into_inner())
@@ -91,6 +173,148 @@ fn cancel_job(state: tauri::State<'_, AppState>, job: String) {
         .lock()
         .unwrap_or_else(|p| p.into_inner())
         .insert(job);
+}
+
+/// The open dialog, shown by the backend; the files chosen may then be read by a request.
+/// None when the user cancels.
+#[tauri::command]
+async fn choose_open(
+    app: tauri::AppHandle,
+    state: tauri::State<'_, AppState>,
+    filters: Vec<Filter>,
+    multiple: bool,
+    title: Option<String>,
+) -> Result<Option<Vec<String>>, AppError> {
+    let answer = match e2e::answer("open", &filters, None) {
+        Some(a) => a,
+        None => {
+            let mut dialog = app.dialog().file();
+            if let Some(title) = title {
+                dialog = dialog.set_title(title);
+            }
+            for f in &filters {
+                let ext: Vec<&str> = f.extensions.iter().map(String::as_str).collect();
+                dialog = dialog.add_filter(&f.name, &ext);
+            }
+            let picked = tauri::async_runtime::spawn_blocking(move || {
+                if multiple {
+                    dialog.blocking_pick_files()
+                } else {
+                    dialog.blocking_pick_file().map(|f| vec![f])
+                }
+            })
+            .await
+            .map_err(|e| AppError::new(ErrorCode::Io, format!("无法打开对话框：{e}")))?;
+            picked.map(|files| {
+                files
+                    .into_iter()
+                    .filter_map(|f| f.into_path().ok())
+                    .collect()
+            })
+        }
+    };
+    let Some(paths) = answer else {
+        return Ok(None);
+    };
+    let mut chosen = state.chosen.lock().unwrap_or_else(|p| p.into_inner());
+    chosen.read.extend(paths.iter().cloned());
+    Ok(Some(
+        paths.iter().map(|p| p.display().to_string()).collect(),
+    ))
+}
+
+/// The save dialog, shown by the backend with `default_name` made safe by the one file-name
+/// sanitiser; the file chosen may then be written by a request. None when the user cancels.
+#[tauri::command]
+async fn choose_save(
+    app: tauri::AppHandle,
+    state: tauri::State<'_, AppState>,
+    default_name: String,
+    filter_name: String,
+    extension: String,
+) -> Result<Option<String>, AppError> {
+    let name = pufa_core::file_name::part(&default_name, 120, "导出");
+    let filters = [Filter {
+        name: filter_name,
+        extensions: vec![extension],
+    }];
+    let answer = match e2e::answer("save", &filters, Some(&name)) {
+        Some(a) => a.and_then(|mut v| v.pop()),
+        None => {
+            let ext: Vec<&str> = filters[0].extensions.iter().map(String::as_str).collect();
+            let dialog = app
+                .dialog()
+                .file()
+                .add_filter(&filters[0].name, &ext)
+                .set_file_name(&name);
+            tauri::async_runtime::spawn_blocking(move || dialog.blocking_save_file())
+                .await
+                .map_err(|e| AppError::new(ErrorCode::Io, format!("无法打开对话框：{e}")))?
+                .and_then(|f| f.into_path().ok())
+        }
+    };
+    let Some(path) = answer else {
+        return Ok(None);
+    };
+    state
+        .chosen
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .write
+        .insert(path.clone());
+    Ok(Some(path.display().to_string()))
+}
+
+/// End-to-end tests answer the window's dialogs, as a user picking there would: in a debug
+/// build only, when `PUFA_E2E_DIALOG_ANSWERS` names a JSON file (`{"open": [paths] | null,
+/// "save": path | null}`, written by the test); each question is logged beside it
+/// (`….requests.jsonl`). The answer goes through the same bookkeeping as a real choice.
+mod e2e {
+    use super::Filter;
+    use std::path::PathBuf;
+
+    /// Some(answer) when a test answers (Some(None): a cancel); None: show the real dialog.
+    pub(super) fn answer(
+        kind: &str,
+        filters: &[Filter],
+        default_name: Option<&str>,
+    ) -> Option<Option<Vec<PathBuf>>> {
+        if !cfg!(debug_assertions) {
+            return None;
+        }
+        let file = std::env::var_os("PUFA_E2E_DIALOG_ANSWERS")?;
+        let answers: serde_json::Value = std::fs::read(&file)
+            .ok()
+            .and_then(|b| serde_json::from_slice(&b).ok())
+            .unwrap_or_default();
+        let asked = serde_json::json!({
+            "kind": kind,
+            "args": {"options": {
+                "defaultPath": default_name,
+                "filters": filters.iter().map(|f| serde_json::json!({"name": f.name, "extensions": f.extensions})).collect::<Vec<_>>(),
+            }},
+        });
+        let mut log = file.clone();
+        log.push(".requests.jsonl");
+        if let Ok(mut f) = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(log)
+        {
+            use std::io::Write;
+            let _ = writeln!(f, "{asked}");
+        }
+        let paths = match &answers[kind] {
+            serde_json::Value::String(p) => Some(vec![PathBuf::from(p)]),
+            serde_json::Value::Array(list) => Some(
+                list.iter()
+                    .filter_map(|p| p.as_str().map(PathBuf::from))
+                    .collect(),
+            ),
+            _ => None,
+        };
+        Some(paths)
+    }
 }
 
 pub(crate) fn context() -> tauri::Context<tauri::Wry> {
@@ -127,10 +351,18 @@ pub fn run(data_dir: Option<PathBuf>) -> i32 {
             app.manage(AppState {
                 db,
                 cancelled: Arc::default(),
+                chosen: Arc::default(),
+                data_dir: dir,
             });
             Ok(())
         })
-        .invoke_handler(tauri::generate_handler![call, call_job, cancel_job])
+        .invoke_handler(tauri::generate_handler![
+            call,
+            call_job,
+            cancel_job,
+            choose_open,
+            choose_save
+        ])
         .run(context());
     match result {
         Ok(()) => 0,

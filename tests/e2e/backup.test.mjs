@@ -2,7 +2,9 @@
 // backups when it starts and lists them; the user backs up to a file (the native save dialog
 // answered by the test); a campaign added afterwards (through the command line) is gone again
 // after the user restores that file (the native open dialog answered, the preview confirmed),
-// the current data having been backed up first, and the restore is in the audit trail.
+// the current data having been backed up first, and the restore is in the audit trail. The
+// window refuses a request naming a file no dialog offered (as an injected script would send),
+// and another town's backup is restored only after a second confirmation naming both towns.
 //
 //   npm --prefix ui run build && cargo build --features tauri/custom-protocol
 //   xvfb-run -a -s "-screen 0 1440x900x24" node --test --test-concurrency=1 tests/e2e/backup.test.mjs
@@ -102,6 +104,84 @@ suite('backup: back up to a file, restore it, the data is as it was', () => {
         { what: 'the before-restore backup in the list' },
       )
       console.log(`[e2e] screenshot: ${await h.screenshot('52-restored.png')}`)
+    }),
+  )
+
+  it(
+    'refuses a file the user did not choose in one of its dialogs',
+    STEP,
+    h.step('chosen-files-only', async () => {
+      const s = h.session
+      const outside = join(saveDir, '脚本想写的.csv')
+      // What a script injected into the page could send: the app's own command, a path of its own.
+      const answer = await s.execute(
+        `return window.__TAURI_INTERNALS__.invoke('call', { request: { cmd: 'export_csv', args: { path: arguments[0] } } })
+           .then(() => 'written', (e) => e);`,
+        outside,
+      )
+      assert.equal(answer?.code, 'forbidden', JSON.stringify(answer))
+      assert.match(answer.message, /只能使用在对话框中选择的文件/)
+      assert.ok(!existsSync(outside), 'nothing was written')
+      // Chosen in the save dialog, the same request is taken.
+      const chosen = join(saveDir, '台账.csv')
+      await answerDialog(s, 'save', chosen)
+      const path = await s.execute(`return window.__TAURI_INTERNALS__.invoke('choose_save', { defaultName: 'CON.csv', filterName: 'CSV', extension: 'csv' });`)
+      assert.equal(path, chosen)
+      const asked = await s.execute(
+        `return window.__TAURI_INTERNALS__.invoke('call', { request: { cmd: 'export_csv', args: { path: arguments[0] } } })
+           .then((r) => r, (e) => e);`,
+        chosen,
+      )
+      assert.ok(existsSync(chosen), JSON.stringify(asked))
+    }),
+  )
+
+  it(
+    "restores another town's backup only after a second confirmation naming both towns",
+    STEP,
+    h.step('other-town', async () => {
+      const s = h.session
+      const other = mkdtempSync(join(dirname(h.dataDir), 'pufa-e2e-other-town-'))
+      const otherFile = join(saveDir, '石院镇备份.pufabak')
+      try {
+        await cli(other, ['init', '--town', '石院镇', '--villages', '石院村,桃园村', '--user', '赵六', '--role', 'coordinator'])
+        await cli(other, ['backup', '--out', otherFile])
+      } finally {
+        rmSync(other, { recursive: true, force: true })
+      }
+      const campaigns = (await cli(h.dataDir, ['campaign', 'list'], { json: true })).length
+      await navigate(s, 'settings', byId('backup-card'))
+      const restoreOther = async () => {
+        await answerDialog(s, 'open', otherFile)
+        await click(s, byId('restore-file'))
+        await s.waitUntil(
+          async () => (await s.texts('.restore-confirm .el-message-box__message')).join('\n').includes('乡镇：石院镇'),
+          { what: 'the preview of the other town\'s backup' },
+        )
+        await click(s, '.restore-confirm .el-message-box__btns .el-button--primary')
+        return s.waitUntil(
+          async () => {
+            const text = (await s.texts('.restore-other-town .el-message-box__message')).join('\n')
+            return text.includes('石院镇') ? text : null
+          },
+          { what: 'the second confirmation naming both towns' },
+        )
+      }
+      const warning = await restoreOther()
+      assert.match(warning, /这是“石院镇”的备份，本机是“双龙镇”的台账/)
+      const button = (await s.texts('.restore-other-town .el-message-box__btns .el-button--primary')).join('')
+      assert.match(button, /确认用“石院镇”的数据替换“双龙镇”/)
+      console.log(`[e2e] screenshot: ${await h.screenshot('53-restore-other-town.png')}`)
+      // Cancelled: nothing changes.
+      await click(s, '.restore-other-town .el-message-box__btns .el-button:not(.el-button--primary)')
+      await s.waitGone('.restore-other-town')
+      assert.equal((await cli(h.dataDir, ['campaign', 'list'], { json: true })).length, campaigns)
+      assert.equal((await cli(h.dataDir, ['info'], { json: true })).town.name, '双龙镇')
+      // Confirmed: the other town's data.
+      await restoreOther()
+      await click(s, '.restore-other-town .el-message-box__btns .el-button--primary')
+      await s.waitUntil(async () => (await messages(s)).some((m) => m.includes('已恢复')), { what: 'the message 已恢复…' })
+      assert.equal((await cli(h.dataDir, ['info'], { json: true })).town.name, '石院镇')
     }),
   )
 })

@@ -8,7 +8,7 @@
 //          PUFA_E2E_PORT           tauri-driver port (default 4444; the native driver uses +1)
 //          PUFA_E2E_KEEP=1         keep the temporary data folders
 
-import { accessSync, constants, mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs'
+import { accessSync, constants, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs'
 import { homedir, tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -108,7 +108,9 @@ const slug = (s) => s.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-|-$/g, '')
 
 /**
  * One app “installation”: a fresh data folder (PUFA_DATA_DIR) and a tauri-driver whose
- * environment carries it, so every app it starts uses that folder.
+ * environment carries it, so every app it starts uses that folder. The app's file dialogs are
+ * shown by its backend; in a debug build `PUFA_E2E_DIALOG_ANSWERS` names the file whose answers
+ * they give instead (see answerDialog), kept beside the data folder, not in it.
  */
 export class AppHarness {
   constructor(name) {
@@ -125,11 +127,13 @@ export class AppHarness {
     if (busy.length) throw new Error(busy.join('\n'))
     this.appPath = realpathSync(APP)
     this.dataDir = mkdtempSync(join(tmpdir(), `pufa-e2e-${slug(this.name)}-`))
+    this.dialogDir = mkdtempSync(join(tmpdir(), `pufa-e2e-dialogs-${slug(this.name)}-`))
+    this.dialogAnswers = join(this.dialogDir, 'answers.json')
     this.driver = await startTauriDriver({
       bin: tauriDriverPath(),
       port: PORT,
       nativeDriver: nativeDriverPath(),
-      env: { ...process.env, PUFA_DATA_DIR: this.dataDir },
+      env: { ...process.env, PUFA_DATA_DIR: this.dataDir, PUFA_E2E_DIALOG_ANSWERS: this.dialogAnswers },
     })
   }
 
@@ -146,6 +150,7 @@ export class AppHarness {
       await sleep(1_000)
       this.session = await create()
     }
+    this.session.dialogAnswers = this.dialogAnswers
     return this.session
   }
 
@@ -179,6 +184,7 @@ export class AppHarness {
         // The port must be free again for the next harness.
         for (let i = 0; i < 50 && (await portAnswers(PORT)); i++) await sleep(100)
       }
+      if (this.dialogDir) rmSync(this.dialogDir, { recursive: true, force: true })
       if (this.dataDir) {
         if (this.failed || process.env.PUFA_E2E_KEEP) {
           console.error(`[e2e] kept data folder of "${this.name}": ${this.dataDir}`)
@@ -383,41 +389,30 @@ export function initTown(dataDir, { town = '双龙镇', villages = ['安静村',
 
 /**
  * Answers the app's next native file dialogs of `kind` ('open' | 'save') with `answer`, as a
- * user picking there would: for 'open' the chosen paths (an array), for 'save' the chosen
- * path (a string); null is a cancel. The window's IPC call to the dialog plugin (a POST to the
- * ipc: protocol, `plugin:dialog|<kind>`) gets the answer the plugin would give, without a
- * native dialog; every other call goes through, and everything the app does with the answer
- * (copying a file in, writing an export) is its own. Stays in force until answered anew or
- * the page reloads; the options the app asked with are kept for `dialogRequests`.
+ * user picking there would: for 'open' the chosen paths (an array, or one path), for 'save' the
+ * chosen path (a string); null is a cancel. The backend shows the dialogs (choose_open,
+ * choose_save) and remembers what was chosen; in a debug build it reads the answer from the
+ * session's answers file instead of showing a native dialog, so everything after — the check
+ * that a request names only chosen files, copying a file in, writing an export — is the app's
+ * own. Stays in force until answered anew; the questions asked are kept for `dialogRequests`.
  */
-export function answerDialog(session, kind, answer) {
-  return session.execute(
-    `if (!window.__realFetch) window.__realFetch = window.fetch;
-     const answers = (window.__dialogAnswers = window.__dialogAnswers || {});
-     const asked = (window.__dialogRequests = window.__dialogRequests || []);
-     answers[arguments[0]] = JSON.stringify(arguments[1]);
-     window.fetch = (input, init) => {
-       const url = String(input && input.url ? input.url : input);
-       for (const [kind, body] of Object.entries(answers)) {
-         if (!url.includes(encodeURIComponent('plugin:dialog|' + kind))) continue;
-         let args = null;
-         try {
-           args = typeof (init && init.body) === 'string' ? JSON.parse(init.body) : null;
-         } catch (e) {}
-         asked.push({ kind, args });
-         return Promise.resolve(new Response(body, { headers: { 'Content-Type': 'application/json', 'Tauri-Response': 'ok' } }));
-       }
-       return window.__realFetch(input, init);
-     };`,
-    kind,
-    answer,
-  )
+export async function answerDialog(session, kind, answer) {
+  const file = session.dialogAnswers
+  if (!file) throw new Error('answerDialog: the session was not launched by an AppHarness')
+  const answers = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {}
+  answers[kind] = answer
+  writeFileSync(file, JSON.stringify(answers))
 }
 
-/** The dialogs answered by `answerDialog` so far: [{ kind, args }], args as the app sent them
- * (for the dialog plugin: { options: { defaultPath, filters, … } }). */
-export function dialogRequests(session) {
-  return session.execute(`return window.__dialogRequests || [];`)
+/** The dialogs answered by `answerDialog` so far: [{ kind, args }], args as the app asked
+ * ({ options: { defaultPath, filters } }; defaultPath after the backend made it safe). */
+export async function dialogRequests(session) {
+  const log = `${session.dialogAnswers}.requests.jsonl`
+  if (!existsSync(log)) return []
+  return readFileSync(log, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l) => JSON.parse(l))
 }
 
 /** Wraps an element reference returned by a script (or null). */

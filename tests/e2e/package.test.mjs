@@ -1,9 +1,11 @@
 // End-to-end test of 数据包 on the real app binary: the town's laptop (the app, on the demo
 // town) exports a package through the save dialog; a village laptop (another data folder,
-// through the command line) takes the town from it, records an activity and edits a campaign
-// the town edited too, and sends its changes back; the app imports that package through the
-// open dialog: the report shows what came in, the new record is in the 台账, and the campaign
-// both edited is a conflict shown with both versions, settled by the user's choice.
+// through the command line, its user a cadre of 安静村) takes the town from it, records an
+// activity of its village and renames a campaign — which a village laptop may not — and sends
+// its changes back; the app imports that package through the open dialog: the report names its
+// maker and shows what came in, the new record is in the 台账, and the campaign rename is held
+// back for the coordinator with the reason, then taken by the user's choice. A package from a
+// laptop never seen that says it is the town's is imported only once the user confirms.
 //
 //   npm --prefix ui run build && cargo build --features tauri/custom-protocol
 //   xvfb-run -a -s "-screen 0 1440x900x24" node --test --test-concurrency=1 tests/e2e/package.test.mjs
@@ -65,6 +67,7 @@ suite('package: the town exports, a village laptop sends its changes back, the t
       const adopted = await cli(village, ['package', 'import', file], { json: true, timeoutMs: 120_000 })
       assert.equal(adopted.adopted_town, true)
       assert.equal(adopted.conflicts, 0)
+      await cli(village, ['user', '--name', '王五', '--role', 'village_cadre', '--village', '安静村'])
       const records = await cli(h.dataDir, ['summary'], { json: true })
       assert.ok(adopted.added > records.activities, `${adopted.added} rows added`)
     }),
@@ -85,7 +88,6 @@ suite('package: the town exports, a village laptop sends its changes back, the t
       const rename = (dir, name) =>
         cli(dir, ['campaign', 'edit', campaign.id, '--name', name, '--kind', campaign.kind, '--start', campaign.start_date, '--end', campaign.end_date])
       await rename(village, `${campaign.name}（村里改）`)
-      await rename(h.dataDir, `${campaign.name}（镇里改）`)
       const back = join(work, '安静村回传.pufapkg')
       await cli(village, ['package', 'export', '--out', back, '--since-last'])
 
@@ -99,8 +101,16 @@ suite('package: the town exports, a village laptop sends its changes back, the t
         { what: 'the import report' },
       )
       assert.match(line, /新增 1，更新 0，冲突 1，/, line)
+      const maker = (await s.texts(byId('package-report-maker')))[0] ?? ''
+      assert.match(maker, /安静村的电脑（王五）/, maker)
+      const held = (await s.texts(byId('package-report-out-of-scope')))[0] ?? ''
+      assert.match(held, /其中 1 处修改超出了制作者的权限/, held)
       const table = (await s.texts(byId('package-report-table')))[0] ?? ''
       assert.ok(table.includes('活动记录') && table.includes('活动专项'), table)
+      const reason = (await s.texts(byId('sync-conflict-reason')))[0] ?? ''
+      assert.match(reason, /未导入：村里的电脑不能修改活动专项/, reason)
+      // Not applied: the town's campaign is as it was.
+      assert.equal((await cli(h.dataDir, ['campaign', 'show', campaign.id], { json: true })).name, campaign.name)
       await s.waitUntil(async () => ((await s.texts(byId('sync-conflict-table')))[0] ?? '').includes('待处理'), {
         what: 'the open conflict listed',
       })
@@ -114,7 +124,9 @@ suite('package: the town exports, a village laptop sends its changes back, the t
         },
         { what: 'both versions side by side' },
       )
-      assert.ok(lines.includes(`${campaign.name}（镇里改）`), lines)
+      assert.ok(lines.includes(campaign.name), lines)
+      const why = (await s.texts(`${byId('conflict-dialog')} ${byId('conflict-held-back')}`))[0] ?? ''
+      assert.match(why, /没有导入：村里的电脑不能修改活动专项/, why)
       console.log(`[e2e] screenshot: ${await h.screenshot('71-package-conflict.png')}`)
       await click(s, byId('conflict-keep-incoming'))
       await s.waitUntil(async () => ((await s.texts(byId('sync-conflict-table')))[0] ?? '').includes('已保留导入版本'), {
@@ -129,6 +141,43 @@ suite('package: the town exports, a village laptop sends its changes back, the t
       await s.waitUntil(async () => (await s.texts(byId('ledger-row-title'))).includes(TITLE), { what: `${TITLE} in the 台账` })
       const trail = await cli(h.dataDir, ['audit', '--entity', 'sync'], { json: true })
       assert.deepEqual(trail.map((e) => e.action).sort(), ['export', 'import'])
+      // The record's own history names the package and the village laptop it came from.
+      const rec = (await cli(h.dataDir, ['activity', 'list'], { json: true })).find((e) => e.kind === 'record' && e.title === TITLE)
+      const history = await cli(h.dataDir, ['audit', '--entity', 'record', '--id', rec.id], { json: true })
+      assert.ok(history.some((e) => e.summary.includes('数据包导入') && e.summary.includes('安静村的电脑（王五）')), JSON.stringify(history))
+    }),
+  )
+
+  it(
+    "asks before importing from a laptop never seen that says it is the town's",
+    STEP,
+    h.step('unknown-laptop', async () => {
+      const s = h.session
+      // A second laptop started from the town's package, with no user set: it speaks for the town.
+      const other = join(work, 'other-laptop')
+      const first = join(work, '双龙镇数据包.pufapkg')
+      await cli(other, ['package', 'import', first], { json: true, timeoutMs: 120_000 })
+      const rename = `${campaign.name}（另一台电脑改）`
+      await cli(other, ['campaign', 'edit', campaign.id, '--name', rename, '--kind', campaign.kind, '--start', campaign.start_date, '--end', campaign.end_date])
+      const pkg = join(work, '另一台电脑.pufapkg')
+      await cli(other, ['package', 'export', '--out', pkg, '--since-last'])
+      await navigate(s, 'exchange', byId('exchange-screen'))
+      await answerDialog(s, 'open', pkg)
+      await click(s, byId('package-import'))
+      const asked = await s.waitUntil(
+        async () => {
+          const t = (await s.texts('.unknown-device-confirm .el-message-box__message')).join('\n')
+          return t.includes('本机以前没有收到过这台电脑的数据包') ? t : null
+        },
+        { what: 'the question about the unknown laptop' },
+      )
+      assert.match(asked, /自称由“双龙镇的电脑”制作/)
+      console.log(`[e2e] screenshot: ${await h.screenshot('72-package-unknown-laptop.png')}`)
+      await click(s, '.unknown-device-confirm .el-message-box__btns .el-button--primary')
+      await s.waitUntil(async () => ((await s.texts(byId('package-report-maker')))[0] ?? '').includes('双龙镇的电脑'), {
+        what: 'the report of the confirmed import',
+      })
+      assert.equal((await cli(h.dataDir, ['campaign', 'show', campaign.id], { json: true })).name, rename)
     }),
   )
 })

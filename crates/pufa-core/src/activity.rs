@@ -465,6 +465,76 @@ pub(crate) fn check(conn: &Connection, input: &ActivityInput) -> Result<Checked>
     })
 }
 
+/// An activity row from a package or a backup: exactly what [`check`] makes of its fields,
+/// with a status and series as the app writes them.
+pub(crate) fn check_stored(conn: &Connection, s: &crate::stored::Stored) -> Result<()> {
+    let mut input = stored_input(conn, s)?;
+    input.lead_person_id = s.opt_text("lead_person_id")?.map(str::to_string);
+    input.materials = s.json("materials")?;
+    input.expected_audience = s.opt_int("expected_audience")?;
+    input.notes = Some(s.text("notes")?.to_string());
+    let c = check(conn, &input)?;
+    s.same("title", c.title)?;
+    s.same("date", c.date.to_string())?;
+    s.same("start_time", c.start_time)?;
+    s.same("end_time", c.end_time)?;
+    s.same("unit_id", c.unit_id)?;
+    s.same("venue_type", c.venue_type)?;
+    s.same("venue", c.venue)?;
+    s.same("formats", c.formats)?;
+    s.same("audiences", c.audiences)?;
+    s.same("laws", c.laws)?;
+    s.same("lead_person_id", c.lead_person_id)?;
+    s.same("partners", c.partners)?;
+    s.same("materials", c.materials)?;
+    s.same("expected_audience", c.expected_audience)?;
+    s.same("notes", c.notes)?;
+    // The links as the package and the backup carry them: sorted, each once.
+    let mut links = c.campaign_ids;
+    links.sort();
+    s.same(crate::stored::CAMPAIGNS, links)?;
+    ActivityStatus::parse("status", s.text("status")?)?;
+    s.same(
+        "status_reason",
+        validate::notes("status_reason", Some(s.text("status_reason")?), 300)?,
+    )?;
+    s.opt_text("series_id")?;
+    s.flag("series_exception")?;
+    Ok(())
+}
+
+/// The fields a planned activity and a held record share, read from a stored row of either
+/// as the input they would have been saved from (the planned-only fields left empty).
+pub(crate) fn stored_input(conn: &Connection, s: &crate::stored::Stored) -> Result<ActivityInput> {
+    Ok(ActivityInput {
+        title: s.text("title")?.to_string(),
+        date: s.text("date")?.to_string(),
+        start_time: s.opt_text("start_time")?.map(str::to_string),
+        end_time: s.opt_text("end_time")?.map(str::to_string),
+        unit_id: s.opt_text("unit_id")?.map(str::to_string),
+        venue_type: s.opt_text("venue_type")?.map(str::to_string),
+        venue: Some(s.text("venue")?.to_string()),
+        formats: s.list("formats")?,
+        audiences: s.list("audiences")?,
+        laws: s.list("laws")?,
+        campaign_ids: s.strings(crate::stored::CAMPAIGNS)?,
+        nodes: s.nodes(conn, "nodes")?,
+        partners: s.list("partners")?,
+        ..Default::default()
+    })
+}
+
+/// A recurrence series from a package or a backup: a rule this version reads and writes back
+/// the same.
+pub(crate) fn check_stored_series(s: &crate::stored::Stored) -> Result<()> {
+    let rule: Recurrence = s.json("rule")?;
+    s.same(
+        "rule",
+        serde_json::to_string(&rule).expect("rules serialise"),
+    )?;
+    Ok(())
+}
+
 /// JSON text of a list column.
 fn to_json<T: Serialize + ?Sized>(v: &T) -> String {
     serde_json::to_string(v).expect("plain data serialises")

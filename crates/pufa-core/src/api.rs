@@ -353,13 +353,17 @@ pub enum Request {
     },
     /// The automatic backups in the data folder, newest first.
     BackupList,
-    /// Checks a backup file and says what it holds (the preview before a restore).
+    /// Checks a backup file whole and says what it holds, read from its database (the preview
+    /// before a restore), and whether it is another town's.
     BackupInspect {
         path: String,
     },
-    /// Puts a backup in place of the current data (which is backed up first); audited.
+    /// Puts a backup in place of the current data (which is backed up first); audited in the
+    /// same swap. Another town's backup needs `confirm_other_town`.
     BackupRestore {
         path: String,
+        #[serde(default)]
+        confirm_other_town: bool,
     },
     /// The 活动登记表 template (xlsx) with drop-down lists of this town's villages, formats,
     /// audiences and materials.
@@ -381,10 +385,14 @@ pub enum Request {
         #[serde(default)]
         scope: PackageScope,
     },
-    /// Merges a data package from another laptop in one transaction, after a backup; says what
-    /// was added, updated, in conflict and unchanged.
+    /// Merges a data package from another laptop in one transaction (a backup is made once it
+    /// has passed every check); says what was added, updated, in conflict, held back as outside
+    /// its maker's rights and unchanged. A package from a laptop not seen before that says it is
+    /// the town's needs `trust_device`.
     PackageImport {
         path: String,
+        #[serde(default)]
+        trust_device: bool,
     },
     /// The rows both sides changed (open ones first), each with both versions.
     SyncConflictList,
@@ -393,6 +401,42 @@ pub enum Request {
         id: String,
         keep: Keep,
     },
+}
+
+/// A file a request reads or writes. The window takes a request only when each is a file the
+/// user chose in one of its dialogs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileUse<'a> {
+    Read(&'a str),
+    Write(&'a str),
+}
+
+impl Request {
+    /// The files this request reads or writes.
+    pub fn files(&self) -> Vec<FileUse<'_>> {
+        use Request::*;
+        match self {
+            AttachmentAdd { path, .. }
+            | BackupInspect { path }
+            | BackupRestore { path, .. }
+            | ImportPreview { path }
+            | ImportXlsx { path }
+            | PackageImport { path, .. } => vec![FileUse::Read(path)],
+            ExportPivotXlsx { path, .. }
+            | ExportIcs { path, .. }
+            | ExportPlanXlsx { path, .. }
+            | ExportLedgerXlsx { path, .. }
+            | ExportPhotos { path, .. }
+            | ExportCsv { path, .. }
+            | ExportAuditXlsx { path, .. }
+            | ExportReportDocx { path, .. }
+            | ExportCampaignDocx { path, .. }
+            | BackupCreate { path }
+            | ImportTemplate { path }
+            | PackageExport { path, .. } => vec![FileUse::Write(path)],
+            _ => Vec::new(),
+        }
+    }
 }
 
 /// What a save of an activity returns: the saved occurrences and the warnings they raise.
@@ -675,24 +719,16 @@ pub fn handle_with_progress(
             Some(dir) => to_value(backup::list(dir)?),
             None => to_value(Vec::<backup::BackupInfo>::new()),
         },
-        BackupInspect { path } => to_value(backup::inspect(std::path::Path::new(&path))?),
-        BackupRestore { path } => {
-            let info = backup::restore(db, std::path::Path::new(&path), progress)?;
-            let summary = format!(
-                "从备份恢复：{}（{}，{} 条活动记录）",
-                info.file_name, info.created_at, info.records
-            );
-            audit::log::<(), backup::BackupInfo>(
-                &db.conn,
-                "backup",
-                &info.file_name,
-                "restore",
-                &summary,
-                None,
-                Some(&info),
-            )?;
-            to_value(info)
-        }
+        BackupInspect { path } => to_value(backup::inspect(&db.conn, std::path::Path::new(&path))?),
+        BackupRestore {
+            path,
+            confirm_other_town,
+        } => to_value(backup::restore(
+            db,
+            std::path::Path::new(&path),
+            &backup::RestoreOptions { confirm_other_town },
+            progress,
+        )?),
         ImportTemplate { path } => {
             exchange::template::write(&db.conn, std::path::Path::new(&path))?;
             Ok(json!({ "path": path }))
@@ -702,14 +738,11 @@ pub fn handle_with_progress(
             std::path::Path::new(&path),
             progress,
         )?),
-        ImportXlsx { path } => {
-            backup::auto(db, BackupKind::BeforeImport)?;
-            to_value(exchange::xlsx_import::import(
-                db,
-                std::path::Path::new(&path),
-                progress,
-            )?)
-        }
+        ImportXlsx { path } => to_value(exchange::xlsx_import::import(
+            db,
+            std::path::Path::new(&path),
+            progress,
+        )?),
         PackageExport { path, scope } => to_value(exchange::package::export(
             &db.conn,
             db.data_dir.as_deref(),
@@ -717,14 +750,12 @@ pub fn handle_with_progress(
             &scope,
             progress,
         )?),
-        PackageImport { path } => {
-            backup::auto(db, BackupKind::BeforeImport)?;
-            to_value(exchange::package::import(
-                db,
-                std::path::Path::new(&path),
-                progress,
-            )?)
-        }
+        PackageImport { path, trust_device } => to_value(exchange::package::import(
+            db,
+            std::path::Path::new(&path),
+            &exchange::package::ImportOptions { trust_device },
+            progress,
+        )?),
         SyncConflictList => to_value(exchange::package::conflicts(&db.conn)?),
         SyncConflictResolve { id, keep } => to_value(exchange::package::resolve(db, &id, keep)?),
     }
@@ -854,6 +885,17 @@ mod tests {
         let mut covered: Vec<String> = Vec::new();
         let mut run = |db: &mut Db, raw: Value| -> Value {
             let cmd = raw["cmd"].as_str().unwrap().to_string();
+            // The window checks the files a request names: every command with a path says so.
+            let parsed: Request = serde_json::from_value(raw.clone()).unwrap();
+            let named = raw["args"].get("path").and_then(Value::as_str);
+            let files: Vec<&str> = parsed
+                .files()
+                .into_iter()
+                .map(|f| match f {
+                    FileUse::Read(p) | FileUse::Write(p) => p,
+                })
+                .collect();
+            assert_eq!(files, named.into_iter().collect::<Vec<_>>(), "{cmd}");
             let before = audit_rows(db);
             let out = dispatch(db, raw).unwrap_or_else(|e| panic!("{cmd}: {e}"));
             let wrote = audit_rows(db) - before;
@@ -1392,9 +1434,11 @@ mod tests {
             json!({"cmd": "package_export", "args": {"path": back, "scope": {"since_last": true}}}),
         )
         .unwrap();
+        // The other laptop has no user: its package speaks for the town, taken once the user
+        // confirmed it is the town's laptop.
         let merged = run(
             &mut db,
-            json!({"cmd": "package_import", "args": {"path": back}}),
+            json!({"cmd": "package_import", "args": {"path": back, "trust_device": true}}),
         );
         assert_eq!(merged["conflicts"], 1, "{merged}");
         let open = run(&mut db, json!({"cmd": "sync_conflict_list"}));

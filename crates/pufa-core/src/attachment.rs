@@ -78,7 +78,9 @@ fn sniff(head: &[u8], name: &str) -> Option<(&'static str, &'static str)> {
     }
 }
 
-/// A display name: the last path component, without control characters, at most 100 chars.
+/// A display name: the last path component, without control characters or the invisible ones
+/// that would show it as another name ("photo\u{202E}gpj.exe" as "photoexe.jpg"), at most 100
+/// chars.
 fn display_name(path: &Path) -> String {
     let raw = path
         .file_name()
@@ -86,7 +88,13 @@ fn display_name(path: &Path) -> String {
         .unwrap_or_default();
     // A name from another system may carry either separator.
     let last = raw.rsplit(['/', '\\']).next().unwrap_or("").to_string();
-    let clean: String = last.chars().filter(|c| !c.is_control()).take(100).collect();
+    let clean: String = last
+        .chars()
+        .filter(|c| {
+            !c.is_control() && !validate::is_bidi_control(*c) && !validate::is_zero_width(*c)
+        })
+        .take(100)
+        .collect();
     if clean.trim().is_empty() {
         "附件".to_string()
     } else {
@@ -122,6 +130,111 @@ pub(crate) fn thumbnail(bytes: &[u8]) -> Option<Vec<u8>> {
     let mut out = std::io::Cursor::new(Vec::new());
     thumb.write_to(&mut out, image::ImageFormat::Jpeg).ok()?;
     Some(out.into_inner())
+}
+
+/// Where the app keeps a file of this content and type: made from the hash only.
+pub(crate) fn stored_path(sha: &str, ext: &str) -> String {
+    format!("{ATTACHMENTS_DIR}/{}/{sha}.{ext}", &sha[..2])
+}
+
+/// Where the app keeps the thumbnail of a picture of this content.
+pub(crate) fn thumbnail_path(sha: &str) -> String {
+    format!("{ATTACHMENTS_DIR}/thumbs/{sha}.jpg")
+}
+
+/// The extension the app gives a file of this type (None: a type it does not keep).
+fn extension_of(mime: &str) -> Option<&'static str> {
+    const TYPES: &[(&str, &str)] = &[
+        ("image/jpeg", "jpg"),
+        ("image/png", "png"),
+        ("image/gif", "gif"),
+        ("image/webp", "webp"),
+        ("application/pdf", "pdf"),
+        (
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            "docx",
+        ),
+        (
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "xlsx",
+        ),
+        (
+            "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+            "pptx",
+        ),
+        ("application/msword", "doc"),
+        ("application/vnd.ms-excel", "xls"),
+        ("application/vnd.ms-powerpoint", "ppt"),
+    ];
+    TYPES.iter().find(|(m, _)| *m == mime).map(|(_, e)| *e)
+}
+
+/// Where a file of this hash and type is kept, and its thumbnail's place for a picture: made
+/// by the app from the hash alone (None for a hash or type it does not keep).
+pub(crate) fn paths_of(sha: &str, mime: &str) -> Option<(String, Option<String>)> {
+    if !is_sha256(sha) {
+        return None;
+    }
+    let ext = extension_of(mime)?;
+    let thumb = mime.starts_with("image/").then(|| thumbnail_path(sha));
+    Some((stored_path(sha, ext), thumb))
+}
+
+/// A lower-case SHA-256 in hex.
+pub(crate) fn is_sha256(s: &str) -> bool {
+    s.len() == 64
+        && s.bytes()
+            .all(|c| c.is_ascii_digit() || (b'a'..=b'f').contains(&c))
+}
+
+/// An attachment row from a package or a backup: a kind, display name, hash, size and type as
+/// [`add`] writes them, and the stored and thumbnail paths the app itself would make of the
+/// hash (never a path the row chose).
+pub(crate) fn check_stored(s: &crate::stored::Stored) -> Result<()> {
+    let kind = s.text("kind")?;
+    if !KINDS.contains(&kind) {
+        return Err(AppError::field(
+            ErrorCode::InvalidValue,
+            "kind",
+            format!("附件类型“{}”无效", validate::clip(kind)),
+        ));
+    }
+    let name = s.text("file_name")?;
+    s.same("file_name", display_name(Path::new(name)))?;
+    let sha = s.text("sha256")?;
+    if !is_sha256(sha) {
+        return Err(AppError::field(
+            ErrorCode::InvalidValue,
+            "sha256",
+            format!("附件的校验值“{}”无效", validate::clip(sha)),
+        ));
+    }
+    let size = s.int("size")?;
+    if !(1..=MAX_BYTES as i64).contains(&size) {
+        return Err(rejected(format!(
+            "附件“{}”的大小 {size} 字节无效（应在 1 字节到 50 MB 之间）",
+            validate::clip(name)
+        )));
+    }
+    let mime = s.text("mime")?;
+    let Some(ext) = extension_of(mime) else {
+        return Err(rejected(format!(
+            "附件“{}”的类型“{}”不是照片、PDF 或 Office 文件",
+            validate::clip(name),
+            validate::clip(mime)
+        )));
+    };
+    s.same("stored", stored_path(sha, ext))?;
+    match s.opt_text("thumbnail")? {
+        None => Ok(()),
+        Some(_) if mime.starts_with("image/") => s.same("thumbnail", thumbnail_path(sha)),
+        Some(_) => s.same("thumbnail", serde_json::Value::Null),
+    }
+}
+
+/// What a file's bytes are, as [`add`] tells: (extension, type), None for what we do not keep.
+pub(crate) fn kind_of(bytes: &[u8], name: &str) -> Option<(&'static str, &'static str)> {
+    sniff(&bytes[..bytes.len().min(16)], name)
 }
 
 const SELECT: &str = "SELECT id, record_id, kind, file_name, sha256, size, mime, stored, thumbnail,
@@ -198,14 +311,14 @@ pub fn add(db: &mut Db, record_id: &str, source: &Path, kind: &str) -> Result<At
     };
     let sha = format!("{:x}", Sha256::digest(&bytes));
     let dir = data_dir(db)?.to_path_buf();
-    let stored = format!("{ATTACHMENTS_DIR}/{}/{sha}.{ext}", &sha[..2]);
+    let stored = stored_path(&sha, ext);
     let target = dir.join(&stored);
     // The same content is stored once.
     if !target.is_file() {
         write_atomic(&target, &bytes)?;
     }
     let thumb = if mime.starts_with("image/") {
-        let rel = format!("{ATTACHMENTS_DIR}/thumbs/{sha}.jpg");
+        let rel = thumbnail_path(&sha);
         let path = dir.join(&rel);
         if path.is_file() {
             Some(rel)
@@ -245,10 +358,12 @@ pub fn add(db: &mut Db, record_id: &str, source: &Path, kind: &str) -> Result<At
     get(&db.conn, &id)
 }
 
-/// Detaches a file; the stored copy goes when no record uses that content any more.
+/// Detaches a file; a stored file (the content, its thumbnail) goes only when no attachment
+/// left names it, as its file or as its thumbnail — whatever the row said, another record's
+/// photo is never removed with it.
 pub fn remove(db: &mut Db, id: &str) -> Result<()> {
     let a = get(&db.conn, id)?;
-    let still_used = db.with_tx(|tx| {
+    let unused = db.with_tx(|tx| {
         tx.execute("DELETE FROM attachment WHERE id = ?1", [id])?;
         audit::log(
             tx,
@@ -259,16 +374,22 @@ pub fn remove(db: &mut Db, id: &str) -> Result<()> {
             Some(&a),
             None::<&()>,
         )?;
-        let n: i64 = tx.query_row(
-            "SELECT count(*) FROM attachment WHERE sha256 = ?1",
-            [&a.sha256],
-            |r| r.get(0),
-        )?;
-        Ok(n > 0)
-    })?;
-    if !still_used {
-        let dir = data_dir(db)?;
+        let mut unused = Vec::new();
         for rel in std::iter::once(&a.stored).chain(a.thumbnail.as_ref()) {
+            let users: i64 = tx
+                .prepare_cached(
+                    "SELECT count(*) FROM attachment WHERE stored = ?1 OR thumbnail = ?1",
+                )?
+                .query_row([rel], |r| r.get(0))?;
+            if users == 0 && !unused.contains(rel) {
+                unused.push(rel.clone());
+            }
+        }
+        Ok(unused)
+    })?;
+    if !unused.is_empty() {
+        let dir = data_dir(db)?;
+        for rel in &unused {
             let path = safe_path(dir, rel)?;
             let _ = std::fs::remove_file(path);
         }
@@ -395,6 +516,31 @@ mod tests {
     }
 
     #[test]
+    fn removing_an_attachment_keeps_files_another_one_names() {
+        let (tmp, mut db, record) = setup_db();
+        let src = tmp.path().join("现场照片.png");
+        std::fs::write(&src, png()).unwrap();
+        let photo = add(&mut db, &record, &src, "photo").unwrap();
+        let pdf = tmp.path().join("方案.pdf");
+        std::fs::write(&pdf, b"%PDF-1.4 plan").unwrap();
+        let plan = add(&mut db, &record, &pdf, "plan").unwrap();
+        // A row (as an older version let a package bring in) whose thumbnail is the photo.
+        db.conn
+            .execute(
+                "UPDATE attachment SET thumbnail = ?1 WHERE id = ?2",
+                [&photo.stored, &plan.id],
+            )
+            .unwrap();
+        remove(&mut db, &plan.id).unwrap();
+        let data = tmp.path().join("data");
+        assert!(data.join(&photo.stored).is_file(), "the photo stays");
+        assert!(!data.join(&plan.stored).exists(), "its own file goes");
+        remove(&mut db, &photo.id).unwrap();
+        assert!(!data.join(&photo.stored).exists());
+        assert!(!data.join(photo.thumbnail.unwrap()).exists());
+    }
+
+    #[test]
     fn hostile_names_cannot_escape_the_data_folder() {
         let (tmp, mut db, record) = setup_db();
         let outside = tmp.path().join("sub");
@@ -418,6 +564,10 @@ mod tests {
         }
         assert!(!tmp.path().join("x.png").exists());
         assert_eq!(display_name(Path::new("a\u{0}b.png")), "ab.png");
+        assert_eq!(
+            display_name(Path::new("photo\u{202E}gpj.exe\u{200B}")),
+            "photogpj.exe"
+        );
         for bad in [
             "attachments/../../etc/passwd",
             "/etc/passwd",

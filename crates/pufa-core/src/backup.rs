@@ -130,6 +130,15 @@ pub struct BackupInfo {
     /// The first and last day of the records it holds.
     pub first_date: Option<String>,
     pub last_date: Option<String>,
+    /// The id of its town (empty in the list, which reads only the header).
+    #[serde(default)]
+    pub town_id: String,
+    /// The preview: the town of the data a restore would replace.
+    #[serde(default)]
+    pub current_town: Option<String>,
+    /// The preview: the backup is another town's (a restore needs the user's confirmation).
+    #[serde(default)]
+    pub other_town: bool,
 }
 
 fn bad_file(path: &Path, why: &str) -> AppError {
@@ -340,6 +349,7 @@ fn copy_pages(backup: &Backup, each: &mut dyn FnMut(u64, u64) -> Result<()>) -> 
 /// The counts a backup records about itself when made.
 struct Summary {
     town: String,
+    town_id: String,
     schema_version: i64,
     records: i64,
     activities: i64,
@@ -371,14 +381,18 @@ impl Summary {
         } else {
             (None, None)
         };
+        let (town_id, town) = if exists("town")? {
+            conn.query_row("SELECT id, name FROM town LIMIT 1", [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .optional()?
+            .unwrap_or_default()
+        } else {
+            (String::new(), String::new())
+        };
         Ok(Summary {
-            town: if exists("town")? {
-                conn.query_row("SELECT name FROM town LIMIT 1", [], |r| r.get(0))
-                    .optional()?
-                    .unwrap_or_default()
-            } else {
-                String::new()
-            },
+            town,
+            town_id,
             schema_version: conn.pragma_query_value(None, "user_version", |r| r.get(0))?,
             records: count("record")?,
             activities: count("activity")?,
@@ -536,10 +550,16 @@ fn inspect_summary(path: &Path) -> Result<BackupInfo> {
             packed_description(path, &mut file)?
         }
     };
+    Ok(described(path, &meta))
+}
+
+/// What a backup's description says it holds (`meta`: the header's or `pufa_backup_meta`'s
+/// keys), with the file's name and size.
+fn described(path: &Path, meta: &HashMap<String, String>) -> BackupInfo {
     let text = |k: &str| meta.get(k).cloned().unwrap_or_default();
     let number = |k: &str| text(k).parse::<i64>().unwrap_or(0);
     let date = |k: &str| Some(text(k)).filter(|s| !s.is_empty());
-    Ok(BackupInfo {
+    BackupInfo {
         path: path.display().to_string(),
         file_name: path
             .file_name()
@@ -556,172 +576,22 @@ fn inspect_summary(path: &Path) -> Result<BackupInfo> {
         attachments: number("attachments"),
         first_date: date("first_date"),
         last_date: date("last_date"),
-    })
+        town_id: String::new(),
+        current_town: None,
+        other_town: false,
+    }
 }
 
-/// Unpacks the packed backup at `path` into `target` (a new, empty file) in format 1: the
-/// database, its description in `pufa_backup_meta` and, when `with_files`, the attachments in
-/// `pufa_backup_file` (without them, they are still read, for the checksum). Anything missing,
-/// cut or altered is refused with the reason, before the caller changes anything.
-fn unpack(path: &Path, target: &tempfile::NamedTempFile, with_files: bool) -> Result<()> {
-    let mut file =
-        BufReader::with_capacity(1 << 20, File::open(path).map_err(|e| io_error(path, &e))?);
-    let meta = packed_description(path, &mut file)?;
-    let mut packed =
-        zstd::stream::read::Decoder::with_buffer(file).map_err(|e| io_error(path, &e))?;
-    // Read errors are the file's fault (cut, or bytes changed); write errors are the disk's.
-    let damaged = |e: std::io::Error| {
-        bad_file(
-            path,
-            if e.kind() == std::io::ErrorKind::UnexpectedEof {
-                "文件不完整（可能没有复制完）"
-            } else {
-                "文件已损坏（校验未通过）"
-            },
-        )
-    };
-    let written = |e: std::io::Error| io_error(target.path(), &e);
-
-    let page_size = read_u32(&mut packed).map_err(damaged)?;
-    let page_count = read_u32(&mut packed).map_err(damaged)?;
-    if !(512..=65536).contains(&page_size) || !page_size.is_power_of_two() || page_count == 0 {
-        return Err(bad_file(path, "文件已损坏（页大小不对）"));
-    }
-    let mut image = BufWriter::with_capacity(1 << 20, target.as_file());
-    let mut left = u64::from(page_size) * u64::from(page_count);
-    let mut chunk = vec![0u8; 1 << 20];
-    while left > 0 {
-        let part = &mut chunk[..left.min(1 << 20) as usize];
-        packed.read_exact(part).map_err(damaged)?;
-        image.write_all(part).map_err(written)?;
-        left -= part.len() as u64;
-    }
-    image.flush().map_err(written)?;
-    drop(image);
-
-    // The checksum is only known at the end of the stream: until then an SQLite error on the
-    // image means the file is damaged, unless the disk is full.
-    let sqlite = |e: rusqlite::Error| match e.sqlite_error_code() {
-        Some(rusqlite::ErrorCode::DiskFull) => AppError::from(e),
-        _ => bad_file(path, "文件已损坏"),
-    };
-    let mut conn = Connection::open(target.path()).map_err(sqlite)?;
-    // A working copy nobody else reads: no journal, no syncs.
-    conn.pragma_update(None, "journal_mode", "OFF")
-        .map_err(sqlite)?;
-    conn.pragma_update(None, "synchronous", "OFF")
-        .map_err(sqlite)?;
-    let tx = conn.transaction().map_err(sqlite)?;
-    tx.execute_batch(
-        "CREATE TABLE pufa_backup_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-         CREATE TABLE pufa_backup_file (path TEXT PRIMARY KEY, data BLOB NOT NULL);",
-    )
-    .map_err(sqlite)?;
-    {
-        let mut insert = tx
-            .prepare("INSERT INTO pufa_backup_meta (key, value) VALUES (?1, ?2)")
-            .map_err(sqlite)?;
-        for (k, v) in &meta {
-            insert.execute([k, v]).map_err(sqlite)?;
-        }
-        let mut insert = tx
-            .prepare("INSERT INTO pufa_backup_file (path, data) VALUES (?1, ?2)")
-            .map_err(sqlite)?;
-        loop {
-            let mut tag = [0u8];
-            packed.read_exact(&mut tag).map_err(damaged)?;
-            match tag[0] {
-                TAG_END => break,
-                TAG_FILE => {}
-                _ => return Err(bad_file(path, "文件已损坏")),
-            }
-            let name_len = read_u32(&mut packed).map_err(damaged)?;
-            let mut name = Vec::new();
-            (&mut packed)
-                .take(u64::from(name_len))
-                .read_to_end(&mut name)
-                .map_err(damaged)?;
-            let name = String::from_utf8(name).map_err(|_| bad_file(path, "文件已损坏"))?;
-            let data_len = read_u64(&mut packed).map_err(damaged)?;
-            let mut data = (&mut packed).take(data_len);
-            let read = if with_files {
-                let mut bytes = Vec::new();
-                data.read_to_end(&mut bytes).map_err(damaged)?;
-                insert
-                    .execute(rusqlite::params![name, bytes])
-                    .map_err(|_| bad_file(path, &format!("附件“{name}”重复")))?;
-                bytes.len() as u64
-            } else {
-                std::io::copy(&mut data, &mut std::io::sink()).map_err(damaged)?
-            };
-            if name.len() != name_len as usize || read != data_len {
-                return Err(bad_file(path, "文件不完整（可能没有复制完）"));
-            }
-        }
-    }
-    // The frame's end, where zstd checks the checksum of all of the above; nothing may follow.
-    let mut after = [0u8];
-    match packed.read(&mut after) {
-        Ok(0) => {}
-        Ok(_) => return Err(bad_file(path, "文件已损坏（结尾有多余内容）")),
-        Err(e) => return Err(damaged(e)),
-    }
-    tx.commit().map_err(sqlite)?;
-    Ok(())
-}
-
-fn read_u32(r: &mut impl Read) -> std::io::Result<u32> {
+fn read_u32(r: &mut (impl Read + ?Sized)) -> std::io::Result<u32> {
     let mut b = [0u8; 4];
     r.read_exact(&mut b)?;
     Ok(u32::from_le_bytes(b))
 }
 
-fn read_u64(r: &mut impl Read) -> std::io::Result<u64> {
+fn read_u64(r: &mut (impl Read + ?Sized)) -> std::io::Result<u64> {
     let mut b = [0u8; 8];
     r.read_exact(&mut b)?;
     Ok(u64::from_le_bytes(b))
-}
-
-/// Checks a database page by page (`integrity_check`) and refuses one from a newer version of
-/// the app; errors name `path`, the file the user chose.
-fn check_database(conn: &Connection, path: &Path) -> Result<()> {
-    let check: String = conn
-        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
-        .map_err(|_| bad_file(path, "文件已损坏"))?;
-    if check != "ok" {
-        return Err(bad_file(path, "文件已损坏（完整性检查未通过）"));
-    }
-    let version: i64 = conn
-        .pragma_query_value(None, "user_version", |r| r.get(0))
-        .map_err(|_| bad_file(path, "文件已损坏"))?;
-    if version > SCHEMA_VERSION {
-        return Err(AppError::new(
-            ErrorCode::DatabaseNewer,
-            format!(
-                "这个备份由更新版本的普法台账创建（结构版本 {version}，本程序支持到 \
-                 {SCHEMA_VERSION}），请先升级本程序再恢复"
-            ),
-        ));
-    }
-    Ok(())
-}
-
-/// Checks a backup page by page (`integrity_check`) and says what it holds: the preview shown
-/// before a restore. A damaged file, or one from a newer version of the app, is refused. A
-/// packed backup is unpacked into the temporary folder for the check (without its attachments).
-pub fn inspect(path: &Path) -> Result<BackupInfo> {
-    let info = inspect_summary(path)?;
-    match format_of(path)? {
-        Format::Sqlite => check_database(&open_backup(path, path)?, path)?,
-        Format::Packed => {
-            let temp = std::env::temp_dir();
-            remove_stale_previews(&temp, STALE_PREVIEW);
-            let unpacked = working_file(&temp, PREVIEW_PREFIX)?;
-            unpack(path, &unpacked, false)?;
-            check_database(&open_backup(unpacked.path(), path)?, path)?;
-        }
-    }
-    Ok(info)
 }
 
 /// The automatic backups in the data folder, newest first.
@@ -793,6 +663,18 @@ pub(crate) fn before_migration(conn: &Connection, data_dir: &Path) -> Result<Bac
     auto_in(conn, data_dir, BackupKind::BeforeMigration)
 }
 
+/// The backup before an import, made while the import's transaction is still open — so only
+/// for a file that passed every check and is about to change data — on a connection of its
+/// own, which sees the data as it was without the import's writes.
+pub(crate) fn before_import(data_dir: &Path) -> Result<BackupInfo> {
+    let conn = Connection::open_with_flags(
+        data_dir.join(crate::db::DB_FILE),
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    conn.busy_timeout(Duration::from_secs(5))?;
+    auto_in(&conn, data_dir, BackupKind::BeforeImport)
+}
+
 /// The daily backup, when there is none of today yet; a week after the last weekly one, the
 /// day's backup is also kept as the weekly one. Returns the backups made. It reads through a
 /// connection of its own: the window starts it beside its work, and a county database takes
@@ -828,73 +710,6 @@ pub fn daily(data_dir: &Path) -> Result<Vec<BackupInfo>> {
     Ok(made)
 }
 
-/// Puts a backup in place of the current data: checks it, backs up the current data (kind
-/// `BeforeRestore`), adds the backup's attachment files the folder lacks, then copies the
-/// database in with the online backup API in one transaction (migrating it if it is older).
-/// A file that fails a check changes nothing; a restore killed half-way leaves the old data
-/// or the new, whole (attachments are named by their content, so the folder only gains files).
-pub fn restore(
-    db: &mut Db,
-    path: &Path,
-    progress: &mut dyn FnMut(u64, u64) -> bool,
-) -> Result<BackupInfo> {
-    let info = inspect_summary(path)?;
-    let data_dir = db.data_dir.clone();
-    // A working copy in format 1, so the chosen file is only read, it is checked as it will be
-    // restored, and the backup's own tables can go.
-    let staging_dir = match &data_dir {
-        Some(d) => d.clone(),
-        None => std::env::temp_dir(),
-    };
-    let staged = working_file(&staging_dir, STAGED_PREFIX)?;
-    match format_of(path)? {
-        Format::Sqlite => {
-            std::fs::copy(path, staged.path()).map_err(|e| io_error(path, &e))?;
-        }
-        Format::Packed => unpack(path, &staged, true)?,
-    }
-    check_database(&open_backup(staged.path(), path)?, path)?;
-    {
-        let copy = Connection::open(staged.path())?;
-        let names: Vec<String> = copy
-            .prepare("SELECT path FROM pufa_backup_file")?
-            .query_map([], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
-        // Every name checked before any file is written.
-        if let Some(bad) = names
-            .iter()
-            .find(|n| safe_join(Path::new("."), n).is_none())
-        {
-            return Err(bad_file(path, &format!("附件路径“{bad}”不安全")));
-        }
-        auto(db, BackupKind::BeforeRestore)?;
-        if let Some(d) = &data_dir {
-            let root = d.join(ATTACHMENTS_DIR);
-            let mut stmt = copy.prepare("SELECT path, data FROM pufa_backup_file")?;
-            let mut rows = stmt.query([])?;
-            while let Some(row) = rows.next()? {
-                let rel: String = row.get(0)?;
-                let target = safe_join(&root, &rel).expect("checked above");
-                if !target.exists() {
-                    write_whole(&target, &row.get::<_, Vec<u8>>(1)?)?;
-                }
-            }
-        }
-        copy.execute_batch("DROP TABLE pufa_backup_meta; DROP TABLE pufa_backup_file;")?;
-    }
-    {
-        let copy = Connection::open_with_flags(staged.path(), OpenFlags::SQLITE_OPEN_READ_ONLY)?;
-        let backup = Backup::new(&copy, &mut db.conn)?;
-        // Past this point the copy is not stopped: half a database is worse than a slow one.
-        copy_pages(&backup, &mut |done, total| {
-            progress(done, total);
-            Ok(())
-        })?;
-    }
-    crate::db::migrate(&mut db.conn)?;
-    Ok(info)
-}
-
 /// The working copy of a backup being restored, in the data folder.
 const STAGED_PREFIX: &str = ".pufa-restore-";
 
@@ -916,16 +731,16 @@ const STALE_PREVIEW: Duration = Duration::from_secs(6 * 3600);
 /// A file being written (an attachment restored, a backup made) before its rename.
 const PARTIAL_PREFIXES: &[&str] = &[STAGED_PREFIX, ".pufa-backup-", ".pufa-part-"];
 
-/// Writes `bytes` to `target` under a temporary name first, so a crash never leaves a cut file
-/// under the real name.
-fn write_whole(target: &Path, bytes: &[u8]) -> Result<()> {
+/// Writes what `data` holds to `target` under a temporary name first, so a crash never leaves a
+/// cut file under the real name.
+fn write_whole(target: &Path, data: &mut dyn Read) -> Result<()> {
     let folder = target.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(folder).map_err(|e| io_error(folder, &e))?;
     let mut tmp = tempfile::Builder::new()
         .prefix(".pufa-part-")
         .tempfile_in(folder)
         .map_err(|e| io_error(target, &e))?;
-    std::io::Write::write_all(&mut tmp, bytes).map_err(|e| io_error(target, &e))?;
+    std::io::copy(data, &mut tmp).map_err(|e| io_error(target, &e))?;
     tmp.persist(target)
         .map_err(|e| io_error(target, &e.error))?;
     Ok(())
@@ -994,6 +809,9 @@ fn safe_join(root: &Path, rel: &str) -> Option<PathBuf> {
     }
     Some(out)
 }
+
+mod restore;
+pub use restore::{inspect, read_packed_bytes, restore, RestoreOptions};
 
 #[cfg(test)]
 mod tests;

@@ -205,6 +205,36 @@ pub(crate) fn check(conn: &Connection, input: &CampaignInput) -> Result<Checked>
     })
 }
 
+/// A campaign row from a package or a backup: exactly what [`check`] makes of its fields.
+pub(crate) fn check_stored(conn: &Connection, s: &crate::stored::Stored) -> Result<()> {
+    let c = check(
+        conn,
+        &CampaignInput {
+            name: s.text("name")?.to_string(),
+            kind: s.text("kind")?.to_string(),
+            start_date: s.text("start_date")?.to_string(),
+            end_date: s.text("end_date")?.to_string(),
+            audiences: s.list("audiences")?,
+            themes: s.list("themes")?,
+            lead_unit: Some(s.text("lead_unit")?.to_string()),
+            notes: Some(s.text("notes")?.to_string()),
+            nodes: s.nodes(conn, "nodes")?,
+            report_deadline: s.opt_text("report_deadline")?.map(str::to_string),
+        },
+    )?;
+    s.same("name", c.name)?;
+    s.same("kind", c.kind.code())?;
+    s.same("start_date", c.start)?;
+    s.same("end_date", c.end)?;
+    s.same("audiences", c.audiences)?;
+    s.same("themes", c.themes)?;
+    s.same("lead_unit", c.lead_unit)?;
+    s.same("notes", c.notes)?;
+    s.same("report_deadline", c.report_deadline)?;
+    s.flag("archived")?;
+    Ok(())
+}
+
 pub(crate) fn insert(conn: &Connection, c: &Checked) -> Result<String> {
     let id = new_id();
     let ts = now();

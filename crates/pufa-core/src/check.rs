@@ -19,6 +19,9 @@ pub struct CheckReport {
     pub activities: u32,
 }
 
+/// Rows reported at most (a database with thousands of bad rows says so with the first few).
+const MAX_ROW_PROBLEMS: usize = 20;
+
 pub fn run(db: &Db) -> Result<CheckReport> {
     let conn = &db.conn;
     let mut problems = Vec::new();
@@ -59,6 +62,17 @@ pub fn run(db: &Db) -> Result<CheckReport> {
     if version != SCHEMA_VERSION {
         problems.push(format!("结构版本 {version} 与程序 {SCHEMA_VERSION} 不一致"));
     }
+    // Exactly the schema our migrations make: a trigger added behind the app's back (one that
+    // empties the audit trail, say) is a problem, not a detail.
+    let schema = crate::db::schema_of(conn)?;
+    if let Some(why) = crate::db::schema_difference(&schema, &crate::db::schema_at(version)?) {
+        problems.push(format!("数据库结构：{why}"));
+    }
+    // Every row as the checks of typed input see it (the first few problems).
+    crate::stored::check_all(conn, &mut |_, _| true, &mut |what, e| {
+        problems.push(format!("{what}：{}", e.message));
+        problems.len() < MAX_ROW_PROBLEMS
+    })?;
     Ok(CheckReport {
         ok: problems.is_empty(),
         problems,
@@ -90,12 +104,52 @@ mod tests {
                 [],
             )
             .unwrap();
-        let r = run(&db).unwrap();
+        assert_problem(&db, "结束日期早于开始日期");
+    }
+
+    /// `check` fails with a problem that says `what`.
+    fn assert_problem(db: &Db, what: &str) {
+        let r = run(db).unwrap();
         assert!(!r.ok);
         assert!(
-            r.problems[0].contains("结束日期早于开始日期"),
-            "{:?}",
+            r.problems.iter().any(|p| p.contains(what)),
+            "{what}: {:?}",
             r.problems
         );
+    }
+
+    #[test]
+    fn a_trigger_added_behind_the_apps_back_is_a_problem() {
+        let db = Db::open_in_memory().unwrap();
+        db.conn
+            .execute_batch(
+                "CREATE TRIGGER wipe AFTER INSERT ON record BEGIN DELETE FROM audit_log; END;",
+            )
+            .unwrap();
+        assert_problem(&db, "触发器“wipe”是多出来的");
+    }
+
+    #[test]
+    fn a_row_no_typed_entry_could_make_is_a_problem() {
+        let mut db = crate::testing::town(&["安静村"], &[]);
+        crate::record::create(
+            &mut db,
+            &crate::record::RecordInput {
+                title: "宪法进院坝".into(),
+                date: "2026-03-05".into(),
+                unit_id: Some("安静村".into()),
+                formats: vec!["lecture".into()],
+                participants: 30.0,
+                recorder: "王".into(),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        assert!(run(&db).unwrap().ok, "{:?}", run(&db).unwrap().problems);
+        db.conn
+            .execute("UPDATE record SET date = '2026-02-30'", [])
+            .unwrap();
+        assert_problem(&db, "活动记录“宪法进院坝”");
+        assert_problem(&db, "日期“2026-02-30”不是有效日期");
     }
 }

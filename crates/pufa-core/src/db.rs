@@ -40,7 +40,10 @@ const MIGRATIONS: &[Migration] = &[
     Migration::Code(crate::reports::tally::migrate),
     // migrations/0010_sync.sql, the sync columns of the exchanged tables and their triggers.
     Migration::Code(crate::sync::migrate),
+    // migrations/0011_material_units.sql: a used material keeps its unit.
     Migration::Sql(include_str!("migrations/0011_material_units.sql")),
+    // migrations/0012_trust.sql and the reason a sync conflict was kept.
+    Migration::Code(crate::sync::migrate_trust),
 ];
 
 /// The schema version this build writes.
@@ -87,6 +90,10 @@ impl Db {
         // caches by default (16); re-preparing them per row was measurable.
         conn.set_prepared_statement_cache_capacity(64);
         migrate(&mut conn)?;
+        // A clock dragged years ahead by an earlier version's import is put right.
+        let tx = conn.transaction()?;
+        crate::sync::repair_clock(&tx)?;
+        tx.commit()?;
         Ok(Db {
             conn,
             data_dir: None,
@@ -204,6 +211,85 @@ pub(crate) fn migrate(conn: &mut Connection) -> Result<()> {
     }
     tx.commit()?;
     Ok(())
+}
+
+/// One entry of a database's schema: (type, name, table, SQL), the internal `sqlite_…` ones
+/// left out.
+pub(crate) type SchemaEntry = (String, String, String, Option<String>);
+
+/// The schema of `conn`'s main database, sorted.
+pub(crate) fn schema_of(conn: &Connection) -> rusqlite::Result<Vec<SchemaEntry>> {
+    let mut entries = conn
+        .prepare(
+            "SELECT type, name, tbl_name, sql FROM sqlite_schema
+             WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\'",
+        )?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+        .collect::<rusqlite::Result<Vec<SchemaEntry>>>()?;
+    entries.sort();
+    Ok(entries)
+}
+
+/// The schema this build's migrations make at `version` (1 … [`SCHEMA_VERSION`]): tables,
+/// indexes, triggers and views, exactly as SQLite keeps their text.
+pub(crate) fn schema_at(version: i64) -> Result<Vec<SchemaEntry>> {
+    let conn = Connection::open_in_memory()?;
+    for m in &MIGRATIONS[..version.clamp(0, SCHEMA_VERSION) as usize] {
+        m.apply(&conn)?;
+    }
+    Ok(schema_of(&conn)?)
+}
+
+/// A database as an earlier version of the app left it: this build's migrations up to
+/// `version` (tests of what reads older databases and backups).
+#[cfg(test)]
+pub(crate) fn database_at(version: i64) -> Connection {
+    let conn = Connection::open_in_memory().expect("in memory");
+    for m in &MIGRATIONS[..version as usize] {
+        m.apply(&conn).expect("migration");
+    }
+    conn.pragma_update(None, "user_version", version)
+        .expect("version");
+    conn
+}
+
+/// What differs between a database's schema and the expected one, in words (None: nothing).
+pub(crate) fn schema_difference(got: &[SchemaEntry], want: &[SchemaEntry]) -> Option<String> {
+    let kind = |t: &str| match t {
+        "table" => "表",
+        "index" => "索引",
+        "trigger" => "触发器",
+        "view" => "视图",
+        _ => "对象",
+    };
+    // Our names are short identifiers; a longer one is cut for the message.
+    let clip = |s: &str| -> String {
+        let mut out: String = s.chars().take(64).collect();
+        if s.chars().count() > 64 {
+            out.push('…');
+        }
+        out
+    };
+    if let Some(extra) = got.iter().find(|e| !want.contains(e)) {
+        let changed = want.iter().any(|w| w.0 == extra.0 && w.1 == extra.1);
+        return Some(format!(
+            "其中的{}“{}”{}，不是本程序的数据库结构",
+            kind(&extra.0),
+            clip(&extra.1),
+            if changed {
+                "被改动过"
+            } else {
+                "是多出来的"
+            }
+        ));
+    }
+    want.iter().find(|e| !got.contains(e)).map(|missing| {
+        format!(
+            "缺少{}“{}”，不是本程序的数据库结构",
+            kind(&missing.0),
+            clip(&missing.1)
+        )
+    })
 }
 
 #[cfg(test)]

@@ -44,6 +44,11 @@ pub enum ErrorCode {
     FileRejected,
     /// The user stopped a long job; nothing of it was kept.
     Cancelled,
+    /// A backup of another town: restoring it needs the user's confirmation naming both towns.
+    OtherTown,
+    /// A package from a laptop not seen before that claims the town's rights: importing it
+    /// needs the user's confirmation that it is the town's laptop.
+    UnknownDevice,
 }
 
 impl AppError {

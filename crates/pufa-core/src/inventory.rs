@@ -207,6 +207,88 @@ fn check_material(input: &MaterialInput) -> Result<(String, String, String, i64)
     Ok((name, category, unit, low))
 }
 
+/// A material row from a package or a backup: exactly what the catalogue's check makes of it.
+pub(crate) fn check_stored_material(s: &crate::stored::Stored) -> Result<()> {
+    let (name, category, unit, low) = check_material(&MaterialInput {
+        name: s.text("name")?.to_string(),
+        category: Some(s.text("category")?.to_string()),
+        unit: s.text("unit")?.to_string(),
+        low_stock: Some(s.int("low_stock")?),
+    })?;
+    s.same("name", name)?;
+    s.same("category", category)?;
+    s.same("unit", unit)?;
+    s.same("low_stock", low)?;
+    s.flag("archived")?;
+    Ok(())
+}
+
+/// A store row from a package or a backup (stores are named by the app: "安静村资料点").
+pub(crate) fn check_stored_store(s: &crate::stored::Stored) -> Result<()> {
+    s.same("name", validate::name("name", s.text("name")?, 50)?)?;
+    s.opt_text("unit_id")?;
+    Ok(())
+}
+
+/// A receipt or transfer from a package or a backup, checked as [`receive`] and [`transfer`]
+/// check them (hand-outs travel inside their record and are checked with it).
+pub(crate) fn check_stored_movement(s: &crate::stored::Stored) -> Result<()> {
+    let kind = s.text("kind")?;
+    let (from, to) = (s.opt_text("from_store_id")?, s.opt_text("to_store_id")?);
+    let shape_ok = match kind {
+        "receipt" => from.is_none() && to.is_some(),
+        "transfer" => from.is_some() && to.is_some() && from != to,
+        _ => false,
+    };
+    if !shape_ok {
+        return Err(AppError::field(
+            ErrorCode::InvalidValue,
+            "kind",
+            format!("库存记录的类型“{}”与调出、调入不符", validate::clip(kind)),
+        ));
+    }
+    quantity("quantity", s.int("quantity")?)?;
+    s.same("date", validate::date("date", s.text("date")?)?.to_string())?;
+    s.same(
+        "source",
+        validate::optional_line("source", Some(s.text("source")?), 50)?,
+    )?;
+    s.same(
+        "note",
+        validate::notes("notes", Some(s.text("note")?), 500)?,
+    )?;
+    s.same("record_id", serde_json::Value::Null)?;
+    s.flag("below_zero")?;
+    Ok(())
+}
+
+/// A record's hand-out line from a package or a backup, beside what the record's check made of
+/// its materials: a hand-out from a store, on the record's date, nothing else.
+pub(crate) fn check_stored_handout(
+    s: &crate::stored::Stored,
+    record_id: &str,
+    date: &str,
+) -> Result<()> {
+    let ok = s.text("kind")? == "handout"
+        && s.opt_text("from_store_id")?.is_some()
+        && s.opt_text("to_store_id")?.is_none()
+        && s.opt_text("record_id")? == Some(record_id);
+    if !ok {
+        return Err(AppError::field(
+            ErrorCode::InvalidValue,
+            "materials",
+            "发放资料的记录格式不对（应从资料库发出、属于这条活动记录）",
+        ));
+    }
+    s.same("date", date)?;
+    s.same("source", "")?;
+    s.same("note", "")?;
+    s.flag("below_zero")?;
+    s.timestamp("created_at")?;
+    s.timestamp("updated_at")?;
+    Ok(())
+}
+
 fn duplicate_name(e: rusqlite::Error, name: &str) -> AppError {
     match e.sqlite_error_code() {
         Some(rusqlite::ErrorCode::ConstraintViolation) => AppError::field(

@@ -139,6 +139,27 @@ fn check(conn: &Connection, input: &PersonInput) -> Result<Checked> {
     })
 }
 
+/// A person row from a package or a backup: exactly what [`check`] makes of its fields.
+pub(crate) fn check_stored(conn: &Connection, s: &crate::stored::Stored) -> Result<()> {
+    let c = check(
+        conn,
+        &PersonInput {
+            name: s.text("name")?.to_string(),
+            role: s.text("role")?.to_string(),
+            phone: Some(s.text("phone")?.to_string()),
+            unit_id: s.opt_text("unit_id")?.map(str::to_string),
+            notes: Some(s.text("notes")?.to_string()),
+        },
+    )?;
+    s.same("name", c.name)?;
+    s.same("role", c.role.code())?;
+    s.same("phone", c.phone)?;
+    s.same("unit_id", c.unit_id)?;
+    s.same("notes", c.notes)?;
+    s.flag("archived")?;
+    Ok(())
+}
+
 pub fn create(db: &mut Db, input: &PersonInput) -> Result<Person> {
     let id = db.with_tx(|tx| {
         require_town(tx)?;

@@ -41,6 +41,35 @@ const CHILDREN: [(&str, &str, &str); 3] = [
 /// The physical clock in ms, as SQLite sees it.
 const NOW_MS: &str = "CAST(unixepoch('subsec') * 1000 AS INTEGER)";
 
+/// How far ahead of this laptop's clock a version may be: a day (time zones, a clock a few
+/// hours off). A version stamped years ahead would win every conflict and, seen here, move this
+/// clock ahead too, so that every later edit here carries a stamp others refuse.
+pub const MAX_AHEAD_MS: i64 = 24 * 3600 * 1000;
+
+fn now_ms() -> i64 {
+    chrono::Utc::now().timestamp_millis()
+}
+
+/// How many days `hlc` is ahead of this laptop's clock beyond [`MAX_AHEAD_MS`]: None when it
+/// is not (or cannot be read).
+pub fn ahead_of_now(hlc: &str) -> Option<i64> {
+    let (ms, _) = parse(hlc)?;
+    let ahead = ms - now_ms();
+    (ahead > MAX_AHEAD_MS).then(|| (ahead / (24 * 3600 * 1000)).max(1))
+}
+
+/// The local time of a version, for messages ("2031-05-01 08:00").
+pub fn hlc_time(hlc: &str) -> String {
+    parse(hlc)
+        .and_then(|(ms, _)| chrono::DateTime::from_timestamp_millis(ms))
+        .map(|t| {
+            t.with_timezone(&chrono::Local)
+                .format("%Y-%m-%d %H:%M")
+                .to_string()
+        })
+        .unwrap_or_else(|| crate::validate::clip(hlc))
+}
+
 /// The clock one tick on from (`ms`, `counter`) at physical time `now`: (ms, counter). The
 /// counter has four digits: past 9999 in one millisecond the logical time moves on by a
 /// millisecond (allowed by the HLC; it catches up).
@@ -196,6 +225,22 @@ pub(crate) fn migrate(conn: &Connection) -> Result<()> {
     Ok(())
 }
 
+/// Migration 0012: the audit trail append-only, the devices packages came from, and why a
+/// conflict was kept (`sync_conflict.reason`: NULL for an edit on both sides, else what the
+/// package's maker may not change).
+pub(crate) fn migrate_trust(conn: &Connection) -> Result<()> {
+    conn.execute_batch(include_str!("migrations/0012_trust.sql"))?;
+    let has: i64 = conn.query_row(
+        "SELECT count(*) FROM pragma_table_info('sync_conflict') WHERE name = 'reason'",
+        [],
+        |r| r.get(0),
+    )?;
+    if has == 0 {
+        conn.execute_batch("ALTER TABLE sync_conflict ADD COLUMN reason TEXT;")?;
+    }
+    Ok(())
+}
+
 /// Advances the clock; returns the new HLC and change number.
 pub fn tick(conn: &Connection) -> Result<(String, i64)> {
     conn.execute_batch(&tick_sql())?;
@@ -213,11 +258,15 @@ pub fn last(conn: &Connection) -> Result<String> {
     Ok(conn.query_row(&format!("SELECT {current}"), [], |r| r.get(0))?)
 }
 
-/// Moves the clock past an HLC seen elsewhere, so a later local edit sorts after it.
+/// Moves the clock past an HLC seen elsewhere, so a later local edit sorts after it — never
+/// more than [`MAX_AHEAD_MS`] ahead of the physical clock, whatever was seen.
 pub fn observe(conn: &Connection, hlc: &str) -> Result<()> {
     let Some((ms, counter)) = parse(hlc) else {
         return Ok(());
     };
+    if ms > now_ms() + MAX_AHEAD_MS {
+        return Ok(());
+    }
     conn.execute(
         "UPDATE sync_clock SET ms = ?1, counter = ?2 WHERE ms < ?1 OR (ms = ?1 AND counter < ?2)",
         (ms, counter),
@@ -242,6 +291,45 @@ pub fn parse(hlc: &str) -> Option<(i64, i64)> {
         return None;
     }
     Some((hlc[..13].parse().ok()?, hlc[14..18].parse().ok()?))
+}
+
+/// Repairs a laptop whose clock was dragged ahead by a version from the future (an earlier
+/// version took such packages): the clock goes back to the physical time, and every row and
+/// deletion stamped ahead of it gets a new version now, as a local edit — so it travels on as
+/// an update of the bad version (the others hold it as theirs) and no longer wins every
+/// conflict. Returns how many versions were renewed; called when the database is opened.
+pub(crate) fn repair_clock(conn: &Connection) -> Result<u64> {
+    let limit = now_ms() + MAX_AHEAD_MS;
+    let clock: i64 = conn.query_row("SELECT ms FROM sync_clock", [], |r| r.get(0))?;
+    if clock <= limit {
+        return Ok(0);
+    }
+    // Versions sort as text: anything from beyond the limit sorts after this.
+    let beyond = format!("{limit:013}-9999-~");
+    conn.execute("UPDATE sync_clock SET ms = ?1, counter = 0", [now_ms()])?;
+    let (hlc, seq) = tick(conn)?;
+    let mut renewed = 0u64;
+    for t in TABLES {
+        renewed += conn.execute(
+            &format!("UPDATE {t} SET hlc = ?2, sync_seq = ?3 WHERE hlc > ?1"),
+            rusqlite::params![beyond, hlc, seq],
+        )? as u64;
+    }
+    renewed += conn.execute(
+        "UPDATE sync_tombstone SET hlc = ?2, sync_seq = ?3 WHERE hlc > ?1",
+        rusqlite::params![beyond, hlc, seq],
+    )? as u64;
+    crate::audit::note(
+        conn,
+        "sync",
+        "clock",
+        "update",
+        &format!(
+            "本机的版本时钟曾被来自未来的版本号带快（到 {}），已拨回当前时间，{renewed} 条数据换了新版本号",
+            hlc_time(&format!("{clock:013}-0000-x"))
+        ),
+    )?;
+    Ok(renewed)
 }
 
 /// Marks the start (true) or end of an import's writes: triggers leave its rows alone.

@@ -192,6 +192,15 @@ pub fn set_locale(db: &Db, locale: &str) -> Result<()> {
     )
 }
 
+/// A town row from a package or a backup: as the set-up checks its name and county.
+pub(crate) fn check_stored(s: &crate::stored::Stored) -> Result<()> {
+    s.same("name", validate::name("town", s.text("name")?, 50)?)?;
+    s.same(
+        "county",
+        validate::optional_line("county", Some(s.text("county")?), 50)?,
+    )
+}
+
 /// Validated set-up, checked completely before anything is written.
 struct CheckedSetup {
     town: String,

@@ -103,6 +103,23 @@ fn check(input: &UnitInput) -> Result<Checked> {
     })
 }
 
+/// A unit row from a package or a backup: exactly what [`check`] makes of its fields.
+pub(crate) fn check_stored(s: &crate::stored::Stored) -> Result<()> {
+    let c = check(&UnitInput {
+        kind: s.text("kind")?.to_string(),
+        name: s.text("name")?.to_string(),
+        address: Some(s.text("address")?.to_string()),
+        notes: Some(s.text("notes")?.to_string()),
+    })?;
+    s.same("kind", c.kind.code())?;
+    s.same("name", c.name)?;
+    s.same("address", c.address)?;
+    s.same("notes", c.notes)?;
+    s.flag("archived")?;
+    s.int("sort_order")?;
+    Ok(())
+}
+
 fn ensure_unique_name(conn: &Connection, name: &str, except_id: Option<&str>) -> Result<()> {
     let clash: Option<String> = conn
         .query_row(

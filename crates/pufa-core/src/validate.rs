@@ -93,6 +93,34 @@ pub fn label(field: &str) -> &'static str {
         "rows" => "行",
         "cols" => "列",
         "measure" => "统计指标",
+        "address" => "地址",
+        "archived" => "归档标记",
+        "sort_order" => "排列顺序",
+        "created_at" => "创建时间",
+        "updated_at" => "修改时间",
+        "reviewed_by" => "审核人",
+        "reviewed_at" => "审核时间",
+        "activity_id" => "计划活动",
+        "record_id" => "活动记录",
+        "series_id" => "重复活动",
+        "series_exception" => "重复活动例外标记",
+        "rule" => "重复规则",
+        "file_name" => "文件名",
+        "sha256" => "校验值",
+        "size" => "文件大小",
+        "mime" => "文件类型",
+        "stored" => "存放路径",
+        "thumbnail" => "缩略图路径",
+        "material_id" => "资料",
+        "from_store_id" => "调出资料库",
+        "to_store_id" => "调入资料库",
+        "below_zero" => "库存不足确认",
+        "note" => "备注",
+        "hlc" => "版本号",
+        "base_hlc" => "上次交换的版本号",
+        "id" => "编号",
+        "_campaigns" => "活动专项",
+        "_handouts" => "发放资料",
         _ => "字段",
     }
 }
@@ -127,11 +155,13 @@ fn single_line(field: &str, v: &str, max: usize) -> Result<String> {
             format!("{}含有不可见的控制字符，请删除后重试", label(field)),
         ));
     }
+    hidden(field, v, |c| is_bidi_control(c) || is_zero_width(c))?;
     length(field, v, max)?;
     Ok(v.to_string())
 }
 
-/// Free text that may span lines (notes): tabs and newlines allowed, other controls not.
+/// Free text that may span lines (notes): tabs and newlines allowed, other controls not, nor
+/// the direction controls that would show it in another order than it is stored.
 pub fn notes(field: &str, value: Option<&str>, max: usize) -> Result<String> {
     let v = value.unwrap_or("").trim();
     if v.chars()
@@ -143,8 +173,37 @@ pub fn notes(field: &str, value: Option<&str>, max: usize) -> Result<String> {
             format!("{}含有不可见的控制字符，请删除后重试", label(field)),
         ));
     }
+    hidden(field, v, is_bidi_control)?;
     length(field, v, max)?;
     Ok(v.to_string())
+}
+
+/// The bidirectional embedding, override and isolate controls (U+202A–U+202E, U+2066–U+2069):
+/// they make a text show in another order than it is stored ("Trojan Source").
+pub fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Characters that take no room (U+200B–U+200D, U+2060, U+FEFF): two names differing only by
+/// one look the same, so 安静村 and 安静\u{200B}村 would be two villages.
+pub fn is_zero_width(c: char) -> bool {
+    matches!(c, '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}')
+}
+
+/// Refuses `v` when it holds a character `bad` picks, naming the field and the character.
+fn hidden(field: &str, v: &str, bad: impl Fn(char) -> bool) -> Result<()> {
+    match v.chars().find(|c| bad(*c)) {
+        None => Ok(()),
+        Some(c) => Err(AppError::field(
+            ErrorCode::ControlChars,
+            field,
+            format!(
+                "{}含有看不见的格式字符（U+{:04X}），它会让文字显示得和实际内容不同，请删除后重试",
+                label(field),
+                c as u32
+            ),
+        )),
+    }
 }
 
 fn length(field: &str, v: &str, max: usize) -> Result<()> {
@@ -320,6 +379,36 @@ mod tests {
             ErrorCode::ControlChars
         );
         assert_eq!(e.field.as_deref(), Some("name"));
+    }
+
+    #[test]
+    fn direction_and_zero_width_characters_are_refused_in_names() {
+        for c in [
+            '\u{202A}', '\u{202B}', '\u{202C}', '\u{202D}', '\u{202E}', '\u{2066}', '\u{2067}',
+            '\u{2068}', '\u{2069}', '\u{200B}', '\u{200C}', '\u{200D}', '\u{2060}', '\u{FEFF}',
+        ] {
+            let v = format!("安静{c}村");
+            let e = name("name", &v, 50).unwrap_err();
+            assert_eq!(e.code, ErrorCode::ControlChars, "U+{:04X}", c as u32);
+            assert_eq!(e.field.as_deref(), Some("name"));
+            assert!(
+                e.message.contains(&format!("U+{:04X}", c as u32)),
+                "{}",
+                e.message
+            );
+            assert!(optional_line("venue", Some(&v), 50).is_err());
+            assert!(text_list("laws", std::slice::from_ref(&v), 50, 10).is_err());
+        }
+        // Notes keep line breaks and may hold a zero-width joiner (emoji), not a direction change.
+        assert!(notes("notes", Some("第一行\n第二行👨\u{200D}👩"), 100).is_ok());
+        assert_eq!(
+            notes("notes", Some("金额\u{202E}0001"), 100)
+                .unwrap_err()
+                .code,
+            ErrorCode::ControlChars
+        );
+        // Near neighbours that are ordinary text stay allowed.
+        assert!(name("name", "安静村\u{2014}一组", 50).is_ok());
     }
 
     #[test]

@@ -50,8 +50,13 @@ pub enum PackageCmd {
         #[arg(long)]
         since_last: bool,
     },
-    /// 导入另一台电脑的数据包：新增、更新、冲突、未变各多少；导入前自动备份
-    Import { file: PathBuf },
+    /// 导入另一台电脑的数据包：新增、更新、冲突、未变各多少；检查通过后、写入前自动备份
+    Import {
+        file: PathBuf,
+        /// 确认这台以前没来过数据包的电脑确实是乡镇的电脑（它的数据包可以修改全镇的数据）
+        #[arg(long)]
+        trust_device: bool,
+    },
     /// 列出两边都改过的数据（同步冲突），未处理的在前
     Conflicts,
     /// 处理一个同步冲突：保留本机的（local）或导入的（incoming）版本
@@ -90,7 +95,10 @@ pub fn package(cmd: PackageCmd) -> Request {
                 village,
             },
         },
-        PackageCmd::Import { file } => Request::PackageImport { path: path(file) },
+        PackageCmd::Import { file, trust_device } => Request::PackageImport {
+            path: path(file),
+            trust_device,
+        },
         PackageCmd::Conflicts => Request::SyncConflictList,
         PackageCmd::Resolve { id, keep } => Request::SyncConflictResolve {
             id,
@@ -123,6 +131,9 @@ fn print_package(value: &Value) {
                 c["title"].as_str().unwrap_or_default(),
                 c["id"].as_str().unwrap_or_default()
             );
+            if let Some(reason) = c["reason"].as_str() {
+                println!("  未导入：{reason}");
+            }
         }
     } else if value.get("entity_label").is_some() {
         println!(
@@ -149,8 +160,9 @@ fn print_package(value: &Value) {
         );
     } else {
         println!(
-            "已导入“{}”的数据包：新增 {}，更新 {}，冲突 {}，未变 {}，删除 {}",
+            "已导入“{}”的数据包（{}）：新增 {}，更新 {}，冲突 {}，未变 {}，删除 {}",
             value["town"].as_str().unwrap_or_default(),
+            value["maker"].as_str().unwrap_or_default(),
             n(value, "added"),
             n(value, "updated"),
             n(value, "conflicts"),
@@ -166,6 +178,12 @@ fn print_package(value: &Value) {
                 n(e, "conflicts"),
                 n(e, "unchanged"),
                 n(e, "deleted")
+            );
+        }
+        if n(value, "out_of_scope") > 0 {
+            println!(
+                "其中 {} 处修改超出了数据包制作者的权限，没有导入，已留给协调员处理",
+                n(value, "out_of_scope")
             );
         }
         if n(value, "conflicts") > 0 {
@@ -230,12 +248,15 @@ pub fn backup(args: BackupArgs) -> Result<(Request, Output), AppError> {
     }
 }
 
-pub fn restore(file: PathBuf, preview: bool) -> (Request, Output) {
+pub fn restore(file: PathBuf, preview: bool, confirm_other_town: bool) -> (Request, Output) {
     let path = path(file);
     let request = if preview {
         Request::BackupInspect { path }
     } else {
-        Request::BackupRestore { path }
+        Request::BackupRestore {
+            path,
+            confirm_other_town,
+        }
     };
     (request, Output::One)
 }
@@ -263,8 +284,15 @@ fn line(b: &BackupInfo) -> String {
                 .to_string()
         })
         .unwrap_or_else(|_| b.created_at.clone());
+    let other = match (&b.current_town, b.other_town) {
+        (Some(here), true) => format!(
+            "\n  注意：这是“{}”的备份，本机是“{here}”的台账；恢复需加 --confirm-other-town",
+            b.town
+        ),
+        _ => String::new(),
+    };
     format!(
-        "{made}  {}  {}：{} 条活动记录、{} 项计划活动、{} 个专项、{} 个附件{period}，{:.1} MB\n  {}",
+        "{made}  {}  {}：{} 条活动记录、{} 项计划活动、{} 个专项、{} 个附件{period}，{:.1} MB\n  {}{other}",
         kind_label(b.kind),
         if b.town.is_empty() { "（未设置乡镇）" } else { &b.town },
         b.records,

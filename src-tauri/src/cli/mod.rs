@@ -143,6 +143,18 @@ pub enum Command {
     },
     /// 本机信息：乡镇、使用人、数据文件夹
     Info,
+    /// 设置这台电脑的使用人（村干部的电脑导出的数据包只能修改本村的记录）
+    User {
+        /// 使用人姓名
+        #[arg(long)]
+        name: String,
+        /// 角色：coordinator（普法协调员）| village_cadre（村干部）| leader（领导）
+        #[arg(long)]
+        role: String,
+        /// 村干部所在的村/社区
+        #[arg(long)]
+        village: Option<String>,
+    },
     /// 检查数据库完整性（有问题时退出码为 1）
     Check,
     /// 生成活动登记表模板（Excel，带村/社区、活动形式、宣传对象、资料的下拉选项）
@@ -165,6 +177,9 @@ pub enum Command {
         /// 只检查并显示备份内容，不恢复
         #[arg(long)]
         preview: bool,
+        /// 确认用另一个乡镇的备份替换本机的数据
+        #[arg(long)]
+        confirm_other_town: bool,
     },
 }
 
@@ -475,6 +490,18 @@ fn request(command: Command) -> Result<(Request, Output), AppError> {
             )
         }
         Command::Info => (Request::AppInfo, Output::Info),
+        Command::User {
+            name,
+            role,
+            village,
+        } => (
+            Request::UpdateUser(UserInput {
+                name,
+                role,
+                village,
+            }),
+            Output::Info,
+        ),
         Command::Template(c) => planning(plan::template(c)),
         Command::Plan(c) => planning(plan::plan(c)),
         Command::Activity(c) => activity_request(c)?,
@@ -516,8 +543,12 @@ fn request(command: Command) -> Result<(Request, Output), AppError> {
             exchange::package(cmd),
             Output::Exchange(exchange::Output::Package),
         ),
-        Command::Restore { file, preview } => {
-            let (request, output) = exchange::restore(file, preview);
+        Command::Restore {
+            file,
+            preview,
+            confirm_other_town,
+        } => {
+            let (request, output) = exchange::restore(file, preview, confirm_other_town);
             (request, Output::Exchange(output))
         }
         Command::Keydates { year } => {

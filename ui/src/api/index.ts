@@ -196,7 +196,8 @@ export const backupCreate = (path: string, onProgress: (p: JobProgress) => void 
   callJob<BackupInfo>({ cmd: 'backup_create', args: { path } }, onProgress, signal)
 /** The automatic backups in the data folder, newest first. */
 export const backupList = () => call<BackupInfo[]>({ cmd: 'backup_list' })
-/** Checks a backup file and says what it holds (the preview before a restore). */
+/** Checks a backup file whole and says what it holds, read from its database (the preview
+ * before a restore), with the current town beside it: another town's needs a confirmation. */
 export const backupInspect = (path: string) => call<BackupInfo>({ cmd: 'backup_inspect', args: { path } })
 // ---- Excel import (issue 6) ----
 /** The 活动登记表 template with this town's drop-down lists. */
@@ -211,16 +212,18 @@ export const importXlsx = (path: string, onProgress: (p: JobProgress) => void = 
 /** Writes a data package (everything, what changed since the last one, or one village). */
 export const packageExport = (path: string, scope: PackageScope, onProgress: (p: JobProgress) => void = () => {}, signal?: AbortSignal) =>
   callJob<PackageExported>({ cmd: 'package_export', args: { path, scope } }, onProgress, signal)
-/** Merges a package from another laptop (after a backup), all or nothing. */
-export const packageImport = (path: string, onProgress: (p: JobProgress) => void = () => {}, signal?: AbortSignal) =>
-  callJob<PackageReport>({ cmd: 'package_import', args: { path } }, onProgress, signal)
+/** Merges a package from another laptop, all or nothing (a backup is made once it passed its
+ * checks). `trustDevice`: the user confirmed that a laptop never seen before is the town's. */
+export const packageImport = (path: string, trustDevice = false, onProgress: (p: JobProgress) => void = () => {}, signal?: AbortSignal) =>
+  callJob<PackageReport>({ cmd: 'package_import', args: { path, trust_device: trustDevice } }, onProgress, signal)
 /** Rows both sides changed, open ones first, each with both versions. */
 export const syncConflictList = () => call<SyncConflict[]>({ cmd: 'sync_conflict_list' })
 /** Settles a conflict with the version the user chose. */
 export const syncConflictResolve = (id: string, keep: Keep) => call<SyncConflict>({ cmd: 'sync_conflict_resolve', args: { id, keep } })
-/** Replaces the current data with a backup (the current data is backed up first). */
-export const backupRestore = (path: string, onProgress: (p: JobProgress) => void = () => {}) =>
-  callJob<BackupInfo>({ cmd: 'backup_restore', args: { path } }, onProgress)
+/** Replaces the current data with a backup (the current data is backed up first); another
+ * town's backup needs `confirmOtherTown`. */
+export const backupRestore = (path: string, confirmOtherTown = false, onProgress: (p: JobProgress) => void = () => {}) =>
+  callJob<BackupInfo>({ cmd: 'backup_restore', args: { path, confirm_other_town: confirmOtherTown } }, onProgress)
 
 // ---- planning (issue 3) ----
 export const keydateList = (year: number) => call<KeyDate[]>({ cmd: 'keydate_list', args: { year } })

@@ -8,4 +8,16 @@ export type BackupInfo = { path: string, file_name: string, kind: BackupKind, cr
 /**
  * The first and last day of the records it holds.
  */
-first_date: string | null, last_date: string | null, };
+first_date: string | null, last_date: string | null, 
+/**
+ * The id of its town (empty in the list, which reads only the header).
+ */
+town_id: string, 
+/**
+ * The preview: the town of the data a restore would replace.
+ */
+current_town: string | null, 
+/**
+ * The preview: the backup is another town's (a restore needs the user's confirmation).
+ */
+other_town: boolean, };

@@ -3,4 +3,4 @@
 /**
  * Every error the core can report. The UI owns the words for each code (zh-CN and English).
  */
-export type ErrorCode = "required" | "too_long" | "control_chars" | "duplicate" | "invalid_date" | "date_order" | "invalid_value" | "not_found" | "not_initialized" | "already_initialized" | "data_dir_not_dir" | "data_dir_readonly" | "database_newer" | "database" | "io" | "bad_request" | "stock_negative" | "locked" | "forbidden" | "file_rejected" | "cancelled";
+export type ErrorCode = "required" | "too_long" | "control_chars" | "duplicate" | "invalid_date" | "date_order" | "invalid_value" | "not_found" | "not_initialized" | "already_initialized" | "data_dir_not_dir" | "data_dir_readonly" | "database_newer" | "database" | "io" | "bad_request" | "stock_negative" | "locked" | "forbidden" | "file_rejected" | "cancelled" | "other_town" | "unknown_device";

@@ -14,4 +14,13 @@ matched: number,
 /**
  * Attachment files copied in.
  */
-files: number, entities: Array<EntityReport>, };
+files: number, 
+/**
+ * Who made the package: "双龙镇的电脑（张三）", "安静村的电脑（王五）".
+ */
+maker: string, 
+/**
+ * Changes the maker may not make (a village laptop editing another village's record):
+ * not applied, kept among the conflicts for the coordinator (counted there too).
+ */
+out_of_scope: number, entities: Array<EntityReport>, };

@@ -13,4 +13,9 @@ title: string, local: Record<string, unknown>, incoming: Record<string, unknown>
 /**
  * The version applied when the package was imported.
  */
-winner: Keep, created_at: string, resolved_at: string | null, kept: Keep | null, };
+winner: Keep, created_at: string, resolved_at: string | null, kept: Keep | null, 
+/**
+ * Why the incoming version was not applied, when the package's maker may not make that
+ * change ("安静村的电脑不能修改其他村（单位）的活动记录"); None for an edit on both sides.
+ */
+reason: string | null, };

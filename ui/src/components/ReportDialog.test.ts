@@ -11,8 +11,8 @@ const LAST_YEAR = { kind: 'annual', scope: '2026', year: 2025, practices: 'ï¼ˆä¸
 
 function backend(sent: Sent[], dialog: string[], savePath: string | null) {
   mockIPC((cmd, raw) => {
-    if (cmd === 'plugin:dialog|save') {
-      dialog.push((raw as { options: { defaultPath?: string } }).options.defaultPath ?? '')
+    if (cmd === 'choose_save') {
+      dialog.push((raw as { defaultName?: string }).defaultName ?? '')
       return savePath
     }
     const req = (raw as { request: Sent }).request

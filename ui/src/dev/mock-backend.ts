@@ -532,7 +532,7 @@ function handle(req: Request): unknown {
       const conflict = mockConflict()
       mockConflicts.unshift(conflict)
       const entities = [{ entity: 'record', label: '活动记录', added: 2, updated: 1, unchanged: 5, deleted: 0, conflicts: 1 }]
-      return { package_id: 'mock-package', town: db.town?.name ?? '', from_device: 'mock-device', created_at: new Date().toISOString(), adopted_town: false, added: 2, updated: 1, unchanged: 5, deleted: 0, conflicts: 1, matched: 0, files: 0, entities }
+      return { package_id: 'mock-package', town: db.town?.name ?? '', from_device: 'mock-device', created_at: new Date().toISOString(), adopted_town: false, added: 2, updated: 1, unchanged: 5, deleted: 0, conflicts: 1, matched: 0, files: 0, maker: '安静村的电脑（王五）', out_of_scope: 0, entities }
     }
     case 'sync_conflict_list':
       return mockConflicts
@@ -585,6 +585,7 @@ function mockConflict(): SyncConflict {
     created_at: new Date().toISOString(),
     resolved_at: null,
     kept: null,
+    reason: null,
   }
 }
 
@@ -629,6 +630,9 @@ function mockBackup(path: string, kind: BackupInfo['kind']): BackupInfo {
     attachments: 0,
     first_date: dates[0] ?? null,
     last_date: dates[dates.length - 1] ?? null,
+    town_id: '',
+    current_town: db.town?.name ?? null,
+    other_town: false,
   }
 }
 
@@ -655,13 +659,16 @@ export function installMockBackend(): void {
   }
   const broken = params.get('mock-error')
   mockIPC((cmd, args) => {
-    // The native save dialog: answer with a path in a pretend documents folder.
-    if (cmd === 'plugin:dialog|save') {
-      const name = (args as { options?: { defaultPath?: string } }).options?.defaultPath ?? '导出.xlsx'
+    // The save dialog the backend shows: answer with a path in a pretend documents folder.
+    if (cmd === 'choose_save') {
+      const name = (args as { defaultName?: string }).defaultName ?? '导出.xlsx'
       return `/home/dev/文档/${name}`
     }
-    // The native open dialog (attachments): a pretend file in the user's folders.
-    if (cmd === 'plugin:dialog|open') return mockOpenDialog(args)
+    // The open dialog the backend shows (attachments, packages …): a pretend file.
+    if (cmd === 'choose_open') {
+      const picked = mockOpenDialog({ options: args })
+      return picked == null ? null : Array.isArray(picked) ? picked : [picked]
+    }
     // Long jobs run at once in the mock: no progress to report, nothing to cancel.
     if (cmd === 'cancel_job') return null
     if (cmd !== 'call' && cmd !== 'call_job') throw `unknown command ${cmd}`

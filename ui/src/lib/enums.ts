@@ -122,6 +122,8 @@ export const ERROR_CODES = [
   'forbidden',
   'file_rejected',
   'cancelled',
+  'other_town',
+  'unknown_device',
 ] as const satisfies readonly ErrorCode[]
 
 // Compile-time completeness checks (each must be `true`).

@@ -29,6 +29,7 @@ function conflict(local: Record<string, unknown>, incoming: Record<string, unkno
     created_at: '2026-11-27T08:00:00Z',
     resolved_at: null,
     kept: null,
+    reason: null,
     ...extra,
   }
 }

@@ -14,10 +14,79 @@ fn town() -> (tempfile::TempDir, Db) {
         },
     )
     .unwrap();
-    let photos = dir.path().join(ATTACHMENTS_DIR).join("ab");
-    std::fs::create_dir_all(&photos).unwrap();
-    std::fs::write(photos.join("ab12.jpg"), b"\xFF\xD8\xFFphoto").unwrap();
+    stored_file(dir.path(), PHOTO, "jpg");
     (dir, db)
+}
+
+/// The bytes of the fixture's photo (a JPEG's signature, then anything).
+const PHOTO: &[u8] = b"\xFF\xD8\xFFphoto";
+
+/// Stores `bytes` in the data folder `dir` as the app names an attachment file (by its hash);
+/// returns its path under `attachments/`.
+fn stored_file(dir: &Path, bytes: &[u8], ext: &str) -> String {
+    use sha2::Digest;
+    let sha = format!("{:x}", sha2::Sha256::digest(bytes));
+    let rel = format!("{}/{sha}.{ext}", &sha[..2]);
+    let path = dir.join(ATTACHMENTS_DIR).join(&rel);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(&path, bytes).unwrap();
+    rel
+}
+
+/// The path of the fixture's photo in a data folder.
+fn photo_path(dir: &Path) -> PathBuf {
+    use sha2::Digest;
+    let sha = format!("{:x}", sha2::Sha256::digest(PHOTO));
+    dir.join(ATTACHMENTS_DIR)
+        .join(&sha[..2])
+        .join(format!("{sha}.jpg"))
+}
+
+/// What a backup holds, as the preview, the list and a restore say it (not where it was read).
+fn holdings(
+    b: &BackupInfo,
+) -> (
+    String,
+    i64,
+    i64,
+    i64,
+    i64,
+    i64,
+    Option<String>,
+    Option<String>,
+) {
+    (
+        b.town.clone(),
+        b.schema_version,
+        b.records,
+        b.activities,
+        b.campaigns,
+        b.attachments,
+        b.first_date.clone(),
+        b.last_date.clone(),
+    )
+}
+
+/// Every table but the audit trail (a restore adds to it): see [`dump`].
+fn dump_data(conn: &Connection) -> Vec<(String, Vec<String>)> {
+    dump(conn)
+        .into_iter()
+        .filter(|(t, _)| t != "audit_log")
+        .collect()
+}
+
+/// The audit trail's ids, in order.
+fn trail(conn: &Connection) -> Vec<String> {
+    conn.prepare("SELECT id FROM audit_log ORDER BY rowid")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap()
+}
+
+fn no_confirmation() -> RestoreOptions {
+    RestoreOptions::default()
 }
 
 fn record_ids(db: &Db) -> Vec<String> {
@@ -163,7 +232,14 @@ fn a_backup_holds_the_data_and_a_restore_brings_it_back() {
     assert_eq!(info.schema_version, SCHEMA_VERSION);
     assert_eq!(info.kind, BackupKind::Manual);
     assert!(info.first_date.as_deref().unwrap() <= info.last_date.as_deref().unwrap());
-    assert_eq!(inspect(&file).unwrap(), info, "the preview says the same");
+    let preview = inspect(&db.conn, &file).unwrap();
+    assert_eq!(
+        holdings(&preview),
+        holdings(&info),
+        "the preview says the same"
+    );
+    assert_eq!(preview.current_town.as_deref(), Some("双龙镇"));
+    assert!(!preview.other_town);
 
     // Lose data: half the records deleted, the photo gone.
     for id in &before[..before.len() / 2] {
@@ -174,13 +250,10 @@ fn a_backup_holds_the_data_and_a_restore_brings_it_back() {
     std::fs::remove_dir_all(dir.path().join(ATTACHMENTS_DIR)).unwrap();
     assert_ne!(record_ids(&db), before);
 
-    let restored = restore(&mut db, &file, &mut |_, _| true).unwrap();
+    let restored = restore(&mut db, &file, &no_confirmation(), &mut |_, _| true).unwrap();
     assert_eq!(restored.records as usize, before.len());
     assert_eq!(record_ids(&db), before, "every record is back");
-    assert_eq!(
-        std::fs::read(dir.path().join(ATTACHMENTS_DIR).join("ab").join("ab12.jpg")).unwrap(),
-        b"\xFF\xD8\xFFphoto"
-    );
+    assert_eq!(std::fs::read(photo_path(dir.path())).unwrap(), PHOTO);
     let tables: i64 = db
         .conn
         .query_row(
@@ -244,7 +317,7 @@ fn a_damaged_or_foreign_file_is_refused_and_changes_nothing() {
 
     let before = db_bytes(&db, dir.path());
     for file in [&truncated, &garbage, &corrupted, &plain, &missing] {
-        let e = restore(&mut db, file, &mut |_, _| true).unwrap_err();
+        let e = restore(&mut db, file, &no_confirmation(), &mut |_, _| true).unwrap_err();
         assert_eq!(e.field.as_deref(), Some("path"), "{file:?}: {e:?}");
         assert!(
             e.message.contains("备份") || e.message.contains("找不到"),
@@ -293,7 +366,7 @@ fn a_damaged_or_foreign_file_is_refused_and_changes_nothing() {
     std::fs::write(&newer_format, future).unwrap();
     let before = db_bytes(&db, dir.path());
     for file in [&newer, &newer1, &newer_format] {
-        let e = restore(&mut db, file, &mut |_, _| true).unwrap_err();
+        let e = restore(&mut db, file, &no_confirmation(), &mut |_, _| true).unwrap_err();
         assert_eq!(e.code, ErrorCode::DatabaseNewer, "{file:?}: {e:?}");
         assert!(e.message.contains("请先升级本程序"), "{}", e.message);
         assert_eq!(db_bytes(&db, dir.path()), before, "{file:?}");
@@ -301,7 +374,7 @@ fn a_damaged_or_foreign_file_is_refused_and_changes_nothing() {
 
     // An attachment path that would leave the folder, in either format.
     let escaping = out.path().join("escaping.pufabak");
-    let photo = dir.path().join(ATTACHMENTS_DIR).join("ab").join("ab12.jpg");
+    let photo = photo_path(dir.path());
     write_packed(
         &db.conn,
         &[("../../evil.txt".to_string(), photo)],
@@ -320,7 +393,7 @@ fn a_damaged_or_foreign_file_is_refused_and_changes_nothing() {
         )
         .unwrap();
     for file in [&escaping, &escaping1] {
-        let e = restore(&mut db, file, &mut |_, _| true).unwrap_err();
+        let e = restore(&mut db, file, &no_confirmation(), &mut |_, _| true).unwrap_err();
         assert!(e.message.contains("不安全"), "{}", e.message);
         assert!(!dir.path().parent().unwrap().join("evil.txt").exists());
         assert_eq!(db_bytes(&db, dir.path()), before);
@@ -373,10 +446,9 @@ fn cancelling_a_backup_leaves_no_file() {
 fn a_packed_backup_restored_into_an_empty_folder_gives_the_same_tables_and_files() {
     let (dir, db) = town();
     // A second attachment, in another folder, with bytes of every value.
-    let papers = dir.path().join(ATTACHMENTS_DIR).join("cd");
-    std::fs::create_dir_all(&papers).unwrap();
-    let scan: Vec<u8> = (0..=255u8).cycle().take(100_000).collect();
-    std::fs::write(papers.join("cd34.pdf"), &scan).unwrap();
+    let mut scan = b"%PDF-1.4\n".to_vec();
+    scan.extend((0..=255u8).cycle().take(100_000));
+    stored_file(dir.path(), &scan, "pdf");
     let out = tempfile::tempdir().unwrap();
     let file = out.path().join("双龙镇.pufabak");
     let info = create(
@@ -401,17 +473,27 @@ fn a_packed_backup_restored_into_an_empty_folder_gives_the_same_tables_and_files
         "packed {} bytes, raw {raw}",
         packed.len()
     );
-    assert_eq!(inspect(&file).unwrap(), info);
+    assert_eq!(
+        holdings(&inspect(&db.conn, &file).unwrap()),
+        holdings(&info)
+    );
 
     let empty = tempfile::tempdir().unwrap();
     let mut fresh = Db::open_dir(empty.path()).unwrap();
-    let restored = restore(&mut fresh, &file, &mut |_, _| true).unwrap();
-    assert_eq!(restored, info);
+    let trail_before = trail(&fresh.conn);
+    let restored = restore(&mut fresh, &file, &no_confirmation(), &mut |_, _| true).unwrap();
+    assert_eq!(holdings(&restored), holdings(&info));
     assert_eq!(
-        dump(&fresh.conn),
-        dump(&db.conn),
+        dump_data(&fresh.conn),
+        dump_data(&db.conn),
         "the same tables, row for row"
     );
+    // The trail: the backup's, the fresh folder's own, and the restore's entry.
+    let mut want = trail(&db.conn);
+    want.extend(trail_before);
+    let got = trail(&fresh.conn);
+    assert_eq!(got[..want.len()], want[..]);
+    assert_eq!(got.len(), want.len() + 1);
     assert_eq!(attachments(empty.path()), attachments(dir.path()));
     let mode: String = fresh
         .conn
@@ -425,7 +507,7 @@ fn a_packed_backup_restored_into_an_empty_folder_gives_the_same_tables_and_files
         .query_row("PRAGMA integrity_check", [], |r| r.get(0))
         .unwrap();
     assert_eq!(check, "ok");
-    assert_eq!(dump(&reopened.conn), dump(&db.conn));
+    assert_eq!(dump_data(&reopened.conn), dump_data(&db.conn));
     assert_no_leftovers(empty.path());
 }
 
@@ -446,8 +528,8 @@ fn an_in_memory_database_is_backed_up_and_restored_too() {
     assert_eq!(info.records as usize, record_ids(&memory).len());
     let empty = tempfile::tempdir().unwrap();
     let mut fresh = Db::open_dir(empty.path()).unwrap();
-    restore(&mut fresh, &file, &mut |_, _| true).unwrap();
-    assert_eq!(dump(&fresh.conn), dump(&memory.conn));
+    restore(&mut fresh, &file, &no_confirmation(), &mut |_, _| true).unwrap();
+    assert_eq!(dump_data(&fresh.conn), dump_data(&memory.conn));
 }
 
 #[test]
@@ -458,16 +540,19 @@ fn a_backup_in_the_format_of_earlier_versions_is_still_listed_checked_and_restor
     let file = backups.join("2026-01-05_093000000-manual.pufabak");
     format1_backup(&db, &file);
     assert!(std::fs::read(&file).unwrap().starts_with(SQLITE_MAGIC));
-    let info = inspect(&file).unwrap();
+    let info = inspect(&db.conn, &file).unwrap();
     assert_eq!(info.records as usize, record_ids(&db).len());
     assert_eq!(info.attachments, 1);
     assert_eq!(info.town, "双龙镇");
-    assert_eq!(list(dir.path()).unwrap(), std::slice::from_ref(&info));
+    let listed = list(dir.path()).unwrap();
+    assert_eq!(listed.len(), 1);
+    assert_eq!(holdings(&listed[0]), holdings(&info));
 
     let empty = tempfile::tempdir().unwrap();
     let mut fresh = Db::open_dir(empty.path()).unwrap();
-    assert_eq!(restore(&mut fresh, &file, &mut |_, _| true).unwrap(), info);
-    assert_eq!(dump(&fresh.conn), dump(&db.conn));
+    let restored = restore(&mut fresh, &file, &no_confirmation(), &mut |_, _| true).unwrap();
+    assert_eq!(holdings(&restored), holdings(&info));
+    assert_eq!(dump_data(&fresh.conn), dump_data(&db.conn));
     assert_eq!(attachments(empty.path()), attachments(dir.path()));
     assert_no_leftovers(empty.path());
 }
@@ -525,8 +610,8 @@ fn a_cut_or_altered_packed_backup_is_refused_and_changes_nothing() {
         let file = out.path().join("bad.pufabak");
         std::fs::write(&file, content).unwrap();
         for e in [
-            inspect(&file).unwrap_err(),
-            restore(&mut db, &file, &mut |_, _| true).unwrap_err(),
+            inspect(&db.conn, &file).unwrap_err(),
+            restore(&mut db, &file, &no_confirmation(), &mut |_, _| true).unwrap_err(),
         ] {
             assert_eq!(e.field.as_deref(), Some("path"), "{case}: {e:?}");
             assert!(
@@ -540,7 +625,7 @@ fn a_cut_or_altered_packed_backup_is_refused_and_changes_nothing() {
     assert!(list(dir.path()).unwrap().is_empty(), "nothing backed up");
     assert_no_leftovers(dir.path());
     // The good file still restores.
-    restore(&mut db, &good, &mut |_, _| true).unwrap();
+    restore(&mut db, &good, &no_confirmation(), &mut |_, _| true).unwrap();
 }
 
 #[test]
@@ -577,7 +662,7 @@ fn a_backup_holds_the_moment_it_began_while_the_app_goes_on_writing() {
     assert_eq!(info.records as usize, before.len());
     let empty = tempfile::tempdir().unwrap();
     let mut fresh = Db::open_dir(empty.path()).unwrap();
-    restore(&mut fresh, &file, &mut |_, _| true).unwrap();
+    restore(&mut fresh, &file, &no_confirmation(), &mut |_, _| true).unwrap();
     assert_eq!(
         record_ids(&fresh),
         before,
@@ -650,4 +735,53 @@ fn previews_left_in_the_temporary_folder_by_a_closed_app_are_removed_at_the_next
     assert!(!left.exists(), "a preview of seven hours ago is a leftover");
     assert!(open_now.exists(), "a preview being shown stays");
     assert!(someone_elses.exists(), "only the app's own files go");
+}
+
+#[test]
+fn a_backup_of_an_earlier_version_is_checked_against_that_versions_schema_and_brought_up_to_date() {
+    // The data of a laptop at version 10 (before this version's migrations), in a backup.
+    let old = crate::db::database_at(10);
+    old.execute_batch(
+        "INSERT INTO settings (key, value) VALUES ('device_id', 'old-laptop');
+         INSERT INTO town (id, name, county, created_at, updated_at)
+             VALUES ('t1', '双龙镇', '巫山县', '2025-01-01T00:00:00.000Z', '2025-01-01T00:00:00.000Z');
+         INSERT INTO unit (id, kind, name, created_at, updated_at)
+             VALUES ('u1', 'village', '安静村', '2025-01-01T00:00:00.000Z', '2025-01-01T00:00:00.000Z');",
+    )
+    .unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let file = out.path().join("v10.pufabak");
+    {
+        let mut copy = Connection::open(&file).unwrap();
+        Backup::new(&old, &mut copy)
+            .unwrap()
+            .run_to_completion(1024, Duration::ZERO, None)
+            .unwrap();
+        copy.execute_batch(
+            "CREATE TABLE pufa_backup_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+             CREATE TABLE pufa_backup_file (path TEXT PRIMARY KEY, data BLOB NOT NULL);
+             INSERT INTO pufa_backup_meta VALUES ('kind', 'manual');",
+        )
+        .unwrap();
+    }
+    let empty = tempfile::tempdir().unwrap();
+    let mut fresh = Db::open_dir(empty.path()).unwrap();
+    let info = restore(&mut fresh, &file, &no_confirmation(), &mut |_, _| true).unwrap();
+    assert_eq!((info.schema_version, info.town.as_str()), (10, "双龙镇"));
+    assert_eq!(fresh.schema_version().unwrap(), SCHEMA_VERSION);
+    assert!(crate::check::run(&fresh).unwrap().ok);
+    // The trail of the restored data only grows now.
+    let e = fresh.conn.execute("DELETE FROM audit_log", []).unwrap_err();
+    assert!(e.to_string().contains("操作记录只能追加"), "{e}");
+    // The same backup with a table its version never had is refused.
+    Connection::open(&file)
+        .unwrap()
+        .execute_batch("CREATE TABLE sync_device (x);")
+        .unwrap();
+    let e = restore(&mut fresh, &file, &no_confirmation(), &mut |_, _| true).unwrap_err();
+    assert!(
+        e.message.contains("“sync_device”是多出来的"),
+        "{}",
+        e.message
+    );
 }

@@ -15,6 +15,14 @@
 //! for the user to choose ([`conflicts`], [`resolve`]). A deletion of a row edited elsewhere
 //! since is a conflict too; the edited row stays.
 //!
+//! Trust: every row passes the checks typed input gets (`stored`: real dates, counts in range,
+//! clean names, existing references), or the package is refused naming the row and field; a
+//! version stamped more than a day ahead of this laptop's clock is refused; attachments are
+//! checked by content, their stored names and thumbnails made here; a package says who made
+//! it and changes only what that maker may (`scope`), the rest waits as a conflict for the
+//! coordinator; each row it changes gets its own entry in the audit trail. The backup before
+//! an import is made only once the whole package has passed, just before it is committed.
+//!
 //! Towns: a package of another town is refused; an empty database adopts the package's town.
 //! A county's roll-up (set up with `county_rollup`) takes every town's packages: the towns'
 //! rows stay out, and their villages and campaigns carry the town's name ("双龙镇安静村",
@@ -22,15 +30,16 @@
 
 use crate::attachment;
 use crate::audit;
-use crate::db::{Db, ATTACHMENTS_DIR};
+use crate::db::{insert_rows, Db};
 use crate::error::{AppError, ErrorCode, Result};
 use crate::export::{io_error, write_atomic};
+use crate::stored::{add_children, read_row, rows_of, to_json, Row, CAMPAIGNS, HANDOUTS};
 use crate::sync::{self, TABLES};
 use crate::town;
-use rusqlite::types::{Value as Sql, ValueRef};
+use rusqlite::types::Value as Sql;
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
+use serde_json::Value;
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::{BufRead, BufReader, Read, Seek, Write};
@@ -40,18 +49,19 @@ use ts_rs::TS;
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, ZipArchive, ZipWriter};
 
-/// The package format this build writes and the newest it reads.
-pub const FORMAT_VERSION: u32 = 1;
+mod scope;
+use scope::{Maker, ManifestMaker};
+
+/// The package format this build writes and the newest it reads. Format 2 says who made the
+/// package (format 1 did not, and is refused: what it may change cannot be told).
+pub const FORMAT_VERSION: u32 = 2;
 /// The file extension the window offers (a zip inside).
 pub const EXTENSION: &str = "pufapkg";
 
 const FORMAT: &str = "pufa-package";
 const MANIFEST: &str = "manifest.json";
 const TOMBSTONES: &str = "data/tombstone.jsonl";
-/// Keys of a row that are not columns: a record's or activity's campaign links, a record's
-/// hand-outs, a deletion in a conflict.
-const CAMPAIGNS: &str = "_campaigns";
-const HANDOUTS: &str = "_handouts";
+/// The key of a deletion in a conflict.
 const DELETED: &str = "_deleted";
 
 /// Zip-bomb limits, checked on the declared sizes before anything is inflated (and the
@@ -210,7 +220,23 @@ pub struct PackageReport {
     /// Attachment files copied in.
     #[ts(type = "number")]
     pub files: u64,
+    /// Who made the package: "双龙镇的电脑（张三）", "安静村的电脑（王五）".
+    pub maker: String,
+    /// Changes the maker may not make (a village laptop editing another village's record):
+    /// not applied, kept among the conflicts for the coordinator (counted there too).
+    #[ts(type = "number")]
+    pub out_of_scope: u64,
     pub entities: Vec<EntityReport>,
+}
+
+/// What the user confirmed for an import.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ImportOptions {
+    /// The package comes from a laptop not seen before that says it is the town's: the user
+    /// confirmed it is.
+    #[serde(default)]
+    pub trust_device: bool,
 }
 
 /// Which version of a conflicting row to keep.
@@ -253,6 +279,9 @@ pub struct SyncConflict {
     pub created_at: String,
     pub resolved_at: Option<String>,
     pub kept: Option<Keep>,
+    /// Why the incoming version was not applied, when the package's maker may not make that
+    /// change ("安静村的电脑不能修改其他村（单位）的活动记录"); None for an edit on both sides.
+    pub reason: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -284,9 +313,10 @@ struct Manifest {
     counts: PackageCounts,
     /// Entry name → SHA-256 (hex) of its bytes.
     entries: BTreeMap<String, String>,
+    /// Who made it (format 2).
+    #[serde(default)]
+    maker: Option<ManifestMaker>,
 }
-
-type Row = Map<String, Value>;
 
 fn label(table: &str) -> &'static str {
     match table {
@@ -322,17 +352,6 @@ fn cancelled(what: &str) -> AppError {
 // ---------------------------------------------------------------------------------------
 // Rows as JSON
 
-fn to_json(v: ValueRef) -> Value {
-    match v {
-        ValueRef::Null => Value::Null,
-        ValueRef::Integer(i) => Value::from(i),
-        ValueRef::Real(f) => Value::from(f),
-        ValueRef::Text(t) => Value::from(String::from_utf8_lossy(t).into_owned()),
-        // No exchanged table has BLOB columns.
-        ValueRef::Blob(_) => Value::Null,
-    }
-}
-
 fn to_sql(v: &Value) -> Option<Sql> {
     Some(match v {
         Value::Null => Sql::Null,
@@ -344,67 +363,6 @@ fn to_sql(v: &Value) -> Option<Sql> {
         Value::String(s) => Sql::Text(s.clone()),
         Value::Array(_) | Value::Object(_) => return None,
     })
-}
-
-/// The rows a statement yields, as JSON objects without the local `sync_seq`.
-fn rows_of(stmt: &mut rusqlite::Statement, args: impl rusqlite::Params) -> Result<Vec<Row>> {
-    let names: Vec<String> = stmt.column_names().iter().map(|s| s.to_string()).collect();
-    let mut out = Vec::new();
-    let mut rows = stmt.query(args)?;
-    while let Some(r) = rows.next()? {
-        let mut row = Row::new();
-        for (i, n) in names.iter().enumerate() {
-            if n != "sync_seq" {
-                row.insert(n.clone(), to_json(r.get_ref(i)?));
-            }
-        }
-        out.push(row);
-    }
-    Ok(out)
-}
-
-/// Adds a row's parts kept in other tables: campaign links (sorted) and hand-outs (by id).
-fn add_children(conn: &Connection, table: &str, row: &mut Row) -> Result<()> {
-    let Some(id) = row.get("id").and_then(Value::as_str).map(str::to_string) else {
-        return Ok(());
-    };
-    let links = match table {
-        "record" => "SELECT campaign_id FROM record_campaign WHERE record_id = ?1 ORDER BY 1",
-        "activity" => "SELECT campaign_id FROM activity_campaign WHERE activity_id = ?1 ORDER BY 1",
-        _ => return Ok(()),
-    };
-    let campaigns: Vec<Value> = conn
-        .prepare_cached(links)?
-        .query_map([&id], |r| r.get::<_, String>(0))?
-        .map(|c| c.map(Value::from))
-        .collect::<rusqlite::Result<_>>()?;
-    row.insert(CAMPAIGNS.into(), Value::Array(campaigns));
-    if table == "record" {
-        let mut stmt = conn.prepare_cached(
-            "SELECT * FROM stock_movement WHERE record_id = ?1 AND kind = 'handout' ORDER BY id",
-        )?;
-        let mut handouts = rows_of(&mut stmt, [&id])?;
-        // Versioned as part of the record, not on their own.
-        for h in &mut handouts {
-            h.remove("hlc");
-            h.remove("base_hlc");
-        }
-        row.insert(
-            HANDOUTS.into(),
-            Value::Array(handouts.into_iter().map(Value::Object).collect()),
-        );
-    }
-    Ok(())
-}
-
-/// One local row with its parts, as exported.
-fn read_row(conn: &Connection, table: &str, id: &str) -> Result<Option<Row>> {
-    let mut stmt = conn.prepare_cached(&format!("SELECT * FROM {table} WHERE id = ?1"))?;
-    let Some(mut row) = rows_of(&mut stmt, [id])?.pop() else {
-        return Ok(None);
-    };
-    add_children(conn, table, &mut row)?;
-    Ok(Some(row))
 }
 
 fn text<'a>(row: &'a Row, key: &str) -> Option<&'a str> {
@@ -501,6 +459,7 @@ pub fn export(
     };
     let seq: i64 = tx.query_row("SELECT seq FROM sync_clock", [], |r| r.get(0))?;
     let device_id = town::setting(&tx, "device_id")?.unwrap_or_default();
+    let maker = ManifestMaker::of_this_laptop(&tx)?;
 
     let mut counts = PackageCounts::default();
     for t in TABLES {
@@ -656,6 +615,7 @@ pub fn export(
             },
             counts: counts.clone(),
             entries: std::mem::take(&mut entries),
+            maker: Some(maker.clone()),
         };
         zip.start_file(MANIFEST, data)
             .map_err(|e| zip_error(path, e))?;
@@ -770,10 +730,8 @@ fn known_name(name: &str) -> bool {
     false
 }
 
-type Archive = ZipArchive<BufReader<std::fs::File>>;
-
-/// Opens the zip and checks every entry's name and declared size before inflating anything.
-fn open(path: &Path) -> Result<(Archive, HashMap<String, u64>)> {
+/// The package file, opened for reading.
+fn open_file(path: &Path) -> Result<BufReader<std::fs::File>> {
     let file = std::fs::File::open(path).map_err(|e| {
         AppError::field(
             ErrorCode::NotFound,
@@ -781,7 +739,16 @@ fn open(path: &Path) -> Result<(Archive, HashMap<String, u64>)> {
             format!("打不开数据包“{}”：{e}", path.display()),
         )
     })?;
-    let mut zip = ZipArchive::new(BufReader::new(file)).map_err(|_| {
+    Ok(BufReader::new(file))
+}
+
+/// A package being read (from its file, or from memory in the fuzz tests).
+type Archive<R> = ZipArchive<R>;
+
+/// Opens the zip and checks every entry's name, kind and declared size before inflating
+/// anything: only regular files (no links, folders or device entries) under known names.
+fn open<R: Read + Seek>(path: &Path, reader: R) -> Result<(Archive<R>, HashMap<String, u64>)> {
+    let mut zip = ZipArchive::new(reader).map_err(|_| {
         rejected(
             path,
             "这不是普法台账数据包（不是 zip 文件，或文件不完整、已损坏）",
@@ -812,6 +779,20 @@ fn open(path: &Path) -> Result<(Archive, HashMap<String, u64>)> {
                 format!("其中有不认识的文件“{}”", crate::validate::clip(&name)),
             ));
         }
+        // A link (or a folder, a device) under a file's name would become a plain file here
+        // with the link's text as its content, or worse: only regular files are taken.
+        let regular = entry
+            .unix_mode()
+            .is_none_or(|mode| mode & 0o170000 == 0 || mode & 0o170000 == 0o100000);
+        if entry.is_symlink() || entry.is_dir() || !regular {
+            return Err(rejected(
+                path,
+                format!(
+                    "其中的“{}”不是普通文件（是链接、文件夹或设备）",
+                    crate::validate::clip(&name)
+                ),
+            ));
+        }
         let (size, packed) = (entry.size(), entry.compressed_size());
         let cap = if name == MANIFEST {
             MAX_MANIFEST
@@ -838,7 +819,12 @@ fn open(path: &Path) -> Result<(Archive, HashMap<String, u64>)> {
 }
 
 /// Reads one entry whole (at most its declared size, which the caller capped).
-fn read_entry(zip: &mut Archive, path: &Path, name: &str, declared: u64) -> Result<Vec<u8>> {
+fn read_entry<R: Read + Seek>(
+    zip: &mut Archive<R>,
+    path: &Path,
+    name: &str,
+    declared: u64,
+) -> Result<Vec<u8>> {
     let damaged = || rejected(path, format!("其中的“{name}”已损坏，无法解压"));
     let entry = zip.by_name(name).map_err(|_| damaged())?;
     let mut out = Vec::with_capacity(declared.min(64 << 20) as usize);
@@ -854,13 +840,14 @@ fn read_entry(zip: &mut Archive, path: &Path, name: &str, declared: u64) -> Resu
 
 /// Checks every data entry against the manifest's checksum, reading the package through its
 /// own handle; stops (cancelled) once `stop` is set.
-fn verify_data(
+fn verify_data<R: Read + Seek>(
     path: &Path,
+    reader: R,
     manifest: &Manifest,
     sizes: &HashMap<String, u64>,
     stop: &AtomicBool,
 ) -> Result<()> {
-    let (mut zip, _) = open(path)?;
+    let (mut zip, _) = open(path, reader)?;
     for (name, expected) in &manifest.entries {
         if name.starts_with("data/") {
             verify_entry(&mut zip, path, name, sizes[name], expected, stop)?;
@@ -870,8 +857,8 @@ fn verify_data(
 }
 
 /// Streams one entry through SHA-256 and compares it with the manifest.
-fn verify_entry(
-    zip: &mut Archive,
+fn verify_entry<R: Read + Seek>(
+    zip: &mut Archive<R>,
     path: &Path,
     name: &str,
     declared: u64,
@@ -907,7 +894,11 @@ fn verify_entry(
     Ok(())
 }
 
-fn read_manifest(zip: &mut Archive, path: &Path, sizes: &HashMap<String, u64>) -> Result<Manifest> {
+fn read_manifest<R: Read + Seek>(
+    zip: &mut Archive<R>,
+    path: &Path,
+    sizes: &HashMap<String, u64>,
+) -> Result<Manifest> {
     let Some(&size) = sizes.get(MANIFEST) else {
         return Err(rejected(
             path,
@@ -936,6 +927,14 @@ fn read_manifest(zip: &mut Archive, path: &Path, sizes: &HashMap<String, u64>) -
         ));
     }
     let manifest: Manifest = serde_json::from_value(value).map_err(|_| bad())?;
+    check_manifest(&manifest).map_err(|e| AppError {
+        message: format!(
+            "“{}”不能导入：清单中{}。数据未做任何改动",
+            file_name(path),
+            e.message
+        ),
+        ..e
+    })?;
     // The manifest lists every other entry, and every entry listed is there.
     for name in sizes.keys().filter(|n| *n != MANIFEST) {
         if !manifest.entries.contains_key(name) {
@@ -953,9 +952,43 @@ fn read_manifest(zip: &mut Archive, path: &Path, sizes: &HashMap<String, u64>) -
     Ok(manifest)
 }
 
+/// An id as the app makes them (UUIDs, device ids): letters, digits, '-' and '_', at most 64.
+fn is_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.len() <= 64
+        && id
+            .bytes()
+            .all(|c| c.is_ascii_alphanumeric() || c == b'-' || c == b'_')
+}
+
+/// What the manifest says that is shown or kept (ids, the town's and the maker's names) passes
+/// the checks typed input gets.
+fn check_manifest(m: &Manifest) -> Result<()> {
+    for (field, id) in [
+        ("package_id", &m.package_id),
+        ("device_id", &m.device_id),
+        ("town", &m.town.id),
+    ] {
+        if !is_id(id) {
+            return Err(AppError::field(
+                ErrorCode::InvalidValue,
+                field,
+                format!("的编号“{}”无效", crate::validate::clip(id)),
+            ));
+        }
+    }
+    crate::validate::name("town", &m.town.name, 50)?;
+    crate::validate::optional_line("county", Some(&m.town.county), 50)?;
+    if let Some(maker) = &m.maker {
+        crate::validate::optional_line("user_name", Some(&maker.user), 30)?;
+        crate::validate::optional_line("villages", maker.village_name.as_deref(), 50)?;
+    }
+    Ok(())
+}
+
 /// Calls `each` with every row of a JSON-lines entry (and its line number).
-fn each_line(
-    zip: &mut Archive,
+fn each_line<R: Read + Seek>(
+    zip: &mut Archive<R>,
     path: &Path,
     name: &str,
     declared: u64,
@@ -1069,6 +1102,56 @@ struct Importer<'a> {
     tallies_suspended: bool,
     /// Importing into a county's roll-up: the package's town name.
     rollup_town: Option<String>,
+    /// Who made the package, and what it may change.
+    maker: Maker,
+    /// "安静村的电脑（王五）", for the trail.
+    maker_label: String,
+    package_id: String,
+    /// The user of this laptop, who imports (read once for the trail).
+    user: Option<town::UserProfile>,
+    /// The trail of the rows changed, written in batches.
+    trail: Vec<Vec<Sql>>,
+    /// Rows not applied because the maker may not change them: rows that need them wait too.
+    held_back: HashSet<(&'static str, String)>,
+    /// Folders this import made for attachment files, removed again (when empty) if it fails.
+    made_dirs: Vec<PathBuf>,
+}
+
+/// Entries of the audit trail written per statement.
+const TRAIL_BATCH: usize = 64;
+
+/// Where a changed row's entry goes in the trail: (entity, id, action). A record's attachments
+/// belong to the record's history, as the window adds them.
+fn trail_target<'r>(
+    table: &'r str,
+    row: &'r Row,
+    action: &'static str,
+) -> (&'r str, &'r str, &'static str) {
+    let id = text(row, "id").unwrap_or("");
+    match table {
+        "attachment" => (
+            "record",
+            text(row, "record_id").unwrap_or(""),
+            match action {
+                "delete" => "detach",
+                _ => "attach",
+            },
+        ),
+        "stock_movement" | "store" => ("stock", id, action),
+        "activity_series" => ("activity", id, action),
+        t => (t, id, action),
+    }
+}
+
+/// A row as the trail shows it: its fields, without versions.
+fn trail_body(row: Option<&Row>) -> Option<Value> {
+    row.map(|r| {
+        let mut r = r.clone();
+        for k in ["hlc", "base_hlc", "sync_seq"] {
+            r.remove(k);
+        }
+        Value::Object(r)
+    })
 }
 
 /// A town's unit or campaign name inside a county's roll-up.
@@ -1099,7 +1182,135 @@ impl<'a> Importer<'a> {
             records_written: 0,
             tallies_suspended: false,
             rollup_town: None,
+            maker: Maker::Town,
+            maker_label: String::new(),
+            package_id: String::new(),
+            user: None,
+            trail: Vec::new(),
+            held_back: HashSet::new(),
+            made_dirs: Vec::new(),
         }
+    }
+
+    /// Adds the entry of one changed row to the trail: which package, from whom, before and
+    /// after (`action`: create, update, delete).
+    fn note(
+        &mut self,
+        table: &'static str,
+        before: Option<&Row>,
+        after: Option<&Row>,
+        action: &'static str,
+    ) -> Result<()> {
+        let row = after.or(before).expect("a change has a row");
+        let (entity, id, action) = trail_target(table, row, action);
+        let summary = format!(
+            "数据包导入（{}，数据包 {}）：{}{}“{}”",
+            self.maker_label,
+            crate::validate::clip(&self.package_id),
+            audit::action_label(action),
+            label(table),
+            crate::validate::clip(&title_of(row))
+        );
+        let entry = audit::row(
+            self.user.as_ref(),
+            entity,
+            id,
+            action,
+            &summary,
+            trail_body(before).as_ref(),
+            trail_body(after).as_ref(),
+        );
+        self.trail.push(entry);
+        if self.trail.len() >= TRAIL_BATCH {
+            self.flush_trail()?;
+        }
+        Ok(())
+    }
+
+    fn flush_trail(&mut self) -> Result<()> {
+        let rows = std::mem::take(&mut self.trail);
+        insert_rows(self.conn, "audit_log", &audit::COLUMNS, &rows)
+    }
+
+    /// The content of a row through the checks typed input gets; refuses the package naming the
+    /// row and the field.
+    fn validate(&self, table: &'static str, row: &Row) -> Result<()> {
+        crate::stored::check(self.conn, table, row).map_err(|e| {
+            let mut refused = self.bad_row(table, row, &format!("：{}", e.message));
+            refused.field = e.field.or(refused.field);
+            refused
+        })
+    }
+
+    /// Why a row waits: it needs a row this import held back (None: it does not).
+    fn waits_for_held_back(&self, table: &str, row: &Row) -> Option<String> {
+        let mut needs: Vec<(&'static str, &str)> = refs(table)
+            .iter()
+            .filter_map(|(column, target)| text(row, column).map(|v| (*target, v)))
+            .collect();
+        needs.extend(
+            row.get(CAMPAIGNS)
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+                .map(|c| ("campaign", c)),
+        );
+        needs
+            .into_iter()
+            .find(|(t, id)| self.held_back.contains(&(*t, id.to_string())))
+            .map(|(t, _)| format!("它用到的{}超出了数据包制作者的权限，没有导入", label(t)))
+    }
+
+    /// A change the package's maker may not make: not applied, kept for the coordinator with
+    /// the reason. Ours (if any) stays and travels back as the version to keep.
+    fn hold_back(
+        &mut self,
+        table: &'static str,
+        id: &str,
+        hlc: &str,
+        local: Option<&Row>,
+        incoming: Option<&Row>,
+        why: &str,
+    ) -> Result<()> {
+        self.held_back.insert((table, id.to_string()));
+        if local.is_some() {
+            self.conn.execute(
+                &format!("UPDATE {table} SET base_hlc = ?2, sync_seq = ?3 WHERE id = ?1"),
+                params![id, hlc, self.seq],
+            )?;
+        } else {
+            // A new row: the same package again keeps one conflict, not two.
+            let kept: Option<String> = self
+                .conn
+                .prepare_cached(
+                    "SELECT id FROM sync_conflict WHERE entity = ?1 AND entity_id = ?2
+                       AND resolved_at IS NULL AND json_extract(incoming_json, '$.hlc') = ?3",
+                )?
+                .query_row(params![table, id, hlc], |r| r.get(0))
+                .optional()?;
+            if kept.is_some() {
+                self.count(table, |e| e.unchanged += 1);
+                return Ok(());
+            }
+        }
+        let deleted = incoming.is_none().then(|| {
+            let mut m = Row::new();
+            m.insert(DELETED.into(), Value::Bool(true));
+            m.insert("hlc".into(), Value::from(hlc));
+            m
+        });
+        self.conflict(
+            table,
+            id,
+            local,
+            incoming.or(deleted.as_ref()),
+            Keep::Local,
+            Some(why),
+        )?;
+        self.report.out_of_scope += 1;
+        self.count(table, |e| e.conflicts += 1);
+        Ok(())
     }
 
     fn columns(&mut self, table: &'static str) -> Result<Vec<String>> {
@@ -1156,15 +1367,14 @@ impl<'a> Importer<'a> {
     /// Checks the row's shape and versions, and points its references at local ids.
     fn prepare(&mut self, table: &'static str, row: &mut Row) -> Result<(String, String)> {
         let id = match text(row, "id") {
-            Some(id) if !id.is_empty() && id.len() <= 64 && !id.chars().any(char::is_control) => {
-                id.to_string()
-            }
+            Some(id) if is_id(id) => id.to_string(),
             _ => return Err(self.bad_row(table, row, "没有有效的编号")),
         };
         let hlc = match text(row, "hlc") {
             Some(h) if sync::parse(h).is_some() => h.to_string(),
             _ => return Err(self.bad_row(table, row, "的版本号无效")),
         };
+        self.not_ahead(table, row, &hlc)?;
         match row.get("base_hlc") {
             None | Some(Value::Null) => {}
             Some(Value::String(b)) if sync::parse(b).is_some() => {}
@@ -1172,6 +1382,22 @@ impl<'a> Importer<'a> {
         }
         if table == "stock_movement" && text(row, "kind") == Some("handout") {
             return Err(self.bad_row(table, row, "是发放记录，应随活动记录一起"));
+        }
+        if table == "attachment" {
+            // Where the file is kept and its thumbnail are made here, from its hash and type:
+            // never a path the package chose.
+            let sha = text(row, "sha256").unwrap_or("");
+            let mime = text(row, "mime").unwrap_or("");
+            match attachment::paths_of(sha, mime) {
+                Some((stored, thumbnail)) => {
+                    row.insert("stored".into(), Value::from(stored));
+                    row.insert(
+                        "thumbnail".into(),
+                        thumbnail.map(Value::from).unwrap_or(Value::Null),
+                    );
+                }
+                None => return Err(self.bad_row(table, row, "的校验值或文件类型无效")),
+            }
         }
         if hlc > self.max_hlc {
             self.max_hlc = hlc.clone();
@@ -1230,6 +1456,27 @@ impl<'a> Importer<'a> {
             row.insert(HANDOUTS.into(), Value::Array(out));
         }
         Ok((id, hlc))
+    }
+
+    /// Refuses a version stamped more than a day ahead of this laptop's clock: it would win
+    /// every conflict and drag the clock along (see `sync::MAX_AHEAD_MS`).
+    fn not_ahead(&self, table: &str, row: &Row, hlc: &str) -> Result<()> {
+        match sync::ahead_of_now(hlc) {
+            None => Ok(()),
+            Some(days) => {
+                let mut e = self.bad_row(
+                    table,
+                    row,
+                    &format!(
+                        "的版本时间（{}）比本机时钟快 {days} 天，超过了一天；制作数据包的电脑\
+                         日期可能设置错了，请校正那台电脑的日期后重新导出",
+                        sync::hlc_time(hlc)
+                    ),
+                );
+                e.field = Some("hlc".into());
+                Err(e)
+            }
+        }
     }
 
     /// Every row this one points at exists here (or arrived earlier in the package).
@@ -1516,6 +1763,7 @@ impl<'a> Importer<'a> {
         local: Option<&Row>,
         incoming: Option<&Row>,
         winner: Keep,
+        reason: Option<&str>,
     ) -> Result<()> {
         let deleted = || {
             let mut m = Row::new();
@@ -1527,8 +1775,8 @@ impl<'a> Importer<'a> {
         };
         self.conn.execute(
             "INSERT INTO sync_conflict (id, entity, entity_id, local_json, incoming_json, winner,
-                 created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                 created_at, reason)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
             params![
                 crate::new_id(),
                 table,
@@ -1536,16 +1784,19 @@ impl<'a> Importer<'a> {
                 json(local),
                 json(incoming),
                 winner.code(),
-                crate::now()
+                crate::now(),
+                reason
             ],
         )?;
         Ok(())
     }
 
-    /// The file of an attachment row about to be written: already here, or from the package.
-    fn place_file(
+    /// The file of an attachment row about to be written: already here, or from the package —
+    /// its content checked as a new photo's is (the type its bytes show must be the row's, and
+    /// its size), its thumbnail made here.
+    fn place_file<R: Read + Seek>(
         &mut self,
-        zip: &mut Archive,
+        zip: &mut Archive<R>,
         sizes: &HashMap<String, u64>,
         manifest: &Manifest,
         row: &mut Row,
@@ -1559,17 +1810,23 @@ impl<'a> Importer<'a> {
         };
         let sha = text(row, "sha256").unwrap_or("").to_string();
         let stored = text(row, "stored").unwrap_or("").to_string();
-        let base = stored.rsplit('/').next().unwrap_or("");
-        let ok_name = sha.len() == 64
-            && base.starts_with(&sha)
-            && stored == format!("{ATTACHMENTS_DIR}/{}/{base}", &sha[..2]);
-        let target = match attachment::safe_path(&dir, &stored) {
-            Ok(t) if ok_name => t,
-            _ => return Err(self.bad_row("attachment", row, "的存放路径不合法")),
-        };
-        let entry = format!("attachments/{base}");
-        let bytes = if target.is_file() {
-            None
+        let target = attachment::safe_path(&dir, &stored)
+            .map_err(|_| self.bad_row("attachment", row, "的存放路径不合法"))?;
+        let entry = format!(
+            "attachments/{}",
+            stored.rsplit('/').next().unwrap_or_default()
+        );
+        let name = text(row, "file_name").unwrap_or("").to_string();
+        let (bytes, head, size) = if target.is_file() {
+            // Named by its content: checked when it came.
+            let mut head = Vec::with_capacity(16);
+            std::fs::File::open(&target)
+                .and_then(|f| f.take(16).read_to_end(&mut head))
+                .map_err(|e| io_error(&target, &e))?;
+            let size = std::fs::metadata(&target)
+                .map_err(|e| io_error(&target, &e))?
+                .len();
+            (None, head, size)
         } else {
             let (Some(&size), Some(expected)) = (sizes.get(&entry), manifest.entries.get(&entry))
             else {
@@ -1583,11 +1840,30 @@ impl<'a> Importer<'a> {
                     format!("其中的“{entry}”校验不符（文件在传输中损坏或被改动过）"),
                 ));
             }
-            write_new(&target, &bytes)?;
-            self.placed.push(target.clone());
-            self.report.files += 1;
-            Some(bytes)
+            let head = bytes[..bytes.len().min(16)].to_vec();
+            (Some(bytes), head, size)
         };
+        let mime = text(row, "mime").unwrap_or("");
+        match attachment::kind_of(&head, &name) {
+            Some((_, m)) if m == mime => {}
+            _ => {
+                return Err(self.bad_row(
+                    "attachment",
+                    row,
+                    &format!(
+                        "的文件内容不是它自称的类型（{}），不能作为附件",
+                        crate::validate::clip(mime)
+                    ),
+                ))
+            }
+        }
+        if row.get("size").and_then(Value::as_u64) != Some(size) {
+            return Err(self.bad_row("attachment", row, "的大小与文件不符"));
+        }
+        if let Some(bytes) = &bytes {
+            self.write_new(&target, bytes)?;
+            self.report.files += 1;
+        }
         if let Some(rel) = text(row, "thumbnail").map(str::to_string) {
             let thumb = attachment::safe_path(&dir, &rel)
                 .map_err(|_| self.bad_row("attachment", row, "的缩略图路径不合法"))?;
@@ -1597,16 +1873,37 @@ impl<'a> Importer<'a> {
                     None => std::fs::read(&target).map_err(|e| io_error(&target, &e))?,
                 };
                 match attachment::thumbnail(&bytes) {
-                    Some(t) => {
-                        write_new(&thumb, &t)?;
-                        self.placed.push(thumb);
-                    }
+                    Some(t) => self.write_new(&thumb, &t)?,
                     None => {
                         row.insert("thumbnail".into(), Value::Null);
                     }
                 }
             }
         }
+        Ok(())
+    }
+
+    /// Writes a file that is not there yet (through a temporary file beside it), remembering
+    /// it and the folders made for it, to be removed if the import fails.
+    fn write_new(&mut self, target: &Path, bytes: &[u8]) -> Result<()> {
+        let dir = target.parent().expect("attachment paths have a folder");
+        let mut missing = Vec::new();
+        let mut d = dir;
+        while !d.exists() {
+            missing.push(d.to_path_buf());
+            match d.parent() {
+                Some(p) => d = p,
+                None => break,
+            }
+        }
+        std::fs::create_dir_all(dir).map_err(|e| io_error(dir, &e))?;
+        self.made_dirs.extend(missing);
+        let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| io_error(dir, &e))?;
+        tmp.write_all(bytes).map_err(|e| io_error(target, &e))?;
+        tmp.as_file().sync_all().map_err(|e| io_error(target, &e))?;
+        tmp.persist(target)
+            .map_err(|e| io_error(target, &e.error))?;
+        self.placed.push(target.to_path_buf());
         Ok(())
     }
 
@@ -1638,7 +1935,29 @@ impl<'a> Importer<'a> {
             }
         }
         let (id, hlc) = self.prepare(table, &mut row)?;
+        if let Some(why) = self.waits_for_held_back(table, &row) {
+            let local = read_row(self.conn, table, &id)?;
+            return self.hold_back(table, &id, &hlc, local.as_ref(), Some(&row), &why);
+        }
+        // What arrives is checked whole before anything is decided: one bad row refuses the
+        // package, whatever would have become of it.
+        self.check_refs(table, &row)?;
+        self.validate(table, &row)?;
         let decision = self.decide(table, &id, &hlc, &row)?;
+        let changes = match &decision {
+            Decision::Add | Decision::Restore => Some(None),
+            Decision::Update => Some(read_row(self.conn, table, &id)?),
+            Decision::IncomingWins { local } => Some(local.clone()),
+            _ => None,
+        };
+        if let Some(before) = &changes {
+            if let Some(why) = self
+                .maker
+                .refuses(self.conn, table, before.as_ref(), Some(&row))?
+            {
+                return self.hold_back(table, &id, &hlc, before.as_ref(), Some(&row), &why);
+            }
+        }
         match decision {
             Decision::Unchanged { fix_base } => {
                 if fix_base {
@@ -1656,9 +1975,9 @@ impl<'a> Importer<'a> {
                 self.count(table, |e| e.unchanged += 1);
             }
             Decision::Add | Decision::Restore => {
-                self.check_refs(table, &row)?;
                 file(self, &mut row)?;
                 self.write(table, &row, true)?;
+                self.note(table, None, Some(&row), "create")?;
                 if matches!(decision, Decision::Restore) {
                     self.drop_tombstone(table, &id)?;
                     self.count(table, |e| e.updated += 1);
@@ -1667,9 +1986,10 @@ impl<'a> Importer<'a> {
                 }
             }
             Decision::Update => {
-                self.check_refs(table, &row)?;
                 file(self, &mut row)?;
                 self.write(table, &row, false)?;
+                let before = changes.flatten();
+                self.note(table, before.as_ref(), Some(&row), "update")?;
                 self.count(table, |e| e.updated += 1);
             }
             Decision::Same { incoming_newer } => {
@@ -1684,13 +2004,14 @@ impl<'a> Importer<'a> {
                 self.count(table, |e| e.unchanged += 1);
             }
             Decision::IncomingWins { local } => {
-                self.check_refs(table, &row)?;
                 file(self, &mut row)?;
                 self.write(table, &row, local.is_none())?;
                 if local.is_none() {
                     self.drop_tombstone(table, &id)?;
                 }
-                self.conflict(table, &id, local.as_ref(), Some(&row), Keep::Incoming)?;
+                let action = if local.is_some() { "update" } else { "create" };
+                self.note(table, local.as_ref(), Some(&row), action)?;
+                self.conflict(table, &id, local.as_ref(), Some(&row), Keep::Incoming, None)?;
                 self.count(table, |e| e.conflicts += 1);
             }
             Decision::LocalWins { local } => {
@@ -1699,7 +2020,7 @@ impl<'a> Importer<'a> {
                     &format!("UPDATE {table} SET base_hlc = ?2, sync_seq = ?3 WHERE id = ?1"),
                     params![id, hlc, self.seq],
                 )?;
-                self.conflict(table, &id, Some(&local), Some(&row), Keep::Local)?;
+                self.conflict(table, &id, Some(&local), Some(&row), Keep::Local, None)?;
                 self.count(table, |e| e.conflicts += 1);
             }
         }
@@ -1721,7 +2042,7 @@ impl<'a> Importer<'a> {
         };
         let id = text(row, "id").unwrap_or("").to_string();
         let hlc = match text(row, "hlc") {
-            Some(h) if sync::parse(h).is_some() && !id.is_empty() => h.to_string(),
+            Some(h) if sync::parse(h).is_some() && is_id(&id) => h.to_string(),
             _ => return Err(self.bad_row(table, row, "的删除记录无效")),
         };
         let base = match row.get("base_hlc") {
@@ -1729,6 +2050,7 @@ impl<'a> Importer<'a> {
             Some(Value::String(b)) if sync::parse(b).is_some() => Some(b.clone()),
             _ => return Err(self.bad_row(table, row, "的删除记录无效")),
         };
+        self.not_ahead(table, row, &hlc)?;
         if hlc > self.max_hlc {
             self.max_hlc = hlc.clone();
         }
@@ -1758,6 +2080,12 @@ impl<'a> Importer<'a> {
             }
             Some(lh) if lh.is_some() && lh == base => {
                 let before = read_row(self.conn, table, &id)?;
+                if let Some(why) = self
+                    .maker
+                    .refuses(self.conn, table, before.as_ref(), None)?
+                {
+                    return self.hold_back(table, &id, &hlc, before.as_ref(), None, &why);
+                }
                 // A row others still point at (a unit with records) stays: a conflict.
                 match self
                     .conn
@@ -1765,6 +2093,7 @@ impl<'a> Importer<'a> {
                 {
                     Ok(_) => {
                         keep_tombstone(self)?;
+                        self.note(table, before.as_ref(), None, "delete")?;
                         self.count(table, |e| e.deleted += 1);
                     }
                     Err(e)
@@ -1804,45 +2133,73 @@ impl<'a> Importer<'a> {
             "base_hlc".into(),
             tomb.get("base_hlc").cloned().unwrap_or(Value::Null),
         );
-        self.conflict(table, id, local, Some(&incoming), Keep::Local)?;
+        self.conflict(table, id, local, Some(&incoming), Keep::Local, None)?;
         self.count(table, |e| e.conflicts += 1);
         Ok(())
     }
 }
 
-/// Writes a file that is not there yet, through a temporary file beside it.
-fn write_new(target: &Path, bytes: &[u8]) -> Result<()> {
-    let dir = target.parent().expect("attachment paths have a folder");
-    std::fs::create_dir_all(dir).map_err(|e| io_error(dir, &e))?;
-    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| io_error(dir, &e))?;
-    tmp.write_all(bytes).map_err(|e| io_error(target, &e))?;
-    tmp.as_file().sync_all().map_err(|e| io_error(target, &e))?;
-    tmp.persist(target)
-        .map_err(|e| io_error(target, &e.error))?;
-    Ok(())
-}
-
 /// Imports a package into the database in one transaction: all of it or, on any problem
-/// (damaged file, another town, a cancel), nothing. `progress(done, total)` in rows.
+/// (damaged file, another town, a row that fails its checks, a cancel), nothing.
+/// `progress(done, total)` in rows.
 pub fn import(
     db: &mut Db,
     path: &Path,
+    options: &ImportOptions,
     progress: &mut dyn FnMut(u64, u64) -> bool,
 ) -> Result<PackageReport> {
-    let (mut zip, sizes) = open(path)?;
+    import_from(db, path, &|| open_file(path), options, progress)
+}
+
+/// [`import`] of a package held in memory (`name` is only used in messages): what the fuzz
+/// tests feed the reader, from the zip's directory to the rows' checks.
+#[doc(hidden)]
+pub fn import_bytes(
+    db: &mut Db,
+    name: &Path,
+    bytes: &[u8],
+    options: &ImportOptions,
+) -> Result<PackageReport> {
+    import_from(
+        db,
+        name,
+        &|| Ok(std::io::Cursor::new(bytes)),
+        options,
+        &mut |_, _| true,
+    )
+}
+
+fn import_from<R: Read + Seek + Send>(
+    db: &mut Db,
+    path: &Path,
+    reader: &(dyn Fn() -> Result<R> + Sync),
+    options: &ImportOptions,
+    progress: &mut dyn FnMut(u64, u64) -> bool,
+) -> Result<PackageReport> {
+    let (mut zip, sizes) = open(path, reader()?)?;
     let manifest = read_manifest(&mut zip, path, &sizes)?;
     let data_dir = db.data_dir.clone();
     let mut placed = Vec::new();
+    let mut made_dirs = Vec::new();
     let stop = AtomicBool::new(false);
     let result = std::thread::scope(|scope| {
         // The data entries' checksums are checked on a second thread while this one applies
         // their rows: inflating and hashing them all first was a fifth of a merge, with the
         // other core idle. Nothing commits before every checksum matched.
-        let verifier = scope.spawn(|| verify_data(path, &manifest, &sizes, &stop));
+        let verifier =
+            scope.spawn(|| reader().and_then(|r| verify_data(path, r, &manifest, &sizes, &stop)));
         db.with_bulk_tx(|tx| {
-            let mut importer = Importer::new(tx, path, data_dir);
-            let r = run_import(&mut importer, &mut zip, &sizes, &manifest, progress);
+            let mut importer = Importer::new(tx, path, data_dir.clone());
+            let r = run_import(
+                &mut importer,
+                &mut zip,
+                &sizes,
+                &manifest,
+                options,
+                progress,
+            );
             placed = std::mem::take(&mut importer.placed);
+            made_dirs = std::mem::take(&mut importer.made_dirs);
             let cancelled = matches!(&r, Err(e) if e.code == ErrorCode::Cancelled);
             if cancelled {
                 stop.store(true, Ordering::Relaxed);
@@ -1854,24 +2211,38 @@ pub fn import(
                 // A damaged entry explains whatever else went wrong in reading it.
                 verified?;
             }
-            r.map(|()| importer.report)
+            let report = r?;
+            // The whole package passed: the data as it was is kept before it changes (read on
+            // a connection of its own, which sees it without this transaction's writes).
+            let changes = report.added + report.updated + report.deleted + report.conflicts;
+            if changes + report.files > 0 {
+                if let Some(dir) = &data_dir {
+                    crate::backup::before_import(dir)?;
+                }
+            }
+            Ok(report)
         })
     });
     if result.is_err() {
         for file in placed {
             let _ = std::fs::remove_file(file);
         }
+        // Deepest first; a folder that is not empty stays.
+        for dir in made_dirs.iter().rev() {
+            let _ = std::fs::remove_dir(dir);
+        }
     }
     result
 }
 
-fn run_import(
+fn run_import<R: Read + Seek>(
     im: &mut Importer,
-    zip: &mut Archive,
+    zip: &mut Archive<R>,
     sizes: &HashMap<String, u64>,
     manifest: &Manifest,
+    options: &ImportOptions,
     progress: &mut dyn FnMut(u64, u64) -> bool,
-) -> Result<()> {
+) -> Result<PackageReport> {
     let conn = im.conn;
     let path = im.path;
     let adopted = match town::get_town(conn)? {
@@ -1894,6 +2265,22 @@ fn run_import(
         Some(_) => false,
         None => true,
     };
+    if adopted {
+        // The town the laptop starts from: its name is checked as the set-up checks it.
+        crate::validate::name("town", &manifest.town.name, 50)?;
+        crate::validate::optional_line("county", Some(&manifest.town.county), 50)?;
+    }
+    im.maker = scope::admit(
+        conn,
+        manifest,
+        &file_name(path),
+        adopted,
+        options.trust_device,
+    )?;
+    let made_by = manifest.maker.as_ref().expect("admitted");
+    im.maker_label = made_by.label(&manifest.town.name);
+    im.package_id = manifest.package_id.clone();
+    im.user = town::current_user(conn)?;
     sync::set_applying(conn, true)?;
     let (_, seq) = sync::tick(conn)?;
     im.seq = seq;
@@ -1974,18 +2361,20 @@ fn run_import(
     if !progress(total, total) {
         return Err(cancelled("导入数据包"));
     }
+    im.flush_trail()?;
     let max = std::mem::take(&mut im.max_hlc);
     sync::observe(conn, &max)?;
     sync::set_applying(conn, false)?;
     if im.tallies_suspended {
         crate::reports::tally::resume(conn)?;
     }
-    let r = &mut im.report;
+    let mut r = std::mem::take(&mut im.report);
     r.package_id = manifest.package_id.clone();
     r.town = manifest.town.name.clone();
     r.from_device = manifest.device_id.clone();
     r.created_at = manifest.created_at.clone();
     r.adopted_town = adopted;
+    r.maker = im.maker_label.clone();
     for e in im.entities.values() {
         r.added += e.added;
         r.updated += e.updated;
@@ -1997,17 +2386,25 @@ fn run_import(
         .iter()
         .filter_map(|t| im.entities.get(t).cloned())
         .collect();
+    let held = if r.out_of_scope > 0 {
+        format!(
+            "（其中 {} 处超出制作者权限，未导入，等协调员处理）",
+            r.out_of_scope
+        )
+    } else {
+        String::new()
+    };
     audit::note(
         conn,
         "sync",
         &manifest.package_id,
         "import",
         &format!(
-            "导入“{}”的数据包：新增 {}，更新 {}，删除 {}，冲突 {}，未变 {}",
-            manifest.town.name, r.added, r.updated, r.deleted, r.conflicts, r.unchanged
+            "导入“{}”的数据包（{}）：新增 {}，更新 {}，删除 {}，冲突 {}{held}，未变 {}",
+            manifest.town.name, r.maker, r.added, r.updated, r.deleted, r.conflicts, r.unchanged
         ),
     )?;
-    Ok(())
+    Ok(r)
 }
 
 // ---------------------------------------------------------------------------------------
@@ -2047,11 +2444,12 @@ fn conflict_from(r: &rusqlite::Row) -> rusqlite::Result<SyncConflict> {
         created_at: r.get(6)?,
         resolved_at: r.get(7)?,
         kept: keep(r.get(8)?),
+        reason: r.get(9)?,
     })
 }
 
 const CONFLICT_SELECT: &str = "SELECT id, entity, entity_id, local_json, incoming_json, winner,
-        created_at, resolved_at, kept FROM sync_conflict";
+        created_at, resolved_at, kept, reason FROM sync_conflict";
 
 /// The conflicts imports found: open ones first, newest first.
 pub fn conflicts(conn: &Connection) -> Result<Vec<SyncConflict>> {
@@ -2114,6 +2512,16 @@ pub fn resolve(db: &mut Db, conflict_id: &str, keep: Keep) -> Result<SyncConflic
                 sync::set_applying(tx, true)?;
                 let mut im = Importer::new(tx, Path::new(""), None);
                 let exists = im.exists(table, &c.entity_id)?;
+                // The version chosen passes the checks typed input gets, as on import.
+                crate::stored::check(tx, table, &row).map_err(|e| AppError {
+                    message: format!(
+                        "{}“{}”的这个版本不能保存：{}",
+                        label(table),
+                        c.title,
+                        e.message
+                    ),
+                    ..e
+                })?;
                 im.check_refs(table, &row).map_err(|_| {
                     AppError::new(
                         ErrorCode::NotFound,

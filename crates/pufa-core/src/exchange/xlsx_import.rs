@@ -199,11 +199,16 @@ pub fn import(
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
+    let data_dir = db.data_dir.clone();
     // Thousands of rows: the bulk transaction settings (see Db::with_bulk_tx).
     let out = db.with_bulk_tx(|tx| {
         // The valid rows are checked as they are read and written together at the end.
         let mut batch = NewRecords::start(tx)?;
         let out = run(tx, &mut book, Mode::Import(&mut batch), progress)?;
+        // Every row read and checked, some to be written: the data as it was is kept first.
+        if let (true, Some(dir)) = (out.imported > 0, &data_dir) {
+            crate::backup::before_import(dir)?;
+        }
         batch.write(tx).map_err(|e| AppError {
             message: format!("写入失败，没有导入任何记录：{}", e.message),
             ..e

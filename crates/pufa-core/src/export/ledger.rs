@@ -831,7 +831,13 @@ pub fn export_csv(conn: &Connection, path: &Path, filter: &RecordFilter) -> Resu
             .map_err(|e| io_error(path, &e))?;
         let mut w = csv::WriterBuilder::new().flexible(true).from_writer(out);
         let csv_err = |e: csv::Error| AppError::new(ErrorCode::Io, format!("写入 CSV 失败：{e}"));
-        w.write_record(csv_headers()).map_err(csv_err)?;
+        // Every cell through csv_cell: a cell that starts like a formula is written as text.
+        w.write_record(
+            csv_headers()
+                .iter()
+                .map(|h| super::csv_cell(h).into_owned()),
+        )
+        .map_err(csv_err)?;
         let mut sums = [0i64; 10];
         let read = |row: &rusqlite::Row| LedgerRow::read(row, &nodes);
         record::for_each_read_ahead(conn, &rows_filter, LEDGER_SELECT, read, |r| {
@@ -843,7 +849,8 @@ pub fn export_csv(conn: &Connection, path: &Path, filter: &RecordFilter) -> Resu
             row.extend(r.texts);
             row.extend(r.numbers.iter().map(|n| n.to_string()));
             row.extend([r.materials, r.narrative, r.recorder, r.status.to_string()]);
-            w.write_record(&row).map_err(csv_err)
+            w.write_record(row.iter().map(|c| super::csv_cell(c).into_owned()))
+                .map_err(csv_err)
         })?;
         let mut total = vec![
             "合计".to_string(),
@@ -864,8 +871,9 @@ pub fn export_csv(conn: &Connection, path: &Path, filter: &RecordFilter) -> Resu
             String::new(),
             String::new(),
         ]);
-        w.write_record(&total).map_err(csv_err)?;
-        w.write_record([summary.basis_line.as_str()])
+        w.write_record(total.iter().map(|c| super::csv_cell(c).into_owned()))
+            .map_err(csv_err)?;
+        w.write_record([super::csv_cell(&summary.basis_line).into_owned()])
             .map_err(csv_err)?;
         w.flush().map_err(|e| io_error(path, &e))?;
         Ok(())
@@ -1118,5 +1126,45 @@ mod tests {
         let err = export_csv(&db.conn, &dir.path().join("坏.csv"), &reversed).unwrap_err();
         assert_eq!(err.field.as_deref(), Some("end_date"));
         assert!(!dir.path().join("坏.csv").exists(), "no half file");
+    }
+
+    #[test]
+    fn csv_cells_that_start_like_a_formula_are_text() {
+        let mut db = crate::testing::town(&["安静村"], &[]);
+        record::create(
+            &mut db,
+            &record::RecordInput {
+                title: "=HYPERLINK(\"http://evil.example\",\"点我\")".into(),
+                date: "2026-03-05".into(),
+                unit_id: Some("安静村".into()),
+                venue: Some("@SUM(1+1)".into()),
+                formats: vec!["lecture".into()],
+                participants: 40.0,
+                narrative: Some("-2+3 群众".into()),
+                recorder: "+李明".into(),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("台账.csv");
+        // Not approved yet: the working list of every record.
+        let all = RecordFilter::default().with_basis(Basis::All);
+        export_csv(&db.conn, &path, &all).unwrap();
+        let bytes = std::fs::read(&path).unwrap();
+        let mut reader = csv::Reader::from_reader(&bytes[3..]);
+        let row = reader.records().next().unwrap().unwrap();
+        let cells: Vec<&str> = row.iter().collect();
+        for want in [
+            "'=HYPERLINK(\"http://evil.example\",\"点我\")",
+            "'-2+3 群众",
+            "'+李明",
+        ] {
+            assert!(cells.contains(&want), "{want} in {cells:?}");
+        }
+        assert!(
+            !cells.iter().any(|c| c.starts_with(['=', '+', '-', '@'])),
+            "{cells:?}"
+        );
     }
 }

@@ -134,6 +134,17 @@ fn sync_folder(folder: &Path) {
     let _ = folder;
 }
 
+/// A CSV cell as text a spreadsheet will not run: one starting with `=`, `+`, `-`, `@`, a tab
+/// or a carriage return gets a leading apostrophe, as OWASP advises against CSV injection
+/// (Excel, WPS and LibreOffice read `=HYPERLINK(…)` or `=cmd|…` in a CSV file as a formula).
+/// Every cell of every CSV export goes through here.
+pub fn csv_cell(cell: &str) -> std::borrow::Cow<'_, str> {
+    match cell.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{cell}").into(),
+        _ => cell.into(),
+    }
+}
+
 /// An Excel library error, in Chinese.
 pub(crate) fn xlsx_error(e: rust_xlsxwriter::XlsxError) -> AppError {
     AppError::new(ErrorCode::Io, format!("生成 Excel 文件失败：{e}"))
@@ -374,5 +385,26 @@ mod tests {
             range_cn(d("2026-11-15"), d("2027-02-10"), 2026),
             "2026年11月15日—2027年2月10日"
         );
+    }
+
+    #[test]
+    fn csv_cells_that_a_spreadsheet_would_run_are_written_as_text() {
+        for (cell, want) in [
+            (
+                "=HYPERLINK(\"http://x\",\"点我\")",
+                "'=HYPERLINK(\"http://x\",\"点我\")",
+            ),
+            ("+1+1", "'+1+1"),
+            ("-2+3", "'-2+3"),
+            ("@SUM(A1)", "'@SUM(A1)"),
+            ("\t=1", "'\t=1"),
+            ("\r=1", "'\r=1"),
+            ("=cmd|' /C calc'!A0", "'=cmd|' /C calc'!A0"),
+        ] {
+            assert_eq!(csv_cell(cell), want, "{cell:?}");
+        }
+        for fine in ["宪法进院坝", "2026-12-04", "120", "", "a=b", " =1"] {
+            assert_eq!(csv_cell(fine), fine);
+        }
     }
 }

@@ -1,39 +1,18 @@
 //! 照片和附件打包: the attachments of a filtered set of records in one zip, a folder per
 //! activity named by date and title ("2026-12-04 安静村宪法进院坝"), each file under the name
 //! it was added with. Photos are stored as they are (JPEG does not shrink again); names are
-//! made safe for Windows and unique within their folder.
+//! made safe for Windows by the one sanitiser (`file_name`) and unique within their folder.
 
 use super::{write_atomic, Exported};
 use crate::attachment::{self, safe_path, Attachment};
 use crate::db::Db;
 use crate::error::{AppError, ErrorCode, Result};
+use crate::file_name;
 use crate::record::{self, RecordFilter};
 use std::collections::HashSet;
 use std::path::Path;
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, ZipWriter};
-
-/// A name Windows and macOS accept: no \ / : * ? " < > |, no control characters, no trailing
-/// dot or space, at most `max` characters; `fallback` when nothing is left.
-fn safe_name(name: &str, max: usize, fallback: &str) -> String {
-    let cleaned: String = name
-        .chars()
-        .map(|c| {
-            if c.is_control() || r#"\/:*?"<>|"#.contains(c) {
-                '-'
-            } else {
-                c
-            }
-        })
-        .take(max)
-        .collect();
-    let trimmed = cleaned.trim().trim_end_matches(['.', ' ']).to_string();
-    if trimmed.is_empty() || trimmed.chars().all(|c| c == '.') {
-        fallback.to_string()
-    } else {
-        trimmed
-    }
-}
 
 /// `name`, or `name（2）`, `name（3）` … before its extension, whichever is not taken yet.
 fn unique(taken: &mut HashSet<String>, name: String) -> String {
@@ -65,7 +44,7 @@ pub fn export(db: &Db, path: &Path, filter: &RecordFilter) -> Result<Exported> {
     record::for_each(&db.conn, &filter, |r| {
         let files = attachment::list(&db.conn, &r.id)?;
         if !files.is_empty() {
-            let folder = safe_name(&format!("{} {}", r.date, r.title), 60, &r.date);
+            let folder = file_name::part(&format!("{} {}", r.date, r.title), 60, &r.date);
             folders.push((unique(&mut taken_folders, folder), files));
         }
         Ok(())
@@ -85,7 +64,7 @@ pub fn export(db: &Db, path: &Path, filter: &RecordFilter) -> Result<Exported> {
         for (folder, files) in &folders {
             let mut taken = HashSet::new();
             for a in files {
-                let name = unique(&mut taken, safe_name(&a.file_name, 80, "附件"));
+                let name = unique(&mut taken, file_name::part(&a.file_name, 80, "附件"));
                 let mut source = std::fs::File::open(safe_path(data_dir, &a.stored)?)?;
                 zip.start_file(format!("{folder}/{name}"), options)
                     .map_err(zip_error)?;
@@ -226,15 +205,7 @@ mod tests {
     }
 
     #[test]
-    fn names_are_safe_and_unique() {
-        assert_eq!(
-            safe_name("a/b\\c:d*e?f\"g<h>i|j", 60, "x"),
-            "a-b-c-d-e-f-g-h-i-j"
-        );
-        assert_eq!(safe_name("  结尾有点. ", 60, "x"), "结尾有点");
-        assert_eq!(safe_name("..", 60, "附件"), "附件");
-        assert_eq!(safe_name("\u{0}", 60, "附件"), "-");
-        assert_eq!(safe_name(&"长".repeat(100), 60, "x").chars().count(), 60);
+    fn names_are_unique_within_a_folder() {
         let mut taken = HashSet::new();
         assert_eq!(unique(&mut taken, "照片.jpg".into()), "照片.jpg");
         assert_eq!(unique(&mut taken, "照片.JPG".into()), "照片（2）.JPG");

@@ -23,8 +23,8 @@ const ENTRY: AuditEntry = {
 /** The core and the native save dialog; `savePath` is what the dialog answers (null = cancelled). */
 function backend(sent: Sent[], dialog: { defaultPath?: string }[], savePath: string | null, fail = false) {
   mockIPC((cmd, raw) => {
-    if (cmd === 'plugin:dialog|save') {
-      dialog.push((raw as { options: { defaultPath?: string } }).options)
+    if (cmd === 'choose_save') {
+      dialog.push({ defaultPath: (raw as { defaultName?: string }).defaultName })
       return savePath
     }
     const req = (raw as { request: Sent }).request

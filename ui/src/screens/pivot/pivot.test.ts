@@ -47,7 +47,7 @@ function tableFor(req: PivotRequest): PivotTable {
 
 function backend(sent: Sent[], dialogs: unknown[]) {
   mockIPC((cmd, raw) => {
-    if (cmd === 'plugin:dialog|save') {
+    if (cmd === 'choose_save') {
       dialogs.push(raw)
       return '/home/李明/文档/透视表.xlsx'
     }
@@ -126,9 +126,9 @@ describe('透视表', () => {
     ;(q('pivot-export') as HTMLElement).click()
     await waitFor(() => sent.some((s) => s.cmd === 'export_pivot_xlsx'))
     const year = new Date().getFullYear()
-    const options = (dialogs[0] as { options: { defaultPath: string; filters: { extensions: string[] }[] } }).options
-    expect(options.defaultPath).toBe(`普法活动透视表_${year}-01-01_${year}-12-31.xlsx`)
-    expect(options.filters[0].extensions).toEqual(['xlsx'])
+    const asked = dialogs[0] as { defaultName: string; extension: string }
+    expect(asked.defaultName).toBe(`普法活动透视表_${year}-01-01_${year}-12-31.xlsx`)
+    expect(asked.extension).toBe('xlsx')
     const exported = sent.find((s) => s.cmd === 'export_pivot_xlsx')
     expect(exported?.args).toEqual({ request: shown, path: '/home/李明/文档/透视表.xlsx' })
     await waitFor(() => !!document.querySelector('.el-message--success'))

@@ -21,7 +21,11 @@ const daily: BackupInfo = {
   attachments: 2,
   first_date: '2026-02-24',
   last_date: '2026-09-08',
+  town_id: '',
+  current_town: null,
+  other_town: false,
 }
+let inspected: BackupInfo = daily
 
 vi.mock('../../api', () => ({
   backupList: async () => {
@@ -30,10 +34,10 @@ vi.mock('../../api', () => ({
   },
   backupInspect: async (path: string) => {
     calls.push({ cmd: 'backup_inspect', args: path })
-    return daily
+    return inspected
   },
-  backupRestore: async (path: string) => {
-    calls.push({ cmd: 'backup_restore', args: path })
+  backupRestore: async (path: string, confirmOtherTown: boolean) => {
+    calls.push({ cmd: 'backup_restore', args: confirmOtherTown ? { path, confirmOtherTown } : path })
     return daily
   },
   backupCreate: async (path: string) => {
@@ -43,7 +47,7 @@ vi.mock('../../api', () => ({
   appInfo: async () => ({ initialized: true }),
 }))
 vi.mock('../../lib/app-state', () => ({ setInfo: vi.fn() }))
-vi.mock('@tauri-apps/plugin-dialog', () => ({ open: vi.fn(async () => null), save: vi.fn(async () => null) }))
+vi.mock('../../lib/export', () => ({ chooseOpenPath: vi.fn(async () => null), chooseSavePath: vi.fn(async () => null) }))
 
 function mountCard() {
   const i18n = createI18n({ legacy: false, locale: 'zh-CN', messages: { 'zh-CN': zhCN } })
@@ -53,6 +57,7 @@ function mountCard() {
 describe('BackupCard', () => {
   beforeEach(() => {
     calls.length = 0
+    inspected = daily
     vi.restoreAllMocks()
   })
 
@@ -82,5 +87,24 @@ describe('BackupCard', () => {
     await w.get('[data-testid="backup-restore"]').trigger('click')
     await flushPromises()
     expect(calls.filter((c) => c.cmd === 'backup_restore')).toEqual([{ cmd: 'backup_restore', args: daily.path }])
+  })
+
+  it("restores another town's backup only after a second confirmation naming both towns", async () => {
+    inspected = { ...daily, town: '石院镇', town_id: 't2', current_town: '双龙镇', other_town: true }
+    const confirm = vi.spyOn(ElMessageBox, 'confirm').mockResolvedValueOnce('confirm' as never).mockRejectedValueOnce('cancel')
+    const w = mountCard()
+    await flushPromises()
+    await w.get('[data-testid="backup-restore"]').trigger('click')
+    await flushPromises()
+    expect(confirm).toHaveBeenCalledTimes(2)
+    const second = String(confirm.mock.calls[1][0])
+    expect(second).toContain('这是“石院镇”的备份，本机是“双龙镇”的台账')
+    expect(String(confirm.mock.calls[1][2]?.confirmButtonText)).toContain('确认用“石院镇”的数据替换“双龙镇”')
+    expect(calls.map((c) => c.cmd)).not.toContain('backup_restore')
+
+    confirm.mockResolvedValueOnce('confirm' as never).mockResolvedValueOnce('confirm' as never)
+    await w.get('[data-testid="backup-restore"]').trigger('click')
+    await flushPromises()
+    expect(calls.filter((c) => c.cmd === 'backup_restore')).toEqual([{ cmd: 'backup_restore', args: { path: daily.path, confirmOtherTown: true } }])
   })
 })

@@ -1,5 +1,6 @@
 use super::*;
 use crate::campaign::{self, ArchiveFilter, CampaignFilter};
+use crate::db::ATTACHMENTS_DIR;
 use crate::demo::{self, DemoInput};
 use crate::record::{self, RecordInput};
 use crate::unit::UnitFilter;
@@ -7,6 +8,12 @@ use std::io::Cursor;
 
 fn never_cancel() -> impl FnMut(u64, u64) -> bool {
     |_, _| true
+}
+
+/// The user confirmed the sending laptop is the town's (the tests' second laptops have no
+/// user, so their packages speak for the town: see `scope`).
+fn trusted() -> ImportOptions {
+    ImportOptions { trust_device: true }
 }
 
 fn png() -> Vec<u8> {
@@ -54,7 +61,7 @@ fn export_scope(db: &Db, path: &Path, scope: &PackageScope) -> PackageExported {
 }
 
 fn import_ok(db: &mut Db, path: &Path) -> PackageReport {
-    import(db, path, &mut never_cancel()).unwrap()
+    import(db, path, &trusted(), &mut never_cancel()).unwrap()
 }
 
 /// Everything a user sees of the town, as JSON.
@@ -177,7 +184,7 @@ fn round_trip_copies_the_town_field_for_field() {
 
     let mut b = Db::open_dir(&tmp.path().join("b")).unwrap();
     let mut calls = 0;
-    let report = import(&mut b, &pkg, &mut |done, total| {
+    let report = import(&mut b, &pkg, &trusted(), &mut |done, total| {
         calls += 1;
         assert!(done <= total);
         true
@@ -509,7 +516,7 @@ fn another_towns_package_is_refused_and_an_empty_database_adopts_it() {
     )
     .unwrap();
     let before = db_bytes(&other);
-    let e = import(&mut other, &pkg, &mut never_cancel()).unwrap_err();
+    let e = import(&mut other, &pkg, &trusted(), &mut never_cancel()).unwrap_err();
     assert_eq!(e.code, ErrorCode::FileRejected);
     assert!(
         e.message.contains("双龙镇") && e.message.contains("龙溪镇"),
@@ -640,7 +647,9 @@ fn bad_packages_are_refused_with_a_reason_and_change_nothing() {
             "newer format",
             Box::new(|p| {
                 rezip(
-                    &edit_manifest(&entries, |m| m["format_version"] = 2.into()),
+                    &edit_manifest(&entries, |m| {
+                        m["format_version"] = (FORMAT_VERSION + 1).into()
+                    }),
                     p,
                 )
             }),
@@ -744,7 +753,7 @@ fn bad_packages_are_refused_with_a_reason_and_change_nothing() {
     for (name, make, expected) in all {
         let p = tmp.path().join("bad.pufapkg");
         make(&p);
-        let e = match import(&mut b, &p, &mut never_cancel()) {
+        let e = match import(&mut b, &p, &trusted(), &mut never_cancel()) {
             Ok(_) => panic!("{name}: imported"),
             Err(e) => e,
         };
@@ -773,12 +782,15 @@ fn a_cancelled_import_keeps_nothing() {
     export_all(&a, &pkg);
     let mut b = Db::open_dir(&tmp.path().join("b")).unwrap();
     let before = db_bytes(&b);
-    let e = import(&mut b, &pkg, &mut |done, total| done < total / 2).unwrap_err();
+    let e = import(&mut b, &pkg, &trusted(), &mut |done, total| {
+        done < total / 2
+    })
+    .unwrap_err();
     assert_eq!(e.code, ErrorCode::Cancelled);
     assert_eq!(db_bytes(&b), before);
     assert!(town::get_town(&b.conn).unwrap().is_none());
     // Cancelled at the very end (after the attachment was placed): its file goes again.
-    let e = import(&mut b, &pkg, &mut |done, total| done < total).unwrap_err();
+    let e = import(&mut b, &pkg, &trusted(), &mut |done, total| done < total).unwrap_err();
     assert_eq!(e.code, ErrorCode::Cancelled);
     assert_eq!(db_bytes(&b), before);
     assert!(files_under(&tmp.path().join("b").join(ATTACHMENTS_DIR)).is_empty());
@@ -841,7 +853,7 @@ mod fuzz {
         let p = tmp.path().join("x.pufapkg");
         std::fs::write(&p, bytes).unwrap();
         let mut db = Db::open_in_memory().unwrap();
-        match import(&mut db, &p, &mut never_cancel()) {
+        match import(&mut db, &p, &trusted(), &mut never_cancel()) {
             Ok(_) => {}
             Err(e) => assert!(
                 matches!(
@@ -884,7 +896,7 @@ mod fuzz {
         let p = tmp.path().join("x.pufapkg");
         std::fs::write(&p, package()).unwrap();
         let mut db = Db::open_in_memory().unwrap();
-        let r = import(&mut db, &p, &mut never_cancel()).unwrap();
+        let r = import(&mut db, &p, &trusted(), &mut never_cancel()).unwrap();
         assert_eq!(count(&db, "record"), 2);
         assert!(r.adopted_town);
     }
@@ -997,3 +1009,5 @@ fn a_county_rollup_takes_every_towns_package_under_the_towns_names() {
     resolve(&mut county, &c.id, Keep::Incoming).unwrap();
     assert_eq!(name_of(&county), "双龙镇安静社区");
 }
+
+mod trust;

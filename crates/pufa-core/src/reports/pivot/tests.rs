@@ -470,11 +470,18 @@ proptest! {
             same_as_dashboard(&s, c, measure, &t.col_labels, &t.col_totals)?;
         }
         if mixed {
-            // A total over one material or unit is a number; over several, none.
-            let one_unit = |d: Dim| by_unit(d);
-            prop_assert_eq!(t.row_totals.iter().all(Option::is_some), one_unit(rows));
-            if let Some(c) = cols {
-                prop_assert!(!one_unit(c) || t.col_totals.iter().all(Option::is_some));
+            // A total over one material or unit is a number; a row over several units none.
+            if by_unit(rows) {
+                prop_assert!(t.row_totals.iter().all(Option::is_some));
+            }
+            if let Some(c) = cols.filter(|c| by_unit(*c)) {
+                prop_assert!(t.col_totals.iter().all(Option::is_some), "{:?}", c);
+                for (r, row) in t.cells.iter().enumerate() {
+                    match t.row_totals[r] {
+                        Some(v) => prop_assert_eq!(v, row.iter().sum::<i64>()),
+                        None => prop_assert!(row.iter().filter(|v| **v != 0).count() >= 2),
+                    }
+                }
             }
             return Ok(());
         }
