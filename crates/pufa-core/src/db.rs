@@ -40,6 +40,12 @@ const MIGRATIONS: &[Migration] = &[
     Migration::Code(crate::reports::tally::migrate),
     // migrations/0010_sync.sql, the sync columns of the exchanged tables and their triggers.
     Migration::Code(crate::sync::migrate),
+    // 0011 and 0012 are issue 14's and issue 15's, merged in their place; empty here so that
+    // this branch's schema version is its own number (13).
+    Migration::Sql(""),
+    Migration::Sql(""),
+    // migrations/0013_calendar.sql (market days), added only when missing.
+    Migration::Code(crate::unit::migrate),
 ];
 
 /// The schema version this build writes.

@@ -19,14 +19,17 @@ pub mod export;
 pub mod holidays;
 pub mod inventory;
 pub mod keydates;
+pub mod market;
 pub mod person;
 pub mod plan;
 pub mod record;
 pub mod reports;
+pub mod school_calendar;
 pub mod sync;
 pub mod town;
 pub mod unit;
 pub mod validate;
+pub mod workdays;
 
 pub use db::Db;
 pub use error::{AppError, ErrorCode, Result};
