@@ -193,7 +193,11 @@ fn check(input: &SchoolCalendarInput) -> Result<SchoolCalendar> {
         return order("summer_end", "暑假结束日期早于开始日期".into());
     }
     if summer_start <= winter_end {
-        return order("summer_start", "暑假应在寒假之后".into());
+        return Err(AppError::field(
+            ErrorCode::InvalidValue,
+            "summer_start",
+            format!("暑假开始日期 {summer_start} 应在寒假结束（{winter_end}）之后"),
+        ));
     }
     let too_long = |field: &str, name: &str, days: i64, max: i64| {
         if days > max {
