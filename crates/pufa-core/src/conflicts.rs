@@ -274,7 +274,7 @@ fn own(
                 .filter(|m| m.is_market_day(date))
                 .map(|m| {
                     format!(
-                        "；当天是{}赶集日（{}）",
+                        "；当天是{}赶集日（{}），集中宣传可保留",
                         a.unit_name.as_deref().unwrap_or(""),
                         m.describe()
                     )
@@ -283,7 +283,7 @@ fn own(
             let who = if school {
                 "学校不上课"
             } else {
-                "村（社区）干部和群众多不在岗"
+                "不是工作日"
             };
             Some((
                 ConflictKind::Weekend,

@@ -119,13 +119,13 @@ impl SchoolCalendar {
     }
 }
 
-/// The usual calendar of a year: the spring term starts on the first Monday from three days
-/// before 元宵 (2024: 2月26日, 2026: 3月2日) after a break of 30 days; the summer break runs
+/// The usual calendar of a year: the spring term starts on the first Monday from the day
+/// before 元宵 (2024: 2月26日, 2025: 2月17日, 2026: 3月2日) after a break of 30 days; the summer break runs
 /// from the first Saturday on or after 7月3日 to the eve of the autumn term, which starts on
 /// 9月1日 (the Monday after, when that is a weekend).
 pub fn estimate(year: i32) -> SchoolCalendar {
     let lantern = lunar_to_solar(year, 1, 15, false).expect("every lunar year has 正月十五");
-    let spring = on_or_after(lantern - Duration::days(3), Weekday::Mon);
+    let spring = on_or_after(lantern - Duration::days(1), Weekday::Mon);
     let sept1 = NaiveDate::from_ymd_opt(year, 9, 1).expect("valid date");
     let autumn = match sept1.weekday() {
         Weekday::Sat | Weekday::Sun => on_or_after(sept1, Weekday::Mon),
@@ -316,8 +316,10 @@ mod tests {
         );
         assert_eq!(c.autumn_term_start(), d("2027-09-01"));
         assert!(c.estimated);
-        // 2024 and 2026 as the schools had them: term from 2月26日 and 3月2日.
+        // 2024, 2025 and 2026: term from 2月26日, 2月17日 and 3月2日.
         assert_eq!(estimate(2024).spring_term_start(), d("2024-02-26"));
+        assert_eq!(estimate(2025).spring_term_start(), d("2025-02-17"));
+        assert_eq!(estimate(2025).winter_start, "2025-01-18");
         assert_eq!(estimate(2026).spring_term_start(), d("2026-03-02"));
         // 9月1日 2029 is a Saturday: school starts on Monday 9月3日.
         assert_eq!(estimate(2029).autumn_term_start(), d("2029-09-03"));

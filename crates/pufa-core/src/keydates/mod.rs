@@ -215,6 +215,10 @@ impl KeyDateNode {
         } else if let Some(days) = self.days.filter(|d| *d > 1) {
             text = format!("{text}起{days}天");
         }
+        // Both ends on the school calendar: say so once, at the end.
+        if text.matches(rule::BY_SCHOOL_CALENDAR).count() > 1 {
+            text = text.replacen(rule::BY_SCHOOL_CALENDAR, "", 1);
+        }
         if self.announced {
             text.push_str("（每年公布，此为默认）");
         }

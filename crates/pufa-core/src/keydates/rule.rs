@@ -56,6 +56,9 @@ impl SchoolEvent {
     }
 }
 
+/// What a school-calendar rule's description ends with.
+pub const BY_SCHOOL_CALENDAR: &str = "（按校历）";
+
 /// The school calendar of a year, as a rule sees it: the entered one or the estimate.
 pub type SchoolCalendars<'a> = &'a dyn Fn(i32) -> SchoolCalendar;
 
@@ -318,9 +321,9 @@ impl DateRule {
             ),
             DateRule::SolarTerm { term } => term.clone(),
             DateRule::School { event, offset } => match offset {
-                0 => format!("{}（按校历）", event.label()),
-                n if *n < 0 => format!("{}前{}天（按校历）", event.label(), -n),
-                n => format!("{}后{n}天（按校历）", event.label()),
+                0 => format!("{}{BY_SCHOOL_CALENDAR}", event.label()),
+                n if *n < 0 => format!("{}前{}天{BY_SCHOOL_CALENDAR}", event.label(), -n),
+                n => format!("{}后{n}天{BY_SCHOOL_CALENDAR}", event.label()),
             },
         }
     }
