@@ -2,8 +2,9 @@
 //! when the slot is no day for it — a weekend or statutory holiday (调休 working days count
 //! as working days), for a school also a day of the winter or summer break — the activity
 //! moves to the nearest day that is, preferring a day the unit has nothing else on. 集中宣传
-//! in a village with a market goes to the nearest market day (赶集日); when the campaign's days
-//! hold no market day on a working day, a weekend market day is kept as a flagged exception.
+//! in a village with a market goes to the nearest free market day (赶集日) on a working day,
+//! else the nearest free working day; only when the campaign's days hold no free working day
+//! is a weekend market day kept, as a flagged exception.
 //! When no day of the campaign will do, the nearest one within a week outside it is taken
 //! (the campaign is widened), and failing that the slot stays, flagged, with the reason.
 
@@ -116,27 +117,26 @@ impl<'c> Placer<'c> {
             .cloned()
             .unwrap_or(self.calendar.day_off(preferred, school)?);
         let mut exception = None;
-        let chosen = if market.is_some() {
-            pick(&inside, &|d| working(d) && is_market(d) && free(d))
-                .or_else(|| pick(&inside, &|d| working(d) && is_market(d)))
-                .or_else(|| {
-                    let d = pick(&inside, &|d| weekend_only(d) && is_market(d) && free(d))?;
-                    let cycle = market
-                        .as_ref()
-                        .map(MarketCycle::describe)
-                        .unwrap_or_default();
-                    exception = Some(format!(
-                        "{d}（{}，周末）是{}的赶集日（{cycle}），集中宣传安排在集日",
-                        weekday_name(d),
-                        unit.name
-                    ));
-                    Some(d)
-                })
-        } else {
-            None
-        };
+        // In order: a free working market day (集中宣传 only); a free working day; a free
+        // weekend market day, kept as a flagged exception (集中宣传 only); a working day the
+        // unit already has something on; the same a week either side of the campaign.
+        let market_day = pick(&inside, &|d| working(d) && is_market(d) && free(d));
+        let mut chosen = market_day.or_else(|| pick(&inside, &|d| working(d) && free(d)));
+        if chosen.is_none() && market.is_some() {
+            chosen = pick(&inside, &|d| weekend_only(d) && is_market(d) && free(d));
+            if let Some(d) = chosen {
+                let cycle = market
+                    .as_ref()
+                    .map(MarketCycle::describe)
+                    .unwrap_or_default();
+                exception = Some(format!(
+                    "{d}（{}，周末）是{}的赶集日（{cycle}），集中宣传安排在集日",
+                    weekday_name(d),
+                    unit.name
+                ));
+            }
+        }
         let chosen = chosen
-            .or_else(|| pick(&inside, &|d| working(d) && free(d)))
             .or_else(|| pick(&inside, &|d| working(d)))
             .or_else(|| pick(&outside, &|d| working(d) && free(d)))
             .or_else(|| pick(&outside, &|d| working(d)));
@@ -262,20 +262,45 @@ mod tests {
             )
             .unwrap();
         assert_eq!(placed.date, d("2027-03-03"));
-        // Only 3月6日 (Saturday) is a market day in 3月4日–6日 (a Thursday to a Saturday)
-        // once the 3rd is taken: kept at the market, flagged.
+        // A campaign of one weekend (3月6日–7日): the Saturday market day, flagged.
         let placed = p
             .place(
                 &village,
                 true,
-                d("2027-03-04"),
-                d("2027-03-04"),
+                d("2027-03-07"),
                 d("2027-03-06"),
+                d("2027-03-07"),
             )
             .unwrap();
         assert_eq!(placed.date, d("2027-03-06"));
         let why = placed.exception.unwrap();
         assert!(why.contains("星期六") && why.contains("赶集"), "{why}");
+        // The market day taken, the next 集中宣传 goes to a free working day instead of the
+        // same morning twice (3月9日 is the next market day, 3月8日 is nearer).
+        let placed = p
+            .place(
+                &village,
+                true,
+                d("2027-03-08"),
+                d("2027-03-08"),
+                d("2027-03-09"),
+            )
+            .unwrap();
+        assert_eq!(placed.date, d("2027-03-09"), "the free market day first");
+        let placed = p
+            .place(
+                &village,
+                true,
+                d("2027-03-09"),
+                d("2027-03-08"),
+                d("2027-03-09"),
+            )
+            .unwrap();
+        assert_eq!(
+            placed.date,
+            d("2027-03-08"),
+            "then a free working day, not the busy market"
+        );
         // Not a street campaign: the working day it was given, market or not.
         let placed = p
             .place(

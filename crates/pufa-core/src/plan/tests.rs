@@ -473,6 +473,14 @@ fn the_demo_towns_2027_plan_keeps_to_working_days_and_school_terms() {
         }
     }
     assert!(exceptions as usize <= g.exceptions.len());
+    // Nor two activities in one village the same half-day: a busy day is left for a free one.
+    let doubled: Vec<Conflict> = conflicts::list(&db.conn, "2027-01-01", "2028-12-31")
+        .unwrap()
+        .into_iter()
+        .filter(|c| c.kind == conflicts::ConflictKind::VillageHalfDay)
+        .filter(|c| acts.iter().any(|a| a.id == c.activity_id))
+        .collect();
+    assert!(doubled.is_empty(), "{doubled:?}");
     // No school activity is on a weekend, holiday or in a break, and no village activity on
     // a statutory holiday, in this plan: the generator found a working day for every one.
     assert_eq!(exceptions, 0, "exceptions: {:?}", g.exceptions);
