@@ -9,7 +9,7 @@
 
 use crate::activity::{self, Activity, ActivityFilter};
 use crate::db::Db;
-use crate::domain::{ActivityStatus, UnitKind};
+use crate::domain::{ActivityFormat, ActivityStatus, UnitKind};
 use crate::error::{AppError, ErrorCode, Result};
 use crate::market;
 use crate::workdays::{weekday_name, DayOff, WorkCalendar};
@@ -273,10 +273,16 @@ fn own(
                 .and_then(|u| u.market.as_ref())
                 .filter(|m| m.is_market_day(date))
                 .map(|m| {
+                    let street = a.formats.contains(&ActivityFormat::StreetCampaign);
                     format!(
-                        "；当天是{}赶集日（{}），集中宣传可保留",
+                        "；当天是{}赶集日（{}）{}",
                         a.unit_name.as_deref().unwrap_or(""),
-                        m.describe()
+                        m.describe(),
+                        if street {
+                            "，集中宣传可保留"
+                        } else {
+                            ""
+                        }
                     )
                 })
                 .unwrap_or_default();

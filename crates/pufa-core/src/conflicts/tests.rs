@@ -318,8 +318,32 @@ fn weekends_and_school_breaks_are_warned_with_the_reason() {
     let found = for_activity(&db.conn, &meeting).unwrap();
     assert_eq!(kinds(&found), [ConflictKind::Weekend]);
     assert!(
-        found[0].message.contains("赶集日（公历逢一、四、七）"),
-        "the market day is the reason it may stay: {}",
+        found[0]
+            .message
+            .contains("不是工作日；当天是安静村赶集日（公历逢一、四、七）")
+            && !found[0].message.contains("可保留"),
+        "{}",
+        found[0].message
+    );
+    let street = create(
+        &mut db,
+        &ActivityInput {
+            title: "赶集日普法摆摊".into(),
+            date: "2027-12-04".into(),
+            start_time: Some("14:00".into()),
+            end_time: Some("16:00".into()),
+            unit_id: Some("安静村".into()),
+            formats: vec!["street_campaign".into()],
+            ..Default::default()
+        },
+        None,
+    )
+    .unwrap()
+    .remove(0);
+    let found = for_activity(&db.conn, &street.id).unwrap();
+    assert!(
+        found[0].message.contains("集中宣传可保留"),
+        "the market day is the reason a 集中宣传 may stay: {}",
         found[0].message
     );
     // 正月初十 2027 (2月15日, a Monday) is in the (estimated) winter break: the school is
@@ -348,7 +372,7 @@ fn weekends_and_school_breaks_are_warned_with_the_reason() {
     assert!(for_activity(&db.conn, &village).unwrap().is_empty());
     // The whole year's list has them too, and the coordinator may keep one (ignore).
     let year = for_year(&db.conn, 2027).unwrap();
-    assert_eq!(year.len(), 3, "{year:?}");
+    assert_eq!(year.len(), 4, "{year:?}");
     let w = year.iter().find(|c| c.activity_id == reading).unwrap();
     set_ignored(&mut db, w.kind, &w.a, &w.b, true).unwrap();
     assert!(for_activity(&db.conn, &reading).unwrap().is_empty());
