@@ -169,7 +169,7 @@ fn iso(d: NaiveDate) -> String {
 impl KeyDateNode {
     /// Whether the node exists in `year` (from `since`, up to `until`).
     pub fn exists_in(&self, year: i32) -> bool {
-        !self.since.is_some_and(|s| year < s) && !self.until.is_some_and(|u| year > u)
+        self.since.is_none_or(|s| year >= s) && self.until.is_none_or(|u| year <= u)
     }
 
     /// The core dates in `year` by rule (school days from the estimated school calendar), or

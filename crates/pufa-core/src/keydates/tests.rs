@@ -182,8 +182,16 @@ fn ranges_that_cross_the_new_year_end_in_the_next_year() {
 }
 
 /// The published dates and themes the catalogue carries, checked one by one against the
-/// reference (shared/domain/key-dates.md and the announcements named in keydates.json).
-const PUBLISHED: &[(&str, i32, Option<(&str, &str)>, Option<&str>)] = &[
+/// reference (shared/domain/key-dates.md and the announcements named in keydates.json):
+/// (node, year, published dates, published theme).
+type Published = (
+    &'static str,
+    i32,
+    Option<(&'static str, &'static str)>,
+    Option<&'static str>,
+);
+
+const PUBLISHED: &[Published] = &[
     (
         "constitution_week",
         2018,
