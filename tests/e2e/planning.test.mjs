@@ -137,6 +137,23 @@ function scrollToTop(session, css) {
   )
 }
 
+/** Drags the activity event `title` from the cell of `fromDay` onto `toDay` with a real mouse
+ *  (W3C Actions) and waits until the calendar shows it there. */
+async function dragEventOnto(session, title, fromDay, toDay) {
+  await waitCalendarLoaded(session)
+  const ev = await eventIn(session, fromDay, title)
+  const target = await session.find(`[data-testid="calendar-grid"] td.fc-daygrid-day[data-date="${toDay}"]`)
+  const from = await rectOf(session, ev)
+  const to = await rectOf(session, target, { scroll: false })
+  // The event's middle; the lower part of the target day (below its events), still inside it.
+  const a = { x: from.x + from.width / 2, y: from.y + from.height / 2 }
+  const b = { x: to.x + to.width / 2, y: to.y + to.height - 8 }
+  await pointerDrag(session, a, b)
+  await session.waitUntil(async () => (await dayOf(session, title)) === toDay, {
+    what: `“${title}” to land on ${toDay} after the mouse drag (W3C Actions) from ${JSON.stringify(a)} to ${JSON.stringify(b)}`,
+  })
+}
+
 /** Activities of December 2027 as the command line lists them (JSON). */
 function decemberActivities(dataDir) {
   return cli(dataDir, ['activity', 'list', '--from', '2027-12-01', '--to', '2027-12-31'], { json: true })
@@ -306,18 +323,7 @@ suite('planning: year plan, template, calendar drag with conflict warning, undo'
     STEP,
     h.step('drag-conflict', async () => {
       const s = h.session
-      await waitCalendarLoaded(s)
-      const ev = await eventIn(s, EXTRA.day, EXTRA.title)
-      const target = await s.find(`[data-testid="calendar-grid"] td.fc-daygrid-day[data-date="${TEMPLATE_DAY}"]`)
-      const from = await rectOf(s, ev)
-      const to = await rectOf(s, target, { scroll: false })
-      // The event's middle; the lower part of the target day (below its events), still inside it.
-      const a = { x: from.x + from.width / 2, y: from.y + from.height / 2 }
-      const b = { x: to.x + to.width / 2, y: to.y + to.height - 8 }
-      await pointerDrag(s, a, b)
-      await s.waitUntil(async () => (await dayOf(s, EXTRA.title)) === TEMPLATE_DAY, {
-        what: `“${EXTRA.title}” to land on ${TEMPLATE_DAY} after the mouse drag (W3C Actions) from ${JSON.stringify(a)} to ${JSON.stringify(b)}`,
-      })
+      await dragEventOnto(s, EXTRA.title, EXTRA.day, TEMPLATE_DAY)
       const warning = await s.waitFor(byId('conflict-warnings'))
       const text = (await warning.text()).replace(/\s+/g, ' ')
       assert.ok(text.includes('安静村'), `the warning should name 安静村: "${text}"`)
@@ -360,17 +366,7 @@ suite('planning: year plan, template, calendar drag with conflict warning, undo'
     STEP,
     h.step('weekend-warning', async () => {
       const s = h.session
-      await waitCalendarLoaded(s)
-      const ev = await eventIn(s, EXTRA.day, EXTRA.title)
-      const target = await s.find(`[data-testid="calendar-grid"] td.fc-daygrid-day[data-date="${SATURDAY}"]`)
-      const from = await rectOf(s, ev)
-      const to = await rectOf(s, target, { scroll: false })
-      const a = { x: from.x + from.width / 2, y: from.y + from.height / 2 }
-      const b = { x: to.x + to.width / 2, y: to.y + to.height - 8 }
-      await pointerDrag(s, a, b)
-      await s.waitUntil(async () => (await dayOf(s, EXTRA.title)) === SATURDAY, {
-        what: `“${EXTRA.title}” to land on ${SATURDAY} after the mouse drag from ${JSON.stringify(a)} to ${JSON.stringify(b)}`,
-      })
+      await dragEventOnto(s, EXTRA.title, EXTRA.day, SATURDAY)
       const warning = await s.waitUntil(
         async () => {
           const texts = await s.texts(byId('conflict-warnings'))

@@ -309,16 +309,11 @@ fn own(
 
 fn unit_infos(conn: &Connection) -> Result<HashMap<String, UnitInfo>> {
     let mut stmt = conn.prepare_cached("SELECT id, kind, market_days FROM unit")?;
-    let rows = stmt.query_map([], |r| {
-        Ok((
-            r.get::<_, String>(0)?,
-            r.get::<_, String>(1)?,
-            r.get::<_, String>(2)?,
-        ))
-    })?;
+    let rows: Vec<(String, String, String)> = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<rusqlite::Result<_>>()?;
     let mut out = HashMap::new();
-    for row in rows {
-        let (id, kind, market_days) = row?;
+    for (id, kind, market_days) in rows {
         let Ok(kind) = UnitKind::parse("kind", &kind) else {
             continue;
         };

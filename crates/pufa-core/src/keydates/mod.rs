@@ -421,15 +421,10 @@ pub fn for_year(conn: &Connection, year: i32) -> Result<Vec<KeyDate>> {
     let mut stmt = conn.prepare_cached(
         "SELECT node_code, year, theme FROM keydate_override WHERE year < ?1 AND theme <> ''",
     )?;
-    let rows = stmt.query_map([year], |r| {
-        Ok((
-            r.get::<_, String>(0)?,
-            r.get::<_, i32>(1)?,
-            r.get::<_, String>(2)?,
-        ))
-    })?;
-    for row in rows {
-        let (code, y, theme) = row?;
+    let rows: Vec<(String, i32, String)> = stmt
+        .query_map([year], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    for (code, y, theme) in rows {
         keep_latest(&mut earlier, &code, y, &theme);
     }
     let calendars = school_calendars(conn, year)?;

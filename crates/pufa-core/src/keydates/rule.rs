@@ -194,26 +194,16 @@ impl DateRule {
     /// The day this rule gives in `year` (as a start: the first day of a month rule); school
     /// days from the estimated school calendar.
     pub fn first_day(&self, year: i32, field: &str) -> Result<NaiveDate> {
-        self.day_in(year, false, field, &school_calendar::estimate)
+        self.day_with(year, false, field, &school_calendar::estimate)
     }
 
     /// As a range end: a month rule gives its last day.
     pub fn last_day(&self, year: i32, field: &str) -> Result<NaiveDate> {
-        self.day_in(year, true, field, &school_calendar::estimate)
+        self.day_with(year, true, field, &school_calendar::estimate)
     }
 
     /// `first_day` (or `last_day` when `end`) with the county's school calendars.
     pub fn day_with(
-        &self,
-        year: i32,
-        end: bool,
-        field: &str,
-        schools: SchoolCalendars,
-    ) -> Result<NaiveDate> {
-        self.day_in(year, end, field, schools)
-    }
-
-    fn day_in(
         &self,
         year: i32,
         end: bool,
