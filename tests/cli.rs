@@ -613,8 +613,8 @@ fn planning_from_template_to_conflicts_and_coverage() {
     assert_eq!(cov["total"], 3);
     assert_eq!(cov["missing"][0]["name"], "长安村");
 
-    // A second template on the same village and day in the same half-day is a conflict.
-    cli(
+    // The template again for all villages: no second campaign; 长安村 is added to this one.
+    let again = cli(
         &dir,
         &[
             "template",
@@ -622,28 +622,28 @@ fn planning_from_template_to_conflicts_and_coverage() {
             "12·4宪法宣传周",
             "--year",
             "2027",
-            "--units",
-            "安静村",
-            "--json",
+            "--all-units",
         ],
     )
     .ok();
+    assert!(
+        again.stdout.contains("已加入已有活动专项")
+            && again.stdout.contains("未重复安排：安静村、石院村"),
+        "{}",
+        again.stdout
+    );
+    let cov = cli(&dir, &["coverage", "--campaign", &campaign]).ok();
+    assert!(
+        cov.stdout.contains("已覆盖 3/3 个村（社区）"),
+        "{}",
+        cov.stdout
+    );
     let conflicts = cli(&dir, &["conflicts", "--year", "2027", "--json"])
         .ok()
         .json();
-    let kinds: Vec<&str> = conflicts
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c["kind"].as_str().unwrap())
-        .collect();
-    assert!(kinds.contains(&"village_half_day"), "{kinds:?}");
+    assert_eq!(conflicts.as_array().unwrap().len(), 0, "{conflicts}");
     let human = cli(&dir, &["conflicts", "--year", "2027"]).ok();
-    assert!(
-        human.stdout.contains("安静村在 2027-12-01 上午有两场活动"),
-        "{}",
-        human.stdout
-    );
+    assert!(human.stdout.contains("共 0 处冲突"), "{}", human.stdout);
 
     let copied = cli(
         &dir,
@@ -652,6 +652,7 @@ fn planning_from_template_to_conflicts_and_coverage() {
     .ok()
     .json();
     assert_eq!(copied["activities"], 3);
+    assert!(copied["moved"].as_u64().is_some());
 
     let bad = cli(
         &dir,
@@ -1920,4 +1921,226 @@ fn summary_ledger_workbook_and_csv_give_the_same_numbers() {
     assert_eq!(bad.code, 1);
     assert!(bad.stderr.contains("没有这个村"), "{}", bad.stderr);
     assert!(!tmp.path().join("x.csv").exists());
+}
+
+#[test]
+fn the_demo_towns_next_year_from_the_standard_set_without_duplicates() {
+    let (_tmp, dir) = data_dir();
+    cli(&dir, &["demo", "--seed", "7", "--year", "2026"]).ok();
+    let run = cli(&dir, &["plan", "generate", "--year", "2027"]).ok();
+    let out = &run.stdout;
+    assert!(out.contains("未指定节点，按乡镇每年常规的"), "{out}");
+    assert!(
+        out.contains("宪法宣传周") && out.contains("民法典宣传月"),
+        "{out}"
+    );
+    // Last winter's campaign runs into 2027 and is shown; this winter's is made.
+    assert!(out.contains("上年度延续到本年的活动专项"), "{out}");
+    assert!(out.contains("2026—2027年度根治欠薪冬季专项行动"), "{out}");
+    assert!(
+        out.contains("已建：2027—2028年度根治欠薪冬季专项行动法治宣传"),
+        "{out}"
+    );
+    assert!(
+        !out.contains("2026-2027"),
+        "an em dash, not a hyphen: {out}"
+    );
+    let figures = out
+        .lines()
+        .find(|l| l.starts_with("计划活动 "))
+        .unwrap_or_else(|| panic!("{out}"));
+    assert!(figures.contains("已改到最近的工作日"), "{figures}");
+    println!("{figures}");
+
+    // Applying a template of a node that has its 2027 campaign adds to it.
+    let count = |dir: &std::path::Path| {
+        cli(dir, &["campaign", "list", "--year", "2027", "--json"])
+            .ok()
+            .json()
+            .as_array()
+            .unwrap()
+            .len()
+    };
+    let before = count(&dir);
+    let applied = cli(
+        &dir,
+        &[
+            "template",
+            "apply",
+            "民法典宣传月",
+            "--year",
+            "2027",
+            "--all-units",
+            "--json",
+        ],
+    )
+    .ok()
+    .json();
+    assert_eq!(applied["added_to_existing"], true);
+    assert_eq!(applied["activities"].as_array().unwrap().len(), 0);
+    assert_eq!(count(&dir), before, "no second campaign");
+    // Generating again adds nothing either.
+    let again = cli(&dir, &["plan", "generate", "--year", "2027", "--json"])
+        .ok()
+        .json();
+    assert_eq!(again["created"].as_array().unwrap().len(), 0);
+    assert_eq!(again["placed"], 0);
+    assert_eq!(count(&dir), before);
+
+    // The school activities of the plan keep to school days; conflicts say why otherwise.
+    let conflicts = cli(&dir, &["conflicts", "--year", "2027", "--json"])
+        .ok()
+        .json();
+    let bad: Vec<&serde_json::Value> = conflicts
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["kind"] == "school_break" || c["kind"] == "holiday")
+        .collect();
+    assert!(bad.is_empty(), "{bad:?}");
+}
+
+#[test]
+fn school_calendar_market_days_and_provisional_nodes_through_the_cli() {
+    let (_tmp, dir) = initialized();
+    let shown = cli(&dir, &["school-calendar", "--year", "2027"]).ok();
+    assert!(
+        shown.stdout.contains("巫山县2027 年中小学校历（估计"),
+        "{}",
+        shown.stdout
+    );
+    assert!(
+        shown.stdout.contains("寒假  2027-01-23 至 2027-02-21"),
+        "{}",
+        shown.stdout
+    );
+    let set = cli(
+        &dir,
+        &[
+            "school-calendar",
+            "--year",
+            "2027",
+            "--winter-start",
+            "2027年1月30日",
+            "--winter-end",
+            "2027-02-28",
+            "--summer-start",
+            "2027-07-10",
+            "--summer-end",
+            "2027-08-31",
+            "--notice",
+            "巫教发〔2026〕12号",
+        ],
+    )
+    .ok();
+    assert!(
+        set.stdout.contains("已按通知录入：巫教发〔2026〕12号"),
+        "{}",
+        set.stdout
+    );
+    let bad = cli(
+        &dir,
+        &[
+            "school-calendar",
+            "--year",
+            "2027",
+            "--winter-start",
+            "2027-01-30",
+            "--winter-end",
+            "2027-01-01",
+            "--summer-start",
+            "2027-07-10",
+            "--summer-end",
+            "2027-08-31",
+        ],
+    );
+    assert_eq!(bad.code, 1);
+    assert!(
+        bad.stderr.starts_with("错误（寒假结束日期）："),
+        "{}",
+        bad.stderr
+    );
+    // 春季开学第一课 follows the entered calendar.
+    let nodes = cli(&dir, &["keydates", "--year", "2027", "--json"])
+        .ok()
+        .json();
+    let lesson = nodes
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|k| k["code"] == "first_lesson_spring")
+        .unwrap();
+    assert_eq!(lesson["start"], "2027-03-01");
+    let reset = cli(&dir, &["school-calendar", "--year", "2027", "--reset"]).ok();
+    assert!(reset.stdout.contains("估计"), "{}", reset.stdout);
+
+    let market = cli(&dir, &["unit", "market", "安静村", "--days", "农历1/4/7"]).ok();
+    assert!(
+        market.stdout.contains("赶集日：农历逢一、四、七"),
+        "{}",
+        market.stdout
+    );
+    let bad = cli(&dir, &["unit", "market", "安静村", "--days", "每周二"]);
+    assert_eq!(bad.code, 1);
+    assert!(bad.stderr.starts_with("错误（赶集日）："), "{}", bad.stderr);
+    let listed = cli(&dir, &["unit", "list"]).ok();
+    assert!(
+        listed.stdout.contains("安静村  赶集：农历逢一、四、七"),
+        "{}",
+        listed.stdout
+    );
+
+    // 宪法宣传周 2027 is not announced yet: 待公布, with 2025's theme as a draft.
+    let human = cli(&dir, &["keydates", "--year", "2027"]).ok();
+    assert!(
+        human
+            .stdout
+            .contains("2027-12-01 至 2027-12-07（待公布）  宪法宣传周"),
+        "{}",
+        human.stdout
+    );
+    assert!(
+        human.stdout.contains("主题（沿用2025年，待确认）"),
+        "{}",
+        human.stdout
+    );
+    assert!(human.stdout.contains("日期待公布"), "{}", human.stdout);
+    let confirmed = cli(
+        &dir,
+        &[
+            "keydates",
+            "--year",
+            "2027",
+            "--confirm",
+            "constitution_week",
+        ],
+    )
+    .ok();
+    assert!(
+        confirmed
+            .stdout
+            .contains("已确认：2027-12-01 至 2027-12-07（本镇设置）  宪法宣传周"),
+        "{}",
+        confirmed.stdout
+    );
+    // Nodes are absent before they existed.
+    let old = cli(&dir, &["keydates", "--year", "2013", "--json"])
+        .ok()
+        .json();
+    let codes: Vec<&str> = old
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k["code"].as_str().unwrap())
+        .collect();
+    for absent in [
+        "constitution_day",
+        "national_security_day",
+        "civil_code_month",
+        "constitution_week",
+    ] {
+        assert!(!codes.contains(&absent), "{absent} in 2013");
+    }
+    assert!(codes.contains(&"legal_publicity_day"));
+    assert!(codes.contains(&"national_defense_day"));
 }

@@ -1,10 +1,13 @@
 // End-to-end acceptance test of planning, driving the real app binary through
 // tauri-driver + WebKitWebDriver:
-//   年度计划 2027: tick nodes → 生成年度计划 → the result names the campaigns created;
+//   年度计划 2027: tick nodes → 生成年度计划 → the result names the campaigns created and how
+//   many activities were placed and moved off weekends/holidays; 宪法宣传周 2027 shows 待公布;
 //   活动模板: apply “12·4宪法宣传周” to 安静村, 石院村, 长安村 → 3 planned activities;
 //   日历, December 2027: the three activities are there; a second 安静村 activity (made with
 //   the activity editor on 8 Dec) dragged with a real mouse (W3C Actions) onto 1 Dec — the day
-//   of 安静村's template activity — raises the “同村同半天两场” warning; 撤销 puts it back.
+//   of 安静村's template activity — raises the “同村同半天两场” warning; 撤销 puts it back;
+//   dragged onto Saturday 4 Dec it raises the weekend warning with its reason; 撤销 again;
+//   设置 shows the county's school calendar (寒假/暑假 of 2027, 估计).
 // The town is set up beforehand with the app's own command line (`init`, a coordinator).
 //
 //   npm --prefix ui run build && cargo build --features tauri/custom-protocol
@@ -37,7 +40,9 @@ const VILLAGES = ['安静村', '石院村', '长安村', '龙江社区']
 const CHOSEN = ['安静村', '石院村', '长安村']
 const YEAR = 2027
 /** Nodes ticked for the year plan (codes of plan-node-row). */
-const NODES = ['constitution_week', 'national_security_day']
+const NODES = ['national_security_day', 'national_defense_day']
+/** A Saturday of December 2027 (12·4 itself). */
+const SATURDAY = '2027-12-04'
 const TEMPLATE = 'constitution_week'
 /** The template puts 安静村's activity here (the first of the three, 09:00—11:30). */
 const TEMPLATE_DAY = '2027-12-01'
@@ -132,6 +137,23 @@ function scrollToTop(session, css) {
   )
 }
 
+/** Drags the activity event `title` from the cell of `fromDay` onto `toDay` with a real mouse
+ *  (W3C Actions) and waits until the calendar shows it there. */
+async function dragEventOnto(session, title, fromDay, toDay) {
+  await waitCalendarLoaded(session)
+  const ev = await eventIn(session, fromDay, title)
+  const target = await session.find(`[data-testid="calendar-grid"] td.fc-daygrid-day[data-date="${toDay}"]`)
+  const from = await rectOf(session, ev)
+  const to = await rectOf(session, target, { scroll: false })
+  // The event's middle; the lower part of the target day (below its events), still inside it.
+  const a = { x: from.x + from.width / 2, y: from.y + from.height / 2 }
+  const b = { x: to.x + to.width / 2, y: to.y + to.height - 8 }
+  await pointerDrag(session, a, b)
+  await session.waitUntil(async () => (await dayOf(session, title)) === toDay, {
+    what: `“${title}” to land on ${toDay} after the mouse drag (W3C Actions) from ${JSON.stringify(a)} to ${JSON.stringify(b)}`,
+  })
+}
+
 /** Activities of December 2027 as the command line lists them (JSON). */
 function decemberActivities(dataDir) {
   return cli(dataDir, ['activity', 'list', '--from', '2027-12-01', '--to', '2027-12-31'], { json: true })
@@ -185,6 +207,18 @@ suite('planning: year plan, template, calendar drag with conflict warning, undo'
       for (const n of names) {
         assert.ok(text.includes(n), `the result should list the campaign of “${n}”: "${text}"`)
       }
+      // 4·15 has a template: an activity in each of the four villages, on working days.
+      const placed = (await s.texts(byId('plan-result-placed')))[0] ?? ''
+      assert.match(placed, /安排活动\s*4\s*场/, `the result should count the activities placed: "${placed}"`)
+      assert.ok(placed.includes('最近的工作日'), `the result should say how many were moved: "${placed}"`)
+      // 宪法宣传周 2027 is not announced yet: 待公布.
+      const week = await s.execute(
+        `const row = document.querySelector('[data-testid="plan-node-row"][data-code="constitution_week"]');
+         const tr = row && row.closest('tr');
+         const tag = tr && tr.querySelector('[data-testid="plan-node-source"]');
+         return tag ? tag.textContent.trim() : null;`,
+      )
+      assert.equal(week, '待公布', '宪法宣传周 2027 should be marked 待公布')
       await scrollToTop(s, byId('plan-result'))
       const shot = await h.screenshot('10-plan-generated.png')
       console.log(`[e2e] plan result: ${text}\n[e2e] screenshot: ${shot}`)
@@ -289,18 +323,7 @@ suite('planning: year plan, template, calendar drag with conflict warning, undo'
     STEP,
     h.step('drag-conflict', async () => {
       const s = h.session
-      await waitCalendarLoaded(s)
-      const ev = await eventIn(s, EXTRA.day, EXTRA.title)
-      const target = await s.find(`[data-testid="calendar-grid"] td.fc-daygrid-day[data-date="${TEMPLATE_DAY}"]`)
-      const from = await rectOf(s, ev)
-      const to = await rectOf(s, target, { scroll: false })
-      // The event's middle; the lower part of the target day (below its events), still inside it.
-      const a = { x: from.x + from.width / 2, y: from.y + from.height / 2 }
-      const b = { x: to.x + to.width / 2, y: to.y + to.height - 8 }
-      await pointerDrag(s, a, b)
-      await s.waitUntil(async () => (await dayOf(s, EXTRA.title)) === TEMPLATE_DAY, {
-        what: `“${EXTRA.title}” to land on ${TEMPLATE_DAY} after the mouse drag (W3C Actions) from ${JSON.stringify(a)} to ${JSON.stringify(b)}`,
-      })
+      await dragEventOnto(s, EXTRA.title, EXTRA.day, TEMPLATE_DAY)
       const warning = await s.waitFor(byId('conflict-warnings'))
       const text = (await warning.text()).replace(/\s+/g, ' ')
       assert.ok(text.includes('安静村'), `the warning should name 安静村: "${text}"`)
@@ -335,12 +358,67 @@ suite('planning: year plan, template, calendar drag with conflict warning, undo'
       // notification of the move is not closed by the undo; it goes after its 12 s).
       const shot = await h.screenshot('13-after-undo.png')
       console.log(`[e2e] screenshot: ${shot}`)
+    }),
+  )
+
+  it(
+    `dragged onto Saturday ${SATURDAY} it warns: a weekend, with the reason; 撤销 puts it back`,
+    STEP,
+    h.step('weekend-warning', async () => {
+      const s = h.session
+      await dragEventOnto(s, EXTRA.title, EXTRA.day, SATURDAY)
+      const warning = await s.waitUntil(
+        async () => {
+          const texts = await s.texts(byId('conflict-warnings'))
+          const text = texts.join(' ').replace(/\s+/g, ' ')
+          return text.includes('周末') ? text : null
+        },
+        { what: 'the weekend warning' },
+      )
+      assert.ok(warning.includes('星期六'), `the warning should name the day: "${warning}"`)
+      assert.ok(warning.includes(EXTRA.title), `the warning should name the activity: "${warning}"`)
+      assert.ok(warning.includes('不是工作日'), `the warning should give the reason: "${warning}"`)
+      const conflicts = await cli(h.dataDir, ['conflicts', '--year', String(YEAR)], { json: true })
+      assert.ok(
+        conflicts.some((c) => c.kind === 'weekend' && c.date === SATURDAY),
+        `conflicts --year ${YEAR} should list the weekend placement: ${JSON.stringify(conflicts.map((c) => c.kind))}`,
+      )
+      const shot = await h.screenshot('14-weekend-warning.png')
+      console.log(`[e2e] weekend warning: ${warning}\n[e2e] screenshot: ${shot}`)
+      await click(s, byId('undo-button'))
+      await s.waitUntil(async () => (await dayOf(s, EXTRA.title)) === EXTRA.day, {
+        what: `“${EXTRA.title}” back on ${EXTRA.day}`,
+      })
+    }),
+  )
+
+  it(
+    `设置 shows the school calendar of ${YEAR}: 寒假 and 暑假, estimated until the notice is entered`,
+    STEP,
+    h.step('school-calendar', async () => {
+      const s = h.session
+      await navigate(s, 'settings', byId('settings-school-calendar'))
+      await chooseOption(s, byId('school-year'), `${YEAR}年`)
+      const lines = await s.waitUntil(
+        async () => {
+          const winter = (await s.texts(byId('school-winter-line')))[0] ?? ''
+          return winter.includes('1月23日') ? winter : null
+        },
+        { what: `the ${YEAR} winter break in the school calendar card` },
+      )
+      assert.ok(lines.includes('寒假'), `the card should show the winter break: "${lines}"`)
+      const summer = (await s.texts(byId('school-summer-line')))[0] ?? ''
+      assert.ok(summer.includes('暑假') && summer.includes('7月3日') && summer.includes('8月31日'), `the summer break: "${summer}"`)
+      assert.equal((await s.texts(byId('school-source')))[0], '估计', 'not entered yet: 估计')
+      await s.execute(`document.querySelector('[data-testid="settings-school-calendar"]').scrollIntoView({ block: 'center' })`)
+      const shot = await h.screenshot('15-school-calendar.png')
+      console.log(`[e2e] school calendar: ${lines} / ${summer}\n[e2e] screenshot: ${shot}`)
       await h.quit()
       const conflicts = await cli(h.dataDir, ['conflicts', '--year', String(YEAR)], { json: true })
       const open = (Array.isArray(conflicts) ? conflicts : conflicts.conflicts ?? []).filter(
-        (c) => c.kind === 'village_half_day' && !c.ignored,
+        (c) => (c.kind === 'village_half_day' || c.kind === 'weekend') && !c.ignored,
       )
-      assert.deepEqual(open, [], 'after the undo there is no 同村同半天 conflict left')
+      assert.deepEqual(open, [], 'after the undos there is no 同村同半天 or weekend conflict left')
     }),
   )
 })

@@ -24,6 +24,7 @@ use crate::plan::{self, PlanTemplate};
 use crate::record::{self, PageRequest, RecordFilter, RecordInput, ReviewAction};
 use crate::reports::pivot::PivotRequest;
 use crate::reports::{self, SummaryFilter};
+use crate::school_calendar::{self, SchoolCalendarInput};
 use crate::town::{self, SetupInput, UserInput};
 use crate::unit::{self, UnitFilter, UnitInput};
 use serde::{Deserialize, Serialize};
@@ -53,6 +54,12 @@ pub enum Request {
     },
     UnitDelete {
         id: String,
+    },
+    /// A village's market days (赶集日): "农历1/4/7", "公历2/5/8", or empty for none.
+    UnitSetMarketDays {
+        /// A unit id or name.
+        unit: String,
+        market_days: String,
     },
     PersonList(PersonFilter),
     PersonCreate(PersonInput),
@@ -89,6 +96,12 @@ pub enum Request {
     },
     KeydateOverrideSet(OverrideInput),
     KeydateOverrideClear {
+        node_code: String,
+        year: i32,
+    },
+    /// Confirms a node's year as shown: a provisional (待公布) date and last year's theme
+    /// offered as a draft become the coordinator's.
+    KeydateConfirm {
         node_code: String,
         year: i32,
     },
@@ -161,6 +174,16 @@ pub enum Request {
         year: i32,
         days: Vec<HolidayDay>,
     },
+    /// The county's school calendar of a year (寒假/暑假): entered, else estimated (估计).
+    SchoolCalendarGet {
+        year: i32,
+    },
+    /// Enters a year's school calendar from the education bureau's notice.
+    SchoolCalendarSet(SchoolCalendarInput),
+    /// Forgets the entered calendar: the estimate applies again.
+    SchoolCalendarClear {
+        year: i32,
+    },
     TemplateList,
     TemplateSave(PlanTemplate),
     TemplateDelete {
@@ -175,9 +198,11 @@ pub enum Request {
         #[serde(default)]
         all_units: bool,
     },
-    /// "生成年度计划": one campaign per ticked node.
+    /// "生成年度计划": the nodes' campaigns with their activities on working days; no nodes =
+    /// the standard set of a township's year.
     PlanGenerate {
         year: i32,
+        #[serde(default)]
         nodes: Vec<String>,
     },
     /// "复制上一年计划".
@@ -495,6 +520,9 @@ pub fn handle_with_progress(
         UnitCreate(input) => to_value(unit::create(db, &input)?),
         UnitUpdate { id, input } => to_value(unit::update(db, &id, &input)?),
         UnitArchive { id, archived } => to_value(unit::set_archived(db, &id, archived)?),
+        UnitSetMarketDays { unit, market_days } => {
+            to_value(unit::set_market_days(db, &unit, &market_days)?)
+        }
         UnitDelete { id } => {
             unit::delete(db, &id)?;
             Ok(json!({ "deleted": id }))
@@ -518,6 +546,7 @@ pub fn handle_with_progress(
         }
         KeydateList { year } => to_value(keydates::for_year(&db.conn, year)?),
         KeydateOverrideSet(input) => to_value(keydates::set_override(db, &input)?),
+        KeydateConfirm { node_code, year } => to_value(keydates::confirm(db, &node_code, year)?),
         KeydateOverrideClear { node_code, year } => {
             keydates::clear_override(db, &node_code, year)?;
             to_value(keydates::for_year(&db.conn, year)?)
@@ -572,6 +601,9 @@ pub fn handle_with_progress(
         Coverage { campaign_id } => to_value(conflicts::coverage(&db.conn, &campaign_id)?),
         HolidayList { year } => to_value(holidays::year(&db.conn, year)?),
         HolidaySetYear { year, days } => to_value(holidays::set_year(db, year, &days)?),
+        SchoolCalendarGet { year } => to_value(school_calendar::year(&db.conn, year)?),
+        SchoolCalendarSet(input) => to_value(school_calendar::set_year(db, &input)?),
+        SchoolCalendarClear { year } => to_value(school_calendar::clear_year(db, year)?),
         TemplateList => to_value(plan::templates(&db.conn)?),
         TemplateSave(t) => to_value(plan::save_template(db, &t)?),
         TemplateDelete { key } => {
@@ -825,6 +857,7 @@ mod tests {
         "conflicts_for_activity",
         "coverage",
         "holiday_list",
+        "school_calendar_get",
         "template_list",
         "audit_list",
         "check",
@@ -1058,6 +1091,27 @@ mod tests {
         run(
             &mut db,
             json!({"cmd": "holiday_set_year", "args": {"year": 2027, "days": [{"date": "2027-01-01", "name": "元旦"}]}}),
+        );
+        run(
+            &mut db,
+            json!({"cmd": "school_calendar_get", "args": {"year": 2027}}),
+        );
+        run(
+            &mut db,
+            json!({"cmd": "school_calendar_set", "args": {"year": 2027, "winter_start": "2027-01-30",
+            "winter_end": "2027-02-28", "summer_start": "2027-07-10", "summer_end": "2027-08-31"}}),
+        );
+        run(
+            &mut db,
+            json!({"cmd": "school_calendar_clear", "args": {"year": 2027}}),
+        );
+        run(
+            &mut db,
+            json!({"cmd": "unit_set_market_days", "args": {"unit": "安静村", "market_days": "农历1/4/7"}}),
+        );
+        run(
+            &mut db,
+            json!({"cmd": "keydate_confirm", "args": {"node_code": "constitution_week", "year": 2027}}),
         );
         run(&mut db, json!({"cmd": "template_list"}));
         let t = run(

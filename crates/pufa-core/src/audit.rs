@@ -162,6 +162,7 @@ pub fn entity_label(entity: &str) -> &'static str {
         "keydate_node" => "本地普法节点",
         "template" => "活动模板",
         "holiday" => "节假日安排",
+        "school_calendar" => "校历",
         "conflict" => "冲突提醒",
         "setting" => "设置",
         "material" => "宣传资料",

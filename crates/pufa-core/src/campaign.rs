@@ -298,6 +298,36 @@ pub fn update(db: &mut Db, id: &str, input: &CampaignInput) -> Result<Campaign> 
     get(&db.conn, id)
 }
 
+/// Changes a campaign's dates and notes inside the caller's transaction — a plan widening it
+/// to the days its activities were moved to, a node's theme flowing into its description;
+/// audited, nothing written when nothing changes.
+pub(crate) fn revise(
+    conn: &Connection,
+    id: &str,
+    start: &str,
+    end: &str,
+    notes: &str,
+) -> Result<()> {
+    let before = get(conn, id)?;
+    if before.start_date == start && before.end_date == end && before.notes == notes {
+        return Ok(());
+    }
+    let notes = validate::notes("notes", Some(notes), 2000)?;
+    conn.execute(
+        "UPDATE campaign SET start_date = ?2, end_date = ?3, notes = ?4, updated_at = ?5
+         WHERE id = ?1",
+        params![id, start, end, notes, now()],
+    )?;
+    audit::changed(
+        conn,
+        "campaign",
+        id,
+        "update",
+        Some(&before),
+        Some(&get(conn, id)?),
+    )
+}
+
 pub fn set_archived(db: &mut Db, id: &str, archived: bool) -> Result<Campaign> {
     audit::set_archived(db, "campaign", id, archived, get)
 }

@@ -1,15 +1,20 @@
 //! Conflicts in a plan — warnings, never blocks: the same person or venue booked twice at
 //! overlapping times; a village with two activities in the same half-day; an activity
-//! outside its campaign's window; an activity on a statutory holiday. A coordinator may
-//! ignore a warning; the decision is remembered per pair.
-//! Also coverage: the villages a campaign has not reached yet.
+//! outside its campaign's window; an activity on a statutory holiday; a village or school
+//! activity on a weekend (not a 调休 working day); a school activity in the school's winter
+//! or summer break. Each says why (the holiday's name, the break's dates, a market day). A
+//! coordinator may ignore a warning; the decision is remembered per pair.
+//! Also coverage: the villages (or, for a school campaign, the schools) a campaign has not
+//! reached yet.
 
 use crate::activity::{self, Activity, ActivityFilter};
 use crate::db::Db;
-use crate::domain::{ActivityStatus, UnitKind};
+use crate::domain::{ActivityFormat, ActivityStatus, UnitKind};
 use crate::error::{AppError, ErrorCode, Result};
-use crate::holidays;
+use crate::market;
+use crate::workdays::{weekday_name, DayOff, WorkCalendar};
 use crate::{now, validate};
+use chrono::NaiveDate;
 use rusqlite::{params, Connection};
 use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, HashSet};
@@ -24,6 +29,10 @@ pub enum ConflictKind {
     VillageHalfDay,
     OutsideCampaign,
     Holiday,
+    /// A village or school activity on a Saturday or Sunday that is no make-up working day.
+    Weekend,
+    /// A school activity in the school's winter or summer break.
+    SchoolBreak,
 }
 
 impl ConflictKind {
@@ -34,6 +43,8 @@ impl ConflictKind {
             ConflictKind::VillageHalfDay => "village_half_day",
             ConflictKind::OutsideCampaign => "outside_campaign",
             ConflictKind::Holiday => "holiday",
+            ConflictKind::Weekend => "weekend",
+            ConflictKind::SchoolBreak => "school_break",
         }
     }
 }
@@ -187,15 +198,23 @@ struct CampaignWindow {
     end: String,
 }
 
-/// Conflicts of one activity with its campaigns and the holiday table.
+/// What the checks need to know of a unit.
+struct UnitInfo {
+    kind: UnitKind,
+    market: Option<market::MarketCycle>,
+}
+
+/// Conflicts of one activity with its campaigns and the calendar: a statutory holiday for
+/// any activity; a school break for a school's; a weekend for a village's or a school's.
 fn own(
     a: &Activity,
     campaigns: &HashMap<String, CampaignWindow>,
-    days_off: &HashMap<String, String>,
-) -> Vec<Conflict> {
+    calendar: &mut WorkCalendar,
+    units: &HashMap<String, UnitInfo>,
+) -> Result<Vec<Conflict>> {
     let mut out = Vec::new();
     if !counts(a) {
-        return out;
+        return Ok(out);
     }
     let single = |kind, b: String, campaign_id: Option<String>, message: String| Conflict {
         kind,
@@ -225,28 +244,91 @@ fn own(
             }
         }
     }
-    if let Some(name) = days_off.get(&a.date) {
-        out.push(single(
+    let Ok(date) = a.date.parse::<NaiveDate>() else {
+        return Ok(out);
+    };
+    let unit = a.unit_id.as_ref().and_then(|u| units.get(u));
+    let school = unit.is_some_and(|u| u.kind == UnitKind::School);
+    let weekdays_count = unit.is_some_and(|u| u.kind.is_village_level() || school);
+    let day = weekday_name(date);
+    let warning = match calendar.day_off(date, school)? {
+        Some(DayOff::Holiday(name)) => Some((
             ConflictKind::Holiday,
-            a.date.clone(),
-            None,
-            format!("“{}”安排在 {}，是{name}假期", a.title, a.date),
-        ));
-    }
-    out
-}
-
-fn village_units(conn: &Connection) -> Result<HashSet<String>> {
-    let mut stmt = conn.prepare_cached("SELECT id, kind FROM unit")?;
-    let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
-    let mut out = HashSet::new();
-    for row in rows {
-        let (id, kind) = row?;
-        if UnitKind::parse("kind", &kind).is_ok_and(|k| k.is_village_level()) {
-            out.insert(id);
+            format!(
+                "“{}”安排在 {}（{day}），是{name}假期（法定节假日）",
+                a.title, a.date
+            ),
+        )),
+        Some(DayOff::SchoolBreak(b)) => Some((
+            ConflictKind::SchoolBreak,
+            format!(
+                "“{}”安排在 {}（{day}），学校放{}，学生不在校",
+                a.title,
+                a.date,
+                b.describe()
+            ),
+        )),
+        Some(DayOff::Weekend(_)) if weekdays_count => {
+            let market = unit
+                .and_then(|u| u.market.as_ref())
+                .filter(|m| m.is_market_day(date))
+                .map(|m| {
+                    let street = a.formats.contains(&ActivityFormat::StreetCampaign);
+                    format!(
+                        "；当天是{}赶集日（{}）{}",
+                        a.unit_name.as_deref().unwrap_or(""),
+                        m.describe(),
+                        if street {
+                            "，集中宣传可保留"
+                        } else {
+                            ""
+                        }
+                    )
+                })
+                .unwrap_or_default();
+            let who = if school {
+                "学校不上课"
+            } else {
+                "不是工作日"
+            };
+            Some((
+                ConflictKind::Weekend,
+                format!(
+                    "“{}”安排在 {}（{day}），是周末，{who}{market}",
+                    a.title, a.date
+                ),
+            ))
         }
+        _ => None,
+    };
+    if let Some((kind, message)) = warning {
+        out.push(single(kind, a.date.clone(), None, message));
     }
     Ok(out)
+}
+
+fn unit_infos(conn: &Connection) -> Result<HashMap<String, UnitInfo>> {
+    let mut stmt = conn.prepare_cached("SELECT id, kind, market_days FROM unit")?;
+    let rows: Vec<(String, String, String)> = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut out = HashMap::new();
+    for (id, kind, market_days) in rows {
+        let Ok(kind) = UnitKind::parse("kind", &kind) else {
+            continue;
+        };
+        let market = market::from_stored(&market_days);
+        out.insert(id, UnitInfo { kind, market });
+    }
+    Ok(out)
+}
+
+fn village_units(units: &HashMap<String, UnitInfo>) -> HashSet<String> {
+    units
+        .iter()
+        .filter(|(_, u)| u.kind.is_village_level())
+        .map(|(id, _)| id.clone())
+        .collect()
 }
 
 fn campaign_windows(
@@ -283,10 +365,6 @@ fn mark_ignored(conflicts: &mut [Conflict], ignored: &HashSet<(String, String, S
     }
 }
 
-fn year_of(date: &str) -> i32 {
-    date.get(..4).and_then(|y| y.parse().ok()).unwrap_or(2000)
-}
-
 /// The conflicts one activity has now (what the save dialog shows). Ignored ones are left out.
 pub fn for_activity(conn: &Connection, id: &str) -> Result<Vec<Conflict>> {
     let a = activity::get(conn, id)?;
@@ -298,15 +376,16 @@ pub fn for_activity(conn: &Connection, id: &str) -> Result<Vec<Conflict>> {
             ..Default::default()
         },
     )?;
-    let villages = village_units(conn)?;
+    let units = unit_infos(conn)?;
+    let villages = village_units(&units);
     let mut out: Vec<Conflict> = same_day
         .iter()
         .flat_map(|b| between(&a, b, &villages))
         .collect();
     let ids: HashSet<&String> = a.campaign_ids.iter().collect();
     let windows = campaign_windows(conn, &ids)?;
-    let days_off = holidays::days_off(conn, year_of(&a.date))?;
-    out.extend(own(&a, &windows, &days_off));
+    let mut calendar = WorkCalendar::new(conn);
+    out.extend(own(&a, &windows, &mut calendar, &units)?);
     mark_ignored(&mut out, &ignored_pairs(conn)?);
     out.retain(|c| !c.ignored);
     Ok(out)
@@ -322,21 +401,18 @@ pub fn list(conn: &Connection, from: &str, to: &str) -> Result<Vec<Conflict>> {
             ..Default::default()
         },
     )?;
-    let villages = village_units(conn)?;
+    let units = unit_infos(conn)?;
+    let villages = village_units(&units);
     let ids: HashSet<&String> = all.iter().flat_map(|a| &a.campaign_ids).collect();
     let windows = campaign_windows(conn, &ids)?;
-    let mut days_off: HashMap<i32, HashMap<String, String>> = HashMap::new();
+    let mut calendar = WorkCalendar::new(conn);
     let mut out = Vec::new();
     // Activities come sorted by date: compare each with the later ones of the same day.
     for (i, a) in all.iter().enumerate() {
         for b in all[i + 1..].iter().take_while(|b| b.date == a.date) {
             out.extend(between(a, b, &villages));
         }
-        let year = year_of(&a.date);
-        if let std::collections::hash_map::Entry::Vacant(e) = days_off.entry(year) {
-            e.insert(holidays::days_off(conn, year)?);
-        }
-        out.extend(own(a, &windows, &days_off[&year]));
+        out.extend(own(a, &windows, &mut calendar, &units)?);
     }
     mark_ignored(&mut out, &ignored_pairs(conn)?);
     Ok(out)
@@ -401,30 +477,76 @@ pub struct CoverageUnit {
     pub activities: u32,
 }
 
+/// What a campaign's coverage is counted over.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum CoverageScope {
+    /// Villages and communities: "每个村（社区）至少一场".
+    Villages,
+    /// Schools: a campaign held only in schools (开学第一课, 宪法晨读 …).
+    Schools,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct Coverage {
     pub campaign_id: String,
     pub campaign_name: String,
-    /// Villages and communities (not archived).
+    pub scope: CoverageScope,
+    /// Villages and communities, or schools (not archived).
     pub total: u32,
     pub covered: Vec<CoverageUnit>,
-    /// The villages with no activity yet — "every village at least one session".
+    /// The units with no activity yet — "every village at least one session".
     pub missing: Vec<CoverageUnit>,
 }
 
-/// Which villages/communities a campaign has reached with at least one activity.
+/// A school campaign is one whose activities are all in schools, or, with no activities yet,
+/// one for students, teachers and parents only.
+fn coverage_scope(
+    conn: &Connection,
+    campaign: &crate::campaign::Campaign,
+) -> Result<CoverageScope> {
+    let (schools, others): (u32, u32) = conn.prepare_cached(
+        "SELECT count(*) FILTER (WHERE u.kind = 'school'), count(*) FILTER (WHERE u.kind <> 'school')
+         FROM activity a
+         JOIN activity_campaign ac ON ac.activity_id = a.id AND ac.campaign_id = ?1
+         JOIN unit u ON u.id = a.unit_id
+         WHERE a.status NOT IN ('cancelled', 'postponed')",
+    )?
+    .query_row([&campaign.id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    use crate::domain::Audience;
+    let students_only = !campaign.audiences.is_empty()
+        && campaign
+            .audiences
+            .iter()
+            .all(|a| matches!(a, Audience::Students | Audience::TeachersParents));
+    let for_schools = (schools > 0 && others == 0) || (schools + others == 0 && students_only);
+    Ok(if for_schools {
+        CoverageScope::Schools
+    } else {
+        CoverageScope::Villages
+    })
+}
+
+/// Which villages/communities — or, for a school campaign, which schools — a campaign has
+/// reached with at least one activity.
 pub fn coverage(conn: &Connection, campaign_id: &str) -> Result<Coverage> {
     let campaign = crate::campaign::get(conn, campaign_id)?;
-    let mut stmt = conn.prepare_cached(
+    let scope = coverage_scope(conn, &campaign)?;
+    let kinds = match scope {
+        CoverageScope::Villages => "('village', 'community')",
+        CoverageScope::Schools => "('school')",
+    };
+    let mut stmt = conn.prepare_cached(&format!(
         "SELECT u.id, u.name, u.kind,
                 (SELECT count(*) FROM activity a
                  JOIN activity_campaign ac ON ac.activity_id = a.id AND ac.campaign_id = ?1
                  WHERE a.unit_id = u.id AND a.status NOT IN ('cancelled', 'postponed'))
          FROM unit u
-         WHERE u.kind IN ('village', 'community') AND u.archived = 0
-         ORDER BY u.sort_order, u.name",
-    )?;
+         WHERE u.kind IN {kinds} AND u.archived = 0
+         ORDER BY u.sort_order, u.name"
+    ))?;
     let rows = stmt.query_map([campaign_id], |r| {
         let kind: String = r.get(2)?;
         Ok(CoverageUnit {
@@ -440,6 +562,7 @@ pub fn coverage(conn: &Connection, campaign_id: &str) -> Result<Coverage> {
     Ok(Coverage {
         campaign_id: campaign.id,
         campaign_name: campaign.name,
+        scope,
         total,
         covered,
         missing,

@@ -44,6 +44,8 @@ const MIGRATIONS: &[Migration] = &[
     Migration::Sql(include_str!("migrations/0011_material_units.sql")),
     // migrations/0012_trust.sql and the reason a sync conflict was kept.
     Migration::Code(crate::sync::migrate_trust),
+    // migrations/0013_calendar.sql (market days), added only when missing.
+    Migration::Code(crate::unit::migrate),
 ];
 
 /// The schema version this build writes.

@@ -8,7 +8,7 @@ use crate::domain::{PersonRole, UnitKind, UserRole};
 use crate::error::{AppError, ErrorCode, Result};
 use crate::plan;
 use crate::town::{self, get_town, AppInfo};
-use crate::unit::insert_unit;
+use crate::unit::{insert_unit, insert_unit_with_market};
 use crate::{new_id, now};
 use rusqlite::{params, OptionalExtension};
 use serde::Deserialize;
@@ -65,6 +65,20 @@ const SCHOOLS: [&str; 4] = [
 const ENTERPRISES: [&str; 2] = ["双龙建筑工程项目部", "龙泉农产品加工厂"];
 const SITES: [&str; 3] = ["双龙镇党群服务中心", "双龙场镇集市", "双龙文化广场"];
 
+/// Market days: the 场镇 and the villages near it go to 双龙场 (农历逢一、四、七); the villages
+/// up the valley to 龙泉场 (逢三、六、九); two hill villages to the neighbouring town's market
+/// (公历逢二、五、八); the rest keep none on file.
+fn market_days(village: &str) -> &'static str {
+    match village {
+        "双龙社区" | "安静村" | "石院村" | "龙飞村" | "方坪村" | "青坪村" | "坪上村" | "新华村" => {
+            "农历1/4/7"
+        }
+        "龙泉村" | "枣园村" | "水口村" | "白鹤村" | "金竹村" => "农历3/6/9",
+        "红岩村" | "大湾村" => "公历2/5/8",
+        _ => "",
+    }
+}
+
 const SURNAMES: &[char] = &[
     '王', '李', '张', '刘', '陈', '杨', '黄', '赵', '周', '吴', '徐', '孙', '马', '胡', '朱', '郭',
     '何', '罗', '谭', '向', '冉', '邓', '彭', '唐',
@@ -117,7 +131,7 @@ pub(crate) type CampaignSeed = (
 
 pub(crate) const CAMPAIGNS: &[CampaignSeed] = &[
     (
-        "P-Y岁末年初农民工法律服务",
+        "P—Y年度岁末年初农民工法律服务",
         "targeted",
         "P-12-20",
         "Y-02-10",
@@ -177,7 +191,7 @@ pub(crate) const CAMPAIGNS: &[CampaignSeed] = &[
         &["elderly_month", "double_ninth"],
     ),
     (
-        "Y-N根治欠薪冬季专项行动",
+        "Y—N年度根治欠薪冬季专项行动",
         "targeted",
         "Y-11-15",
         "N-02-10",
@@ -257,7 +271,8 @@ pub fn load_with_progress(
         let mut village_ids = Vec::new();
         for name in VILLAGES {
             order += 1;
-            village_ids.push(insert_unit(tx, UnitKind::guess_from_village_name(name), name, "", "", order)?);
+            let kind = UnitKind::guess_from_village_name(name);
+            village_ids.push(insert_unit_with_market(tx, kind, name, "", "", market_days(name), order)?);
         }
         let mut school_ids = Vec::new();
         for name in SCHOOLS {
@@ -270,7 +285,8 @@ pub fn load_with_progress(
         }
         for name in SITES {
             order += 1;
-            insert_unit(tx, UnitKind::Site, name, "", "", order)?;
+            let market = if name.ends_with("集市") { "农历1/4/7" } else { "" };
+            insert_unit_with_market(tx, UnitKind::Site, name, "", "", market, order)?;
         }
         let mut person = |role: PersonRole, unit: Option<&str>, notes: &str| -> Result<()> {
             tx.execute(
@@ -344,11 +360,12 @@ fn lay_out_year(tx: &rusqlite::Transaction, year: i32) -> Result<()> {
         .cloned()
         .collect();
     let mut campaigns = std::collections::HashMap::new();
+    let mut placer = plan::Placer::new(tx);
     for (key, for_schools) in TEMPLATES {
         let t = plan::find_template(tx, key)?;
         let chosen = if *for_schools { &schools } else { &villages };
-        let (campaign_id, _) = plan::apply_in(tx, &t, year, chosen)?;
-        campaigns.insert(*key, campaign_id);
+        let applied = plan::apply_in(tx, &t, year, chosen, &mut placer)?;
+        campaigns.insert(*key, applied.campaign_id);
     }
     // Village activities are led by the village's cadre (the first person of the village).
     tx.execute(
@@ -623,7 +640,7 @@ mod tests {
         assert!(trail.iter().any(|e| e.action == "approve"));
         assert!(campaigns
             .iter()
-            .any(|c| c.name == "2025-2026岁末年初农民工法律服务"));
+            .any(|c| c.name == "2025—2026年度岁末年初农民工法律服务"));
 
         let names = |db: &Db| -> Vec<String> {
             let mut s = db

@@ -138,16 +138,6 @@ pub fn year(conn: &Connection, year: i32) -> Result<HolidayYear> {
     })
 }
 
-/// Days off (not make-up working days) of a year, by date, for the conflict check.
-pub fn days_off(conn: &Connection, year: i32) -> Result<HashMap<String, String>> {
-    Ok(self::year(conn, year)?
-        .days
-        .into_iter()
-        .filter(|d| !d.work)
-        .map(|d| (d.date, d.name))
-        .collect())
-}
-
 /// Replaces a year's arrangement with the coordinator's (from the State Council notice);
 /// an empty list goes back to the bundled or estimated one.
 pub fn set_year(db: &mut Db, year: i32, days: &[HolidayDay]) -> Result<HolidayYear> {
@@ -233,8 +223,9 @@ mod tests {
             Some(("国庆节".into(), false))
         );
         assert_eq!(names_on(&y2026, "2026-12-04"), None);
-        let off = days_off(&db.conn, 2025).unwrap();
-        assert_eq!(off.get("2025-10-08").map(String::as_str), Some("国庆中秋"));
+        let mut calendar = crate::workdays::WorkCalendar::new(&db.conn);
+        let off = calendar.holiday("2025-10-08".parse().unwrap()).unwrap();
+        assert_eq!(off.as_deref(), Some("国庆中秋"));
     }
 
     #[test]
@@ -278,7 +269,10 @@ mod tests {
         let y = set_year(&mut db, 2027, &days).unwrap();
         assert_eq!(y.source, HolidaySource::Custom);
         assert_eq!(y.days.len(), 3);
-        assert!(!days_off(&db.conn, 2027).unwrap().contains_key("2027-02-20"));
+        let make_up = "2027-02-20".parse().unwrap();
+        let mut calendar = crate::workdays::WorkCalendar::new(&db.conn);
+        assert_eq!(calendar.holiday(make_up).unwrap(), None);
+        assert_eq!(calendar.day_off(make_up, false).unwrap(), None, "调休上班");
 
         let wrong_year = vec![HolidayDay {
             date: "2028-01-01".into(),

@@ -20,15 +20,18 @@ pub mod file_name;
 pub mod holidays;
 pub mod inventory;
 pub mod keydates;
+pub mod market;
 pub mod person;
 pub mod plan;
 pub mod record;
 pub mod reports;
+pub mod school_calendar;
 pub(crate) mod stored;
 pub mod sync;
 pub mod town;
 pub mod unit;
 pub mod validate;
+pub mod workdays;
 
 pub use db::Db;
 pub use error::{AppError, ErrorCode, Result};

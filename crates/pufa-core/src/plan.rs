@@ -1,6 +1,9 @@
-//! From nodes to a plan: "生成年度计划" (one campaign per ticked node), plan templates (a
-//! campaign plus one planned activity per chosen village / school), and "copy last year's
-//! plan" onto the new year's dates of the same nodes.
+//! From nodes to a plan: "生成年度计划" (the standard nodes of a township's year, or the ticked
+//! ones, each a campaign with its activities), plan templates (a campaign plus one planned
+//! activity per chosen village / school, placed on working days — see `placement`), and
+//! "copy last year's plan" onto the new year's dates of the same nodes.
+
+mod placement;
 
 use crate::activity::{self, Activity, ActivityInput, PlannedMaterial};
 use crate::campaign::{self, Campaign, CampaignInput};
@@ -8,15 +11,15 @@ use crate::conflicts::{self, Conflict};
 use crate::db::Db;
 use crate::domain::{CampaignKind, UnitKind};
 use crate::error::{AppError, ErrorCode, Result};
-use crate::holidays;
 use crate::keydates::{self, rule::check_year, KeyDate};
 use crate::town::require_town;
 use crate::unit::{self, Unit, UnitFilter};
 use crate::{new_id, now, validate};
 use chrono::{Datelike, Duration, NaiveDate};
+use placement::slot;
+pub(crate) use placement::Placer;
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
 use std::sync::OnceLock;
 use ts_rs::TS;
 
@@ -262,6 +265,14 @@ pub struct PlanApplied {
     pub campaign: Campaign,
     pub activities: Vec<Activity>,
     pub conflicts: Vec<Conflict>,
+    /// The node already had a campaign that year: the activities were added to it.
+    pub added_to_existing: bool,
+    /// Units left out because they already have an activity of the campaign.
+    pub skipped_units: Vec<String>,
+    /// Activities moved off a weekend, a statutory holiday or a school break.
+    pub moved: u32,
+    /// Activities left on such a day, each with its reason (a weekend market day …).
+    pub exceptions: Vec<String>,
 }
 
 fn parse(d: &str) -> NaiveDate {
@@ -287,6 +298,64 @@ fn nodes_span(
         });
     }
     span
+}
+
+/// "2027年", or "2027—2028年度" for a campaign that runs into the next year (as official
+/// documents name 根治欠薪冬季专项行动 and the like).
+pub fn year_label(start: NaiveDate, end: NaiveDate) -> String {
+    if end.year() > start.year() {
+        format!("{}—{}年度", start.year(), end.year())
+    } else {
+        format!("{}年", start.year())
+    }
+}
+
+/// The line of a campaign's description that carries its node's theme.
+fn theme_line(k: &KeyDate) -> Option<String> {
+    let t = k.theme_line()?;
+    Some(if t.confirmed {
+        format!("主题：{}", t.text)
+    } else {
+        format!("主题（沿用{}年，待确认）：{}", t.year, t.text)
+    })
+}
+
+/// `notes` with its theme line replaced by `line` (or `line` put first).
+fn with_theme_line(notes: &str, line: Option<&str>) -> String {
+    let mut lines: Vec<&str> = notes
+        .lines()
+        .filter(|l| !l.starts_with("主题：") && !l.starts_with("主题（"))
+        .collect();
+    if let Some(line) = line {
+        lines.insert(0, line);
+    }
+    lines.join("\n")
+}
+
+/// The theme of a node's year flows into the description of its campaigns of that year
+/// (called when the coordinator enters or confirms it).
+pub(crate) fn theme_into_campaigns(tx: &Connection, k: &KeyDate) -> Result<()> {
+    let line = theme_line(k);
+    for c in campaigns_of_node(tx, &k.code, k)? {
+        let notes = with_theme_line(&c.notes, line.as_deref());
+        campaign::revise(tx, &c.id, &c.start_date, &c.end_date, &notes)?;
+    }
+    Ok(())
+}
+
+/// The campaigns serving `code` first among their nodes whose days meet the node's core days
+/// of that year: last winter's 根治欠薪 campaign, which runs into January, is not this
+/// winter's.
+fn campaigns_of_node(conn: &Connection, code: &str, k: &KeyDate) -> Result<Vec<Campaign>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id FROM campaign
+         WHERE json_extract(nodes, '$[0]') = ?1 AND start_date <= ?3 AND end_date >= ?2
+         ORDER BY start_date, created_at",
+    )?;
+    let ids: Vec<String> = stmt
+        .query_map(params![code, k.start, k.end], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    ids.iter().map(|id| campaign::get(conn, id)).collect()
 }
 
 /// Units for a template: the ones named (ids or names), or all of the template's kinds
@@ -344,39 +413,9 @@ fn chosen_units(
     Ok(villages)
 }
 
-/// Days of `from..=to` that are not days off, spread so `n` activities get even dates.
-fn spread_dates(
-    conn: &Connection,
-    from: NaiveDate,
-    to: NaiveDate,
-    n: usize,
-) -> Result<Vec<NaiveDate>> {
-    let mut days_off: HashMap<i32, HashMap<String, String>> = HashMap::new();
-    let mut days = Vec::new();
-    let mut d = from;
-    while d <= to {
-        let off = match days_off.get(&d.year()) {
-            Some(m) => m.contains_key(&d.to_string()),
-            None => {
-                let m = holidays::days_off(conn, d.year())?;
-                let off = m.contains_key(&d.to_string());
-                days_off.insert(d.year(), m);
-                off
-            }
-        };
-        if !off {
-            days.push(d);
-        }
-        d += Duration::days(1);
-    }
-    if days.is_empty() {
-        days.push(from);
-    }
-    Ok((0..n).map(|i| days[i * days.len() / n.max(1)]).collect())
-}
-
-/// Creates the template's campaign for `year` and one planned activity per unit, in one
-/// transaction; returns what was created and the conflicts it raises.
+/// Creates the template's campaign for `year` — or, when the node already has one that year,
+/// adds to it — with one planned activity per unit on a working day, in one transaction;
+/// returns what was made and the conflicts it raises.
 pub fn apply_template(
     db: &mut Db,
     template: &str,
@@ -387,11 +426,13 @@ pub fn apply_template(
     check_year(year)?;
     let t = find_template(&db.conn, template)?;
     let units = chosen_units(&db.conn, &t, unit_names, all_units)?;
-    let (campaign_id, ids) = db.with_tx(|tx| {
+    let applied = db.with_tx(|tx| {
         require_town(tx)?;
-        apply_in(tx, &t, year, &units)
+        let mut placer = Placer::new(tx);
+        apply_in(tx, &t, year, &units, &mut placer)
     })?;
-    let activities = ids
+    let activities = applied
+        .activity_ids
         .iter()
         .map(|id| activity::get(&db.conn, id))
         .collect::<Result<Vec<_>>>()?;
@@ -400,72 +441,180 @@ pub fn apply_template(
         found.extend(conflicts::for_activity(&db.conn, &a.id)?);
     }
     Ok(PlanApplied {
-        campaign: campaign::get(&db.conn, &campaign_id)?,
+        campaign: campaign::get(&db.conn, &applied.campaign_id)?,
         activities,
         conflicts: found,
+        added_to_existing: !applied.created,
+        skipped_units: applied.skipped_units,
+        moved: applied.moved,
+        exceptions: applied.exceptions,
     })
 }
 
-/// The writes of a template application inside the caller's transaction (also used by the
-/// demo town): the campaign id and the activity ids.
+/// What one template application wrote.
+pub(crate) struct Applied {
+    pub campaign_id: String,
+    /// A new campaign (false: added to the node's campaign of that year).
+    pub created: bool,
+    pub activity_ids: Vec<String>,
+    pub skipped_units: Vec<String>,
+    pub moved: u32,
+    pub exceptions: Vec<String>,
+}
+
+/// The writes of a template application inside the caller's transaction (also used by
+/// `generate` and the demo town).
 pub(crate) fn apply_in(
     tx: &Transaction,
     t: &PlanTemplate,
     year: i32,
     units: &[Unit],
-) -> Result<(String, Vec<String>)> {
+    placer: &mut Placer,
+) -> Result<Applied> {
     let year_dates = keydates::for_year(tx, year)?;
-    let (start, end) = nodes_span(&year_dates, &t.nodes, t.use_window).ok_or_else(|| {
+    let no_dates = || {
         AppError::field(
             ErrorCode::InvalidValue,
             "year",
             format!("模板“{}”的普法节点在 {year} 年没有日期", t.name),
         )
-    })?;
-    let campaign_input = CampaignInput {
-        name: t.campaign_name.replace("{year}", &year.to_string()),
-        kind: t.campaign_kind.clone(),
-        start_date: start.to_string(),
-        end_date: end.to_string(),
-        audiences: t.audiences.clone(),
-        themes: t.themes.clone(),
-        lead_unit: None,
-        notes: Some(format!("由模板“{}”生成", t.name)),
-        nodes: t.nodes.clone(),
-        report_deadline: None,
     };
-    let campaign_id = campaign::insert(tx, &campaign::check(tx, &campaign_input)?)?;
-    let dates = spread_dates(tx, start, end, units.len())?;
-    let ids = units
-        .iter()
-        .zip(&dates)
-        .map(|(u, d)| {
-            let input = activity_input(
-                &t.activity,
-                &u.name,
-                &d.to_string(),
-                std::slice::from_ref(&campaign_id),
-                &t.nodes,
-            );
-            let checked = activity::check(
-                tx,
-                &ActivityInput {
-                    unit_id: Some(u.id.clone()),
-                    ..input
-                },
-            )?;
-            activity::insert(tx, &checked, *d, None)
-        })
-        .collect::<Result<Vec<_>>>()?;
-    Ok((campaign_id, ids))
+    let (start, end) = nodes_span(&year_dates, &t.nodes, t.use_window).ok_or_else(no_dates)?;
+    let primary = t
+        .nodes
+        .first()
+        .and_then(|code| year_dates.iter().find(|k| &k.code == code));
+    let existing = match primary {
+        Some(k) => campaigns_of_node(tx, &k.code, k)?.into_iter().next(),
+        None => None,
+    };
+    // Into an existing campaign: on its days (where they meet the template's), one activity
+    // per unit that has none of it yet.
+    let (from, to) = match &existing {
+        Some(c) => {
+            let (cs, ce) = (parse(&c.start_date), parse(&c.end_date));
+            if start.max(cs) <= end.min(ce) {
+                (start.max(cs), end.min(ce))
+            } else {
+                (cs, ce)
+            }
+        }
+        None => (start, end),
+    };
+    let mut skipped_units = Vec::new();
+    let mut todo: Vec<&Unit> = Vec::new();
+    for u in units {
+        let has = match &existing {
+            Some(c) => tx
+                .prepare_cached(
+                    "SELECT 1 FROM activity a
+                     JOIN activity_campaign ac ON ac.activity_id = a.id AND ac.campaign_id = ?1
+                     WHERE a.unit_id = ?2 AND a.status NOT IN ('cancelled', 'postponed')",
+                )?
+                .query_row(params![c.id, u.id], |_| Ok(()))
+                .optional()?
+                .is_some(),
+            None => false,
+        };
+        if has {
+            skipped_units.push(u.name.clone());
+        } else {
+            todo.push(u);
+        }
+    }
+    let street = t.activity.formats.iter().any(|f| f == "street_campaign");
+    let mut placed = Vec::with_capacity(todo.len());
+    for (i, u) in todo.iter().enumerate() {
+        let p = placer.place(u, street, slot(from, to, i, todo.len()), from, to)?;
+        placed.push(p);
+    }
+    let first = placed.iter().map(|p| p.date).min().unwrap_or(from);
+    let last = placed.iter().map(|p| p.date).max().unwrap_or(to);
+    let (campaign_id, created) = match &existing {
+        Some(c) => {
+            let s = parse(&c.start_date).min(first);
+            let e = parse(&c.end_date).max(last);
+            campaign::revise(tx, &c.id, &s.to_string(), &e.to_string(), &c.notes)?;
+            (c.id.clone(), false)
+        }
+        None => {
+            let (s, e) = (start.min(first), end.max(last));
+            let name = t
+                .campaign_name
+                .replace("{span}", &year_label(s, e))
+                .replace("{year}", &year.to_string());
+            let notes = [
+                primary.and_then(theme_line),
+                Some(format!("由模板“{}”生成", t.name)),
+            ]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join("\n");
+            let input = CampaignInput {
+                name,
+                kind: t.campaign_kind.clone(),
+                start_date: s.to_string(),
+                end_date: e.to_string(),
+                audiences: t.audiences.clone(),
+                themes: t.themes.clone(),
+                lead_unit: None,
+                notes: Some(notes),
+                nodes: t.nodes.clone(),
+                report_deadline: None,
+            };
+            (campaign::insert(tx, &campaign::check(tx, &input)?)?, true)
+        }
+    };
+    let mut ids = Vec::with_capacity(todo.len());
+    let mut moved = 0;
+    let mut exceptions = Vec::new();
+    for (u, p) in todo.iter().zip(&placed) {
+        let mut input = activity_input(
+            &t.activity,
+            &u.name,
+            &p.date.to_string(),
+            std::slice::from_ref(&campaign_id),
+            &t.nodes,
+        );
+        input.unit_id = Some(u.id.clone());
+        if let Some(why) = &p.exception {
+            input.notes = Some(format!("安排在非工作日：{why}"));
+            exceptions.push(format!("{}：{why}", input.title));
+        }
+        moved += u32::from(p.moved);
+        let checked = activity::check(tx, &input)?;
+        ids.push(activity::insert(tx, &checked, p.date, None)?);
+    }
+    Ok(Applied {
+        campaign_id,
+        created,
+        activity_ids: ids,
+        skipped_units,
+        moved,
+        exceptions,
+    })
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct PlanGenerated {
+    /// Campaigns made now.
     pub created: Vec<Campaign>,
-    /// Nodes that already had a campaign that year (by name).
+    /// Campaigns the node already had that year, activities added for the units without one.
+    pub extended: Vec<Campaign>,
+    /// Nodes that already had a campaign that year with nothing to add (by name).
     pub skipped: Vec<String>,
+    /// The standard set used because no nodes were given (names); empty otherwise.
+    pub standard: Vec<String>,
+    /// Last year's campaigns still running into this year (岁末年初, 根治欠薪 …).
+    pub continuing: Vec<Campaign>,
+    /// Planned activities made.
+    pub placed: u32,
+    /// Of them, moved off a weekend, a statutory holiday or a school break.
+    pub moved: u32,
+    /// Left on such a day on purpose or for want of a working day, each with its reason.
+    pub exceptions: Vec<String>,
 }
 
 const TARGETED_NODES: &[&str] = &[
@@ -474,39 +623,30 @@ const TARGETED_NODES: &[&str] = &[
     "wage_arrears_winter",
     "first_lesson_spring",
     "first_lesson_autumn",
+    "winter_break_safety",
+    "summer_break_safety",
 ];
 
-fn campaign_for_node_exists(conn: &Connection, code: &str, year: i32) -> Result<bool> {
-    let needle = format!("\"{code}\"");
-    Ok(conn
-        .query_row(
-            "SELECT 1 FROM campaign WHERE instr(nodes, ?1) > 0
-               AND start_date <= ?3 AND end_date >= ?2 LIMIT 1",
-            params![
-                needle,
-                format!("{year:04}-01-01"),
-                format!("{year:04}-12-31")
-            ],
-            |_| Ok(()),
-        )
-        .optional()?
-        .is_some())
-}
-
-/// "生成年度计划": one campaign per ticked node over its 集中宣传期 in `year`.
+/// "生成年度计划": for each node (none given: the standard set a township plans each year)
+/// the built-in template whose first node it is, applied to all of the template's units —
+/// a campaign with its activities placed on working days — or, without a template, the
+/// node's campaign over its 集中宣传期. A node that already has its campaign that year is
+/// not made twice: its template adds to it the units it lacks.
 pub fn generate(db: &mut Db, year: i32, nodes: &[String]) -> Result<PlanGenerated> {
     check_year(year)?;
-    if nodes.is_empty() {
-        return Err(AppError::field(
-            ErrorCode::Required,
-            "nodes",
-            "请勾选至少一个普法节点",
-        ));
-    }
     let year_dates = keydates::for_year(&db.conn, year)?;
-    let mut inputs = Vec::new();
-    let mut skipped = Vec::new();
-    for code in nodes {
+    let standard = nodes.is_empty();
+    let codes: Vec<String> = if standard {
+        year_dates
+            .iter()
+            .filter(|k| k.standard)
+            .map(|k| k.code.clone())
+            .collect()
+    } else {
+        nodes.to_vec()
+    };
+    let mut wanted: Vec<&KeyDate> = Vec::with_capacity(codes.len());
+    for code in &codes {
         let Some(k) = year_dates.iter().find(|k| &k.code == code) else {
             return Err(AppError::field(
                 ErrorCode::NotFound,
@@ -514,59 +654,118 @@ pub fn generate(db: &mut Db, year: i32, nodes: &[String]) -> Result<PlanGenerate
                 format!("普法节点“{}”在 {year} 年不存在", validate::clip(code)),
             ));
         };
-        if campaign_for_node_exists(&db.conn, code, year)? {
-            skipped.push(k.name.clone());
-            continue;
+        if !wanted.iter().any(|w| w.code == k.code) {
+            wanted.push(k);
         }
-        let kind = if TARGETED_NODES.contains(&code.as_str()) {
-            CampaignKind::Targeted
-        } else if k.local {
-            CampaignKind::Local
-        } else {
-            CampaignKind::National
-        };
-        let name = if k.name.starts_with(&year.to_string()) {
-            k.name.clone()
-        } else {
-            format!("{year}年{}", k.name)
-        };
-        let notes = [k.theme.as_str(), k.doc_number.as_str()]
-            .iter()
-            .filter(|s| !s.is_empty())
-            .map(|s| s.to_string())
-            .collect::<Vec<_>>()
-            .join("；");
-        inputs.push(CampaignInput {
-            name,
-            kind: kind.code().to_string(),
-            start_date: k.window_start.clone(),
-            end_date: k.window_end.clone(),
-            audiences: k.audiences.iter().map(|a| a.code().to_string()).collect(),
-            themes: k.laws.clone(),
-            lead_unit: None,
-            notes: Some(notes),
-            nodes: vec![code.clone()],
-            report_deadline: None,
-        });
     }
-    let checked = inputs
-        .iter()
-        .map(|i| campaign::check(&db.conn, i))
-        .collect::<Result<Vec<_>>>()?;
-    let ids = db.with_tx(|tx| {
+    let mut out = PlanGenerated {
+        created: Vec::new(),
+        extended: Vec::new(),
+        skipped: Vec::new(),
+        standard: if standard {
+            wanted.iter().map(|k| k.name.clone()).collect()
+        } else {
+            Vec::new()
+        },
+        continuing: Vec::new(),
+        placed: 0,
+        moved: 0,
+        exceptions: Vec::new(),
+    };
+    let (created, extended) = db.with_tx(|tx| {
         require_town(tx)?;
-        checked
-            .iter()
-            .map(|c| campaign::insert(tx, c))
-            .collect::<Result<Vec<_>>>()
+        let mut placer = Placer::new(tx);
+        let (mut created, mut extended) = (Vec::new(), Vec::new());
+        for k in &wanted {
+            let templates: Vec<&PlanTemplate> = builtin_templates()
+                .iter()
+                .filter(|t| t.nodes.first() == Some(&k.code))
+                .collect();
+            if templates.is_empty() {
+                if campaigns_of_node(tx, &k.code, k)?.is_empty() {
+                    created.push(campaign::insert(
+                        tx,
+                        &campaign::check(tx, &node_campaign(k, year))?,
+                    )?);
+                } else {
+                    out.skipped.push(k.name.clone());
+                }
+                continue;
+            }
+            for t in templates {
+                let units = chosen_units(tx, t, &[], true)?;
+                let applied = apply_in(tx, t, year, &units, &mut placer)?;
+                out.placed += applied.activity_ids.len() as u32;
+                out.moved += applied.moved;
+                out.exceptions.extend(applied.exceptions);
+                if applied.created {
+                    created.push(applied.campaign_id);
+                } else if applied.activity_ids.is_empty() {
+                    out.skipped.push(k.name.clone());
+                } else {
+                    extended.push(applied.campaign_id);
+                }
+            }
+        }
+        Ok((created, extended))
     })?;
-    Ok(PlanGenerated {
-        created: ids
-            .iter()
-            .map(|id| campaign::get(&db.conn, id))
-            .collect::<Result<_>>()?,
-        skipped,
-    })
+    let get = |ids: Vec<String>| -> Result<Vec<Campaign>> {
+        ids.iter().map(|id| campaign::get(&db.conn, id)).collect()
+    };
+    out.created = get(created)?;
+    out.extended = get(extended)?;
+    out.continuing = continuing(&db.conn, year)?;
+    Ok(out)
+}
+
+/// The campaign of a node without a template: its 集中宣传期, its audiences and laws, its
+/// theme in the description.
+fn node_campaign(k: &KeyDate, year: i32) -> CampaignInput {
+    let kind = if TARGETED_NODES.contains(&k.code.as_str()) {
+        CampaignKind::Targeted
+    } else if k.local {
+        CampaignKind::Local
+    } else {
+        CampaignKind::National
+    };
+    let label = year_label(parse(&k.window_start), parse(&k.window_end));
+    let name = if k.name.starts_with(&year.to_string()) {
+        k.name.clone()
+    } else {
+        format!("{label}{}", k.name)
+    };
+    let doc = (!k.doc_number.is_empty()).then(|| format!("文号：{}", k.doc_number));
+    let notes = [theme_line(k), doc]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join("\n");
+    CampaignInput {
+        name,
+        kind: kind.code().to_string(),
+        start_date: k.window_start.clone(),
+        end_date: k.window_end.clone(),
+        audiences: k.audiences.iter().map(|a| a.code().to_string()).collect(),
+        themes: k.laws.clone(),
+        lead_unit: None,
+        notes: Some(notes),
+        nodes: vec![k.code.clone()],
+        report_deadline: None,
+    }
+}
+
+/// The campaigns begun in an earlier year that are still running in `year`.
+pub fn continuing(conn: &Connection, year: i32) -> Result<Vec<Campaign>> {
+    Ok(campaign::list(
+        conn,
+        &campaign::CampaignFilter {
+            year: Some(year),
+            ..Default::default()
+        },
+    )?
+    .into_iter()
+    .filter(|c| c.start_date < format!("{year:04}-01-01"))
+    .collect())
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
@@ -576,6 +775,10 @@ pub struct PlanCopied {
     pub activities: u32,
     /// Campaigns not copied because the new year already has one of that name.
     pub skipped: Vec<String>,
+    /// Copied activities that fell on a weekend, holiday or school break and were moved.
+    pub moved: u32,
+    /// Copied activities left on such a day, with the reason.
+    pub exceptions: Vec<String>,
 }
 
 /// The same month and day a year later or earlier (2月29日 → 2月28日).
@@ -595,8 +798,20 @@ fn node_shift(from: &[KeyDate], to: &[KeyDate], nodes: &[String]) -> Option<Dura
     Some(first)
 }
 
+/// A name of `from_year` for `to_year`: "2026—2027年度…" → "2027—2028年度…", "2026年…" →
+/// "2027年…".
+fn rename_year(name: &str, from_year: i32, to_year: i32) -> String {
+    let span = |y: i32| format!("{y}—{}", y + 1);
+    let ascii = |y: i32| format!("{y}-{}", y + 1);
+    name.replace(&span(from_year), "\u{0}")
+        .replace(&ascii(from_year), "\u{0}")
+        .replace(&from_year.to_string(), &to_year.to_string())
+        .replace('\u{0}', &span(to_year))
+}
+
 /// "复制上一年计划": every campaign starting in `from_year` and its activities, moved onto
-/// `to_year`'s dates of the same nodes (or the same month and day when it serves no node).
+/// `to_year`'s dates of the same nodes (or the same month and day when it serves no node);
+/// an activity that lands on a day off moves to the nearest working day.
 pub fn copy_year(db: &mut Db, from_year: i32, to_year: i32) -> Result<PlanCopied> {
     check_year(from_year)?;
     check_year(to_year)?;
@@ -630,7 +845,7 @@ pub fn copy_year(db: &mut Db, from_year: i32, to_year: i32) -> Result<PlanCopied
     .into_iter()
     .filter(|c| c.start_date.starts_with(&format!("{from_year:04}-")))
     .collect();
-    let rename = |name: &str| name.replace(&from_year.to_string(), &to_year.to_string());
+    let rename = |name: &str| rename_year(name, from_year, to_year);
     let mut skipped = Vec::new();
     let mut plan: Vec<(CampaignInput, Vec<Activity>, Duration)> = Vec::new();
     for c in source {
@@ -678,27 +893,42 @@ pub fn copy_year(db: &mut Db, from_year: i32, to_year: i32) -> Result<PlanCopied
                 Ok((activity::check(&db.conn, &i)?, date))
             })
             .collect::<Result<Vec<_>>>()?;
-        checked.push((c, acts));
+        checked.push((c, input, acts));
     }
-    let (campaigns, activities) = db.with_tx(|tx| {
-        let mut n_activities = 0u32;
-        for (c, acts) in &checked {
+    let (campaigns, activities, moved, exceptions) = db.with_tx(|tx| {
+        let mut placer = Placer::new(tx);
+        let (mut n_activities, mut moved, mut exceptions) = (0u32, 0u32, Vec::new());
+        for (c, input, acts) in &checked {
             let id = campaign::insert(tx, c)?;
+            let (from, to) = (parse(&input.start_date), parse(&input.end_date));
             for (a, date) in acts {
+                let mut date = *date;
+                if let Some(u) = a.unit_id.as_deref().map(|u| unit::get(tx, u)).transpose()? {
+                    let street = a.formats.contains("\"street_campaign\"");
+                    let p = placer.place(&u, street, date, from.min(date), to.max(date))?;
+                    moved += u32::from(p.moved);
+                    if let Some(why) = p.exception {
+                        exceptions.push(format!("{}：{why}", a.title));
+                    }
+                    date = p.date;
+                }
                 let a = activity::Checked {
                     campaign_ids: vec![id.clone()],
+                    date,
                     ..a.clone()
                 };
-                activity::insert(tx, &a, *date, None)?;
+                activity::insert(tx, &a, date, None)?;
                 n_activities += 1;
             }
         }
-        Ok((checked.len() as u32, n_activities))
+        Ok((checked.len() as u32, n_activities, moved, exceptions))
     })?;
     Ok(PlanCopied {
         campaigns,
         activities,
         skipped,
+        moved,
+        exceptions,
     })
 }
 

@@ -4,6 +4,7 @@ use crate::audit;
 use crate::db::Db;
 use crate::domain::UnitKind;
 use crate::error::{AppError, ErrorCode, Result};
+use crate::market::{self, MarketCycle};
 use crate::town::require_town;
 use crate::{new_id, now, validate};
 use rusqlite::{params, Connection, OptionalExtension, Row};
@@ -18,12 +19,14 @@ pub struct Unit {
     pub name: String,
     pub address: String,
     pub notes: String,
+    /// The village's market days (赶集日), if it has a market.
+    pub market_days: Option<MarketCycle>,
     pub archived: bool,
     pub created_at: String,
     pub updated_at: String,
 }
 
-#[derive(Debug, Clone, Deserialize, TS)]
+#[derive(Debug, Clone, Default, Deserialize, TS)]
 #[ts(export)]
 pub struct UnitInput {
     pub kind: String,
@@ -32,6 +35,9 @@ pub struct UnitInput {
     pub address: Option<String>,
     #[serde(default)]
     pub notes: Option<String>,
+    /// "农历1/4/7", "公历2/5/8" …; empty = no market.
+    #[serde(default)]
+    pub market_days: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, TS)]
@@ -45,7 +51,8 @@ pub struct UnitFilter {
     pub include_archived: bool,
 }
 
-const COLUMNS: &str = "id, kind, name, address, notes, archived, created_at, updated_at";
+const COLUMNS: &str =
+    "id, kind, name, address, notes, archived, created_at, updated_at, market_days";
 
 fn from_row(r: &Row) -> rusqlite::Result<Unit> {
     let kind: String = r.get(1)?;
@@ -58,6 +65,7 @@ fn from_row(r: &Row) -> rusqlite::Result<Unit> {
         archived: r.get(5)?,
         created_at: r.get(6)?,
         updated_at: r.get(7)?,
+        market_days: market::from_stored(&r.get::<_, String>(8)?),
     })
 }
 
@@ -92,14 +100,19 @@ struct Checked {
     name: String,
     address: String,
     notes: String,
+    market_days: String,
 }
 
 fn check(input: &UnitInput) -> Result<Checked> {
+    let market_days = validate::optional_line("market_days", input.market_days.as_deref(), 30)?;
     Ok(Checked {
         kind: UnitKind::parse("kind", &input.kind)?,
         name: validate::name("name", &input.name, 50)?,
         address: validate::optional_line("address", input.address.as_deref(), 100)?,
         notes: validate::notes("notes", input.notes.as_deref(), 1000)?,
+        market_days: MarketCycle::parse("market_days", &market_days)?
+            .map(|c| c.to_text())
+            .unwrap_or_default(),
     })
 }
 
@@ -110,11 +123,16 @@ pub(crate) fn check_stored(s: &crate::stored::Stored) -> Result<()> {
         name: s.text("name")?.to_string(),
         address: Some(s.text("address")?.to_string()),
         notes: Some(s.text("notes")?.to_string()),
+        // A package made before market days (migration 0013) has no such column.
+        market_days: s.opt_text("market_days")?.map(str::to_string),
     })?;
     s.same("kind", c.kind.code())?;
     s.same("name", c.name)?;
     s.same("address", c.address)?;
     s.same("notes", c.notes)?;
+    if s.opt_text("market_days")?.is_some() {
+        s.same("market_days", c.market_days)?;
+    }
     s.flag("archived")?;
     s.int("sort_order")?;
     Ok(())
@@ -146,13 +164,36 @@ pub(crate) fn insert_unit(
     notes: &str,
     sort_order: i64,
 ) -> Result<String> {
+    insert_unit_with_market(conn, kind, name, address, notes, "", sort_order)
+}
+
+/// `insert_unit` for a unit with market days (the stored form, "农历1/4/7", or '').
+pub(crate) fn insert_unit_with_market(
+    conn: &Connection,
+    kind: UnitKind,
+    name: &str,
+    address: &str,
+    notes: &str,
+    market_days: &str,
+    sort_order: i64,
+) -> Result<String> {
     ensure_unique_name(conn, name, None)?;
     let id = new_id();
     let ts = now();
     conn.execute(
-        "INSERT INTO unit (id, kind, name, address, notes, sort_order, created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)",
-        params![id, kind.code(), name, address, notes, sort_order, ts],
+        "INSERT INTO unit (id, kind, name, address, notes, sort_order, market_days, created_at,
+             updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)",
+        params![
+            id,
+            kind.code(),
+            name,
+            address,
+            notes,
+            sort_order,
+            market_days,
+            ts
+        ],
     )?;
     audit::changed(conn, "unit", &id, "create", None, Some(&get(conn, &id)?))?;
     Ok(id)
@@ -167,7 +208,15 @@ pub fn create(db: &mut Db, input: &UnitInput) -> Result<Unit> {
             [],
             |r| r.get(0),
         )?;
-        insert_unit(tx, c.kind, &c.name, &c.address, &c.notes, order)
+        insert_unit_with_market(
+            tx,
+            c.kind,
+            &c.name,
+            &c.address,
+            &c.notes,
+            &c.market_days,
+            order,
+        )
     })?;
     get(&db.conn, &id)
 }
@@ -178,13 +227,39 @@ pub fn update(db: &mut Db, id: &str, input: &UnitInput) -> Result<Unit> {
         let before = get(tx, id)?;
         ensure_unique_name(tx, &c.name, Some(id))?;
         tx.execute(
-            "UPDATE unit SET kind = ?2, name = ?3, address = ?4, notes = ?5, updated_at = ?6 WHERE id = ?1",
-            params![id, c.kind.code(), c.name, c.address, c.notes, now()],
+            "UPDATE unit SET kind = ?2, name = ?3, address = ?4, notes = ?5, market_days = ?6,
+                 updated_at = ?7
+             WHERE id = ?1",
+            params![
+                id,
+                c.kind.code(),
+                c.name,
+                c.address,
+                c.notes,
+                c.market_days,
+                now()
+            ],
         )?;
         audit::changed(tx, "unit", id, "update", Some(&before), Some(&get(tx, id)?))?;
         Ok(())
     })?;
     get(&db.conn, id)
+}
+
+/// Sets a unit's market days (赶集日) alone: "农历1/4/7"; empty for none.
+pub fn set_market_days(db: &mut Db, unit: &str, market_days: &str) -> Result<Unit> {
+    let u = resolve(&db.conn, unit, "unit_id")?;
+    update(
+        db,
+        &u.id,
+        &UnitInput {
+            kind: u.kind.code().to_string(),
+            name: u.name.clone(),
+            address: Some(u.address.clone()),
+            notes: Some(u.notes.clone()),
+            market_days: Some(market_days.to_string()),
+        },
+    )
 }
 
 pub fn set_archived(db: &mut Db, id: &str, archived: bool) -> Result<Unit> {
@@ -194,6 +269,20 @@ pub fn set_archived(db: &mut Db, id: &str, archived: bool) -> Result<Unit> {
 /// Deletes a unit; people who belonged to it keep their record without a unit.
 pub fn delete(db: &mut Db, id: &str) -> Result<()> {
     audit::delete(db, "unit", id, get)
+}
+
+/// Migration 0013: the market days column. Run only when the column is missing, so that a
+/// database rebuilt from an older version (tests lower `user_version`) migrates again.
+pub(crate) fn migrate(conn: &Connection) -> Result<()> {
+    let has: i64 = conn.query_row(
+        "SELECT count(*) FROM pragma_table_info('unit') WHERE name = 'market_days'",
+        [],
+        |r| r.get(0),
+    )?;
+    if has == 0 {
+        conn.execute_batch(include_str!("migrations/0013_calendar.sql"))?;
+    }
+    Ok(())
 }
 
 /// Resolves a unit given by name or id (CLI users type names).
@@ -236,8 +325,7 @@ mod tests {
         UnitInput {
             kind: kind.into(),
             name: name.into(),
-            address: None,
-            notes: None,
+            ..Default::default()
         }
     }
 

@@ -121,6 +121,12 @@ pub fn label(field: &str) -> &'static str {
         "id" => "编号",
         "_campaigns" => "活动专项",
         "_handouts" => "发放资料",
+        "market_days" => "赶集日",
+        "winter_start" => "寒假开始日期",
+        "winter_end" => "寒假结束日期",
+        "summer_start" => "暑假开始日期",
+        "summer_end" => "暑假结束日期",
+        "notice" => "通知文号",
         _ => "字段",
     }
 }

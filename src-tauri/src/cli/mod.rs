@@ -69,11 +69,14 @@ pub enum Command {
     /// 人员：村干部、法律顾问、法治副校长、民警、法律明白人……
     #[command(subcommand)]
     Person(PersonCmd),
-    /// 某年的全部普法节点及日期（国家节点和本地节点）
+    /// 某年的全部普法节点及日期（国家节点和本地节点）；“待公布”的日期和沿用上年的主题可用 --confirm 确认
     Keydates {
         /// 年份（2000—2100，默认今年）
         #[arg(long)]
         year: Option<i32>,
+        /// 确认某节点当年的待公布日期和草拟主题（节点代码，见 --json 的 code）
+        #[arg(long, value_name = "CODE")]
+        confirm: Option<String>,
     },
     /// 活动模板：list | apply
     #[command(subcommand)]
@@ -84,7 +87,7 @@ pub enum Command {
     /// 活动：list（计划和已开展）| add | approve | return | reopen
     #[command(subcommand)]
     Activity(plan::ActivityCmd),
-    /// 计划中的冲突（同一人/场所重复、同村同半天两场、超出专项时间、节假日）
+    /// 计划中的冲突（同一人/场所重复、同村同半天两场、超出专项时间、节假日、周末、学校寒暑假），附原因
     Conflicts {
         #[arg(long)]
         year: Option<i32>,
@@ -130,7 +133,7 @@ pub enum Command {
         #[arg(long)]
         id: Option<String>,
     },
-    /// 活动专项的村（社区）覆盖情况
+    /// 活动专项的覆盖情况：村（社区）；只在学校开展的专项按学校统计
     Coverage {
         /// 活动专项编号
         #[arg(long)]
@@ -141,6 +144,8 @@ pub enum Command {
         #[arg(long)]
         year: Option<i32>,
     },
+    /// 本县中小学校历（寒假、暑假）：不带日期时显示（未录入的为估计值）；带四个日期时按教育部门通知录入
+    SchoolCalendar(plan::SchoolCalendarArgs),
     /// 本机信息：乡镇、使用人、数据文件夹
     Info,
     /// 设置这台电脑的使用人（村干部的电脑导出的数据包只能修改本村的记录）
@@ -336,6 +341,17 @@ pub enum UnitCmd {
         name: String,
         #[arg(long)]
         address: Option<String>,
+        /// 赶集日，如 “农历1/4/7” “公历2/5/8”
+        #[arg(long)]
+        market_days: Option<String>,
+    },
+    /// 设置村（社区）的赶集日：集中宣传优先安排在赶集日
+    Market {
+        /// 村/社区名称
+        name: String,
+        /// 如 “农历1/4/7” “公历3/6/9”；空字符串表示没有集市
+        #[arg(long)]
+        days: String,
     },
 }
 
@@ -399,6 +415,7 @@ enum Output {
     Plan(plan::PlanOutput),
     Records(records::RecordOutput),
     Keydates,
+    KeydateConfirmed,
     Info,
     Campaigns,
     Campaign,
@@ -526,6 +543,7 @@ fn request(command: Command) -> Result<(Request, Output), AppError> {
         Command::Conflicts { year } => planning(plan::conflicts(year)),
         Command::Coverage { campaign } => planning(plan::coverage(campaign)),
         Command::Holidays { year } => planning(plan::holidays(year)),
+        Command::SchoolCalendar(args) => planning(plan::school_calendar(args)),
         Command::Check => (Request::Check, Output::Check),
         Command::ImportTemplate { out } => {
             let (request, output) = exchange::template(out);
@@ -551,9 +569,15 @@ fn request(command: Command) -> Result<(Request, Output), AppError> {
             let (request, output) = exchange::restore(file, preview, confirm_other_town);
             (request, Output::Exchange(output))
         }
-        Command::Keydates { year } => {
+        Command::Keydates { year, confirm } => {
             let year = year.unwrap_or_else(|| chrono::Local::now().year());
-            (Request::KeydateList { year }, Output::Keydates)
+            match confirm {
+                Some(node_code) => (
+                    Request::KeydateConfirm { node_code, year },
+                    Output::KeydateConfirmed,
+                ),
+                None => (Request::KeydateList { year }, Output::Keydates),
+            }
         }
         Command::Campaign(c) => match c {
             CampaignCmd::List {
@@ -609,13 +633,22 @@ fn request(command: Command) -> Result<(Request, Output), AppError> {
                 kind,
                 name,
                 address,
+                market_days,
             } => (
                 Request::UnitCreate(UnitInput {
                     kind,
                     name,
                     address,
                     notes: None,
+                    market_days,
                 }),
+                Output::Unit,
+            ),
+            UnitCmd::Market { name, days } => (
+                Request::UnitSetMarketDays {
+                    unit: name,
+                    market_days: days,
+                },
                 Output::Unit,
             ),
         },
@@ -708,6 +741,27 @@ fn fail(e: &AppError, json: bool) -> i32 {
     1
 }
 
+fn keydate_line(k: &KeyDate) -> String {
+    let source = match k.source {
+        DateSource::Rule => "",
+        DateSource::Published => "（已公布）",
+        DateSource::Override => "（本镇设置）",
+        DateSource::Provisional => "（待公布）",
+    };
+    let theme = match k.theme_line() {
+        Some(t) if t.confirmed => format!("  主题：{}", t.text),
+        Some(t) => format!("  主题（沿用{}年，待确认）：{}", t.year, t.text),
+        None => String::new(),
+    };
+    let since = k.since.map(|y| format!("，{y}年起")).unwrap_or_default();
+    format!(
+        "{}{source}  {}  〔{}{since}〕{theme}",
+        date_range(&k.start, &k.end),
+        k.name,
+        k.rule
+    )
+}
+
 fn date_range(start: &str, end: &str) -> String {
     if start == end {
         start.to_string()
@@ -775,13 +829,28 @@ fn print_human(output: &Output, value: Value) -> Result<(), serde_json::Error> {
         Output::Units => {
             let list: Vec<Unit> = serde_json::from_value(value)?;
             for u in &list {
-                println!("{}  {}  [{}]", u.kind.label(), u.name, u.id);
+                let market = u
+                    .market_days
+                    .as_ref()
+                    .map(|m| format!("  赶集：{}", m.describe()))
+                    .unwrap_or_default();
+                println!("{}  {}{market}  [{}]", u.kind.label(), u.name, u.id);
             }
             println!("共 {} 个", list.len());
         }
         Output::Unit => {
             let u: Unit = serde_json::from_value(value)?;
-            println!("已保存：{}（{}） [{}]", u.name, u.kind.label(), u.id);
+            let market = u
+                .market_days
+                .as_ref()
+                .map(|m| format!("，赶集日：{}", m.describe()))
+                .unwrap_or_default();
+            println!(
+                "已保存：{}（{}{market}） [{}]",
+                u.name,
+                u.kind.label(),
+                u.id
+            );
         }
         Output::People => {
             let list: Vec<Person> = serde_json::from_value(value)?;
@@ -805,24 +874,23 @@ fn print_human(output: &Output, value: Value) -> Result<(), serde_json::Error> {
         Output::Keydates => {
             let list: Vec<KeyDate> = serde_json::from_value(value)?;
             for k in &list {
-                let source = match k.source {
-                    DateSource::Rule => "",
-                    DateSource::Published => "（已公布）",
-                    DateSource::Override => "（本镇设置）",
-                };
-                let theme = if k.theme.is_empty() {
-                    String::new()
-                } else {
-                    format!("  主题：{}", k.theme)
-                };
+                println!("{}", keydate_line(k));
+            }
+            let provisional = list
+                .iter()
+                .filter(|k| k.source == DateSource::Provisional)
+                .count();
+            println!("共 {} 个普法节点", list.len());
+            if provisional > 0 {
                 println!(
-                    "{}{source}  {}  〔{}〕{theme}",
-                    date_range(&k.start, &k.end),
-                    k.name,
-                    k.rule
+                    "其中 {provisional} 个日期待公布（暂按往年规则）：公布后请录入，或用 keydates --year {} --confirm 代码 确认",
+                    list[0].year
                 );
             }
-            println!("共 {} 个普法节点", list.len());
+        }
+        Output::KeydateConfirmed => {
+            let k: KeyDate = serde_json::from_value(value)?;
+            println!("已确认：{}", keydate_line(&k));
         }
         Output::Check => {
             let r: CheckReport = serde_json::from_value(value)?;

@@ -5,9 +5,10 @@ use chrono::Datelike;
 use clap::Subcommand;
 use pufa_core::activity::Activity;
 use pufa_core::api::Request;
-use pufa_core::conflicts::{Conflict, Coverage};
+use pufa_core::conflicts::{Conflict, Coverage, CoverageScope};
 use pufa_core::holidays::{HolidaySource, HolidayYear};
 use pufa_core::plan::{PlanApplied, PlanCopied, PlanGenerated, PlanTemplate};
+use pufa_core::school_calendar::SchoolCalendar;
 use serde_json::Value;
 
 #[derive(Subcommand, Debug)]
@@ -77,13 +78,13 @@ pub enum ActivityCmd {
 
 #[derive(Subcommand, Debug)]
 pub enum PlanCmd {
-    /// 生成年度计划：为勾选的普法节点各建一个活动专项
+    /// 生成年度计划：每个普法节点一个活动专项，按内置模板在各村（社区）/学校安排活动（避开周末、节假日和寒暑假）
     Generate {
         #[arg(long)]
         year: i32,
-        /// 节点代码，逗号分隔（见 keydates --json 的 code）
+        /// 节点代码，逗号分隔（见 keydates --json 的 code）；不写则用乡镇每年常规的节点
         #[arg(long)]
-        nodes: String,
+        nodes: Option<String>,
     },
     /// 复制上一年计划到新的一年（按同一普法节点的新日期）
     Copy {
@@ -291,6 +292,51 @@ pub fn export(cmd: ExportCmd) -> (Request, PlanOutput) {
     }
 }
 
+/// `school-calendar`: shows a year's calendar, enters it, or goes back to the estimate.
+#[derive(clap::Args, Debug)]
+pub struct SchoolCalendarArgs {
+    /// 年份（默认今年）
+    #[arg(long)]
+    year: Option<i32>,
+    /// 寒假第一天
+    #[arg(long, requires_all = ["winter_end", "summer_start", "summer_end"])]
+    winter_start: Option<String>,
+    /// 寒假最后一天（开学前一天）
+    #[arg(long, requires = "winter_start")]
+    winter_end: Option<String>,
+    /// 暑假第一天
+    #[arg(long, requires = "winter_start")]
+    summer_start: Option<String>,
+    /// 暑假最后一天
+    #[arg(long, requires = "winter_start")]
+    summer_end: Option<String>,
+    /// 校历通知的文号或名称
+    #[arg(long, requires = "winter_start")]
+    notice: Option<String>,
+    /// 删除录入的校历，恢复估计值
+    #[arg(long, conflicts_with = "winter_start")]
+    reset: bool,
+}
+
+pub fn school_calendar(a: SchoolCalendarArgs) -> (Request, PlanOutput) {
+    let year = a.year.unwrap_or_else(this_year);
+    let request = match (a.winter_start, a.reset) {
+        (Some(winter_start), _) => {
+            Request::SchoolCalendarSet(pufa_core::school_calendar::SchoolCalendarInput {
+                year,
+                winter_start,
+                winter_end: a.winter_end.unwrap_or_default(),
+                summer_start: a.summer_start.unwrap_or_default(),
+                summer_end: a.summer_end.unwrap_or_default(),
+                notice: a.notice,
+            })
+        }
+        (None, true) => Request::SchoolCalendarClear { year },
+        (None, false) => Request::SchoolCalendarGet { year },
+    };
+    (request, PlanOutput::SchoolCalendar)
+}
+
 pub enum PlanOutput {
     Exported,
     /// A Word report.
@@ -302,6 +348,7 @@ pub enum PlanOutput {
     Conflicts,
     Coverage,
     Holidays,
+    SchoolCalendar,
 }
 
 fn this_year() -> i32 {
@@ -333,7 +380,9 @@ pub fn plan(cmd: PlanCmd) -> (Request, PlanOutput) {
         PlanCmd::Generate { year, nodes } => (
             Request::PlanGenerate {
                 year,
-                nodes: pufa_core::validate::split_list(&nodes),
+                nodes: nodes
+                    .map(|n| pufa_core::validate::split_list(&n))
+                    .unwrap_or_default(),
             },
             PlanOutput::Generated,
         ),
@@ -386,6 +435,17 @@ pub(super) fn activity_line(a: &Activity) -> String {
     )
 }
 
+/// The placement figures: activities placed, moved off days off, exceptions with reasons.
+fn print_placement(placed: u32, moved: u32, exceptions: &[String]) {
+    println!(
+        "计划活动 {placed} 场；{moved} 场原定在周末、节假日或寒暑假，已改到最近的工作日；{} 场例外保留在非工作日",
+        exceptions.len()
+    );
+    for e in exceptions {
+        println!("  例外：{e}");
+    }
+}
+
 fn print_conflicts(list: &[Conflict]) {
     for c in list {
         let ignored = if c.ignored { "（已忽略）" } else { "" };
@@ -414,8 +474,13 @@ pub fn print(out: &PlanOutput, value: Value) -> Result<(), serde_json::Error> {
         }
         PlanOutput::Applied => {
             let a: PlanApplied = serde_json::from_value(value)?;
+            let verb = if a.added_to_existing {
+                "已加入已有活动专项"
+            } else {
+                "已生成活动专项"
+            };
             println!(
-                "已生成活动专项“{}”（{}），计划活动 {} 场：",
+                "{verb}“{}”（{}），计划活动 {} 场：",
                 a.campaign.name,
                 date_range(&a.campaign.start_date, &a.campaign.end_date),
                 a.activities.len()
@@ -423,10 +488,27 @@ pub fn print(out: &PlanOutput, value: Value) -> Result<(), serde_json::Error> {
             for x in &a.activities {
                 println!("  {}", activity_line(x));
             }
+            if !a.skipped_units.is_empty() {
+                println!("已有本专项活动，未重复安排：{}", a.skipped_units.join("、"));
+            }
+            print_placement(a.activities.len() as u32, a.moved, &a.exceptions);
             print_conflicts(&a.conflicts);
         }
         PlanOutput::Generated => {
             let g: PlanGenerated = serde_json::from_value(value)?;
+            if !g.standard.is_empty() {
+                println!(
+                    "未指定节点，按乡镇每年常规的 {} 个节点生成：{}",
+                    g.standard.len(),
+                    g.standard.join("、")
+                );
+            }
+            if !g.continuing.is_empty() {
+                println!("上年度延续到本年的活动专项：");
+                for c in &g.continuing {
+                    println!("  {}（{}）", c.name, date_range(&c.start_date, &c.end_date));
+                }
+            }
             for c in &g.created {
                 println!(
                     "已建：{}（{}）",
@@ -434,14 +516,25 @@ pub fn print(out: &PlanOutput, value: Value) -> Result<(), serde_json::Error> {
                     date_range(&c.start_date, &c.end_date)
                 );
             }
+            for c in &g.extended {
+                println!("已补充活动：{}", c.name);
+            }
             if !g.skipped.is_empty() {
                 println!("已有活动专项，未重复建立：{}", g.skipped.join("、"));
             }
-            println!("新建 {} 个活动专项", g.created.len());
+            println!(
+                "新建 {} 个活动专项，补充 {} 个",
+                g.created.len(),
+                g.extended.len()
+            );
+            print_placement(g.placed, g.moved, &g.exceptions);
         }
         PlanOutput::Copied => {
             let c: PlanCopied = serde_json::from_value(value)?;
             println!("已复制 {} 个活动专项、{} 场活动", c.campaigns, c.activities);
+            if c.moved > 0 || !c.exceptions.is_empty() {
+                print_placement(c.activities, c.moved, &c.exceptions);
+            }
             if !c.skipped.is_empty() {
                 println!("新年度已有，未复制：{}", c.skipped.join("、"));
             }
@@ -454,8 +547,12 @@ pub fn print(out: &PlanOutput, value: Value) -> Result<(), serde_json::Error> {
         }
         PlanOutput::Coverage => {
             let c: Coverage = serde_json::from_value(value)?;
+            let over = match c.scope {
+                CoverageScope::Villages => "个村（社区）",
+                CoverageScope::Schools => "所学校",
+            };
             println!(
-                "{}：已覆盖 {}/{} 个村（社区）",
+                "{}：已覆盖 {}/{} {over}",
                 c.campaign_name,
                 c.covered.len(),
                 c.total
@@ -477,6 +574,19 @@ pub fn print(out: &PlanOutput, value: Value) -> Result<(), serde_json::Error> {
                 let work = if d.work { "  调休上班" } else { "" };
                 println!("{}  {}{work}", d.date, d.name);
             }
+        }
+        PlanOutput::SchoolCalendar => {
+            let c: SchoolCalendar = serde_json::from_value(value)?;
+            let source = if c.estimated {
+                "估计：按春节和往年暑假推算，收到教育部门通知后请录入".to_string()
+            } else if c.notice.is_empty() {
+                "已按通知录入".to_string()
+            } else {
+                format!("已按通知录入：{}", c.notice)
+            };
+            println!("{}{} 年中小学校历（{source}）", c.county, c.year);
+            println!("寒假  {}", date_range(&c.winter_start, &c.winter_end));
+            println!("暑假  {}", date_range(&c.summer_start, &c.summer_end));
         }
     }
     Ok(())

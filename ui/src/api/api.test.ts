@@ -25,7 +25,7 @@ describe('call', () => {
       requests.push(req)
       return req.cmd.endsWith('_delete') ? { deleted: req.args?.id } : {}
     })
-    const input = { kind: 'school', name: '中心小学', address: null, notes: null }
+    const input = { kind: 'school', name: '中心小学', address: null, notes: null, market_days: null }
     await api.unitUpdate('u1', input)
     await api.campaignArchive('c1', true)
     expect(await api.personDelete('p9')).toEqual({ deleted: 'p9' })

@@ -24,6 +24,8 @@ import type { Coverage } from '../bindings/Coverage'
 import type { Exported } from '../bindings/Exported'
 import type { HolidayDay } from '../bindings/HolidayDay'
 import type { HolidayYear } from '../bindings/HolidayYear'
+import type { SchoolCalendar } from '../bindings/SchoolCalendar'
+import type { SchoolCalendarInput } from '../bindings/SchoolCalendarInput'
 import type { KeyDate } from '../bindings/KeyDate'
 import type { KeyDateNode } from '../bindings/KeyDateNode'
 import type { LocalNodeInput } from '../bindings/LocalNodeInput'
@@ -230,6 +232,9 @@ export const keydateList = (year: number) => call<KeyDate[]>({ cmd: 'keydate_lis
 export const keydateOverrideSet = (input: OverrideInput) => call<KeyDate>({ cmd: 'keydate_override_set', args: input })
 export const keydateOverrideClear = (node_code: string, year: number) =>
   call<KeyDate[]>({ cmd: 'keydate_override_clear', args: { node_code, year } })
+/** Confirms a node's provisional (待公布) dates and last year's theme as this year's. */
+export const keydateConfirm = (node_code: string, year: number) =>
+  call<KeyDate>({ cmd: 'keydate_confirm', args: { node_code, year } })
 export const keydateNodeList = () => call<KeyDateNode[]>({ cmd: 'keydate_node_list' })
 export const keydateNodeCreate = (input: LocalNodeInput) => call<KeyDateNode>({ cmd: 'keydate_node_create', args: input })
 export const keydateNodeUpdate = (id: string, input: LocalNodeInput) =>
@@ -273,6 +278,10 @@ export const conflictIgnore = (kind: ConflictKind, a: string, b: string, ignored
   call<{ ok: boolean }>({ cmd: 'conflict_ignore', args: { kind, a, b, ignored } })
 export const coverage = (campaign_id: string) => call<Coverage>({ cmd: 'coverage', args: { campaign_id } })
 
+export const schoolCalendarGet = (year: number) => call<SchoolCalendar>({ cmd: 'school_calendar_get', args: { year } })
+export const schoolCalendarSet = (input: SchoolCalendarInput) =>
+  call<SchoolCalendar>({ cmd: 'school_calendar_set', args: input })
+export const schoolCalendarClear = (year: number) => call<SchoolCalendar>({ cmd: 'school_calendar_clear', args: { year } })
 export const holidayList = (year: number) => call<HolidayYear>({ cmd: 'holiday_list', args: { year } })
 export const holidaySetYear = (year: number, days: HolidayDay[]) =>
   call<HolidayYear>({ cmd: 'holiday_set_year', args: { year, days } })

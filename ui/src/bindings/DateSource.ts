@@ -3,4 +3,4 @@
 /**
  * Where a year's dates came from.
  */
-export type DateSource = "rule" | "published" | "override";
+export type DateSource = "rule" | "published" | "override" | "provisional";

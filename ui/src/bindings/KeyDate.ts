@@ -21,4 +21,20 @@ rule: string,
 /**
  * F, NW, LW, M, LUN, ST or ANN (the domain reference's codes).
  */
-rule_kind: string, laws: Array<string>, audiences: Array<Audience>, lead_agency: string, theme: string, doc_number: string, note: string, source: DateSource, local: boolean, };
+rule_kind: string, laws: Array<string>, audiences: Array<Audience>, lead_agency: string, 
+/**
+ * This year's theme, published or entered; empty when not known yet.
+ */
+theme: string, 
+/**
+ * When `theme` is empty: the latest earlier year's theme, offered as a draft to confirm.
+ */
+theme_draft: string, theme_draft_year: number | null, doc_number: string, note: string, source: DateSource, local: boolean, 
+/**
+ * The first year the node exists, when known.
+ */
+since: number | null, 
+/**
+ * In the standard set of a township's year plan.
+ */
+standard: boolean, };

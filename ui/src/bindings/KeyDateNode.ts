@@ -24,6 +24,14 @@ days: number | null,
  */
 announced: boolean, 
 /**
- * First year the node exists (民法典宣传月 since 2021).
+ * First year the node exists (民法典宣传月 since 2021); absent before.
  */
-since: number | null, window: Window, laws: Array<string>, audiences: Array<Audience>, lead_agency: string, note: string, local: boolean, };
+since: number | null, 
+/**
+ * Last year the node existed (12·4 全国法制宣传日 until 2013, then 国家宪法日).
+ */
+until: number | null, 
+/**
+ * In the standard set a township plans each year (`plan generate` without nodes).
+ */
+standard: boolean, window: Window, laws: Array<string>, audiences: Array<Audience>, lead_agency: string, note: string, local: boolean, };

@@ -3,4 +3,20 @@ import type { Activity } from "./Activity";
 import type { Campaign } from "./Campaign";
 import type { Conflict } from "./Conflict";
 
-export type PlanApplied = { campaign: Campaign, activities: Array<Activity>, conflicts: Array<Conflict>, };
+export type PlanApplied = { campaign: Campaign, activities: Array<Activity>, conflicts: Array<Conflict>, 
+/**
+ * The node already had a campaign that year: the activities were added to it.
+ */
+added_to_existing: boolean, 
+/**
+ * Units left out because they already have an activity of the campaign.
+ */
+skipped_units: Array<string>, 
+/**
+ * Activities moved off a weekend, a statutory holiday or a school break.
+ */
+moved: number, 
+/**
+ * Activities left on such a day, each with its reason (a weekend market day …).
+ */
+exceptions: Array<string>, };

@@ -4,4 +4,12 @@ export type PlanCopied = { campaigns: number, activities: number,
 /**
  * Campaigns not copied because the new year already has one of that name.
  */
-skipped: Array<string>, };
+skipped: Array<string>, 
+/**
+ * Copied activities that fell on a weekend, holiday or school break and were moved.
+ */
+moved: number, 
+/**
+ * Copied activities left on such a day, with the reason.
+ */
+exceptions: Array<string>, };

@@ -124,9 +124,9 @@ function unitKindFor(name: string): UnitKind {
   return name.endsWith('社区') ? 'community' : 'village'
 }
 
-function addUnit(kind: UnitKind, name: string, address = '', notes = ''): Unit {
+function addUnit(kind: UnitKind, name: string, address = '', notes = '', market_days: Unit['market_days'] = null): Unit {
   const ts = now()
-  const u: Unit = { id: id(), kind, name, address, notes, archived: false, created_at: ts, updated_at: ts }
+  const u: Unit = { id: id(), kind, name, address, notes, market_days, archived: false, created_at: ts, updated_at: ts }
   db.units.push(u)
   return u
 }
@@ -177,7 +177,16 @@ function findOr404<T extends { id: string }>(list: T[], key: string, what: strin
 function checkUnit(input: UnitInput, except?: string) {
   const name = required('name', input.name)
   if (db.units.some((u) => u.name === name && u.id !== except)) fail('duplicate', `“${name}”已存在`, 'name')
-  return { kind: input.kind as UnitKind, name, address: input.address ?? '', notes: input.notes ?? '' }
+  return { kind: input.kind as UnitKind, name, address: input.address ?? '', notes: input.notes ?? '', market_days: marketCycle(input.market_days) }
+}
+
+/** "农历1/4/7" as the core reads it (the mock knows digits and 农历/公历 only). */
+function marketCycle(text: string | null): Unit['market_days'] {
+  const t = (text ?? '').trim()
+  if (!t) return null
+  const digits = [...new Set((t.match(/\d/g) ?? []).map(Number))].sort((a, b) => a - b)
+  if (!digits.length) fail('invalid_value', `赶集日“${t}”无法识别，请写成“农历1/4/7”或“公历2/5/8”（逢几赶集）`, 'market_days')
+  return { lunar: !/^(公历|阳历|新历)/.test(t), digits }
 }
 
 function checkPerson(input: PersonInput) {
@@ -248,7 +257,8 @@ function handle(req: Request): unknown {
     }
     case 'unit_create': {
       needTown()
-      return addUnit(...(Object.values(checkUnit(req.args)) as [UnitKind, string, string, string]))
+      const u = checkUnit(req.args)
+      return addUnit(u.kind, u.name, u.address, u.notes, u.market_days)
     }
     case 'unit_update': {
       const u = findOr404(db.units, req.args.id, '单位')

@@ -19,6 +19,7 @@ import type { KeyDate } from '../bindings/KeyDate'
 import type { KeyDateNode } from '../bindings/KeyDateNode'
 import type { LocalNodeInput } from '../bindings/LocalNodeInput'
 import type { Person } from '../bindings/Person'
+import type { PlanGenerated } from '../bindings/PlanGenerated'
 import type { PlanTemplate } from '../bindings/PlanTemplate'
 import type { Recurrence } from '../bindings/Recurrence'
 import type { Unit } from '../bindings/Unit'
@@ -99,6 +100,11 @@ function ruleDay(r: DateRule, year: number, asEnd: boolean): string {
     case 'lunar':
       // Rough: a lunar date falls 3–7 weeks after the same Gregorian date (the mock only).
       return addDays(d(r.month, Math.min(r.day, 28)), 30)
+    case 'school': {
+      // Rough: the usual calendar (term 2月下旬 and 9月1日, breaks from late January and early July).
+      const base = { spring_term: d(2, 22), autumn_term: d(9, 1), winter_break: d(1, 23), summer_break: d(7, 3) }[r.event]
+      return addDays(base, r.offset)
+    }
     case 'solar_term': {
       const terms = ['小寒', '大寒', '立春', '雨水', '惊蛰', '春分', '清明', '谷雨', '立夏', '小满', '芒种', '夏至', '小暑', '大暑', '立秋', '处暑', '白露', '秋分', '寒露', '霜降', '立冬', '小雪', '大雪', '冬至']
       const i = Math.max(0, terms.indexOf(r.term))
@@ -130,10 +136,14 @@ function localKeyDate(node: KeyDateNode, year: number): KeyDate {
     audiences: node.audiences,
     lead_agency: node.lead_agency,
     theme: '',
+    theme_draft: '',
+    theme_draft_year: null,
     doc_number: '',
     note: node.note,
-    source: 'rule',
+    source: node.announced ? 'provisional' : 'rule',
     local: true,
+    since: null,
+    standard: false,
   }
 }
 
@@ -173,7 +183,9 @@ export function nodeList(db: PlanningDb): KeyDateNode[] {
       end: null,
       days: null,
       announced: k.rule_kind === 'ANN',
-      since: null,
+      since: k.since ?? null,
+      until: null,
+      standard: k.standard ?? false,
       window: { before: 0, after: 0 },
       laws: k.laws,
       audiences: k.audiences,
@@ -203,6 +215,8 @@ export function checkLocalNode(db: PlanningDb, input: LocalNodeInput, id: string
     days: input.days,
     announced: input.announced,
     since: null,
+    until: null,
+    standard: false,
     window: input.window,
     laws: input.laws,
     audiences: input.audiences as KeyDateNode['audiences'],
@@ -387,10 +401,16 @@ export function listActivities(db: PlanningDb, f: Record<string, string | null |
 export function coverageOf(db: PlanningDb, campaignId: string, fail: Fail): Coverage {
   const c = db.campaigns.find((x) => x.id === campaignId)
   if (!c) fail('not_found', `找不到活动专项（${campaignId}）`)
-  const villages = db.units.filter((u) => !u.archived && (u.kind === 'village' || u.kind === 'community'))
   const acts = db.activities.filter((a) => a.campaign_ids.includes(c.id) && counts(a))
-  const rows = villages.map((u) => ({ unit_id: u.id, name: u.name, kind: u.kind, activities: acts.filter((a) => a.unit_id === u.id).length }))
-  return { campaign_id: c.id, campaign_name: c.name, total: villages.length, covered: rows.filter((r) => r.activities > 0), missing: rows.filter((r) => r.activities === 0) }
+  // As the core: a campaign held only in schools (or, empty, for students only) counts schools.
+  const kindOf = (a: Activity) => db.units.find((u) => u.id === a.unit_id)?.kind
+  const inSchools = acts.filter((a) => kindOf(a) === 'school').length
+  const elsewhere = acts.filter((a) => a.unit_id && kindOf(a) !== 'school').length
+  const studentsOnly = c.audiences.length > 0 && c.audiences.every((a) => a === 'students' || a === 'teachers_parents')
+  const scope = (inSchools > 0 && elsewhere === 0) || (inSchools + elsewhere === 0 && studentsOnly) ? 'schools' : 'villages'
+  const units = db.units.filter((u) => !u.archived && (scope === 'schools' ? u.kind === 'school' : u.kind === 'village' || u.kind === 'community'))
+  const rows = units.map((u) => ({ unit_id: u.id, name: u.name, kind: u.kind, activities: acts.filter((a) => a.unit_id === u.id).length }))
+  return { campaign_id: c.id, campaign_name: c.name, scope, total: units.length, covered: rows.filter((r) => r.activities > 0), missing: rows.filter((r) => r.activities === 0) }
 }
 
 // ---- plans and templates ----
@@ -403,9 +423,11 @@ function newCampaign(db: PlanningDb, c: Omit<Campaign, 'id' | 'archived' | 'crea
   return made
 }
 
-export function generatePlan(db: PlanningDb, year: number, nodes: string[], fail: Fail) {
-  if (!nodes.length) fail('required', '请勾选至少一个普法节点', 'nodes')
+/** The mock's 生成年度计划: campaigns only (the core also places each template's activities). */
+export function generatePlan(db: PlanningDb, year: number, ticked: string[], fail: Fail): PlanGenerated {
   const all = keydatesFor(db, year, fail)
+  const standard = ticked.length ? [] : all.filter((k) => k.standard)
+  const nodes = ticked.length ? ticked : standard.map((k) => k.code)
   const created: Campaign[] = []
   const skipped: string[] = []
   for (const code of nodes) {
@@ -418,7 +440,8 @@ export function generatePlan(db: PlanningDb, year: number, nodes: string[], fail
     const kind: CampaignKind = ['migrant_winter_service', 'spring_breeze', 'wage_arrears_winter', 'first_lesson_spring', 'first_lesson_autumn'].includes(code) ? 'targeted' : k.local ? 'local' : 'national'
     created.push(newCampaign(db, { name: `${year}年${k.name}`, kind, start_date: k.window_start, end_date: k.window_end, audiences: k.audiences, themes: k.laws, lead_unit: '', notes: [k.theme, k.doc_number].filter(Boolean).join('；'), nodes: [code], report_deadline: null }))
   }
-  return { created, skipped }
+  const continuing = db.campaigns.filter((c) => !c.archived && c.start_date < `${year}-01-01` && c.end_date >= `${year}-01-01`)
+  return { created, extended: [], skipped, standard: standard.map((k) => k.name), continuing, placed: 0, moved: 0, exceptions: [] }
 }
 
 export function copyYear(db: PlanningDb, from: number, to: number, fail: Fail) {
@@ -446,7 +469,7 @@ export function copyYear(db: PlanningDb, from: number, to: number, fail: Fail) {
       activities++
     }
   }
-  return { campaigns, activities, skipped }
+  return { campaigns, activities, skipped, moved: 0, exceptions: [] }
 }
 
 export function templates(db: PlanningDb): PlanTemplate[] {

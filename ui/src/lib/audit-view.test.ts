@@ -111,6 +111,7 @@ describe('audit changes in words', () => {
     expect(formatAuditValue('stock', 'kind', 'handout', c)).toBe('发放')
     expect(formatAuditValue('stock', 'below_zero', true, c)).toBe('是')
     expect(formatAuditValue('unit', 'kind', 'village', c)).toBe('村')
+    expect(formatAuditValue('unit', 'market_days', { lunar: true, digits: [1, 4, 7] }, c)).toBe('农历逢一、四、七')
     expect(formatAuditValue('record', 'unit_id', 'unknown-id', c)).toBe('unknown-id')
   })
 

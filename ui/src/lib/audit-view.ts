@@ -1,5 +1,7 @@
 // The audit trail for people: an AuditEntry's {field: [before, after]} as lines with the
 // field's label and both values in words (codes translated, ids turned into names).
+import type { MarketCycle } from '../bindings/MarketCycle'
+import { describeMarket } from './market'
 import type { AuditEntry } from '../bindings/AuditEntry'
 import { formatDate, parseIso } from './dates'
 
@@ -171,6 +173,9 @@ export function formatAuditValue(entity: string, field: string, value: unknown, 
   if (field === 'quiz' && typeof value === 'object' && !Array.isArray(value)) {
     const q = value as { questions?: unknown; participants?: unknown; winners?: unknown }
     return ctx.t('audit.quiz', { questions: num(q.questions), participants: num(q.participants), winners: num(q.winners) })
+  }
+  if (field === 'market_days' && typeof value === 'object' && !Array.isArray(value)) {
+    return describeMarket(value as MarketCycle, ctx.locale) || ctx.t('audit.emptyValue')
   }
   if (Array.isArray(value)) {
     return value.map((v) => (typeof v === 'object' ? JSON.stringify(v) : String(v))).join(sep) || ctx.t('audit.emptyValue')

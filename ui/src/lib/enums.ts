@@ -89,9 +89,11 @@ export const CONFLICT_KINDS = [
   'village_half_day',
   'outside_campaign',
   'holiday',
+  'weekend',
+  'school_break',
 ] as const satisfies readonly ConflictKind[]
 
-export const DATE_SOURCES = ['rule', 'published', 'override'] as const satisfies readonly DateSource[]
+export const DATE_SOURCES = ['rule', 'published', 'override', 'provisional'] as const satisfies readonly DateSource[]
 export const HOLIDAY_SOURCES = ['custom', 'official', 'estimated'] as const satisfies readonly HolidaySource[]
 // Record keeping (issue 4).
 export const REVIEW_STATUSES = ['pending', 'returned', 'approved'] as const satisfies readonly ReviewStatus[]
@@ -218,10 +220,11 @@ export const ACTIVITY_STATUS_TAG: Record<ActivityStatus, 'primary' | 'success' |
 }
 
 /** Element Plus tag colours for where a key date's dates come from. */
-export const DATE_SOURCE_TAG: Record<DateSource, 'info' | 'success' | 'warning'> = {
+export const DATE_SOURCE_TAG: Record<DateSource, 'info' | 'success' | 'warning' | 'danger'> = {
   rule: 'info',
   published: 'success',
   override: 'warning',
+  provisional: 'danger',
 }
 
 /** Units for planned materials (份, 册 …). */

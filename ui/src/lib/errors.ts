@@ -80,6 +80,12 @@ export const FIELDS = [
   'to_unit_id',
   'attachment',
   'since',
+  'market_days',
+  'winter_start',
+  'winter_end',
+  'summer_start',
+  'summer_end',
+  'notice',
 ] as const
 
 /**

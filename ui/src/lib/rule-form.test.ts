@@ -12,6 +12,7 @@ describe('date rule form', () => {
       { kind: 'lunar', month: 9, day: 9, leap: false },
       { kind: 'solar_term', term: '秋分' },
       { kind: 'week_of', month: 12, day: 4 },
+      { kind: 'school', event: 'winter_break', offset: -14 },
     ]
     for (const r of rules) expect(formToRule(ruleToForm(r))).toEqual(r)
   })
@@ -23,6 +24,11 @@ describe('date rule form', () => {
     expect(describeRule({ kind: 'lunar', month: 1, day: 8, leap: false })).toBe('农历正月初八')
     expect(describeRule({ kind: 'week_of', month: 12, day: 4 })).toBe('含12月4日的一周（周一至周日）')
     expect(describeRule({ kind: 'fixed', month: 4, day: 15 }, 'en')).toBe('15 Apr')
+    expect(describeRule({ kind: 'school', event: 'spring_term', offset: 0 })).toBe('春季开学日（按校历）')
+    expect(describeRule({ kind: 'school', event: 'winter_break', offset: -14 })).toBe('寒假首日前14天（按校历）')
+    expect(describeRule({ kind: 'school', event: 'summer_break', offset: -1 }, 'en')).toBe(
+      '1 day before the first day of the summer break (school calendar)',
+    )
     expect([1, 10, 11, 20, 21, 30].map(lunarDayName)).toEqual(['初一', '初十', '十一', '二十', '廿一', '三十'])
   })
 

@@ -1,6 +1,7 @@
 // Local 普法 nodes: a friendly form for a date rule (fixed day, n-th weekday, lunar date …)
 // and the LocalNodeInput it becomes.
 import type { DateRule } from '../bindings/DateRule'
+import type { SchoolEvent } from '../bindings/SchoolEvent'
 import type { KeyDateNode } from '../bindings/KeyDateNode'
 import type { LocalNodeInput } from '../bindings/LocalNodeInput'
 
@@ -13,7 +14,23 @@ export const RULE_KINDS: readonly RuleKind[] = [
   'lunar',
   'solar_term',
   'week_of',
+  'school',
 ]
+
+/** The days of the county's school calendar a rule may follow. */
+export const SCHOOL_EVENTS: readonly SchoolEvent[] = ['spring_term', 'autumn_term', 'winter_break', 'summer_break']
+const SCHOOL_EVENT_ZH: Record<SchoolEvent, string> = {
+  spring_term: '春季开学日',
+  autumn_term: '秋季开学日',
+  winter_break: '寒假首日',
+  summer_break: '暑假首日',
+}
+const SCHOOL_EVENT_EN: Record<SchoolEvent, string> = {
+  spring_term: 'the first day of the spring term',
+  autumn_term: 'the first day of the autumn term',
+  winter_break: 'the first day of the winter break',
+  summer_break: 'the first day of the summer break',
+}
 
 export const SOLAR_TERMS = [
   '小寒', '大寒', '立春', '雨水', '惊蛰', '春分', '清明', '谷雨', '立夏', '小满', '芒种', '夏至',
@@ -28,10 +45,13 @@ export interface RuleForm {
   weekday: number
   leap: boolean
   term: string
+  event: SchoolEvent
+  /** Days after (negative: before) the school-calendar day. */
+  offset: number
 }
 
 export function blankRule(): RuleForm {
-  return { kind: 'fixed', month: 1, day: 1, n: 1, weekday: 1, leap: false, term: '清明' }
+  return { kind: 'fixed', month: 1, day: 1, n: 1, weekday: 1, leap: false, term: '清明', event: 'spring_term', offset: 0 }
 }
 
 export function ruleToForm(r: DateRule): RuleForm {
@@ -63,6 +83,10 @@ export function ruleToForm(r: DateRule): RuleForm {
     case 'solar_term':
       f.term = r.term
       break
+    case 'school':
+      f.event = r.event
+      f.offset = r.offset
+      break
   }
   return f
 }
@@ -83,6 +107,8 @@ export function formToRule(f: RuleForm): DateRule {
       return { kind: 'lunar', month: f.month, day: f.day, leap: f.leap }
     case 'solar_term':
       return { kind: 'solar_term', term: f.term }
+    case 'school':
+      return { kind: 'school', event: f.event, offset: Math.round(Number(f.offset) || 0) }
   }
 }
 
@@ -132,7 +158,23 @@ export function describeRule(r: DateRule, locale = 'zh-CN'): string {
     }
     case 'solar_term':
       return zh ? r.term : `solar term ${r.term}`
+    case 'school': {
+      if (zh) {
+        const base = SCHOOL_EVENT_ZH[r.event]
+        const shift = r.offset === 0 ? '' : r.offset < 0 ? `前${-r.offset}天` : `后${r.offset}天`
+        return `${base}${shift}（按校历）`
+      }
+      const base = SCHOOL_EVENT_EN[r.event]
+      if (r.offset === 0) return `${base} (school calendar)`
+      const n = Math.abs(r.offset)
+      return `${n} day${n === 1 ? '' : 's'} ${r.offset < 0 ? 'before' : 'after'} ${base} (school calendar)`
+    }
   }
+}
+
+/** The label of a school-calendar day ("春季开学日"). */
+export function schoolEventName(e: SchoolEvent, locale = 'zh-CN'): string {
+  return locale.toLowerCase().startsWith('en') ? SCHOOL_EVENT_EN[e] : SCHOOL_EVENT_ZH[e]
 }
 
 export type EndMode = 'none' | 'rule' | 'days'

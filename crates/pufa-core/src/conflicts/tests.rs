@@ -288,3 +288,151 @@ fn coverage_lists_villages_without_an_activity() {
         ErrorCode::NotFound
     );
 }
+
+#[test]
+fn weekends_and_school_breaks_are_warned_with_the_reason() {
+    let mut db = db();
+    // 2027-12-04 is a Saturday: 宪法晨读 at school, a 院坝会 in 安静村.
+    let reading = act(
+        &mut db,
+        "宪法晨读",
+        "2027-12-04",
+        ("07:40", "08:10"),
+        "双龙镇中心小学",
+    );
+    let found = for_activity(&db.conn, &reading).unwrap();
+    assert_eq!(kinds(&found), [ConflictKind::Weekend]);
+    assert!(
+        found[0].message.contains("星期六") && found[0].message.contains("学校不上课"),
+        "{}",
+        found[0].message
+    );
+    crate::unit::set_market_days(&mut db, "安静村", "公历1/4/7").unwrap();
+    let meeting = act(
+        &mut db,
+        "院坝会",
+        "2027-12-04",
+        ("09:00", "11:00"),
+        "安静村",
+    );
+    let found = for_activity(&db.conn, &meeting).unwrap();
+    assert_eq!(kinds(&found), [ConflictKind::Weekend]);
+    assert!(
+        found[0]
+            .message
+            .contains("不是工作日；当天是安静村赶集日（公历逢一、四、七）")
+            && !found[0].message.contains("可保留"),
+        "{}",
+        found[0].message
+    );
+    let street = create(
+        &mut db,
+        &ActivityInput {
+            title: "赶集日普法摆摊".into(),
+            date: "2027-12-04".into(),
+            start_time: Some("14:00".into()),
+            end_time: Some("16:00".into()),
+            unit_id: Some("安静村".into()),
+            formats: vec!["street_campaign".into()],
+            ..Default::default()
+        },
+        None,
+    )
+    .unwrap()
+    .remove(0);
+    let found = for_activity(&db.conn, &street.id).unwrap();
+    assert!(
+        found[0].message.contains("集中宣传可保留"),
+        "the market day is the reason a 集中宣传 may stay: {}",
+        found[0].message
+    );
+    // 正月初十 2027 (2月15日, a Monday) is in the (estimated) winter break: the school is
+    // warned, the village is not.
+    let lesson = act(
+        &mut db,
+        "开学第一课",
+        "2027-02-15",
+        ("14:30", "15:30"),
+        "双龙镇中心小学",
+    );
+    let found = for_activity(&db.conn, &lesson).unwrap();
+    assert_eq!(kinds(&found), [ConflictKind::SchoolBreak]);
+    assert!(
+        found[0].message.contains("寒假（1月23日至2月21日，估计）"),
+        "{}",
+        found[0].message
+    );
+    let village = act(
+        &mut db,
+        "法治讲座",
+        "2027-02-15",
+        ("14:30", "15:30"),
+        "石院村",
+    );
+    assert!(for_activity(&db.conn, &village).unwrap().is_empty());
+    // The whole year's list has them too, and the coordinator may keep one (ignore).
+    let year = for_year(&db.conn, 2027).unwrap();
+    assert_eq!(year.len(), 4, "{year:?}");
+    let w = year.iter().find(|c| c.activity_id == reading).unwrap();
+    set_ignored(&mut db, w.kind, &w.a, &w.b, true).unwrap();
+    assert!(for_activity(&db.conn, &reading).unwrap().is_empty());
+    assert_eq!(parse_kind("weekend").unwrap(), ConflictKind::Weekend);
+    assert_eq!(
+        parse_kind("school_break").unwrap(),
+        ConflictKind::SchoolBreak
+    );
+}
+
+#[test]
+fn a_school_campaign_is_counted_over_schools() {
+    let mut db = crate::testing::town(&["安静村", "石院村"], &["双龙镇中心小学", "龙飞小学"]);
+    let c = campaign::create(
+        &mut db,
+        &CampaignInput {
+            name: "春季开学第一课".into(),
+            kind: "targeted".into(),
+            start_date: "2027-02-22".into(),
+            end_date: "2027-03-07".into(),
+            audiences: vec!["students".into()],
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    // No activity yet: students only, so schools.
+    let cov = coverage(&db.conn, &c.id).unwrap();
+    assert_eq!((cov.scope, cov.total), (CoverageScope::Schools, 2));
+    create(
+        &mut db,
+        &ActivityInput {
+            title: "开学第一课".into(),
+            date: "2027-02-23".into(),
+            unit_id: Some("龙飞小学".into()),
+            campaign_ids: vec![c.id.clone()],
+            ..Default::default()
+        },
+        None,
+    )
+    .unwrap();
+    let cov = coverage(&db.conn, &c.id).unwrap();
+    assert_eq!(cov.scope, CoverageScope::Schools);
+    assert_eq!((cov.covered.len(), cov.total), (1, 2));
+    assert_eq!(cov.missing[0].name, "双龙镇中心小学");
+    // A village activity makes it a village campaign again.
+    create(
+        &mut db,
+        &ActivityInput {
+            title: "家长法治课".into(),
+            date: "2027-02-24".into(),
+            unit_id: Some("安静村".into()),
+            campaign_ids: vec![c.id.clone()],
+            ..Default::default()
+        },
+        None,
+    )
+    .unwrap();
+    let cov = coverage(&db.conn, &c.id).unwrap();
+    assert_eq!(
+        (cov.scope, cov.covered.len(), cov.total),
+        (CoverageScope::Villages, 1, 2)
+    );
+}

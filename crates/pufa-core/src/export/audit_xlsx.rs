@@ -377,6 +377,12 @@ fn value_text(conn: &Connection, names: &Names, entity: &str, field: &str, v: &V
                 Err(_) => plain(v),
             }
         }
+        ("market_days", Value::Object(_)) => {
+            match serde_json::from_value::<crate::market::MarketCycle>(v.clone()) {
+                Ok(cycle) => cycle.describe(),
+                Err(_) => plain(v),
+            }
+        }
         ("window", Value::Object(w)) => format!(
             "提前 {} 天，延后 {} 天",
             plain(&w.get("before").cloned().unwrap_or_default()),
@@ -997,6 +1003,14 @@ mod tests {
         assert_eq!(v("stock", "kind", json!("transfer")), "调拨");
         assert_eq!(v("activity", "status", json!("postponed")), "已延期");
         assert_eq!(v("campaign", "archived", json!(true)), "是");
+        assert_eq!(
+            v(
+                "unit",
+                "market_days",
+                json!({"lunar": true, "digits": [1, 4, 7]})
+            ),
+            "农历逢一、四、七"
+        );
         assert_eq!(v("record", "narrative", json!(null)), EMPTY);
         assert_eq!(v("record", "laws", json!([])), EMPTY);
         assert_eq!(v("record", "participants", json!(45)), "45");

@@ -55,7 +55,7 @@ const CAMPAIGN_COLUMNS: &[(&str, f64)] = &[
     ("法律/主题", 22.0),
     ("牵头单位", 14.0),
     ("活动数", 8.0),
-    ("覆盖村（社区）", 10.0),
+    ("覆盖村（社区）/学校", 12.0),
 ];
 
 const NODE_COLUMNS: &[(&str, f64)] = &[
@@ -80,7 +80,7 @@ const CENTERED: &[&str] = &[
     "类型",
     "起止日期",
     "活动数",
-    "覆盖村（社区）",
+    "覆盖村（社区）/学校",
 ];
 
 /// Writes the plan table of `year` to `path`. `count` is the number of activity rows.
@@ -465,7 +465,15 @@ fn build(conn: &Connection, year: i32, made: NaiveDate) -> Result<(Workbook, u32
             c.themes.join("、").into(),
             c.lead_unit.as_str().into(),
             Cell::Number(activities as f64),
-            format!("{}/{}", coverage.covered.len(), coverage.total).into(),
+            match coverage.scope {
+                crate::conflicts::CoverageScope::Villages => {
+                    format!("{}/{}", coverage.covered.len(), coverage.total)
+                }
+                crate::conflicts::CoverageScope::Schools => {
+                    format!("{}/{}所学校", coverage.covered.len(), coverage.total)
+                }
+            }
+            .into(),
         ]);
     }
     write_rows(ws, &f, CAMPAIGN_COLUMNS, first, rows).map_err(xlsx_error)?;
@@ -485,10 +493,18 @@ fn build(conn: &Connection, year: i32, made: NaiveDate) -> Result<(Workbook, u32
         .iter()
         .enumerate()
         .map(|(i, k)| {
-            let dates = match (iso_date(&k.start), iso_date(&k.end)) {
+            let mut dates = match (iso_date(&k.start), iso_date(&k.end)) {
                 (Some(s), Some(e)) if s == e => day_cn(s),
                 (Some(s), Some(e)) => range_cn(s, e, year),
                 _ => format!("{}—{}", k.start, k.end),
+            };
+            if k.source == keydates::DateSource::Provisional {
+                dates.push_str("（待公布）");
+            }
+            let theme = match k.theme_line() {
+                Some(t) if t.confirmed => t.text,
+                Some(t) => format!("（沿用{}年，待确认）{}", t.year, t.text),
+                None => String::new(),
             };
             vec![
                 Cell::Number((i + 1) as f64),
@@ -497,7 +513,7 @@ fn build(conn: &Connection, year: i32, made: NaiveDate) -> Result<(Workbook, u32
                 k.rule.as_str().into(),
                 k.laws.join("、").into(),
                 joined(&k.audiences, |x| x.label()).into(),
-                k.theme.as_str().into(),
+                theme.into(),
                 k.doc_number.as_str().into(),
             ]
         })

@@ -716,13 +716,15 @@ fn campaign_theme(conn: &Connection, c: &Campaign) -> Result<Option<String>> {
     if c.nodes.is_empty() {
         return Ok(None);
     }
+    // Only a confirmed theme: last year's offered as a draft is not this year's until confirmed.
     let year_nodes = crate::keydates::for_year(conn, year)?;
     Ok(c.nodes.iter().find_map(|code| {
         year_nodes
             .iter()
             .find(|k| &k.code == code)
-            .map(|k| k.theme.trim().to_string())
-            .filter(|t| !t.is_empty())
+            .and_then(|k| k.theme_line())
+            .filter(|t| t.confirmed)
+            .map(|t| t.text.trim().to_string())
     }))
 }
 

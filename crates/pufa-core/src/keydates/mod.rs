@@ -6,9 +6,10 @@ pub mod rule;
 use crate::db::Db;
 use crate::domain::Audience;
 use crate::error::{AppError, ErrorCode, Result};
+use crate::school_calendar::{self, SchoolCalendar};
 use crate::{new_id, now, validate};
 use chrono::{Duration, NaiveDate};
-use rule::{check_year, DateRule, FIRST_YEAR, LAST_YEAR};
+use rule::{check_year, DateRule, SchoolCalendars, FIRST_YEAR, LAST_YEAR};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -40,9 +41,15 @@ pub struct KeyDateNode {
     /// Dates announced each year; the rule is only the default.
     #[serde(default)]
     pub announced: bool,
-    /// First year the node exists (民法典宣传月 since 2021).
+    /// First year the node exists (民法典宣传月 since 2021); absent before.
     #[serde(default)]
     pub since: Option<i32>,
+    /// Last year the node existed (12·4 全国法制宣传日 until 2013, then 国家宪法日).
+    #[serde(default)]
+    pub until: Option<i32>,
+    /// In the standard set a township plans each year (`plan generate` without nodes).
+    #[serde(default)]
+    pub standard: bool,
     #[serde(default)]
     pub window: Window,
     #[serde(default)]
@@ -68,6 +75,10 @@ struct BuiltinOverride {
     end: Option<String>,
     #[serde(default)]
     theme: Option<String>,
+    /// Where the dates or theme were published (kept for whoever checks the table).
+    #[serde(default)]
+    #[allow(dead_code)]
+    source: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -87,6 +98,9 @@ pub enum DateSource {
     Published,
     /// Entered by the coordinator for this year.
     Override,
+    /// Announced each year and not yet published for this year (待公布): the rule's date is
+    /// provisional until the coordinator confirms or enters the published one.
+    Provisional,
 }
 
 /// One node in one year.
@@ -109,11 +123,30 @@ pub struct KeyDate {
     pub laws: Vec<String>,
     pub audiences: Vec<Audience>,
     pub lead_agency: String,
+    /// This year's theme, published or entered; empty when not known yet.
     pub theme: String,
+    /// When `theme` is empty: the latest earlier year's theme, offered as a draft to confirm.
+    pub theme_draft: String,
+    pub theme_draft_year: Option<i32>,
     pub doc_number: String,
     pub note: String,
     pub source: DateSource,
     pub local: bool,
+    /// The first year the node exists, when known.
+    pub since: Option<i32>,
+    /// In the standard set of a township's year plan.
+    pub standard: bool,
+}
+
+/// A node's theme in a year, as the reports quote it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct NodeTheme {
+    pub text: String,
+    /// The year the theme is of: `year` when confirmed, an earlier one for a draft.
+    pub year: i32,
+    /// Published or entered for this year; false for last year's theme offered as a draft.
+    pub confirmed: bool,
 }
 
 fn catalogue() -> &'static Catalogue {
@@ -134,24 +167,39 @@ fn iso(d: NaiveDate) -> String {
 }
 
 impl KeyDateNode {
-    /// The core dates in `year` by rule, or None before the node existed.
+    /// Whether the node exists in `year` (from `since`, up to `until`).
+    pub fn exists_in(&self, year: i32) -> bool {
+        self.since.is_none_or(|s| year >= s) && self.until.is_none_or(|u| year <= u)
+    }
+
+    /// The core dates in `year` by rule (school days from the estimated school calendar), or
+    /// None when the node does not exist that year.
     pub fn dates_in(&self, year: i32) -> Result<Option<(NaiveDate, NaiveDate)>> {
+        self.dates_with(year, &school_calendar::estimate)
+    }
+
+    /// `dates_in` with the county's school calendars.
+    pub fn dates_with(
+        &self,
+        year: i32,
+        schools: SchoolCalendars,
+    ) -> Result<Option<(NaiveDate, NaiveDate)>> {
         check_year(year)?;
-        if self.since.is_some_and(|s| year < s) {
+        if !self.exists_in(year) {
             return Ok(None);
         }
-        let start = self.start.first_day(year, "start")?;
+        let start = self.start.day_with(year, false, "start", schools)?;
         let end = match &self.end {
             None if matches!(self.start, DateRule::Month { .. } | DateRule::WeekOf { .. }) => {
-                self.start.last_day(year, "start")?
+                self.start.day_with(year, true, "start", schools)?
             }
             None => start + Duration::days(self.days.unwrap_or(1).max(1) as i64 - 1),
             Some(rule) => {
-                let same_year = rule.last_day(year, "end")?;
+                let same_year = rule.day_with(year, true, "end", schools)?;
                 if same_year >= start {
                     same_year
                 } else {
-                    rule.last_day(year + 1, "end")?
+                    rule.day_with(year + 1, true, "end", schools)?
                 }
             }
         };
@@ -166,6 +214,10 @@ impl KeyDateNode {
             }
         } else if let Some(days) = self.days.filter(|d| *d > 1) {
             text = format!("{text}起{days}天");
+        }
+        // Both ends on the school calendar: say so once, at the end.
+        if text.matches(rule::BY_SCHOOL_CALENDAR).count() > 1 {
+            text = text.replacen(rule::BY_SCHOOL_CALENDAR, "", 1);
         }
         if self.announced {
             text.push_str("（每年公布，此为默认）");
@@ -204,16 +256,34 @@ struct YearOverride {
     published: bool,
 }
 
-/// Every node's dates in `year`, sorted by start date; overrides from `overrides`.
+/// The themes of earlier years: node code → (year, theme), the latest year kept.
+type EarlierThemes = HashMap<String, (i32, String)>;
+
+fn keep_latest(themes: &mut EarlierThemes, code: &str, year: i32, theme: &str) {
+    if theme.is_empty() {
+        return;
+    }
+    let e = themes
+        .entry(code.to_string())
+        .or_insert((year, theme.to_string()));
+    if year >= e.0 {
+        *e = (year, theme.to_string());
+    }
+}
+
+/// Every node's dates in `year`, sorted by start date; overrides from `overrides`, drafts of
+/// the theme from `earlier`.
 fn compute_year(
     nodes: &[KeyDateNode],
     overrides: &HashMap<&str, YearOverride>,
+    earlier: &EarlierThemes,
     year: i32,
+    schools: SchoolCalendars,
 ) -> Result<Vec<KeyDate>> {
     check_year(year)?;
     let mut out = Vec::with_capacity(nodes.len());
     for node in nodes {
-        let Some((rule_start, rule_end)) = node.dates_in(year)? else {
+        let Some((rule_start, rule_end)) = node.dates_with(year, schools)? else {
             continue;
         };
         let ov = overrides.get(node.code.as_str());
@@ -234,8 +304,14 @@ fn compute_year(
                     source,
                 )
             }
+            _ if node.announced => (rule_start, rule_end, DateSource::Provisional),
             _ => (rule_start, rule_end, DateSource::Rule),
         };
+        let theme = ov.map(|o| o.theme.clone()).unwrap_or_default();
+        let draft = earlier
+            .get(&node.code)
+            .filter(|_| theme.is_empty())
+            .cloned();
         out.push(KeyDate {
             code: node.code.clone(),
             name: node.name.clone(),
@@ -249,21 +325,41 @@ fn compute_year(
             laws: node.laws.clone(),
             audiences: node.audiences.clone(),
             lead_agency: node.lead_agency.clone(),
-            theme: ov.map(|o| o.theme.clone()).unwrap_or_default(),
+            theme,
+            theme_draft: draft.as_ref().map(|d| d.1.clone()).unwrap_or_default(),
+            theme_draft_year: draft.map(|d| d.0),
             doc_number: ov.map(|o| o.doc_number.clone()).unwrap_or_default(),
             note: node.note.clone(),
             source,
             local: node.local,
+            since: node.since,
+            standard: node.standard,
         });
     }
     out.sort_by(|a, b| (&a.start, &a.end, &a.name).cmp(&(&b.start, &b.end, &b.name)));
     Ok(out)
 }
 
-/// The national nodes of `year` with only the published dates and themes (no database).
+/// The national nodes of `year` with only the published dates and themes and the estimated
+/// school calendar (no database).
 pub fn national_year(year: i32) -> Result<Vec<KeyDate>> {
     let overrides = builtin_overrides(year);
-    compute_year(national_nodes(), &overrides, year)
+    let earlier = builtin_earlier_themes(year);
+    compute_year(
+        national_nodes(),
+        &overrides,
+        &earlier,
+        year,
+        &school_calendar::estimate,
+    )
+}
+
+fn builtin_earlier_themes(year: i32) -> EarlierThemes {
+    let mut out = EarlierThemes::new();
+    for o in catalogue().overrides.iter().filter(|o| o.year < year) {
+        keep_latest(&mut out, &o.node, o.year, o.theme.as_deref().unwrap_or(""));
+    }
+    out
 }
 
 fn builtin_overrides(year: i32) -> HashMap<&'static str, YearOverride> {
@@ -321,7 +417,95 @@ pub fn for_year(conn: &Connection, year: i32) -> Result<Vec<KeyDate>> {
         }
         entry.doc_number = doc_number;
     }
-    compute_year(&nodes, &overrides, year)
+    let mut earlier = builtin_earlier_themes(year);
+    let mut stmt = conn.prepare_cached(
+        "SELECT node_code, year, theme FROM keydate_override WHERE year < ?1 AND theme <> ''",
+    )?;
+    let rows: Vec<(String, i32, String)> = stmt
+        .query_map([year], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    for (code, y, theme) in rows {
+        keep_latest(&mut earlier, &code, y, &theme);
+    }
+    let calendars = school_calendars(conn, year)?;
+    let schools = |y: i32| {
+        calendars
+            .get(&y)
+            .cloned()
+            .unwrap_or_else(|| school_calendar::estimate(y))
+    };
+    compute_year(&nodes, &overrides, &earlier, year, &schools)
+}
+
+/// The school calendars a year's rules may ask for (the year and the next).
+fn school_calendars(conn: &Connection, year: i32) -> Result<HashMap<i32, SchoolCalendar>> {
+    let mut out = HashMap::new();
+    for y in [year, year + 1] {
+        if (FIRST_YEAR..=LAST_YEAR).contains(&y) {
+            out.insert(y, school_calendar::year(conn, y)?);
+        }
+    }
+    Ok(out)
+}
+
+/// A node's theme in `year` — what reports and campaign descriptions quote: the published or
+/// entered theme (`confirmed`), else the latest earlier year's as a draft; None when the node
+/// has no theme yet or does not exist that year.
+pub fn theme(conn: &Connection, code: &str, year: i32) -> Result<Option<NodeTheme>> {
+    let Some(k) = for_year(conn, year)?.into_iter().find(|k| k.code == code) else {
+        return Ok(None);
+    };
+    Ok(k.theme_line())
+}
+
+impl KeyDate {
+    /// The theme as [`theme`] gives it.
+    pub fn theme_line(&self) -> Option<NodeTheme> {
+        if !self.theme.is_empty() {
+            return Some(NodeTheme {
+                text: self.theme.clone(),
+                year: self.year,
+                confirmed: true,
+            });
+        }
+        self.theme_draft_year.map(|y| NodeTheme {
+            text: self.theme_draft.clone(),
+            year: y,
+            confirmed: false,
+        })
+    }
+}
+
+/// Confirms a node's year as shown: a provisional (待公布) date becomes the coordinator's, and
+/// last year's theme offered as a draft becomes this year's theme.
+pub fn confirm(db: &mut Db, code: &str, year: i32) -> Result<KeyDate> {
+    let k = for_year(&db.conn, year)?
+        .into_iter()
+        .find(|k| k.code == code)
+        .ok_or_else(|| {
+            AppError::field(
+                ErrorCode::NotFound,
+                "node_code",
+                format!("{year} 年没有普法节点“{}”", validate::clip(code)),
+            )
+        })?;
+    let dates = (k.source == DateSource::Provisional).then(|| (k.start.clone(), k.end.clone()));
+    let theme = if k.theme.is_empty() {
+        k.theme_draft.clone()
+    } else {
+        k.theme.clone()
+    };
+    set_override(
+        db,
+        &OverrideInput {
+            node_code: k.code.clone(),
+            year,
+            start_date: dates.as_ref().map(|d| d.0.clone()),
+            end_date: dates.map(|d| d.1),
+            theme: Some(theme),
+            doc_number: Some(k.doc_number.clone()),
+        },
+    )
 }
 
 /// What a coordinator enters for a node in a year; empty fields keep the default.
@@ -402,18 +586,23 @@ pub fn set_override(db: &mut Db, input: &OverrideInput) -> Result<KeyDate> {
             "doc_number": doc_number,
         });
         crate::audit::log(tx, "keydate_override", &format!("{}:{year}", node.code), "update", &summary, None::<&()>, Some(&after))?;
+        if let Some(k) = for_year(tx, year)?.into_iter().find(|k| k.code == node.code) {
+            crate::plan::theme_into_campaigns(tx, &k)?;
+        }
         Ok(())
     })?;
     for_year(&db.conn, year)?
         .into_iter()
         .find(|k| k.code == node.code)
         .ok_or_else(|| {
-            let since = node.since.unwrap_or(year);
-            AppError::field(
-                ErrorCode::InvalidValue,
-                "year",
-                format!("“{}”自 {since} 年起才有，{year} 年没有这个节点", node.name),
-            )
+            let message = match (node.since, node.until) {
+                (Some(s), _) if year < s => {
+                    format!("“{}”自 {s} 年起才有，{year} 年没有这个节点", node.name)
+                }
+                (_, Some(u)) => format!("“{}”只到 {u} 年，{year} 年没有这个节点", node.name),
+                _ => format!("{year} 年没有“{}”这个节点", node.name),
+            };
+            AppError::field(ErrorCode::InvalidValue, "year", message)
         })
 }
 
@@ -510,6 +699,8 @@ fn local_node_from(id: String, input: &LocalNodeInput) -> Result<KeyDateNode> {
         days: input.days,
         announced: input.announced,
         since: None,
+        until: None,
+        standard: false,
         window: input.window,
         laws,
         audiences,
@@ -668,6 +859,8 @@ pub fn local_nodes(conn: &Connection) -> Result<Vec<KeyDateNode>> {
             days: rule.days,
             announced,
             since: None,
+            until: None,
+            standard: false,
             window,
             laws: serde_json::from_str(&laws).map_err(|_| bad("法律"))?,
             audiences: serde_json::from_str(&audiences).map_err(|_| bad("宣传对象"))?,

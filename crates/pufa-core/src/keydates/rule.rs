@@ -2,6 +2,7 @@
 //! Lunar dates and solar terms come from tyme4rs (寿星天文历 algorithms, maintained).
 
 use crate::error::{AppError, ErrorCode, Result};
+use crate::school_calendar::{self, SchoolCalendar};
 use chrono::{Datelike, Duration, NaiveDate, Weekday};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -19,6 +20,47 @@ const WEEKDAYS: [&str; 7] = ["一", "二", "三", "四", "五", "六", "日"];
 const LUNAR_MONTHS: [&str; 12] = [
     "正", "二", "三", "四", "五", "六", "七", "八", "九", "十", "冬", "腊",
 ];
+
+/// A day of the county's school calendar (校历).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum SchoolEvent {
+    /// The first day of the spring term (春季开学).
+    SpringTerm,
+    /// The first day of the autumn term (秋季开学).
+    AutumnTerm,
+    /// The first day of the winter break (寒假).
+    WinterBreak,
+    /// The first day of the summer break (暑假).
+    SummerBreak,
+}
+
+impl SchoolEvent {
+    pub fn label(self) -> &'static str {
+        match self {
+            SchoolEvent::SpringTerm => "春季开学日",
+            SchoolEvent::AutumnTerm => "秋季开学日",
+            SchoolEvent::WinterBreak => "寒假首日",
+            SchoolEvent::SummerBreak => "暑假首日",
+        }
+    }
+
+    fn day(self, c: &SchoolCalendar) -> NaiveDate {
+        match self {
+            SchoolEvent::SpringTerm => c.spring_term_start(),
+            SchoolEvent::AutumnTerm => c.autumn_term_start(),
+            SchoolEvent::WinterBreak => c.winter().start,
+            SchoolEvent::SummerBreak => c.summer().start,
+        }
+    }
+}
+
+/// What a school-calendar rule's description ends with.
+pub const BY_SCHOOL_CALENDAR: &str = "（按校历）";
+
+/// The school calendar of a year, as a rule sees it: the entered one or the estimate.
+pub type SchoolCalendars<'a> = &'a dyn Fn(i32) -> SchoolCalendar;
 
 /// One day of the year by rule. Weekdays count from Monday = 1 to Sunday = 7 (Chinese usage).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -44,6 +86,13 @@ pub enum DateRule {
     SolarTerm { term: String },
     /// The Monday of the Monday–Sunday week holding this day (宪法宣传周 2020/2021 style).
     WeekOf { month: u32, day: u32 },
+    /// A day of the school calendar, `offset` days later (negative: earlier): 春季开学日,
+    /// 寒假首日前14天.
+    School {
+        event: SchoolEvent,
+        #[serde(default)]
+        offset: i32,
+    },
 }
 
 fn rule_error(field: &str, message: String) -> AppError {
@@ -130,21 +179,37 @@ impl DateRule {
                     return Err(rule_error(field, format!("“{term}”不是二十四节气之一")));
                 }
             }
+            DateRule::School { offset, .. } => {
+                if offset.abs() > 60 {
+                    return Err(rule_error(
+                        field,
+                        format!("相差 {offset} 天过多，应在前后60天以内"),
+                    ));
+                }
+            }
         }
         Ok(())
     }
 
-    /// The day this rule gives in `year` (as a start: the first day of a month rule).
+    /// The day this rule gives in `year` (as a start: the first day of a month rule); school
+    /// days from the estimated school calendar.
     pub fn first_day(&self, year: i32, field: &str) -> Result<NaiveDate> {
-        self.day_in(year, false, field)
+        self.day_with(year, false, field, &school_calendar::estimate)
     }
 
     /// As a range end: a month rule gives its last day.
     pub fn last_day(&self, year: i32, field: &str) -> Result<NaiveDate> {
-        self.day_in(year, true, field)
+        self.day_with(year, true, field, &school_calendar::estimate)
     }
 
-    fn day_in(&self, year: i32, end: bool, field: &str) -> Result<NaiveDate> {
+    /// `first_day` (or `last_day` when `end`) with the county's school calendars.
+    pub fn day_with(
+        &self,
+        year: i32,
+        end: bool,
+        field: &str,
+        schools: SchoolCalendars,
+    ) -> Result<NaiveDate> {
         self.validate(field)?;
         let none = || {
             rule_error(
@@ -208,6 +273,9 @@ impl DateRule {
                     )
                 }),
             DateRule::SolarTerm { term } => solar_term_day(year, term).ok_or_else(none),
+            DateRule::School { event, offset } => {
+                Ok(event.day(&schools(year)) + Duration::days(*offset as i64))
+            }
         }
     }
 
@@ -242,6 +310,11 @@ impl DateRule {
                 lunar_day_name(*day)
             ),
             DateRule::SolarTerm { term } => term.clone(),
+            DateRule::School { event, offset } => match offset {
+                0 => format!("{}{BY_SCHOOL_CALENDAR}", event.label()),
+                n if *n < 0 => format!("{}前{}天{BY_SCHOOL_CALENDAR}", event.label(), -n),
+                n => format!("{}后{n}天{BY_SCHOOL_CALENDAR}", event.label()),
+            },
         }
     }
 
@@ -254,6 +327,7 @@ impl DateRule {
             DateRule::Month { .. } => "M",
             DateRule::Lunar { .. } => "LUN",
             DateRule::SolarTerm { .. } => "ST",
+            DateRule::School { .. } => "SCH",
         }
     }
 }
@@ -295,6 +369,18 @@ pub fn lunar_to_solar(year: i32, month: u32, day: u32, leap: bool) -> Option<Nai
     }
     let first = naive(m.get_first_julian_day().get_solar_day())?;
     Some(first + Duration::days(day as i64 - 1))
+}
+
+/// The day of the lunar month (1–30) a Gregorian date falls on.
+pub fn lunar_day_of(date: NaiveDate) -> u32 {
+    use tyme4rs::tyme::solar::SolarDay;
+    SolarDay::from_ymd(
+        date.year() as isize,
+        date.month() as usize,
+        date.day() as usize,
+    )
+    .get_lunar_day()
+    .get_day() as u32
 }
 
 /// The day of a solar term in Gregorian year `year` (each term falls once a year).

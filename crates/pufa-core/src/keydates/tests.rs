@@ -163,15 +163,379 @@ fn ranges_that_cross_the_new_year_end_in_the_next_year() {
         ("2026-12-20".into(), "2027-02-06".into())
     );
     assert_eq!(node_dates("wage_arrears_winter", 2025).1, "2026-02-17");
-    // A week from the third Monday stays in September, even when the third Sunday comes first.
+    // A week from the second Monday (provisional until announced) stays in September.
     assert_eq!(
         node_dates("cyber_security_week", 2027),
-        ("2027-09-20".into(), "2027-09-26".into())
+        ("2027-09-13".into(), "2027-09-19".into())
+    );
+    // Cross-year nodes of the new catalogue: 三下乡 runs to 元宵 of the next year.
+    assert_eq!(
+        node_dates("sanxiaxiang", 2027),
+        ("2027-12-25".into(), "2028-02-09".into())
     );
     for year in FIRST_YEAR..=LAST_YEAR {
         for k in national_year(year).unwrap() {
             let (s, e) = (d(&k.start), d(&k.end));
             assert!((e - s).num_days() < 120, "{} {year}: {s}..{e}", k.name);
+        }
+    }
+}
+
+/// The published dates and themes the catalogue carries, checked one by one against the
+/// reference (shared/domain/key-dates.md and the announcements named in keydates.json):
+/// (node, year, published dates, published theme).
+type Published = (
+    &'static str,
+    i32,
+    Option<(&'static str, &'static str)>,
+    Option<&'static str>,
+);
+
+const PUBLISHED: &[Published] = &[
+    (
+        "constitution_week",
+        2018,
+        Some(("2018-12-02", "2018-12-08")),
+        Some("尊崇宪法、学习宪法、遵守宪法、维护宪法、运用宪法"),
+    ),
+    (
+        "constitution_week",
+        2019,
+        Some(("2019-12-01", "2019-12-07")),
+        Some("弘扬宪法精神，推进国家治理体系和治理能力现代化"),
+    ),
+    (
+        "constitution_week",
+        2020,
+        Some(("2020-11-30", "2020-12-06")),
+        Some("深入学习宣传习近平法治思想 大力弘扬宪法精神"),
+    ),
+    (
+        "constitution_week",
+        2021,
+        Some(("2021-11-29", "2021-12-05")),
+        Some("以习近平法治思想为指引 坚定不移走中国特色社会主义法治道路"),
+    ),
+    (
+        "constitution_week",
+        2022,
+        Some(("2022-12-04", "2022-12-10")),
+        Some("学习宣传贯彻党的二十大精神，推动全面贯彻实施宪法"),
+    ),
+    (
+        "constitution_week",
+        2023,
+        Some(("2023-12-01", "2023-12-07")),
+        Some("大力弘扬宪法精神，建设社会主义法治文化"),
+    ),
+    (
+        "constitution_week",
+        2024,
+        Some(("2024-12-01", "2024-12-07")),
+        Some("大力弘扬宪法精神，推动进一步全面深化改革"),
+    ),
+    (
+        "constitution_week",
+        2025,
+        Some(("2025-12-01", "2025-12-07")),
+        Some("学习宣传贯彻习近平法治思想，推动宪法深入人心"),
+    ),
+    (
+        "cyber_security_week",
+        2023,
+        Some(("2023-09-11", "2023-09-17")),
+        None,
+    ),
+    (
+        "cyber_security_week",
+        2024,
+        Some(("2024-09-09", "2024-09-15")),
+        None,
+    ),
+    (
+        "cyber_security_week",
+        2025,
+        Some(("2025-09-15", "2025-09-21")),
+        None,
+    ),
+    (
+        "national_security_day",
+        2024,
+        None,
+        Some("总体国家安全观创新引领10周年"),
+    ),
+    (
+        "national_security_day",
+        2025,
+        None,
+        Some("全民国家安全教育 走深走实十周年"),
+    ),
+    ("civil_code_month", 2021, None, Some("美好生活·民法典相伴")),
+    ("civil_code_month", 2023, None, Some("美好生活·民法典相伴")),
+    ("civil_code_month", 2024, None, Some("美好生活·民法典相伴")),
+    ("civil_code_month", 2025, None, Some("美好生活·民法典相伴")),
+    (
+        "work_safety_month",
+        2025,
+        None,
+        Some("人人讲安全、个个会应急——查找身边安全隐患"),
+    ),
+    ("anti_drug_day", 2025, None, Some("防范青少年药物滥用")),
+    (
+        "ip_week",
+        2022,
+        None,
+        Some("全面开启知识产权强国建设新征程"),
+    ),
+    (
+        "ip_week",
+        2023,
+        None,
+        Some("加强知识产权法治保障 有力支持全面创新"),
+    ),
+    (
+        "illegal_finance_month",
+        2024,
+        None,
+        Some("守住钱袋子 护好幸福家"),
+    ),
+];
+
+#[test]
+fn published_dates_and_themes_match_the_reference_table() {
+    for (code, year, dates, theme) in PUBLISHED {
+        let k = national_year(*year)
+            .unwrap()
+            .into_iter()
+            .find(|k| k.code == *code)
+            .unwrap_or_else(|| panic!("{code} {year}"));
+        if let Some((start, end)) = dates {
+            assert_eq!(
+                (k.start.as_str(), k.end.as_str()),
+                (*start, *end),
+                "{code} {year}"
+            );
+            assert_eq!(k.source, DateSource::Published, "{code} {year}");
+        }
+        assert_eq!(k.theme, theme.unwrap_or(""), "{code} {year}");
+    }
+    // And nothing else is built in: every override of the catalogue is in the table.
+    for o in &catalogue().overrides {
+        let row = PUBLISHED
+            .iter()
+            .find(|(code, year, ..)| *code == o.node && *year == o.year)
+            .unwrap_or_else(|| panic!("{} {} is not in the reference table", o.node, o.year));
+        assert_eq!(o.theme.as_deref(), row.3, "{} {}", o.node, o.year);
+        assert_eq!(
+            o.start.as_deref().zip(o.end.as_deref()),
+            row.2,
+            "{} {}",
+            o.node,
+            o.year
+        );
+    }
+    // Announced nodes of years not published are 待公布; published years are not.
+    let provisional = |code: &str, year: i32| {
+        national_year(year)
+            .unwrap()
+            .into_iter()
+            .find(|k| k.code == code)
+            .unwrap()
+            .source
+            == DateSource::Provisional
+    };
+    assert!(!provisional("cyber_security_week", 2024));
+    assert!(provisional("cyber_security_week", 2026));
+    assert!(
+        provisional("food_safety_week", 2025),
+        "no published date shipped"
+    );
+    assert!(provisional("wage_arrears_winter", 2027));
+    assert!(
+        !provisional("first_lesson_spring", 2027),
+        "follows the school calendar"
+    );
+}
+
+#[test]
+fn the_catalogue_has_the_nodes_a_township_plans_for() {
+    let year = national_year(2027).unwrap();
+    let has = |code: &str| year.iter().find(|k| k.code == code).cloned();
+    let lei_feng = has("lei_feng_day").unwrap();
+    assert_eq!(
+        (lei_feng.start.as_str(), lei_feng.window_end.as_str()),
+        ("2027-03-05", "2027-03-15")
+    );
+    assert!(lei_feng.name.contains("普法志愿服务"));
+    let drug = has("anti_drug_day").unwrap();
+    assert_eq!(
+        (drug.start.as_str(), drug.end.as_str()),
+        ("2027-06-26", "2027-06-26")
+    );
+    assert!(has("food_safety_week")
+        .unwrap()
+        .name
+        .contains("食品安全宣传周"));
+    let xiaxiang = has("sanxiaxiang").unwrap();
+    assert!(xiaxiang.name.contains("三下乡"));
+    // 寒假前/暑假前: the two weeks before the breaks of the (estimated) school calendar.
+    let winter = has("winter_break_safety").unwrap();
+    assert_eq!(
+        (winter.start.as_str(), winter.end.as_str()),
+        ("2027-01-09", "2027-01-22")
+    );
+    assert!(winter.name.contains("防溺水") && winter.name.contains("防欺凌"));
+    let summer = has("summer_break_safety").unwrap();
+    assert_eq!(
+        (summer.start.as_str(), summer.end.as_str()),
+        ("2027-06-19", "2027-07-02")
+    );
+    // 春季开学第一课 follows 春节: the term starts later in 2026 (春节 2月17日) than in 2025.
+    assert_eq!(node_dates("first_lesson_spring", 2027).0, "2027-02-22");
+    assert_eq!(node_dates("first_lesson_spring", 2026).0, "2026-03-02");
+    assert_eq!(
+        node_dates("first_lesson_autumn", 2029).0,
+        "2029-09-03",
+        "9月1日 is a Saturday"
+    );
+    let standard: Vec<&str> = year
+        .iter()
+        .filter(|k| k.standard)
+        .map(|k| k.code.as_str())
+        .collect();
+    for code in [
+        "constitution_week",
+        "national_security_day",
+        "civil_code_month",
+        "wage_arrears_winter",
+        "first_lesson_spring",
+        "lei_feng_day",
+    ] {
+        assert!(standard.contains(&code), "{code} is standard: {standard:?}");
+    }
+}
+
+#[test]
+fn school_rules_follow_the_entered_school_calendar() {
+    let mut db = crate::testing::town(&["安静村"], &["双龙镇中心小学"]);
+    let lesson = |db: &Db| {
+        for_year(&db.conn, 2027)
+            .unwrap()
+            .into_iter()
+            .find(|k| k.code == "first_lesson_spring")
+            .map(|k| (k.start, k.end))
+            .unwrap()
+    };
+    assert_eq!(lesson(&db), ("2027-02-22".into(), "2027-03-07".into()));
+    crate::school_calendar::set_year(
+        &mut db,
+        &crate::school_calendar::SchoolCalendarInput {
+            year: 2027,
+            winter_start: "2027-01-30".into(),
+            winter_end: "2027-02-28".into(),
+            summer_start: "2027-07-10".into(),
+            summer_end: "2027-08-31".into(),
+            notice: None,
+        },
+    )
+    .unwrap();
+    assert_eq!(lesson(&db), ("2027-03-01".into(), "2027-03-14".into()));
+}
+
+#[test]
+fn themes_are_confirmed_from_last_years_draft_and_read_by_reports() {
+    let mut db = crate::testing::town(&["安静村"], &[]);
+    let t = theme(&db.conn, "national_security_day", 2025)
+        .unwrap()
+        .unwrap();
+    assert_eq!((t.year, t.confirmed), (2025, true));
+    let draft = theme(&db.conn, "national_security_day", 2027)
+        .unwrap()
+        .unwrap();
+    assert_eq!((draft.year, draft.confirmed), (2025, false));
+    assert_eq!(draft.text, t.text);
+    assert_eq!(theme(&db.conn, "national_defense_day", 2027).unwrap(), None);
+    assert_eq!(
+        theme(&db.conn, "civil_code_month", 2019).unwrap(),
+        None,
+        "not yet"
+    );
+    // Confirming makes the draft this year's theme and the provisional dates the town's.
+    let k = confirm(&mut db, "constitution_week", 2027).unwrap();
+    assert_eq!(k.source, DateSource::Override);
+    assert_eq!(
+        (k.start.as_str(), k.end.as_str()),
+        ("2027-12-01", "2027-12-07")
+    );
+    assert!(k.theme.contains("宪法深入人心"));
+    let confirmed = theme(&db.conn, "constitution_week", 2027).unwrap().unwrap();
+    assert!(confirmed.confirmed);
+    // The town's own theme of a year is next year's draft.
+    set_override(
+        &mut db,
+        &OverrideInput {
+            node_code: "national_security_day".into(),
+            year: 2026,
+            start_date: None,
+            end_date: None,
+            theme: Some("新一年的主题".into()),
+            doc_number: None,
+        },
+    )
+    .unwrap();
+    let draft = theme(&db.conn, "national_security_day", 2027)
+        .unwrap()
+        .unwrap();
+    assert_eq!((draft.text.as_str(), draft.year), ("新一年的主题", 2026));
+    assert_eq!(
+        confirm(&mut db, "nope", 2027).unwrap_err().field.as_deref(),
+        Some("node_code")
+    );
+}
+
+#[test]
+fn no_node_appears_before_it_existed() {
+    // From the reference: each node is absent the year before its first and present from it.
+    for (code, first) in [
+        ("constitution_day", 2014),
+        ("national_security_day", 2016),
+        ("civil_code_month", 2021),
+        ("national_defense_day", 2001),
+        ("constitution_week", 2018),
+        ("ecology_day", 2023),
+        ("police_day", 2021),
+        ("harvest_festival", 2018),
+        ("traffic_safety_day", 2012),
+        ("cyber_security_week", 2014),
+        ("food_safety_week", 2011),
+    ] {
+        let has = |y| national_year(y).unwrap().iter().any(|k| k.code == code);
+        if first > FIRST_YEAR {
+            assert!(!has(first - 1), "{code} before {first}");
+        }
+        assert!(has(first), "{code} in {first}");
+    }
+    // 12·4 was 全国法制宣传日 from 2001 to 2013, then 国家宪法日.
+    let on_dec4 = |y: i32| {
+        national_year(y)
+            .unwrap()
+            .into_iter()
+            .filter(|k| k.start == format!("{y}-12-04") && k.end == k.start)
+            .map(|k| k.code)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(on_dec4(2000), Vec::<String>::new());
+    assert_eq!(on_dec4(2013), ["legal_publicity_day"]);
+    assert_eq!(on_dec4(2014), ["constitution_day"]);
+    // Every node with a first (or last) year keeps to it in every year of the engine.
+    for year in FIRST_YEAR..=LAST_YEAR {
+        let all = national_year(year).unwrap();
+        for node in national_nodes() {
+            let shown = all.iter().any(|k| k.code == node.code);
+            assert_eq!(shown, node.exists_in(year), "{} {year}", node.code);
+            if let Some(s) = node.since {
+                assert_eq!(shown, year >= s && node.until.is_none_or(|u| year <= u));
+            }
         }
     }
 }
@@ -217,8 +581,19 @@ fn published_constitution_weeks_and_themes_are_built_in() {
         (w2027.start.as_str(), w2027.end.as_str()),
         ("2027-12-01", "2027-12-07")
     );
-    assert_eq!(w2027.source, DateSource::Rule);
+    assert_eq!(w2027.source, DateSource::Provisional, "待公布");
     assert_eq!(w2027.rule_kind, "ANN");
+    // No theme yet: 2025's is offered as a draft.
+    assert_eq!(w2027.theme, "");
+    assert_eq!(w2027.theme_draft_year, Some(2025));
+    assert!(w2027.theme_draft.contains("宪法深入人心"));
+    // A node that is not announced follows its rule and is never provisional.
+    let defense = national_year(2027)
+        .unwrap()
+        .into_iter()
+        .find(|k| k.code == "national_defense_day")
+        .unwrap();
+    assert_eq!(defense.source, DateSource::Rule);
     assert_eq!(
         (w2027.window_start.as_str(), w2027.window_end.as_str()),
         ("2027-11-21", "2027-12-27")

@@ -1,5 +1,6 @@
 use super::*;
 use crate::activity::ActivityFilter;
+use crate::conflicts::Conflict;
 
 fn db() -> Db {
     crate::testing::town(
@@ -187,20 +188,36 @@ fn generate_makes_one_campaign_per_ticked_node_once() {
         "constitution_week".to_string(),
         "civil_code_month".to_string(),
         "spring_breeze".to_string(),
+        "national_defense_day".to_string(),
     ];
     let first = generate(&mut db, 2027, &nodes).unwrap();
-    assert_eq!(first.created.len(), 3);
+    assert_eq!(first.created.len(), 4);
+    assert!(first.standard.is_empty(), "nodes were given");
+    // A node with a template: its campaign and an activity in each village.
     let week = first
         .created
         .iter()
-        .find(|c| c.name == "2027年宪法宣传周")
+        .find(|c| c.name == "2027年“宪法宣传周”集中宣传活动")
         .unwrap();
-    // The 集中宣传期 around the default week.
-    assert_eq!(
-        (week.start_date.as_str(), week.end_date.as_str()),
-        ("2027-11-21", "2027-12-27")
-    );
     assert_eq!(week.kind, CampaignKind::National);
+    let acts = activity::list(
+        &db.conn,
+        &ActivityFilter {
+            campaign_id: Some(week.id.clone()),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(acts.len(), 4, "安静村, 石院村, 长安村, 龙江社区");
+    assert_eq!(first.placed, 3 * 4);
+    // A node without a template: its campaign over the 集中宣传期, nothing placed.
+    let defense = first
+        .created
+        .iter()
+        .find(|c| c.nodes == ["national_defense_day"])
+        .unwrap();
+    assert_eq!(defense.name, "2027年全民国防教育日");
+    assert_eq!(defense.start_date, "2027-09-18");
     let breeze = first
         .created
         .iter()
@@ -208,8 +225,10 @@ fn generate_makes_one_campaign_per_ticked_node_once() {
         .unwrap();
     assert_eq!(breeze.kind, CampaignKind::Targeted);
     let again = generate(&mut db, 2027, &nodes).unwrap();
-    assert!(again.created.is_empty());
-    assert_eq!(again.skipped.len(), 3);
+    assert!(again.created.is_empty() && again.extended.is_empty());
+    assert_eq!(again.skipped.len(), 4);
+    assert_eq!(again.placed, 0);
+    assert_eq!(all_activities(&db).len(), 12, "nothing twice");
     assert_eq!(
         generate(&mut db, 2027, &["nope".into()])
             .unwrap_err()
@@ -217,6 +236,273 @@ fn generate_makes_one_campaign_per_ticked_node_once() {
             .as_deref(),
         Some("nodes")
     );
+    // A node that did not exist that year is refused by name.
+    let err = generate(&mut db, 2013, &["constitution_day".into()]).unwrap_err();
+    assert_eq!(err.field.as_deref(), Some("nodes"));
+}
+
+#[test]
+fn without_nodes_the_standard_set_is_used_and_named() {
+    let mut db = db();
+    let g = generate(&mut db, 2027, &[]).unwrap();
+    let standard: Vec<String> = keydates::for_year(&db.conn, 2027)
+        .unwrap()
+        .into_iter()
+        .filter(|k| k.standard)
+        .map(|k| k.name)
+        .collect();
+    assert_eq!(g.standard, standard);
+    assert!(g.standard.len() >= 12, "{:?}", g.standard);
+    assert!(g.standard.iter().any(|n| n.contains("宪法宣传周")));
+    assert_eq!(g.placed as usize, all_activities(&db).len());
+    // School nodes reach the schools, village nodes the villages.
+    let lessons = g
+        .created
+        .iter()
+        .find(|c| c.nodes.first().map(String::as_str) == Some("first_lesson_spring"))
+        .unwrap();
+    let cov = conflicts::coverage(&db.conn, &lessons.id).unwrap();
+    assert_eq!(cov.scope, conflicts::CoverageScope::Schools);
+    assert_eq!((cov.covered.len(), cov.total), (2, 2), "{cov:?}");
+    // The theme of a node flows into its campaign's description (last year's as a draft).
+    let week = g
+        .created
+        .iter()
+        .find(|c| c.nodes.first().map(String::as_str) == Some("constitution_week"))
+        .unwrap();
+    assert!(
+        week.notes
+            .starts_with("主题（沿用2025年，待确认）：学习宣传贯彻习近平法治思想"),
+        "{}",
+        week.notes
+    );
+    // Confirming the year's theme puts it into the description as this year's.
+    keydates::confirm(&mut db, "constitution_week", 2027).unwrap();
+    let week = campaign::get(&db.conn, &week.id).unwrap();
+    assert!(
+        week.notes.starts_with("主题：学习宣传贯彻"),
+        "{}",
+        week.notes
+    );
+    assert!(
+        week.notes.contains("由模板"),
+        "the rest of the description stays"
+    );
+}
+
+#[test]
+fn generate_then_apply_makes_no_second_campaign() {
+    let mut db = db();
+    generate(&mut db, 2027, &["civil_code_month".into()]).unwrap();
+    let before = all_activities(&db).len();
+    // All units: every village has its activity already; nothing is added.
+    let applied = apply_template(&mut db, "civil_code_month", 2027, &[], true).unwrap();
+    assert!(applied.added_to_existing);
+    assert!(applied.activities.is_empty());
+    assert_eq!(applied.skipped_units.len(), 4);
+    // A school added to it: one activity, in the same campaign.
+    let school = apply_template(
+        &mut db,
+        "civil_code_month",
+        2027,
+        &["双龙中学".into()],
+        false,
+    )
+    .unwrap();
+    assert!(school.added_to_existing);
+    assert_eq!(school.activities.len(), 1);
+    assert_eq!(all_activities(&db).len(), before + 1);
+    let months: Vec<Campaign> = campaign::list(
+        &db.conn,
+        &campaign::CampaignFilter {
+            year: Some(2027),
+            ..Default::default()
+        },
+    )
+    .unwrap()
+    .into_iter()
+    .filter(|c| c.nodes.contains(&"civil_code_month".to_string()))
+    .collect();
+    assert_eq!(
+        months.len(),
+        1,
+        "{:?}",
+        months.iter().map(|c| &c.name).collect::<Vec<_>>()
+    );
+    assert_eq!(school.campaign.id, months[0].id);
+    // And the other way round: apply first, then generate adds nothing.
+    let first = apply_template(&mut db, "national_security_day", 2027, &[], true).unwrap();
+    assert!(!first.added_to_existing);
+    let g = generate(&mut db, 2027, &["national_security_day".into()]).unwrap();
+    assert!(g.created.is_empty());
+    assert_eq!(g.placed, 0);
+    assert_eq!(g.skipped.len(), 1);
+}
+
+#[test]
+fn cross_year_campaigns_are_made_for_the_year_they_start() {
+    let mut db = db();
+    // Last winter's campaign runs into January 2027.
+    campaign::create(
+        &mut db,
+        &CampaignInput {
+            name: "2026—2027年度根治欠薪冬季专项行动".into(),
+            kind: "targeted".into(),
+            start_date: "2026-11-15".into(),
+            end_date: "2027-02-05".into(),
+            nodes: vec!["wage_arrears_winter".into()],
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let g = generate(&mut db, 2027, &["wage_arrears_winter".into()]).unwrap();
+    assert_eq!(g.created.len(), 1, "skipped: {:?}", g.skipped);
+    let c = &g.created[0];
+    assert_eq!(c.name, "2027—2028年度根治欠薪冬季专项行动法治宣传");
+    assert!(c.start_date.starts_with("2027-11") && c.end_date.starts_with("2028-"));
+    assert_eq!(
+        g.continuing
+            .iter()
+            .map(|c| c.name.as_str())
+            .collect::<Vec<_>>(),
+        ["2026—2027年度根治欠薪冬季专项行动"],
+        "the year plan shows last year's tail"
+    );
+    assert_eq!(
+        year_label(parse("2027-03-01"), parse("2027-03-31")),
+        "2027年"
+    );
+    // A node without a template is named the same way.
+    let k = keydates::for_year(&db.conn, 2027)
+        .unwrap()
+        .into_iter()
+        .find(|k| k.code == "migrant_winter_service")
+        .unwrap();
+    assert!(node_campaign(&k, 2027).name.starts_with("2027—2028年度"));
+    // Copying the year on carries the span: 2027—2028 becomes 2028—2029.
+    assert_eq!(
+        rename_year("2027—2028年度根治欠薪冬季专项行动法治宣传", 2027, 2028),
+        "2028—2029年度根治欠薪冬季专项行动法治宣传"
+    );
+    assert_eq!(
+        rename_year("2027年民法典宣传月", 2027, 2028),
+        "2028年民法典宣传月"
+    );
+    assert_eq!(
+        rename_year("2026-2027根治欠薪", 2026, 2027),
+        "2027—2028根治欠薪"
+    );
+}
+
+/// The demo town's 2027 plan: the demo year 2026 and `plan generate --year 2027`.
+#[test]
+fn the_demo_towns_2027_plan_keeps_to_working_days_and_school_terms() {
+    let mut db = Db::open_in_memory().unwrap();
+    crate::demo::load(
+        &mut db,
+        &crate::demo::DemoInput {
+            seed: Some(7),
+            year: Some(2026),
+            scale: None,
+        },
+    )
+    .unwrap();
+    let g = generate(&mut db, 2027, &[]).unwrap();
+    assert!(g.placed > 150, "{}", g.placed);
+    assert!(
+        g.created
+            .iter()
+            .any(|c| c.name == "2027—2028年度根治欠薪冬季专项行动法治宣传"),
+        "{:?}",
+        g.created.iter().map(|c| &c.name).collect::<Vec<_>>()
+    );
+    let generated: Vec<String> = g.created.iter().map(|c| c.id.clone()).collect();
+    let acts: Vec<Activity> = all_activities(&db)
+        .into_iter()
+        .filter(|a| a.campaign_ids.iter().any(|c| generated.contains(c)))
+        .collect();
+    assert_eq!(acts.len() as u32, g.placed);
+    let flagged: Vec<Conflict> = conflicts::list(&db.conn, "2027-01-01", "2028-12-31")
+        .unwrap()
+        .into_iter()
+        .filter(|c| {
+            matches!(
+                c.kind,
+                conflicts::ConflictKind::Weekend
+                    | conflicts::ConflictKind::Holiday
+                    | conflicts::ConflictKind::SchoolBreak
+            )
+        })
+        .collect();
+    let is_flagged = |a: &Activity| flagged.iter().any(|c| c.activity_id == a.id);
+    let units = unit::list(&db.conn, &UnitFilter::default()).unwrap();
+    let kind_of = |a: &Activity| {
+        units
+            .iter()
+            .find(|u| Some(&u.id) == a.unit_id.as_ref())
+            .map(|u| u.kind)
+    };
+    let mut calendar = crate::workdays::WorkCalendar::new(&db.conn);
+    let mut exceptions = 0;
+    for a in &acts {
+        let date: NaiveDate = a.date.parse().unwrap();
+        let kind = kind_of(a);
+        let off = calendar
+            .day_off(date, kind == Some(UnitKind::School))
+            .unwrap();
+        let wrong = match (kind, &off) {
+            (Some(UnitKind::School), Some(_)) => true,
+            (Some(k), Some(crate::workdays::DayOff::Holiday(_))) if k.is_village_level() => true,
+            _ => false,
+        };
+        if wrong {
+            exceptions += 1;
+            assert!(
+                is_flagged(a),
+                "{} on {} ({off:?}) is not flagged",
+                a.title,
+                a.date
+            );
+            assert!(a.notes.contains("非工作日"), "{}: {}", a.title, a.notes);
+        }
+        if off.is_some() {
+            assert!(
+                is_flagged(a)
+                    || kind.is_some_and(|k| !k.is_village_level() && k != UnitKind::School)
+            );
+        }
+    }
+    assert!(exceptions as usize <= g.exceptions.len());
+    // Nor two activities in one village the same half-day: a busy day is left for a free one.
+    let doubled: Vec<Conflict> = conflicts::list(&db.conn, "2027-01-01", "2028-12-31")
+        .unwrap()
+        .into_iter()
+        .filter(|c| c.kind == conflicts::ConflictKind::VillageHalfDay)
+        .filter(|c| acts.iter().any(|a| a.id == c.activity_id))
+        .collect();
+    assert!(doubled.is_empty(), "{doubled:?}");
+    // No school activity is on a weekend, holiday or in a break, and no village activity on
+    // a statutory holiday, in this plan: the generator found a working day for every one.
+    assert_eq!(exceptions, 0, "exceptions: {:?}", g.exceptions);
+    assert!(g.moved > 0);
+    eprintln!(
+        "2027 plan of the demo town: {} campaigns, {} activities placed, {} moved off weekends/holidays/school breaks, {} flagged exceptions",
+        g.created.len(),
+        g.placed,
+        g.moved,
+        g.exceptions.len()
+    );
+    for e in &g.exceptions {
+        eprintln!("  exception: {e}");
+    }
+    eprintln!(
+        "  extended: {:?}; skipped: {:?}",
+        g.extended.iter().map(|c| &c.name).collect::<Vec<_>>(),
+        g.skipped
+    );
+    for c in &g.created {
+        eprintln!("  {} {}..{}", c.name, c.start_date, c.end_date);
+    }
 }
 
 #[test]

@@ -24,17 +24,40 @@ const kd = (code: string, name: string, start: string, end: string, extra: Parti
   audiences: ['residents'],
   lead_agency: '',
   theme: '',
+  theme_draft: '',
+  theme_draft_year: null,
   doc_number: '',
   note: '',
   source: 'rule',
   local: false,
+  since: null,
+  standard: false,
   ...extra,
 })
 
 const KEYDATES = [
-  kd('national_security_day', '4·15全民国家安全教育日', '2027-04-15', '2027-04-15', { window_start: '2027-04-08', window_end: '2027-04-22' }),
-  kd('constitution_week', '宪法宣传周', '2027-12-01', '2027-12-07', { source: 'override', theme: '弘扬宪法精神' }),
+  kd('national_security_day', '4·15全民国家安全教育日', '2027-04-15', '2027-04-15', {
+    window_start: '2027-04-08',
+    window_end: '2027-04-22',
+    since: 2016,
+    standard: true,
+    theme_draft: '全民国家安全教育 走深走实十周年',
+    theme_draft_year: 2025,
+  }),
+  kd('constitution_week', '宪法宣传周', '2027-12-01', '2027-12-07', { source: 'override', theme: '弘扬宪法精神', standard: true }),
+  kd('cyber_security_week', '国家网络安全宣传周', '2027-09-13', '2027-09-19', { source: 'provisional', rule_kind: 'ANN' }),
 ]
+
+const GENERATED = {
+  created: [{ id: 'c1', name: '2027年“宪法宣传周”集中宣传活动' }],
+  extended: [],
+  skipped: ['4·15全民国家安全教育日'],
+  standard: [],
+  continuing: [{ id: 'c0', name: '2026—2027年度根治欠薪冬季专项行动' }],
+  placed: 21,
+  moved: 6,
+  exceptions: ['安静村“三下乡”送法下乡：2027-12-25（星期六，周末）是安静村的赶集日（农历逢一、四、七），集中宣传安排在集日'],
+}
 
 const TEMPLATE: PlanTemplate = {
   key: 'constitution_week',
@@ -62,6 +85,11 @@ function backend(sent: Sent[], extra: (req: Sent) => unknown = () => null) {
         return []
       case 'template_list':
         return [TEMPLATE]
+      case 'campaign_list':
+        return [
+          { id: 'c0', name: '2026—2027年度根治欠薪冬季专项行动', start_date: '2026-11-15', end_date: '2027-02-05' },
+          { id: 'c9', name: '2027年民法典宣传月活动', start_date: '2027-05-01', end_date: '2027-05-31' },
+        ]
       case 'unit_list':
         return [
           { id: 'u1', kind: 'village', name: '安静村', address: '', notes: '', archived: false, created_at: '', updated_at: '' },
@@ -87,23 +115,24 @@ describe('Year plan', { timeout: 20000 }, () => {
   })
 
   it('lists next year’s key dates and generates the plan for the ticked ones', async () => {
-    backend(sent, (req) =>
-      req.cmd === 'plan_generate'
-        ? { created: [{ id: 'c1', name: '2027年宪法宣传周' }], skipped: ['4·15全民国家安全教育日'] }
-        : null,
-    )
+    backend(sent, (req) => (req.cmd === 'plan_generate' ? GENERATED : null))
     const { wrapper } = mountApp(PlanScreen)
-    await waitFor(() => qa('plan-node-row').length === 2)
+    await waitFor(() => qa('plan-node-row').length === 3)
     expect(sent.find((r) => r.cmd === 'keydate_list')?.args).toEqual({ year: 2027 })
     const rows = qa('plan-node-row').map((r) => r.closest('tr')?.textContent ?? '')
     expect(rows[0]).toContain('4月15日 星期四')
     expect(rows[0]).toContain('集中宣传期：4月8日—4月22日')
     expect(rows[0]).toContain('规则')
+    expect(rows[0]).toContain('（2016年起）')
+    expect(rows[0]).toContain('常规')
+    expect(rows[0]).toContain('主题（沿用2025年，待确认）：全民国家安全教育 走深走实十周年')
     expect(rows[1]).toContain('12月1日—12月7日')
     expect(rows[1]).toContain('本镇设置')
     expect(rows[1]).toContain('主题：弘扬宪法精神')
-    // Nothing ticked: the button is disabled.
-    expect((q('plan-generate') as HTMLButtonElement).disabled).toBe(true)
+    expect(rows[2]).toContain('待公布')
+    // The last year's campaigns still running show above the nodes.
+    expect(q('plan-continuing')?.textContent).toContain('2026—2027年度根治欠薪冬季专项行动')
+    expect(q('plan-continuing')?.textContent).not.toContain('民法典')
     const checks = qa('plan-node-check').map((c) => c.querySelector('input') as HTMLInputElement)
     checks[1].click()
     checks[0].click()
@@ -114,15 +143,56 @@ describe('Year plan', { timeout: 20000 }, () => {
     expect(gen?.args).toEqual({ year: 2027, nodes: ['constitution_week', 'national_security_day'] })
     const result = q('plan-result')?.textContent ?? ''
     expect(result).toContain('已为2027年生成 1 个活动专项')
-    expect(result).toContain('2027年宪法宣传周')
+    expect(result).toContain('2027年“宪法宣传周”集中宣传活动')
     expect(q('plan-result-skipped')?.textContent).toContain('4·15全民国家安全教育日')
+    expect(q('plan-result-placed')?.textContent).toContain('安排活动 21 场，其中 6 场原定在周末、节假日或寒暑假')
+    expect(result).toContain('1 场例外保留在非工作日')
+    expect(q('plan-result-exceptions')?.textContent).toContain('赶集日')
+    expect(result).toContain('上年度延续：2026—2027年度根治欠薪冬季专项行动')
+    wrapper.unmount()
+  })
+
+  it('generates the standard set when nothing is ticked, after saying which', async () => {
+    backend(sent, (req) => {
+      if (req.cmd === 'plan_generate') return { ...GENERATED, standard: ['4·15全民国家安全教育日', '宪法宣传周'] }
+      if (req.cmd === 'keydate_confirm') return { ...KEYDATES[2], source: 'override' }
+      return null
+    })
+    const { wrapper } = mountApp(PlanScreen)
+    await waitFor(() => qa('plan-node-row').length === 3)
+    const button = q('plan-generate') as HTMLButtonElement
+    expect(button.disabled).toBe(false)
+    expect(button.textContent).toContain('常规节点')
+    button.click()
+    await settle()
+    const box = document.querySelector('.el-message-box')?.textContent ?? ''
+    expect(box).toContain('2 个节点')
+    expect(box).toContain('4·15全民国家安全教育日、宪法宣传周')
+    ;(document.querySelector('.el-message-box__btns .el-button--primary') as HTMLButtonElement).click()
+    await waitFor(() => !!q('plan-result'))
+    expect(sent.find((r) => r.cmd === 'plan_generate')?.args).toEqual({ year: 2027, nodes: [] })
+    expect(q('plan-result-standard')?.textContent).toContain('按常规的 2 个节点生成')
+    // 待公布: confirming takes the shown dates as this year's.
+    const row = qa('plan-node-row')[2].closest('tr') as HTMLElement
+    ;(row.querySelector('[data-testid="plan-node-confirm"]') as HTMLButtonElement).click()
+    await settle()
+    expect(sent.find((r) => r.cmd === 'keydate_confirm')?.args).toEqual({ node_code: 'cyber_security_week', year: 2027 })
+    await waitFor(() => !(qa('plan-node-row')[2].closest('tr')?.textContent ?? '').includes('待公布'))
     wrapper.unmount()
   })
 
   it('applies a template to chosen villages only', async () => {
     backend(sent, (req) =>
       req.cmd === 'template_apply'
-        ? { campaign: { id: 'c1', name: '2027年“宪法宣传周”集中宣传活动', start_date: '2027-12-01', end_date: '2027-12-07' }, activities: [{ id: 'a1' }], conflicts: [] }
+        ? {
+            campaign: { id: 'c1', name: '2027年“宪法宣传周”集中宣传活动', start_date: '2027-12-01', end_date: '2027-12-07' },
+            activities: [{ id: 'a1' }],
+            conflicts: [],
+            added_to_existing: true,
+            skipped_units: [],
+            moved: 1,
+            exceptions: [],
+          }
         : null,
     )
     const { wrapper } = mountApp(TemplateApplyDialog, { props: { modelValue: true, template: TEMPLATE, year: 2027, years: [2026, 2027] } })
@@ -144,6 +214,8 @@ describe('Year plan', { timeout: 20000 }, () => {
       all_units: false,
     })
     expect(q('template-apply-result')?.textContent).toContain('已安排 1 场活动')
+    expect(q('template-apply-existing')?.textContent).toContain('没有重复建立')
+    expect(q('template-apply-placed')?.textContent).toContain('其中 1 场原定在周末')
     wrapper.unmount()
   })
 })

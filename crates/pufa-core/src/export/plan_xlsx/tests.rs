@@ -152,7 +152,7 @@ fn the_campaign_and_node_sheets_list_the_year() {
             "法律/主题",
             "牵头单位",
             "活动数",
-            "覆盖村（社区）"
+            "覆盖村（社区）/学校"
         ]
     );
     let c = row(&s, 3, 10);
@@ -185,7 +185,12 @@ fn the_campaign_and_node_sheets_list_the_year() {
     let week = (3..3 + nodes.len() as u32)
         .find(|r| text(&s, *r, 1) == "宪法宣传周")
         .unwrap();
-    assert_eq!(text(&s, week, 2), "12月1日—12月7日");
+    assert_eq!(text(&s, week, 2), "12月1日—12月7日（待公布）");
+    assert!(
+        text(&s, week, 6).starts_with("（沿用2025年，待确认）"),
+        "{}",
+        text(&s, week, 6)
+    );
 }
 
 #[test]
