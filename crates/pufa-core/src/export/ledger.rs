@@ -354,7 +354,8 @@ pub fn export_xlsx(conn: &Connection, path: &Path, filter: &RecordFilter) -> Res
     })
 }
 
-/// The same rows as CSV, UTF-8 with a BOM.
+/// The same rows as CSV, UTF-8 with a BOM and CRLF line ends, as Excel and WPS write CSV on
+/// Windows (Notepad before Windows 10 shows LF-only files as one line).
 pub fn export_csv(conn: &Connection, path: &Path, filter: &RecordFilter) -> Result<Exported> {
     let nodes = NodeNames::load(conn)?;
     let mut count = 0u32;
@@ -362,7 +363,9 @@ pub fn export_csv(conn: &Connection, path: &Path, filter: &RecordFilter) -> Resu
         let mut out = std::io::BufWriter::new(f);
         out.write_all(b"\xEF\xBB\xBF")
             .map_err(|e| io_error(path, &e))?;
-        let mut w = csv::Writer::from_writer(out);
+        let mut w = csv::WriterBuilder::new()
+            .terminator(csv::Terminator::CRLF)
+            .from_writer(out);
         let csv_err = |e: csv::Error| AppError::new(ErrorCode::Io, format!("写入 CSV 失败：{e}"));
         w.write_record(HEADERS.iter().map(|(h, _)| *h))
             .map_err(csv_err)?;
@@ -528,6 +531,11 @@ mod tests {
         let text = String::from_utf8(bytes[3..].to_vec()).unwrap();
         assert!(text.starts_with("序号,日期,时间,村/单位,活动名称"));
         assert_eq!(text.lines().count() as u32, out.count + 1);
+        // Every row ends with CRLF (the line terminator only; a line break inside a quoted
+        // cell stays as it was written).
+        assert!(text.ends_with("\r\n"));
+        assert_eq!(text.matches("\r\n").count() as u32, out.count + 1);
+        assert_eq!(text.matches('\n').count() as u32, out.count + 1);
         let empty = RecordFilter {
             from: Some("2030-01-01".into()),
             to: Some("2030-01-31".into()),
