@@ -19,6 +19,7 @@ pub mod export;
 pub mod holidays;
 pub mod inventory;
 pub mod keydates;
+pub mod notice;
 pub mod person;
 pub mod plan;
 pub mod record;
