@@ -663,7 +663,7 @@ export function installMockBackend(): void {
     // The native open dialog (attachments): a pretend file in the user's folders.
     if (cmd === 'plugin:dialog|open') return mockOpenDialog(args)
     // Long jobs run at once in the mock: no progress to report, nothing to cancel.
-    if (cmd === 'cancel_job') return null
+    if (cmd === 'cancel_job' || cmd === 'watch_notices') return null
     if (cmd !== 'call' && cmd !== 'call_job') throw `unknown command ${cmd}`
     if (broken) {
       fail(
