@@ -247,7 +247,19 @@ const DEMO_YEAR: &[Step] = &[
     (
         "before init: refused",
         1,
-        &["--data-dir", "{D}", "summary", "--json"],
+        &[
+            "--data-dir",
+            "{D}",
+            "campaign",
+            "add",
+            "--name",
+            "宪法宣传周",
+            "--start",
+            "2026-12-01",
+            "--end",
+            "2026-12-07",
+            "--json",
+        ],
         None,
     ),
     (
@@ -941,7 +953,8 @@ fn the_windows_cli_under_wine_answers_as_the_linux_build_does() {
         let (b, b_raw, b_err) = windows.run(args, &vars[1]);
         if *name == "campaign list" {
             // Each side's own first campaign, for the steps that name one.
-            for (raw, v) in [(&a_raw, &mut vars[0]), (&b_raw, &mut vars[1])] {
+            let [va, vb] = &mut vars;
+            for (raw, v) in [(&a_raw, va), (&b_raw, vb)] {
                 let id = raw[0]["id"].as_str().expect("a campaign").to_string();
                 v.insert("campaign".into(), id);
             }
