@@ -39,6 +39,9 @@ pub fn init(
     data_dir: &Path,
     also_stderr: bool,
 ) -> Option<tracing_appender::non_blocking::WorkerGuard> {
+    // Made first: the appender prunes old files before it creates the folder, and says so on
+    // stderr when the folder is missing (a fresh data folder).
+    std::fs::create_dir_all(folder(data_dir)).ok()?;
     let appender = tracing_appender::rolling::Builder::new()
         .rotation(tracing_appender::rolling::Rotation::DAILY)
         .filename_prefix("pufa-planner")

@@ -30,7 +30,7 @@ done
 [ -f "$desktop" ] || fail "no desktop shortcut"
 # (reg prints the Chinese DisplayName in the console's code page: check the version and place.)
 wine reg query "$key" /v DisplayVersion 2>/dev/null | grep -q "REG_SZ" || fail "no uninstall entry"
-wine reg query "$key" /v InstallLocation 2>/dev/null | grep -q 'AppData\Local\Programs\pufa-planner' \
+wine reg query "$key" /v InstallLocation 2>/dev/null | grep -qF 'AppData\Local\Programs\pufa-planner' \
   || fail "the uninstall entry names another folder"
 echo "    安装 / installed: $(du -sh "$inst" | cut -f1) in $inst"
 
