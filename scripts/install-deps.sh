@@ -3,11 +3,21 @@
 # Idempotent: each step checks first, so a second run takes seconds.
 #   scripts/install-deps.sh          system packages + npm packages
 #   scripts/install-deps.sh --test   also the end-to-end test tools (tauri-driver, xvfb …)
+#   scripts/install-deps.sh --windows  also the Windows cross-build and its tests: the rustup
+#                                      target x86_64-pc-windows-gnu, mingw-w64 (linker and C
+#                                      compiler), NSIS (makensis) and Wine (runs the exe's CLI)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 want_test=0
-[ "${1:-}" = "--test" ] && want_test=1
+want_windows=0
+for arg in "$@"; do
+  case "$arg" in
+    --test) want_test=1 ;;
+    --windows) want_windows=1 ;;
+    *) echo "unknown option: $arg (use --test and/or --windows)"; exit 2 ;;
+  esac
+done
 
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
@@ -17,6 +27,11 @@ pkgs=(build-essential curl file pkg-config libwebkit2gtk-4.1-dev libgtk-3-dev li
 # libayatana-appindicator3-dev is the tray library on Debian 12 / Ubuntu; optional for us.
 if [ "$want_test" = 1 ]; then
   pkgs+=(xvfb webkit2gtk-driver xauth libreoffice-writer-nogui libreoffice-calc-nogui poppler-utils)
+fi
+if [ "$want_windows" = 1 ]; then
+  # The x86-64 half of Debian's mingw-w64 (gcc, binutils, the Windows headers and import
+  # libraries), NSIS for the installer, Wine 8 for the tests, python3 for the portable zip.
+  pkgs+=(gcc-mingw-w64-x86-64 nsis wine wine64 python3)
 fi
 
 missing=()
@@ -40,6 +55,11 @@ if ! command -v cargo >/dev/null; then
       --component clippy,rustfmt
     export PATH="$HOME/.cargo/bin:$PATH"
   fi
+fi
+
+if [ "$want_windows" = 1 ] && ! rustup target list --installed 2>/dev/null | grep -qx x86_64-pc-windows-gnu; then
+  echo "==> 安装 Windows 编译目标 / rustup target add x86_64-pc-windows-gnu"
+  rustup target add x86_64-pc-windows-gnu
 fi
 
 # Node.js 20.19+: Debian 12's own nodejs is 18, too old for Vite; NodeSource has 20.

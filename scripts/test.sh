@@ -2,7 +2,7 @@
 # README command 2 (and .ci/run): install what is missing, then run every check and test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/install-deps.sh --test
+bash scripts/install-deps.sh --test --windows
 export PATH="$HOME/.cargo/bin:$PATH"
 # A run from a clean clone gains nothing from incremental caches, which double target/'s size.
 export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"
@@ -39,5 +39,12 @@ npm --prefix ui test --silent
 step "端到端测试 / end-to-end on the real app binary (Xvfb + tauri-driver + WebKitWebDriver)"
 # cargo test above built target/debug/pufa-planner with the UI embedded.
 xvfb-run -a -s "-screen 0 1440x900x24" node --test --test-concurrency=1 tests/e2e/
+
+step "Windows 版 / cross-build the release for Windows, pack the zip and the installer"
+# ui/dist is built above; the Windows build embeds the same.
+bash scripts/package-windows.sh --skip-ui
+
+step "Wine 测试 / the Windows build under Wine: core unit tests, CLI against Linux, installer"
+bash tests/wine/run.sh
 
 step "全部通过 / all checks passed in $((SECONDS - started))s"

@@ -1441,65 +1441,7 @@ fn import_template_then_a_filled_sheet_imports_its_valid_rows_once() {
 
     // As a cadre fills it in: a title row above the header, forgiving dates and numbers.
     let filled = out.path().join("安静村11月.xlsx");
-    let mut book = rust_xlsxwriter::Workbook::new();
-    let sheet = book.add_worksheet();
-    sheet.write(0, 0, "安静村2026年11月普法活动登记").unwrap();
-    let rows: [[&str; 6]; 6] = [
-        [
-            "日期",
-            "村/社区",
-            "活动名称",
-            "活动形式",
-            "参加人数",
-            "受众人次",
-        ],
-        [
-            "2026年11月3日",
-            "安静村",
-            "反诈宣传进院坝",
-            "院坝会",
-            "６０",
-            "80",
-        ],
-        [
-            "2026.11.5",
-            "石院村",
-            "民法典讲座",
-            "法治讲座",
-            "45",
-            "200余",
-        ],
-        [
-            "2026-13-45",
-            "安静村",
-            "日期写错的一场",
-            "院坝会",
-            "30",
-            "30",
-        ],
-        [
-            "2026/11/8",
-            "不存在村",
-            "村名写错的一场",
-            "院坝会",
-            "30",
-            "30",
-        ],
-        [
-            "2026年11月3日",
-            "安静村",
-            "反诈宣传进院坝",
-            "院坝会",
-            "60",
-            "80",
-        ],
-    ];
-    for (r, row) in rows.iter().enumerate() {
-        for (c, v) in row.iter().enumerate() {
-            sheet.write(r as u32 + 1, c as u16, *v).unwrap();
-        }
-    }
-    book.save(&filled).unwrap();
+    common::filled_sheet(&filled);
     let file = filled.to_str().unwrap();
 
     let dry = cli(&dir, &["import", "xlsx", file, "--dry-run", "--json"])

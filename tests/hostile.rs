@@ -14,12 +14,17 @@ use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
 /// Every file under a folder with its bytes.
+/// Every file of a data folder but the program's log (`logs/`), which records the refusals
+/// themselves and is no data.
 fn folder_bytes(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
     let mut out = BTreeMap::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {
         for e in std::fs::read_dir(&d).unwrap() {
             let p = e.unwrap().path();
+            if p == dir.join("logs") {
+                continue;
+            }
             if p.is_dir() {
                 stack.push(p);
             } else {

@@ -8,6 +8,7 @@
 //! anywhere the user may.
 
 use pufa_core::api::{FileUse, Request};
+use pufa_core::notice::{Notice, NoticeKind};
 use pufa_core::{AppError, Db, ErrorCode};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -26,6 +27,59 @@ struct AppState {
     cancelled: Arc<Mutex<HashSet<String>>>,
     chosen: Arc<Mutex<Chosen>>,
     data_dir: PathBuf,
+    notices: Arc<Notices>,
+    /// Flushes the log file when the app ends.
+    _log: Option<tracing_appender::non_blocking::WorkerGuard>,
+}
+
+/// Problems of background work for the window: kept until the window listens, then sent as
+/// they happen.
+#[derive(Default)]
+struct Notices(Mutex<(Vec<Notice>, Option<Channel<Notice>>)>);
+
+impl Notices {
+    fn push(&self, notice: Notice) {
+        tracing::warn!(kind = ?notice.kind, "{}", notice.error.message);
+        let mut guard = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        let (pending, channel) = &mut *guard;
+        let undelivered = match channel {
+            Some(c) => c.send(notice.clone()).is_err(),
+            None => true,
+        };
+        if undelivered {
+            pending.push(notice);
+        }
+    }
+
+    /// The window listens from now on; what happened before it did is sent first.
+    fn watch(&self, channel: Channel<Notice>) {
+        let mut guard = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        let (pending, current) = &mut *guard;
+        pending.retain(|n| channel.send(n.clone()).is_err());
+        *current = Some(channel);
+    }
+}
+
+/// Logs a refused or failed request: problems of the machine as warnings, a form's
+/// validation as information.
+fn log_outcome(cmd: &str, result: &Result<Value, AppError>) {
+    if let Err(e) = result {
+        match e.code {
+            ErrorCode::Io
+            | ErrorCode::Database
+            | ErrorCode::DatabaseNewer
+            | ErrorCode::DataDirNotDir
+            | ErrorCode::DataDirReadonly => {
+                tracing::warn!(cmd, code = ?e.code, field = ?e.field, "{}", e.message)
+            }
+            _ => tracing::info!(cmd, code = ?e.code, field = ?e.field, "{}", e.message),
+        }
+    }
+}
+
+/// The command a request names, for the log.
+fn cmd_of(request: &Value) -> String {
+    request["cmd"].as_str().unwrap_or("?").to_string()
 }
 
 /// The files the user chose: to open (read) and to save (write).
@@ -107,14 +161,17 @@ fn checked(state: &AppState, raw: Value) -> Result<Request, AppError> {
 
 #[tauri::command]
 async fn call(state: tauri::State<'_, AppState>, request: Value) -> Result<Value, AppError> {
-    let request = checked(&state, request)?;
+    let cmd = cmd_of(&request);
+    let request = checked(&state, request).inspect_err(|e| log_outcome(&cmd, &Err(e.clone())))?;
     let db = state.db.clone();
     tauri::async_runtime::spawn_blocking(move || {
         let mut guard = db.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        match guard.as_mut() {
+        let result = match guard.as_mut() {
             Ok(db) => pufa_core::api::handle(db, request),
             Err(e) => Err(e.clone()),
-        }
+        };
+        log_outcome(&cmd, &result);
+        result
     })
     .await
     .map_err(|e| AppError::new(ErrorCode::Io, format!("后台任务失败：{e}")))?
@@ -130,7 +187,8 @@ async fn call_job(
     job: String,
     on_progress: Channel<JobProgress>,
 ) -> Result<Value, AppError> {
-    let request = checked(&state, request)?;
+    let cmd = cmd_of(&request);
+    let request = checked(&state, request).inspect_err(|e| log_outcome(&cmd, &Err(e.clone())))?;
     let db = state.db.clone();
     let cancelled = state.cancelled.clone();
     tauri::async_runtime::spawn_blocking(move || {
@@ -159,6 +217,7 @@ async fn call_job(
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .remove(&job);
+        log_outcome(&cmd, &result);
         result
     })
     .await
@@ -173,6 +232,12 @@ fn cancel_job(state: tauri::State<'_, AppState>, job: String) {
         .lock()
         .unwrap_or_else(|p| p.into_inner())
         .insert(job);
+}
+
+/// The window listens for problems of background work (see [`Notices`]).
+#[tauri::command]
+fn watch_notices(state: tauri::State<'_, AppState>, on_notice: Channel<Notice>) {
+    state.notices.watch(on_notice);
 }
 
 /// The open dialog, shown by the backend; the files chosen may then be read by a request.
@@ -325,25 +390,26 @@ pub fn run(data_dir: Option<PathBuf>) -> i32 {
     let result = tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
         .setup(move |app| {
-            let dir = match data_dir {
-                Some(d) => d,
-                None => {
-                    let base = app.path().app_data_dir()?;
-                    let id = crate::paths::identifier(&app.config().identifier);
-                    base.with_file_name(id)
-                }
-            };
+            let dir = crate::paths::data_dir(data_dir).ok_or("找不到系统的应用数据文件夹")?;
             let db = Db::open_dir(&dir);
+            let log = dir
+                .is_dir()
+                .then(|| crate::logging::init(&dir, tauri::is_dev()))
+                .flatten();
             if let Err(e) = &db {
-                eprintln!("无法打开数据：{e}");
+                // The window shows it on a full page; the log keeps it.
+                tracing::error!(code = ?e.code, "无法打开数据：{}", e.message);
             }
+            let notices = Arc::new(Notices::default());
             // Today's automatic backup (and the week's) on a connection of its own, beside the
-            // window's work: a county database takes seconds to copy.
+            // window's work: a county database takes seconds to copy. A failure reaches the
+            // window, which says so (the data itself is untouched).
             if db.is_ok() {
                 let folder = dir.clone();
+                let notices = notices.clone();
                 std::thread::spawn(move || {
                     if let Err(e) = pufa_core::backup::daily(&folder) {
-                        eprintln!("自动备份失败：{e}");
+                        notices.push(Notice::new(NoticeKind::AutoBackupFailed, e));
                     }
                 });
             }
@@ -353,6 +419,8 @@ pub fn run(data_dir: Option<PathBuf>) -> i32 {
                 cancelled: Arc::default(),
                 chosen: Arc::default(),
                 data_dir: dir,
+                notices,
+                _log: log,
             });
             Ok(())
         })
@@ -361,13 +429,15 @@ pub fn run(data_dir: Option<PathBuf>) -> i32 {
             call_job,
             cancel_job,
             choose_open,
-            choose_save
+            choose_save,
+            watch_notices
         ])
         .run(context());
     match result {
         Ok(()) => 0,
         Err(e) => {
-            eprintln!("窗口无法启动：{e}");
+            tracing::error!("窗口无法启动：{e}");
+            crate::windows::window_failed(&e.to_string());
             1
         }
     }

@@ -16,7 +16,7 @@ import { after, before, it } from 'node:test'
 import assert from 'node:assert/strict'
 import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
-import { AppHarness, answerDialog, byId, cli, click, e2eSuite, fill, navigate, waitAppReady } from './harness.mjs'
+import { AppHarness, answerDialog, byId, chooseOption, cli, click, e2eSuite, fill, navigate, waitAppReady } from './harness.mjs'
 
 const STEP = { timeout: 240_000 }
 const TITLE = '村里补录：宪法进院坝'
@@ -135,9 +135,14 @@ suite('package: the town exports, a village laptop sends its changes back, the t
       const kept = await cli(h.dataDir, ['campaign', 'show', campaign.id], { json: true })
       assert.equal(kept.name, `${campaign.name}（村里改）`)
 
-      // The village's record is in the town's 台账.
+      // The village's record is in the town's 台账, waiting for review: the counted list leaves it
+      // out and says so; the list of pending records shows it.
       await navigate(s, 'ledger', byId('ledger-screen'))
       await fill(s, 'ledger-search', '村里补录')
+      await s.waitUntil(async () => ((await s.texts(byId('ledger-basis')))[0] ?? '').includes('另有待审核 1 场'), {
+        what: 'the basis line naming the pending record',
+      })
+      await chooseOption(s, byId('ledger-status'), '待审核')
       await s.waitUntil(async () => (await s.texts(byId('ledger-row-title'))).includes(TITLE), { what: `${TITLE} in the 台账` })
       const trail = await cli(h.dataDir, ['audit', '--entity', 'sync'], { json: true })
       assert.deepEqual(trail.map((e) => e.action).sort(), ['export', 'import'])

@@ -25,7 +25,9 @@ const q = (id: string) => document.querySelector(`[data-testid="${id}"]`)
 /** A tiny backend: AppInfo plus empty lists, recording every request. */
 function backend(info: AppInfo, sent: Sent[]) {
   let current = { ...info }
-  mockIPC((_cmd, args) => {
+  mockIPC((cmd, args) => {
+    // The shell also listens for background notices; only the command requests are recorded.
+    if (cmd === 'watch_notices') return null
     const req = (args as { request: Sent }).request
     sent.push(req)
     switch (req.cmd) {

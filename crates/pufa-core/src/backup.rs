@@ -646,6 +646,7 @@ fn auto_in(conn: &Connection, data_dir: &Path, kind: BackupKind) -> Result<Backu
         &mut |_, _| true,
     )?;
     prune(data_dir, kind)?;
+    tracing::info!(kind = ?kind, path = %info.path, "自动备份完成");
     Ok(info)
 }
 

@@ -204,6 +204,9 @@ pub(crate) fn migrate(conn: &mut Connection) -> Result<()> {
         m.apply(&tx)?;
     }
     tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
+    if current > 0 {
+        tracing::info!(from = current, to = SCHEMA_VERSION, "数据库结构已升级");
+    }
     if current == 0 {
         // A device id for exchange between laptops: generated once, never changed.
         tx.execute(

@@ -21,6 +21,7 @@ pub mod holidays;
 pub mod inventory;
 pub mod keydates;
 pub mod market;
+pub mod notice;
 pub mod person;
 pub mod plan;
 pub mod record;

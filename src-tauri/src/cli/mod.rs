@@ -380,28 +380,8 @@ pub enum PersonCmd {
     },
 }
 
-/// On Windows a release build has no console of its own: borrow the terminal's.
-#[cfg(windows)]
-pub fn attach_console() {
-    #[allow(unsafe_code)]
-    // SAFETY: AttachConsole has no memory-safety preconditions; failure (no parent console)
-    // is harmless and ignored.
-    unsafe {
-        windows_sys::Win32::System::Console::AttachConsole(
-            windows_sys::Win32::System::Console::ATTACH_PARENT_PROCESS,
-        );
-    }
-}
-
-#[cfg(not(windows))]
-pub fn attach_console() {}
-
 fn data_dir(explicit: Option<PathBuf>) -> Result<PathBuf, AppError> {
-    if let Some(d) = explicit {
-        return Ok(d);
-    }
-    let context = crate::gui::context();
-    crate::paths::default_data_dir(&context.config().identifier).ok_or_else(|| {
+    crate::paths::data_dir(explicit).ok_or_else(|| {
         AppError::field(
             ErrorCode::DataDirNotDir,
             "data_dir",
@@ -685,8 +665,10 @@ pub fn run(data_dir_arg: Option<PathBuf>, json: bool, command: Command) -> i32 {
         Ok(pair) => pair,
         Err(e) => return fail(&e, json),
     };
+    let mut _log = None;
     let result = data_dir(data_dir_arg).and_then(|dir| {
         let mut db = Db::open_dir(&dir)?;
+        _log = crate::logging::init(&dir, false);
         // Long jobs report how far they are on stderr (stdout stays the result); Ctrl-C
         // stops them with the transaction never committed, so nothing is half written.
         let mut shown = None;
@@ -727,6 +709,7 @@ pub fn run(data_dir_arg: Option<PathBuf>, json: bool, command: Command) -> i32 {
 
 /// Reports an error: `错误（字段）：说明` on stderr, and the JSON error with `--json`.
 fn fail(e: &AppError, json: bool) -> i32 {
+    tracing::warn!(code = ?e.code, field = ?e.field, "{}", e.message);
     if json {
         let body = serde_json::json!({ "error": e });
         println!(

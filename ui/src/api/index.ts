@@ -51,6 +51,7 @@ import type { PackageScope } from '../bindings/PackageScope'
 import type { SyncConflict } from '../bindings/SyncConflict'
 import type { DemoInput } from '../bindings/DemoInput'
 import type { ErrorCode } from '../bindings/ErrorCode'
+import type { Notice } from '../bindings/Notice'
 import type { Person } from '../bindings/Person'
 import type { PersonFilter } from '../bindings/PersonFilter'
 import type { PersonInput } from '../bindings/PersonInput'
@@ -155,6 +156,16 @@ export async function callJob<T>(req: Request, onProgress: (p: JobProgress) => v
   } finally {
     signal?.removeEventListener('abort', cancel)
   }
+}
+
+/**
+ * Listens for problems of background work (a failed automatic backup): `onNotice` gets those
+ * that happened before the window listened, then each as it happens.
+ */
+export async function watchNotices(onNotice: (n: Notice) => void): Promise<void> {
+  const channel = new Channel<Notice>()
+  channel.onmessage = onNotice
+  await invoke('watch_notices', { onNotice: channel })
 }
 
 // ---- typed wrappers, one per Request variant ----

@@ -680,7 +680,7 @@ export function installMockBackend(): void {
       return picked == null ? null : Array.isArray(picked) ? picked : [picked]
     }
     // Long jobs run at once in the mock: no progress to report, nothing to cancel.
-    if (cmd === 'cancel_job') return null
+    if (cmd === 'cancel_job' || cmd === 'watch_notices') return null
     if (cmd !== 'call' && cmd !== 'call_job') throw `unknown command ${cmd}`
     if (broken) {
       fail(

@@ -785,3 +785,37 @@ fn a_backup_of_an_earlier_version_is_checked_against_that_versions_schema_and_br
         e.message
     );
 }
+
+/// A backup written over a file that another program (Excel, WPS, an antivirus scan) holds
+/// open says so in Chinese and keeps that file.
+#[cfg(windows)]
+#[test]
+fn a_backup_over_a_file_held_open_names_it_and_keeps_it() {
+    use std::os::windows::fs::OpenOptionsExt;
+    let (_dir, db) = town();
+    let out = tempfile::tempdir().unwrap();
+    let file = out.path().join("备份.pufabak");
+    std::fs::write(&file, "an older backup").unwrap();
+    let held = std::fs::OpenOptions::new()
+        .read(true)
+        .share_mode(1) // FILE_SHARE_READ
+        .open(&file)
+        .unwrap();
+    let e = create(
+        &db.conn,
+        db.data_dir.as_deref(),
+        &file,
+        BackupKind::Manual,
+        &mut |_, _| true,
+    )
+    .unwrap_err();
+    assert_eq!(e.field.as_deref(), Some("path"));
+    assert!(
+        e.message.contains(crate::export::HELD_OPEN),
+        "{}",
+        e.message
+    );
+    drop(held);
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "an older backup");
+    assert_eq!(std::fs::read_dir(out.path()).unwrap().count(), 1);
+}

@@ -820,7 +820,9 @@ fn materials_sheet(
     print_setup(sheet, head_row, false)
 }
 
-/// The same rows as CSV, UTF-8 with a BOM: every column, then the 合计 and the 统计口径.
+/// The same rows as CSV, UTF-8 with a BOM and CRLF line ends, as Excel and WPS write CSV on
+/// Windows (Notepad before Windows 10 shows LF-only files as one line): every column, then the
+/// 合计 and the 统计口径.
 pub fn export_csv(conn: &Connection, path: &Path, filter: &RecordFilter) -> Result<Exported> {
     let nodes = NodeNames::load(conn)?;
     let (rows_filter, summary) = scope(conn, filter)?;
@@ -829,7 +831,10 @@ pub fn export_csv(conn: &Connection, path: &Path, filter: &RecordFilter) -> Resu
         let mut out = std::io::BufWriter::new(f);
         out.write_all(b"\xEF\xBB\xBF")
             .map_err(|e| io_error(path, &e))?;
-        let mut w = csv::WriterBuilder::new().flexible(true).from_writer(out);
+        let mut w = csv::WriterBuilder::new()
+            .flexible(true)
+            .terminator(csv::Terminator::CRLF)
+            .from_writer(out);
         let csv_err = |e: csv::Error| AppError::new(ErrorCode::Io, format!("写入 CSV 失败：{e}"));
         // Every cell through csv_cell: a cell that starts like a formula is written as text.
         w.write_record(
@@ -1111,6 +1116,11 @@ mod tests {
         assert_eq!(lines.len() as u32, out.count + 3);
         assert!(lines[lines.len() - 2].starts_with("合计,"));
         assert!(lines[lines.len() - 1].starts_with("统计口径："));
+        // Every row ends with CRLF (the line terminator only; a line break inside a quoted
+        // cell stays as it was written).
+        assert!(text.ends_with("\r\n"));
+        assert_eq!(text.matches("\r\n").count() as u32, out.count + 3);
+        assert_eq!(text.matches('\n').count() as u32, out.count + 3);
         let empty = RecordFilter {
             from: Some("2030-01-01".into()),
             to: Some("2030-01-31".into()),

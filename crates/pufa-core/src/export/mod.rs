@@ -177,9 +177,51 @@ pub(crate) fn save_xlsx(path: &Path, workbook: &mut rust_xlsxwriter::Workbook) -
     })
 }
 
+/// What a coordinator reads when Excel, WPS or another program holds the target open.
+pub const HELD_OPEN: &str = "文件正在被其他程序打开，请关闭后重试";
+
+/// Whether writing `path` failed because another program holds it open without sharing it:
+/// on Windows a sharing or lock violation (errors 32 and 33), or an "access denied" from the
+/// rename over a file that Excel or WPS has open — told apart from a real lack of permission
+/// by trying to open the file exclusively. Elsewhere an open file never stops a rename.
+pub(crate) fn held_open(path: &Path, e: &io::Error) -> bool {
+    #[cfg(windows)]
+    {
+        const ERROR_SHARING_VIOLATION: i32 = 32;
+        const ERROR_LOCK_VIOLATION: i32 = 33;
+        let violation = |e: &io::Error| {
+            matches!(
+                e.raw_os_error(),
+                Some(ERROR_SHARING_VIOLATION | ERROR_LOCK_VIOLATION)
+            )
+        };
+        if violation(e) {
+            return true;
+        }
+        if e.kind() == io::ErrorKind::PermissionDenied && path.is_file() {
+            use std::os::windows::fs::OpenOptionsExt;
+            // Share nothing: fails with a sharing violation while anyone else has it open.
+            let probe = std::fs::OpenOptions::new()
+                .read(true)
+                .share_mode(0)
+                .open(path);
+            return probe.err().is_some_and(|e| violation(&e));
+        }
+        false
+    }
+    #[cfg(not(windows))]
+    {
+        let _ = (path, e);
+        false
+    }
+}
+
 /// An I/O error while exporting to `path`, in words a coordinator can act on.
 pub(crate) fn io_error(path: &Path, e: &io::Error) -> AppError {
     let why = match e.kind() {
+        _ if held_open(path, e) => {
+            format!("{HELD_OPEN}（例如在 Excel 或 WPS 中打开的这个文件）")
+        }
         io::ErrorKind::NotFound => "文件夹不存在".to_string(),
         io::ErrorKind::PermissionDenied => {
             "没有权限（如果文件正在 Excel、WPS 等程序中打开，请先关闭它）".to_string()
@@ -367,6 +409,54 @@ mod tests {
             assert!(e.message.contains("没有权限"), "{}", e.message);
         }
         std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+
+    /// Excel and WPS keep a workbook open while it is shown, sharing it for reading only.
+    #[cfg(windows)]
+    fn open_as_excel_does(path: &Path) -> File {
+        use std::os::windows::fs::OpenOptionsExt;
+        const FILE_SHARE_READ: u32 = 1;
+        std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .share_mode(FILE_SHARE_READ)
+            .open(path)
+            .unwrap()
+    }
+
+    #[cfg(windows)]
+    #[test]
+    fn a_file_open_in_excel_is_named_as_such_and_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("台账.xlsx");
+        std::fs::write(&path, "the open workbook").unwrap();
+        let held = open_as_excel_does(&path);
+        let e = write_atomic(&path, |f| Ok(f.write_all(b"new")?)).unwrap_err();
+        assert_eq!((e.code, e.field.as_deref()), (ErrorCode::Io, Some("path")));
+        assert!(e.message.contains(HELD_OPEN), "{}", e.message);
+        drop(held);
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "the open workbook");
+        assert_eq!(
+            files_in(dir.path()),
+            ["台账.xlsx"],
+            "no temporary file left"
+        );
+        // Closed in Excel, the same export goes through.
+        write_atomic(&path, |f| Ok(f.write_all(b"new")?)).unwrap();
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "new");
+    }
+
+    #[cfg(windows)]
+    #[test]
+    fn sharing_and_lock_violations_are_held_open_files() {
+        let path = Path::new("x.csv");
+        for code in [32, 33] {
+            let e = io_error(path, &io::Error::from_raw_os_error(code));
+            assert!(e.message.contains(HELD_OPEN), "{}", e.message);
+        }
+        // A real "access denied" on a file nobody holds stays a permission problem.
+        let e = io_error(path, &io::Error::from_raw_os_error(5));
+        assert!(e.message.contains("没有权限"), "{}", e.message);
     }
 
     #[test]

@@ -521,38 +521,125 @@ pub fn repeat_header_rows(document: &[u8]) -> Vec<u8> {
     out.into_bytes()
 }
 
-/// The font table: the fonts the document names, each CJK one with the alternate Word and WPS
-/// use where it is not installed.
+/// How the font table describes one font: its alternate, and the PANOSE numbers, family and
+/// code-page signature Word uses to pick a look-alike when neither is installed.
+struct FontEntry {
+    name: &'static str,
+    alt: Option<&'static str>,
+    panose: &'static str,
+    family: &'static str,
+    pitch: &'static str,
+    /// `w:sig` (Unicode ranges and code pages: GB2312 is bit 18 of csb0).
+    sig: [&'static str; 6],
+}
+
+/// The signature of the GB2312 fonts of Windows (宋体, 仿宋, 黑体, 楷体).
+const SIG_WINDOWS_GB: [&str; 6] = [
+    "800002BF", "38CF7CFA", "00000016", "00000000", "00040001", "00000000",
+];
+/// The signature of the 方正 and _GB2312 fonts.
+const SIG_GB2312: [&str; 6] = [
+    "00000001", "080E0000", "00000010", "00000000", "00040000", "00000000",
+];
+
+/// The font table: the fonts the document names, each 公文 font (方正小标宋简体, 仿宋_GB2312,
+/// 楷体_GB2312, which many Windows machines and WPS installs lack) with its everyday relative
+/// as the alternate Word and WPS use where it is missing, then those relatives themselves
+/// (宋体, 仿宋, 黑体, 楷体, on every Chinese Windows) with their English names.
 pub fn font_table() -> Vec<u8> {
-    let font = |name: &str, alt: Option<&str>, charset: &str, family: &str, pitch: &str| {
-        let alt = alt
-            .map(|a| format!(r#"<w:altName w:val="{a}"/>"#))
-            .unwrap_or_default();
-        format!(
-            r#"<w:font w:name="{name}">{alt}<w:charset w:val="{charset}"/><w:family w:val="{family}"/><w:pitch w:val="{pitch}"/></w:font>"#
-        )
+    let latin = FontEntry {
+        name: LATIN_FONT,
+        alt: None,
+        panose: "02020603050405020304",
+        family: "roman",
+        pitch: "variable",
+        sig: [
+            "E0002EFF", "C000785B", "00000009", "00000000", "000001FF", "00000000",
+        ],
     };
+    let cjk = |name, alt, panose, family, pitch, sig| FontEntry {
+        name,
+        alt: Some(alt),
+        panose,
+        family,
+        pitch,
+        sig,
+    };
+    let entries = [
+        latin,
+        cjk(
+            TITLE_FONT,
+            "宋体",
+            "02000000000000000000",
+            "script",
+            "variable",
+            SIG_GB2312,
+        ),
+        cjk(
+            BODY_FONT,
+            "仿宋",
+            "02010609030101010101",
+            "modern",
+            "fixed",
+            SIG_GB2312,
+        ),
+        cjk(
+            HEADING2_FONT,
+            "楷体",
+            "02010609030101010101",
+            "modern",
+            "fixed",
+            SIG_GB2312,
+        ),
+        // 黑体 and 宋体 are Windows' own: the alternate is the English name.
+        cjk(
+            HEADING1_FONT,
+            "SimHei",
+            "02010609060101010101",
+            "modern",
+            "fixed",
+            SIG_WINDOWS_GB,
+        ),
+        cjk(
+            PAGE_NUMBER_FONT,
+            "SimSun",
+            "02010600030101010101",
+            "auto",
+            "variable",
+            SIG_WINDOWS_GB,
+        ),
+        cjk(
+            "仿宋",
+            "FangSong",
+            "02010609060101010101",
+            "modern",
+            "fixed",
+            SIG_WINDOWS_GB,
+        ),
+        cjk(
+            "楷体",
+            "KaiTi",
+            "02010609060101010101",
+            "modern",
+            "fixed",
+            SIG_WINDOWS_GB,
+        ),
+    ];
     let mut xml = String::from(
         r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:fonts xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">"#,
     );
-    xml.push_str(&font(LATIN_FONT, None, "00", "roman", "variable"));
-    xml.push_str(&font(TITLE_FONT, Some("宋体"), "86", "script", "variable"));
-    xml.push_str(&font(BODY_FONT, Some("仿宋"), "86", "modern", "fixed"));
-    xml.push_str(&font(
-        HEADING1_FONT,
-        Some("SimHei"),
-        "86",
-        "modern",
-        "fixed",
-    ));
-    xml.push_str(&font(HEADING2_FONT, Some("楷体"), "86", "modern", "fixed"));
-    xml.push_str(&font(
-        PAGE_NUMBER_FONT,
-        Some("SimSun"),
-        "86",
-        "auto",
-        "variable",
-    ));
+    for f in &entries {
+        let alt = f
+            .alt
+            .map(|a| format!(r#"<w:altName w:val="{a}"/>"#))
+            .unwrap_or_default();
+        let charset = if f.alt.is_some() { "86" } else { "00" };
+        let [usb0, usb1, usb2, usb3, csb0, csb1] = f.sig;
+        xml.push_str(&format!(
+            r#"<w:font w:name="{}">{alt}<w:panose1 w:val="{}"/><w:charset w:val="{charset}"/><w:family w:val="{}"/><w:pitch w:val="{}"/><w:sig w:usb0="{usb0}" w:usb1="{usb1}" w:usb2="{usb2}" w:usb3="{usb3}" w:csb0="{csb0}" w:csb1="{csb1}"/></w:font>"#,
+            f.name, f.panose, f.family, f.pitch
+        ));
+    }
     xml.push_str("</w:fonts>");
     xml.into_bytes()
 }
@@ -560,6 +647,33 @@ pub fn font_table() -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_gongwen_font_falls_back_to_a_font_every_chinese_windows_has() {
+        let table = String::from_utf8(font_table()).unwrap();
+        let alt_of = |name: &str| {
+            let start = table
+                .find(&format!(r#"<w:font w:name="{name}">"#))
+                .unwrap_or_else(|| panic!("{name} is in the font table"));
+            let entry = &table[start..start + table[start..].find("</w:font>").unwrap()];
+            let alt = entry.split(r#"<w:altName w:val=""#).nth(1)?;
+            Some(alt[..alt.find('"').unwrap()].to_string())
+        };
+        assert_eq!(alt_of(TITLE_FONT).as_deref(), Some("宋体"));
+        assert_eq!(alt_of(BODY_FONT).as_deref(), Some("仿宋"));
+        assert_eq!(alt_of(HEADING2_FONT).as_deref(), Some("楷体"));
+        // Every fallback — the fonts every Chinese Windows (Vista to 11) has — is itself
+        // described, so Word finds it under either name.
+        for fallback in ["宋体", "仿宋", "黑体", "楷体"] {
+            assert!(
+                table.contains(&format!(r#"<w:font w:name="{fallback}">"#)),
+                "{fallback}"
+            );
+        }
+        // GB2312 (bit 18 of csb0) in every Chinese font's signature.
+        assert_eq!(table.matches(r#"w:csb0="0004"#).count(), 7, "{table}");
+        assert!(table.contains(r#"<w:font w:name="黑体"><w:altName w:val="SimHei"/>"#));
+    }
 
     #[test]
     fn second_level_headings_are_split_at_the_first_full_stop() {
