@@ -137,9 +137,9 @@ fn bench(c: &mut Criterion) {
                 s.activities,
                 s.participants,
                 s.reach,
-                s.consultations,
-                s.banners,
-                s.boards
+                s.counts.consultations,
+                s.counts.banners,
+                s.counts.boards
             ],
             t[..6],
             "{from}…{to}"

@@ -881,8 +881,11 @@ fn records(c: &mut Criterion) {
         participants: 85.0,
         reach: Some(120.0),
         reach_by_audience: BTreeMap::from([("residents".into(), 90.0), ("elderly".into(), 30.0)]),
-        consultations: Some(6.0),
-        banners: Some(1.0),
+        counts: crate::record::RecordCountsInput {
+            consultations: Some(6.0),
+            banners: Some(1.0),
+            ..Default::default()
+        },
         narrative: Some("讲解宪法基本知识，现场有奖问答。".into()),
         materials: picked
             .iter()

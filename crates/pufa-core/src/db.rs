@@ -46,6 +46,8 @@ const MIGRATIONS: &[Migration] = &[
     Migration::Code(crate::sync::migrate_trust),
     // migrations/0013_calendar.sql (market days), added only when missing.
     Migration::Code(crate::unit::migrate),
+    // migrations/0014_volunteers.sql (志愿者人次), added only when missing.
+    Migration::Code(crate::record::fields::migrate_volunteers),
 ];
 
 /// The schema version this build writes.

@@ -527,9 +527,12 @@ fn keep_records(tx: &rusqlite::Transaction, year: i32) -> Result<()> {
             partners: pre.partners.clone(),
             participants: participants as f64,
             reach: Some((participants + participants / 3) as f64),
-            consultations: Some((participants / 8) as f64),
-            banners: Some(1.0),
-            boards: Some((i % 3) as f64),
+            counts: crate::record::RecordCountsInput {
+                consultations: Some((participants / 8) as f64),
+                banners: Some(1.0),
+                boards: Some((i % 3) as f64),
+                ..Default::default()
+            },
             narrative: Some(format!("{}，群众参与积极，现场解答法律咨询。", pre.title)),
             materials,
             recorder: "李明".into(),

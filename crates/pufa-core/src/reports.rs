@@ -124,22 +124,9 @@ pub struct Summary {
     pub participants: i64,
     #[ts(type = "number")]
     pub reach: i64,
-    #[ts(type = "number")]
-    pub consultations: i64,
-    #[ts(type = "number")]
-    pub banners: i64,
-    #[ts(type = "number")]
-    pub boards: i64,
-    #[ts(type = "number")]
-    pub vehicles: i64,
-    #[ts(type = "number")]
-    pub online_posts: i64,
-    #[ts(type = "number")]
-    pub online_views: i64,
-    #[ts(type = "number")]
-    pub disputes: i64,
-    #[ts(type = "number")]
-    pub legal_aid_cases: i64,
+    /// 咨询人次, 横幅 … (see [`crate::record::COUNTS`]), summed.
+    #[serde(flatten)]
+    pub counts: crate::record::RecordCounts,
     pub materials: Vec<MaterialTotal>,
     /// The same quantities by unit, largest first.
     pub material_units: Vec<UnitTotal>,
@@ -293,8 +280,61 @@ pub(crate) fn summary_with_topics(
             acc.scan_planned(conn, &s, &from, &to)?;
         }
     }
+    acc.untallied = untallied_counts(conn, &s)?;
     let topics = std::mem::take(&mut acc.by_topic).breakdown(str::to_string);
     Ok((acc.finish(conn, s)?, topics))
+}
+
+/// Where the records of a scope are read from and which ones (`?1`–`?5`: from, to, village,
+/// campaign, search): a campaign's through its links (CROSS JOIN keeps SQLite from reading the
+/// whole year by date instead: 13,000 records of a county campaign took 1.2 s that way), others
+/// by date.
+fn records_of(s: &Scope) -> (&'static str, String) {
+    let (source, campaign) = if s.campaign.is_some() {
+        (
+            "record_campaign c CROSS JOIN record r ON r.id = c.record_id",
+            "c.campaign_id = ?4",
+        )
+    } else {
+        ("record r", "?4 IS NULL")
+    };
+    let filter = format!(
+        "r.date >= ?1 AND r.date <= ?2 AND (?3 IS NULL OR r.unit_id = ?3) AND {campaign}
+         AND (?5 IS NULL OR {})",
+        crate::record::search_sql("?5")
+    );
+    (source, filter)
+}
+
+/// The record counts the running tallies do not keep (added to the record after them, e.g.
+/// 志愿者人次), summed from the records of the whole scope on its basis: the same records as
+/// every other number.
+fn untallied_counts(conn: &Connection, s: &Scope) -> Result<HashMap<&'static str, i64>> {
+    let columns: Vec<&'static str> = crate::record::COUNTS
+        .iter()
+        .map(|c| c.column)
+        .filter(|c| !tally::record_sums().contains(c))
+        .collect();
+    if columns.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let (source, filter) = records_of(s);
+    let sums: Vec<String> = columns
+        .iter()
+        .map(|c| format!("coalesce(sum(r.{c}), 0)"))
+        .collect();
+    let sql = format!(
+        "SELECT {} FROM {source} WHERE {filter} AND {}",
+        sums.join(", "),
+        s.basis.sql("r.review_status")
+    );
+    let p = params![s.from, s.to, s.unit, s.campaign, s.search];
+    let values = conn.prepare_cached(&sql)?.query_row(p, |r| {
+        (0..columns.len())
+            .map(|i| r.get::<_, i64>(i))
+            .collect::<rusqlite::Result<Vec<_>>>()
+    })?;
+    Ok(columns.into_iter().zip(values).collect())
 }
 
 /// A first and a last (dates or months), both included.
@@ -420,6 +460,8 @@ struct Acc {
     materials: HashMap<String, i64>,
     /// Planned activities by status.
     planned: HashMap<String, i64>,
+    /// The counts the tallies do not keep, by column (see [`untallied_counts`]).
+    untallied: HashMap<&'static str, i64>,
 }
 
 impl Acc {
@@ -522,32 +564,21 @@ impl Acc {
 
     /// The records of [from, to] in the scope, one by one.
     fn scan(&mut self, conn: &Connection, s: &Scope, from: &str, to: &str) -> Result<()> {
-        // A campaign's records are found through its links (CROSS JOIN keeps SQLite from
-        // reading the whole year by date instead: 13,000 records of a county campaign took
-        // 1.2 s that way), others by date.
-        let (source, campaign) = if s.campaign.is_some() {
-            (
-                "record_campaign c CROSS JOIN record r ON r.id = c.record_id",
-                "c.campaign_id = ?4",
-            )
-        } else {
-            ("record r", "?4 IS NULL")
-        };
         // Every status is read (to count what the basis leaves out); only the basis's count.
-        let filter = format!(
-            "r.date >= ?1 AND r.date <= ?2 AND (?3 IS NULL OR r.unit_id = ?3) AND {campaign}
-             AND (?5 IS NULL OR {})",
-            crate::record::search_sql("?5")
-        );
+        let (source, filter) = records_of(s);
         let p = params![from, to, s.unit, s.campaign, s.search];
         let mut stmt = conn.prepare_cached(&format!(
             "SELECT substr(r.date, 1, 7), coalesce(r.unit_id, ''), r.review_status,
                     r.nodes, r.formats, r.audiences, r.laws,
                     (SELECT group_concat(rc.campaign_id) FROM record_campaign rc
                      WHERE rc.record_id = r.id),
-                    r.participants, r.reach, r.consultations, r.banners, r.boards, r.vehicles,
-                    r.online_posts, r.online_views, r.disputes, r.legal_aid_cases
-             FROM {source} WHERE {filter}"
+                    {sums}
+             FROM {source} WHERE {filter}",
+            sums = tally::record_sums()
+                .iter()
+                .map(|c| format!("r.{c}"))
+                .collect::<Vec<_>>()
+                .join(", ")
         ))?;
         let mut rows = stmt.query(p)?;
         while let Some(r) = rows.next()? {
@@ -698,8 +729,18 @@ impl Acc {
         materials.sort_by(|a, b| (&a.0, &a.1.name).cmp(&(&b.0, &b.1.name)));
         let material_units = unit_totals(&materials);
         let count = |status: &str| self.planned.get(status).copied().unwrap_or(0);
-        let [participants, reach, consultations, banners, boards, vehicles, online_posts, online_views, disputes, legal_aid_cases] =
-            self.sums;
+        let [participants, reach, ..] = self.sums;
+        // The tallies' sums after participants and reach, by column name.
+        let counts = crate::record::RecordCounts::from_values(std::array::from_fn(|i| {
+            let column = crate::record::COUNTS[i].column;
+            tally::SUMS[1..11]
+                .iter()
+                .position(|c| *c == column)
+                .map_or_else(
+                    || self.untallied.get(column).copied().unwrap_or(0),
+                    |j| self.sums[j],
+                )
+        }));
         let mut by_month = self.by_month.breakdown(|k| {
             let (y, m) = k.split_once('-').unwrap_or((k, ""));
             format!("{y}年{}月", m.trim_start_matches('0'))
@@ -717,14 +758,7 @@ impl Acc {
             returned: self.returned,
             participants,
             reach,
-            consultations,
-            banners,
-            boards,
-            vehicles,
-            online_posts,
-            online_views,
-            disputes,
-            legal_aid_cases,
+            counts,
             materials: materials.into_iter().map(|(_, m)| m).collect(),
             material_units,
             planned: count("planned") + count("held") + count("postponed"),

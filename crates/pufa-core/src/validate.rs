@@ -62,14 +62,6 @@ pub fn label(field: &str) -> &'static str {
         "participants" => "参加人数",
         "reach" => "受众人次",
         "reach_by_audience" => "分对象人次",
-        "consultations" => "咨询人次",
-        "banners" => "横幅",
-        "boards" => "展板",
-        "vehicles" => "宣传车",
-        "online_posts" => "网络推送",
-        "online_views" => "浏览量",
-        "disputes" => "调解纠纷",
-        "legal_aid_cases" => "法律援助",
         "narrative" => "活动简述",
         "speakers" => "主讲人",
         "quiz" => "有奖问答",
@@ -127,7 +119,8 @@ pub fn label(field: &str) -> &'static str {
         "summer_start" => "暑假开始日期",
         "summer_end" => "暑假结束日期",
         "notice" => "通知文号",
-        _ => "字段",
+        // The record's optional counts are labelled in its field table.
+        other => crate::record::fields::count_field(other).map_or("字段", |c| c.label),
     }
 }
 

@@ -292,11 +292,11 @@ pub fn print(out: &RecordOutput, value: Value) -> Result<(), serde_json::Error> 
             println!("{}", s.headline);
             println!(
                 "场次 {}，参加 {} 人，受众 {} 人次，咨询 {} 人次",
-                s.activities, s.participants, s.reach, s.consultations
+                s.activities, s.participants, s.reach, s.counts.consultations
             );
             println!(
                 "横幅 {} 条，展板 {} 块，宣传车 {} 台，网络推送 {} 条（浏览 {}），调解纠纷 {} 件，法律援助 {} 件",
-                s.banners, s.boards, s.vehicles, s.online_posts, s.online_views, s.disputes, s.legal_aid_cases
+                s.counts.banners, s.counts.boards, s.counts.vehicles, s.counts.online_posts, s.counts.online_views, s.counts.disputes, s.counts.legal_aid_cases
             );
             if s.planned > 0 {
                 println!(

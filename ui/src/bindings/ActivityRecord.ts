@@ -19,4 +19,40 @@ participants: number,
 /**
  * 受众人次.
  */
-reach: number, reach_by_audience: Record<string, number>, consultations: number, banners: number, boards: number, vehicles: number, online_posts: number, online_views: number, disputes: number, legal_aid_cases: number, narrative: string, materials: Array<MaterialLine>, quiz: Quiz | null, recorder: string, review_status: ReviewStatus, review_comment: string, reviewed_by: string | null, reviewed_at: string | null, created_at: string, updated_at: string, };
+reach: number, reach_by_audience: Record<string, number>, narrative: string, materials: Array<MaterialLine>, quiz: Quiz | null, recorder: string, review_status: ReviewStatus, review_comment: string, reviewed_by: string | null, reviewed_at: string | null, created_at: string, updated_at: string, 
+/**
+ *咨询人次
+ */
+consultations: number, 
+/**
+ *横幅
+ */
+banners: number, 
+/**
+ *展板
+ */
+boards: number, 
+/**
+ *宣传车
+ */
+vehicles: number, 
+/**
+ *网络推送
+ */
+online_posts: number, 
+/**
+ *浏览量
+ */
+online_views: number, 
+/**
+ *调解纠纷
+ */
+disputes: number, 
+/**
+ *法律援助
+ */
+legal_aid_cases: number, 
+/**
+ *志愿者人次
+ */
+volunteers: number, };

@@ -15,8 +15,44 @@ unit_name: string | null, venue_type: string | null, venue: string | null, forma
 /**
  * Numbers arrive as JSON numbers; fractions are refused, not rounded.
  */
-participants: number, reach: number | null, reach_by_audience: Record<string, number>, consultations: number | null, banners: number | null, boards: number | null, vehicles: number | null, online_posts: number | null, online_views: number | null, disputes: number | null, legal_aid_cases: number | null, narrative: string | null, materials: Array<MaterialLineInput>, quiz: Quiz | null, recorder: string, 
+participants: number, reach: number | null, reach_by_audience: Record<string, number>, narrative: string | null, materials: Array<MaterialLineInput>, quiz: Quiz | null, recorder: string, 
 /**
  * The user confirmed hand-outs that take a store below zero.
  */
-confirm_below_zero: boolean, };
+confirm_below_zero: boolean, 
+/**
+ *咨询人次
+ */
+consultations: number | null, 
+/**
+ *横幅
+ */
+banners: number | null, 
+/**
+ *展板
+ */
+boards: number | null, 
+/**
+ *宣传车
+ */
+vehicles: number | null, 
+/**
+ *网络推送
+ */
+online_posts: number | null, 
+/**
+ *浏览量
+ */
+online_views: number | null, 
+/**
+ *调解纠纷
+ */
+disputes: number | null, 
+/**
+ *法律援助
+ */
+legal_aid_cases: number | null, 
+/**
+ *志愿者人次
+ */
+volunteers: number | null, };

@@ -7,4 +7,40 @@ export type RecordTotals = { count: number,
 /**
  * Villages and other units with at least one record.
  */
-units: number, participants: number, reach: number, consultations: number, banners: number, boards: number, vehicles: number, online_posts: number, online_views: number, pending: number, returned: number, approved: number, };
+units: number, participants: number, reach: number, pending: number, returned: number, approved: number, 
+/**
+ *咨询人次
+ */
+consultations: number, 
+/**
+ *横幅
+ */
+banners: number, 
+/**
+ *展板
+ */
+boards: number, 
+/**
+ *宣传车
+ */
+vehicles: number, 
+/**
+ *网络推送
+ */
+online_posts: number, 
+/**
+ *浏览量
+ */
+online_views: number, 
+/**
+ *调解纠纷
+ */
+disputes: number, 
+/**
+ *法律援助
+ */
+legal_aid_cases: number, 
+/**
+ *志愿者人次
+ */
+volunteers: number, };

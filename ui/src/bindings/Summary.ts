@@ -30,7 +30,7 @@ pending: number,
 /**
  * Of those, sent back (0 unless a working list of returned or all records).
  */
-returned: number, participants: number, reach: number, consultations: number, banners: number, boards: number, vehicles: number, online_posts: number, online_views: number, disputes: number, legal_aid_cases: number, materials: Array<MaterialTotal>, 
+returned: number, participants: number, reach: number, materials: Array<MaterialTotal>, 
 /**
  * The same quantities by unit, largest first.
  */
@@ -51,4 +51,40 @@ villages_in_review: Array<VillageInReview>,
 /**
  * The sentence reports quote: "全年开展普法活动X场次，受众X人次，发放宣传资料X份".
  */
-headline: string, };
+headline: string, 
+/**
+ *咨询人次
+ */
+consultations: number, 
+/**
+ *横幅
+ */
+banners: number, 
+/**
+ *展板
+ */
+boards: number, 
+/**
+ *宣传车
+ */
+vehicles: number, 
+/**
+ *网络推送
+ */
+online_posts: number, 
+/**
+ *浏览量
+ */
+online_views: number, 
+/**
+ *调解纠纷
+ */
+disputes: number, 
+/**
+ *法律援助
+ */
+legal_aid_cases: number, 
+/**
+ *志愿者人次
+ */
+volunteers: number, };

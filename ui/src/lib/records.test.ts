@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import {
   blankForm,
+  COUNT_FIELDS,
   copyOfRecord,
   formFromPrefill,
   formFromRecord,
@@ -50,6 +51,7 @@ const RECORD: ActivityRecord = {
   online_views: 320,
   disputes: 0,
   legal_aid_cases: 0,
+  volunteers: 4,
   narrative: '群众反响好',
   materials: [{ material_id: 'm1', material_name: '宪法读本', quantity: 10, unit: '册' }],
   quiz: { questions: 10, participants: 30, winners: 5 },
@@ -174,6 +176,22 @@ describe('the record form', () => {
     expect(formFromRecord({ ...RECORD, reach: 55 }).reach).toBe(55)
     expect(hasMore(f)).toBe(true)
     expect(hasMore(blankForm(defaults))).toBe(false)
+  })
+
+  it('志愿者人次 is a count of the form like the others: a box, sent as entered, read back', () => {
+    expect(COUNT_FIELDS).toContain('volunteers')
+    const blank = blankForm(defaults)
+    expect(blank.volunteers).toBeNull()
+    expect(hasMore(blank)).toBe(false)
+    const f = { ...blank, title: '法律明白人宣讲', formats: ['lecture'], participants: 20, volunteers: 6 }
+    expect(hasMore(f)).toBe(true)
+    expect(toRecordInput(f, CATALOGUE).volunteers).toBe(6)
+    expect(toRecordInput(blank, CATALOGUE).volunteers).toBeNull()
+    expect(formFromRecord(RECORD).volunteers).toBe(4)
+    expect(formFromRecord({ ...RECORD, volunteers: 0 }).volunteers).toBeNull()
+    // Counted anew on a copy, like the other numbers of the day.
+    expect(copyOfRecord(RECORD, '2026-11-27').volunteers).toBeNull()
+    expect(recordTotals([RECORD, RECORD]).volunteers).toBe(8)
   })
 
   it('"复制上一条" keeps what the activity is, not the date or the day’s numbers', () => {

@@ -5,24 +5,23 @@ import type { RecordTotals } from '../bindings/RecordTotals'
 import type { MaterialLine } from '../bindings/MaterialLine'
 import type { PersonRole } from '../bindings/PersonRole'
 import type { RecordInput } from '../bindings/RecordInput'
+import { RECORD_COUNTS } from '../bindings/recordCounts'
 
 export type { ActivityRecord }
 /** A hand-out line of a stored record. */
 export type RecordMaterial = MaterialLine
 
-/** The optional counts of a record, in the order the form and the detail show them. */
-export const COUNT_FIELDS = [
-  'reach',
-  'consultations',
-  'banners',
-  'boards',
-  'vehicles',
-  'online_posts',
-  'online_views',
-  'disputes',
-  'legal_aid_cases',
-] as const
-export type CountField = (typeof COUNT_FIELDS)[number]
+/** The record's optional counts as the core's field table declares them (咨询人次 … 志愿者人次). */
+export const OPTIONAL_COUNTS = RECORD_COUNTS.map((c) => c.column)
+export type OptionalCount = (typeof RECORD_COUNTS)[number]['column']
+
+/** The counts of a record after 参加人数, in the order the form and the detail show them. */
+export const COUNT_FIELDS: readonly CountField[] = ['reach', ...OPTIONAL_COUNTS]
+export type CountField = 'reach' | OptionalCount
+
+/** Each optional count as `value` makes it. */
+const eachCount = <T>(value: (f: OptionalCount) => T) =>
+  Object.fromEntries(OPTIONAL_COUNTS.map((f) => [f, value(f)])) as Record<OptionalCount, T>
 
 /** The six fields a cadre must fill, in form order. */
 export const REQUIRED_FIELDS = ['title', 'date', 'unit_id', 'formats', 'participants', 'recorder'] as const
@@ -43,7 +42,10 @@ export interface SpeakerRow {
   role: PersonRole
 }
 
-export interface RecordForm {
+export type RecordForm = RecordCountsForm & RecordFormFields
+/** The optional counts of the form: empty boxes are null. */
+export type RecordCountsForm = Record<OptionalCount, number | null>
+export interface RecordFormFields {
   activity_id: string | null
   title: string
   date: string
@@ -63,14 +65,6 @@ export interface RecordForm {
   partners: string[]
   reach: number | null
   reach_by_audience: { audience: string; count: number | null }[]
-  consultations: number | null
-  banners: number | null
-  boards: number | null
-  vehicles: number | null
-  online_posts: number | null
-  online_views: number | null
-  disputes: number | null
-  legal_aid_cases: number | null
   narrative: string
   materials: MaterialRow[]
   quiz: { questions: number | null; participants: number | null; winners: number | null } | null
@@ -104,14 +98,7 @@ export function blankForm(d: NewRecordDefaults): RecordForm {
     partners: [],
     reach: null,
     reach_by_audience: [],
-    consultations: null,
-    banners: null,
-    boards: null,
-    vehicles: null,
-    online_posts: null,
-    online_views: null,
-    disputes: null,
-    legal_aid_cases: null,
+    ...eachCount(() => null),
     narrative: '',
     materials: [],
     quiz: null,
@@ -169,10 +156,8 @@ export function copyOfRecord(r: ActivityRecord, today: string): RecordForm {
     participants: null,
     reach: null,
     reach_by_audience: f.reach_by_audience.map((x) => ({ ...x, count: null })),
-    consultations: null,
-    online_views: null,
-    disputes: null,
-    legal_aid_cases: null,
+    // Banners, boards, vehicles and posts are often the same again; the rest is counted anew.
+    ...eachCount((c) => (['banners', 'boards', 'vehicles', 'online_posts'].includes(c) ? f[c] : null)),
     materials: f.materials.map((m) => ({ ...m, quantity: null })),
     quiz: f.quiz ? { questions: f.quiz.questions, participants: null, winners: null } : null,
     narrative: '',
@@ -252,14 +237,7 @@ export function toRecordInput(form: RecordForm, catalogue: readonly CatalogueIte
     participants: Number(form.participants ?? 0),
     reach: form.reach,
     reach_by_audience: byAudience,
-    consultations: form.consultations,
-    banners: form.banners,
-    boards: form.boards,
-    vehicles: form.vehicles,
-    online_posts: form.online_posts,
-    online_views: form.online_views,
-    disputes: form.disputes,
-    legal_aid_cases: form.legal_aid_cases,
+    ...eachCount((c) => form[c]),
     narrative: blankToNull(form.narrative),
     materials: form.materials.map((m) => materialLineToInput(m, catalogue)).filter((m) => m !== null),
     quiz: hasQuiz
@@ -327,12 +305,7 @@ export function recordTotals(records: readonly ActivityRecord[]): RecordTotals {
     units: new Set(records.map((r) => r.unit_id)).size,
     participants: 0,
     reach: 0,
-    consultations: 0,
-    banners: 0,
-    boards: 0,
-    vehicles: 0,
-    online_posts: 0,
-    online_views: 0,
+    ...eachCount(() => 0),
     pending: 0,
     returned: 0,
     approved: 0,
@@ -340,12 +313,7 @@ export function recordTotals(records: readonly ActivityRecord[]): RecordTotals {
   for (const r of records) {
     out.participants += Number(r.participants) || 0
     out.reach += Number(r.reach) || 0
-    out.consultations += Number(r.consultations) || 0
-    out.banners += Number(r.banners) || 0
-    out.boards += Number(r.boards) || 0
-    out.vehicles += Number(r.vehicles) || 0
-    out.online_posts += Number(r.online_posts) || 0
-    out.online_views += Number(r.online_views) || 0
+    for (const c of OPTIONAL_COUNTS) out[c] += Number(r[c]) || 0
     out[r.review_status]++
   }
   return out

@@ -33,14 +33,8 @@ pub(crate) enum Field {
     Speakers,
     Participants,
     Reach,
-    Consultations,
-    Banners,
-    Boards,
-    Vehicles,
-    OnlinePosts,
-    OnlineViews,
-    Disputes,
-    LegalAid,
+    /// An optional count of `record::COUNTS`, by its column (咨询人次, 横幅 …).
+    Count(&'static str),
     /// 发放资料1 … 9 (the template has three).
     Material(u8),
     /// 数量1 … 9, the quantity of the material of the same number.
@@ -147,21 +141,21 @@ pub(crate) const COLUMNS: &[Column] = &[
         help: "受教育群众人次；不填或小于参加人数时按参加人数计；“200余”按200计",
     },
     Column {
-        field: Field::Consultations,
+        field: Field::Count("consultations"),
         header: "咨询人次",
         width: 9.0,
         required: false,
         help: "现场法律咨询人次；没有就不填",
     },
     Column {
-        field: Field::Banners,
+        field: Field::Count("banners"),
         header: "横幅（条）",
         width: 9.0,
         required: false,
         help: "悬挂横幅条数",
     },
     Column {
-        field: Field::Boards,
+        field: Field::Count("boards"),
         header: "展板（块）",
         width: 9.0,
         required: false,
@@ -244,15 +238,11 @@ impl Field {
                 .iter()
                 .find(|c| c.field == f)
                 .map(|c| c.header.to_string())
-                .unwrap_or_else(|| {
-                    match f {
-                        Field::Vehicles => "宣传车（台）",
-                        Field::OnlinePosts => "网络推送（条）",
-                        Field::OnlineViews => "浏览量",
-                        Field::Disputes => "调解纠纷（件）",
-                        _ => "法律援助（件）",
-                    }
-                    .to_string()
+                .unwrap_or_else(|| match f {
+                    Field::Count(column) => crate::record::fields::count_field(column)
+                        .map_or(column, |c| c.header)
+                        .to_string(),
+                    _ => format!("{f:?}"),
                 }),
         }
     }
@@ -272,18 +262,10 @@ impl Field {
             "speakers" => Field::Speakers,
             "participants" => Field::Participants,
             "reach" => Field::Reach,
-            "consultations" => Field::Consultations,
-            "banners" => Field::Banners,
-            "boards" => Field::Boards,
-            "vehicles" => Field::Vehicles,
-            "online_posts" => Field::OnlinePosts,
-            "online_views" => Field::OnlineViews,
-            "disputes" => Field::Disputes,
-            "legal_aid_cases" => Field::LegalAid,
             "materials" => Field::Material(1),
             "narrative" => Field::Narrative,
             "recorder" => Field::Recorder,
-            _ => return None,
+            other => Field::Count(crate::record::fields::count_field(other)?.column),
         })
     }
 }
@@ -368,21 +350,24 @@ fn header_synonym(h: &str) -> Option<Field> {
         | "覆盖人次"
         | "覆盖群众"
         | "受益人次" => Field::Reach,
-        "咨询人次" | "咨询" | "现场咨询" | "法律咨询" | "咨询人数" | "接受咨询" | "解答咨询"
-        | "现场法律咨询" => Field::Consultations,
-        "横幅" | "悬挂横幅" | "条幅" | "横幅数" => Field::Banners,
-        "展板" | "摆放展板" | "展板数" => Field::Boards,
-        "宣传车" => Field::Vehicles,
-        "网络推送" | "线上推送" | "推送" => Field::OnlinePosts,
-        "浏览量" | "阅读量" => Field::OnlineViews,
-        "调解纠纷" | "调解" => Field::Disputes,
-        "法律援助" => Field::LegalAid,
         "活动简述" | "活动简况" | "简述" | "简况" | "活动情况" | "情况简介" | "活动概况"
         | "内容简介" | "活动内容" => Field::Narrative,
         "记录人" | "填报人" | "登记人" | "填表人" | "录入人" | "记录员" => {
             Field::Recorder
         }
-        _ => return None,
+        other => return count_of_header(other),
+    })
+}
+
+/// An optional count named by its label, its heading (without the bracketed unit) or one of
+/// its synonyms in `record::COUNTS`.
+fn count_of_header(h: &str) -> Option<Field> {
+    let bare = |t: &str| fold(t).to_lowercase();
+    crate::record::COUNTS.iter().find_map(|c| {
+        let header = bare(c.header);
+        let header = header.split('(').next().unwrap_or(&header).to_string();
+        (bare(c.label) == h || header == h || c.synonyms.iter().any(|s| bare(s) == h))
+            .then_some(Field::Count(c.column))
     })
 }
 
@@ -420,7 +405,11 @@ mod tests {
             ("村(社区)", Field::Unit),
             ("村/社区", Field::Unit),
             ("单位", Field::Unit),
-            ("横幅(条)", Field::Banners),
+            ("横幅(条)", Field::Count("banners")),
+            ("志愿者（人次）", Field::Count("volunteers")),
+            ("法律明白人", Field::Count("volunteers")),
+            ("浏览量", Field::Count("online_views")),
+            ("法律援助（件）", Field::Count("legal_aid_cases")),
             ("*日期", Field::Date),
             ("活动名称（必填）", Field::Title),
             ("发放资料２", Field::Material(2)),

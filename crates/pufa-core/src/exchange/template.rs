@@ -116,9 +116,9 @@ fn example_row(conn: &Connection, options: &Options) -> Result<Example> {
         (Field::Speakers, "王明（律师）".to_string()),
         (Field::Participants, "80".to_string()),
         (Field::Reach, "200余".to_string()),
-        (Field::Consultations, "15".to_string()),
-        (Field::Banners, "2".to_string()),
-        (Field::Boards, "6".to_string()),
+        (Field::Count("consultations"), "15".to_string()),
+        (Field::Count("banners"), "2".to_string()),
+        (Field::Count("boards"), "6".to_string()),
         (
             Field::Narrative,
             "在村委会院坝设点宣传宪法和民法典，律师现场解答群众咨询，开展有奖问答。".to_string(),

@@ -1909,18 +1909,9 @@ impl<'a> Importer<'a> {
             self.error(read, Field::Participants, "请填写参加人数");
         }
         let reach = self.count(read, Field::Reach);
-        let mut optional = [
-            (Field::Consultations, None),
-            (Field::Banners, None),
-            (Field::Boards, None),
-            (Field::Vehicles, None),
-            (Field::OnlinePosts, None),
-            (Field::OnlineViews, None),
-            (Field::Disputes, None),
-            (Field::LegalAid, None),
-        ];
-        for (f, v) in optional.iter_mut() {
-            *v = self.count(read, *f).map(|n| n as f64);
+        let mut counts = [None; crate::record::N_COUNTS];
+        for (v, f) in counts.iter_mut().zip(crate::record::COUNTS) {
+            *v = self.count(read, Field::Count(f.column)).map(|n| n as f64);
         }
         let hand = self.materials(read);
         let narrative_text = lines(&read.cell(Field::Narrative).as_text());
@@ -1945,8 +1936,6 @@ impl<'a> Importer<'a> {
                 narrative.push_str(&note);
             }
         }
-        let [consultations, banners, boards, vehicles, online_posts, online_views, disputes, legal_aid_cases] =
-            optional.map(|(_, v)| v);
         let key = (date, unit_id.clone(), title_key(&title));
         let input = RecordInput {
             title,
@@ -1961,14 +1950,7 @@ impl<'a> Importer<'a> {
             speakers,
             participants: participants as f64,
             reach: reach.map(|r| r as f64),
-            consultations,
-            banners,
-            boards,
-            vehicles,
-            online_posts,
-            online_views,
-            disputes,
-            legal_aid_cases,
+            counts: crate::record::RecordCountsInput::from_values(counts),
             narrative: Some(narrative),
             materials: hand
                 .iter()

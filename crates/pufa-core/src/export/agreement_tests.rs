@@ -29,7 +29,7 @@ impl Figures {
             activities: s.activities,
             participants: s.participants,
             reach: s.reach,
-            consultations: s.consultations,
+            consultations: s.counts.consultations,
         }
     }
 }
@@ -344,7 +344,7 @@ fn agree(db: &Db, f: &SummaryFilter, dir: &Path) {
             activities: page.count,
             participants: page.participants,
             reach: page.reach,
-            consultations: page.consultations
+            consultations: page.counts.consultations
         },
         want,
         "台账 screen, {what}"
@@ -481,7 +481,7 @@ fn the_word_reports_state_the_same_numbers() {
         assert!(
             body.contains(&format!(
                 "现场解答法律咨询{}人次",
-                reports::approx(s.consultations)
+                reports::approx(s.counts.consultations)
             )),
             "{body}"
         );

@@ -97,14 +97,7 @@ const ORDER: &[&str] = &[
     "review_comment",
     "reach",
     "reach_by_audience",
-    "consultations",
-    "banners",
-    "boards",
-    "vehicles",
-    "online_posts",
-    "online_views",
-    "disputes",
-    "legal_aid_cases",
+    // The record's optional counts (record::COUNTS) rank here, see `rank`.
     "venue_type",
     "venue",
     "audiences",
@@ -426,10 +419,21 @@ fn by_person_role(code: &str) -> Option<&'static str> {
 }
 
 fn rank(field: &str) -> usize {
-    ORDER
+    // Room after 分对象人次 for the optional counts, in their table order.
+    let counts = crate::record::N_COUNTS;
+    let after = ORDER
         .iter()
-        .position(|f| *f == field)
-        .unwrap_or(ORDER.len())
+        .position(|f| *f == "reach_by_audience")
+        .expect("listed")
+        + 1;
+    if let Some(i) = crate::record::COUNTS.iter().position(|c| c.column == field) {
+        return after + i;
+    }
+    match ORDER.iter().position(|f| *f == field) {
+        Some(i) if i >= after => i + counts,
+        Some(i) => i,
+        None => ORDER.len() + counts,
+    }
 }
 
 /// The lines of one entry, as the history panel lists them: an edit lists every changed field,

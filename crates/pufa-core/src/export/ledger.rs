@@ -38,7 +38,7 @@ enum Cell {
 }
 
 /// The detail columns: heading (with its unit), width in the workbook, content.
-const COLUMNS: &[(&str, f64, Cell)] = &[
+const FIXED_COLUMNS: &[(&str, f64, Cell)] = &[
     ("序号", 4.5, Cell::Seq),
     ("日期", 12.5, Cell::Date),
     ("时间", 6.5, Cell::Text(0)),
@@ -53,23 +53,37 @@ const COLUMNS: &[(&str, f64, Cell)] = &[
     ("协办单位", 9.0, Cell::Text(9)),
     ("参加人数（人）", 6.5, Cell::Number(0)),
     ("受众人次", 6.5, Cell::Number(1)),
-    ("咨询人次", 6.0, Cell::Number(2)),
-    ("横幅（条）", 5.0, Cell::Number(3)),
-    ("展板（块）", 5.0, Cell::Number(4)),
-    ("宣传车（台）", 5.5, Cell::Number(5)),
-    ("网络推送（条）", 5.5, Cell::Number(6)),
-    ("浏览量（人次）", 6.5, Cell::Number(7)),
-    ("调解纠纷（件）", 5.5, Cell::Number(8)),
-    ("法律援助（件）", 5.5, Cell::Number(9)),
+    // The optional counts (record::COUNTS) follow here, see `columns`.
     ("发放资料", 16.0, Cell::Materials),
     ("活动简述", 24.0, Cell::Narrative),
     ("记录人", 6.0, Cell::Recorder),
     ("审核状态", 6.0, Cell::Status),
 ];
 
+/// How many numbers a row has: 参加人数, 受众人次 and the optional counts.
+const NUMBERS: usize = FIRST_OPTIONAL_COUNT + record::N_COUNTS;
+
+/// Every detail column: the fixed ones with the optional counts after 受众人次, each headed as
+/// the record's field table says.
+fn columns() -> Vec<(&'static str, f64, Cell)> {
+    let mut out = Vec::with_capacity(FIXED_COLUMNS.len() + record::N_COUNTS);
+    for c in FIXED_COLUMNS {
+        out.push(*c);
+        if c.2 == Cell::Number(FIRST_OPTIONAL_COUNT - 1) {
+            out.extend(
+                record::COUNTS
+                    .iter()
+                    .enumerate()
+                    .map(|(i, f)| (f.header, 5.5, Cell::Number(FIRST_OPTIONAL_COUNT + i))),
+            );
+        }
+    }
+    out
+}
+
 /// The headings of the CSV (every column, always).
 pub fn csv_headers() -> Vec<&'static str> {
-    COLUMNS.iter().map(|(h, ..)| *h).collect()
+    columns().iter().map(|(h, ..)| *h).collect()
 }
 
 /// Names of the 普法节点, national and local, looked up once per export.
@@ -92,25 +106,35 @@ impl NodeNames {
 /// The columns of a 台账 row: only what it shows, the campaigns' names and the hand-outs
 /// already joined by SQLite (a full [`Record`] parses both from JSON first, a third of a
 /// 100,000-row export's reading).
-const LEDGER_SELECT: &str = "SELECT r.date, r.start_time, r.end_time, u.name, r.title,
-        (SELECT group_concat(c.name, '、' ORDER BY c.id)
-           FROM record_campaign rc JOIN campaign c ON c.id = rc.campaign_id
-          WHERE rc.record_id = r.id),
-        r.nodes, r.formats, r.audiences, r.laws, r.speakers, r.partners,
-        r.participants, r.reach, r.consultations, r.banners, r.boards, r.vehicles,
-        r.online_posts, r.online_views, r.disputes, r.legal_aid_cases,
-        (SELECT group_concat(m.name || s.quantity || m.unit, '、')
-           FROM stock_movement s JOIN material m ON m.id = s.material_id
-          WHERE s.record_id = r.id AND s.kind = 'handout'),
-        r.narrative, r.recorder, r.review_status
-    FROM record r LEFT JOIN unit u ON u.id = r.unit_id";
+fn ledger_select() -> &'static str {
+    static SELECT: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    SELECT.get_or_init(|| {
+        let counts: String = record::COUNTS
+            .iter()
+            .map(|c| format!(", r.{}", c.column))
+            .collect();
+        format!(
+            "SELECT r.date, r.start_time, r.end_time, u.name, r.title,
+                (SELECT group_concat(c.name, '、' ORDER BY c.id)
+                   FROM record_campaign rc JOIN campaign c ON c.id = rc.campaign_id
+                  WHERE rc.record_id = r.id),
+                r.nodes, r.formats, r.audiences, r.laws, r.speakers, r.partners,
+                r.participants, r.reach{counts},
+                (SELECT group_concat(m.name || s.quantity || m.unit, '、')
+                   FROM stock_movement s JOIN material m ON m.id = s.material_id
+                  WHERE s.record_id = r.id AND s.kind = 'handout'),
+                r.narrative, r.recorder, r.review_status
+            FROM record r LEFT JOIN unit u ON u.id = r.unit_id"
+        )
+    })
+}
 
 /// A record as the cells of its 台账 row, made on the reading thread.
 struct LedgerRow {
     date: String,
     /// 时间 … 协办单位, in HEADERS order.
     texts: [String; 10],
-    numbers: [i64; 10],
+    numbers: [i64; NUMBERS],
     materials: String,
     narrative: String,
     recorder: String,
@@ -142,8 +166,10 @@ impl LedgerRow {
             _ => String::new(),
         };
         let node_name = |n: String| nodes.0.get(&n).cloned().unwrap_or(n);
-        let status: String = row.get(25)?;
-        let mut numbers = [0i64; 10];
+        // After the numbers: materials, narrative, recorder, status.
+        let after = 12 + NUMBERS;
+        let status: String = row.get(after + 3)?;
+        let mut numbers = [0i64; NUMBERS];
         for (i, n) in numbers.iter_mut().enumerate() {
             *n = row.get(12 + i)?;
         }
@@ -164,10 +190,18 @@ impl LedgerRow {
                 list::<String>(row, 11)?.join("、"),
             ],
             numbers,
-            materials: text(22)?,
-            narrative: text(23)?,
-            recorder: text(24)?,
-            status: ReviewStatus::parse(&status).label(),
+            materials: text(after)?,
+            narrative: text(after + 1)?,
+            recorder: text(after + 2)?,
+            status: ReviewStatus::parse_stored(&status, &text(4)?)
+                .map_err(|e| {
+                    rusqlite::Error::FromSqlConversionFailure(
+                        after + 3,
+                        rusqlite::types::Type::Text,
+                        Box::new(e),
+                    )
+                })?
+                .label(),
         })
     }
 }
@@ -389,19 +423,9 @@ fn scope(conn: &Connection, filter: &RecordFilter) -> Result<(RecordFilter, Summ
 /// the review status only when several statuses are listed (a 台账 of approved records says so
 /// in its 统计口径 line).
 fn shown_columns(s: &Summary) -> Vec<(&'static str, f64, Cell)> {
-    let optional = [
-        s.consultations,
-        s.banners,
-        s.boards,
-        s.vehicles,
-        s.online_posts,
-        s.online_views,
-        s.disputes,
-        s.legal_aid_cases,
-    ];
-    COLUMNS
-        .iter()
-        .copied()
+    let optional = s.counts.values();
+    columns()
+        .into_iter()
         .filter(|(_, _, c)| match c {
             Cell::Number(i) if *i >= FIRST_OPTIONAL_COUNT => {
                 optional[*i - FIRST_OPTIONAL_COUNT] != 0
@@ -479,9 +503,9 @@ pub fn export_xlsx(conn: &Connection, path: &Path, filter: &RecordFilter) -> Res
                 .map_err(xlsx_error)?;
         }
         print_setup(sheet, head_row, true)?;
-        let mut sums = [0i64; 10];
+        let mut sums = [0i64; NUMBERS];
         let read = |row: &rusqlite::Row| LedgerRow::read(row, &nodes);
-        record::for_each_read_ahead(conn, &rows_filter, LEDGER_SELECT, read, |r| {
+        record::for_each_read_ahead(conn, &rows_filter, ledger_select(), read, |r| {
             count += 1;
             let row = head_row + count;
             let height = row_height(columns.iter().filter_map(|(_, w, cell)| {
@@ -843,9 +867,9 @@ pub fn export_csv(conn: &Connection, path: &Path, filter: &RecordFilter) -> Resu
                 .map(|h| super::csv_cell(h).into_owned()),
         )
         .map_err(csv_err)?;
-        let mut sums = [0i64; 10];
+        let mut sums = [0i64; NUMBERS];
         let read = |row: &rusqlite::Row| LedgerRow::read(row, &nodes);
-        record::for_each_read_ahead(conn, &rows_filter, LEDGER_SELECT, read, |r| {
+        record::for_each_read_ahead(conn, &rows_filter, ledger_select(), read, |r| {
             count += 1;
             for (i, n) in r.numbers.iter().enumerate() {
                 sums[i] += n;
@@ -897,19 +921,10 @@ mod tests {
     use calamine::{open_workbook, Data, Reader, Xlsx};
 
     /// A record's counts in the 台账's column order (参加人数 … 法律援助).
-    fn numbers(r: &record::Record) -> [i64; 10] {
-        [
-            r.participants,
-            r.reach,
-            r.consultations,
-            r.banners,
-            r.boards,
-            r.vehicles,
-            r.online_posts,
-            r.online_views,
-            r.disputes,
-            r.legal_aid_cases,
-        ]
+    fn numbers(r: &record::Record) -> Vec<i64> {
+        let mut out = vec![r.participants, r.reach];
+        out.extend(r.counts.values());
+        out
     }
 
     fn demo() -> Db {
@@ -1038,8 +1053,8 @@ mod tests {
         // An optional count (咨询 … 法律援助) is blank where it is zero, a number elsewhere;
         // 合计 sums it. Columns no record uses are left out.
         let last = head + records.len() + 1;
-        let headings: Vec<&str> = COLUMNS.iter().map(|(h, ..)| *h).collect();
-        let optional = (FIRST_OPTIONAL_COUNT..10)
+        let headings: Vec<&str> = columns().iter().map(|(h, ..)| *h).collect();
+        let optional = (FIRST_OPTIONAL_COUNT..NUMBERS)
             .find(|&i| {
                 records.iter().any(|r| numbers(r)[i] == 0)
                     && records.iter().any(|r| numbers(r)[i] > 0)
@@ -1055,7 +1070,7 @@ mod tests {
                 assert_eq!(cell, Some(&Data::Float(n as f64)));
             }
         }
-        for i in FIRST_OPTIONAL_COUNT..10 {
+        for i in FIRST_OPTIONAL_COUNT..NUMBERS {
             let used = records.iter().any(|r| numbers(r)[i] != 0);
             let shown = (0..detail.width()).any(|x| heading(x) == headings[12 + i]);
             assert_eq!(used, shown, "{}", headings[12 + i]);

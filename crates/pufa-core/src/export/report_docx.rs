@@ -306,10 +306,10 @@ fn totals_sentence(lead: &str, s: &Summary) -> String {
     if s.reach > 0 {
         t.push_str(&format!("，受教育群众{}人次", approx(s.reach)));
     }
-    if s.consultations > 0 {
+    if s.counts.consultations > 0 {
         t.push_str(&format!(
             "，现场解答法律咨询{}人次",
-            approx(s.consultations)
+            approx(s.counts.consultations)
         ));
     }
     t.push('。');
@@ -335,14 +335,14 @@ fn materials_sentence(s: &Summary) -> Option<String> {
         });
     }
     let mut shown = Vec::new();
-    if s.banners > 0 {
-        shown.push(format!("悬挂横幅{}条", s.banners));
+    if s.counts.banners > 0 {
+        shown.push(format!("悬挂横幅{}条", s.counts.banners));
     }
-    if s.boards > 0 {
-        shown.push(format!("摆放展板{}块", s.boards));
+    if s.counts.boards > 0 {
+        shown.push(format!("摆放展板{}块", s.counts.boards));
     }
-    if s.vehicles > 0 {
-        shown.push(format!("出动宣传车{}台", s.vehicles));
+    if s.counts.vehicles > 0 {
+        shown.push(format!("出动宣传车{}台", s.counts.vehicles));
     }
     let mut text = String::new();
     if !parts.is_empty() {
@@ -355,30 +355,46 @@ fn materials_sentence(s: &Summary) -> Option<String> {
         text.push_str(&shown.join("，"));
     }
     if text.is_empty() {
-        return None;
+        let clauses = count_clauses(s);
+        return (!clauses.is_empty()).then_some(clauses);
     }
     text.push('。');
-    if s.online_posts > 0 {
+    if s.counts.online_posts > 0 {
         text.push_str(&format!(
             "依托微信公众号、微信群等新媒体平台推送普法信息{}条",
-            s.online_posts
+            s.counts.online_posts
         ));
-        if s.online_views > 0 {
-            text.push_str(&format!("，阅读量{}人次", approx(s.online_views)));
+        if s.counts.online_views > 0 {
+            text.push_str(&format!("，阅读量{}人次", approx(s.counts.online_views)));
         }
         text.push('。');
     }
     let mut cases = Vec::new();
-    if s.disputes > 0 {
-        cases.push(format!("调解矛盾纠纷{}件", s.disputes));
+    if s.counts.disputes > 0 {
+        cases.push(format!("调解矛盾纠纷{}件", s.counts.disputes));
     }
-    if s.legal_aid_cases > 0 {
-        cases.push(format!("办理法律援助案件{}件", s.legal_aid_cases));
+    if s.counts.legal_aid_cases > 0 {
+        cases.push(format!("办理法律援助案件{}件", s.counts.legal_aid_cases));
     }
     if !cases.is_empty() {
         text.push_str(&format!("结合普法活动{}。", cases.join("，")));
     }
+    text.push_str(&count_clauses(s));
     Some(text)
+}
+
+/// The clauses the record's field table gives its counts ("组织法律明白人、普法志愿者参与N人次。"),
+/// for each total above 0.
+fn count_clauses(s: &Summary) -> String {
+    crate::record::COUNTS
+        .iter()
+        .zip(s.counts.values())
+        .filter(|(_, n)| *n > 0)
+        .filter_map(|(c, n)| {
+            c.report
+                .map(|r| format!("{}。", r.replace("{}", &n.to_string())))
+        })
+        .collect()
 }
 
 /// A group of nodes in running text: "“12·4”国家宪法日暨宪法宣传周" when two share the same

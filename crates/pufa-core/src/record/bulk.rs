@@ -11,10 +11,16 @@
 //!   each hand-out) back, and the user, stores and village names are looked up once.
 
 use super::*;
+use crate::audit;
+use crate::db::insert_rows;
+use crate::domain::UserRole;
 use crate::inventory::{HandoutBatch, NewHandout, Store};
 use crate::reports::tally::{self, NewRecordTallies, TalliedRecord};
 use crate::sync;
 use crate::town::UserProfile;
+use crate::{new_id, now};
+use rusqlite::types::Value as SqlValue;
+use rusqlite::OptionalExtension;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 use std::collections::HashMap;
@@ -28,7 +34,7 @@ pub(crate) struct NewRecords {
     approve: bool,
     places: Places,
     handouts: HandoutBatch,
-    /// The records' rows, in `RECORD_COLUMNS` order.
+    /// The records' rows, in `insert_columns` order.
     rows: Vec<Vec<SqlValue>>,
     /// What is written after each record's row: its id and the planned activity it fulfils.
     written: Vec<(String, Option<String>)>,
@@ -97,7 +103,8 @@ impl NewRecords {
         } else {
             ReviewColumns::WAITING
         };
-        self.rows.push(row_values(&id, &c, &at, Some(&review)));
+        let row = row_values(&id, &c, &at, Some(&review));
+        self.rows.push(row.into_iter().map(|(_, v)| v).collect());
         self.written.push((id.clone(), c.activity_id.clone()));
         for campaign in &c.campaign_ids {
             let link = [&id, campaign].map(|s| SqlValue::Text(s.to_string()));
@@ -125,7 +132,7 @@ impl NewRecords {
             unit_id: &c.unit_id,
             date: &date,
             review_status: review.status.code(),
-            sums: c.counts[..10].try_into().expect("ten sums"),
+            sums: tally::record_sums_of(c.participants, c.reach, &c.counts),
             lists: [&c.nodes, &c.formats, &c.audiences, &c.laws].map(|l| parsed(l)),
             campaign_ids: &c.campaign_ids,
             handouts: lines
@@ -172,11 +179,8 @@ impl NewRecords {
             &self.links,
         )?;
         self.handouts.write(tx)?;
-        let columns: Vec<&str> = RECORD_COLUMNS
-            .iter()
-            .chain(&["hlc", "sync_seq"])
-            .copied()
-            .collect();
+        let mut columns = insert_columns();
+        columns.extend(["hlc", "sync_seq"]);
         insert_rows(tx, "record", &columns, &rows)?;
         tx.pragma_update(None, "defer_foreign_keys", false)?;
         insert_rows(tx, "audit_log", &audit::COLUMNS, &self.audit)?;
@@ -248,8 +252,6 @@ fn parsed<T: DeserializeOwned + Default>(text: &str) -> T {
 /// The record as [`get`] reads it back just after it is written (waiting for review), made
 /// from the checked input instead.
 fn as_written(id: &str, c: &Checked, unit_name: Option<String>, at: &str) -> Record {
-    let [participants, reach, consultations, banners, boards, vehicles, online_posts, online_views, disputes, legal_aid_cases, _] =
-        c.counts;
     let mut campaign_ids = c.campaign_ids.clone();
     campaign_ids.sort();
     Record {
@@ -272,17 +274,10 @@ fn as_written(id: &str, c: &Checked, unit_name: Option<String>, at: &str) -> Rec
         nodes: parsed(&c.nodes),
         speakers: parsed(&c.speakers),
         partners: parsed(&c.partners),
-        participants,
-        reach,
+        participants: c.participants,
+        reach: c.reach,
         reach_by_audience: parsed(&c.reach_by_audience),
-        consultations,
-        banners,
-        boards,
-        vehicles,
-        online_posts,
-        online_views,
-        disputes,
-        legal_aid_cases,
+        counts: c.counts,
         narrative: c.narrative.clone(),
         materials: c
             .materials

@@ -1,4 +1,7 @@
 use super::*;
+use crate::audit;
+use crate::db::Db;
+use crate::inventory;
 use crate::inventory::{create_material, receive, MaterialInput, ReceiptInput};
 use crate::town::{setup, update_user, SetupInput, UserInput};
 
@@ -253,7 +256,10 @@ fn bad_records_are_refused_and_stock_is_unchanged() {
         ),
         (
             RecordInput {
-                consultations: Some(-1.0),
+                counts: crate::record::RecordCountsInput {
+                    consultations: Some(-1.0),
+                    ..Default::default()
+                },
                 ..input()
             },
             "consultations",
@@ -578,10 +584,10 @@ fn reading_ahead_gives_the_same_records_and_stops_with_the_writer() {
     for_each_read_ahead(
         &db.conn,
         &f,
-        SELECT,
-        |row| from_row(row).map(|r| r.id),
+        select(),
+        |row| from_row(row).map(|r| r.map(|r| r.id)),
         |id| {
-            got.push(id);
+            got.push(id?);
             Ok(())
         },
     )
@@ -590,7 +596,7 @@ fn reading_ahead_gives_the_same_records_and_stops_with_the_writer() {
 
     // The writer fails after 3 records: the error comes back and nothing hangs.
     let mut n = 0;
-    let err = for_each_read_ahead(&db.conn, &f, SELECT, from_row, |_| {
+    let err = for_each_read_ahead(&db.conn, &f, select(), from_row, |_| {
         n += 1;
         if n == 3 {
             return Err(AppError::new(ErrorCode::Io, "磁盘已满"));
@@ -605,6 +611,143 @@ fn reading_ahead_gives_the_same_records_and_stops_with_the_writer() {
         from: Some("2026-13-01".into()),
         ..Default::default()
     };
-    let err = for_each_read_ahead(&db.conn, &bad, SELECT, from_row, |_| Ok(())).unwrap_err();
+    let err = for_each_read_ahead(&db.conn, &bad, select(), from_row, |_| Ok(())).unwrap_err();
     assert_eq!(err.field.as_deref(), Some("start_date"));
+}
+
+fn with_volunteers(n: f64) -> RecordInput {
+    RecordInput {
+        counts: RecordCountsInput {
+            volunteers: Some(n),
+            ..Default::default()
+        },
+        ..input()
+    }
+}
+
+#[test]
+fn volunteers_are_saved_read_back_and_checked_like_every_count() {
+    let mut db = db();
+    let r = create(&mut db, &with_volunteers(12.0)).unwrap();
+    assert_eq!(r.counts.volunteers, 12);
+    assert_eq!(get(&db.conn, &r.id).unwrap().counts.volunteers, 12);
+    // The JSON the UI and the CLI see has the field flat, as every other count.
+    let json = serde_json::to_value(&r).unwrap();
+    assert_eq!(json["volunteers"], 12);
+    // An edit writes it (the UPDATE's column list comes from the field table).
+    let r = update(&mut db, &r.id, &with_volunteers(3.0)).unwrap();
+    assert_eq!(r.counts.volunteers, 3);
+    // Absent is 0.
+    assert_eq!(create(&mut db, &input()).unwrap().counts.volunteers, 0);
+    for (bad, says) in [(-1.0, "不能为负数"), (2.5, "应为整数"), (2e6, "过大")] {
+        let e = create(&mut db, &with_volunteers(bad)).unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("volunteers"), "{bad}");
+        assert!(
+            e.message.contains("志愿者人次") && e.message.contains(says),
+            "{}",
+            e.message
+        );
+    }
+    // A JSON input (the CLI's and the window's) names it like the column.
+    let input: RecordInput = serde_json::from_value(serde_json::json!({
+        "title": "法律明白人宣讲", "date": "2026-11-21", "unit_id": "安静村",
+        "formats": ["院坝会"], "participants": 30, "recorder": "王村干", "volunteers": 4
+    }))
+    .unwrap();
+    assert_eq!(create(&mut db, &input).unwrap().counts.volunteers, 4);
+}
+
+#[test]
+fn a_stored_row_of_version_13_without_volunteers_passes_the_stored_check() {
+    let mut db = db();
+    let r = create(&mut db, &with_volunteers(0.0)).unwrap();
+    let mut row = crate::stored::read_row(&db.conn, "record", &r.id)
+        .unwrap()
+        .unwrap();
+    check_stored(&db.conn, &crate::stored::Stored(&row)).unwrap();
+    row.remove("volunteers");
+    check_stored(&db.conn, &crate::stored::Stored(&row)).unwrap();
+    // Present, it is checked like the other counts.
+    row.insert("volunteers".into(), serde_json::json!(-2));
+    let e = check_stored(&db.conn, &crate::stored::Stored(&row)).unwrap_err();
+    assert_eq!(e.field.as_deref(), Some("volunteers"));
+}
+
+#[test]
+fn an_unreadable_json_column_is_an_error_naming_the_record_not_a_default() {
+    let mut db = db();
+    let r = create(&mut db, &input()).unwrap();
+    db.conn
+        .execute(
+            "UPDATE record SET speakers = '[{\"name\":\"王律师\",\"role\":\"astronaut\"}]' WHERE id = ?1",
+            [&r.id],
+        )
+        .unwrap();
+    let e = get(&db.conn, &r.id).unwrap_err();
+    assert_eq!(e.field.as_deref(), Some("speakers"));
+    assert!(
+        e.message.contains("宪法进院坝") && e.message.contains(&r.id[..8]),
+        "{}",
+        e.message
+    );
+    // A list fails the same way, not with a record missing its speakers.
+    assert!(list(&db.conn, &RecordFilter::default()).is_err());
+}
+
+#[test]
+fn an_unknown_stored_review_status_is_an_error_naming_the_record() {
+    let e = ReviewStatus::parse_stored("archived", "“宪法进院坝”（r1）").unwrap_err();
+    assert_eq!(e.field.as_deref(), Some("review_status"));
+    assert!(e.message.contains("宪法进院坝") && e.message.contains("archived"));
+    assert_eq!(
+        ReviewStatus::parse_stored("returned", "x").unwrap(),
+        ReviewStatus::Returned
+    );
+}
+
+#[test]
+fn the_summary_counts_volunteers_on_the_same_basis_as_every_other_number() {
+    let mut db = db();
+    // A cadre's records wait for review; the coordinator approves one of them.
+    let a = create(&mut db, &with_volunteers(5.0)).unwrap();
+    create(&mut db, &with_volunteers(7.0)).unwrap();
+    as_role(&mut db, "李协调", "coordinator");
+    review(&mut db, &a.id, ReviewAction::Approve, None).unwrap();
+    let year = |basis: Option<crate::reports::Basis>| crate::reports::SummaryFilter {
+        from: "2026-01-01".into(),
+        to: "2026-12-31".into(),
+        basis,
+        ..Default::default()
+    };
+    let approved = crate::reports::summary(&db.conn, &year(None)).unwrap();
+    assert_eq!((approved.activities, approved.counts.volunteers), (1, 5));
+    let both =
+        crate::reports::summary(&db.conn, &year(Some(crate::reports::Basis::WithPending))).unwrap();
+    assert_eq!((both.activities, both.counts.volunteers), (2, 12));
+    // Part of a month (read from the records) and whole months (the tallies) agree.
+    let part = crate::reports::summary(
+        &db.conn,
+        &crate::reports::SummaryFilter {
+            from: "2026-11-15".into(),
+            to: "2026-11-25".into(),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(part.counts.volunteers, 5);
+    // The 台账 screen's totals hold it too.
+    let page = page(
+        &db.conn,
+        &RecordFilter {
+            review_status: Some("all".into()),
+            ..Default::default()
+        },
+        &PageRequest {
+            limit: 10,
+            with_totals: true,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(page.totals.unwrap().counts.volunteers, 12);
 }

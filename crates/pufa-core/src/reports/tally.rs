@@ -27,8 +27,30 @@ pub(crate) const SUMS: [&str; 12] = [
     "quantity",
 ];
 
+/// A record's sums of [`record_sums`] order, from its participants, reach and counts.
+pub(crate) fn record_sums_of(
+    participants: i64,
+    reach: i64,
+    counts: &crate::record::RecordCounts,
+) -> [i64; 10] {
+    let values = counts.values();
+    record_sums()
+        .iter()
+        .map(|c| match *c {
+            "participants" => participants,
+            "reach" => reach,
+            c => crate::record::COUNTS
+                .iter()
+                .position(|f| f.column == c)
+                .map_or(0, |i| values[i]),
+        })
+        .collect::<Vec<_>>()
+        .try_into()
+        .expect("ten sums")
+}
+
 /// The record columns summed into the tallies (the sums between 场次 and the quantity).
-fn record_sums() -> &'static [&'static str] {
+pub(crate) fn record_sums() -> &'static [&'static str] {
     &SUMS[1..11]
 }
 

@@ -194,25 +194,20 @@ fn reference_summary(conn: &Connection, f: &SummaryFilter) -> Result<Summary> {
         p,
         |r| r.get(0),
     )?;
-    let totals: [i64; 12] = conn.query_row(
+    let totals: Vec<i64> = conn.query_row(
         &format!(
             "{cte}
              SELECT count(*), coalesce(sum(review_status = 'pending'), 0),
-                    coalesce(sum(participants), 0), coalesce(sum(reach), 0),
-                    coalesce(sum(consultations), 0), coalesce(sum(banners), 0),
-                    coalesce(sum(boards), 0), coalesce(sum(vehicles), 0),
-                    coalesce(sum(online_posts), 0), coalesce(sum(online_views), 0),
-                    coalesce(sum(disputes), 0), coalesce(sum(legal_aid_cases), 0)
-             FROM counted"
+                    coalesce(sum(participants), 0), coalesce(sum(reach), 0), {}
+             FROM counted",
+            crate::record::COUNTS
+                .iter()
+                .map(|c| format!("coalesce(sum({}), 0)", c.column))
+                .collect::<Vec<_>>()
+                .join(", ")
         ),
         p,
-        |r| {
-            let mut t = [0i64; 12];
-            for (i, v) in t.iter_mut().enumerate() {
-                *v = r.get(i)?;
-            }
-            Ok(t)
-        },
+        |r| (0..4 + crate::record::N_COUNTS).map(|i| r.get(i)).collect(),
     )?;
     let mut stmt = conn.prepare_cached(&format!(
         "{cte}
@@ -330,14 +325,9 @@ fn reference_summary(conn: &Connection, f: &SummaryFilter) -> Result<Summary> {
         returned,
         participants: totals[2],
         reach: totals[3],
-        consultations: totals[4],
-        banners: totals[5],
-        boards: totals[6],
-        vehicles: totals[7],
-        online_posts: totals[8],
-        online_views: totals[9],
-        disputes: totals[10],
-        legal_aid_cases: totals[11],
+        counts: crate::record::RecordCounts::from_values(
+            totals[4..].try_into().expect("one total a count"),
+        ),
         material_units: unit_totals(&materials),
         materials: materials.into_iter().map(|(_, m)| m).collect(),
         planned,

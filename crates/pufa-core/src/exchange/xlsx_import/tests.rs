@@ -251,9 +251,9 @@ fn the_template_round_trips_and_a_second_import_adds_nothing() {
         (
             rec.participants,
             rec.reach,
-            rec.consultations,
-            rec.banners,
-            rec.boards
+            rec.counts.consultations,
+            rec.counts.banners,
+            rec.counts.boards
         ),
         (80, 200, 15, 2, 6)
     );
@@ -508,7 +508,12 @@ fn a_hand_kept_sheet_is_read_like_a_person_reads_it() {
     assert_eq!(a.formats, [ActivityFormat::Quiz, ActivityFormat::Lecture]);
     assert_eq!(a.audiences, [Audience::Residents, Audience::Students]);
     assert_eq!(
-        (a.participants, a.reach, a.consultations, a.banners),
+        (
+            a.participants,
+            a.reach,
+            a.counts.consultations,
+            a.counts.banners
+        ),
         (200, 200, 20, 1)
     );
     assert_eq!(a.start_time.as_deref(), Some("09:00"));
@@ -1584,4 +1589,37 @@ fn a_consumer_that_stops_early_stops_the_reader() {
         Ok(seen)
     });
     assert!(first.unwrap_err().message.contains("一次最多导入"));
+}
+
+#[test]
+fn a_volunteers_column_is_imported_and_checked_like_every_count() {
+    let mut town = Town::new();
+    let mut header: Vec<V> = COLUMNS.iter().map(|c| s(c.header)).collect();
+    header.push(s("法律明白人、普法志愿者"));
+    let mut row = template_rows(&[good(s("2024-05-10"), "安静村", "法律明白人宣讲")])
+        .pop()
+        .unwrap();
+    row.push(s("12人次"));
+    let path = town.file("志愿者.xlsx");
+    write_xlsx(&path, "活动登记", &[header.clone(), row], &[]);
+    town.import(&path).unwrap();
+    let got = town.records_on("2024-05-10", "2024-05-10");
+    let got = got.iter().find(|r| r.title == "法律明白人宣讲").unwrap();
+    assert_eq!(got.counts.volunteers, 12);
+
+    // A negative one names the row and the column, and nothing is imported.
+    let mut bad = template_rows(&[good(s("2024-05-11"), "安静村", "志愿者为负")])
+        .pop()
+        .unwrap();
+    bad.push(V::N(-3.0));
+    let path = town.file("志愿者为负.xlsx");
+    write_xlsx(&path, "活动登记", &[header, bad], &[]);
+    let preview = town.preview(&path).unwrap();
+    let text = format!("{preview:?}");
+    assert!(text.contains("不能为负数"), "{text}");
+    let _ = town.import(&path);
+    assert!(!town
+        .records_on("2024-05-11", "2024-05-11")
+        .iter()
+        .any(|r| r.title == "志愿者为负"));
 }

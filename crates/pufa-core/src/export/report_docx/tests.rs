@@ -150,9 +150,12 @@ fn fixture() -> Fixture {
     create(RecordInput {
         campaign_ids: vec![campaign.clone()],
         nodes: vec!["constitution_week".into()],
-        consultations: Some(30.0),
-        banners: Some(2.0),
-        boards: Some(6.0),
+        counts: crate::record::RecordCountsInput {
+            consultations: Some(30.0),
+            banners: Some(2.0),
+            boards: Some(6.0),
+            ..Default::default()
+        },
         materials: vec![
             line("宪法宣传折页", 2000.0, "份"),
             line("环保袋", 150.0, "个"),
@@ -689,27 +692,27 @@ fn the_report_counts_what_the_dashboard_counts() {
                 t.activities,
                 t.participants,
                 t.reach,
-                t.consultations,
-                t.banners,
-                t.boards,
-                t.vehicles,
-                t.online_posts,
-                t.online_views,
-                t.disputes,
-                t.legal_aid_cases
+                t.counts.consultations,
+                t.counts.banners,
+                t.counts.boards,
+                t.counts.vehicles,
+                t.counts.online_posts,
+                t.counts.online_views,
+                t.counts.disputes,
+                t.counts.legal_aid_cases
             ],
             [
                 s.activities,
                 s.participants,
                 s.reach,
-                s.consultations,
-                s.banners,
-                s.boards,
-                s.vehicles,
-                s.online_posts,
-                s.online_views,
-                s.disputes,
-                s.legal_aid_cases
+                s.counts.consultations,
+                s.counts.banners,
+                s.counts.boards,
+                s.counts.vehicles,
+                s.counts.online_posts,
+                s.counts.online_views,
+                s.counts.disputes,
+                s.counts.legal_aid_cases
             ],
             "{scope}"
         );
@@ -798,4 +801,36 @@ fn formats_and_audiences_never_imply_more_activities_than_held() {
     assert!(forms_sentence(&s)
         .unwrap()
         .starts_with("活动形式以院坝会（10场次）、法治讲座（5场次）等为主"));
+}
+
+#[test]
+fn the_annual_report_says_how_many_volunteers_took_part_only_when_some_did() {
+    let mut f = fixture();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("年度总结.docx");
+    export_annual(&f.db.conn, &path, 2025, false).unwrap();
+    assert!(!text(&parts(&path)["word/document.xml"]).contains("普法志愿者参与"));
+    record::create(
+        &mut f.db,
+        &RecordInput {
+            title: "法律明白人入户宣讲".into(),
+            date: "2025-06-10".into(),
+            unit_id: Some("安静村".into()),
+            formats: vec!["lecture".into()],
+            participants: 30.0,
+            recorder: "王芳".into(),
+            counts: crate::record::RecordCountsInput {
+                volunteers: Some(9.0),
+                ..Default::default()
+            },
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    export_annual(&f.db.conn, &path, 2025, false).unwrap();
+    let doc = text(&parts(&path)["word/document.xml"]);
+    assert!(
+        doc.contains("组织法律明白人、普法志愿者参与9人次。"),
+        "{doc}"
+    );
 }

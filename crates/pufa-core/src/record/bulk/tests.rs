@@ -5,6 +5,7 @@
 
 use super::*;
 use crate::campaign::{self, CampaignInput};
+use crate::db::Db;
 use crate::inventory::{create_material, receive, MaterialInput, ReceiptInput};
 use crate::town::{setup, SetupInput, UserInput};
 
@@ -141,14 +142,17 @@ fn inputs(db: &Db) -> Vec<RecordInput> {
             participants: 45.0,
             reach: Some(60.0),
             reach_by_audience: [("residents".to_string(), 30.0), ("students".into(), 20.0)].into(),
-            consultations: Some(5.0),
-            banners: Some(2.0),
-            boards: Some(3.0),
-            vehicles: Some(1.0),
-            online_posts: Some(1.0),
-            online_views: Some(100.0),
-            disputes: Some(1.0),
-            legal_aid_cases: Some(1.0),
+            counts: crate::record::RecordCountsInput {
+                consultations: Some(5.0),
+                banners: Some(2.0),
+                boards: Some(3.0),
+                vehicles: Some(1.0),
+                online_posts: Some(1.0),
+                online_views: Some(100.0),
+                disputes: Some(1.0),
+                legal_aid_cases: Some(1.0),
+                ..Default::default()
+            },
             narrative: Some("在村委会院坝宣讲宪法，律师现场解答咨询。".into()),
             materials: vec![line("宪法读本", 20.0, "册"), line("宣传折页", 80.0, "份")],
             quiz: Some(Quiz {

@@ -452,7 +452,7 @@ proptest! {
             Measure::Activities => s.activities,
             Measure::Participants => s.participants,
             Measure::Reach => s.reach,
-            Measure::Consultations => s.consultations,
+            Measure::Consultations => s.counts.consultations,
             Measure::Quantity => handed,
         };
         prop_assert_eq!(t.total, if mixed { None } else { Some(want) });
