@@ -97,6 +97,7 @@ const LABEL: Record<string, string> = {
   online_views: '浏览量',
   disputes: '调解纠纷',
   legal_aid_cases: '法律援助',
+  volunteers: '志愿者人次',
   materials: '资料',
   quantity: '数量',
   quiz: '有奖问答',
@@ -353,6 +354,7 @@ function checkRecord(ctx: RecordsContext, input: RecordInput, today = todayIso()
       online_views: count('online_views', input.online_views),
       disputes: count('disputes', input.disputes),
       legal_aid_cases: count('legal_aid_cases', input.legal_aid_cases),
+      volunteers: count('volunteers', input.volunteers),
       narrative,
       quiz,
       recorder,
@@ -453,7 +455,7 @@ function listRecords(ctx: RecordsContext, f: { from?: string | null; to?: string
 function prefill(ctx: RecordsContext, activityId: string): ActivityRecord {
   const a = ctx.activities.find((x) => x.id === activityId && (x as { kind?: string }).kind !== 'record')
   if (!a) fail('not_found', `找不到活动（${activityId}），可能已被删除`)
-  const zero = { consultations: 0, banners: 0, boards: 0, vehicles: 0, online_posts: 0, online_views: 0, disputes: 0, legal_aid_cases: 0 }
+  const zero = { consultations: 0, banners: 0, boards: 0, vehicles: 0, online_posts: 0, online_views: 0, disputes: 0, legal_aid_cases: 0, volunteers: 0 }
   return {
     id: '',
     activity_id: a.id,
@@ -576,6 +578,7 @@ function seed(ctx: RecordsContext): void {
       online_views: i === 1 ? 320 : null,
       disputes: null,
       legal_aid_cases: null,
+      volunteers: null,
       narrative: `${a.unit_name ?? ''}组织群众${participants}人参加，发放资料、现场解答法律咨询。`,
       materials: i < 5 ? [{ material_id: mats[i % 5].id, material_name: null, quantity: 20 + i * 5, unit: mats[i % 5].unit }] : [],
       quiz: null,
@@ -935,6 +938,7 @@ function mockSummary(ctx: RecordsContext, f: { from: string; to: string; village
     online_views: sum('online_views'),
     disputes: sum('disputes'),
     legal_aid_cases: sum('legal_aid_cases'),
+    volunteers: sum('volunteers'),
     materials: [...materials.values()],
     material_units: [...new Set([...materials.values()].map((m) => m.unit))].map((unit) => {
       const of = [...materials.values()].filter((m) => m.unit === unit)

@@ -25,6 +25,7 @@ function summary(over: Partial<Summary> = {}): Summary {
     online_views: 0,
     disputes: 0,
     legal_aid_cases: 0,
+    volunteers: 0,
     materials: [],
     material_units: [],
     planned: 0,

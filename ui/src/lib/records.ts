@@ -5,7 +5,7 @@ import type { RecordTotals } from '../bindings/RecordTotals'
 import type { MaterialLine } from '../bindings/MaterialLine'
 import type { PersonRole } from '../bindings/PersonRole'
 import type { RecordInput } from '../bindings/RecordInput'
-import { RECORD_COUNTS } from '../bindings/recordCounts'
+import { RECORD_COUNTS } from '../bindings/recordCountFields'
 
 export type { ActivityRecord }
 /** A hand-out line of a stored record. */

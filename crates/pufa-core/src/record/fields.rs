@@ -335,7 +335,7 @@ mod tests {
         let dir = std::env::var("TS_RS_EXPORT_DIR").unwrap_or_else(|_| "ui/src/bindings".into());
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
         let dir = root.join(dir);
-        let path = dir.join("recordCounts.ts");
+        let path = dir.join("recordCountFields.ts");
         if std::fs::read_to_string(&path).ok().as_deref() != Some(ts.as_str()) {
             std::fs::create_dir_all(&dir).unwrap();
             std::fs::write(&path, ts).unwrap();

@@ -31,6 +31,7 @@ function summaryFor(args: Record<string, unknown>): Summary {
     online_views: 2300,
     disputes: 0,
     legal_aid_cases: 0,
+    volunteers: 0,
     materials: [
       { name: '宪法读本', unit: '册', quantity: 300 },
       { name: '明白纸', unit: '份', quantity: 2750 },

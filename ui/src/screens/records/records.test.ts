@@ -63,6 +63,7 @@ function saved(args: Record<string, unknown>, status: ActivityRecord['review_sta
     online_views: 0,
     disputes: 0,
     legal_aid_cases: 0,
+    volunteers: 0,
     narrative: '',
     materials: [],
     quiz: null,
