@@ -53,15 +53,16 @@ describe('the full-page error', () => {
     const { wrapper } = mountApp(App)
     await settle()
     expect(q('app-error')).not.toBeNull()
-    const retry = q('app-error')?.querySelector('button') as HTMLButtonElement
-    expect(retry.textContent).toContain('重试')
+    // The page is drawn anew after each try: the button is looked up each time.
+    const retry = () => q('app-error')?.querySelector('button') as HTMLButtonElement
+    expect(retry().textContent).toContain('重试')
 
-    retry.click()
+    retry().click()
     await settle()
     expect(q('app-error'), 'still read-only: the error stays').not.toBeNull()
 
     usable = true
-    retry.click()
+    retry().click()
     await settle()
     expect(q('app-error')).toBeNull()
     expect(q('setup-town')).not.toBeNull()
