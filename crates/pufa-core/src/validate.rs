@@ -208,7 +208,8 @@ fn hidden(field: &str, v: &str, bad: impl Fn(char) -> bool) -> Result<()> {
                 label(field),
                 c as u32
             ),
-        )),
+        )
+        .with("char", format!("U+{:04X}", c as u32))),
     }
 }
 
@@ -219,7 +220,9 @@ fn length(field: &str, v: &str, max: usize) -> Result<()> {
             ErrorCode::TooLong,
             field,
             format!("{}过长（{n}字），最多{max}字", label(field)),
-        ));
+        )
+        .with("count", n)
+        .with("max", max));
     }
     Ok(())
 }
@@ -244,6 +247,7 @@ pub fn date(field: &str, value: &str) -> Result<NaiveDate> {
                 clip(v)
             ),
         )
+        .with("value", clip(v))
     })
 }
 
@@ -273,7 +277,9 @@ pub fn date_range(start: NaiveDate, end: NaiveDate) -> Result<()> {
             ErrorCode::DateOrder,
             "end_date",
             format!("结束日期（{end}）早于开始日期（{start}）"),
-        ));
+        )
+        .with("start", start.to_string())
+        .with("end", end.to_string()));
     }
     Ok(())
 }
@@ -298,7 +304,8 @@ pub fn text_list(
             ErrorCode::TooLong,
             field,
             format!("{}最多填写{max_items}项", label(field)),
-        ));
+        )
+        .with("max_items", max_items));
     }
     Ok(out)
 }
