@@ -46,6 +46,19 @@ fn volunteers_go_in_through_the_cli_and_come_out_in_the_list_summary_and_csv() {
         .ok()
         .json();
     assert_eq!(summary["volunteers"], 8);
+    // The human summary says it when some took part, and not when none did.
+    let human = cli(
+        &dir,
+        &["summary", "--from", "2026-11-01", "--to", "2026-11-30"],
+    )
+    .ok();
+    assert!(human.stdout.contains("志愿者 8 人次"), "{}", human.stdout);
+    let none = cli(
+        &dir,
+        &["summary", "--from", "2026-10-01", "--to", "2026-10-31"],
+    )
+    .ok();
+    assert!(!none.stdout.contains("志愿者"), "{}", none.stdout);
 
     let csv = tmp.path().join("台账.csv");
     cli(

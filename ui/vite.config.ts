@@ -27,6 +27,9 @@ export default defineConfig({
     environment: 'happy-dom',
     include: ['src/**/*.test.ts', 'tests/**/*.test.ts'],
     css: false,
+    // A cold first mount of Element Plus forms takes seconds when several engineers' builds
+    // share the two cores: 5 s timed out there (a different file each run).
+    testTimeout: 30000,
     server: {
       deps: {
         inline: ['element-plus'],

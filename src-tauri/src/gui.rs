@@ -7,9 +7,12 @@
 //! folder's own automatic backups). A script injected into the page could otherwise write
 //! anywhere the user may.
 
+mod db_slot;
+
+use db_slot::DbSlot;
 use pufa_core::api::{FileUse, Request};
 use pufa_core::notice::{Notice, NoticeKind};
-use pufa_core::{AppError, Db, ErrorCode};
+use pufa_core::{AppError, ErrorCode};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::HashSet;
@@ -20,10 +23,11 @@ use tauri::ipc::Channel;
 use tauri::Manager;
 use tauri_plugin_dialog::DialogExt;
 
-/// The open database, or why it could not be opened (shown by the UI on a full-page error),
-/// the long jobs the user asked to stop, and the files the user chose in the window's dialogs.
+/// The open database, or why it could not be opened (shown by the UI on a full-page error, and
+/// opened again at the next request: 重试), the long jobs the user asked to stop, and the files
+/// the user chose in the window's dialogs.
 struct AppState {
-    db: Arc<Mutex<Result<Db, AppError>>>,
+    db: Arc<DbSlot>,
     cancelled: Arc<Mutex<HashSet<String>>>,
     chosen: Arc<Mutex<Chosen>>,
     data_dir: PathBuf,
@@ -77,7 +81,7 @@ fn log_outcome(cmd: &str, result: &Result<Value, AppError>) {
     }
 }
 
-/// The command a request names, for the log.
+/// The command a raw request names, for the log of a request refused before it is parsed.
 fn cmd_of(request: &Value) -> String {
     request["cmd"].as_str().unwrap_or("?").to_string()
 }
@@ -165,11 +169,7 @@ async fn call(state: tauri::State<'_, AppState>, request: Value) -> Result<Value
     let request = checked(&state, request).inspect_err(|e| log_outcome(&cmd, &Err(e.clone())))?;
     let db = state.db.clone();
     tauri::async_runtime::spawn_blocking(move || {
-        let mut guard = db.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        let result = match guard.as_mut() {
-            Ok(db) => pufa_core::api::handle(db, request),
-            Err(e) => Err(e.clone()),
-        };
+        let result = db.with(|db| pufa_core::api::handle(db, request));
         log_outcome(&cmd, &result);
         result
     })
@@ -192,26 +192,23 @@ async fn call_job(
     let db = state.db.clone();
     let cancelled = state.cancelled.clone();
     tauri::async_runtime::spawn_blocking(move || {
-        let mut guard = db.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        let db = match guard.as_mut() {
-            Ok(db) => db,
-            Err(e) => return Err(e.clone()),
-        };
         let mut last: Option<Instant> = None;
-        let result = pufa_core::api::handle_with_progress(db, request, &mut |done, total| {
-            if cancelled
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .contains(&job)
-            {
-                return false;
-            }
-            if done >= total || last.is_none_or(|t| t.elapsed() >= Duration::from_millis(100)) {
-                last = Some(Instant::now());
-                // The window may be gone: the job goes on regardless.
-                let _ = on_progress.send(JobProgress { done, total });
-            }
-            true
+        let result = db.with(|db| {
+            pufa_core::api::handle_with_progress(db, request, &mut |done, total| {
+                if cancelled
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .contains(&job)
+                {
+                    return false;
+                }
+                if done >= total || last.is_none_or(|t| t.elapsed() >= Duration::from_millis(100)) {
+                    last = Some(Instant::now());
+                    // The window may be gone: the job goes on regardless.
+                    let _ = on_progress.send(JobProgress { done, total });
+                }
+                true
+            })
         });
         cancelled
             .lock()
@@ -391,12 +388,12 @@ pub fn run(data_dir: Option<PathBuf>) -> i32 {
         .plugin(tauri_plugin_dialog::init())
         .setup(move |app| {
             let dir = crate::paths::data_dir(data_dir).ok_or("找不到系统的应用数据文件夹")?;
-            let db = Db::open_dir(&dir);
+            let db = DbSlot::open(&dir);
             let log = dir
                 .is_dir()
                 .then(|| crate::logging::init(&dir, tauri::is_dev()))
                 .flatten();
-            if let Err(e) = &db {
+            if let Some(e) = db.error() {
                 // The window shows it on a full page; the log keeps it.
                 tracing::error!(code = ?e.code, "无法打开数据：{}", e.message);
             }
@@ -404,7 +401,7 @@ pub fn run(data_dir: Option<PathBuf>) -> i32 {
             // Today's automatic backup (and the week's) on a connection of its own, beside the
             // window's work: a county database takes seconds to copy. A failure reaches the
             // window, which says so (the data itself is untouched).
-            if db.is_ok() {
+            if db.error().is_none() {
                 let folder = dir.clone();
                 let notices = notices.clone();
                 std::thread::spawn(move || {
@@ -413,7 +410,7 @@ pub fn run(data_dir: Option<PathBuf>) -> i32 {
                     }
                 });
             }
-            let db = Arc::new(Mutex::new(db));
+            let db = Arc::new(db);
             app.manage(AppState {
                 db,
                 cancelled: Arc::default(),

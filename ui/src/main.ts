@@ -6,18 +6,10 @@ import App from './App.vue'
 import { i18n } from './i18n'
 import { makeRouter } from './router'
 
-async function bootstrap(): Promise<void> {
-  // `npm run dev` in a plain browser has no Tauri backend: stand in an in-memory one.
-  // import.meta.env.DEV is false in `vite build`, so the mock never reaches the bundle.
-  if (import.meta.env.DEV && !(window as { __TAURI_INTERNALS__?: unknown }).__TAURI_INTERNALS__) {
-    const { installMockBackend } = await import('./dev/mock-backend')
-    installMockBackend()
-  }
-  const app = createApp(App)
-  app.use(ElementPlus)
-  app.use(i18n)
-  app.use(makeRouter())
-  app.mount('#app')
-}
-
-void bootstrap()
+// The window always talks to the real core over Tauri's IPC: there is no browser-only backend
+// (develop with `cargo tauri dev`, see ui/README.md; tests mock the IPC per test).
+const app = createApp(App)
+app.use(ElementPlus)
+app.use(i18n)
+app.use(makeRouter())
+app.mount('#app')

@@ -5,7 +5,7 @@
 use crate::db::insert_rows;
 use crate::domain::UserRole;
 use crate::error::Result;
-use crate::town::{current_user, UserProfile};
+use crate::session::{current_user, UserProfile};
 use crate::{new_id, now, validate};
 use rusqlite::types::Value as SqlValue;
 use rusqlite::{params, Connection};
@@ -323,7 +323,6 @@ pub fn list(conn: &Connection, f: &AuditFilter) -> Result<Vec<AuditEntry>> {
     let rows = stmt.query_map(
         params![f.entity, f.entity_id, since, f.limit.unwrap_or(10_000)],
         |r| {
-            let changes: String = r.get(7)?;
             Ok(AuditEntry {
                 id: r.get(0)?,
                 at: r.get(1)?,
@@ -332,7 +331,7 @@ pub fn list(conn: &Connection, f: &AuditFilter) -> Result<Vec<AuditEntry>> {
                 entity_id: r.get(4)?,
                 action: r.get(5)?,
                 summary: r.get(6)?,
-                changes: serde_json::from_str(&changes).unwrap_or(Value::Null),
+                changes: crate::db::json_column(r, 7, "操作记录")?,
             })
         },
     )?;
@@ -357,8 +356,15 @@ pub fn for_each(
          ORDER BY a.at, a.rowid",
     )?;
     let rows = stmt.query_map(params![since, until], |r| {
-        let changes: String = r.get(7)?;
-        let role: Option<String> = r.get(8)?;
+        let role = match r.get_ref(8)?.as_str_or_null()? {
+            None => None,
+            Some(_) => Some(crate::db::parsed_column(
+                r,
+                8,
+                "操作记录的用户",
+                |s| UserRole::parse("role", s),
+            )?),
+        };
         Ok((
             AuditEntry {
                 id: r.get(0)?,
@@ -368,9 +374,9 @@ pub fn for_each(
                 entity_id: r.get(4)?,
                 action: r.get(5)?,
                 summary: r.get(6)?,
-                changes: serde_json::from_str(&changes).unwrap_or(Value::Null),
+                changes: crate::db::json_column(r, 7, "操作记录")?,
             },
-            role.and_then(|c| UserRole::parse("role", &c).ok()),
+            role,
         ))
     })?;
     for row in rows {

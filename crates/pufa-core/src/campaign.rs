@@ -2,7 +2,7 @@
 //! a local one, with its window, audiences, laws/themes and lead unit.
 
 use crate::audit;
-use crate::db::Db;
+use crate::db::{json_column, parsed_column, Db};
 use crate::domain::{Audience, CampaignKind};
 use crate::error::{AppError, ErrorCode, Result};
 use crate::town::require_town;
@@ -86,23 +86,20 @@ const COLUMNS: &str = "id, name, kind, start_date, end_date, audiences, themes, 
                        archived, created_at, updated_at, nodes, report_deadline";
 
 fn from_row(r: &Row) -> rusqlite::Result<Campaign> {
-    let kind: String = r.get(2)?;
-    let audiences: String = r.get(5)?;
-    let themes: String = r.get(6)?;
     Ok(Campaign {
         id: r.get(0)?,
         name: r.get(1)?,
-        kind: CampaignKind::parse("kind", &kind).unwrap_or(CampaignKind::Local),
+        kind: parsed_column(r, 2, "活动计划", |s| CampaignKind::parse("kind", s))?,
         start_date: r.get(3)?,
         end_date: r.get(4)?,
-        audiences: serde_json::from_str(&audiences).unwrap_or_default(),
-        themes: serde_json::from_str(&themes).unwrap_or_default(),
+        audiences: json_column(r, 5, "活动计划")?,
+        themes: json_column(r, 6, "活动计划")?,
         lead_unit: r.get(7)?,
         notes: r.get(8)?,
         archived: r.get(9)?,
         created_at: r.get(10)?,
         updated_at: r.get(11)?,
-        nodes: serde_json::from_str(&r.get::<_, String>(12)?).unwrap_or_default(),
+        nodes: json_column(r, 12, "活动计划")?,
         report_deadline: r.get(13)?,
     })
 }
@@ -218,7 +215,7 @@ pub(crate) fn check_stored(conn: &Connection, s: &crate::stored::Stored) -> Resu
             themes: s.list("themes")?,
             lead_unit: Some(s.text("lead_unit")?.to_string()),
             notes: Some(s.text("notes")?.to_string()),
-            nodes: s.nodes(conn, "nodes")?,
+            nodes: s.nodes("nodes", |c| crate::keydates::node_exists(conn, c))?,
             report_deadline: s.opt_text("report_deadline")?.map(str::to_string),
         },
     )?;

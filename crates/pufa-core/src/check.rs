@@ -69,7 +69,7 @@ pub fn run(db: &Db) -> Result<CheckReport> {
         problems.push(format!("数据库结构：{why}"));
     }
     // Every row as the checks of typed input see it (the first few problems).
-    crate::stored::check_all(conn, &mut |_, _| true, &mut |what, e| {
+    crate::inbound::check_all(conn, &mut |_, _| true, &mut |what, e| {
         problems.push(format!("{what}：{}", e.message));
         problems.len() < MAX_ROW_PROBLEMS
     })?;

@@ -309,18 +309,19 @@ fn own(
 
 fn unit_infos(conn: &Connection) -> Result<HashMap<String, UnitInfo>> {
     let mut stmt = conn.prepare_cached("SELECT id, kind, market_days FROM unit")?;
-    let rows: Vec<(String, String, String)> = stmt
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
-        .collect::<rusqlite::Result<_>>()?;
-    let mut out = HashMap::new();
-    for (id, kind, market_days) in rows {
-        let Ok(kind) = UnitKind::parse("kind", &kind) else {
-            continue;
-        };
-        let market = market::from_stored(&market_days);
-        out.insert(id, UnitInfo { kind, market });
-    }
-    Ok(out)
+    let what = "村/社区或单位";
+    let rows = stmt.query_map([], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            UnitInfo {
+                kind: crate::db::parsed_column(r, 1, what, |s| UnitKind::parse("kind", s))?,
+                market: crate::db::parsed_column(r, 2, what, |s| {
+                    market::MarketCycle::parse("market_days", s)
+                })?,
+            },
+        ))
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 fn village_units(units: &HashMap<String, UnitInfo>) -> HashSet<String> {
@@ -548,11 +549,12 @@ pub fn coverage(conn: &Connection, campaign_id: &str) -> Result<Coverage> {
          ORDER BY u.sort_order, u.name"
     ))?;
     let rows = stmt.query_map([campaign_id], |r| {
-        let kind: String = r.get(2)?;
         Ok(CoverageUnit {
             unit_id: r.get(0)?,
             name: r.get(1)?,
-            kind: UnitKind::parse("kind", &kind).unwrap_or(UnitKind::Village),
+            kind: crate::db::parsed_column(r, 2, "村/社区或单位", |s| {
+                UnitKind::parse("kind", s)
+            })?,
             activities: r.get(3)?,
         })
     })?;

@@ -7,10 +7,14 @@ use rusqlite::{Connection, OpenFlags, Transaction};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+mod migrations;
+mod read;
 mod rows;
+pub(crate) use read::{json_column, parsed_column};
 pub(crate) use rows::insert_rows;
 
-/// One step of the schema: SQL, or code where SQL alone cannot say it (generated triggers).
+/// One step of the schema: SQL, or code where SQL alone cannot say it (a column added only
+/// where missing); code migrations are frozen copies (`db/migrations.rs`).
 enum Migration {
     Sql(&'static str),
     Code(fn(&Connection) -> Result<()>),
@@ -37,17 +41,17 @@ const MIGRATIONS: &[Migration] = &[
     Migration::Sql(include_str!("migrations/0007_stock_balance.sql")),
     Migration::Sql(include_str!("migrations/0008_report_text.sql")),
     // migrations/0009_tallies.sql and the triggers that keep the tallies.
-    Migration::Code(crate::reports::tally::migrate),
+    Migration::Code(migrations::tallies_0009),
     // migrations/0010_sync.sql, the sync columns of the exchanged tables and their triggers.
-    Migration::Code(crate::sync::migrate),
+    Migration::Code(migrations::sync_0010),
     // migrations/0011_material_units.sql: a used material keeps its unit.
     Migration::Sql(include_str!("migrations/0011_material_units.sql")),
     // migrations/0012_trust.sql and the reason a sync conflict was kept.
-    Migration::Code(crate::sync::migrate_trust),
+    Migration::Code(migrations::trust_0012),
     // migrations/0013_calendar.sql (market days), added only when missing.
-    Migration::Code(crate::unit::migrate),
+    Migration::Code(migrations::calendar_0013),
     // migrations/0014_volunteers.sql (志愿者人次), added only when missing.
-    Migration::Code(crate::record::fields::migrate_volunteers),
+    Migration::Code(migrations::volunteers_0014),
 ];
 
 /// The schema version this build writes.
@@ -56,37 +60,53 @@ pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 pub const DB_FILE: &str = "pufa.db";
 pub const ATTACHMENTS_DIR: &str = "attachments";
 
+/// What opening a database does besides storage: given by the layer above (`backup`, which
+/// provides `Db::open_dir`, `open_file` and `open_in_memory`), so that storage does not import
+/// what it stores.
+pub struct DirHooks {
+    /// Before the database is opened (leftovers of an interrupted job cleared).
+    pub before_open: fn(&Path),
+    /// Before an older database is migrated (it is kept as it was).
+    pub before_migration: fn(&Connection, &Path) -> Result<()>,
+    /// After the migrations, in one transaction (a clock dragged years ahead by an earlier
+    /// version's import is put right).
+    pub after_migration: fn(&Transaction) -> Result<()>,
+}
+
 pub struct Db {
     pub conn: Connection,
     pub data_dir: Option<PathBuf>,
 }
 
 impl Db {
-    /// Opens (creating if needed) the database in `data_dir`, after checking the folder is usable.
-    /// An older database is backed up into the folder's `backups/` before it is migrated.
-    pub fn open_dir(data_dir: &Path) -> Result<Db> {
+    /// Opens (creating if needed) the database in `data_dir`, after checking the folder is
+    /// usable, with `hooks` around it: what the folder's keeper (`backup`, which provides
+    /// `Db::open_dir`) clears before opening, keeps before a migration and repairs after.
+    pub fn open_dir_with(data_dir: &Path, hooks: &DirHooks) -> Result<Db> {
         prepare_data_dir(data_dir)?;
-        crate::backup::remove_leftovers(data_dir);
+        (hooks.before_open)(data_dir);
         let conn = connect(&data_dir.join(DB_FILE))?;
         let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
         if version > 0 && version < SCHEMA_VERSION {
-            crate::backup::before_migration(&conn, data_dir)?;
+            (hooks.before_migration)(&conn, data_dir)?;
         }
-        let mut db = Self::init(conn)?;
+        let mut db = Self::init(conn, hooks)?;
         db.data_dir = Some(data_dir.to_path_buf());
         Ok(db)
     }
 
-    pub fn open_file(path: &Path) -> Result<Db> {
-        Self::init(connect(path)?)
+    /// Opens (creating if needed) the database file at `path` (`hooks.before_open` and
+    /// `before_migration` are for a data folder and not run).
+    pub fn open_file_with(path: &Path, hooks: &DirHooks) -> Result<Db> {
+        Self::init(connect(path)?, hooks)
     }
 
     /// A private in-memory database, for unit tests.
-    pub fn open_in_memory() -> Result<Db> {
-        Self::init(Connection::open_in_memory()?)
+    pub fn open_in_memory_with(hooks: &DirHooks) -> Result<Db> {
+        Self::init(Connection::open_in_memory()?, hooks)
     }
 
-    fn init(mut conn: Connection) -> Result<Db> {
+    fn init(mut conn: Connection, hooks: &DirHooks) -> Result<Db> {
         conn.busy_timeout(Duration::from_secs(5))?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
@@ -94,9 +114,8 @@ impl Db {
         // caches by default (16); re-preparing them per row was measurable.
         conn.set_prepared_statement_cache_capacity(64);
         migrate(&mut conn)?;
-        // A clock dragged years ahead by an earlier version's import is put right.
         let tx = conn.transaction()?;
-        crate::sync::repair_clock(&tx)?;
+        (hooks.after_migration)(&tx)?;
         tx.commit()?;
         Ok(Db {
             conn,

@@ -56,10 +56,9 @@ pub fn get(conn: &Connection, key: &str) -> Result<Option<Draft>> {
             "SELECT key, body, updated_at FROM draft WHERE key = ?1",
             [key],
             |r| {
-                let body: String = r.get(1)?;
                 Ok(Draft {
                     key: r.get(0)?,
-                    body: serde_json::from_str(&body).unwrap_or(Value::Null),
+                    body: crate::db::json_column(r, 1, "草稿")?,
                     updated_at: r.get(2)?,
                 })
             },

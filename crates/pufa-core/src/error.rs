@@ -1,7 +1,10 @@
 //! Errors as the UI and the CLI see them: a stable `code` the UI translates, a zh-CN
-//! `message` for the CLI and logs, and the `field` (or row) that is wrong.
+//! `message` for the CLI and logs, the `field` (or row) that is wrong, and the `params` that
+//! make the message specific (which date, how long, which file), so the UI can say the same in
+//! the language the user chose.
 
 use serde::Serialize;
+use serde_json::{Map, Value};
 use ts_rs::TS;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS, thiserror::Error)]
@@ -11,6 +14,11 @@ pub struct AppError {
     pub code: ErrorCode,
     pub message: String,
     pub field: Option<String>,
+    /// The specifics of the message by name (`{"count": 81, "max": 80}`); empty when the code
+    /// and field say it all. Left out of the JSON when empty.
+    #[serde(skip_serializing_if = "Map::is_empty")]
+    #[ts(optional, as = "Option<std::collections::HashMap<String, Value>>")]
+    pub params: Map<String, Value>,
 }
 
 /// Every error the core can report. The UI owns the words for each code (zh-CN and English).
@@ -57,15 +65,21 @@ impl AppError {
             code,
             message: message.into(),
             field: None,
+            params: Map::new(),
         }
     }
 
     pub fn field(code: ErrorCode, field: &str, message: impl Into<String>) -> Self {
         AppError {
-            code,
-            message: message.into(),
             field: Some(field.to_string()),
+            ..Self::new(code, message)
         }
+    }
+
+    /// The error with one more specific (`count`, `max`, `value`, `path` …) for the UI's text.
+    pub fn with(mut self, name: &str, value: impl Into<Value>) -> Self {
+        self.params.insert(name.to_string(), value.into());
+        self
     }
 
     pub fn not_found(what: &str, id: &str) -> Self {
@@ -73,6 +87,7 @@ impl AppError {
             ErrorCode::NotFound,
             format!("找不到{what}（{id}），可能已被删除"),
         )
+        .with("id", id)
     }
 }
 
@@ -99,7 +114,7 @@ impl From<rusqlite::Error> for AppError {
 
 impl From<std::io::Error> for AppError {
     fn from(e: std::io::Error) -> Self {
-        AppError::new(ErrorCode::Io, format!("文件读写错误：{e}"))
+        AppError::new(ErrorCode::Io, format!("文件读写错误：{e}")).with("detail", e.to_string())
     }
 }
 

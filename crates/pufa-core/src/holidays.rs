@@ -5,7 +5,7 @@
 
 use crate::db::Db;
 use crate::error::{AppError, ErrorCode, Result};
-use crate::keydates::rule::{check_year, lunar_to_solar, solar_term_day};
+use crate::lunar::{check_year, lunar_to_solar, solar_term_day};
 use crate::town::{set_setting, setting};
 use crate::validate;
 use chrono::{Datelike, Duration, NaiveDate};

@@ -4,7 +4,7 @@
 //! the plan prefers a village's market days for it.
 
 use crate::error::{AppError, ErrorCode, Result};
-use crate::keydates::rule::lunar_day_of;
+use crate::lunar::lunar_day_of;
 use crate::validate;
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
@@ -110,11 +110,6 @@ impl MarketCycle {
         };
         self.digits.contains(&((day % 10) as u8))
     }
-}
-
-/// The stored text of a unit's market days as a cycle (a damaged value reads as none).
-pub fn from_stored(text: &str) -> Option<MarketCycle> {
-    MarketCycle::parse("market_days", text).ok().flatten()
 }
 
 #[cfg(test)]

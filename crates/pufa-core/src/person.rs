@@ -1,7 +1,7 @@
 //! People of 普法 work: 村干部, 法律顾问, 法治副校长, 民警, 法律明白人, 志愿者 …
 
 use crate::audit;
-use crate::db::Db;
+use crate::db::{parsed_column, Db};
 use crate::domain::PersonRole;
 use crate::error::{AppError, ErrorCode, Result};
 use crate::town::require_town;
@@ -57,11 +57,10 @@ const SELECT: &str = "SELECT p.id, p.name, p.role, p.phone, p.unit_id, u.name, p
                       FROM person p LEFT JOIN unit u ON u.id = p.unit_id";
 
 fn from_row(r: &Row) -> rusqlite::Result<Person> {
-    let role: String = r.get(2)?;
     Ok(Person {
         id: r.get(0)?,
         name: r.get(1)?,
-        role: PersonRole::parse("role", &role).unwrap_or(PersonRole::Other),
+        role: parsed_column(r, 2, "人员", |s| PersonRole::parse("role", s))?,
         phone: r.get(3)?,
         unit_id: r.get(4)?,
         unit_name: r.get(5)?,

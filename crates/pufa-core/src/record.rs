@@ -2,7 +2,8 @@
 //! reach, materials handed out (stock moves in the same transaction) and review:
 //! 待审核 → 已通过 (locked) or 已退回 → fixed and resubmitted; re-opening is explicit.
 //!
-//! This module holds the model; its parts: [`fields`] (every column declared once),
+//! This module holds the model; its parts: [`fields`] (every column declared once, in
+//! `record_fields.rs` below `validate`, whose messages label the counts by it),
 //! `checks` (the rules every door goes through), `queries` (reading and filtering), `writes`
 //! (saving and deleting) and `review` (the review state machine).
 
@@ -14,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use ts_rs::TS;
 
-pub mod fields;
+pub use crate::record_fields as fields;
 pub use fields::{RecordCounts, RecordCountsInput, COUNTS, N_COUNTS};
 
 mod checks;

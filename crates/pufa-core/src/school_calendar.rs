@@ -6,7 +6,7 @@
 
 use crate::db::Db;
 use crate::error::{AppError, ErrorCode, Result};
-use crate::keydates::rule::{check_year, lunar_to_solar};
+use crate::lunar::{check_year, lunar_to_solar};
 use crate::town::{get_town, set_setting, setting};
 use crate::validate;
 use chrono::{Datelike, Duration, NaiveDate, Weekday};

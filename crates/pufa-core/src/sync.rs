@@ -31,13 +31,6 @@ pub const TABLES: [&str; 11] = [
     "attachment",
 ];
 
-/// Rows of a child table are part of their parent's version: (child, parent column, parent).
-const CHILDREN: [(&str, &str, &str); 3] = [
-    ("record_campaign", "record_id", "record"),
-    ("stock_movement", "record_id", "record"),
-    ("activity_campaign", "activity_id", "activity"),
-];
-
 /// The physical clock in ms, as SQLite sees it.
 const NOW_MS: &str = "CAST(unixepoch('subsec') * 1000 AS INTEGER)";
 
@@ -109,57 +102,6 @@ pub(crate) fn own_rows(t: &str, row: &str) -> String {
     }
 }
 
-fn triggers_sql() -> String {
-    let tick = tick_sql();
-    let current = current();
-    let mut sql = String::new();
-    for t in TABLES {
-        let (new, old) = (own_rows(t, "NEW"), own_rows(t, "OLD"));
-        // A local edit: an update that sets none of the sync columns itself.
-        sql += &format!(
-            "CREATE TRIGGER {t}_sync_edit AFTER UPDATE ON {t}
-             WHEN {LOCAL} AND {new} AND NEW.hlc IS OLD.hlc AND NEW.base_hlc IS OLD.base_hlc
-                  AND NEW.sync_seq IS OLD.sync_seq
-             BEGIN
-                 {tick};
-                 UPDATE {t} SET hlc = {current}, sync_seq = {SEQ} WHERE id = NEW.id;
-             END;
-             CREATE TRIGGER {t}_sync_delete AFTER DELETE ON {t}
-             WHEN {LOCAL} AND {old} AND OLD.hlc IS NOT NULL
-             BEGIN
-                 {tick};
-                 INSERT OR REPLACE INTO sync_tombstone (entity, id, hlc, base_hlc, sync_seq)
-                 VALUES ('{t}', OLD.id, {current}, OLD.base_hlc, {SEQ});
-             END;\n"
-        );
-    }
-    for (child, column, parent) in CHILDREN {
-        let bump = |row: &str| {
-            format!(
-                "WHEN {LOCAL} AND (SELECT hlc FROM {parent} WHERE id = {row}.{column}) IS NOT NULL
-                 BEGIN
-                     {tick};
-                     UPDATE {parent} SET hlc = {current}, sync_seq = {SEQ}
-                     WHERE id = {row}.{column};
-                 END;\n"
-            )
-        };
-        sql += &format!(
-            "CREATE TRIGGER {child}_sync_in AFTER INSERT ON {child} {}
-             CREATE TRIGGER {child}_sync_out AFTER DELETE ON {child} {}",
-            bump("NEW"),
-            bump("OLD")
-        );
-        if child == "stock_movement" {
-            sql += &format!(
-                "CREATE TRIGGER {child}_sync_change AFTER UPDATE ON {child} {}",
-                bump("NEW")
-            );
-        }
-    }
-    sql
-}
-
 /// `n` ticks of the clock at once, as the sync triggers take them for `n` rows edited one
 /// after another: the versions handed out with their change numbers, in order. For a batch
 /// that writes rows with their versions instead of updating them afterwards (record::bulk
@@ -198,47 +140,6 @@ pub(crate) fn ticks(conn: &Connection, n: usize) -> Result<Option<Vec<(String, i
         rusqlite::params![now, n],
     )?;
     Ok(Some(versions))
-}
-
-/// Migration 0010: the sync tables, the columns of every exchanged table, the triggers.
-pub(crate) fn migrate(conn: &Connection) -> Result<()> {
-    conn.execute_batch(include_str!("migrations/0010_sync.sql"))?;
-    for t in TABLES {
-        let has: i64 = conn.query_row(
-            &format!("SELECT count(*) FROM pragma_table_info('{t}') WHERE name = 'hlc'"),
-            [],
-            |r| r.get(0),
-        )?;
-        if has == 0 {
-            conn.execute_batch(&format!(
-                "ALTER TABLE {t} ADD COLUMN hlc TEXT;
-                 ALTER TABLE {t} ADD COLUMN base_hlc TEXT;
-                 ALTER TABLE {t} ADD COLUMN sync_seq INTEGER NOT NULL DEFAULT 0;"
-            ))?;
-        }
-    }
-    conn.execute_batch(
-        "CREATE INDEX IF NOT EXISTS record_sync_seq ON record (sync_seq);
-         CREATE INDEX IF NOT EXISTS activity_sync_seq ON activity (sync_seq);",
-    )?;
-    conn.execute_batch(&triggers_sql().replace("CREATE TRIGGER", "CREATE TRIGGER IF NOT EXISTS"))?;
-    Ok(())
-}
-
-/// Migration 0012: the audit trail append-only, the devices packages came from, and why a
-/// conflict was kept (`sync_conflict.reason`: NULL for an edit on both sides, else what the
-/// package's maker may not change).
-pub(crate) fn migrate_trust(conn: &Connection) -> Result<()> {
-    conn.execute_batch(include_str!("migrations/0012_trust.sql"))?;
-    let has: i64 = conn.query_row(
-        "SELECT count(*) FROM pragma_table_info('sync_conflict') WHERE name = 'reason'",
-        [],
-        |r| r.get(0),
-    )?;
-    if has == 0 {
-        conn.execute_batch("ALTER TABLE sync_conflict ADD COLUMN reason TEXT;")?;
-    }
-    Ok(())
 }
 
 /// Advances the clock; returns the new HLC and change number.

@@ -3,32 +3,14 @@
 use crate::db::{Db, SCHEMA_VERSION};
 use crate::domain::{UnitKind, UserRole};
 use crate::error::{AppError, ErrorCode, Result};
+pub use crate::session::{
+    current_user, get_town, require_town, set_setting, setting, Town, UserProfile,
+};
 use crate::unit::insert_unit;
 use crate::{new_id, now, validate};
 use rusqlite::{params, OptionalExtension, Transaction};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
-
-#[derive(Debug, Clone, Serialize, Deserialize, TS)]
-#[ts(export)]
-pub struct Town {
-    pub id: String,
-    pub name: String,
-    pub county: String,
-    pub created_at: String,
-    pub updated_at: String,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize, TS)]
-#[ts(export)]
-pub struct UserProfile {
-    pub id: String,
-    pub name: String,
-    pub role: UserRole,
-    /// The village of a village cadre.
-    pub unit_id: Option<String>,
-    pub unit_name: Option<String>,
-}
 
 /// The first-run set-up form.
 #[derive(Debug, Clone, Default, Deserialize, TS)]
@@ -89,72 +71,6 @@ pub struct AppInfo {
 }
 
 pub const SUPPORTED_LOCALES: &[&str] = &["zh-CN", "en"];
-
-pub fn get_town(conn: &rusqlite::Connection) -> Result<Option<Town>> {
-    Ok(conn
-        .query_row(
-            "SELECT id, name, county, created_at, updated_at FROM town LIMIT 1",
-            [],
-            |r| {
-                Ok(Town {
-                    id: r.get(0)?,
-                    name: r.get(1)?,
-                    county: r.get(2)?,
-                    created_at: r.get(3)?,
-                    updated_at: r.get(4)?,
-                })
-            },
-        )
-        .optional()?)
-}
-
-pub fn require_town(conn: &rusqlite::Connection) -> Result<Town> {
-    get_town(conn)?.ok_or_else(|| {
-        AppError::new(
-            ErrorCode::NotInitialized,
-            "尚未设置乡镇：请先完成首次设置（pufa-planner init …）或载入示例乡镇（pufa-planner demo）",
-        )
-    })
-}
-
-pub fn setting(conn: &rusqlite::Connection, key: &str) -> Result<Option<String>> {
-    // Cached: every audited write reads the current user through here.
-    Ok(conn
-        .prepare_cached("SELECT value FROM settings WHERE key = ?1")?
-        .query_row([key], |r| r.get(0))
-        .optional()?)
-}
-
-pub fn set_setting(conn: &rusqlite::Connection, key: &str, value: &str) -> Result<()> {
-    conn.execute(
-        "INSERT INTO settings (key, value) VALUES (?1, ?2)
-         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-        params![key, value],
-    )?;
-    Ok(())
-}
-
-pub fn current_user(conn: &rusqlite::Connection) -> Result<Option<UserProfile>> {
-    let Some(id) = setting(conn, "current_user_id")? else {
-        return Ok(None);
-    };
-    Ok(conn
-        .prepare_cached(
-            "SELECT p.id, p.name, p.role, p.unit_id, u.name
-             FROM user_profile p LEFT JOIN unit u ON u.id = p.unit_id WHERE p.id = ?1",
-        )?
-        .query_row([id], |r| {
-            let role: String = r.get(2)?;
-            Ok(UserProfile {
-                id: r.get(0)?,
-                name: r.get(1)?,
-                role: UserRole::parse("role", &role).unwrap_or(UserRole::Coordinator),
-                unit_id: r.get(3)?,
-                unit_name: r.get(4)?,
-            })
-        })
-        .optional()?)
-}
 
 pub fn app_info(db: &Db) -> Result<AppInfo> {
     let town = get_town(&db.conn)?;

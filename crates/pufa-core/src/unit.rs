@@ -1,11 +1,11 @@
 //! Units: 村/社区, 学校, 企业, 场所 — the places activities are held and counted for.
 
 use crate::audit;
-use crate::db::Db;
+use crate::db::{parsed_column, Db};
 use crate::domain::UnitKind;
 use crate::error::{AppError, ErrorCode, Result};
-use crate::market::{self, MarketCycle};
-use crate::town::require_town;
+use crate::market::MarketCycle;
+use crate::session::require_town;
 use crate::{new_id, now, validate};
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
@@ -55,17 +55,18 @@ const COLUMNS: &str =
     "id, kind, name, address, notes, archived, created_at, updated_at, market_days";
 
 fn from_row(r: &Row) -> rusqlite::Result<Unit> {
-    let kind: String = r.get(1)?;
     Ok(Unit {
         id: r.get(0)?,
-        kind: UnitKind::parse("kind", &kind).unwrap_or(UnitKind::Site),
+        kind: parsed_column(r, 1, "村/社区或单位", |s| UnitKind::parse("kind", s))?,
         name: r.get(2)?,
         address: r.get(3)?,
         notes: r.get(4)?,
         archived: r.get(5)?,
         created_at: r.get(6)?,
         updated_at: r.get(7)?,
-        market_days: market::from_stored(&r.get::<_, String>(8)?),
+        market_days: parsed_column(r, 8, "村/社区或单位", |s| {
+            MarketCycle::parse("market_days", s)
+        })?,
     })
 }
 
@@ -269,20 +270,6 @@ pub fn set_archived(db: &mut Db, id: &str, archived: bool) -> Result<Unit> {
 /// Deletes a unit; people who belonged to it keep their record without a unit.
 pub fn delete(db: &mut Db, id: &str) -> Result<()> {
     audit::delete(db, "unit", id, get)
-}
-
-/// Migration 0013: the market days column. Run only when the column is missing, so that a
-/// database rebuilt from an older version (tests lower `user_version`) migrates again.
-pub(crate) fn migrate(conn: &Connection) -> Result<()> {
-    let has: i64 = conn.query_row(
-        "SELECT count(*) FROM pragma_table_info('unit') WHERE name = 'market_days'",
-        [],
-        |r| r.get(0),
-    )?;
-    if has == 0 {
-        conn.execute_batch(include_str!("migrations/0013_calendar.sql"))?;
-    }
-    Ok(())
 }
 
 /// Resolves a unit given by name or id (CLI users type names).

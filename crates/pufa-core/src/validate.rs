@@ -120,7 +120,7 @@ pub fn label(field: &str) -> &'static str {
         "summer_end" => "暑假结束日期",
         "notice" => "通知文号",
         // The record's optional counts are labelled in its field table.
-        other => crate::record::fields::count_field(other).map_or("字段", |c| c.label),
+        other => crate::record_fields::count_field(other).map_or("字段", |c| c.label),
     }
 }
 
@@ -201,7 +201,8 @@ fn hidden(field: &str, v: &str, bad: impl Fn(char) -> bool) -> Result<()> {
                 label(field),
                 c as u32
             ),
-        )),
+        )
+        .with("char", format!("U+{:04X}", c as u32))),
     }
 }
 
@@ -212,7 +213,9 @@ fn length(field: &str, v: &str, max: usize) -> Result<()> {
             ErrorCode::TooLong,
             field,
             format!("{}过长（{n}字），最多{max}字", label(field)),
-        ));
+        )
+        .with("count", n)
+        .with("max", max));
     }
     Ok(())
 }
@@ -237,6 +240,7 @@ pub fn date(field: &str, value: &str) -> Result<NaiveDate> {
                 clip(v)
             ),
         )
+        .with("value", clip(v))
     })
 }
 
@@ -266,7 +270,9 @@ pub fn date_range(start: NaiveDate, end: NaiveDate) -> Result<()> {
             ErrorCode::DateOrder,
             "end_date",
             format!("结束日期（{end}）早于开始日期（{start}）"),
-        ));
+        )
+        .with("start", start.to_string())
+        .with("end", end.to_string()));
     }
     Ok(())
 }
@@ -291,7 +297,8 @@ pub fn text_list(
             ErrorCode::TooLong,
             field,
             format!("{}最多填写{max_items}项", label(field)),
-        ));
+        )
+        .with("max_items", max_items));
     }
     Ok(out)
 }

@@ -2,9 +2,10 @@
 //! backups of the whole data (database and attachments) and restore.
 
 use clap::{Args, Subcommand};
-use pufa_core::api::Request;
+use pufa_core::api::{Request, Response, Written};
 use pufa_core::backup::{BackupInfo, BackupKind};
-use pufa_core::exchange::package::{Keep, PackageScope};
+use pufa_core::exchange::package::{Keep, PackageReport, PackageScope};
+use pufa_core::exchange::xlsx_import::{ImportPreview, ImportReport, RowError};
 use pufa_core::{AppError, ErrorCode};
 use serde_json::Value;
 use std::path::PathBuf;
@@ -110,86 +111,75 @@ pub fn package(cmd: PackageCmd) -> Request {
     }
 }
 
-/// The human lines of a package export, import report, conflict list or resolved conflict
-/// (the shape of the value says which).
-fn print_package(value: &Value) {
-    let n = |v: &Value, k: &str| v[k].as_u64().unwrap_or(0);
-    if let Some(list) = value.as_array() {
-        if list.is_empty() {
-            println!("没有同步冲突");
-        }
-        for c in list {
-            let state = match c["kept"].as_str() {
-                Some("local") => "已处理：保留本机",
-                Some("incoming") => "已处理：保留导入",
-                _ => "未处理",
-            };
-            println!(
-                "{}  {}“{}”  {state}\n  编号 {}",
-                c["created_at"].as_str().unwrap_or_default(),
-                c["entity_label"].as_str().unwrap_or_default(),
-                c["title"].as_str().unwrap_or_default(),
-                c["id"].as_str().unwrap_or_default()
-            );
-            if let Some(reason) = c["reason"].as_str() {
-                println!("  未导入：{reason}");
+/// The human lines of a package export, import report, conflict list or resolved conflict.
+fn print_package(response: Response) -> Result<(), AppError> {
+    match response {
+        Response::SyncConflictList(list) => {
+            if list.is_empty() {
+                println!("没有同步冲突");
+            }
+            for c in &list {
+                let state = match c.kept {
+                    Some(Keep::Local) => "已处理：保留本机",
+                    Some(Keep::Incoming) => "已处理：保留导入",
+                    None => "未处理",
+                };
+                println!(
+                    "{}  {}“{}”  {state}\n  编号 {}",
+                    c.created_at, c.entity_label, c.title, c.id
+                );
+                if let Some(reason) = &c.reason {
+                    println!("  未导入：{reason}");
+                }
             }
         }
-    } else if value.get("entity_label").is_some() {
-        println!(
+        Response::SyncConflictResolve(c) => println!(
             "已处理冲突：{}“{}”保留{}",
-            value["entity_label"].as_str().unwrap_or_default(),
-            value["title"].as_str().unwrap_or_default(),
-            if value["kept"] == "local" {
+            c.entity_label,
+            c.title,
+            if c.kept == Some(Keep::Local) {
                 "本机版本"
             } else {
                 "导入版本"
             }
-        );
-    } else if value.get("bytes").is_some() {
-        let c = &value["counts"];
-        println!(
-            "已导出数据包：{}\n  活动记录 {} 条、计划活动 {} 项、专项 {} 个、附件 {} 个、删除 {} 项，{:.1} MB",
-            value["path"].as_str().unwrap_or_default(),
-            n(c, "records"),
-            n(c, "activities"),
-            n(c, "campaigns"),
-            n(c, "attachments"),
-            n(c, "tombstones"),
-            n(value, "bytes") as f64 / 1024.0 / 1024.0
-        );
-    } else {
-        println!(
-            "已导入“{}”的数据包（{}）：新增 {}，更新 {}，冲突 {}，未变 {}，删除 {}",
-            value["town"].as_str().unwrap_or_default(),
-            value["maker"].as_str().unwrap_or_default(),
-            n(value, "added"),
-            n(value, "updated"),
-            n(value, "conflicts"),
-            n(value, "unchanged"),
-            n(value, "deleted")
-        );
-        for e in value["entities"].as_array().into_iter().flatten() {
+        ),
+        Response::PackageExport(e) => {
+            let c = &e.counts;
             println!(
-                "  {}：新增 {}，更新 {}，冲突 {}，未变 {}，删除 {}",
-                e["label"].as_str().unwrap_or_default(),
-                n(e, "added"),
-                n(e, "updated"),
-                n(e, "conflicts"),
-                n(e, "unchanged"),
-                n(e, "deleted")
+                "已导出数据包：{}\n  活动记录 {} 条、计划活动 {} 项、专项 {} 个、附件 {} 个、删除 {} 项，{:.1} MB",
+                e.path,
+                c.records,
+                c.activities,
+                c.campaigns,
+                c.attachments,
+                c.tombstones,
+                e.bytes as f64 / 1024.0 / 1024.0
             );
         }
-        if n(value, "out_of_scope") > 0 {
+        other => {
+            let r: PackageReport = other.take()?;
             println!(
-                "其中 {} 处修改超出了数据包制作者的权限，没有导入，已留给协调员处理",
-                n(value, "out_of_scope")
+                "已导入“{}”的数据包（{}）：新增 {}，更新 {}，冲突 {}，未变 {}，删除 {}",
+                r.town, r.maker, r.added, r.updated, r.conflicts, r.unchanged, r.deleted
             );
-        }
-        if n(value, "conflicts") > 0 {
-            println!("两边都改过的数据已按较新的修改暂存，请用 package conflicts 查看并处理");
+            for e in &r.entities {
+                println!(
+                    "  {}：新增 {}，更新 {}，冲突 {}，未变 {}，删除 {}",
+                    e.label, e.added, e.updated, e.conflicts, e.unchanged, e.deleted
+                );
+            }
+            if r.out_of_scope > 0 {
+                println!(
+                    "其中 {} 处修改超出了数据包制作者的权限，没有导入，已留给协调员处理",
+                    r.out_of_scope
+                );
+            }
+            if r.conflicts > 0 {
+                println!("两边都改过的数据已按较新的修改暂存，请用 package conflicts 查看并处理");
+            }
         }
     }
+    Ok(())
 }
 
 pub fn template(out: PathBuf) -> (Request, Output) {
@@ -222,13 +212,13 @@ pub fn json(output: &Output, mut value: Value) -> Value {
 }
 
 /// One problem of a row, as `第3行“日期”：…` (the message names row and column already).
-fn row_lines(title: &str, list: &[Value]) {
+fn row_lines(title: &str, list: &[RowError]) {
     if list.is_empty() {
         return;
     }
     println!("{title}：");
     for e in list {
-        println!("  {}", e["message"].as_str().unwrap_or_default());
+        println!("  {}", e.message);
     }
 }
 
@@ -304,37 +294,31 @@ fn line(b: &BackupInfo) -> String {
     )
 }
 
-pub fn print(output: &Output, value: Value) -> Result<(), serde_json::Error> {
+pub fn print(output: &Output, response: Response) -> Result<(), AppError> {
     match output {
-        Output::Template => println!(
-            "已生成活动登记表模板：{}",
-            value["path"].as_str().unwrap_or_default()
-        ),
-        Output::Import { dry_run } => {
-            let n = |k: &str| value[k].as_u64().unwrap_or(0);
-            if *dry_run {
-                println!(
-                    "检查完毕（未导入）：可导入 {} 行，已登记过 {} 行，有错误 {} 行",
-                    n("valid"),
-                    n("duplicates"),
-                    n("error_rows")
-                );
-            } else {
-                println!(
-                    "已导入 {} 行；已登记过 {} 行、有错误 {} 行未导入",
-                    n("imported"),
-                    n("duplicates"),
-                    n("error_rows")
-                );
-            }
-            let list = |k: &str| value[k].as_array().cloned().unwrap_or_default();
-            row_lines("错误", &list("errors"));
-            row_lines("提示", &list("warnings"));
+        Output::Template => println!("已生成活动登记表模板：{}", response.take::<Written>()?.path),
+        Output::Import { dry_run: true } => {
+            let p: ImportPreview = response.take()?;
+            println!(
+                "检查完毕（未导入）：可导入 {} 行，已登记过 {} 行，有错误 {} 行",
+                p.valid, p.duplicates, p.error_rows
+            );
+            row_lines("错误", &p.errors);
+            row_lines("提示", &p.warnings);
         }
-        Output::Package => print_package(&value),
-        Output::One => println!("{}", line(&serde_json::from_value(value)?)),
+        Output::Import { dry_run: false } => {
+            let r: ImportReport = response.take()?;
+            println!(
+                "已导入 {} 行；已登记过 {} 行、有错误 {} 行未导入",
+                r.imported, r.duplicates, r.error_rows
+            );
+            row_lines("错误", &r.errors);
+            row_lines("提示", &r.warnings);
+        }
+        Output::Package => print_package(response)?,
+        Output::One => println!("{}", line(&response.take()?)),
         Output::List => {
-            let list: Vec<BackupInfo> = serde_json::from_value(value)?;
+            let list: Vec<BackupInfo> = response.take()?;
             if list.is_empty() {
                 println!("还没有自动备份");
             }

@@ -2,23 +2,19 @@
 //! command layer as the window, and prints human text (Chinese) or, with `--json`, JSON.
 //! Exit codes: 0 ok, 1 refused or failed (message names the field), 2 bad command line.
 
-use chrono::Datelike;
+mod commands;
 mod exchange;
 mod pivot;
 mod plan;
+mod print;
 mod records;
 
 use clap::{Args, Parser, Subcommand};
-use pufa_core::api::{self, Request};
-use pufa_core::campaign::{ArchiveFilter, Campaign, CampaignFilter, CampaignInput};
-use pufa_core::check::CheckReport;
-use pufa_core::demo::{DemoInput, ScaleInput};
-use pufa_core::keydates::{DateSource, KeyDate};
-use pufa_core::person::{Person, PersonFilter, PersonInput};
-use pufa_core::town::{AppInfo, SetupInput, UserInput};
-use pufa_core::unit::{Unit, UnitFilter, UnitInput};
+use commands::{request, Output};
+use print::{date_range, fail, print_human};
+use pufa_core::api::{self, Response};
+use pufa_core::campaign::CampaignInput;
 use pufa_core::{validate, AppError, Db, ErrorCode};
-use serde_json::Value;
 use std::path::PathBuf;
 
 #[derive(Parser, Debug)]
@@ -390,276 +386,6 @@ fn data_dir(explicit: Option<PathBuf>) -> Result<PathBuf, AppError> {
     })
 }
 
-/// What a subcommand asks of the command layer, and how to print the answer.
-enum Output {
-    Plan(plan::PlanOutput),
-    Records(records::RecordOutput),
-    Keydates,
-    KeydateConfirmed,
-    Info,
-    Campaigns,
-    Campaign,
-    Units,
-    Unit,
-    People,
-    Person,
-    Deleted,
-    Check,
-    Pivot,
-    Exchange(exchange::Output),
-}
-
-fn planning((request, output): (Request, plan::PlanOutput)) -> (Request, Output) {
-    (request, Output::Plan(output))
-}
-
-fn recording((request, output): (Request, records::RecordOutput)) -> (Request, Output) {
-    (request, Output::Records(output))
-}
-
-fn activity_request(cmd: plan::ActivityCmd) -> Result<(Request, Output), AppError> {
-    use plan::ActivityCmd::*;
-    use pufa_core::record::ReviewAction;
-    Ok(match cmd {
-        List {
-            from,
-            to,
-            campaign,
-            unit,
-            status,
-            search,
-        } => {
-            let filter = pufa_core::activity::ActivityFilter {
-                from,
-                to,
-                campaign_id: campaign,
-                unit_id: unit,
-                status,
-                search,
-                ..Default::default()
-            };
-            recording((
-                Request::ActivityLedger(filter),
-                records::RecordOutput::Ledger,
-            ))
-        }
-        Add { json_file, confirm } => recording(records::add_from_file(&json_file, confirm)?),
-        Approve { id } => recording(records::review(id, ReviewAction::Approve, None)),
-        Return { id, reason } => recording(records::review(id, ReviewAction::Return, Some(reason))),
-        Reopen { id, reason } => recording(records::review(id, ReviewAction::Reopen, Some(reason))),
-    })
-}
-
-fn request(command: Command) -> Result<(Request, Output), AppError> {
-    Ok(match command {
-        Command::Init(a) => {
-            let user = a.user.map(|name| UserInput {
-                name,
-                role: a.role.unwrap_or_else(|| "coordinator".into()),
-                village: a.village,
-            });
-            let input = SetupInput {
-                town: a.town,
-                county: a.county,
-                villages: vec![a.villages],
-                schools: a.schools.into_iter().collect(),
-                sites: a.sites.into_iter().collect(),
-                user,
-                county_rollup: a.county_rollup,
-            };
-            (Request::Setup(input), Output::Info)
-        }
-        Command::Demo {
-            seed,
-            year,
-            activities,
-            towns,
-            years,
-        } => {
-            let scale = activities.map(|activities| ScaleInput {
-                activities,
-                towns,
-                years,
-            });
-            (
-                Request::LoadDemo(DemoInput { seed, year, scale }),
-                Output::Info,
-            )
-        }
-        Command::Info => (Request::AppInfo, Output::Info),
-        Command::User {
-            name,
-            role,
-            village,
-        } => (
-            Request::UpdateUser(UserInput {
-                name,
-                role,
-                village,
-            }),
-            Output::Info,
-        ),
-        Command::Template(c) => planning(plan::template(c)),
-        Command::Plan(c) => planning(plan::plan(c)),
-        Command::Activity(c) => activity_request(c)?,
-        Command::Material(c) => recording(records::material(c)),
-        Command::Stock { action } => recording(records::stock(action)),
-        Command::Audit { since, entity, id } => recording(records::audit(since, entity, id)),
-        Command::Export(c) => planning(plan::export(c)),
-        Command::Pivot(args) => (pivot::pivot(args), Output::Pivot),
-        Command::Summary {
-            from,
-            to,
-            village,
-            campaign,
-            include_pending,
-        } => recording(records::summary(
-            from,
-            to,
-            village,
-            campaign,
-            include_pending,
-        )),
-        Command::Conflicts { year } => planning(plan::conflicts(year)),
-        Command::Coverage { campaign } => planning(plan::coverage(campaign)),
-        Command::Holidays { year } => planning(plan::holidays(year)),
-        Command::SchoolCalendar(args) => planning(plan::school_calendar(args)),
-        Command::Check => (Request::Check, Output::Check),
-        Command::ImportTemplate { out } => {
-            let (request, output) = exchange::template(out);
-            (request, Output::Exchange(output))
-        }
-        Command::Import(cmd) => {
-            let (request, output) = exchange::import(cmd);
-            (request, Output::Exchange(output))
-        }
-        Command::Backup(args) => {
-            let (request, output) = exchange::backup(args)?;
-            (request, Output::Exchange(output))
-        }
-        Command::Package(cmd) => (
-            exchange::package(cmd),
-            Output::Exchange(exchange::Output::Package),
-        ),
-        Command::Restore {
-            file,
-            preview,
-            confirm_other_town,
-        } => {
-            let (request, output) = exchange::restore(file, preview, confirm_other_town);
-            (request, Output::Exchange(output))
-        }
-        Command::Keydates { year, confirm } => {
-            let year = year.unwrap_or_else(|| chrono::Local::now().year());
-            match confirm {
-                Some(node_code) => (
-                    Request::KeydateConfirm { node_code, year },
-                    Output::KeydateConfirmed,
-                ),
-                None => (Request::KeydateList { year }, Output::Keydates),
-            }
-        }
-        Command::Campaign(c) => match c {
-            CampaignCmd::List {
-                search,
-                kind,
-                year,
-                audience,
-                archived,
-                all,
-            } => {
-                let status = match (archived, all) {
-                    (true, _) => ArchiveFilter::Archived,
-                    (_, true) => ArchiveFilter::All,
-                    _ => ArchiveFilter::Active,
-                };
-                let f = CampaignFilter {
-                    search,
-                    kind,
-                    year,
-                    audience,
-                    status,
-                };
-                (Request::CampaignList(f), Output::Campaigns)
-            }
-            CampaignCmd::Add(fields) => (Request::CampaignCreate(fields.input()), Output::Campaign),
-            CampaignCmd::Show { id } => (Request::CampaignGet { id }, Output::Campaign),
-            CampaignCmd::Edit { id, fields } => (
-                Request::CampaignUpdate {
-                    id,
-                    input: fields.input(),
-                },
-                Output::Campaign,
-            ),
-            CampaignCmd::Archive { id, undo } => (
-                Request::CampaignArchive {
-                    id,
-                    archived: !undo,
-                },
-                Output::Campaign,
-            ),
-            CampaignCmd::Delete { id } => (Request::CampaignDelete { id }, Output::Deleted),
-        },
-        Command::Unit(u) => match u {
-            UnitCmd::List { kind, search } => (
-                Request::UnitList(UnitFilter {
-                    kind,
-                    search,
-                    include_archived: false,
-                }),
-                Output::Units,
-            ),
-            UnitCmd::Add {
-                kind,
-                name,
-                address,
-                market_days,
-            } => (
-                Request::UnitCreate(UnitInput {
-                    kind,
-                    name,
-                    address,
-                    notes: None,
-                    market_days,
-                }),
-                Output::Unit,
-            ),
-            UnitCmd::Market { name, days } => (
-                Request::UnitSetMarketDays {
-                    unit: name,
-                    market_days: days,
-                },
-                Output::Unit,
-            ),
-        },
-        Command::Person(p) => match p {
-            PersonCmd::List { role, search } => (
-                Request::PersonList(PersonFilter {
-                    role,
-                    search,
-                    ..Default::default()
-                }),
-                Output::People,
-            ),
-            PersonCmd::Add {
-                name,
-                role,
-                phone,
-                unit,
-            } => (
-                Request::PersonCreate(PersonInput {
-                    name,
-                    role,
-                    phone,
-                    unit_id: unit,
-                    notes: None,
-                }),
-                Output::Person,
-            ),
-        },
-    })
-}
-
 pub fn run(data_dir_arg: Option<PathBuf>, json: bool, command: Command) -> i32 {
     let (req, output) = match request(command) {
         Ok(pair) => pair,
@@ -672,7 +398,7 @@ pub fn run(data_dir_arg: Option<PathBuf>, json: bool, command: Command) -> i32 {
         // Long jobs report how far they are on stderr (stdout stays the result); Ctrl-C
         // stops them with the transaction never committed, so nothing is half written.
         let mut shown = None;
-        let result = api::handle_with_progress(&mut db, req, &mut |done, total| {
+        let result = api::run(&mut db, req, &mut |done, total| {
             let pct = done * 100 / total.max(1);
             if shown != Some(pct) {
                 shown = Some(pct);
@@ -686,9 +412,13 @@ pub fn run(data_dir_arg: Option<PathBuf>, json: bool, command: Command) -> i32 {
         result
     });
     match result {
-        Ok(value) => {
-            let failed_check = matches!(output, Output::Check) && value["ok"] == Value::Bool(false);
+        Ok(response) => {
+            let failed_check = matches!(&response, Response::Check(report) if !report.ok);
             if json {
+                let value = match response.to_json() {
+                    Ok(value) => value,
+                    Err(e) => return fail(&e, json),
+                };
                 let value = match &output {
                     Output::Exchange(out) => exchange::json(out, value),
                     _ => value,
@@ -697,7 +427,7 @@ pub fn run(data_dir_arg: Option<PathBuf>, json: bool, command: Command) -> i32 {
                     "{}",
                     serde_json::to_string_pretty(&value).expect("JSON value prints")
                 );
-            } else if let Err(e) = print_human(&output, value) {
+            } else if let Err(e) = print_human(&output, response) {
                 eprintln!("输出失败：{e}");
                 return 1;
             }
@@ -705,190 +435,4 @@ pub fn run(data_dir_arg: Option<PathBuf>, json: bool, command: Command) -> i32 {
         }
         Err(e) => fail(&e, json),
     }
-}
-
-/// Reports an error: `错误（字段）：说明` on stderr, and the JSON error with `--json`.
-fn fail(e: &AppError, json: bool) -> i32 {
-    tracing::warn!(code = ?e.code, field = ?e.field, "{}", e.message);
-    if json {
-        let body = serde_json::json!({ "error": e });
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&body).expect("JSON value prints")
-        );
-    }
-    match &e.field {
-        Some(f) => eprintln!("错误（{}）：{}", validate::label(f), e.message),
-        None => eprintln!("错误：{}", e.message),
-    }
-    1
-}
-
-fn keydate_line(k: &KeyDate) -> String {
-    let source = match k.source {
-        DateSource::Rule => "",
-        DateSource::Published => "（已公布）",
-        DateSource::Override => "（本镇设置）",
-        DateSource::Provisional => "（待公布）",
-    };
-    let theme = match k.theme_line() {
-        Some(t) if t.confirmed => format!("  主题：{}", t.text),
-        Some(t) => format!("  主题（沿用{}年，待确认）：{}", t.year, t.text),
-        None => String::new(),
-    };
-    let since = k.since.map(|y| format!("，{y}年起")).unwrap_or_default();
-    format!(
-        "{}{source}  {}  〔{}{since}〕{theme}",
-        date_range(&k.start, &k.end),
-        k.name,
-        k.rule
-    )
-}
-
-fn date_range(start: &str, end: &str) -> String {
-    if start == end {
-        start.to_string()
-    } else {
-        format!("{start} 至 {end}")
-    }
-}
-
-fn print_human(output: &Output, value: Value) -> Result<(), serde_json::Error> {
-    match output {
-        Output::Plan(out) => plan::print(out, value)?,
-        Output::Records(out) => records::print(out, value)?,
-        Output::Pivot => pivot::print(value)?,
-        Output::Exchange(out) => exchange::print(out, value)?,
-        Output::Info => {
-            let info: AppInfo = serde_json::from_value(value)?;
-            match &info.town {
-                Some(t) if t.county.is_empty() => println!("乡镇：{}", t.name),
-                Some(t) => println!("乡镇：{}（{}）", t.name, t.county),
-                None => println!("尚未设置乡镇"),
-            }
-            if let Some(u) = &info.user {
-                let village = u
-                    .unit_name
-                    .as_deref()
-                    .map(|v| format!("，{v}"))
-                    .unwrap_or_default();
-                println!("使用人：{}（{}{village}）", u.name, u.role.label());
-            }
-            if let Some(d) = &info.data_dir {
-                println!("数据文件夹：{d}");
-            }
-        }
-        Output::Campaigns => {
-            let list: Vec<Campaign> = serde_json::from_value(value)?;
-            for c in &list {
-                println!(
-                    "{}  {}  {}{}  [{}]",
-                    date_range(&c.start_date, &c.end_date),
-                    c.kind.label(),
-                    c.name,
-                    if c.archived { "（已归档）" } else { "" },
-                    c.id
-                );
-            }
-            println!("共 {} 个活动专项", list.len());
-        }
-        Output::Campaign => {
-            let c: Campaign = serde_json::from_value(value)?;
-            println!("名称：{}", c.name);
-            println!("编号：{}", c.id);
-            println!("类型：{}", c.kind.label());
-            println!("时间：{}", date_range(&c.start_date, &c.end_date));
-            let audiences: Vec<&str> = c.audiences.iter().map(|a| a.label()).collect();
-            println!("宣传对象：{}", audiences.join("、"));
-            println!("法律/主题：{}", c.themes.join("、"));
-            println!("牵头单位：{}", c.lead_unit);
-            if !c.notes.is_empty() {
-                println!("备注：{}", c.notes);
-            }
-            if c.archived {
-                println!("状态：已归档");
-            }
-        }
-        Output::Units => {
-            let list: Vec<Unit> = serde_json::from_value(value)?;
-            for u in &list {
-                let market = u
-                    .market_days
-                    .as_ref()
-                    .map(|m| format!("  赶集：{}", m.describe()))
-                    .unwrap_or_default();
-                println!("{}  {}{market}  [{}]", u.kind.label(), u.name, u.id);
-            }
-            println!("共 {} 个", list.len());
-        }
-        Output::Unit => {
-            let u: Unit = serde_json::from_value(value)?;
-            let market = u
-                .market_days
-                .as_ref()
-                .map(|m| format!("，赶集日：{}", m.describe()))
-                .unwrap_or_default();
-            println!(
-                "已保存：{}（{}{market}） [{}]",
-                u.name,
-                u.kind.label(),
-                u.id
-            );
-        }
-        Output::People => {
-            let list: Vec<Person> = serde_json::from_value(value)?;
-            for p in &list {
-                println!(
-                    "{}  {}  {}  {}  [{}]",
-                    p.name,
-                    p.role.label(),
-                    p.phone,
-                    p.unit_name.as_deref().unwrap_or("—"),
-                    p.id
-                );
-            }
-            println!("共 {} 人", list.len());
-        }
-        Output::Person => {
-            let p: Person = serde_json::from_value(value)?;
-            println!("已保存：{}（{}） [{}]", p.name, p.role.label(), p.id);
-        }
-        Output::Deleted => println!("已删除：{}", value["deleted"].as_str().unwrap_or_default()),
-        Output::Keydates => {
-            let list: Vec<KeyDate> = serde_json::from_value(value)?;
-            for k in &list {
-                println!("{}", keydate_line(k));
-            }
-            let provisional = list
-                .iter()
-                .filter(|k| k.source == DateSource::Provisional)
-                .count();
-            println!("共 {} 个普法节点", list.len());
-            if provisional > 0 {
-                println!(
-                    "其中 {provisional} 个日期待公布（暂按往年规则）：公布后请录入，或用 keydates --year {} --confirm 代码 确认",
-                    list[0].year
-                );
-            }
-        }
-        Output::KeydateConfirmed => {
-            let k: KeyDate = serde_json::from_value(value)?;
-            println!("已确认：{}", keydate_line(&k));
-        }
-        Output::Check => {
-            let r: CheckReport = serde_json::from_value(value)?;
-            if r.ok {
-                println!(
-                    "数据检查通过：{} 个村/单位，{} 人，{} 个活动专项，{} 场活动（结构版本 {}）",
-                    r.units, r.people, r.campaigns, r.activities, r.schema_version
-                );
-            } else {
-                println!("发现 {} 个问题：", r.problems.len());
-                for p in &r.problems {
-                    println!("  - {p}");
-                }
-            }
-        }
-    }
-    Ok(())
 }

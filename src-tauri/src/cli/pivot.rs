@@ -2,10 +2,10 @@
 //! shares with it.
 
 use chrono::Datelike;
-use pufa_core::api::Request;
+use pufa_core::api::{Request, Response};
 use pufa_core::reports::pivot::{Dim, Measure, PivotRequest, PivotTable};
 use pufa_core::reports::SummaryFilter;
-use serde_json::Value;
+use pufa_core::AppError;
 
 fn dim_of(field: &'static str) -> impl Fn(&str) -> Result<Dim, String> + Clone {
     move |s| Dim::parse(field, s).map_err(|e| e.message)
@@ -150,8 +150,8 @@ pub fn render(t: &PivotTable) -> Vec<String> {
     out
 }
 
-pub fn print(value: Value) -> Result<(), serde_json::Error> {
-    let t: PivotTable = serde_json::from_value(value)?;
+pub fn print(response: Response) -> Result<(), AppError> {
+    let t: PivotTable = response.take()?;
     for line in render(&t) {
         println!("{line}");
     }

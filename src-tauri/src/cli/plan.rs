@@ -4,12 +4,12 @@ use super::date_range;
 use chrono::Datelike;
 use clap::Subcommand;
 use pufa_core::activity::Activity;
-use pufa_core::api::Request;
+use pufa_core::api::{Request, Response};
 use pufa_core::conflicts::{Conflict, Coverage, CoverageScope};
 use pufa_core::holidays::{HolidaySource, HolidayYear};
 use pufa_core::plan::{PlanApplied, PlanCopied, PlanGenerated, PlanTemplate};
 use pufa_core::school_calendar::SchoolCalendar;
-use serde_json::Value;
+use pufa_core::AppError;
 
 #[derive(Subcommand, Debug)]
 pub enum TemplateCmd {
@@ -453,19 +453,19 @@ fn print_conflicts(list: &[Conflict]) {
     }
 }
 
-pub fn print(out: &PlanOutput, value: Value) -> Result<(), serde_json::Error> {
+pub fn print(out: &PlanOutput, response: Response) -> Result<(), AppError> {
     match out {
         PlanOutput::Exported => {
-            let e: pufa_core::export::Exported = serde_json::from_value(value)?;
+            let e: pufa_core::export::Exported = response.take()?;
             println!("已导出 {} 条到 {}", e.count, e.path);
         }
         PlanOutput::Document => {
-            let e: pufa_core::export::report_docx::DocxExported = serde_json::from_value(value)?;
+            let e: pufa_core::export::report_docx::DocxExported = response.take()?;
             println!("已导出 {}（计入 {} 场次）", e.path, e.activities);
             println!("{}", e.basis_line);
         }
         PlanOutput::Templates => {
-            let list: Vec<PlanTemplate> = serde_json::from_value(value)?;
+            let list: Vec<PlanTemplate> = response.take()?;
             for t in &list {
                 let own = if t.builtin { "" } else { "（自建）" };
                 println!("{}{own}  [{}]  {}", t.name, t.key, t.description);
@@ -473,7 +473,7 @@ pub fn print(out: &PlanOutput, value: Value) -> Result<(), serde_json::Error> {
             println!("共 {} 个模板", list.len());
         }
         PlanOutput::Applied => {
-            let a: PlanApplied = serde_json::from_value(value)?;
+            let a: PlanApplied = response.take()?;
             let verb = if a.added_to_existing {
                 "已加入已有活动专项"
             } else {
@@ -495,7 +495,7 @@ pub fn print(out: &PlanOutput, value: Value) -> Result<(), serde_json::Error> {
             print_conflicts(&a.conflicts);
         }
         PlanOutput::Generated => {
-            let g: PlanGenerated = serde_json::from_value(value)?;
+            let g: PlanGenerated = response.take()?;
             if !g.standard.is_empty() {
                 println!(
                     "未指定节点，按乡镇每年常规的 {} 个节点生成：{}",
@@ -530,7 +530,7 @@ pub fn print(out: &PlanOutput, value: Value) -> Result<(), serde_json::Error> {
             print_placement(g.placed, g.moved, &g.exceptions);
         }
         PlanOutput::Copied => {
-            let c: PlanCopied = serde_json::from_value(value)?;
+            let c: PlanCopied = response.take()?;
             println!("已复制 {} 个活动专项、{} 场活动", c.campaigns, c.activities);
             if c.moved > 0 || !c.exceptions.is_empty() {
                 print_placement(c.activities, c.moved, &c.exceptions);
@@ -540,13 +540,13 @@ pub fn print(out: &PlanOutput, value: Value) -> Result<(), serde_json::Error> {
             }
         }
         PlanOutput::Conflicts => {
-            let list: Vec<Conflict> = serde_json::from_value(value)?;
+            let list: Vec<Conflict> = response.take()?;
             print_conflicts(&list);
             let open = list.iter().filter(|c| !c.ignored).count();
             println!("共 {} 处冲突（{} 处已忽略）", list.len(), list.len() - open);
         }
         PlanOutput::Coverage => {
-            let c: Coverage = serde_json::from_value(value)?;
+            let c: Coverage = response.take()?;
             let over = match c.scope {
                 CoverageScope::Villages => "个村（社区）",
                 CoverageScope::Schools => "所学校",
@@ -563,7 +563,7 @@ pub fn print(out: &PlanOutput, value: Value) -> Result<(), serde_json::Error> {
             }
         }
         PlanOutput::Holidays => {
-            let h: HolidayYear = serde_json::from_value(value)?;
+            let h: HolidayYear = response.take()?;
             let source = match h.source {
                 HolidaySource::Custom => "本镇录入",
                 HolidaySource::Official => "国务院办公厅通知",
@@ -576,7 +576,7 @@ pub fn print(out: &PlanOutput, value: Value) -> Result<(), serde_json::Error> {
             }
         }
         PlanOutput::SchoolCalendar => {
-            let c: SchoolCalendar = serde_json::from_value(value)?;
+            let c: SchoolCalendar = response.take()?;
             let source = if c.estimated {
                 "估计：按春节和往年暑假推算，收到教育部门通知后请录入".to_string()
             } else if c.notice.is_empty() {

@@ -2,7 +2,7 @@
 //! the audit trail.
 
 use clap::Subcommand;
-use pufa_core::api::Request;
+use pufa_core::api::{Request, Response};
 use pufa_core::audit::{AuditEntry, AuditFilter};
 use pufa_core::inventory::{
     Material, MaterialInput, Movement, ReceiptInput, StockReport, TransferInput,
@@ -283,10 +283,10 @@ pub fn summary(
     (Request::Summary(filter), RecordOutput::Summary)
 }
 
-pub fn print(out: &RecordOutput, value: Value) -> Result<(), serde_json::Error> {
+pub fn print(out: &RecordOutput, response: Response) -> Result<(), AppError> {
     match out {
         RecordOutput::Summary => {
-            let s: pufa_core::reports::Summary = serde_json::from_value(value)?;
+            let s: pufa_core::reports::Summary = response.take()?;
             println!("{} 至 {}", s.from, s.to);
             println!("{}", s.basis_line);
             println!("{}", s.headline);
@@ -298,6 +298,9 @@ pub fn print(out: &RecordOutput, value: Value) -> Result<(), serde_json::Error> 
                 "横幅 {} 条，展板 {} 块，宣传车 {} 台，网络推送 {} 条（浏览 {}），调解纠纷 {} 件，法律援助 {} 件",
                 s.counts.banners, s.counts.boards, s.counts.vehicles, s.counts.online_posts, s.counts.online_views, s.counts.disputes, s.counts.legal_aid_cases
             );
+            if s.counts.volunteers > 0 {
+                println!("志愿者 {} 人次", s.counts.volunteers);
+            }
             if s.planned > 0 {
                 println!(
                     "计划活动 {} 场，已开展 {} 场（{}%）",
@@ -342,7 +345,7 @@ pub fn print(out: &RecordOutput, value: Value) -> Result<(), serde_json::Error> 
             }
         }
         RecordOutput::Ledger => {
-            let list: Vec<LedgerEntry> = serde_json::from_value(value)?;
+            let list: Vec<LedgerEntry> = response.take()?;
             let (mut planned, mut held) = (0, 0);
             for e in &list {
                 match e {
@@ -360,32 +363,38 @@ pub fn print(out: &RecordOutput, value: Value) -> Result<(), serde_json::Error> 
         }
         RecordOutput::NewId => {
             // A record, or the saved activities of a planned one.
-            let id = value["id"]
-                .as_str()
-                .or_else(|| value["activities"][0]["id"].as_str())
-                .unwrap_or_default();
+            let id = match response {
+                Response::RecordCreate(r) => r.id,
+                Response::ActivityCreate(saved) => saved
+                    .activities
+                    .into_iter()
+                    .next()
+                    .map(|a| a.id)
+                    .unwrap_or_default(),
+                other => other.take::<Record>()?.id,
+            };
             println!("{id}");
         }
         RecordOutput::Record => {
-            let r: Record = serde_json::from_value(value)?;
+            let r: Record = response.take()?;
             println!("{}", record_line(&r));
             if !r.review_comment.is_empty() {
                 println!("审核意见：{}", r.review_comment);
             }
         }
         RecordOutput::Materials => {
-            let list: Vec<Material> = serde_json::from_value(value)?;
+            let list: Vec<Material> = response.take()?;
             for m in &list {
                 println!("{}  库存 {} {}  [{}]", m.name, m.balance, m.unit, m.id);
             }
             println!("共 {} 种资料", list.len());
         }
         RecordOutput::Material => {
-            let m: Material = serde_json::from_value(value)?;
+            let m: Material = response.take()?;
             println!("已保存：{}（{}） [{}]", m.name, m.unit, m.id);
         }
         RecordOutput::Stock => {
-            let r: StockReport = serde_json::from_value(value)?;
+            let r: StockReport = response.take()?;
             for m in &r.materials {
                 let low = if r.low.contains(&m.name) {
                     "  ⚠ 库存不足"
@@ -399,18 +408,18 @@ pub fn print(out: &RecordOutput, value: Value) -> Result<(), serde_json::Error> 
             }
         }
         RecordOutput::Movements => {
-            let list: Vec<Movement> = serde_json::from_value(value)?;
+            let list: Vec<Movement> = response.take()?;
             for m in &list {
                 println!("{}", movement_line(m));
             }
             println!("共 {} 笔", list.len());
         }
         RecordOutput::Movement => {
-            let m: Movement = serde_json::from_value(value)?;
+            let m: Movement = response.take()?;
             println!("已记录：{}", movement_line(&m));
         }
         RecordOutput::Audit => {
-            let list: Vec<AuditEntry> = serde_json::from_value(value)?;
+            let list: Vec<AuditEntry> = response.take()?;
             for e in &list {
                 println!("{}  {}  {}", e.at, e.user_name, e.summary);
             }

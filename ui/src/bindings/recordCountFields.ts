@@ -1,4 +1,4 @@
-// Generated from pufa-core's record/fields.rs by `cargo test`. Do not edit.
+// Generated from pufa-core's record_fields.rs by `cargo test`. Do not edit.
 /** The optional counts of an activity record, in form order. */
 export const RECORD_COUNTS = [
   { column: 'consultations', label: '咨询人次', label_en: 'Consultations' },

@@ -67,8 +67,9 @@ function backend(sent: Sent[], answer: (req: Sent) => unknown) {
   })
 }
 
-// A big dialog (Element Plus selects, pickers): the first mount is slow on a cold run.
-describe('ActivityDialog', { timeout: 30000 }, () => {
+// A big dialog (Element Plus selects, pickers, its parts): the first mount is slow on a cold run
+// and slower still when the whole suite runs on two busy cores.
+describe('ActivityDialog', { timeout: 60000 }, () => {
   let sent: Sent[]
   beforeEach(() => {
     sent = []

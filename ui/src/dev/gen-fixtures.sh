@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Regenerates fixtures.json (the dev mock's demo town, key dates, templates, holidays) from the
-# real core through the CLI. Run from the repository root after `cargo build`:
+# Regenerates fixtures.json (the demo town, key dates, templates, holidays as the real core answers
+# them; the UI tests read it through ui/tests/fixtures.ts) through the CLI. Run from the
+# repository root after `cargo build`:
 #   bash ui/src/dev/gen-fixtures.sh
 set -euo pipefail
 BIN=${BIN:-target/debug/pufa-planner}

@@ -4,6 +4,7 @@ import type { MarketCycle } from '../bindings/MarketCycle'
 import { describeMarket } from './market'
 import type { AuditEntry } from '../bindings/AuditEntry'
 import { formatDate, parseIso } from './dates'
+import { RECORD_COUNTS } from '../bindings/recordCountFields'
 
 export interface AuditContext {
   t: (key: string, named?: Record<string, unknown>) => string
@@ -202,14 +203,8 @@ const ORDER = [
   'review_comment',
   'reach',
   'reach_by_audience',
-  'consultations',
-  'banners',
-  'boards',
-  'vehicles',
-  'online_posts',
-  'online_views',
-  'disputes',
-  'legal_aid_cases',
+  // The record's optional counts, in the core's field table order (as export/audit_xlsx.rs ranks them).
+  ...RECORD_COUNTS.map((c) => c.column),
   'venue_type',
   'venue',
   'audiences',

@@ -52,3 +52,42 @@ describe('errorText', () => {
     expect(folderInMessage('no folder here')).toBeNull()
   })
 })
+
+describe('errorText with params', () => {
+  const inEnglish = (e: AppError) => errorText(e, tIn('en'), 'en')
+
+  it('says the specifics in English from the params, not the Chinese sentence', () => {
+    const text = inEnglish({
+      code: 'too_long',
+      message: '活动名称过长（81字），最多80字',
+      field: 'title',
+      params: { count: 81, max: 80 },
+    })
+    expect(text).toContain('(81 characters; at most 80)')
+    expect(text).not.toMatch(/[\u4e00-\u9fff]{2}/)
+    const date = inEnglish({
+      code: 'invalid_date',
+      message: '开始日期“2026-13-01”不是有效日期，请写成 2026-12-04 这样的格式',
+      field: 'start_date',
+      params: { value: '2026-13-01' },
+    })
+    expect(date).toContain('“2026-13-01” is not a valid date; write it like 2026-12-04')
+    expect(
+      inEnglish({
+        code: 'date_order',
+        message: '结束日期（2026-12-01）早于开始日期（2026-12-07）',
+        field: 'end_date',
+        params: { start: '2026-12-07', end: '2026-12-01' },
+      }),
+    ).toBe('The end date (2026-12-01) is before the start date (2026-12-07)')
+    expect(inEnglish({ code: 'not_found', message: '找不到活动（a1），可能已被删除', field: null, params: { id: 'a1' } })).toBe(
+      'Not found (a1); it may have been deleted',
+    )
+  })
+
+  it('keeps the Chinese message in the zh-CN UI, and the generic text without params', () => {
+    const e: AppError = { code: 'too_long', message: '活动名称过长（81字），最多80字', field: 'title', params: { count: 81, max: 80 } }
+    expect(errorText(e, tIn('zh-CN'), 'zh-CN')).toBe('活动名称过长（81字），最多80字')
+    expect(inEnglish(err('too_long', '活动名称过长', 'title'))).toMatch(/too long; please shorten it$/)
+  })
+})

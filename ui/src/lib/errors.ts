@@ -65,6 +65,7 @@ export const FIELDS = [
   'online_views',
   'disputes',
   'legal_aid_cases',
+  'volunteers',
   'narrative',
   'speakers',
   'quiz',
@@ -112,13 +113,42 @@ export function fieldLabel(field: string | null | undefined, t: Translate): stri
 }
 
 /**
- * The text to show for an error: the translated text of its code, naming the field.
- * In the zh-CN UI, codes with specifics show the backend's own (Chinese) message.
+ * The texts that say an error's specifics in the UI's language, from its `params`: the first
+ * whose code matches and whose params are all present is used.
+ */
+export const DETAILS: ReadonlyArray<{ code: ErrorCode; params: readonly string[]; key: string }> = [
+  { code: 'too_long', params: ['count', 'max'], key: 'errorDetails.tooLong' },
+  { code: 'too_long', params: ['max_items'], key: 'errorDetails.tooManyItems' },
+  { code: 'invalid_date', params: ['value'], key: 'errorDetails.invalidDate' },
+  { code: 'date_order', params: ['start', 'end'], key: 'errorDetails.dateOrder' },
+  { code: 'control_chars', params: ['char'], key: 'errorDetails.hiddenChar' },
+  { code: 'not_found', params: ['id'], key: 'errorDetails.notFound' },
+  { code: 'io', params: ['detail'], key: 'errorDetails.io' },
+]
+
+/** The error's params that are texts or numbers (the only kinds the core sends). */
+function paramsOf(e: AppError): Record<string, string | number> {
+  const out: Record<string, string | number> = {}
+  for (const [k, v] of Object.entries(e.params ?? {})) {
+    if (typeof v === 'string' || typeof v === 'number') out[k] = v
+  }
+  return out
+}
+
+/**
+ * The text to show for an error: the translated text of its code, naming the field, with its
+ * specifics (params) when the core sent them. In the zh-CN UI, codes with specifics show the
+ * backend's own (Chinese) message, which says the same; a code without a detail text in the
+ * chosen language falls back to the generic text of its code.
  */
 export function errorText(e: AppError, t: Translate, locale = 'zh-CN'): string {
   const zh = !locale.toLowerCase().startsWith('en')
   if (zh && SPECIFIC_CODES.has(e.code) && e.message.trim()) return e.message
-  return t(`errors.${e.code}`, { field: fieldLabel(e.field, t), message: e.message })
+  const params = paramsOf(e)
+  const named = { ...params, field: fieldLabel(e.field, t), message: e.message }
+  const detail = DETAILS.find((d) => d.code === e.code && d.params.every((p) => p in params))
+  if (detail) return t(detail.key, named)
+  return t(`errors.${e.code}`, named)
 }
 
 /** The folder named in a data-folder error message (“…”), if any. */

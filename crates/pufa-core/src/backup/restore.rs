@@ -439,7 +439,7 @@ fn check_rows(
     progress: &mut dyn FnMut(u64, u64) -> bool,
 ) -> Result<()> {
     let mut first: Option<AppError> = None;
-    let finished = crate::stored::check_all(conn, progress, &mut |what, e| {
+    let finished = crate::inbound::check_all(conn, progress, &mut |what, e| {
         let mut refused = bad_file(path, &format!("其中的{what}：{}", e.message));
         refused.field = e.field.or(refused.field);
         first = Some(refused);

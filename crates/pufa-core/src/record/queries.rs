@@ -345,52 +345,25 @@ pub(crate) fn for_each_read_ahead<T: Send>(
     };
     // Checked here, so a bad filter is refused before the thread starts.
     filter_sql(f)?;
-    // Records travel in batches: one hand-over per record would wake the other thread 100,000
-    // times in a big export, which costs more than the reading it overlaps.
-    const BATCH: usize = 256;
-    let (tx, rx) = std::sync::mpsc::sync_channel::<Result<Vec<T>>>(4);
-    std::thread::scope(|scope| {
-        scope.spawn(move || {
+    crate::read_ahead::read_ahead(
+        move |sink| {
             let reader = Connection::open_with_flags(
                 &path,
                 rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY
                     | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
-            )
-            .map_err(AppError::from)
-            .and_then(|c| {
-                c.busy_timeout(std::time::Duration::from_secs(5))?;
-                Ok(c)
-            });
-            // The writer stopped (an error): stop reading too.
-            let stopped = |_| AppError::new(ErrorCode::Cancelled, "已停止");
-            let mut batch = Vec::with_capacity(BATCH);
-            let sent = reader.and_then(|reader| {
-                for_each_row(&reader, f, select, map, |r| {
-                    batch.push(r);
-                    if batch.len() == BATCH {
-                        let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
-                        tx.send(Ok(full)).map_err(stopped)?;
-                    }
-                    Ok(())
-                })?;
-                tx.send(Ok(batch)).map_err(stopped)
-            });
-            if let Err(e) = sent {
-                let _ = tx.send(Err(e));
-            }
-        });
-        // Takes the receiver: returning (also early, on an error) drops it, which stops the
-        // reader's next send instead of leaving it blocked on a full channel.
-        let mut consume = move |rx: std::sync::mpsc::Receiver<Result<Vec<T>>>| -> Result<()> {
-            for batch in rx {
-                for r in batch? {
-                    each(r)?;
-                }
+            )?;
+            reader.busy_timeout(std::time::Duration::from_secs(5))?;
+            for_each_row(&reader, f, select, map, |r| sink.push(r))
+        },
+        // The reader went away before the end (it panicked; the scope carries that on).
+        || AppError::new(ErrorCode::Cancelled, "已停止"),
+        |records| {
+            while let Some(r) = records.next_item()? {
+                each(r)?;
             }
             Ok(())
-        };
-        consume(rx)
-    })
+        },
+    )
 }
 
 /// The totals of every record a filter selects (not only of the page shown).

@@ -533,8 +533,8 @@ fn headings(
 
 fn title(conn: &Connection, s: &Scope, req: &PivotRequest, unit: &str) -> Result<String> {
     let date = |d: &str| {
-        crate::export::iso_date(d)
-            .map(crate::export::full_date_cn)
+        crate::cn_date::iso_date(d)
+            .map(crate::cn_date::full_date_cn)
             .unwrap_or_else(|| d.to_string())
     };
     let mut scope = match &s.unit {

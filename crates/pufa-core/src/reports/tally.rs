@@ -285,6 +285,12 @@ fn drop_triggers<'a>(conn: &Connection, names: impl IntoIterator<Item = &'a str>
 
 /// Fills the tallies from the records and activities (after emptying them).
 pub(crate) fn rebuild(conn: &Connection) -> Result<()> {
+    conn.execute_batch(&rebuild_sql())?;
+    Ok(())
+}
+
+/// The statements of [`rebuild`].
+fn rebuild_sql() -> String {
     let unit = level_unit("r");
     let totals = record_sums()
         .iter()
@@ -333,14 +339,7 @@ pub(crate) fn rebuild(conn: &Connection) -> Result<()> {
          SELECT {unit} AS u, substr(a.date, 1, 7) AS m, a.status AS s, count(*)
          FROM activity a, {LEVELS} GROUP BY u, m, s;\n"
     );
-    conn.execute_batch(&sql)?;
-    Ok(())
-}
-
-/// Migration 0009: the tables, their triggers, and the tallies of the rows already there.
-pub(crate) fn migrate(conn: &Connection) -> Result<()> {
-    conn.execute_batch(include_str!("../migrations/0009_tallies.sql"))?;
-    resume(conn)
+    sql
 }
 
 /// Drops the triggers for a bulk load of many rows in one transaction (tallying them row by

@@ -4,11 +4,14 @@
 //! row mapping reads it as, its Chinese and English labels — and [`record_counts!`] the
 //! optional counts (横幅, 展板 … 志愿者人次) with everything the house says about each: its 台账
 //! and template heading, the headings a cadre's own sheet may use, and the Word report's
-//! clause. From these come the row mapping ([`super::queries`] reads by column name), the
-//! INSERT and UPDATE lists ([`super::writes`]), the tallies' sums, the 台账's count columns,
+//! clause. From these come the row mapping (`record::queries` reads by column name), the
+//! INSERT and UPDATE lists (`record::writes`), the tallies' sums, the 台账's count columns,
 //! the import's headings and the labels of messages and audit lines.
 //!
 //! Adding a count is one line in `record_counts!` and a migration adding its column.
+//!
+//! A leaf module (it names nothing of the crate), seen as `record::fields`: `validate` labels
+//! the counts from it without importing the record.
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -267,20 +270,6 @@ pub fn columns() -> &'static [Column] {
     })
 }
 
-/// Migration 0014 (志愿者人次), the column added only when missing: a database some tests
-/// lower to an older `user_version` already has it.
-pub(crate) fn migrate_volunteers(conn: &rusqlite::Connection) -> crate::error::Result<()> {
-    let has: bool = conn.query_row(
-        "SELECT count(*) > 0 FROM pragma_table_info('record') WHERE name = 'volunteers'",
-        [],
-        |r| r.get(0),
-    )?;
-    if !has {
-        conn.execute_batch(include_str!("../migrations/0014_volunteers.sql"))?;
-    }
-    Ok(())
-}
-
 /// The column called `name`.
 pub fn column(name: &str) -> Option<&'static Column> {
     columns().iter().find(|c| c.name == name)
@@ -321,7 +310,7 @@ mod tests {
     #[test]
     fn export_the_counts_for_the_ui() {
         let mut ts = String::from(
-            "// Generated from pufa-core's record/fields.rs by `cargo test`. Do not edit.\n\
+            "// Generated from pufa-core's record_fields.rs by `cargo test`. Do not edit.\n\
              /** The optional counts of an activity record, in form order. */\n\
              export const RECORD_COUNTS = [\n",
         );

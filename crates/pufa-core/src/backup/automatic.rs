@@ -1,0 +1,119 @@
+//! The automatic backups in the data folder: daily, before a migration or an import, pruned.
+use super::*;
+
+/// The automatic backups in the data folder, newest first.
+pub fn list(data_dir: &Path) -> Result<Vec<BackupInfo>> {
+    let dir = data_dir.join(BACKUPS_DIR);
+    let mut out = Vec::new();
+    let entries = match std::fs::read_dir(&dir) {
+        Ok(e) => e,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(out),
+        Err(e) => return Err(io_error(&dir, &e)),
+    };
+    for entry in entries {
+        let path = entry.map_err(|e| io_error(&dir, &e))?.path();
+        if path.extension().and_then(|e| e.to_str()) == Some(EXTENSION) {
+            // A damaged file in the folder is skipped here; restoring it would say why.
+            if let Ok(info) = inspect_summary(&path) {
+                out.push(info);
+            }
+        }
+    }
+    out.sort_by(|a, b| b.created_at.cmp(&a.created_at));
+    Ok(out)
+}
+
+/// A file name for an automatic backup: sortable, safe on Windows (no ':').
+pub(super) fn auto_name(kind: BackupKind) -> String {
+    let now = chrono::Local::now();
+    format!(
+        "{}-{}.{EXTENSION}",
+        now.format("%Y-%m-%d_%H%M%S%3f"),
+        kind.code()
+    )
+}
+
+/// Makes an automatic backup of `kind` in the data folder and prunes the old ones of it.
+/// None for a database with no folder (in memory).
+pub fn auto(db: &Db, kind: BackupKind) -> Result<Option<BackupInfo>> {
+    let Some(data_dir) = db.data_dir.as_deref() else {
+        return Ok(None);
+    };
+    auto_in(&db.conn, data_dir, kind).map(Some)
+}
+
+pub(super) fn auto_in(conn: &Connection, data_dir: &Path, kind: BackupKind) -> Result<BackupInfo> {
+    let dir = data_dir.join(BACKUPS_DIR);
+    std::fs::create_dir_all(&dir).map_err(|e| io_error(&dir, &e))?;
+    let info = create(
+        conn,
+        Some(data_dir),
+        &dir.join(auto_name(kind)),
+        kind,
+        &mut |_, _| true,
+    )?;
+    prune(data_dir, kind)?;
+    tracing::info!(kind = ?kind, path = %info.path, "自动备份完成");
+    Ok(info)
+}
+
+/// Keeps the newest backups of `kind` its rule allows and deletes the rest.
+pub(super) fn prune(data_dir: &Path, kind: BackupKind) -> Result<()> {
+    let all = list(data_dir)?;
+    for old in all.iter().filter(|b| b.kind == kind).skip(kind.kept()) {
+        let _ = std::fs::remove_file(&old.path);
+    }
+    Ok(())
+}
+
+/// The backup of a database about to be migrated to this version's schema.
+pub(crate) fn before_migration(conn: &Connection, data_dir: &Path) -> Result<BackupInfo> {
+    auto_in(conn, data_dir, BackupKind::BeforeMigration)
+}
+
+/// The backup before an import, made while the import's transaction is still open — so only
+/// for a file that passed every check and is about to change data — on a connection of its
+/// own, which sees the data as it was without the import's writes.
+pub(crate) fn before_import(data_dir: &Path) -> Result<BackupInfo> {
+    let conn = Connection::open_with_flags(
+        data_dir.join(crate::db::DB_FILE),
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    conn.busy_timeout(Duration::from_secs(5))?;
+    auto_in(&conn, data_dir, BackupKind::BeforeImport)
+}
+
+/// The daily backup, when there is none of today yet; a week after the last weekly one, the
+/// day's backup is also kept as the weekly one. Returns the backups made. It reads through a
+/// connection of its own: the window starts it beside its work, and a county database takes
+/// seconds to copy, which must not hold up the first screens.
+pub fn daily(data_dir: &Path) -> Result<Vec<BackupInfo>> {
+    let conn = Connection::open_with_flags(
+        data_dir.join(crate::db::DB_FILE),
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    conn.busy_timeout(Duration::from_secs(5))?;
+    let all = list(data_dir)?;
+    let today = chrono::Local::now().date_naive();
+    let day_of = |b: &BackupInfo| {
+        chrono::DateTime::parse_from_rfc3339(&b.created_at)
+            .ok()
+            .map(|t| t.with_timezone(&chrono::Local).date_naive())
+    };
+    let mut made = Vec::new();
+    if !all
+        .iter()
+        .any(|b| b.kind == BackupKind::Daily && day_of(b) == Some(today))
+    {
+        made.push(auto_in(&conn, data_dir, BackupKind::Daily)?);
+    }
+    let last_weekly = all
+        .iter()
+        .filter(|b| b.kind == BackupKind::Weekly)
+        .filter_map(day_of)
+        .max();
+    if last_weekly.is_none_or(|d| (today - d).num_days() >= 7) {
+        made.push(auto_in(&conn, data_dir, BackupKind::Weekly)?);
+    }
+    Ok(made)
+}

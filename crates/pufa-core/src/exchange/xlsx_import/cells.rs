@@ -1,0 +1,433 @@
+//! Cell parsers: a value, or a message (without row and column, which the caller adds).
+use super::*;
+
+/// A count as written: its value and, for "200余" / "约200", the text it was read from.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Count {
+    pub value: i64,
+    pub approx: Option<String>,
+}
+
+/// A date: a date cell, an Excel serial number, or text in the usual Chinese forms. `None` for
+/// an empty cell.
+pub(crate) fn parse_date(cell: &Cell) -> std::result::Result<Option<NaiveDate>, String> {
+    let bad = |shown: &str| {
+        format!(
+            "“{}”不是有效的日期，请写成 2024-03-15 或 2024年3月15日",
+            validate::clip(shown)
+        )
+    };
+    match cell {
+        Cell::Empty => Ok(None),
+        Cell::DateTime { date: Some(d), .. } => Ok(Some(*d)),
+        Cell::Number(n) => serial_date(*n)
+            .or_else(|| ymd_number(*n))
+            .map(Some)
+            .ok_or_else(|| bad(&cell.as_text())),
+        Cell::Text(s) => {
+            let t = fold(s);
+            // A time after the date is dropped: "2024-03-15 09:00", "2024-03-15T09:00:00".
+            let t = match t.find(':') {
+                Some(i) => match t[..i].rfind([' ', 'T']) {
+                    Some(j) => t[..j].to_string(),
+                    None => t.clone(),
+                },
+                None => t.clone(),
+            };
+            let mut t: String = t.chars().filter(|c| !c.is_whitespace()).collect();
+            // A weekday after it: "2024年3月15日(星期五)", "2024-03-15周五".
+            if t.ends_with(')') {
+                if let Some(i) = t.rfind('(') {
+                    t.truncate(i);
+                }
+            }
+            for w in ["星期", "周", "礼拜"] {
+                if let Some(i) = t.rfind(w) {
+                    if t[i + w.len()..].chars().count() == 1 {
+                        t.truncate(i);
+                    }
+                }
+            }
+            if let Some(d) = validate::parse_date(&t) {
+                return Ok(Some(d));
+            }
+            if t.len() == 8 && t.bytes().all(|b| b.is_ascii_digit()) {
+                if let Some(d) = t.parse::<f64>().ok().and_then(ymd_number) {
+                    return Ok(Some(d));
+                }
+            }
+            // A serial number kept as text (copied from another program).
+            if t.len() == 5 && t.bytes().all(|b| b.is_ascii_digit()) {
+                if let Some(d) = t.parse::<f64>().ok().and_then(serial_date) {
+                    return Ok(Some(d));
+                }
+            }
+            let no_year = t.contains('月') && !t.contains('年');
+            if no_year {
+                return Err(format!(
+                    "“{}”没有写年份，请写成 2024年3月15日 这样的完整日期",
+                    validate::clip(s.trim())
+                ));
+            }
+            Err(bad(s.trim()))
+        }
+        _ => Err(bad(&cell.as_text())),
+    }
+}
+
+/// An Excel date serial (1900 system) of the years 2000–2100; other numbers are not dates here.
+pub(super) fn serial_date(n: f64) -> Option<NaiveDate> {
+    if !(36_526.0..73_051.0).contains(&n) {
+        return None;
+    }
+    let epoch = NaiveDate::from_ymd_opt(1899, 12, 30)?;
+    epoch.checked_add_days(chrono::Days::new(n.floor() as u64))
+}
+
+/// 20240315 typed as a number.
+pub(super) fn ymd_number(n: f64) -> Option<NaiveDate> {
+    if n.fract() != 0.0 || !(19_000_101.0..=22_001_231.0).contains(&n) {
+        return None;
+    }
+    let n = n as u32;
+    NaiveDate::from_ymd_opt((n / 10_000) as i32, n / 100 % 100, n % 100)
+}
+
+/// A time of day as "HH:MM": a time cell, a fraction of a day, or text ("9:30", "9点半",
+/// "下午2点", "0930"). `None` for an empty cell.
+pub(crate) fn parse_time(cell: &Cell) -> std::result::Result<Option<String>, String> {
+    let bad = |shown: &str| {
+        format!(
+            "“{}”不是有效的时间，请写成 09:30 这样的时间",
+            validate::clip(shown)
+        )
+    };
+    match cell {
+        Cell::Empty => Ok(None),
+        Cell::DateTime { hour, minute, .. } => Ok(Some(format!("{hour:02}:{minute:02}"))),
+        Cell::Number(n) if (0.0..1.0).contains(n) => {
+            let minutes = ((n * 1440.0).round() as u32).min(1439);
+            Ok(Some(format!("{:02}:{:02}", minutes / 60, minutes % 60)))
+        }
+        Cell::Number(n) if n.fract() == 0.0 && (0.0..24.0).contains(n) => {
+            Ok(Some(format!("{:02}:00", *n as u32)))
+        }
+        Cell::Number(n) if n.fract() == 0.0 && (100.0..2400.0).contains(n) => {
+            let n = *n as u32;
+            time_text(&format!("{:02}:{:02}", n / 100, n % 100))
+                .map(Some)
+                .ok_or_else(|| bad(&n.to_string()))
+        }
+        Cell::Text(s) => time_text(s).map(Some).ok_or_else(|| bad(s.trim())),
+        _ => Err(bad(&cell.as_text())),
+    }
+}
+
+pub(super) fn time_text(s: &str) -> Option<String> {
+    let mut t: String = fold(s).chars().filter(|c| !c.is_whitespace()).collect();
+    let mut afternoon = false;
+    for (word, pm) in [
+        ("上午", false),
+        ("早上", false),
+        ("早晨", false),
+        ("中午", true),
+        ("下午", true),
+        ("晚上", true),
+    ] {
+        if let Some(rest) = t.strip_prefix(word) {
+            afternoon = pm;
+            t = rest.to_string();
+            break;
+        }
+    }
+    let t = t
+        .replace('时', "点")
+        .replace("点半", ":30")
+        .replace('点', ":");
+    let t = t.trim_end_matches('分').trim_end_matches(':');
+    let digits = |x: &str| (1..=2).contains(&x.len()) && x.bytes().all(|b| b.is_ascii_digit());
+    let (h, m) = if let Some((h, rest)) = t.split_once(':') {
+        // Seconds are dropped: "09:30:00".
+        let mut parts = rest.split(':');
+        let m = parts.next().unwrap_or("");
+        match (parts.next(), parts.next()) {
+            (None, _) => {}
+            (Some(sec), None) if digits(sec) => {}
+            _ => return None,
+        }
+        (h, m)
+    } else if t.len() == 4 && t.bytes().all(|b| b.is_ascii_digit()) {
+        (&t[..2], &t[2..])
+    } else {
+        (t, "0")
+    };
+    if !digits(h) || !digits(m) {
+        return None;
+    }
+    let h: u32 = h.parse().ok().filter(|h| *h < 24)?;
+    let m: u32 = m.parse().ok().filter(|m| *m < 60)?;
+    let h = if afternoon && h < 12 { h + 12 } else { h };
+    Some(format!("{h:02}:{m:02}"))
+}
+
+/// A start and an end time written in one cell: "9:00-11:30", "9:00至11:30".
+pub(super) fn time_range(cell: &Cell) -> Option<(String, String)> {
+    let Cell::Text(s) = cell else { return None };
+    let t = fold(s);
+    let (a, b) = t.split_once(['-', '—', '~', '～', '至', '到'])?;
+    Some((time_text(a)?, time_text(b)?))
+}
+
+/// Prefixes and suffixes of a count written by hand: the approximate ones make a warning.
+pub(super) const APPROX_PREFIXES: &[&str] = &["大约", "将近", "约", "近", "逾", "超过"];
+pub(super) const EXACT_PREFIXES: &[&str] = &["共计", "合计", "共", "计"];
+pub(super) const APPROX_SUFFIXES: &[&str] = &["余", "多", "左右", "以上", "+"];
+pub(super) const UNIT_SUFFIXES: &[&str] = &[
+    "人次", "人", "名", "次", "场", "个", "件", "条", "块", "份", "册", "本", "张", "套", "盒",
+    "袋", "瓶", "台", "幅", "户", "处",
+];
+/// What a cadre writes for none.
+pub(super) const NONE_WORDS: &[&str] = &["无", "没有", "/", "-", "--", "—", "——"];
+
+/// A count (people, items): a number cell, or text like "1,200", "1200人次", "200余", "约200".
+/// `None` for an empty cell.
+pub(crate) fn parse_count(cell: &Cell) -> std::result::Result<Option<Count>, String> {
+    let written = cell.as_text();
+    let not_a_number = || format!("应填写数字（填写的是“{}”）", validate::clip(written.trim()));
+    let (value, approx) = match cell {
+        Cell::Empty => return Ok(None),
+        Cell::Number(n) => (*n, false),
+        Cell::Text(s) => {
+            let t: String = fold(s)
+                .chars()
+                .filter(|c| !c.is_whitespace() && *c != ',')
+                .collect();
+            if NONE_WORDS.contains(&t.as_str()) {
+                return Ok(None);
+            }
+            let mut approx = false;
+            let mut rest = t.as_str();
+            for p in APPROX_PREFIXES {
+                if let Some(r) = rest.strip_prefix(p) {
+                    rest = r;
+                    approx = true;
+                    break;
+                }
+            }
+            for p in EXACT_PREFIXES {
+                if let Some(r) = rest.strip_prefix(p) {
+                    rest = r;
+                    break;
+                }
+            }
+            let end = rest
+                .find(|c: char| !(c.is_ascii_digit() || c == '.' || c == '-'))
+                .unwrap_or(rest.len());
+            let (number, mut suffix) = rest.split_at(end);
+            'strip: while !suffix.is_empty() {
+                for s in APPROX_SUFFIXES {
+                    if let Some(r) = suffix.strip_prefix(s) {
+                        suffix = r;
+                        approx = true;
+                        continue 'strip;
+                    }
+                }
+                for s in UNIT_SUFFIXES {
+                    if let Some(r) = suffix.strip_prefix(s) {
+                        suffix = r;
+                        continue 'strip;
+                    }
+                }
+                return Err(not_a_number());
+            }
+            match number.parse::<f64>() {
+                Ok(n) => (n, approx),
+                Err(_) => return Err(not_a_number()),
+            }
+        }
+        _ => return Err(not_a_number()),
+    };
+    if !value.is_finite() {
+        return Err(not_a_number());
+    }
+    if value < 0.0 {
+        return Err("不能为负数".into());
+    }
+    if value.fract() != 0.0 {
+        return Err(format!(
+            "应为整数（填写的是“{}”）",
+            validate::clip(&written)
+        ));
+    }
+    if value > MAX_COUNT as f64 {
+        return Err(format!(
+            "{} 过大，请核对（最多 {MAX_COUNT}）",
+            validate::clip(&written)
+        ));
+    }
+    Ok(Some(Count {
+        value: value as i64,
+        approx: approx.then(|| written.trim().to_string()),
+    }))
+}
+
+/// Text on one line: runs of spaces, tabs and line breaks become one space; other control
+/// characters (invisible) are dropped.
+pub(super) fn one_line(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for word in s.split(char::is_whitespace).filter(|w| !w.is_empty()) {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.extend(word.chars().filter(|c| !c.is_control()));
+    }
+    out
+}
+
+/// Free text keeping its line breaks.
+pub(super) fn lines(s: &str) -> String {
+    s.replace("\r\n", "\n")
+        .chars()
+        .filter(|c| !c.is_control() || *c == '\n' || *c == '\t')
+        .collect::<String>()
+        .trim()
+        .to_string()
+}
+
+/// The same activity name, however spaced: the key duplicates are found by.
+pub(super) fn title_key(title: &str) -> String {
+    fold(title).chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// A name to look up: folded, without spaces.
+pub(super) fn name_key(s: &str) -> String {
+    fold(s)
+        .chars()
+        .filter(|c| !c.is_whitespace() && !matches!(c, '《' | '》' | '<' | '>'))
+        .collect()
+}
+
+/// A village's name without 村/社区/居委会, so "安静" finds 安静村.
+pub(super) fn short_unit_name(key: &str) -> &str {
+    for suffix in [
+        "村民委员会",
+        "居民委员会",
+        "村委会",
+        "居委会",
+        "村委",
+        "社区",
+        "村",
+    ] {
+        if let Some(s) = key.strip_suffix(suffix) {
+            if !s.is_empty() {
+                return s;
+            }
+        }
+    }
+    key
+}
+
+/// Items of a list cell: "集中宣传、有奖问答", "a,b;c", one per line, "a/b", "a b".
+pub(super) fn list_items(text: &str) -> Vec<String> {
+    fold(text)
+        .split(|c: char| c.is_whitespace() || matches!(c, '、' | ',' | ';' | '/' | '|'))
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+pub(super) const FORMAT_WORDS: &[(&str, ActivityFormat)] = &[
+    ("讲座", ActivityFormat::Lecture),
+    ("专题讲座", ActivityFormat::Lecture),
+    ("法治课", ActivityFormat::LawClass),
+    ("开学第一课", ActivityFormat::LawClass),
+    ("法治第一课", ActivityFormat::LawClass),
+    ("主题班会", ActivityFormat::LawClass),
+    ("宣传", ActivityFormat::StreetCampaign),
+    ("设摊", ActivityFormat::StreetCampaign),
+    ("摆摊", ActivityFormat::StreetCampaign),
+    ("设摊咨询", ActivityFormat::StreetCampaign),
+    ("赶集", ActivityFormat::StreetCampaign),
+    ("赶集日普法", ActivityFormat::StreetCampaign),
+    ("院坝", ActivityFormat::CourtyardMeeting),
+    ("院落会", ActivityFormat::CourtyardMeeting),
+    ("屋场会", ActivityFormat::CourtyardMeeting),
+    ("案例", ActivityFormat::CaseExplained),
+    ("巡回审判", ActivityFormat::CaseExplained),
+    ("问答", ActivityFormat::Quiz),
+    ("知识竞赛", ActivityFormat::Quiz),
+    ("有奖竞答", ActivityFormat::Quiz),
+    ("咨询", ActivityFormat::Consultation),
+    ("入户", ActivityFormat::DoorToDoor),
+    ("进村入户", ActivityFormat::DoorToDoor),
+    ("送法下乡", ActivityFormat::DoorToDoor),
+    ("送法上门", ActivityFormat::DoorToDoor),
+    ("文艺", ActivityFormat::Performance),
+    ("演出", ActivityFormat::Performance),
+    ("晨读", ActivityFormat::MorningReading),
+    ("宪法宣誓", ActivityFormat::MorningReading),
+    ("线上", ActivityFormat::Online),
+    ("网络", ActivityFormat::Online),
+    ("新媒体", ActivityFormat::Online),
+    ("公众号", ActivityFormat::Online),
+    ("微信", ActivityFormat::Online),
+    ("抖音", ActivityFormat::Online),
+    ("直播", ActivityFormat::Online),
+];
+
+pub(super) const AUDIENCE_WORDS: &[(&str, Audience)] = &[
+    ("村民", Audience::Residents),
+    ("居民", Audience::Residents),
+    ("群众", Audience::Residents),
+    ("村居民", Audience::Residents),
+    ("学生", Audience::Students),
+    ("青少年", Audience::Students),
+    ("中小学生", Audience::Students),
+    ("未成年人", Audience::Students),
+    ("教师", Audience::TeachersParents),
+    ("家长", Audience::TeachersParents),
+    ("村干部", Audience::VillageCommittee),
+    ("两委干部", Audience::VillageCommittee),
+    ("村两委", Audience::VillageCommittee),
+    ("公职人员", Audience::CivilServants),
+    ("机关干部", Audience::CivilServants),
+    ("外出务工人员", Audience::MigrantWorkers),
+    ("务工人员", Audience::MigrantWorkers),
+    ("企业", Audience::Business),
+    ("个体工商户", Audience::Business),
+    ("老人", Audience::Elderly),
+    ("社区矫正", Audience::Corrections),
+    ("安置帮教", Audience::Corrections),
+];
+
+/// One item of a vocabulary: its code or label, a common word for it, or the one label it is
+/// part of (or that is part of it). `None`: not recognised.
+pub(super) fn match_word<T: Copy + PartialEq>(
+    item: &str,
+    all: &[T],
+    code: fn(T) -> &'static str,
+    label: fn(T) -> &'static str,
+    words: &[(&str, T)],
+) -> Option<T> {
+    if let Some(v) = all.iter().copied().find(|v| code(*v) == item) {
+        return Some(v);
+    }
+    let key = name_key(item);
+    if let Some(v) = all.iter().copied().find(|v| name_key(label(*v)) == key) {
+        return Some(v);
+    }
+    if let Some((_, v)) = words.iter().find(|(w, _)| *w == key) {
+        return Some(*v);
+    }
+    if key.chars().count() < 2 {
+        return None;
+    }
+    let mut found = all.iter().copied().filter(|v| {
+        let l = name_key(label(*v));
+        l.contains(&key) || key.contains(&l)
+    });
+    match (found.next(), found.next()) {
+        (Some(v), None) => Some(v),
+        _ => None,
+    }
+}

@@ -1,0 +1,303 @@
+//! Row checks: a row's cells turned into a record input, every problem noted.
+use super::*;
+
+impl<'a> Importer<'a> {
+    /// Turns a row's cells into a record input, noting every problem; `None` when a value is
+    /// missing or unreadable.
+    pub(super) fn parse(&self, read: &mut RowRead) -> Result<Option<(RecordInput, Key, Hand)>> {
+        let date = match parse_date(read.cell(Field::Date)) {
+            Ok(Some(d)) => Some(d),
+            Ok(None) => {
+                self.error(read, Field::Date, "请填写活动日期");
+                None
+            }
+            Err(m) => {
+                self.error(read, Field::Date, &m);
+                None
+            }
+        };
+        let (mut start_time, mut end_time) = (None, None);
+        match (
+            time_range(read.cell(Field::StartTime)),
+            read.cell(Field::EndTime),
+        ) {
+            (Some((a, b)), Cell::Empty) => {
+                start_time = Some(a);
+                end_time = Some(b);
+            }
+            _ => {
+                for (f, slot) in [
+                    (Field::StartTime, &mut start_time),
+                    (Field::EndTime, &mut end_time),
+                ] {
+                    match parse_time(read.cell(f)) {
+                        Ok(t) => *slot = t,
+                        Err(m) => self.error(read, f, &m),
+                    }
+                }
+            }
+        }
+        let unit_text = one_line(&read.cell(Field::Unit).as_text());
+        let unit = if unit_text.is_empty() {
+            self.error(read, Field::Unit, "请填写村/社区");
+            None
+        } else {
+            match self.lookups.unit(&unit_text) {
+                Ok(u) => Some(u.id.clone()),
+                Err(m) => {
+                    self.error(read, Field::Unit, &m);
+                    None
+                }
+            }
+        };
+        let venue = self.line(read, Field::Venue, 100);
+        let title = self.line(read, Field::Title, 100);
+        if title.is_empty()
+            && read
+                .errors
+                .iter()
+                .all(|e| e.column != self.column(Field::Title))
+        {
+            self.error(read, Field::Title, "请填写活动名称");
+        }
+        let formats = self.vocabulary(
+            read,
+            Field::Formats,
+            ActivityFormat::ALL,
+            ActivityFormat::code,
+            ActivityFormat::label,
+            FORMAT_WORDS,
+            ActivityFormat::Other,
+        );
+        if formats.is_empty() && read.cell(Field::Formats) == &EMPTY {
+            self.error(read, Field::Formats, "请填写活动形式（可从下拉列表选择）");
+        }
+        let audiences = self.vocabulary(
+            read,
+            Field::Audiences,
+            Audience::ALL,
+            Audience::code,
+            Audience::label,
+            AUDIENCE_WORDS,
+            Audience::Other,
+        );
+        let laws_text = read.cell(Field::Laws).as_text();
+        let laws: Vec<String> = validate::split_list(&laws_text)
+            .iter()
+            .map(|l| one_line(l))
+            .collect();
+        let speakers = self.speakers(read)?;
+        let participants = self.count(read, Field::Participants);
+        if participants.is_none() && read.cell(Field::Participants) == &EMPTY {
+            self.error(read, Field::Participants, "请填写参加人数");
+        }
+        let reach = self.count(read, Field::Reach);
+        let mut counts = [None; crate::record::N_COUNTS];
+        for (v, f) in counts.iter_mut().zip(crate::record::COUNTS) {
+            *v = self.count(read, Field::Count(f.column)).map(|n| n as f64);
+        }
+        let hand = self.materials(read);
+        let narrative_text = lines(&read.cell(Field::Narrative).as_text());
+        let mut narrative = self.within(read, Field::Narrative, narrative_text, 300);
+        let mut recorder = self.line(read, Field::Recorder, 30);
+        if recorder.is_empty() && read.cell(Field::Recorder) == &EMPTY {
+            match &self.lookups.recorder {
+                Some(name) => recorder = name.clone(),
+                None => self.error(read, Field::Recorder, "请填写记录人"),
+            }
+        }
+        if !read.errors.is_empty() {
+            return Ok(None);
+        }
+        let (Some(date), Some(unit_id), Some(participants)) = (date, unit, participants) else {
+            return Ok(None);
+        };
+        if !read.notes.is_empty() {
+            // Kept only when it fits; the warnings say the same.
+            let note = format!("（{}）", read.notes.join("；"));
+            if narrative.chars().count() + note.chars().count() <= 300 {
+                narrative.push_str(&note);
+            }
+        }
+        let key = (date, unit_id.clone(), title_key(&title));
+        let input = RecordInput {
+            title,
+            date: date.to_string(),
+            start_time,
+            end_time,
+            unit_id: Some(unit_id),
+            venue: Some(venue),
+            formats: formats.iter().map(|f| f.code().to_string()).collect(),
+            audiences: audiences.iter().map(|a| a.code().to_string()).collect(),
+            laws,
+            speakers,
+            participants: participants as f64,
+            reach: reach.map(|r| r as f64),
+            counts: crate::record::RecordCountsInput::from_values(counts),
+            narrative: Some(narrative),
+            materials: hand
+                .iter()
+                .map(|(m, q, _)| MaterialLineInput {
+                    material_id: Some(m.id.clone()),
+                    material_name: None,
+                    quantity: *q as f64,
+                    unit: Some(m.unit.clone()),
+                })
+                .collect(),
+            recorder,
+            // Past hand-outs often predate the stock ledger: imported as given, and the
+            // preview warns where a store goes below zero.
+            confirm_below_zero: true,
+            ..Default::default()
+        };
+        Ok(Some((input, key, hand)))
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn vocabulary<T: Copy + PartialEq>(
+        &self,
+        read: &mut RowRead,
+        f: Field,
+        all: &[T],
+        code: fn(T) -> &'static str,
+        label: fn(T) -> &'static str,
+        words: &[(&str, T)],
+        other: T,
+    ) -> Vec<T> {
+        let text = read.cell(f).as_text();
+        let mut out: Vec<T> = Vec::new();
+        let mut unknown = Vec::new();
+        for item in list_items(&text) {
+            let v = match match_word(&item, all, code, label, words) {
+                Some(v) => v,
+                None => {
+                    unknown.push(validate::clip(&item));
+                    other
+                }
+            };
+            if !out.contains(&v) {
+                out.push(v);
+            }
+        }
+        if !unknown.is_empty() {
+            let written = unknown.join("、");
+            self.warn(
+                read,
+                f,
+                &format!("“{written}”不在列表中，按“{}”计", label(other)),
+            );
+            read.notes
+                .push(format!("{}原填“{written}”", self.column(f)));
+        }
+        out
+    }
+
+    /// 主讲人: "王明（律师）、李华"; the role in brackets, else the person's role in the town's
+    /// list, else 其他.
+    pub(super) fn speakers(&self, read: &mut RowRead) -> Result<Vec<Speaker>> {
+        let text = read.cell(Field::Speakers).as_text();
+        let mut out = Vec::new();
+        for item in validate::split_list(&text) {
+            let item = one_line(&item);
+            let folded = fold(&item);
+            let bracketed = folded
+                .strip_suffix(')')
+                .and_then(|s| s.rsplit_once('('))
+                .and_then(|(name, role)| {
+                    PersonRole::parse("speakers", role)
+                        .ok()
+                        .map(|r| (name.trim().to_string(), r))
+                });
+            let (name, role) = match bracketed {
+                Some((name, role)) if !name.is_empty() => (name, role),
+                _ => {
+                    let role: Option<String> = self
+                        .conn
+                        .prepare_cached("SELECT role FROM person WHERE name = ?1 LIMIT 1")?
+                        .query_row([&item], |r| r.get(0))
+                        .optional()?;
+                    let role = role
+                        .and_then(|r| PersonRole::parse("speakers", &r).ok())
+                        .unwrap_or(PersonRole::Other);
+                    (item, role)
+                }
+            };
+            let name = self.within(read, Field::Speakers, name, 30);
+            if !name.is_empty() {
+                out.push(Speaker { name, role });
+            }
+        }
+        Ok(out)
+    }
+
+    /// The 发放资料/数量 pairs: catalogue materials and positive quantities.
+    pub(super) fn materials(&self, read: &mut RowRead) -> Hand {
+        let mut out: Hand = Vec::new();
+        for n in 1..=MAX_MATERIALS {
+            let (mf, qf) = (Field::Material(n), Field::Quantity(n));
+            let name = one_line(&read.cell(mf).as_text());
+            let quantity = match parse_count(read.cell(qf)) {
+                Ok(q) => q,
+                Err(m) => {
+                    self.error(read, qf, &m);
+                    continue;
+                }
+            };
+            if name.is_empty() {
+                if quantity.is_some_and(|q| q.value > 0) {
+                    self.error(read, qf, "填写了数量，但没有填写发放的资料");
+                }
+                continue;
+            }
+            // A whole list in one cell, as the 台账 writes it ("宪法读本5册、反诈折页100份"),
+            // read when every name in it is in the catalogue.
+            if quantity.is_none() && !self.lookups.materials.contains_key(&name_key(&name)) {
+                let listed = listed_materials(&name).and_then(|items| {
+                    items
+                        .into_iter()
+                        .map(|(item, q)| {
+                            let m = self.lookups.materials.get(&name_key(&item))?;
+                            Some((m.clone(), q))
+                        })
+                        .collect::<Option<Vec<_>>>()
+                });
+                if let Some(items) = listed {
+                    for (m, q) in items.into_iter().filter(|(_, q)| *q > 0) {
+                        match out.iter_mut().find(|(x, _, _)| x.id == m.id) {
+                            Some((_, total, _)) => *total += q,
+                            None => out.push((m, q, mf)),
+                        }
+                    }
+                    continue;
+                }
+            }
+            let Some(m) = self.lookups.materials.get(&name_key(&name)) else {
+                self.error(
+                    read,
+                    mf,
+                    &format!(
+                        "“宣传资料”目录中没有“{}”，请先在“宣传资料”中添加，或从下拉列表选择",
+                        validate::clip(&name)
+                    ),
+                );
+                continue;
+            };
+            let Some(q) = quantity else {
+                self.error(read, qf, &format!("请填写“{}”的发放数量", m.name));
+                continue;
+            };
+            if let Some(written) = &q.approx {
+                self.warn(read, qf, &format!("“{written}”按{}计（约数）", q.value));
+                read.notes.push(format!("{}数量原填“{written}”", m.name));
+            }
+            if q.value == 0 {
+                continue;
+            }
+            match out.iter_mut().find(|(x, _, _)| x.id == m.id) {
+                Some((_, total, _)) => *total += q.value,
+                None => out.push((m.clone(), q.value, mf)),
+            }
+        }
+        out
+    }
+}

@@ -1,0 +1,221 @@
+//! Column mapping: the header row found and its columns recognised; units, materials and
+//! speakers looked up by the names a sheet gives them.
+use super::*;
+
+#[derive(Debug, Clone)]
+pub(super) struct Header {
+    /// 0-based row.
+    pub(super) row: u32,
+    /// (column, field, header as written).
+    pub(super) columns: Vec<(u32, Field, String)>,
+    pub(super) ignored: Vec<String>,
+}
+
+pub(super) enum HeaderSearch {
+    Found(Header),
+    /// A header row without some required columns.
+    Incomplete(AppError),
+    NotFound,
+}
+
+impl Header {
+    pub(super) fn from_row(row: &SheetRow) -> Header {
+        let mut cells: Vec<&(u32, Cell)> = row.cells.iter().collect();
+        cells.sort_by_key(|(c, _)| *c);
+        let mut columns: Vec<(u32, Field, String)> = Vec::new();
+        let mut ignored = Vec::new();
+        let mut last_material: Option<u8> = None;
+        for (col, cell) in cells {
+            let text = one_line(&cell.as_text());
+            if text.is_empty() {
+                continue;
+            }
+            let field = match field_of_header(&text) {
+                // "资料 | 数量 | 资料 | 数量" without numbers: numbered in order.
+                Some(Field::Material(0)) => {
+                    Some(Field::Material(last_material.map_or(1, |n| n + 1)))
+                }
+                Some(Field::Quantity(0)) => Some(Field::Quantity(last_material.unwrap_or(1))),
+                f => f,
+            };
+            match field {
+                Some(f @ (Field::Material(n) | Field::Quantity(n)))
+                    if n > MAX_MATERIALS || columns.iter().any(|(_, g, _)| *g == f) =>
+                {
+                    ignored.push(text)
+                }
+                Some(f) if columns.iter().any(|(_, g, _)| *g == f) => ignored.push(text),
+                Some(f) => {
+                    if let Field::Material(n) = f {
+                        last_material = Some(n);
+                    }
+                    columns.push((*col, f, text));
+                }
+                None => ignored.push(text),
+            }
+        }
+        Header {
+            row: row.index,
+            columns,
+            ignored,
+        }
+    }
+
+    pub(super) fn has(&self, f: Field) -> bool {
+        self.columns.iter().any(|(_, g, _)| *g == f)
+    }
+}
+
+/// Looks for the header in the first non-blank rows: the first row naming at least three
+/// known columns. The rows above it (a title, a date line) are passed over.
+pub(super) fn find_header(rows: &mut dyn RowSource, sheet: &str) -> Result<HeaderSearch> {
+    let mut seen = 0;
+    while let Some(row) = rows.next_row()? {
+        // Blank rows are passed over, but not a whole sheet of them.
+        if row.index >= 100 {
+            break;
+        }
+        if row.cells.is_empty() {
+            continue;
+        }
+        let header = Header::from_row(&row);
+        if header.columns.len() >= 3 {
+            let missing: Vec<String> = REQUIRED
+                .iter()
+                .filter(|f| !header.has(**f))
+                .map(|f| format!("“{}”", f.header()))
+                .collect();
+            if missing.is_empty() {
+                return Ok(HeaderSearch::Found(header));
+            }
+            return Ok(HeaderSearch::Incomplete(rejected(format!(
+                "“{sheet}”表第{}行的表头缺少必填的列：{}。请使用“下载模板”得到的活动登记表，\
+                 或在表头补上这些列",
+                row.index + 1,
+                missing.join("、")
+            ))));
+        }
+        seen += 1;
+        if seen >= HEADER_SEARCH_ROWS {
+            break;
+        }
+    }
+    Ok(HeaderSearch::NotFound)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Looking up units, materials, speakers
+
+pub(super) struct Unit {
+    pub(super) id: String,
+    pub(super) name: String,
+    pub(super) archived: bool,
+}
+
+pub(super) struct Lookups {
+    pub(super) units: Vec<Unit>,
+    pub(super) unit_by_key: HashMap<String, usize>,
+    pub(super) unit_by_short: HashMap<String, Vec<usize>>,
+    pub(super) materials: HashMap<String, Material>,
+    /// The user of this computer: the 记录人 of rows that name none.
+    pub(super) recorder: Option<String>,
+    /// Village stores by unit id, and the town's: where hand-outs are taken from.
+    pub(super) stores: HashMap<String, String>,
+    pub(super) town_store: Option<String>,
+}
+
+impl Lookups {
+    pub(super) fn load(conn: &Connection) -> Result<Lookups> {
+        let units: Vec<Unit> = crate::unit::list(
+            conn,
+            &crate::unit::UnitFilter {
+                include_archived: true,
+                ..Default::default()
+            },
+        )?
+        .into_iter()
+        .map(|u| Unit {
+            id: u.id,
+            name: u.name,
+            archived: u.archived,
+        })
+        .collect();
+        let mut unit_by_key = HashMap::new();
+        let mut unit_by_short: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, u) in units.iter().enumerate() {
+            let key = name_key(&u.name);
+            unit_by_short
+                .entry(short_unit_name(&key).to_string())
+                .or_default()
+                .push(i);
+            unit_by_key.insert(key, i);
+        }
+        let materials = inventory::materials(conn, true)?
+            .into_iter()
+            .map(|m| (name_key(&m.name), m))
+            .collect();
+        let mut stores = HashMap::new();
+        let mut town_store = None;
+        let mut stmt = conn.prepare("SELECT id, unit_id FROM store")?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            let id: String = r.get(0)?;
+            match r.get::<_, Option<String>>(1)? {
+                Some(unit) => {
+                    stores.insert(unit, id);
+                }
+                None => town_store = Some(id),
+            }
+        }
+        Ok(Lookups {
+            units,
+            unit_by_key,
+            unit_by_short,
+            materials,
+            recorder: current_user(conn)?.map(|u| u.name),
+            stores,
+            town_store,
+        })
+    }
+
+    pub(super) fn unit(&self, text: &str) -> std::result::Result<&Unit, String> {
+        let key = name_key(text);
+        if let Some(&i) = self.unit_by_key.get(&key) {
+            return Ok(&self.units[i]);
+        }
+        match self
+            .unit_by_short
+            .get(short_unit_name(&key))
+            .map(Vec::as_slice)
+        {
+            Some([i]) => Ok(&self.units[*i]),
+            Some(many) if many.len() > 1 => {
+                let names: Vec<&str> = many.iter().map(|i| self.units[*i].name.as_str()).collect();
+                Err(format!(
+                    "“{}”可能是{}，请写全称",
+                    validate::clip(text),
+                    names.join("或")
+                ))
+            }
+            _ => {
+                let known: Vec<&str> = self
+                    .units
+                    .iter()
+                    .filter(|u| !u.archived)
+                    .map(|u| u.name.as_str())
+                    .collect();
+                let shown: Vec<&str> = known.iter().copied().take(8).collect();
+                let more = if known.len() > shown.len() {
+                    format!("……（共{}个，可从下拉列表选择）", known.len())
+                } else {
+                    String::new()
+                };
+                Err(format!(
+                    "本镇没有“{}”这个村/社区或单位。本镇的有：{}{more}",
+                    validate::clip(text),
+                    shown.join("、")
+                ))
+            }
+        }
+    }
+}

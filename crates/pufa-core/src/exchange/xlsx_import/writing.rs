@@ -1,0 +1,120 @@
+//! Writing: a checked row settled (an error, a duplicate, or valid and written).
+use super::*;
+
+impl<'a> Importer<'a> {
+    /// Decides a parsed row: an error, a duplicate, or valid (checked by the record rules;
+    /// importing, written).
+    pub(super) fn settle(
+        &mut self,
+        read: &mut RowRead,
+        parsed: Option<(RecordInput, Key, Hand)>,
+    ) -> Result<RowStatus> {
+        let Some((input, key, hand)) = parsed else {
+            return Ok(RowStatus::Error);
+        };
+        if self.seen.contains(&key) || self.recorded(&key)? {
+            return Ok(RowStatus::Duplicate);
+        }
+        // The record rules decide what is wrong with a row. Previewing they run alone, reading
+        // only; importing, the batch runs them before it writes anything — so an error with no
+        // row changed is the row's, and anything else (the database failing part-way) stops the
+        // import: all or nothing.
+        let checked = match &mut self.mode {
+            Mode::Preview => record::check_input(self.conn, &input),
+            Mode::Import(batch) => {
+                let before = self.conn.total_changes();
+                match batch.create(self.conn, &input) {
+                    Ok(_) => Ok(()),
+                    Err(e)
+                        if self.conn.total_changes() == before
+                            && !matches!(e.code, ErrorCode::Database | ErrorCode::Io) =>
+                    {
+                        Err(e)
+                    }
+                    Err(e) => {
+                        return Err(AppError {
+                            message: format!(
+                                "第{}行写入失败，没有导入任何记录：{}",
+                                read.row, e.message
+                            ),
+                            ..e
+                        })
+                    }
+                }
+            }
+        };
+        if let Err(e) = checked {
+            let f = e
+                .field
+                .as_deref()
+                .and_then(Field::of_record_field)
+                .unwrap_or(Field::Title);
+            self.error(read, f, &e.message);
+            return Ok(RowStatus::Error);
+        }
+        if self.mode.importing() {
+            self.out.imported += 1;
+        }
+        self.stock_warnings(read, &key.1, &hand)?;
+        self.seen.insert(key);
+        Ok(RowStatus::Valid)
+    }
+
+    /// Whether a record of this date, unit and name is already there.
+    pub(super) fn recorded(&self, key: &Key) -> Result<bool> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT title FROM record WHERE unit_id = ?1 AND date = ?2")?;
+        let mut rows = stmt.query(rusqlite::params![key.1, key.0.to_string()])?;
+        while let Some(r) = rows.next()? {
+            if title_key(&r.get::<_, String>(0)?) == key.2 {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+
+    /// Warns (once per material and store) where the hand-outs so far leave a store below zero.
+    pub(super) fn stock_warnings(
+        &mut self,
+        read: &mut RowRead,
+        unit_id: &str,
+        hand: &Hand,
+    ) -> Result<()> {
+        let store = self
+            .lookups
+            .stores
+            .get(unit_id)
+            .or(self.lookups.town_store.as_ref())
+            .cloned();
+        for (m, q, f) in hand {
+            let key = (m.id.clone(), store.clone().unwrap_or_default());
+            let (balance, warned) = match self.stock.get(&key) {
+                Some(b) => *b,
+                None => match &store {
+                    // Importing too, the ledger is as before the import: the batch writes
+                    // the hand-outs at the end.
+                    Some(s) => (inventory::store_balance(self.conn, &m.id, s)?, false),
+                    None => (0, false),
+                },
+            };
+            let after = balance - q;
+            let warn = after < 0 && !warned;
+            self.stock.insert(key, (after, warned || warn));
+            if warn {
+                self.warn(
+                    read,
+                    *f,
+                    &format!(
+                        "“{}”的库存不够：发放后库存为 {after}{}（仍会导入，库存记为负数）",
+                        m.name, m.unit
+                    ),
+                );
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A row's hand-outs: material, quantity, and the column it was named in.
+pub(super) type Hand = Vec<(Material, i64, Field)>;
