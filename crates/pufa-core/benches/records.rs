@@ -587,9 +587,12 @@ fn big_town() -> Town {
                     campaign_ids,
                     participants,
                     reach,
-                    consultations,
-                    banners,
-                    boards,
+                    counts: pufa_core::record::RecordCounts {
+                        consultations,
+                        banners,
+                        boards,
+                        ..t.record.counts
+                    },
                     materials: handed,
                     review_status: ReviewStatus::Pending,
                     review_comment: String::new(),
