@@ -499,9 +499,11 @@ pub fn page(conn: &Connection, f: &RecordFilter, p: &PageRequest) -> Result<Reco
     Ok(RecordPage { rows, totals })
 }
 
-/// Records by review status (of one village, or all): the 审核 screen's tab counts.
+/// Records by review status (of one village, or all): the 审核 screen's tab counts. Named
+/// apart in TypeScript from `reports::basis::StatusCounts`, so the two bindings never
+/// overwrite each other's file.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, TS)]
-#[ts(export)]
+#[ts(export, rename = "ReviewTabCounts")]
 pub struct StatusCounts {
     #[ts(type = "number")]
     pub pending: i64,
