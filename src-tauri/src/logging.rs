@@ -76,6 +76,21 @@ pub fn init(
         data_dir = %data_dir.display(),
         "启动"
     );
+    for note in crate::paths::take_move_notes() {
+        match note {
+            crate::paths::MoveNote::Moved { from, to } => tracing::info!(
+                from = %from.display(),
+                to = %to.display(),
+                "数据文件夹已移到本地应用数据文件夹"
+            ),
+            crate::paths::MoveNote::Kept { from, to, error } => tracing::warn!(
+                from = %from.display(),
+                to = %to.display(),
+                %error,
+                "数据文件夹未能移动，继续使用原位置"
+            ),
+        }
+    }
     Some(guard)
 }
 

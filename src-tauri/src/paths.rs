@@ -11,6 +11,7 @@
 //! identifier), which the CLI computes without starting Tauri.
 
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 /// The identifier in tauri.conf.json (a test holds them equal).
 pub const IDENTIFIER: &str = "cn.pufa-planner.app";
@@ -67,6 +68,37 @@ pub fn default_data_dir() -> Option<PathBuf> {
     }
 }
 
+/// What [`move_once`] did, kept until the log is open: the folder is chosen before logging
+/// starts (the log lives in it), so [`crate::logging::init`] writes these first.
+#[derive(Debug, Clone, PartialEq)]
+pub enum MoveNote {
+    Moved {
+        from: PathBuf,
+        to: PathBuf,
+    },
+    Kept {
+        from: PathBuf,
+        to: PathBuf,
+        error: String,
+    },
+}
+
+static MOVE_NOTES: Mutex<Vec<MoveNote>> = Mutex::new(Vec::new());
+
+/// The notes of moves made so far in this process, emptied.
+pub fn take_move_notes() -> Vec<MoveNote> {
+    MOVE_NOTES
+        .lock()
+        .map(|mut notes| std::mem::take(&mut *notes))
+        .unwrap_or_default()
+}
+
+fn note(n: MoveNote) {
+    if let Ok(mut notes) = MOVE_NOTES.lock() {
+        notes.push(n);
+    }
+}
+
 /// The database file's name, and its WAL companions, moved last.
 const DB_FILES: [&str; 3] = [pufa_core::db::DB_FILE, "pufa.db-wal", "pufa.db-shm"];
 
@@ -83,11 +115,18 @@ pub fn move_once(old: &Path, new: &Path) -> PathBuf {
         Ok(()) => {
             // Empty now unless something was already in `new` under the same name.
             let _ = std::fs::remove_dir(old);
-            tracing::info!(from = %old.display(), to = %new.display(), "数据文件夹已移到本地应用数据文件夹");
+            note(MoveNote::Moved {
+                from: old.to_path_buf(),
+                to: new.to_path_buf(),
+            });
             new.to_path_buf()
         }
         Err(e) => {
-            tracing::warn!(from = %old.display(), to = %new.display(), error = %e, "数据文件夹未能移动，继续使用原位置");
+            note(MoveNote::Kept {
+                from: old.to_path_buf(),
+                to: new.to_path_buf(),
+                error: e.to_string(),
+            });
             old.to_path_buf()
         }
     }
@@ -169,7 +208,12 @@ mod tests {
         // WebView2's cache of an earlier start already lives in the local folder.
         write(&new.join("EBWebView/cache"), "cache");
 
+        take_move_notes();
         assert_eq!(move_once(&old, &new), new);
+        assert!(take_move_notes().contains(&MoveNote::Moved {
+            from: old.clone(),
+            to: new.clone()
+        }));
         assert!(!old.exists(), "the roaming folder is gone");
         assert_eq!(std::fs::read_to_string(new.join("pufa.db")).unwrap(), "db");
         assert_eq!(

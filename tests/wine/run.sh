@@ -29,17 +29,11 @@ TS_RS_EXPORT_DIR="$PWD/target/wine-bindings" \
   cargo test --release -p pufa-core --lib --target x86_64-pc-windows-gnu
 echo "    用时 / took $((SECONDS - started))s"
 
-# The CLI comparison (tests/wine.rs) is opt-in for now (PUFA_WINE_CLI=1): on 2026-12-07 its
-# roaming → %LOCALAPPDATA% test failed under Wine (the moved folder opened empty) and the
-# comparison ran over 15 minutes on two loaded cores. Issue 18 stays open until both pass here.
-if [ "${PUFA_WINE_CLI:-0}" = 1 ]; then
-  echo "==> [Wine] 命令行对比 / pufa-cli.exe under Wine against the Linux build"
-  PUFA_WINE_EXE="$PWD/target/x86_64-pc-windows-gnu/release/pufa-cli.exe" \
-    cargo test --features tauri/custom-protocol --test wine -- --ignored --test-threads=1 --nocapture
-  echo "    用时 / took $((SECONDS - started))s"
-else
-  echo "==> [Wine] 命令行对比已跳过 / CLI comparison skipped (PUFA_WINE_CLI=1 runs it; see issue 18)"
-fi
+echo "==> [Wine] 命令行对比 / pufa-cli.exe under Wine against the Linux build"
+# The Linux side is the debug build of scripts/test.sh's cargo test (same target/, no rebuild).
+PUFA_WINE_EXE="$PWD/$REL/pufa-cli.exe" \
+  cargo test --features tauri/custom-protocol --test wine -- --ignored --test-threads=1 --nocapture
+echo "    用时 / took $((SECONDS - started))s"
 
 echo "==> [Wine] 安装程序 / the installer, installed and uninstalled silently"
 bash tests/wine/installer.sh
