@@ -2086,3 +2086,87 @@ fn school_calendar_market_days_and_provisional_nodes_through_the_cli() {
     assert!(codes.contains(&"legal_publicity_day"));
     assert!(codes.contains(&"national_defense_day"));
 }
+
+#[test]
+fn a_photo_attached_through_the_cli_is_in_the_photo_zip() {
+    let (_tmp, dir) = initialized(); // 张三, coordinator: his records are approved
+    let file = dir.parent().unwrap().join("record.json");
+    std::fs::write(
+        &file,
+        r#"{"title":"宪法进院坝","date":"2026-11-20","unit_id":"安静村","formats":["院坝会"],
+            "participants":45,"reach":60,"recorder":"张三"}"#,
+    )
+    .unwrap();
+    let run = cli(
+        &dir,
+        &["activity", "add", "--json-file", file.to_str().unwrap()],
+    )
+    .ok();
+    let id = run.stdout.trim();
+    let photo = concat!(env!("CARGO_MANIFEST_DIR"), "/icons/32x32.png");
+
+    let missing = dir.parent().unwrap().join("没有这张照片.jpg");
+    let refused = cli(
+        &dir,
+        &[
+            "activity",
+            "attach",
+            id,
+            "--file",
+            missing.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(refused.code, 1);
+    assert!(
+        refused.stderr.contains("没有这张照片.jpg"),
+        "{}",
+        refused.stderr
+    );
+
+    let added = cli(&dir, &["activity", "attach", id, "--file", photo, "--json"])
+        .ok()
+        .json();
+    assert_eq!(
+        (added["record_id"].as_str(), added["file_name"].as_str()),
+        (Some(id), Some("32x32.png"))
+    );
+    assert_eq!(added["kind"], "photo");
+    let human = cli(
+        &dir,
+        &[
+            "activity", "attach", id, "--file", photo, "--kind", "sign_in",
+        ],
+    )
+    .ok();
+    assert!(
+        human.stdout.contains("已添加附件：32x32.png"),
+        "{}",
+        human.stdout
+    );
+
+    let zip_path = dir.parent().unwrap().join("照片.zip");
+    let export = cli(
+        &dir,
+        &[
+            "export",
+            "photos",
+            "--out",
+            zip_path.to_str().unwrap(),
+            "--json",
+        ],
+    )
+    .ok()
+    .json();
+    assert_eq!(export["count"], 2);
+    let zip = zip::ZipArchive::new(std::fs::File::open(&zip_path).unwrap()).unwrap();
+    let names: Vec<String> = zip
+        .file_names()
+        .map(|n| n.expect("an entry name").into_owned())
+        .collect();
+    assert!(
+        names
+            .iter()
+            .all(|n| n.starts_with("2026-11-20 宪法进院坝/")),
+        "{names:?}"
+    );
+}

@@ -422,10 +422,23 @@ const DEMO_YEAR: &[Step] = &[
         Some("台账.csv"),
     ),
     (
-        "export photos",
-        1,
-        &["export", "photos", "--out", "{O}/照片.zip", "--json"],
+        "attach a photo",
+        0,
+        &[
+            "activity",
+            "attach",
+            "{record}",
+            "--file",
+            "{O}/现场照片.png",
+            "--json",
+        ],
         None,
+    ),
+    (
+        "export photos",
+        0,
+        &["export", "photos", "--out", "{O}/照片.zip", "--json"],
+        Some("照片.zip"),
     ),
     (
         "export report-docx",
@@ -740,6 +753,11 @@ fn sides() -> (tempfile::TempDir, Side, Side) {
         std::fs::create_dir_all(&out).unwrap();
         common::filled_sheet(&out.join("安静村11月.xlsx"));
         std::fs::write(out.join("坏文件.xlsx"), b"PK\x03\x04 not really a workbook").unwrap();
+        std::fs::copy(
+            concat!(env!("CARGO_MANIFEST_DIR"), "/icons/32x32.png"),
+            out.join("现场照片.png"),
+        )
+        .unwrap();
     }
     (tmp, linux, windows)
 }
@@ -770,6 +788,21 @@ fn the_windows_cli_under_wine_answers_as_the_linux_build_does() {
         }
         let (a, a_raw, a_err) = linux.run(&args, &vars[0]);
         let (b, b_raw, b_err) = windows.run(&args, &vars[1]);
+        if *name == "demo" {
+            // Each side's first approved record, for the photo (no command lists record ids).
+            for (side, v) in [&linux, &windows].into_iter().zip(vars.iter_mut()) {
+                let db = rusqlite::Connection::open(side.root.join("data/pufa.db")).unwrap();
+                let id: String = db
+                    .query_row(
+                        "SELECT id FROM record WHERE review_status = 'approved'
+                         ORDER BY date, title LIMIT 1",
+                        [],
+                        |r| r.get(0),
+                    )
+                    .unwrap();
+                v.insert("record".into(), id);
+            }
+        }
         if *name == "campaign list" {
             // Each side's own first campaign, for the steps that name one.
             let [va, vb] = &mut vars;

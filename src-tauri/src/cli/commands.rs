@@ -67,6 +67,7 @@ fn activity_request(cmd: plan::ActivityCmd) -> Result<(Request, Output), AppErro
         Approve { id } => recording(records::review(id, ReviewAction::Approve, None)),
         Return { id, reason } => recording(records::review(id, ReviewAction::Return, Some(reason))),
         Reopen { id, reason } => recording(records::review(id, ReviewAction::Reopen, Some(reason))),
+        Attach { id, file, kind } => recording(records::attach(id, &file, kind)),
     })
 }
 

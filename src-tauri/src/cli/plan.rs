@@ -74,6 +74,16 @@ pub enum ActivityCmd {
         #[arg(long)]
         reason: String,
     },
+    /// 给活动记录添加照片或附件（复制到数据文件夹）
+    Attach {
+        /// 活动记录编号
+        id: String,
+        #[arg(long, value_name = "FILE")]
+        file: std::path::PathBuf,
+        /// photo（照片）| sign_in（签到表）| plan（方案）| other（其他）
+        #[arg(long, default_value = "photo")]
+        kind: String,
+    },
 }
 
 #[derive(Subcommand, Debug)]

@@ -78,6 +78,7 @@ pub enum RecordOutput {
     Ledger,
     NewId,
     Record,
+    Attachment,
     Materials,
     Material,
     Stock,
@@ -133,6 +134,17 @@ pub fn review(
             comment,
         },
         RecordOutput::Record,
+    )
+}
+
+pub fn attach(record_id: String, file: &std::path::Path, kind: String) -> (Request, RecordOutput) {
+    (
+        Request::AttachmentAdd {
+            record_id,
+            path: file.to_string_lossy().into_owned(),
+            kind,
+        },
+        RecordOutput::Attachment,
     )
 }
 
@@ -381,6 +393,10 @@ pub fn print(out: &RecordOutput, response: Response) -> Result<(), AppError> {
             if !r.review_comment.is_empty() {
                 println!("审核意见：{}", r.review_comment);
             }
+        }
+        RecordOutput::Attachment => {
+            let a: pufa_core::attachment::Attachment = response.take()?;
+            println!("已添加附件：{}（{} 字节）[{}]", a.file_name, a.size, a.id);
         }
         RecordOutput::Materials => {
             let list: Vec<Material> = response.take()?;
