@@ -4,7 +4,7 @@
 use super::{saved, ActivitySaved, Deleted, DeletedMany, Done, Written};
 use crate::activity::{self, Activity, ActivityFilter, ActivityInput, Recurrence, SeriesScope};
 use crate::attachment;
-use crate::audit::{self, AuditFilter};
+use crate::audit::AuditFilter;
 use crate::backup::{self, BackupKind};
 use crate::campaign::{self, CampaignFilter, CampaignInput};
 use crate::check;
@@ -27,6 +27,7 @@ use crate::reports::pivot::PivotRequest;
 use crate::reports::{self, SummaryFilter};
 use crate::school_calendar::{self, SchoolCalendarInput};
 use crate::town::{self, SetupInput, UserInput};
+use crate::trail;
 use crate::unit::{self, UnitFilter, UnitInput};
 use serde_json::Value;
 
@@ -564,9 +565,10 @@ command_list! {
     /// Saves the text of a report (each block at most 5,000 characters); audited.
     report_text_save: ReportTextSave(input: ReportTextInput) -> export::report_docx::ReportText, writes
         => |db, progress| export::report_docx::report_text_save(db, &input);
-    /// The audit trail, newest first (a record's history: entity + entity_id).
-    audit_list: AuditList(f: AuditFilter) -> Vec<audit::AuditEntry>, reads
-        => |db, progress| audit::list(&db.conn, &f);
+    /// The audit trail, newest first (a record's history: entity + entity_id), each entry with
+    /// its changed fields in words.
+    audit_list: AuditList(f: AuditFilter) -> Vec<trail::AuditView>, reads
+        => |db, progress| trail::list(&db.conn, &f);
     check: Check -> check::CheckReport, reads
         => |db, progress| check::run(db);
     /// A backup of everything (database and attachments) into one file the user chose.

@@ -3,13 +3,13 @@ import { clearMocks, mockIPC } from '@tauri-apps/api/mocks'
 import AuditScreen from './index.vue'
 import { mountApp, settle, waitFor } from '../../../tests/helpers'
 import { addDays, todayIso } from '../../lib/dates'
-import type { AuditEntry } from '../../bindings/AuditEntry'
+import type { AuditView } from '../../bindings/AuditView'
 
 vi.setConfig({ testTimeout: 20000 })
 
 type Sent = { cmd: string; args?: Record<string, unknown> }
 
-const ENTRY: AuditEntry = {
+const ENTRY: AuditView = {
   id: 'a1',
   at: new Date().toISOString(),
   user_name: '李明',
@@ -18,6 +18,14 @@ const ENTRY: AuditEntry = {
   action: 'update',
   summary: '修改活动专项“宪法宣传周”',
   changes: { end_date: ['2026-12-07', '2026-12-08'] },
+  lines: [
+    {
+      field: 'end_date',
+      label: '结束日期',
+      before: { text: '2026年12月7日', words: { kind: 'date', date: '2026-12-07' } },
+      after: { text: '2026年12月8日', words: { kind: 'date', date: '2026-12-08' } },
+    },
+  ],
 }
 
 /** The core and the native save dialog; `savePath` is what the dialog answers (null = cancelled). */

@@ -293,6 +293,14 @@ describe('History panel', () => {
           action: 'update',
           summary: '修改活动记录“宪法进院坝”',
           changes: { participants: [40, 45], updated_at: ['x', 'y'] },
+          lines: [
+            {
+              field: 'participants',
+              label: '参加人数',
+              before: { text: '40', words: { kind: 'text', text: '40' } },
+              after: { text: '45', words: { kind: 'text', text: '45' } },
+            },
+          ],
         },
         {
           id: 'a1',
@@ -303,11 +311,19 @@ describe('History panel', () => {
           action: 'create',
           summary: '新建活动记录“宪法进院坝”',
           changes: { title: [null, '宪法进院坝'] },
+          lines: [
+            {
+              field: 'title',
+              label: '活动名称',
+              before: { text: '', words: { kind: 'empty' } },
+              after: { text: '宪法进院坝', words: { kind: 'text', text: '宪法进院坝' } },
+            },
+          ],
         },
       ]
     })
     const { wrapper } = mountApp(HistoryPanel, {
-      props: { entity: 'record', entityId: 'r1', unitName: () => undefined, campaignName: () => undefined },
+      props: { entity: 'record', entityId: 'r1' },
     })
     await waitFor(() => document.querySelectorAll('[data-testid="history-entry"]').length === 2)
     const [edit, create] = Array.from(document.querySelectorAll('[data-testid="history-entry"]'))

@@ -231,6 +231,10 @@ pub struct SyncConflict {
     /// Why the incoming version was not applied, when the package's maker may not make that
     /// change ("安静村的电脑不能修改其他村（单位）的活动记录"); None for an edit on both sides.
     pub reason: Option<String>,
+    /// The fields the two versions differ in, in words (`before` this laptop's, `after` the
+    /// incoming one).
+    #[serde(skip_deserializing)]
+    pub lines: Vec<crate::trail::ChangeLine>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
