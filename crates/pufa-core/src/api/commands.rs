@@ -129,7 +129,7 @@ command_list! {
     } -> Vec<keydates::KeyDate>, reads
         => |db, progress| keydates::for_year(&db.conn, year);
     keydate_override_set: KeydateOverrideSet(input: OverrideInput) -> keydates::KeyDate, writes
-        => |db, progress| keydates::set_override(db, &input);
+        => |db, progress| plan::set_override(db, &input);
     keydate_override_clear: KeydateOverrideClear {
         node_code: String,
         year: i32,
@@ -144,7 +144,7 @@ command_list! {
         node_code: String,
         year: i32,
     } -> keydates::KeyDate, writes
-        => |db, progress| keydates::confirm(db, &node_code, year);
+        => |db, progress| plan::confirm(db, &node_code, year);
     keydate_node_list: KeydateNodeList -> Vec<keydates::KeyDateNode>, reads
         => |db, progress| {
             let mut nodes = keydates::national_nodes().to_vec();
@@ -354,7 +354,7 @@ command_list! {
     record_status_counts: RecordStatusCounts {
         #[serde(default)]
         unit_id: Option<String>,
-    } -> record::StatusCounts, reads
+    } -> reports::StatusCounts, reads
         => |db, progress| {
             record::status_counts(&db.conn, unit_id.as_deref())
         };
