@@ -26,7 +26,9 @@ pub(super) fn resolve_person(conn: &Connection, id_or_name: &str) -> Result<Stri
                 "有多位名叫“{}”的人员，请从列表中选择",
                 validate::clip(id_or_name)
             ),
-        )),
+        )
+        .with("value", validate::clip(id_or_name))
+        .with("clash", "ambiguous")),
     }
 }
 

@@ -287,6 +287,9 @@ pub(super) fn rejected(path: &Path, why: impl std::fmt::Display) -> AppError {
         "path",
         format!("“{}”不能导入：{why}。数据未做任何改动", file_name(path)),
     )
+    .with("reason", "not_package")
+    .with("file", file_name(path))
+    .with("why", why.to_string())
 }
 
 pub(super) fn file_name(path: &Path) -> String {
