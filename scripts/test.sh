@@ -18,12 +18,12 @@ npm --prefix ui run build --silent
 step "Rust 测试 / cargo test (core unit tests, integration tests in tests/; writes TS bindings)"
 cargo test --workspace --features tauri/custom-protocol
 
-step "生成的 TypeScript 类型是否最新 / generated bindings up to date"
-if [ -n "$(git status --porcelain -- ui/src/bindings)" ]; then
-  git status --short -- ui/src/bindings
-  git --no-pager diff --stat -- ui/src/bindings
-  echo "ui/src/bindings 与 Rust 类型不一致：运行 cargo test 后提交生成的文件"
-  echo "ui/src/bindings is stale: run cargo test and commit the generated files"
+step "生成的 TypeScript 类型与界面测试数据是否最新 / generated bindings and UI fixtures up to date"
+if [ -n "$(git status --porcelain -- ui/src/bindings ui/src/dev/fixtures.json)" ]; then
+  git status --short -- ui/src/bindings ui/src/dev/fixtures.json
+  git --no-pager diff --stat -- ui/src/bindings ui/src/dev/fixtures.json
+  echo "ui/src/bindings 或 ui/src/dev/fixtures.json 与核心不一致：运行 cargo test 后提交生成的文件"
+  echo "ui/src/bindings or ui/src/dev/fixtures.json is stale: run cargo test and commit the generated files"
   exit 1
 fi
 

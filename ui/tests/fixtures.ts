@@ -1,8 +1,10 @@
-// What the real core answers for the demo town (ui/src/dev/fixtures.json, dumped through the
-// CLI by `bash ui/src/dev/gen-fixtures.sh`), typed with the generated bindings. Tests answer
-// their mocked IPC with these rows instead of hand-written ones where the shape matters.
+// What the real core answers for the demo town (ui/src/dev/fixtures.json, written by the core's
+// `cargo test` — api/fixtures_tests.rs — and checked for staleness like the bindings), typed
+// with the generated bindings. Tests answer their mocked IPC with these rows instead of
+// hand-written ones.
 import raw from '../src/dev/fixtures.json'
 import type { AppInfo } from '../src/bindings/AppInfo'
+import type { AuditView } from '../src/bindings/AuditView'
 import type { Campaign } from '../src/bindings/Campaign'
 import type { Person } from '../src/bindings/Person'
 import type { Unit } from '../src/bindings/Unit'
@@ -12,6 +14,9 @@ export const coreFixtures = raw as unknown as {
   units: Unit[]
   people: Person[]
   campaigns: Campaign[]
+  /** One record's history, newest first: returned with a comment, its 参加人数 corrected,
+   * reopened, approved, created. */
+  record_history: AuditView[]
 }
 
 type Sent = { cmd: string; args?: Record<string, unknown> }

@@ -102,8 +102,12 @@ fn display_name(path: &Path) -> String {
     }
 }
 
-fn rejected(message: String) -> AppError {
+/// An attachment refused; `reason` ("too_large", "not_a_file", "file_type", "size") and the
+/// file's name are the params the window words it from in English.
+fn rejected(reason: &str, file: &str, message: String) -> AppError {
     AppError::field(ErrorCode::FileRejected, "attachment", message)
+        .with("reason", reason)
+        .with("file", file)
 }
 
 fn data_dir(db: &Db) -> Result<&Path> {
@@ -211,18 +215,26 @@ pub(crate) fn check_stored(s: &crate::stored::Stored) -> Result<()> {
     }
     let size = s.int("size")?;
     if !(1..=MAX_BYTES as i64).contains(&size) {
-        return Err(rejected(format!(
-            "附件“{}”的大小 {size} 字节无效（应在 1 字节到 50 MB 之间）",
-            validate::clip(name)
-        )));
+        return Err(rejected(
+            "size",
+            &validate::clip(name),
+            format!(
+                "附件“{}”的大小 {size} 字节无效（应在 1 字节到 50 MB 之间）",
+                validate::clip(name)
+            ),
+        ));
     }
     let mime = s.text("mime")?;
     let Some(ext) = extension_of(mime) else {
-        return Err(rejected(format!(
-            "附件“{}”的类型“{}”不是照片、PDF 或 Office 文件",
-            validate::clip(name),
-            validate::clip(mime)
-        )));
+        return Err(rejected(
+            "file_type",
+            &validate::clip(name),
+            format!(
+                "附件“{}”的类型“{}”不是照片、PDF 或 Office 文件",
+                validate::clip(name),
+                validate::clip(mime)
+            ),
+        ));
     };
     s.same("stored", stored_path(sha, ext))?;
     match s.opt_text("thumbnail")? {
@@ -290,14 +302,24 @@ pub fn add(db: &mut Db, record_id: &str, source: &Path, kind: &str) -> Result<At
         )
     })?;
     if !meta.is_file() {
-        return Err(rejected(format!("“{}”不是文件", source.display())));
+        return Err(rejected(
+            "not_a_file",
+            &display_name(source),
+            format!("“{}”不是文件", source.display()),
+        ));
     }
     if meta.len() > MAX_BYTES {
-        return Err(rejected(format!(
-            "“{}”有 {:.1} MB，超过 50 MB；请压缩后再添加",
-            display_name(source),
-            meta.len() as f64 / 1024.0 / 1024.0
-        )));
+        let mb = format!("{:.1}", meta.len() as f64 / 1024.0 / 1024.0);
+        return Err(rejected(
+            "too_large",
+            &display_name(source),
+            format!(
+                "“{}”有 {mb} MB，超过 50 MB；请压缩后再添加",
+                display_name(source)
+            ),
+        )
+        .with("size_mb", mb)
+        .with("max_mb", 50));
     }
     let mut bytes = Vec::with_capacity(meta.len() as usize);
     std::fs::File::open(source)?
@@ -305,9 +327,11 @@ pub fn add(db: &mut Db, record_id: &str, source: &Path, kind: &str) -> Result<At
         .read_to_end(&mut bytes)?;
     let name = display_name(source);
     let Some((ext, mime)) = sniff(&bytes[..bytes.len().min(16)], &name) else {
-        return Err(rejected(format!(
-            "“{name}”不是照片（JPG、PNG、GIF、WEBP）、PDF 或 Office 文件，不能作为附件"
-        )));
+        return Err(rejected(
+            "file_type",
+            &name,
+            format!("“{name}”不是照片（JPG、PNG、GIF、WEBP）、PDF 或 Office 文件，不能作为附件"),
+        ));
     };
     let sha = format!("{:x}", Sha256::digest(&bytes));
     let dir = data_dir(db)?.to_path_buf();
@@ -588,6 +612,8 @@ mod tests {
             (e.code, e.field.as_deref()),
             (ErrorCode::FileRejected, Some("attachment"))
         );
+        assert_eq!(e.params["reason"], "file_type");
+        assert_eq!(e.params["file"], "病毒.exe");
         let fake = tmp.path().join("假照片.jpg");
         std::fs::write(&fake, b"hello").unwrap();
         assert_eq!(

@@ -147,6 +147,14 @@ fn bad_file(path: &Path, why: &str) -> AppError {
         "path",
         format!("“{}”不是可用的普法台账备份：{why}", path.display()),
     )
+    .with("reason", "not_backup")
+    .with(
+        "file",
+        path.file_name().map_or_else(
+            || path.display().to_string(),
+            |n| n.to_string_lossy().into_owned(),
+        ),
+    )
 }
 
 /// The working copy of a backup being restored, in the data folder.

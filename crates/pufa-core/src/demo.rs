@@ -243,6 +243,18 @@ pub fn load_with_progress(
     input: &DemoInput,
     progress: &mut dyn FnMut(u64, u64) -> bool,
 ) -> Result<AppInfo> {
+    let today = chrono::Local::now().date_naive().to_string();
+    load_on(db, input, &today, progress)
+}
+
+/// `load_with_progress` as if today were `today` (ISO): the planned activities up to it have
+/// been held and recorded. The same town on every day (the UI tests' fixtures).
+pub(crate) fn load_on(
+    db: &mut Db,
+    input: &DemoInput,
+    today: &str,
+    progress: &mut dyn FnMut(u64, u64) -> bool,
+) -> Result<AppInfo> {
     use chrono::Datelike;
     let year = input.year.unwrap_or_else(|| chrono::Local::now().year());
     if !(2000..=2100).contains(&year) {
@@ -333,7 +345,7 @@ pub fn load_with_progress(
             };
             campaign::insert(tx, &campaign::check(tx, &input)?)?;
         }
-        lay_out_year(tx, year)?;
+        lay_out_year(tx, year, today)?;
         crate::audit::note(tx, "town", "demo", "create", "载入示例乡镇")?;
         if let Some(scale) = &input.scale {
             scale::generate(tx, scale, year, &mut rng, progress)?;
@@ -346,7 +358,7 @@ pub fn load_with_progress(
 
 /// The year from templates across the villages and schools, each village activity led by
 /// its cadre — and a few conflicts for a newcomer to find.
-fn lay_out_year(tx: &rusqlite::Transaction, year: i32) -> Result<()> {
+fn lay_out_year(tx: &rusqlite::Transaction, year: i32, today: &str) -> Result<()> {
     use crate::unit::{self, UnitFilter};
     let units = unit::list(tx, &UnitFilter::default())?;
     let villages: Vec<_> = units
@@ -434,7 +446,7 @@ fn lay_out_year(tx: &rusqlite::Transaction, year: i32) -> Result<()> {
             Some(week),
         )?;
     }
-    keep_records(tx, year)?;
+    keep_records(tx, year, today)?;
     // 3. On a statutory holiday; 4. outside its campaign's window.
     if let Some(v) = villages.get(5) {
         extra(
@@ -460,7 +472,7 @@ fn lay_out_year(tx: &rusqlite::Transaction, year: i32) -> Result<()> {
 
 /// Materials: a catalogue, receipts from the county, a transfer to each village, and a held
 /// record for every planned activity already past — most approved, a few pending or returned.
-fn keep_records(tx: &rusqlite::Transaction, year: i32) -> Result<()> {
+fn keep_records(tx: &rusqlite::Transaction, year: i32, today: &str) -> Result<()> {
     use crate::inventory;
     use crate::record::{self, MaterialLineInput, RecordInput, ReviewStatus};
     let catalogue = [
@@ -490,13 +502,12 @@ fn keep_records(tx: &rusqlite::Transaction, year: i32) -> Result<()> {
             params![new_id(), id, received, town_store, format!("{year}-01-15"), now()],
         )?;
     }
-    let today = chrono::Local::now().date_naive().to_string();
     let planned: Vec<(String, String)> = tx
         .prepare(
             "SELECT id, date FROM activity WHERE date <= ?1 AND status = 'planned'
              ORDER BY date, rowid",
         )?
-        .query_map([&today], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .query_map([today], |r| Ok((r.get(0)?, r.get(1)?)))?
         .collect::<rusqlite::Result<_>>()?;
     for (i, (activity_id, _)) in planned.iter().enumerate() {
         let pre = record::prefill(tx, activity_id)?;

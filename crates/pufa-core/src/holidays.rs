@@ -161,7 +161,9 @@ pub fn set_year(db: &mut Db, year: i32, days: &[HolidayDay]) -> Result<HolidayYe
                 ErrorCode::Duplicate,
                 "date",
                 format!("第{}行：{date} 重复", i + 1),
-            ));
+            )
+            .with("value", date.to_string())
+            .with("clash", "repeated"));
         }
         checked.push(HolidayDay {
             date: date.to_string(),

@@ -36,6 +36,7 @@ pub mod session;
 pub(crate) mod stored;
 pub mod sync;
 pub mod town;
+pub mod trail;
 pub mod unit;
 pub mod validate;
 pub mod workdays;

@@ -124,9 +124,23 @@ fn with_theme_line(notes: &str, line: Option<&str>) -> String {
     lines.join("\n")
 }
 
+/// Sets (or replaces) the coordinator's dates / theme / document number of a node for a year
+/// ([`keydates::set_override_then`]); the theme reaches the year's campaigns of the node in
+/// the same transaction.
+pub fn set_override(db: &mut Db, input: &keydates::OverrideInput) -> Result<KeyDate> {
+    keydates::set_override_then(db, input, theme_into_campaigns)
+}
+
+/// Confirms a node's year as shown ([`keydates::confirmation`]), its theme into the year's
+/// campaigns.
+pub fn confirm(db: &mut Db, code: &str, year: i32) -> Result<KeyDate> {
+    let input = keydates::confirmation(&db.conn, code, year)?;
+    set_override(db, &input)
+}
+
 /// The theme of a node's year flows into the description of its campaigns of that year
 /// (called when the coordinator enters or confirms it).
-pub(crate) fn theme_into_campaigns(tx: &Connection, k: &KeyDate) -> Result<()> {
+fn theme_into_campaigns(tx: &Connection, k: &KeyDate) -> Result<()> {
     let line = theme_line(k);
     for c in campaigns_of_node(tx, &k.code, k)? {
         let notes = with_theme_line(&c.notes, line.as_deref());

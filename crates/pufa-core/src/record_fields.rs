@@ -280,6 +280,15 @@ pub fn label(name: &str) -> Option<&'static str> {
     column(name).map(|c| c.label)
 }
 
+/// Words found in a record's title, its narrative or its village's name (`r` a record, `p`
+/// the parameter holding the words): the one search of the 台账, its outputs and the 统计.
+pub(crate) fn search_sql(p: &str) -> String {
+    format!(
+        "(instr(r.title, {p}) > 0 OR instr(r.narrative, {p}) > 0
+          OR instr(coalesce((SELECT name FROM unit WHERE id = r.unit_id), ''), {p}) > 0)"
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -124,9 +124,9 @@ pub struct Summary {
     pub participants: i64,
     #[ts(type = "number")]
     pub reach: i64,
-    /// 咨询人次, 横幅 … (see [`crate::record::COUNTS`]), summed.
+    /// 咨询人次, 横幅 … (see [`crate::record_fields::COUNTS`]), summed.
     #[serde(flatten)]
-    pub counts: crate::record::RecordCounts,
+    pub counts: crate::record_fields::RecordCounts,
     pub materials: Vec<MaterialTotal>,
     /// The same quantities by unit, largest first.
     pub material_units: Vec<UnitTotal>,
@@ -208,7 +208,7 @@ fn in_scope() -> String {
          AND (?4 IS NULL OR EXISTS (SELECT 1 FROM record_campaign c
                                     WHERE c.record_id = r.id AND c.campaign_id = ?4))
          AND (?5 IS NULL OR {})",
-        crate::record::search_sql("?5")
+        crate::record_fields::search_sql("?5")
     )
 }
 

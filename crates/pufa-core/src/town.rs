@@ -143,7 +143,9 @@ fn check_setup(input: &SetupInput) -> Result<CheckedSetup> {
                     ErrorCode::Duplicate,
                     field,
                     format!("“{name}”重复出现，每个村/社区、学校或场所只能填一次"),
-                ));
+                )
+                .with("value", name.as_str())
+                .with("clash", "repeated"));
             }
             let kind = match field {
                 "villages" => UnitKind::guess_from_village_name(&name),

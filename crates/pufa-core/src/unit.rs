@@ -152,7 +152,9 @@ fn ensure_unique_name(conn: &Connection, name: &str, except_id: Option<&str>) ->
             ErrorCode::Duplicate,
             "name",
             format!("已有名为“{name}”的村/社区或单位，名称不能重复"),
-        ));
+        )
+        .with("value", name)
+        .with("clash", "exists"));
     }
     Ok(())
 }
@@ -349,6 +351,9 @@ mod tests {
         let other = create(&mut db, &input("village", "石院村")).unwrap();
         let e = update(&mut db, &other.id, &input("village", "安静村")).unwrap_err();
         assert_eq!(e.code, ErrorCode::Duplicate);
+        // The specifics for the window's English text.
+        assert_eq!(e.params["value"], "安静村");
+        assert_eq!(e.params["clash"], "exists");
     }
 
     #[test]

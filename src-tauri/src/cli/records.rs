@@ -3,11 +3,12 @@
 
 use clap::Subcommand;
 use pufa_core::api::{Request, Response};
-use pufa_core::audit::{AuditEntry, AuditFilter};
+use pufa_core::audit::AuditFilter;
 use pufa_core::inventory::{
     Material, MaterialInput, Movement, ReceiptInput, StockReport, TransferInput,
 };
 use pufa_core::record::{LedgerEntry, Record, ReviewAction};
+use pufa_core::trail::AuditView;
 use pufa_core::{AppError, ErrorCode};
 use serde_json::Value;
 use std::path::PathBuf;
@@ -435,8 +436,8 @@ pub fn print(out: &RecordOutput, response: Response) -> Result<(), AppError> {
             println!("已记录：{}", movement_line(&m));
         }
         RecordOutput::Audit => {
-            let list: Vec<AuditEntry> = response.take()?;
-            for e in &list {
+            let list: Vec<AuditView> = response.take()?;
+            for e in list.iter().map(|v| &v.entry) {
                 println!("{}  {}  {}", e.at, e.user_name, e.summary);
             }
             println!("共 {} 条", list.len());

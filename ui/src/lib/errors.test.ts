@@ -85,6 +85,32 @@ describe('errorText with params', () => {
     )
   })
 
+  it('says which name is taken and why a file was refused, by the kind the core names', () => {
+    const dup = (clash: string): AppError => ({
+      code: 'duplicate',
+      message: '已有名为“安静村”的村/社区或单位，名称不能重复',
+      field: 'name',
+      params: { value: '安静村', clash },
+    })
+    expect(inEnglish(dup('exists'))).toMatch(/“安静村” already exists/)
+    expect(inEnglish(dup('builtin'))).toMatch(/“安静村” is a built-in name/)
+    expect(inEnglish(dup('repeated'))).toMatch(/appears more than once/)
+    expect(inEnglish(dup('ambiguous'))).toMatch(/Several people are named “安静村”/)
+    expect(errorText(dup('exists'), tIn('zh-CN'), 'zh-CN')).toBe('已有名为“安静村”的村/社区或单位，名称不能重复')
+    const file = (params: Record<string, string | number>): AppError => ({
+      code: 'file_rejected',
+      message: '“大照片.jpg”有 61.2 MB，超过 50 MB；请压缩后再添加',
+      field: 'attachment',
+      params,
+    })
+    const big = file({ reason: 'too_large', file: '大照片.jpg', size_mb: '61.2', max_mb: 50 })
+    expect(inEnglish(big)).toBe('“大照片.jpg” is 61.2 MB, more than 50 MB; compress it and add it again')
+    expect(inEnglish(file({ reason: 'not_backup', file: 'x.zip' }))).toMatch(/^“x\.zip” is not a usable Pufa Planner backup/)
+    expect(inEnglish(file({ reason: 'other_town', file: 'p.pufapkg', town: '甲镇', here: '乙镇' }))).toMatch(/belongs to 甲镇; this laptop keeps the records of 乙镇/)
+    // zh-CN keeps the generic text with the core's own message.
+    expect(errorText(big, tIn('zh-CN'), 'zh-CN')).toBe('文件不能添加：“大照片.jpg”有 61.2 MB，超过 50 MB；请压缩后再添加')
+  })
+
   it('keeps the Chinese message in the zh-CN UI, and the generic text without params', () => {
     const e: AppError = { code: 'too_long', message: '活动名称过长（81字），最多80字', field: 'title', params: { count: 81, max: 80 } }
     expect(errorText(e, tIn('zh-CN'), 'zh-CN')).toBe('活动名称过长（81字），最多80字')

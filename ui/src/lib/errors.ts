@@ -116,7 +116,13 @@ export function fieldLabel(field: string | null | undefined, t: Translate): stri
  * The texts that say an error's specifics in the UI's language, from its `params`: the first
  * whose code matches and whose params are all present is used.
  */
-export const DETAILS: ReadonlyArray<{ code: ErrorCode; params: readonly string[]; key: string }> = [
+export const DETAILS: ReadonlyArray<{
+  code: ErrorCode
+  params: readonly string[]
+  /** Params that must have these values (which kind of duplicate, why a file was refused). */
+  when?: Readonly<Record<string, string>>
+  key: string
+}> = [
   { code: 'too_long', params: ['count', 'max'], key: 'errorDetails.tooLong' },
   { code: 'too_long', params: ['max_items'], key: 'errorDetails.tooManyItems' },
   { code: 'invalid_date', params: ['value'], key: 'errorDetails.invalidDate' },
@@ -124,6 +130,17 @@ export const DETAILS: ReadonlyArray<{ code: ErrorCode; params: readonly string[]
   { code: 'control_chars', params: ['char'], key: 'errorDetails.hiddenChar' },
   { code: 'not_found', params: ['id'], key: 'errorDetails.notFound' },
   { code: 'io', params: ['detail'], key: 'errorDetails.io' },
+  { code: 'duplicate', params: ['value'], when: { clash: 'exists' }, key: 'errorDetails.duplicateExists' },
+  { code: 'duplicate', params: ['value'], when: { clash: 'builtin' }, key: 'errorDetails.duplicateBuiltin' },
+  { code: 'duplicate', params: ['value'], when: { clash: 'repeated' }, key: 'errorDetails.duplicateRepeated' },
+  { code: 'duplicate', params: ['value'], when: { clash: 'ambiguous' }, key: 'errorDetails.duplicateAmbiguous' },
+  { code: 'file_rejected', params: ['file', 'size_mb', 'max_mb'], when: { reason: 'too_large' }, key: 'errorDetails.fileTooLarge' },
+  { code: 'file_rejected', params: ['file'], when: { reason: 'not_a_file' }, key: 'errorDetails.fileNotAFile' },
+  { code: 'file_rejected', params: ['file'], when: { reason: 'file_type' }, key: 'errorDetails.fileType' },
+  { code: 'file_rejected', params: ['file'], when: { reason: 'size' }, key: 'errorDetails.fileSize' },
+  { code: 'file_rejected', params: ['file'], when: { reason: 'not_backup' }, key: 'errorDetails.notBackup' },
+  { code: 'file_rejected', params: ['file', 'why'], when: { reason: 'not_package' }, key: 'errorDetails.notPackage' },
+  { code: 'file_rejected', params: ['file', 'town', 'here'], when: { reason: 'other_town' }, key: 'errorDetails.otherTown' },
 ]
 
 /** The error's params that are texts or numbers (the only kinds the core sends). */
@@ -146,7 +163,16 @@ export function errorText(e: AppError, t: Translate, locale = 'zh-CN'): string {
   if (zh && SPECIFIC_CODES.has(e.code) && e.message.trim()) return e.message
   const params = paramsOf(e)
   const named = { ...params, field: fieldLabel(e.field, t), message: e.message }
-  const detail = DETAILS.find((d) => d.code === e.code && d.params.every((p) => p in params))
+  // In zh-CN a refused file keeps its generic text, which carries the core's own message.
+  const detail =
+    zh && e.code === 'file_rejected'
+      ? undefined
+      : DETAILS.find(
+          (d) =>
+            d.code === e.code &&
+            d.params.every((p) => p in params) &&
+            Object.entries(d.when ?? {}).every(([k, v]) => params[k] === v),
+        )
   if (detail) return t(detail.key, named)
   return t(`errors.${e.code}`, named)
 }

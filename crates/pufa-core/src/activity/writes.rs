@@ -1,5 +1,6 @@
 //! Writing activities: create, update (one or the following of a series), status, delete.
 use super::*;
+use rusqlite::ToSql;
 
 /// JSON text of a list column.
 pub(super) fn to_json<T: Serialize + ?Sized>(v: &T) -> String {
@@ -25,8 +26,82 @@ pub(super) fn resolve_person(conn: &Connection, id_or_name: &str) -> Result<Stri
                 "有多位名叫“{}”的人员，请从列表中选择",
                 validate::clip(id_or_name)
             ),
-        )),
+        )
+        .with("value", validate::clip(id_or_name))
+        .with("clash", "ambiguous")),
     }
+}
+
+/// The columns the form writes besides the date, declared once: the INSERT and UPDATE lists
+/// and their values come from this list (`Checked` has a field of each name).
+macro_rules! form_columns {
+    ($($column:ident),* $(,)?) => {
+        const FORM_COLUMNS: &[&str] = &[$(stringify!($column)),*];
+
+        /// The values of [`FORM_COLUMNS`], in their order.
+        fn form_values(c: &Checked) -> Vec<&dyn ToSql> {
+            vec![$(&c.$column),*]
+        }
+    };
+}
+
+form_columns!(
+    title,
+    start_time,
+    end_time,
+    unit_id,
+    venue_type,
+    venue,
+    formats,
+    audiences,
+    laws,
+    nodes,
+    lead_person_id,
+    partners,
+    materials,
+    expected_audience,
+    notes,
+);
+
+struct WriteSql {
+    /// ?1 id, ?2 date, the form's columns, then series_id and the time stamp.
+    insert: String,
+    /// ?1 id, ?2 date, the form's columns, then the time stamp and whether an occurrence of a
+    /// series is edited alone (it becomes an exception).
+    update: String,
+}
+
+fn sql() -> &'static WriteSql {
+    static SQL: std::sync::OnceLock<WriteSql> = std::sync::OnceLock::new();
+    SQL.get_or_init(|| {
+        let n = FORM_COLUMNS.len();
+        let at = |i: usize| format!("?{}", i + 3);
+        let placeholders: Vec<String> = (0..n).map(at).collect();
+        let sets: Vec<String> = FORM_COLUMNS
+            .iter()
+            .enumerate()
+            .map(|(i, c)| format!("{c} = {}", at(i)))
+            .collect();
+        WriteSql {
+            insert: format!(
+                "INSERT INTO activity (id, date, {}, status, status_reason, series_id,
+                     created_at, updated_at)
+                 VALUES (?1, ?2, {}, 'planned', '', {}, {ts}, {ts})",
+                FORM_COLUMNS.join(", "),
+                placeholders.join(", "),
+                at(n),
+                ts = at(n + 1),
+            ),
+            update: format!(
+                "UPDATE activity SET date = ?2, {}, updated_at = {},
+                     series_exception = series_exception OR ({} AND series_id IS NOT NULL)
+                 WHERE id = ?1",
+                sets.join(", "),
+                at(n),
+                at(n + 1),
+            ),
+        }
+    })
 }
 
 pub(crate) fn insert(
@@ -37,34 +112,11 @@ pub(crate) fn insert(
 ) -> Result<String> {
     let id = new_id();
     let ts = now();
-    tx.execute(
-        "INSERT INTO activity (id, title, date, start_time, end_time, unit_id, venue_type, venue,
-             formats, audiences, laws, nodes, lead_person_id, partners, materials,
-             expected_audience, status, status_reason, series_id, notes, created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,
-             'planned', '', ?17, ?18, ?19, ?19)",
-        params![
-            id,
-            c.title,
-            date.to_string(),
-            c.start_time,
-            c.end_time,
-            c.unit_id,
-            c.venue_type,
-            c.venue,
-            c.formats,
-            c.audiences,
-            c.laws,
-            c.nodes,
-            c.lead_person_id,
-            c.partners,
-            c.materials,
-            c.expected_audience,
-            series_id,
-            c.notes,
-            ts
-        ],
-    )?;
+    let date = date.to_string();
+    let mut values: Vec<&dyn ToSql> = vec![&id, &date];
+    values.extend(form_values(c));
+    values.extend([&series_id as &dyn ToSql, &ts]);
+    tx.execute(&sql().insert, &values[..])?;
     link_campaigns(tx, &id, &c.campaign_ids)?;
     audit::changed(tx, "activity", &id, "create", None, Some(&get(tx, &id)?))?;
     Ok(id)
@@ -161,35 +213,11 @@ pub(super) fn write_update(
     exception: bool,
 ) -> Result<()> {
     let before = get(tx, id)?;
-    tx.execute(
-        "UPDATE activity SET title = ?2, date = ?3, start_time = ?4, end_time = ?5, unit_id = ?6,
-             venue_type = ?7, venue = ?8, formats = ?9, audiences = ?10, laws = ?11, nodes = ?12,
-             lead_person_id = ?13, partners = ?14, materials = ?15, expected_audience = ?16,
-             notes = ?17, updated_at = ?18,
-             series_exception = series_exception OR (?19 AND series_id IS NOT NULL)
-         WHERE id = ?1",
-        params![
-            id,
-            c.title,
-            date.to_string(),
-            c.start_time,
-            c.end_time,
-            c.unit_id,
-            c.venue_type,
-            c.venue,
-            c.formats,
-            c.audiences,
-            c.laws,
-            c.nodes,
-            c.lead_person_id,
-            c.partners,
-            c.materials,
-            c.expected_audience,
-            c.notes,
-            now(),
-            exception
-        ],
-    )?;
+    let (date, ts) = (date.to_string(), now());
+    let mut values: Vec<&dyn ToSql> = vec![&id, &date];
+    values.extend(form_values(c));
+    values.extend([&ts as &dyn ToSql, &exception]);
+    tx.execute(&sql().update, &values[..])?;
     link_campaigns(tx, id, &c.campaign_ids)?;
     audit::changed(
         tx,

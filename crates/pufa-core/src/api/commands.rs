@@ -4,7 +4,7 @@
 use super::{saved, ActivitySaved, Deleted, DeletedMany, Done, Written};
 use crate::activity::{self, Activity, ActivityFilter, ActivityInput, Recurrence, SeriesScope};
 use crate::attachment;
-use crate::audit::{self, AuditFilter};
+use crate::audit::AuditFilter;
 use crate::backup::{self, BackupKind};
 use crate::campaign::{self, CampaignFilter, CampaignInput};
 use crate::check;
@@ -27,6 +27,7 @@ use crate::reports::pivot::PivotRequest;
 use crate::reports::{self, SummaryFilter};
 use crate::school_calendar::{self, SchoolCalendarInput};
 use crate::town::{self, SetupInput, UserInput};
+use crate::trail;
 use crate::unit::{self, UnitFilter, UnitInput};
 use serde_json::Value;
 
@@ -128,7 +129,7 @@ command_list! {
     } -> Vec<keydates::KeyDate>, reads
         => |db, progress| keydates::for_year(&db.conn, year);
     keydate_override_set: KeydateOverrideSet(input: OverrideInput) -> keydates::KeyDate, writes
-        => |db, progress| keydates::set_override(db, &input);
+        => |db, progress| plan::set_override(db, &input);
     keydate_override_clear: KeydateOverrideClear {
         node_code: String,
         year: i32,
@@ -143,7 +144,7 @@ command_list! {
         node_code: String,
         year: i32,
     } -> keydates::KeyDate, writes
-        => |db, progress| keydates::confirm(db, &node_code, year);
+        => |db, progress| plan::confirm(db, &node_code, year);
     keydate_node_list: KeydateNodeList -> Vec<keydates::KeyDateNode>, reads
         => |db, progress| {
             let mut nodes = keydates::national_nodes().to_vec();
@@ -353,7 +354,7 @@ command_list! {
     record_status_counts: RecordStatusCounts {
         #[serde(default)]
         unit_id: Option<String>,
-    } -> record::StatusCounts, reads
+    } -> reports::StatusCounts, reads
         => |db, progress| {
             record::status_counts(&db.conn, unit_id.as_deref())
         };
@@ -564,9 +565,10 @@ command_list! {
     /// Saves the text of a report (each block at most 5,000 characters); audited.
     report_text_save: ReportTextSave(input: ReportTextInput) -> export::report_docx::ReportText, writes
         => |db, progress| export::report_docx::report_text_save(db, &input);
-    /// The audit trail, newest first (a record's history: entity + entity_id).
-    audit_list: AuditList(f: AuditFilter) -> Vec<audit::AuditEntry>, reads
-        => |db, progress| audit::list(&db.conn, &f);
+    /// The audit trail, newest first (a record's history: entity + entity_id), each entry with
+    /// its changed fields in words.
+    audit_list: AuditList(f: AuditFilter) -> Vec<trail::AuditView>, reads
+        => |db, progress| trail::list(&db.conn, &f);
     check: Check -> check::CheckReport, reads
         => |db, progress| check::run(db);
     /// A backup of everything (database and attachments) into one file the user chose.

@@ -266,4 +266,6 @@ pub fn dispatch_with_progress(
 }
 
 #[cfg(test)]
+mod fixtures_tests;
+#[cfg(test)]
 mod tests;

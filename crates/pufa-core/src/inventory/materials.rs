@@ -184,7 +184,9 @@ pub(super) fn duplicate_name(e: rusqlite::Error, name: &str) -> AppError {
             ErrorCode::Duplicate,
             "name",
             format!("资料目录中已有“{name}”"),
-        ),
+        )
+        .with("value", name)
+        .with("clash", "exists"),
         _ => e.into(),
     }
 }

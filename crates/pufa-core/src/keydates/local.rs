@@ -133,7 +133,9 @@ pub(super) fn save_local(
                 ErrorCode::Duplicate,
                 "name",
                 format!("已有名为“{}”的本地节点", node.name),
-            ),
+            )
+            .with("value", node.name.as_str())
+            .with("clash", "exists"),
             _ => e.into(),
         })?;
     if changed == 0 {
@@ -148,7 +150,9 @@ pub(super) fn check_not_national(name: &str) -> Result<()> {
             ErrorCode::Duplicate,
             "name",
             format!("“{name}”是国家节点，请直接修改该节点当年的日期"),
-        ));
+        )
+        .with("value", name)
+        .with("clash", "builtin"));
     }
     Ok(())
 }

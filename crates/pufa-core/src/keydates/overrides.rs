@@ -1,10 +1,11 @@
 //! The coordinator's overrides of a node's year: confirmed, set and cleared.
 use super::*;
 
-/// Confirms a node's year as shown: a provisional (待公布) date becomes the coordinator's, and
-/// last year's theme offered as a draft becomes this year's theme.
-pub fn confirm(db: &mut Db, code: &str, year: i32) -> Result<KeyDate> {
-    let k = for_year(&db.conn, year)?
+/// What confirming a node's year as shown sets: a provisional (待公布) date becomes the
+/// coordinator's, and last year's theme offered as a draft becomes this year's theme.
+/// (`plan::confirm` sets it, so that the theme reaches the year's campaigns.)
+pub fn confirmation(conn: &Connection, code: &str, year: i32) -> Result<OverrideInput> {
+    let k = for_year(conn, year)?
         .into_iter()
         .find(|k| k.code == code)
         .ok_or_else(|| {
@@ -20,17 +21,14 @@ pub fn confirm(db: &mut Db, code: &str, year: i32) -> Result<KeyDate> {
     } else {
         k.theme.clone()
     };
-    set_override(
-        db,
-        &OverrideInput {
-            node_code: k.code.clone(),
-            year,
-            start_date: dates.as_ref().map(|d| d.0.clone()),
-            end_date: dates.map(|d| d.1),
-            theme: Some(theme),
-            doc_number: Some(k.doc_number.clone()),
-        },
-    )
+    Ok(OverrideInput {
+        node_code: k.code.clone(),
+        year,
+        start_date: dates.as_ref().map(|d| d.0.clone()),
+        end_date: dates.map(|d| d.1),
+        theme: Some(theme),
+        doc_number: Some(k.doc_number.clone()),
+    })
 }
 
 /// What a coordinator enters for a node in a year; empty fields keep the default.
@@ -59,8 +57,14 @@ pub(super) fn find_node(conn: &Connection, code: &str) -> Result<KeyDateNode> {
         .ok_or_else(|| AppError::not_found("普法节点", code))
 }
 
-/// Sets (or replaces) the coordinator's dates / theme / document number of a node for a year.
-pub fn set_override(db: &mut Db, input: &OverrideInput) -> Result<KeyDate> {
+/// Sets (or replaces) the coordinator's dates / theme / document number of a node for a year;
+/// `then` runs in the same transaction with the node's new year (`plan::set_override` passes
+/// the theme on to the year's campaigns there).
+pub fn set_override_then(
+    db: &mut Db,
+    input: &OverrideInput,
+    then: impl FnOnce(&Connection, &KeyDate) -> Result<()>,
+) -> Result<KeyDate> {
     check_year(input.year)?;
     let node = find_node(&db.conn, &input.node_code)?;
     let has = |v: &Option<String>| v.as_deref().is_some_and(|s| !s.trim().is_empty());
@@ -112,7 +116,7 @@ pub fn set_override(db: &mut Db, input: &OverrideInput) -> Result<KeyDate> {
         });
         crate::audit::log(tx, "keydate_override", &format!("{}:{year}", node.code), "update", &summary, None::<&()>, Some(&after))?;
         if let Some(k) = for_year(tx, year)?.into_iter().find(|k| k.code == node.code) {
-            crate::plan::theme_into_campaigns(tx, &k)?;
+            then(tx, &k)?;
         }
         Ok(())
     })?;

@@ -1,5 +1,6 @@
 use super::rule::{lunar_to_solar, solar_term_day, DateRule};
 use super::*;
+use crate::plan::{confirm, set_override};
 
 fn d(s: &str) -> NaiveDate {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()

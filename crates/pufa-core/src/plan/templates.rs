@@ -156,7 +156,9 @@ pub fn save_template(db: &mut Db, t: &PlanTemplate) -> Result<PlanTemplate> {
             ErrorCode::Duplicate,
             "name",
             format!("“{}”是内置模板的名称，请换一个名称", checked.name),
-        ));
+        )
+        .with("value", checked.name.as_str())
+        .with("clash", "builtin"));
     }
     let existing = !t.key.is_empty() && !builtin_templates().iter().any(|b| b.key == t.key);
     let id = if existing { t.key.clone() } else { new_id() };
@@ -180,7 +182,9 @@ pub fn save_template(db: &mut Db, t: &PlanTemplate) -> Result<PlanTemplate> {
                 ErrorCode::Duplicate,
                 "name",
                 format!("已有名为“{}”的模板", checked.name),
-            ),
+            )
+            .with("value", checked.name.as_str())
+            .with("clash", "exists"),
             _ => e.into(),
         })?;
         if changed == 0 {

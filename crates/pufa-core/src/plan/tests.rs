@@ -277,7 +277,7 @@ fn without_nodes_the_standard_set_is_used_and_named() {
         week.notes
     );
     // Confirming the year's theme puts it into the description as this year's.
-    keydates::confirm(&mut db, "constitution_week", 2027).unwrap();
+    super::confirm(&mut db, "constitution_week", 2027).unwrap();
     let week = campaign::get(&db.conn, &week.id).unwrap();
     assert!(
         week.notes.starts_with("主题：学习宣传贯彻"),

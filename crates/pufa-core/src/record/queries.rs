@@ -1,7 +1,8 @@
 //! Reading records: one by id, the filters of the 台账 and its outputs, pages with totals.
 
-use super::fields::{self, COUNTS, N_COUNTS};
+use super::fields::{self, search_sql, COUNTS, N_COUNTS};
 use super::*;
+use crate::reports::StatusCounts;
 use crate::validate;
 use rusqlite::{OptionalExtension, Row};
 use serde::de::DeserializeOwned;
@@ -214,15 +215,6 @@ impl RecordFilter {
 /// The widest period, for filters without dates.
 pub const ALL_FROM: &str = "1900-01-01";
 pub const ALL_TO: &str = "2200-12-31";
-
-/// Words found in a record's title, its narrative or its village's name (`r` a record, `p`
-/// the parameter holding the words): the one search of the 台账, its outputs and the 统计.
-pub(crate) fn search_sql(p: &str) -> String {
-    format!(
-        "(instr(r.title, {p}) > 0 OR instr(r.narrative, {p}) > 0
-          OR instr(coalesce((SELECT name FROM unit WHERE id = r.unit_id), ''), {p}) > 0)"
-    )
-}
 
 pub fn list(conn: &Connection, f: &RecordFilter) -> Result<Vec<Record>> {
     let mut out = Vec::new();
@@ -499,20 +491,7 @@ pub fn page(conn: &Connection, f: &RecordFilter, p: &PageRequest) -> Result<Reco
     Ok(RecordPage { rows, totals })
 }
 
-/// Records by review status (of one village, or all): the 审核 screen's tab counts. Named
-/// apart in TypeScript from `reports::basis::StatusCounts`, so the two bindings never
-/// overwrite each other's file.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, TS)]
-#[ts(export, rename = "ReviewTabCounts")]
-pub struct StatusCounts {
-    #[ts(type = "number")]
-    pub pending: i64,
-    #[ts(type = "number")]
-    pub returned: i64,
-    #[ts(type = "number")]
-    pub approved: i64,
-}
-
+/// How many records (of a village, or all) have each review status: the review tabs' counts.
 pub fn status_counts(conn: &Connection, unit_id: Option<&str>) -> Result<StatusCounts> {
     let mut stmt = conn.prepare_cached(if unit_id.is_some() {
         "SELECT review_status, count(*) FROM record WHERE unit_id = ?1 GROUP BY review_status"

@@ -3,6 +3,7 @@ use crate::audit;
 use crate::db::Db;
 use crate::inventory;
 use crate::inventory::{create_material, receive, MaterialInput, ReceiptInput};
+use crate::reports::StatusCounts;
 use crate::town::{setup, update_user, SetupInput, UserInput};
 
 fn db() -> Db {

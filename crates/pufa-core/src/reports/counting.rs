@@ -101,7 +101,7 @@ fn records_of(s: &Scope) -> (&'static str, String) {
     let filter = format!(
         "r.date >= ?1 AND r.date <= ?2 AND (?3 IS NULL OR r.unit_id = ?3) AND {campaign}
          AND (?5 IS NULL OR {})",
-        crate::record::search_sql("?5")
+        crate::record_fields::search_sql("?5")
     );
     (source, filter)
 }
@@ -110,7 +110,7 @@ fn records_of(s: &Scope) -> (&'static str, String) {
 /// 志愿者人次), summed from the records of the whole scope on its basis: the same records as
 /// every other number.
 pub(super) fn untallied_counts(conn: &Connection, s: &Scope) -> Result<HashMap<&'static str, i64>> {
-    let columns: Vec<&'static str> = crate::record::COUNTS
+    let columns: Vec<&'static str> = crate::record_fields::COUNTS
         .iter()
         .map(|c| c.column)
         .filter(|c| !tally::record_sums().contains(c))
@@ -416,8 +416,8 @@ impl Acc {
         let count = |status: &str| self.planned.get(status).copied().unwrap_or(0);
         let [participants, reach, ..] = self.sums;
         // The tallies' sums after participants and reach, by column name.
-        let counts = crate::record::RecordCounts::from_values(std::array::from_fn(|i| {
-            let column = crate::record::COUNTS[i].column;
+        let counts = crate::record_fields::RecordCounts::from_values(std::array::from_fn(|i| {
+            let column = crate::record_fields::COUNTS[i].column;
             tally::SUMS[1..11]
                 .iter()
                 .position(|c| *c == column)

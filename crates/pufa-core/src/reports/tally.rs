@@ -31,7 +31,7 @@ pub(crate) const SUMS: [&str; 12] = [
 pub(crate) fn record_sums_of(
     participants: i64,
     reach: i64,
-    counts: &crate::record::RecordCounts,
+    counts: &crate::record_fields::RecordCounts,
 ) -> [i64; 10] {
     let values = counts.values();
     record_sums()
@@ -39,7 +39,7 @@ pub(crate) fn record_sums_of(
         .map(|c| match *c {
             "participants" => participants,
             "reach" => reach,
-            c => crate::record::COUNTS
+            c => crate::record_fields::COUNTS
                 .iter()
                 .position(|f| f.column == c)
                 .map_or(0, |i| values[i]),

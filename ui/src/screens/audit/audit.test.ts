@@ -3,22 +3,14 @@ import { clearMocks, mockIPC } from '@tauri-apps/api/mocks'
 import AuditScreen from './index.vue'
 import { mountApp, settle, waitFor } from '../../../tests/helpers'
 import { addDays, todayIso } from '../../lib/dates'
-import type { AuditEntry } from '../../bindings/AuditEntry'
+import { coreFixtures } from '../../../tests/fixtures'
 
 vi.setConfig({ testTimeout: 20000 })
 
 type Sent = { cmd: string; args?: Record<string, unknown> }
 
-const ENTRY: AuditEntry = {
-  id: 'a1',
-  at: new Date().toISOString(),
-  user_name: '李明',
-  entity: 'campaign',
-  entity_id: 'c1',
-  action: 'update',
-  summary: '修改活动专项“宪法宣传周”',
-  changes: { end_date: ['2026-12-07', '2026-12-08'] },
-}
+// The core's answer for a demo record's edit (its 参加人数 corrected), made today.
+const ENTRY = { ...coreFixtures.record_history.find((e) => e.action === 'update')!, at: new Date().toISOString() }
 
 /** The core and the native save dialog; `savePath` is what the dialog answers (null = cancelled). */
 function backend(sent: Sent[], dialog: { defaultPath?: string }[], savePath: string | null, fail = false) {

@@ -27,6 +27,15 @@ const CONFLICT: SyncConflict = {
   resolved_at: null,
   kept: null,
   reason: null,
+  // As the core words them (trail::conflict_lines): only the field that differs.
+  lines: [
+    {
+      field: 'participants',
+      label: '参加人数',
+      before: { text: '60', words: { kind: 'text', text: '60' } },
+      after: { text: '65', words: { kind: 'text', text: '65' } },
+    },
+  ],
 }
 
 const HELD_BACK: SyncConflict = {

@@ -4,6 +4,7 @@ import RecordsScreen from './index.vue'
 import ReviewButtons from './ReviewButtons.vue'
 import HistoryPanel from './HistoryPanel.vue'
 import AttachmentList from './AttachmentList.vue'
+import { coreFixtures } from '../../../tests/fixtures'
 import { mountApp, settle, settleErrors, typeInto, waitFor } from '../../../tests/helpers'
 import { appState } from '../../lib/app-state'
 import { rememberedKey } from '../../lib/remembered'
@@ -283,38 +284,22 @@ describe('History panel', () => {
       const req = (raw as { request: Sent }).request
       if (req.cmd === 'keydate_node_list') return []
       expect(req).toEqual({ cmd: 'audit_list', args: { entity: 'record', entity_id: 'r1', since: null, limit: null } })
-      return [
-        {
-          id: 'a2',
-          at: '2026-11-11T02:00:00Z',
-          user_name: '王小芳',
-          entity: 'record',
-          entity_id: 'r1',
-          action: 'update',
-          summary: '修改活动记录“宪法进院坝”',
-          changes: { participants: [40, 45], updated_at: ['x', 'y'] },
-        },
-        {
-          id: 'a1',
-          at: '2026-11-10T02:00:00Z',
-          user_name: '王小芳',
-          entity: 'record',
-          entity_id: 'r1',
-          action: 'create',
-          summary: '新建活动记录“宪法进院坝”',
-          changes: { title: [null, '宪法进院坝'] },
-        },
-      ]
+      // The core's answer for a demo record (its newest two entries).
+      return coreFixtures.record_history.slice(0, 2)
     })
     const { wrapper } = mountApp(HistoryPanel, {
-      props: { entity: 'record', entityId: 'r1', unitName: () => undefined, campaignName: () => undefined },
+      props: { entity: 'record', entityId: 'r1' },
     })
     await waitFor(() => document.querySelectorAll('[data-testid="history-entry"]').length === 2)
-    const [edit, create] = Array.from(document.querySelectorAll('[data-testid="history-entry"]'))
-    expect(edit.textContent).toContain('王小芳')
-    expect(edit.textContent).toContain('修改活动记录“宪法进院坝”')
-    expect(edit.querySelector('[data-testid="history-change"]')?.textContent?.replace(/\s+/g, '')).toBe('参加人数40→45')
-    expect(create.textContent).toContain('活动名称')
+    const [ret, edit] = Array.from(document.querySelectorAll('[data-testid="history-entry"]'))
+    expect(edit.textContent).toContain('李明')
+    expect(edit.textContent).toContain('修改活动记录“方坪村返岗务工送法”')
+    expect(edit.querySelector('[data-testid="history-change"]')?.textContent?.replace(/\s+/g, '')).toBe('参加人数49→54')
+    expect(ret.textContent).toContain('退回活动记录')
+    expect(Array.from(ret.querySelectorAll('[data-testid="history-change"]')).map((l) => l.textContent?.replace(/\s+/g, ''))).toEqual([
+      '审核状态待审核→已退回',
+      '审核意见（空）→请补充签到表',
+    ])
     wrapper.unmount()
   })
 })

@@ -46,7 +46,21 @@ pub(super) fn conflict_from(r: &rusqlite::Row) -> rusqlite::Result<SyncConflict>
         resolved_at: r.get(7)?,
         kept: keep(8)?,
         reason: r.get(9)?,
+        lines: Vec::new(),
     })
+}
+
+/// The conflict with the fields its two versions differ in, in words.
+fn with_lines(conn: &Connection, mut c: SyncConflict) -> Result<SyncConflict> {
+    c.lines = crate::trail::conflict_lines(
+        conn,
+        &c.entity,
+        &c.local,
+        &c.incoming,
+        c.local_deleted,
+        c.incoming_deleted,
+    )?;
+    Ok(c)
 }
 
 pub(super) const CONFLICT_SELECT: &str =
@@ -59,7 +73,7 @@ pub fn conflicts(conn: &Connection) -> Result<Vec<SyncConflict>> {
         "{CONFLICT_SELECT} ORDER BY resolved_at IS NOT NULL, created_at DESC, rowid DESC"
     ))?;
     let rows = stmt.query_map([], conflict_from)?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    rows.map(|c| with_lines(conn, c?)).collect()
 }
 
 /// Settles a conflict with the version the user chose. Choosing the version not applied
@@ -168,11 +182,10 @@ pub fn resolve(db: &mut Db, conflict_id: &str, keep: Keep) -> Result<SyncConflic
         )?;
         Ok(())
     })?;
-    db.conn
-        .query_row(
-            &format!("{CONFLICT_SELECT} WHERE id = ?1"),
-            [conflict_id],
-            conflict_from,
-        )
-        .map_err(Into::into)
+    let c = db.conn.query_row(
+        &format!("{CONFLICT_SELECT} WHERE id = ?1"),
+        [conflict_id],
+        conflict_from,
+    )?;
+    with_lines(&db.conn, c)
 }

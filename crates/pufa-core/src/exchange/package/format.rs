@@ -231,6 +231,10 @@ pub struct SyncConflict {
     /// Why the incoming version was not applied, when the package's maker may not make that
     /// change ("安静村的电脑不能修改其他村（单位）的活动记录"); None for an edit on both sides.
     pub reason: Option<String>,
+    /// The fields the two versions differ in, in words (`before` this laptop's, `after` the
+    /// incoming one).
+    #[serde(skip_deserializing)]
+    pub lines: Vec<crate::trail::ChangeLine>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -283,6 +287,9 @@ pub(super) fn rejected(path: &Path, why: impl std::fmt::Display) -> AppError {
         "path",
         format!("“{}”不能导入：{why}。数据未做任何改动", file_name(path)),
     )
+    .with("reason", "not_package")
+    .with("file", file_name(path))
+    .with("why", why.to_string())
 }
 
 pub(super) fn file_name(path: &Path) -> String {

@@ -122,7 +122,11 @@ pub(super) fn run_import<R: Read + Seek>(
                 manifest.town.name,
                 t.name
             ),
-            ))
+            )
+            .with("reason", "other_town")
+            .with("file", file_name(path))
+            .with("town", manifest.town.name.as_str())
+            .with("here", t.name.as_str()))
         }
         Some(_) => false,
         None => true,

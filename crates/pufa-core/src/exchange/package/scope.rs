@@ -83,6 +83,9 @@ fn refused(file: &str, why: String) -> AppError {
         "path",
         format!("“{file}”不能导入：{why}。数据未做任何改动"),
     )
+    .with("reason", "not_package")
+    .with("file", file)
+    .with("why", why)
 }
 
 /// Checks who made the package against what this laptop knows of its device and returns the
