@@ -232,6 +232,20 @@ pub(crate) fn fill_year(template: &str, year: i32) -> String {
 }
 
 /// Loads the demo town into an empty database, in one transaction.
+/// The demo town of `seed`, its campaigns in `year`, loaded into `db` (tests' common start).
+#[cfg(test)]
+pub(crate) fn load_town(db: &mut Db, seed: u64, year: i32) {
+    load(
+        db,
+        &DemoInput {
+            seed: Some(seed),
+            year: Some(year),
+            scale: None,
+        },
+    )
+    .expect("the demo town loads");
+}
+
 pub fn load(db: &mut Db, input: &DemoInput) -> Result<AppInfo> {
     load_with_progress(db, input, &mut |_, _| true)
 }

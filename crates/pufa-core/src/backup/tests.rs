@@ -5,15 +5,7 @@ use crate::record::{self, RecordFilter};
 fn town() -> (tempfile::TempDir, Db) {
     let dir = tempfile::tempdir().unwrap();
     let mut db = Db::open_dir(dir.path()).unwrap();
-    crate::demo::load(
-        &mut db,
-        &crate::demo::DemoInput {
-            seed: Some(3),
-            year: Some(2026),
-            scale: None,
-        },
-    )
-    .unwrap();
+    crate::demo::load_town(&mut db, 3, 2026);
     stored_file(dir.path(), PHOTO, "jpg");
     (dir, db)
 }

@@ -373,15 +373,7 @@ mod tests {
 
     pub(crate) fn demo() -> Db {
         let mut db = Db::open_in_memory().unwrap();
-        crate::demo::load(
-            &mut db,
-            &crate::demo::DemoInput {
-                seed: Some(3),
-                year: Some(2025),
-                scale: None,
-            },
-        )
-        .unwrap();
+        crate::demo::load_town(&mut db, 3, 2025);
         db
     }
 

@@ -36,15 +36,7 @@ impl Figures {
 
 fn demo() -> Db {
     let mut db = Db::open_in_memory().unwrap();
-    crate::demo::load(
-        &mut db,
-        &crate::demo::DemoInput {
-            seed: Some(5),
-            year: Some(2026),
-            scale: None,
-        },
-    )
-    .unwrap();
+    crate::demo::load_town(&mut db, 5, 2026);
     db
 }
 

@@ -398,15 +398,7 @@ fn cross_year_campaigns_are_made_for_the_year_they_start() {
 #[test]
 fn the_demo_towns_2027_plan_keeps_to_working_days_and_school_terms() {
     let mut db = Db::open_in_memory().unwrap();
-    crate::demo::load(
-        &mut db,
-        &crate::demo::DemoInput {
-            seed: Some(7),
-            year: Some(2026),
-            scale: None,
-        },
-    )
-    .unwrap();
+    crate::demo::load_town(&mut db, 7, 2026);
     let g = generate(&mut db, 2027, &[]).unwrap();
     assert!(g.placed > 150, "{}", g.placed);
     assert!(

@@ -423,15 +423,7 @@ fn records_lock_after_the_campaigns_reporting_deadline() {
 #[test]
 fn the_ledger_pages_through_every_record_once_newest_first_with_the_totals_of_all() {
     let mut db = Db::open_in_memory().unwrap();
-    crate::demo::load(
-        &mut db,
-        &crate::demo::DemoInput {
-            seed: Some(4),
-            year: Some(2026),
-            scale: None,
-        },
-    )
-    .unwrap();
+    crate::demo::load_town(&mut db, 4, 2026);
     for f in [
         RecordFilter::default(),
         RecordFilter {

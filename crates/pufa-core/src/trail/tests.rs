@@ -5,15 +5,7 @@ use serde_json::json;
 #[test]
 fn the_demo_trail_has_labels_for_every_field() {
     let mut db = crate::db::Db::open_in_memory().unwrap();
-    crate::demo::load(
-        &mut db,
-        &crate::demo::DemoInput {
-            seed: Some(2),
-            year: Some(2026),
-            scale: None,
-        },
-    )
-    .unwrap();
+    crate::demo::load_town(&mut db, 2, 2026);
     let names = Names::load(&db.conn).unwrap();
     let mut raw: Vec<String> = Vec::new();
     audit::for_each(&db.conn, None, None, |e, _| {

@@ -12,15 +12,7 @@ fn numbers(r: &record::Record) -> Vec<i64> {
 
 fn demo() -> Db {
     let mut db = Db::open_in_memory().unwrap();
-    crate::demo::load(
-        &mut db,
-        &crate::demo::DemoInput {
-            seed: Some(2),
-            year: Some(2026),
-            scale: None,
-        },
-    )
-    .unwrap();
+    crate::demo::load_town(&mut db, 2, 2026);
     db
 }
 

@@ -251,15 +251,7 @@ fn write_sample_plan() {
     println!("{}", path.display());
     // The demo town: 21 villages and a year of campaigns, for a realistic page.
     let mut demo = crate::Db::open_in_memory().unwrap();
-    crate::demo::load(
-        &mut demo,
-        &crate::demo::DemoInput {
-            seed: Some(7),
-            year: Some(2026),
-            scale: None,
-        },
-    )
-    .unwrap();
+    crate::demo::load_town(&mut demo, 7, 2026);
     let path = dir.join("示例乡镇2026年普法工作计划表.xlsx");
     let out = export_on(&demo.conn, &path, 2026, made()).unwrap();
     println!("{} ({} rows)", path.display(), out.count);

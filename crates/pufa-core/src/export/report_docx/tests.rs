@@ -603,15 +603,7 @@ fn report_text_is_saved_audited_and_offered_from_last_year() {
 #[test]
 fn the_demo_year_reads_like_a_report() {
     let mut db = Db::open_in_memory().unwrap();
-    crate::demo::load(
-        &mut db,
-        &crate::demo::DemoInput {
-            seed: Some(4),
-            year: Some(2026),
-            scale: None,
-        },
-    )
-    .unwrap();
+    crate::demo::load_town(&mut db, 4, 2026);
     let s = reports::summary(
         &db.conn,
         &SummaryFilter {
@@ -649,15 +641,7 @@ fn the_demo_year_reads_like_a_report() {
 #[test]
 fn the_report_counts_what_the_dashboard_counts() {
     let mut db = Db::open_in_memory().unwrap();
-    crate::demo::load(
-        &mut db,
-        &crate::demo::DemoInput {
-            seed: Some(6),
-            year: Some(2026),
-            scale: None,
-        },
-    )
-    .unwrap();
+    crate::demo::load_town(&mut db, 6, 2026);
     let year = ("2026-01-01", "2026-12-31");
     let whole = reports::summary(
         &db.conn,
