@@ -20,7 +20,7 @@ use crate::record::bulk::NewRecords;
 use crate::record::{self, MaterialLineInput, RecordInput, Speaker, MAX_COUNT};
 use crate::town::{current_user, require_town};
 use crate::{audit, validate};
-use calamine::{Data, DataRef, Dimensions, ExcelDateTime, Reader, SheetType, SheetVisible};
+use calamine::{Data, DataRef, Dimensions, ExcelDateTime, Reader, SheetType};
 use chrono::NaiveDate;
 use rusqlite::{Connection, OptionalExtension};
 use serde::Serialize;
@@ -35,6 +35,8 @@ use ts_rs::TS;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[ts(export)]
 pub struct RowError {
+    /// The sheet the row is on (its name, as the workbook gives it).
+    pub sheet: String,
     pub row: u32,
     pub column: String,
     pub message: String,
@@ -55,6 +57,7 @@ pub enum RowStatus {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[ts(export)]
 pub struct PreviewRow {
+    pub sheet: String,
     pub row: u32,
     /// ISO date, or the cell's text when it is not a date.
     pub date: String,
@@ -88,8 +91,30 @@ pub struct ImportPreview {
     /// The sheet read and the Excel row of its header.
     pub sheet: String,
     pub header_row: u32,
-    /// Headers of columns that are not imported (序号, 审核状态 …).
+    /// Headers of columns that are not imported (序号, 审核状态 …), of every sheet read.
     pub ignored_columns: Vec<String>,
+    /// Every sheet of the workbook: read (with the rows found) or skipped, and why.
+    pub sheets: Vec<SheetSummary>,
+    /// Continuation rows (no date and name, only materials or notes) joined to the activity
+    /// above; they are not counted as rows of their own.
+    pub continued: u32,
+}
+
+/// One sheet of a workbook as the import saw it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct SheetSummary {
+    pub name: String,
+    /// The Excel row of its header; 0 when the sheet was skipped.
+    pub header_row: u32,
+    /// Data rows found (continuation rows included), and how they were decided.
+    pub rows: u32,
+    pub valid: u32,
+    pub duplicates: u32,
+    pub error_rows: u32,
+    pub continued: u32,
+    /// Why the sheet was not read (封面, 说明, 汇总表, no header …); `None`: read.
+    pub skipped: Option<String>,
 }
 
 /// What an import did: `imported` rows written (all `valid` ones), `duplicates` and error rows
@@ -103,6 +128,9 @@ pub struct ImportReport {
     pub error_rows: u32,
     pub errors: Vec<RowError>,
     pub warnings: Vec<RowError>,
+    pub ignored_columns: Vec<String>,
+    pub sheets: Vec<SheetSummary>,
+    pub continued: u32,
 }
 
 /// How many data rows the preview lists.
@@ -114,6 +142,8 @@ const MAX_ZIP_ENTRIES: usize = 10_000;
 const MAX_COLS: u32 = 256;
 /// The header is looked for in this many non-blank rows at the top of a sheet.
 const HEADER_SEARCH_ROWS: u32 = 10;
+/// What copies handed out without a material's name are recorded as ("发放资料（份）" 200).
+const GENERIC_MATERIAL: &str = "宣传资料";
 /// Progress is reported every this many rows.
 const PROGRESS_EVERY: u32 = 100;
 
@@ -181,6 +211,8 @@ pub fn preview(
         sheet: out.sheet,
         header_row: out.header_row,
         ignored_columns: out.ignored_columns,
+        sheets: out.sheets,
+        continued: out.continued,
     })
 }
 
@@ -235,6 +267,9 @@ pub fn import(
         error_rows: out.error_rows,
         errors: out.errors,
         warnings: out.warnings,
+        ignored_columns: out.ignored_columns,
+        sheets: out.sheets,
+        continued: out.continued,
     })
 }
 

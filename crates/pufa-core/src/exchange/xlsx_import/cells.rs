@@ -431,3 +431,50 @@ pub(super) fn match_word<T: Copy + PartialEq>(
         _ => None,
     }
 }
+
+/// Excel's error values, and what each means to the person who typed the formula.
+pub(crate) const FORMULA_ERRORS: &[(&str, &str)] = &[
+    ("#REF!", "公式引用的单元格已被删除"),
+    ("#VALUE!", "公式里的值类型不对"),
+    ("#N/A", "公式没有找到要查的值"),
+    ("#DIV/0!", "公式除以了零"),
+    ("#NAME?", "公式里有不认识的函数或名称"),
+    ("#NUM!", "公式算出的数字无效"),
+    ("#NULL!", "公式引用的区域没有交集"),
+    ("#GETTING_DATA", "公式的值还没有算出"),
+    ("#SPILL!", "公式的结果放不下"),
+    ("#CALC!", "公式无法计算"),
+];
+
+/// The error value a cell holds — a formula error, or its text pasted as a value — if any.
+pub(crate) fn formula_error(cell: &Cell) -> Option<String> {
+    let text = match cell {
+        Cell::Error(e) => e.trim().to_string(),
+        Cell::Text(t) => fold(t).trim().to_uppercase(),
+        _ => return None,
+    };
+    match FORMULA_ERRORS.iter().find(|(e, _)| *e == text) {
+        Some((e, _)) => Some(e.to_string()),
+        None if matches!(cell, Cell::Error(_)) => Some(text),
+        None => None,
+    }
+}
+
+pub(crate) fn formula_error_meaning(e: &str) -> &'static str {
+    FORMULA_ERRORS
+        .iter()
+        .find(|(x, _)| *x == e)
+        .map_or("公式出错", |(_, m)| m)
+}
+
+/// Excel's letters of a 0-based column: 0 → A, 25 → Z, 26 → AA.
+pub(crate) fn column_letters(col: u32) -> String {
+    let mut n = col + 1;
+    let mut out = Vec::new();
+    while n > 0 {
+        let r = (n - 1) % 26;
+        out.push((b'A' + r as u8) as char);
+        n = (n - 1) / 26;
+    }
+    out.iter().rev().collect()
+}

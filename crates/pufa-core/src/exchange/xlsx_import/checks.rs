@@ -87,7 +87,14 @@ impl<'a> Importer<'a> {
             .map(|l| one_line(l))
             .collect();
         let speakers = self.speakers(read)?;
-        let participants = self.count(read, Field::Participants);
+        let mut participants = self.count(read, Field::Participants);
+        // People merged with an earlier row's are counted there (the warning says so).
+        if participants.is_none()
+            && read.cell(Field::Participants) == &EMPTY
+            && read.covered.iter().any(|(f, _)| *f == Field::Participants)
+        {
+            participants = Some(0);
+        }
         if participants.is_none() && read.cell(Field::Participants) == &EMPTY {
             self.error(read, Field::Participants, "请填写参加人数");
         }
@@ -119,7 +126,13 @@ impl<'a> Importer<'a> {
                 narrative.push_str(&note);
             }
         }
-        let key = (date, unit_id.clone(), title_key(&title));
+        let key = Key {
+            date,
+            unit: unit_id.clone(),
+            title: title_key(&title),
+            venue: name_key(&venue),
+            time: start_time.clone().unwrap_or_default(),
+        };
         let input = RecordInput {
             title,
             date: date.to_string(),
@@ -230,12 +243,64 @@ impl<'a> Importer<'a> {
         Ok(out)
     }
 
+    /// A quantity column without its material column: "宪法读本20册、折页100份" read as a list
+    /// of the catalogue's materials, a number as copies of the sheet's 宣传资料.
+    fn copies(&self, read: &mut RowRead, qf: Field, out: &mut Hand) {
+        let add = |out: &mut Hand, m: &Material, q: i64| match out
+            .iter_mut()
+            .find(|(x, _, _)| x.id == m.id)
+        {
+            Some((_, total, _)) => *total += q,
+            None => out.push((m.clone(), q, qf)),
+        };
+        let q = match parse_count(read.cell(qf)) {
+            Ok(q) => q,
+            Err(m) => {
+                let text = one_line(&read.cell(qf).as_text());
+                let listed = listed_materials(&text).and_then(|items| {
+                    items
+                        .into_iter()
+                        .map(|(item, q)| Some((self.lookups.materials.get(&name_key(&item))?, q)))
+                        .collect::<Option<Vec<_>>>()
+                });
+                match listed {
+                    Some(items) => {
+                        for (m, q) in items.into_iter().filter(|(_, q)| *q > 0) {
+                            add(out, m, q);
+                        }
+                    }
+                    None => self.error(read, qf, &m),
+                }
+                return;
+            }
+        };
+        let Some(q) = q.filter(|q| q.value > 0) else {
+            return;
+        };
+        if let Some(written) = &q.approx {
+            self.warn(read, qf, &format!("“{written}”按{}计（约数）", q.value));
+            read.notes
+                .push(format!("{}原填“{written}”", self.column(qf)));
+        }
+        match &self.generic {
+            Some(m) => add(out, m, q.value),
+            // Previewing, the material is not made yet: the warning of `flush` says it will be.
+            None => {}
+        }
+    }
+
     /// The 发放资料/数量 pairs: catalogue materials and positive quantities.
     pub(super) fn materials(&self, read: &mut RowRead) -> Hand {
         let mut out: Hand = Vec::new();
         for n in 1..=MAX_MATERIALS {
             let (mf, qf) = (Field::Material(n), Field::Quantity(n));
             let name = one_line(&read.cell(mf).as_text());
+            // Copies handed out without a column naming them ("发放资料（份）"): a list of
+            // catalogue materials written in the cell, else copies of 宣传资料.
+            if self.header.has(qf) && !self.header.has(mf) && read.cell(qf) != &EMPTY {
+                self.copies(read, qf, &mut out);
+                continue;
+            }
             let quantity = match parse_count(read.cell(qf)) {
                 Ok(q) => q,
                 Err(m) => {
