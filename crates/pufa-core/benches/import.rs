@@ -152,10 +152,12 @@ fn import(c: &mut Criterion) {
     );
     let (_dir, mut db) = fresh_copy(&base);
     let started = Instant::now();
-    let r = xlsx_import::import(&mut db, &path, &mut |_, _| true).expect("import");
+    let r =
+        xlsx_import::import(&mut db, &path, &Default::default(), &mut |_, _| true).expect("import");
     let import_time = started.elapsed();
     assert_eq!((r.imported, r.error_rows), (ROWS as u32, 0));
-    let again = xlsx_import::import(&mut db, &path, &mut |_, _| true).expect("import again");
+    let again = xlsx_import::import(&mut db, &path, &Default::default(), &mut |_, _| true)
+        .expect("import again");
     assert_eq!((again.imported, again.duplicates), (0, ROWS as u32));
     eprintln!(
         "import bench: preview {:.2} s, import {:.2} s ({} warnings: 约数 and stock)",
@@ -179,7 +181,8 @@ fn import(c: &mut Criterion) {
         b.iter_batched(
             || fresh_copy(&base),
             |(dir, mut db)| {
-                let r = xlsx_import::import(&mut db, &path, &mut |_, _| true).expect("import");
+                let r = xlsx_import::import(&mut db, &path, &Default::default(), &mut |_, _| true)
+                    .expect("import");
                 assert_eq!(r.imported, ROWS as u32);
                 (dir, db)
             },

@@ -5,7 +5,9 @@ use clap::{Args, Subcommand};
 use pufa_core::api::{Request, Response, Written};
 use pufa_core::backup::{BackupInfo, BackupKind};
 use pufa_core::exchange::package::{Keep, PackageReport, PackageScope};
-use pufa_core::exchange::xlsx_import::{ImportPreview, ImportReport, RowError, SheetSummary};
+use pufa_core::exchange::xlsx_import::{
+    ImportAsked, ImportPreview, ImportReport, RowError, SheetSummary,
+};
 use pufa_core::{AppError, ErrorCode};
 use serde_json::Value;
 use std::path::PathBuf;
@@ -34,6 +36,12 @@ pub enum ImportCmd {
         /// 只检查，不导入
         #[arg(long)]
         dry_run: bool,
+        /// 表格没有“村/社区”列时，整张表的村/社区
+        #[arg(long, value_name = "NAME")]
+        village: Option<String>,
+        /// 表格没有“活动形式”列时，整张表的活动形式（如 集中宣传、有奖问答）
+        #[arg(long, value_name = "FORMAT")]
+        format: Option<String>,
     },
 }
 
@@ -191,12 +199,18 @@ pub fn template(out: PathBuf) -> (Request, Output) {
 
 pub fn import(cmd: ImportCmd) -> (Request, Output) {
     match cmd {
-        ImportCmd::Xlsx { file, dry_run } => {
+        ImportCmd::Xlsx {
+            file,
+            dry_run,
+            village,
+            format,
+        } => {
             let path = path(file);
+            let asked = ImportAsked { village, format };
             let request = if dry_run {
-                Request::ImportPreview { path }
+                Request::ImportPreview { path, asked }
             } else {
-                Request::ImportXlsx { path }
+                Request::ImportXlsx { path, asked }
             };
             (request, Output::Import { dry_run })
         }
@@ -334,6 +348,12 @@ pub fn print(output: &Output, response: Response) -> Result<(), AppError> {
                 p.valid, p.duplicates, p.error_rows
             );
             sheet_lines(&p.sheets, p.continued, &p.ignored_columns);
+            for ask in &p.asks {
+                match ask.as_str() {
+                    "village" => println!("表格没有“村/社区”列：用 --village 指定整张表的村/社区"),
+                    _ => println!("表格没有“活动形式”列：用 --format 指定整张表的活动形式"),
+                }
+            }
             row_lines("错误", &p.errors);
             row_lines("提示", &p.warnings);
         }

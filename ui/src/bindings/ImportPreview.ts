@@ -45,4 +45,9 @@ sheets: Array<SheetSummary>,
  * Continuation rows (no date and name, only materials or notes) joined to the activity
  * above; they are not counted as rows of their own.
  */
-continued: number, };
+continued: number, 
+/**
+ * What a sheet has no column for and is asked once for the whole file: "village",
+ * "format" (see [`ImportAsked`]).
+ */
+asks: Array<string>, };

@@ -23,7 +23,7 @@ use crate::{audit, validate};
 use calamine::{Data, DataRef, Dimensions, ExcelDateTime, Reader, SheetType};
 use chrono::NaiveDate;
 use rusqlite::{Connection, OptionalExtension};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, HashSet};
 use std::fs::File;
 use std::io::{BufReader, Read};
@@ -98,6 +98,9 @@ pub struct ImportPreview {
     /// Continuation rows (no date and name, only materials or notes) joined to the activity
     /// above; they are not counted as rows of their own.
     pub continued: u32,
+    /// What a sheet has no column for and is asked once for the whole file: "village",
+    /// "format" (see [`ImportAsked`]).
+    pub asks: Vec<String>,
 }
 
 /// One sheet of a workbook as the import saw it.
@@ -131,6 +134,17 @@ pub struct ImportReport {
     pub ignored_columns: Vec<String>,
     pub sheets: Vec<SheetSummary>,
     pub continued: u32,
+}
+
+/// Values for the whole workbook where a sheet has no column for them: the village (or unit)
+/// and the format of every activity on it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ImportAsked {
+    #[serde(default)]
+    pub village: Option<String>,
+    #[serde(default)]
+    pub format: Option<String>,
 }
 
 /// How many data rows the preview lists.
@@ -196,11 +210,12 @@ fn naming_the_file(path: &Path, mut e: AppError) -> AppError {
 pub fn preview(
     conn: &Connection,
     path: &Path,
+    asked: &ImportAsked,
     progress: &mut dyn FnMut(u64, u64) -> bool,
 ) -> Result<ImportPreview> {
     require_town(conn)?;
     let mut book = Book::open(path).map_err(|e| naming_the_file(path, e))?;
-    let out = run(conn, &mut book, Mode::Preview, progress)?;
+    let out = run(conn, &mut book, Mode::Preview, asked, progress)?;
     Ok(ImportPreview {
         valid: out.valid,
         duplicates: out.duplicates,
@@ -213,6 +228,7 @@ pub fn preview(
         ignored_columns: out.ignored_columns,
         sheets: out.sheets,
         continued: out.continued,
+        asks: out.asks,
     })
 }
 
@@ -222,6 +238,7 @@ pub fn preview(
 pub fn import(
     db: &mut Db,
     path: &Path,
+    asked: &ImportAsked,
     progress: &mut dyn FnMut(u64, u64) -> bool,
 ) -> Result<ImportReport> {
     require_town(&db.conn)?;
@@ -236,7 +253,7 @@ pub fn import(
     let out = db.with_bulk_tx(|tx| {
         // The valid rows are checked as they are read and written together at the end.
         let mut batch = NewRecords::start(tx)?;
-        let out = run(tx, &mut book, Mode::Import(&mut batch), progress)?;
+        let out = run(tx, &mut book, Mode::Import(&mut batch), asked, progress)?;
         // Every row read and checked, some to be written: the data as it was is kept first.
         if let (true, Some(dir)) = (out.imported > 0, &data_dir) {
             crate::backup::before_import(dir)?;

@@ -25,10 +25,16 @@ const preview: ImportPreview = {
     { name: '补录', header_row: 2, rows: 4, valid: 1, duplicates: 1, error_rows: 1, continued: 1, skipped: null },
   ],
   continued: 1,
+  asks: [],
 }
 
+let answer: ImportPreview = preview
+const previewCalls: unknown[] = []
 vi.mock('../../api', () => ({
-  importPreview: vi.fn(async () => preview),
+  importPreview: vi.fn(async (path: string, asked: unknown) => {
+    previewCalls.push({ path, asked })
+    return answer
+  }),
   importXlsx: vi.fn(),
   importTemplate: vi.fn(),
 }))
@@ -55,5 +61,24 @@ describe('ImportDialog', () => {
     const rows = w.get('[data-testid="import-rows"]').text()
     expect(rows).toContain('工作表')
     expect(rows).toContain('补录')
+  })
+
+  it('asks once for the village of a sheet without that column and checks again with it', async () => {
+    answer = { ...preview, asks: ['village'] }
+    previewCalls.length = 0
+    const i18n = createI18n({ legacy: false, locale: 'zh-CN', messages: { 'zh-CN': zhCN } })
+    const w = mount(ImportDialog, { props: { modelValue: true }, global: { plugins: [ElementPlus, i18n] } })
+    await flushPromises()
+    await w.get('[data-testid="import-choose"]').trigger('click')
+    await flushPromises()
+    expect(w.get('[data-testid="import-asks"]').text()).toContain('整张表的村/社区')
+    expect(w.find('[data-testid="import-ask-format"]').exists()).toBe(false)
+    await w.get('input[data-testid="import-ask-village"]').setValue('安静村')
+    await w.get('[data-testid="import-recheck"]').trigger('click')
+    await flushPromises()
+    expect(previewCalls).toEqual([
+      { path: '/tmp/台账.xlsx', asked: { village: null, format: null } },
+      { path: '/tmp/台账.xlsx', asked: { village: '安静村', format: null } },
+    ])
   })
 })

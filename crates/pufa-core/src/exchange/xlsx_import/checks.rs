@@ -38,7 +38,19 @@ impl<'a> Importer<'a> {
             }
         }
         let unit_text = one_line(&read.cell(Field::Unit).as_text());
-        let unit = if unit_text.is_empty() {
+        let unit = if !self.header.has(Field::Unit) {
+            match &self.lookups.asked.village {
+                Some((id, _)) => Some(id.clone()),
+                None => {
+                    self.error(
+                        read,
+                        Field::Unit,
+                        "这张表没有“村/社区”列，请填写整张表的村/社区（命令行用 --village）",
+                    );
+                    None
+                }
+            }
+        } else if unit_text.is_empty() {
             self.error(read, Field::Unit, "请填写村/社区");
             None
         } else {
@@ -69,7 +81,28 @@ impl<'a> Importer<'a> {
             FORMAT_WORDS,
             ActivityFormat::Other,
         );
-        if formats.is_empty() && read.cell(Field::Formats) == &EMPTY {
+        let formats = match (&self.lookups.asked.format, self.header.has(Field::Formats)) {
+            (Some(f), false) => list_items(f)
+                .iter()
+                .filter_map(|i| {
+                    match_word(
+                        i,
+                        ActivityFormat::ALL,
+                        ActivityFormat::code,
+                        ActivityFormat::label,
+                        FORMAT_WORDS,
+                    )
+                })
+                .collect(),
+            _ => formats,
+        };
+        if formats.is_empty() && !self.header.has(Field::Formats) {
+            self.error(
+                read,
+                Field::Formats,
+                "这张表没有“活动形式”列，请填写整张表的活动形式（命令行用 --format）",
+            );
+        } else if formats.is_empty() && read.cell(Field::Formats) == &EMPTY {
             self.error(read, Field::Formats, "请填写活动形式（可从下拉列表选择）");
         }
         let audiences = self.vocabulary(

@@ -11,6 +11,10 @@ pub(super) struct Header {
     pub(super) ignored: Vec<String>,
 }
 
+/// Required fields a sheet may lack as a column: one value for the whole sheet is asked
+/// instead (the preview's field, the CLI's `--village` / `--format`).
+pub(super) const ASKED: &[Field] = &[Field::Unit, Field::Formats];
+
 pub(super) enum HeaderSearch {
     Found(Header),
     /// A header row without some required columns.
@@ -141,9 +145,10 @@ pub(super) fn find_header(rows: &mut dyn RowSource, sheet: &str) -> Result<Heade
         empty = false;
         let header = Header::from_row(&row);
         if header.columns.len() >= 3 {
+            // 村/社区 and 活动形式 missing from a whole sheet are asked once instead.
             let missing: Vec<String> = REQUIRED
                 .iter()
-                .filter(|f| !header.has(**f))
+                .filter(|f| !header.has(**f) && !ASKED.contains(f))
                 .map(|f| format!("“{}”", f.header()))
                 .collect();
             if missing.is_empty() {
@@ -183,6 +188,54 @@ pub(super) struct Lookups {
     /// Village stores by unit id, and the town's: where hand-outs are taken from.
     pub(super) stores: HashMap<String, String>,
     pub(super) town_store: Option<String>,
+    /// The values asked once for sheets without their column, checked.
+    pub(super) asked: Asked,
+}
+
+/// [`ImportAsked`] checked: the village a name in the town's list, the format one of the list.
+#[derive(Default)]
+pub(super) struct Asked {
+    pub(super) village: Option<(String, String)>,
+    pub(super) format: Option<String>,
+}
+
+impl Asked {
+    pub(super) fn check(lookups: &Lookups, asked: &ImportAsked) -> Result<Asked> {
+        let given = |v: &Option<String>| v.as_deref().map(one_line).filter(|v| !v.is_empty());
+        let village = match given(&asked.village) {
+            Some(v) => {
+                let u = lookups
+                    .unit(&v)
+                    .map_err(|m| AppError::field(ErrorCode::InvalidValue, "village", m))?;
+                Some((u.id.clone(), u.name.clone()))
+            }
+            None => None,
+        };
+        let format = match given(&asked.format) {
+            Some(f) => {
+                for item in list_items(&f) {
+                    if match_word(
+                        &item,
+                        ActivityFormat::ALL,
+                        ActivityFormat::code,
+                        ActivityFormat::label,
+                        FORMAT_WORDS,
+                    )
+                    .is_none()
+                    {
+                        return Err(AppError::field(
+                            ErrorCode::InvalidValue,
+                            "format",
+                            format!("“{}”不是活动形式列表中的一项", validate::clip(&item)),
+                        ));
+                    }
+                }
+                Some(f)
+            }
+            None => None,
+        };
+        Ok(Asked { village, format })
+    }
 }
 
 impl Lookups {
@@ -236,6 +289,7 @@ impl Lookups {
             recorder: current_user(conn)?.map(|u| u.name),
             stores,
             town_store,
+            asked: Asked::default(),
         })
     }
 

@@ -36,6 +36,7 @@ pub(super) struct Outcome {
     pub(super) header_row: u32,
     pub(super) ignored_columns: Vec<String>,
     pub(super) sheets: Vec<SheetSummary>,
+    pub(super) asks: Vec<String>,
 }
 
 impl Outcome {
@@ -64,6 +65,11 @@ impl Outcome {
         self.warnings.append(&mut sheet.warnings);
         let room = PREVIEW_ROWS.saturating_sub(self.rows.len());
         self.rows.extend(sheet.rows.into_iter().take(room));
+        for a in sheet.asks {
+            if !self.asks.contains(&a) {
+                self.asks.push(a);
+            }
+        }
         for c in sheet.ignored_columns {
             if !self.ignored_columns.contains(&c) {
                 self.ignored_columns.push(c);
@@ -130,9 +136,11 @@ pub(super) fn run(
     conn: &Connection,
     book: &mut Book,
     mut mode: Mode,
+    asked: &ImportAsked,
     progress: &mut dyn FnMut(u64, u64) -> bool,
 ) -> Result<Outcome> {
-    let lookups = Lookups::load(conn)?;
+    let mut lookups = Lookups::load(conn)?;
+    lookups.asked = Asked::check(&lookups, asked)?;
     let mut incomplete = None;
     let mut total = Outcome::default();
     let mut carry = Carry::default();
@@ -381,7 +389,16 @@ impl<'a> Importer<'a> {
                     .push((d.start.0, d.end.0));
             }
         }
+        let asks = ASKED
+            .iter()
+            .filter(|f| !header.has(**f))
+            .map(|f| match f {
+                Field::Unit => "village".to_string(),
+                _ => "format".to_string(),
+            })
+            .collect();
         let out = Outcome {
+            asks,
             header_row: header.row + 1,
             ignored_columns: header.ignored.clone(),
             ..Default::default()
@@ -752,12 +769,15 @@ impl<'a> Importer<'a> {
                 Ok(Some(d)) => d.to_string(),
                 _ => text(Field::Date),
             },
-            unit: match self
-                .lookups
-                .unit(&one_line(&read.cell(Field::Unit).as_text()))
-            {
-                Ok(u) => u.name.clone(),
-                Err(_) => text(Field::Unit),
+            unit: match (&self.lookups.asked.village, self.header.has(Field::Unit)) {
+                (Some((_, name)), false) => name.clone(),
+                _ => match self
+                    .lookups
+                    .unit(&one_line(&read.cell(Field::Unit).as_text()))
+                {
+                    Ok(u) => u.name.clone(),
+                    Err(_) => text(Field::Unit),
+                },
             },
             title: {
                 let t = one_line(&read.cell(Field::Title).as_text());

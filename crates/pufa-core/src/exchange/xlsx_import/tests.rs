@@ -160,11 +160,15 @@ impl Town {
     }
 
     fn preview(&self, path: &Path) -> Result<ImportPreview> {
-        preview(&self.db.conn, path, &mut |_, _| true)
+        preview(&self.db.conn, path, &ImportAsked::default(), &mut |_, _| {
+            true
+        })
     }
 
     fn import(&mut self, path: &Path) -> Result<ImportReport> {
-        import(&mut self.db, path, &mut |_, _| true)
+        import(&mut self.db, path, &ImportAsked::default(), &mut |_, _| {
+            true
+        })
     }
 
     fn records_on(&self, from: &str, to: &str) -> Vec<record::Record> {
@@ -952,7 +956,7 @@ fn files_that_are_not_activity_sheets_are_refused_whole() {
     refused(
         &mut town,
         &partial,
-        "“Sheet1”表第1行的表头缺少必填的列：“活动形式”、“参加人数”",
+        "“Sheet1”表第1行的表头缺少必填的列：“参加人数”",
     );
     let missing = town.file("没有这个文件.xlsx");
     let e = town.preview(&missing).unwrap_err();
@@ -1020,10 +1024,15 @@ fn more_than_the_row_limit_is_refused_without_reading_a_million_rows() {
     raw_xlsx(&path, &xml);
     drop(xml);
     let mut furthest = 0;
-    let e = preview(&town.db.conn, &path, &mut |done, _| {
-        furthest = done;
-        true
-    })
+    let e = preview(
+        &town.db.conn,
+        &path,
+        &ImportAsked::default(),
+        &mut |done, _| {
+            furthest = done;
+            true
+        },
+    )
     .unwrap_err();
     assert_eq!(e.code, ErrorCode::FileRejected);
     assert_eq!(e.message, "一次最多导入 20000 行，请分成几个文件");
@@ -1046,10 +1055,15 @@ fn cancelling_keeps_nothing() {
     write_xlsx(&path, "Sheet1", &template_rows(&rows), &[]);
     let before = town.bytes();
     let mut calls = Vec::new();
-    let e = import(&mut town.db, &path, &mut |done, total| {
-        calls.push((done, total));
-        done < 300
-    })
+    let e = import(
+        &mut town.db,
+        &path,
+        &ImportAsked::default(),
+        &mut |done, total| {
+            calls.push((done, total));
+            done < 300
+        },
+    )
     .unwrap_err();
     assert_eq!(e.code, ErrorCode::Cancelled);
     assert_eq!(e.message, "已取消导入，没有导入任何记录");
@@ -1060,11 +1074,17 @@ fn cancelling_keeps_nothing() {
     );
     assert_eq!(calls.last(), Some(&(300, 450)));
     assert!(town.bytes() == before, "nothing kept");
-    let e = preview(&town.db.conn, &path, &mut |done, _| done < 100).unwrap_err();
+    let e = preview(
+        &town.db.conn,
+        &path,
+        &ImportAsked::default(),
+        &mut |done, _| done < 100,
+    )
+    .unwrap_err();
     assert_eq!(e.code, ErrorCode::Cancelled);
     // Not cancelled, it all goes in, telling the progress to the end.
     let mut last = (0, 0);
-    let r = import(&mut town.db, &path, &mut |d, t| {
+    let r = import(&mut town.db, &path, &ImportAsked::default(), &mut |d, t| {
         last = (d, t);
         true
     })

@@ -546,3 +546,43 @@ fn the_wordings_of_hand_kept_sheets_are_understood() {
         (Some("09:30"), Some("11:00"), 300, 120)
     );
 }
+
+#[test]
+fn a_village_or_format_missing_from_the_whole_sheet_is_asked_once() {
+    let mut town = Town::new();
+    let header = ["日期", "活动名称", "参加人数", "记录人"];
+    let rows = vec![
+        header.iter().map(|h| s(h)).collect::<Vec<_>>(),
+        vec![s("2024-09-01"), s("开学第一课"), V::N(200.0), s("张三")],
+        vec![s("2024-09-02"), s("防欺凌讲座"), V::N(150.0), s("张三")],
+    ];
+    let path = town.file("学校.xlsx");
+    write_xlsx(&path, "Sheet1", &rows, &[]);
+    // Not refused: the preview asks for the two values.
+    let p = town.preview(&path).unwrap();
+    assert_eq!(p.asks, ["village", "format"]);
+    assert_eq!((p.valid, p.error_rows), (0, 2));
+    assert!(said(&p.errors, "这张表没有“村/社区”列").is_some());
+    let asked = ImportAsked {
+        village: Some("安静".into()),
+        format: Some("讲座".into()),
+    };
+    let p = preview(&town.db.conn, &path, &asked, &mut |_, _| true).unwrap();
+    assert_eq!((p.valid, p.error_rows), (2, 0), "{:#?}", p.errors);
+    assert_eq!(p.rows[0].unit, "安静村");
+    let wrong = ImportAsked {
+        village: Some("不存在村".into()),
+        format: None,
+    };
+    let e = preview(&town.db.conn, &path, &wrong, &mut |_, _| true).unwrap_err();
+    assert_eq!(e.field.as_deref(), Some("village"));
+    let r = import(&mut town.db, &path, &asked, &mut |_, _| true).unwrap();
+    assert_eq!(r.imported, 2);
+    let rec = town
+        .records_on("2024-09-01", "2024-09-01")
+        .into_iter()
+        .find(|r| r.recorder == "张三")
+        .unwrap();
+    assert_eq!(rec.unit_name.as_deref(), Some("安静村"));
+    assert_eq!(rec.formats, [ActivityFormat::Lecture]);
+}
