@@ -89,7 +89,6 @@ struct Sheet {
 }
 
 struct Case {
-    name: String,
     sheets: Vec<Sheet>,
     activities: Vec<Activity>,
 }
@@ -332,7 +331,6 @@ fn case(n: usize) -> Case {
         });
     }
     Case {
-        name: format!("台账{n:02}"),
         sheets,
         activities,
     }
@@ -406,10 +404,8 @@ fn recorded(db: &Db) -> Recorded {
     .collect()
 }
 
-#[test]
-fn the_corpus_of_messy_workbooks_imports_right_and_loses_nothing_silently() {
-    let tmp = tempfile::tempdir().unwrap();
-    let mut db = Db::open_dir(&tmp.path().join("data")).unwrap();
+fn demo_town(dir: &Path) -> Db {
+    let mut db = Db::open_dir(&dir.join("data")).unwrap();
     pufa_core::demo::load(
         &mut db,
         &pufa_core::demo::DemoInput {
@@ -419,100 +415,183 @@ fn the_corpus_of_messy_workbooks_imports_right_and_loses_nothing_silently() {
         },
     )
     .unwrap();
-    let (mut rows, mut right, mut books) = (0u32, 0u32, 0u32);
-    let (mut people_expected, mut people_recorded) = (0i64, 0i64);
-    let mut wrong: Vec<String> = Vec::new();
-    for n in 0..32 {
-        let case = case(n);
-        let path = tmp.path().join(format!("{}.xlsx", case.name));
-        write_case(&path, &case);
-        books += 1;
-        let before = recorded(&db);
-        let r: ImportReport =
-            xlsx_import::import(&mut db, &path, &ImportAsked::default(), &mut |_, _| true)
-                .unwrap_or_else(|e| panic!("{}: {e:?}", case.name));
-        let after = recorded(&db);
-        let written: u32 = case.sheets.iter().map(|s| s.expect.len() as u32).sum();
-        // No silent loss: every data row is accounted for.
-        assert_eq!(
-            r.imported + r.duplicates + r.error_rows + r.continued,
-            written,
-            "{}: {r:#?}",
-            case.name
+    db
+}
+
+/// Rows checked in one workbook: (rows, right, what was wrong, people expected and recorded).
+#[derive(Default)]
+struct Tally {
+    books: u32,
+    rows: u32,
+    right: u32,
+    wrong: Vec<String>,
+    people_expected: i64,
+    people_recorded: i64,
+}
+
+/// Imports workbook `n` from `path` and checks every row of it against what it must give.
+fn check_book(db: &mut Db, n: usize, path: &Path, tally: &mut Tally) {
+    let case = case(n);
+    tally.books += 1;
+    let before = recorded(db);
+    let r: ImportReport = xlsx_import::import(db, path, &ImportAsked::default(), &mut |_, _| true)
+        .unwrap_or_else(|e| panic!("{}: {e:?}", path.display()));
+    let after = recorded(db);
+    let written: u32 = case.sheets.iter().map(|s| s.expect.len() as u32).sum();
+    // No silent loss: every data row is accounted for.
+    assert_eq!(
+        r.imported + r.duplicates + r.error_rows + r.continued,
+        written,
+        "{}: {r:#?}",
+        path.display()
+    );
+    for e in &r.errors {
+        assert!(
+            !e.column.is_empty() && e.message.contains(&format!("第{}行", e.row)),
+            "{}: {e:?}",
+            path.display()
         );
-        for e in &r.errors {
-            assert!(
-                !e.column.is_empty() && e.message.contains(&format!("第{}行", e.row)),
-                "{}: {e:?}",
-                case.name
-            );
-        }
-        assert_eq!(
-            r.sheets.iter().filter(|s| s.skipped.is_none()).count(),
-            case.sheets.iter().filter(|s| !s.expect.is_empty()).count(),
-            "{}: {:?}",
-            case.name,
-            r.sheets
-        );
-        let new: Recorded = after
-            .into_iter()
-            .filter(|(k, _)| !before.contains_key(k))
-            .collect();
-        let joint = n & 8 != 0;
-        for sheet in &case.sheets {
-            for (row, expect) in &sheet.expect {
-                rows += 1;
-                let ok = match expect {
-                    Expect::Record(i) => {
-                        let a = &case.activities[*i];
-                        let key = (
-                            format!("{}-{:02}-{:02}", a.date.0, a.date.1, a.date.2),
-                            a.unit.to_string(),
-                            a.title.clone(),
-                            a.venue.clone(),
-                        );
-                        let people = if joint && *i == 4 { 0 } else { a.people };
-                        people_expected += people;
-                        let materials: BTreeMap<String, i64> = a
-                            .materials
-                            .iter()
-                            .map(|(m, q)| (m.to_string(), *q))
-                            .collect();
-                        match new.get(&key) {
-                            Some((p, m)) => {
-                                people_recorded += p;
-                                *p == people && *m == materials
-                            }
-                            None => false,
-                        }
-                    }
-                    Expect::Error => r
-                        .errors
+    }
+    assert_eq!(
+        r.sheets.iter().filter(|s| s.skipped.is_none()).count(),
+        case.sheets.iter().filter(|s| !s.expect.is_empty()).count(),
+        "{}: {:?}",
+        path.display(),
+        r.sheets
+    );
+    let new: Recorded = after
+        .into_iter()
+        .filter(|(k, _)| !before.contains_key(k))
+        .collect();
+    let joint = n & 8 != 0;
+    for sheet in &case.sheets {
+        for (row, expect) in &sheet.expect {
+            tally.rows += 1;
+            let ok = match expect {
+                Expect::Record(i) => {
+                    let a = &case.activities[*i];
+                    let key = (
+                        format!("{}-{:02}-{:02}", a.date.0, a.date.1, a.date.2),
+                        a.unit.to_string(),
+                        a.title.clone(),
+                        a.venue.clone(),
+                    );
+                    // The joint event's people are counted once, on its first row.
+                    let people = if joint && *i == 4 { 0 } else { a.people };
+                    tally.people_expected += people;
+                    let materials: BTreeMap<String, i64> = a
+                        .materials
                         .iter()
-                        .any(|e| e.sheet == sheet.name && e.row == *row),
-                    Expect::Duplicate => r.duplicates > 0,
-                    Expect::Continued => r.continued > 0,
-                };
-                if ok {
-                    right += 1;
-                } else {
-                    wrong.push(format!(
-                        "{} “{}” row {row}: {expect:?}",
-                        case.name, sheet.name
-                    ));
+                        .map(|(m, q)| (m.to_string(), *q))
+                        .collect();
+                    match new.get(&key) {
+                        Some((p, m)) => {
+                            tally.people_recorded += p;
+                            *p == people && *m == materials
+                        }
+                        None => false,
+                    }
                 }
+                Expect::Error => r
+                    .errors
+                    .iter()
+                    .any(|e| e.sheet == sheet.name && e.row == *row),
+                Expect::Duplicate => r.duplicates > 0,
+                Expect::Continued => r.continued > 0,
+            };
+            if ok {
+                tally.right += 1;
+            } else {
+                tally.wrong.push(format!(
+                    "{} “{}” row {row}: {expect:?}",
+                    path.display(),
+                    sheet.name
+                ));
             }
         }
     }
-    let share = right as f64 / rows as f64;
+}
+
+fn report(what: &str, t: &Tally) -> f64 {
+    let share = t.right as f64 / t.rows as f64;
     println!(
-        "import corpus: {books} workbooks, {rows} data rows, {right} right ({:.1}%), people {people_recorded} of {people_expected}",
-        share * 100.0
+        "{what}: {} workbooks, {} data rows, {} right ({:.1}%), people {} of {}",
+        t.books,
+        t.rows,
+        t.right,
+        share * 100.0,
+        t.people_recorded,
+        t.people_expected
     );
-    assert!(books >= 30);
+    share
+}
+
+#[test]
+fn the_corpus_of_messy_workbooks_imports_right_and_loses_nothing_silently() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut db = demo_town(tmp.path());
+    let mut tally = Tally::default();
+    for n in 0..32 {
+        let path = tmp.path().join(format!("台账{n:02}.xlsx"));
+        write_case(&path, &case(n));
+        check_book(&mut db, n, &path, &mut tally);
+    }
+    let share = report("import corpus", &tally);
+    assert!(tally.books >= 30);
     assert!(
         share >= 0.97,
-        "{:.1}% right; wrong: {wrong:#?}",
-        share * 100.0
+        "{:.1}% right; wrong: {:#?}",
+        share * 100.0,
+        tally.wrong
     );
+}
+
+/// The committed files under tests/import_corpus/: workbooks of the corpus saved by
+/// LibreOffice as .xls (what old WPS and Excel 2003 keep), .ods and .xlsx (see
+/// make-saved.sh there). Each file is named `台账NN-<how>.<ext>`: the workbook `case(NN)`.
+#[test]
+fn the_corpus_saved_by_other_programs_imports_alike() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/import_corpus");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| {
+            matches!(
+                p.extension().and_then(|e| e.to_str()),
+                Some("xls" | "ods" | "xlsx")
+            )
+        })
+        .collect();
+    files.sort();
+    assert!(files.len() >= 4, "{files:?}");
+    let mut tally = Tally::default();
+    for path in &files {
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        let n: usize = name["台账".len()..]
+            .split('-')
+            .next()
+            .and_then(|x| x.parse().ok())
+            .unwrap_or_else(|| panic!("{name}"));
+        // A town of its own each: the same workbook saved several ways.
+        let tmp = tempfile::tempdir().unwrap();
+        let mut db = demo_town(tmp.path());
+        check_book(&mut db, n, path, &mut tally);
+    }
+    let share = report("saved by other programs", &tally);
+    assert!(
+        share >= 0.97,
+        "{:.1}% right; wrong: {:#?}",
+        share * 100.0,
+        tally.wrong
+    );
+}
+
+/// Writes the workbooks make-saved.sh converts (run by it, with PUFA_CORPUS_OUT set).
+#[test]
+#[ignore]
+fn write_corpus_sources() {
+    let out = std::path::PathBuf::from(std::env::var("PUFA_CORPUS_OUT").unwrap());
+    for n in [15, 21, 30, 31] {
+        write_case(&out.join(format!("台账{n:02}.xlsx")), &case(n));
+    }
 }
