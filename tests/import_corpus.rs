@@ -330,10 +330,7 @@ fn case(n: usize) -> Case {
             expect: vec![],
         });
     }
-    Case {
-        sheets,
-        activities,
-    }
+    Case { sheets, activities }
 }
 
 fn write_sheet(ws: &mut Worksheet, sheet: &Sheet) {

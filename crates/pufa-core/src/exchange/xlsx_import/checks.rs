@@ -1,5 +1,6 @@
 //! Row checks: a row's cells turned into a record input, every problem noted.
 use super::*;
+use chrono::Datelike;
 
 impl<'a> Importer<'a> {
     /// Turns a row's cells into a record input, noting every problem; `None` when a value is
@@ -17,10 +18,17 @@ impl<'a> Importer<'a> {
             }
         };
         let (mut start_time, mut end_time) = (None, None);
-        match (
-            time_range(read.cell(Field::StartTime)),
-            read.cell(Field::EndTime),
-        ) {
+        // A time or a last day written in the date cell: "3月15日上午9时", "14日—15日".
+        let tail = match read.cell(Field::Date) {
+            Cell::Text(t) => {
+                let t: String = fold(t).chars().filter(|c| !c.is_whitespace()).collect();
+                split_date_tail(&t).and_then(|(_, tail)| date_tail(tail))
+            }
+            _ => None,
+        };
+        let start_cell = read.cell(Field::StartTime);
+        let range = time_range(start_cell).or_else(|| part_of_day(&fold(&start_cell.as_text())));
+        match (range, read.cell(Field::EndTime)) {
             (Some((a, b)), Cell::Empty) => {
                 start_time = Some(a);
                 end_time = Some(b);
@@ -36,6 +44,25 @@ impl<'a> Importer<'a> {
                     }
                 }
             }
+        }
+        match (tail, date) {
+            (Some(DateTail::Time(a, b)), _) if start_time.is_none() => {
+                start_time = a;
+                end_time = end_time.or(b);
+            }
+            (Some(DateTail::Through(day)), Some(d)) => {
+                let written = one_line(&read.cell(Field::Date).as_text());
+                self.warn(
+                    read,
+                    Field::Date,
+                    &format!(
+                        "“{written}”跨了几天，按开始的{}日记录（到{day}日）",
+                        d.day()
+                    ),
+                );
+                read.notes.push(format!("活动日期原填“{written}”"));
+            }
+            _ => {}
         }
         let unit_text = one_line(&read.cell(Field::Unit).as_text());
         let unit = if !self.header.has(Field::Unit) {

@@ -1215,6 +1215,11 @@ fn dates_in_every_form_a_cadre_writes() {
         (t("2024年3月15日（星期五）"), d(2024, 3, 15)),
         (t("2024-03-15周五"), d(2024, 3, 15)),
         (t("20240315"), d(2024, 3, 15)),
+        (t("2024年3月15日上午"), d(2024, 3, 15)),
+        (t("2024年3月15日上午9时"), d(2024, 3, 15)),
+        (t("2024年3月15日 9:30—11:00"), d(2024, 3, 15)),
+        (t("2024年3月14日—15日"), d(2024, 3, 14)),
+        (t("2024年3月14日-3月16日"), d(2024, 3, 14)),
         (t("45366"), d(2024, 3, 15)),
         (Cell::Number(45366.0), d(2024, 3, 15)),
         (Cell::Number(45366.75), d(2024, 3, 15)),
@@ -1285,6 +1290,10 @@ fn counts_in_every_form_a_cadre_writes() {
         (t("近200人"), approx(200, "近200人")),
         (t("200人左右"), approx(200, "200人左右")),
         (t("3000余份"), approx(3000, "3000余份")),
+        (t("1.2万"), exact(12000)),
+        (t("1.2万人次"), exact(12000)),
+        (t("约1.5万"), approx(15000, "约1.5万")),
+        (t("2万余份"), approx(20000, "2万余份")),
         (t("0"), exact(0)),
         (t("无"), Ok(None)),
         (t("/"), Ok(None)),
@@ -1680,3 +1689,60 @@ fn a_volunteers_column_is_imported_and_checked_like_every_count() {
 }
 
 mod no_silent_loss;
+
+#[test]
+fn times_and_day_ranges_written_after_the_date() {
+    let time = |a: &str, b: Option<&str>| Some(DateTail::Time(Some(a.into()), b.map(Into::into)));
+    for (tail, want) in [
+        ("上午", time("09:00", Some("12:00"))),
+        ("下午", time("14:30", Some("17:30"))),
+        ("晚上", time("19:30", Some("21:30"))),
+        ("全天", Some(DateTail::Time(None, None))),
+        ("上午9时", time("09:00", None)),
+        ("下午2点半", time("14:30", None)),
+        ("9时", time("09:00", None)),
+        ("9:30—11:00", time("09:30", Some("11:00"))),
+        ("9:30-11:00", time("09:30", Some("11:00"))),
+        ("—15日", Some(DateTail::Through(15))),
+        ("-3月16日", Some(DateTail::Through(16))),
+        ("至15日", Some(DateTail::Through(15))),
+        ("（星期五）", None),
+        ("很早", None),
+        ("—32日", None),
+    ] {
+        assert_eq!(date_tail(tail), want, "{tail}");
+    }
+    let mut town = Town::new();
+    let rows = template_rows(&[
+        {
+            let mut r = good(s("2024年3月15日上午9时"), "安静村", "上午场");
+            r.retain(|(h, _)| *h != "开始时间" && *h != "结束时间");
+            r
+        },
+        {
+            let mut r = good(s("2024年3月14日—15日"), "石院村", "两天的活动");
+            r.retain(|(h, _)| *h != "开始时间" && *h != "结束时间");
+            r
+        },
+    ]);
+    let path = town.file("日期后的时间.xlsx");
+    write_xlsx(&path, "Sheet1", &rows, &[]);
+    let p = town.preview(&path).unwrap();
+    assert_eq!((p.valid, p.error_rows), (2, 0), "{:#?}", p.errors);
+    assert!(p
+        .warnings
+        .iter()
+        .any(|w| w.row == 3 && w.message.contains("跨了几天，按开始的14日记录（到15日）")));
+    town.import(&path).unwrap();
+    let r = town.records_on("2024-03-15", "2024-03-15");
+    let r = r.iter().find(|r| r.title == "上午场").unwrap();
+    assert_eq!(r.start_time.as_deref(), Some("09:00"));
+    assert_eq!(r.end_time, None);
+    assert_eq!(
+        town.records_on("2024-03-14", "2024-03-14")
+            .iter()
+            .filter(|r| r.title == "两天的活动")
+            .count(),
+        1
+    );
+}
