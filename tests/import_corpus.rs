@@ -123,7 +123,7 @@ fn case(n: usize) -> Case {
     let continuation = n & 4 != 0;
     let joint = n & 8 != 0;
     let second_sheet = n & 16 != 0;
-    let extra_columns = n % 2 == 0;
+    let extra_columns = n.is_multiple_of(2);
     let formula_error = n % 4 == 1;
     let two_sessions = n % 5 == 2;
     let month = (n % 12) as u8 + 1;

@@ -142,7 +142,8 @@ fn import(c: &mut Criterion) {
 
     // Once each, timed by hand, with the results checked.
     let started = Instant::now();
-    let p = xlsx_import::preview(&town.db.conn, &path, &mut |_, _| true).expect("preview");
+    let p = xlsx_import::preview(&town.db.conn, &path, &Default::default(), &mut |_, _| true)
+        .expect("preview");
     let preview_time = started.elapsed();
     assert_eq!(
         (p.valid, p.duplicates, p.error_rows),
@@ -171,8 +172,13 @@ fn import(c: &mut Criterion) {
     group.measurement_time(Duration::from_secs(30));
     group.bench_function("preview (10,000 rows)", |b| {
         b.iter(|| {
-            xlsx_import::preview(black_box(&town.db.conn), &path, &mut |_, _| true)
-                .expect("preview")
+            xlsx_import::preview(
+                black_box(&town.db.conn),
+                &path,
+                &Default::default(),
+                &mut |_, _| true,
+            )
+            .expect("preview")
         })
     });
     // About ten seconds an import on a busy two-core machine: ten samples take that long.

@@ -342,10 +342,9 @@ impl<'a> Importer<'a> {
             read.notes
                 .push(format!("{}原填“{written}”", self.column(qf)));
         }
-        match &self.generic {
-            Some(m) => add(out, m, q.value),
-            // Previewing, the material is not made yet: the warning of `flush` says it will be.
-            None => {}
+        // Previewing, the material may not be made yet: the warning of `flush` says it will be.
+        if let Some(m) = &self.generic {
+            add(out, m, q.value)
         }
     }
 

@@ -32,8 +32,11 @@ fn write_xlsx(path: &Path, sheet: &str, rows: &[Vec<V>], merge: &[(u32, u16, u32
 /// A merged area: first row, first col, last row, last col, the text shown.
 type Merge<'a> = (u32, u16, u32, u16, &'a str);
 
-/// Writes a workbook of several sheets: (name, rows, merged areas) each.
-fn write_book(path: &Path, sheets: &[(&str, &[Vec<V>], &[Merge])]) {
+/// A sheet to write: name, rows, merged areas.
+type SheetSpec<'a> = (&'a str, &'a [Vec<V>], &'a [Merge<'a>]);
+
+/// Writes a workbook of several sheets.
+fn write_book(path: &Path, sheets: &[SheetSpec]) {
     let mut wb = Workbook::new();
     for (sheet, rows, merge) in sheets {
         let ws = wb.add_worksheet();
