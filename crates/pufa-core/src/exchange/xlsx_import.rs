@@ -292,11 +292,13 @@ pub fn import(
 
 // The import, along its seams: the file opened and read as rows (`reading`), cells read as
 // values (`cells`), the header and names mapped to columns and rows of the database
-// (`mapping`), the rows walked (`rows`), each row checked (`checks`) and written (`writing`).
+// (`mapping`), the rows walked (`rows`) with what a row carries beyond its cells (`row_parts`),
+// each row checked (`checks`) and written (`writing`).
 mod cells;
 mod checks;
 mod mapping;
 mod reading;
+mod row_parts;
 mod rows;
 mod writing;
 

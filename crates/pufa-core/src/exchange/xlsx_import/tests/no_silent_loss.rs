@@ -49,6 +49,8 @@ fn every_sheet_is_read_and_the_skipped_ones_say_why() {
             ("汇总", &summary, &[]),
             ("空白", &[], &[]),
             (DATA_SHEET, &main, &[]),
+            // The 台账 export's own summary tables.
+            ("按村（社区）", &summary, &[]),
         ],
     );
     let p = town.preview(&path).unwrap();
@@ -57,7 +59,8 @@ fn every_sheet_is_read_and_the_skipped_ones_say_why() {
         .iter()
         .map(|s| (s.name.as_str(), s.rows, s.skipped.as_deref()))
         .collect();
-    assert_eq!(sheets.len(), 5, "{sheets:?}");
+    assert_eq!(sheets.len(), 6, "{sheets:?}");
+    assert!(sheets[5].2.unwrap().starts_with("汇总表"), "{sheets:?}");
     assert_eq!(
         sheets[0],
         (DATA_SHEET, 2, None),
@@ -89,7 +92,7 @@ fn every_sheet_is_read_and_the_skipped_ones_say_why() {
 
     let r = town.import(&path).unwrap();
     assert_eq!((r.imported, r.duplicates, r.error_rows), (3, 1, 1));
-    assert_eq!(r.sheets.len(), 5);
+    assert_eq!(r.sheets.len(), 6);
     let titles: Vec<String> = town
         .records_on("2024-03-15", "2024-03-21")
         .into_iter()
