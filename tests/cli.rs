@@ -1508,6 +1508,72 @@ fn import_template_then_a_filled_sheet_imports_its_valid_rows_once() {
 }
 
 #[test]
+fn import_names_unused_columns_and_sheets_and_asks_once_for_a_missing_village() {
+    let (_tmp, dir) = initialized();
+    let out = tempfile::tempdir().unwrap();
+    let path = out.path().join("学校台账.xlsx");
+    {
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let cover = book.add_worksheet();
+        cover.set_name("封面").unwrap();
+        cover.write(0, 0, "双龙镇中心小学普法台账").unwrap();
+        let sheet = book.add_worksheet();
+        sheet.set_name("台账").unwrap();
+        for (c, h) in ["序号", "日期", "活动名称", "活动形式", "参加人数", "备注"]
+            .iter()
+            .enumerate()
+        {
+            sheet.write(0, c as u16, *h).unwrap();
+        }
+        for (c, v) in ["1", "2026-11-04", "宪法晨读", "宪法晨读", "300", "全校"]
+            .iter()
+            .enumerate()
+        {
+            sheet.write(1, c as u16, *v).unwrap();
+        }
+        book.save(&path).unwrap();
+    }
+    let file = path.to_str().unwrap();
+    let human = cli(&dir, &["import", "xlsx", file, "--dry-run"]).ok();
+    for said in [
+        "这些列没有导入：序号、备注",
+        "“封面”表未读取：封面",
+        "“台账”表：第1行是表头，1 行数据",
+        "用 --village 指定整张表的村/社区",
+    ] {
+        assert!(human.stdout.contains(said), "{said} in {}", human.stdout);
+    }
+    let dry = cli(
+        &dir,
+        &[
+            "import",
+            "xlsx",
+            file,
+            "--dry-run",
+            "--json",
+            "--village",
+            "双龙镇中心小学",
+        ],
+    )
+    .ok()
+    .json();
+    assert_eq!(
+        (&dry["valid"], &dry["imported"]),
+        (&1.into(), &0.into()),
+        "{dry}"
+    );
+    assert_eq!(dry["ignored_columns"], serde_json::json!(["序号", "备注"]));
+    assert_eq!(dry["sheets"][1]["name"], "台账");
+    assert_eq!(dry["sheets"][0]["skipped"], "封面");
+    let done = cli(
+        &dir,
+        &["import", "xlsx", file, "--village", "双龙镇中心小学"],
+    )
+    .ok();
+    assert!(done.stdout.contains("已导入 1 行"), "{}", done.stdout);
+}
+
+#[test]
 fn a_package_carries_the_town_to_another_laptop_and_a_double_edit_becomes_a_conflict() {
     let (_tmp, town) = initialized();
     let village = town.parent().unwrap().join("village");

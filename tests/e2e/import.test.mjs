@@ -4,6 +4,7 @@
 // (the save dialog answered by the test), then imports that Excel file (the open dialog
 // answered): the preview shows the counts the command line's dry run finds for the same file,
 // the import adds exactly the valid rows, and a second import of the same file adds nothing.
+// The preview lists every sheet of the workbook and names the columns it does not import.
 //
 //   npm --prefix ui run build && cargo build --features tauri/custom-protocol
 //   xvfb-run -a -s "-screen 0 1440x900x24" node --test --test-concurrency=1 tests/e2e/import.test.mjs
@@ -79,6 +80,16 @@ suite('import: a 台账 exported on one laptop, imported through the preview on 
       )
       assert.ok(counts.includes(`可导入 ${dry.valid} 行`), `${counts} — the dry run found ${dry.valid}`)
       if (dry.error_rows) assert.ok(counts.includes(`有错误 ${dry.error_rows} 行`), counts)
+      // Every sheet of the workbook is listed: read (with its rows) or skipped, and why.
+      const sheets = await s.texts(`${byId('import-sheets')} li`)
+      assert.equal(sheets.length, dry.sheets.length, `${sheets.join(' / ')}`)
+      for (const sh of dry.sheets) {
+        assert.ok(sheets.some((t) => t.includes(`“${sh.name}”表`)), `${sh.name} in ${sheets.join(' / ')}`)
+      }
+      if (dry.ignored_columns.length) {
+        const ignored = await s.texts(`${byId('import-ignored')} .el-alert__title`)
+        assert.ok(ignored.some((t) => t.includes(`这些列没有导入：${dry.ignored_columns.join('、')}`)), ignored.join(' / '))
+      }
       console.log(`[e2e] screenshot: ${await h.screenshot('60-import-preview.png')}`)
       await click(s, byId('import-go'))
       await s.waitUntil(async () => (await messages(s)).some((m) => m.includes(`已导入 ${dry.valid} 条活动记录`)), {

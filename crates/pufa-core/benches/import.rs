@@ -142,7 +142,8 @@ fn import(c: &mut Criterion) {
 
     // Once each, timed by hand, with the results checked.
     let started = Instant::now();
-    let p = xlsx_import::preview(&town.db.conn, &path, &mut |_, _| true).expect("preview");
+    let p = xlsx_import::preview(&town.db.conn, &path, &Default::default(), &mut |_, _| true)
+        .expect("preview");
     let preview_time = started.elapsed();
     assert_eq!(
         (p.valid, p.duplicates, p.error_rows),
@@ -152,10 +153,12 @@ fn import(c: &mut Criterion) {
     );
     let (_dir, mut db) = fresh_copy(&base);
     let started = Instant::now();
-    let r = xlsx_import::import(&mut db, &path, &mut |_, _| true).expect("import");
+    let r =
+        xlsx_import::import(&mut db, &path, &Default::default(), &mut |_, _| true).expect("import");
     let import_time = started.elapsed();
     assert_eq!((r.imported, r.error_rows), (ROWS as u32, 0));
-    let again = xlsx_import::import(&mut db, &path, &mut |_, _| true).expect("import again");
+    let again = xlsx_import::import(&mut db, &path, &Default::default(), &mut |_, _| true)
+        .expect("import again");
     assert_eq!((again.imported, again.duplicates), (0, ROWS as u32));
     eprintln!(
         "import bench: preview {:.2} s, import {:.2} s ({} warnings: 约数 and stock)",
@@ -169,8 +172,13 @@ fn import(c: &mut Criterion) {
     group.measurement_time(Duration::from_secs(30));
     group.bench_function("preview (10,000 rows)", |b| {
         b.iter(|| {
-            xlsx_import::preview(black_box(&town.db.conn), &path, &mut |_, _| true)
-                .expect("preview")
+            xlsx_import::preview(
+                black_box(&town.db.conn),
+                &path,
+                &Default::default(),
+                &mut |_, _| true,
+            )
+            .expect("preview")
         })
     });
     // About ten seconds an import on a busy two-core machine: ten samples take that long.
@@ -179,7 +187,8 @@ fn import(c: &mut Criterion) {
         b.iter_batched(
             || fresh_copy(&base),
             |(dir, mut db)| {
-                let r = xlsx_import::import(&mut db, &path, &mut |_, _| true).expect("import");
+                let r = xlsx_import::import(&mut db, &path, &Default::default(), &mut |_, _| true)
+                    .expect("import");
                 assert_eq!(r.imported, ROWS as u32);
                 (dir, db)
             },

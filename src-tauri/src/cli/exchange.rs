@@ -5,7 +5,9 @@ use clap::{Args, Subcommand};
 use pufa_core::api::{Request, Response, Written};
 use pufa_core::backup::{BackupInfo, BackupKind};
 use pufa_core::exchange::package::{Keep, PackageReport, PackageScope};
-use pufa_core::exchange::xlsx_import::{ImportPreview, ImportReport, RowError};
+use pufa_core::exchange::xlsx_import::{
+    ImportAsked, ImportPreview, ImportReport, RowError, SheetSummary,
+};
 use pufa_core::{AppError, ErrorCode};
 use serde_json::Value;
 use std::path::PathBuf;
@@ -34,6 +36,12 @@ pub enum ImportCmd {
         /// 只检查，不导入
         #[arg(long)]
         dry_run: bool,
+        /// 表格没有“村/社区”列时，整张表的村/社区
+        #[arg(long, value_name = "NAME")]
+        village: Option<String>,
+        /// 表格没有“活动形式”列时，整张表的活动形式（如 集中宣传、有奖问答）
+        #[arg(long, value_name = "FORMAT")]
+        format: Option<String>,
     },
 }
 
@@ -191,12 +199,18 @@ pub fn template(out: PathBuf) -> (Request, Output) {
 
 pub fn import(cmd: ImportCmd) -> (Request, Output) {
     match cmd {
-        ImportCmd::Xlsx { file, dry_run } => {
+        ImportCmd::Xlsx {
+            file,
+            dry_run,
+            village,
+            format,
+        } => {
             let path = path(file);
+            let asked = ImportAsked { village, format };
             let request = if dry_run {
-                Request::ImportPreview { path }
+                Request::ImportPreview { path, asked }
             } else {
-                Request::ImportXlsx { path }
+                Request::ImportXlsx { path, asked }
             };
             (request, Output::Import { dry_run })
         }
@@ -219,6 +233,36 @@ fn row_lines(title: &str, list: &[RowError]) {
     println!("{title}：");
     for e in list {
         println!("  {}", e.message);
+    }
+}
+
+/// What a person needs to trust an import: every sheet read or skipped (and why), the rows
+/// joined to the activity above, the columns not imported.
+fn sheet_lines(sheets: &[SheetSummary], continued: u32, ignored: &[String]) {
+    for s in sheets {
+        match &s.skipped {
+            None => println!(
+                "  “{}”表：第{}行是表头，{} 行数据（可导入 {}，已登记过 {}，有错误 {}{}）",
+                s.name,
+                s.header_row,
+                s.rows,
+                s.valid,
+                s.duplicates,
+                s.error_rows,
+                if s.continued > 0 {
+                    format!("，续行 {} 行并入上一行", s.continued)
+                } else {
+                    String::new()
+                }
+            ),
+            Some(why) => println!("  “{}”表未读取：{why}", s.name),
+        }
+    }
+    if continued > 0 {
+        println!("续行（没有日期和活动名称，只有资料或说明）{continued} 行，已并入上一行的活动");
+    }
+    if !ignored.is_empty() {
+        println!("这些列没有导入：{}", ignored.join("、"));
     }
 }
 
@@ -303,6 +347,13 @@ pub fn print(output: &Output, response: Response) -> Result<(), AppError> {
                 "检查完毕（未导入）：可导入 {} 行，已登记过 {} 行，有错误 {} 行",
                 p.valid, p.duplicates, p.error_rows
             );
+            sheet_lines(&p.sheets, p.continued, &p.ignored_columns);
+            for ask in &p.asks {
+                match ask.as_str() {
+                    "village" => println!("表格没有“村/社区”列：用 --village 指定整张表的村/社区"),
+                    _ => println!("表格没有“活动形式”列：用 --format 指定整张表的活动形式"),
+                }
+            }
             row_lines("错误", &p.errors);
             row_lines("提示", &p.warnings);
         }
@@ -312,6 +363,7 @@ pub fn print(output: &Output, response: Response) -> Result<(), AppError> {
                 "已导入 {} 行；已登记过 {} 行、有错误 {} 行未导入",
                 r.imported, r.duplicates, r.error_rows
             );
+            sheet_lines(&r.sheets, r.continued, &r.ignored_columns);
             row_lines("错误", &r.errors);
             row_lines("提示", &r.warnings);
         }

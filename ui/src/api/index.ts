@@ -2,6 +2,7 @@
 // Every rejection is normalised to an AppError so screens handle one shape.
 import { Channel, invoke } from '@tauri-apps/api/core'
 import type { PageRequest } from '../bindings/PageRequest'
+import type { ImportAsked } from '../bindings/ImportAsked'
 import type { ReportKind } from '../bindings/ReportKind'
 import type { ReportTextInput } from '../bindings/ReportTextInput'
 import type { SummaryFilter } from '../bindings/SummaryFilter'
@@ -188,11 +189,11 @@ export const backupInspect = (path: string) => call({ cmd: 'backup_inspect', arg
 /** The 活动登记表 template with this town's drop-down lists. */
 export const importTemplate = (path: string) => call({ cmd: 'import_template', args: { path } })
 /** What importing a filled-in 活动登记表 would do; writes nothing. */
-export const importPreview = (path: string, onProgress: (p: JobProgress) => void = () => {}, signal?: AbortSignal) =>
-  callJob({ cmd: 'import_preview', args: { path } }, onProgress, signal)
+export const importPreview = (path: string, asked: ImportAsked = { village: null, format: null }, onProgress: (p: JobProgress) => void = () => {}, signal?: AbortSignal) =>
+  callJob({ cmd: 'import_preview', args: { path, asked } }, onProgress, signal)
 /** Imports the valid, new rows of a 活动登记表 (after a backup), all or nothing. */
-export const importXlsx = (path: string, onProgress: (p: JobProgress) => void = () => {}, signal?: AbortSignal) =>
-  callJob({ cmd: 'import_xlsx', args: { path } }, onProgress, signal)
+export const importXlsx = (path: string, asked: ImportAsked = { village: null, format: null }, onProgress: (p: JobProgress) => void = () => {}, signal?: AbortSignal) =>
+  callJob({ cmd: 'import_xlsx', args: { path, asked } }, onProgress, signal)
 // ---- data packages between laptops (issue 6) ----
 /** Writes a data package (everything, what changed since the last one, or one village). */
 export const packageExport = (path: string, scope: PackageScope, onProgress: (p: JobProgress) => void = () => {}, signal?: AbortSignal) =>

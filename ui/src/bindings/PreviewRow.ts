@@ -5,7 +5,7 @@ import type { ImportRowStatus } from "./ImportRowStatus";
  * A data row as the preview table shows it: the values as read (or as written, when they
  * could not be read).
  */
-export type PreviewRow = { row: number, 
+export type PreviewRow = { sheet: string, row: number, 
 /**
  * ISO date, or the cell's text when it is not a date.
  */

@@ -7,6 +7,7 @@ import type { CampaignInput } from "./CampaignInput";
 import type { ConflictKind } from "./ConflictKind";
 import type { DemoInput } from "./DemoInput";
 import type { HolidayDay } from "./HolidayDay";
+import type { ImportAsked } from "./ImportAsked";
 import type { Keep } from "./Keep";
 import type { LocalNodeInput } from "./LocalNodeInput";
 import type { MaterialInput } from "./MaterialInput";
@@ -52,4 +53,4 @@ include_pending: boolean, } } | { "cmd": "report_text_get", "args": { kind: Repo
 /**
  * The year ("2026") for `annual`, the campaign id for `campaign`.
  */
-scope: string, } } | { "cmd": "report_text_save", "args": ReportTextInput } | { "cmd": "audit_list", "args": AuditFilter } | { "cmd": "check" } | { "cmd": "backup_create", "args": { path: string, } } | { "cmd": "backup_list" } | { "cmd": "backup_inspect", "args": { path: string, } } | { "cmd": "backup_restore", "args": { path: string, confirm_other_town: boolean, } } | { "cmd": "import_template", "args": { path: string, } } | { "cmd": "import_preview", "args": { path: string, } } | { "cmd": "import_xlsx", "args": { path: string, } } | { "cmd": "package_export", "args": { path: string, scope: PackageScope, } } | { "cmd": "package_import", "args": { path: string, trust_device: boolean, } } | { "cmd": "sync_conflict_list" } | { "cmd": "sync_conflict_resolve", "args": { id: string, keep: Keep, } };
+scope: string, } } | { "cmd": "report_text_save", "args": ReportTextInput } | { "cmd": "audit_list", "args": AuditFilter } | { "cmd": "check" } | { "cmd": "backup_create", "args": { path: string, } } | { "cmd": "backup_list" } | { "cmd": "backup_inspect", "args": { path: string, } } | { "cmd": "backup_restore", "args": { path: string, confirm_other_town: boolean, } } | { "cmd": "import_template", "args": { path: string, } } | { "cmd": "import_preview", "args": { path: string, asked: ImportAsked, } } | { "cmd": "import_xlsx", "args": { path: string, asked: ImportAsked, } } | { "cmd": "package_export", "args": { path: string, scope: PackageScope, } } | { "cmd": "package_import", "args": { path: string, trust_device: boolean, } } | { "cmd": "sync_conflict_list" } | { "cmd": "sync_conflict_resolve", "args": { id: string, keep: Keep, } };

@@ -4,4 +4,8 @@
  * One problem of one row: the Excel row number as the user sees it (1-based), the header of
  * the column as the sheet writes it, and a message that names both.
  */
-export type RowError = { row: number, column: string, message: string, };
+export type RowError = { 
+/**
+ * The sheet the row is on (its name, as the workbook gives it).
+ */
+sheet: string, row: number, column: string, message: string, };

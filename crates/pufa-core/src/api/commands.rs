@@ -619,19 +619,25 @@ command_list! {
     /// Reads a filled-in 活动登记表 and says what an import would do; writes nothing.
     import_preview: ImportPreview {
         path: String,
+        #[serde(default)]
+        asked: exchange::xlsx_import::ImportAsked,
     } -> exchange::xlsx_import::ImportPreview, reads
         => |db, progress| exchange::xlsx_import::preview(
             &db.conn,
             std::path::Path::new(&path),
+            &asked,
             progress,
         );
     /// Imports the valid, new rows of a 活动登记表 in one transaction, after a backup.
     import_xlsx: ImportXlsx {
         path: String,
+        #[serde(default)]
+        asked: exchange::xlsx_import::ImportAsked,
     } -> exchange::xlsx_import::ImportReport, writes
         => |db, progress| exchange::xlsx_import::import(
             db,
             std::path::Path::new(&path),
+            &asked,
             progress,
         );
     /// Writes a data package (.pufapkg) of everything, of what changed since the last one, or

@@ -133,8 +133,8 @@ impl Request {
             AttachmentAdd { path, .. }
             | BackupInspect { path }
             | BackupRestore { path, .. }
-            | ImportPreview { path }
-            | ImportXlsx { path }
+            | ImportPreview { path, .. }
+            | ImportXlsx { path, .. }
             | PackageImport { path, .. } => vec![FileUse::Read(path)],
             ExportPivotXlsx { path, .. }
             | ExportIcs { path, .. }

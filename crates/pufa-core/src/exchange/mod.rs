@@ -292,6 +292,18 @@ pub(crate) fn field_of_header(text: &str) -> Option<Field> {
             }
         }
     }
+    // Copies handed out, the unit in brackets: "发放资料(份)", "发放数量(份)", "资料(册)" — a
+    // quantity (of the material named beside it, or of 宣传资料 when none is).
+    if let Some(stem) = h
+        .strip_suffix(')')
+        .and_then(|x| x.rsplit_once('('))
+        .filter(|(_, unit)| HANDOUT_UNITS.contains(unit))
+        .map(|(stem, _)| stem)
+    {
+        if MATERIAL_STEMS.contains(&stem) || QUANTITY_STEMS.contains(&stem) {
+            return Some(Field::Quantity(0));
+        }
+    }
     // Numbered material columns: "发放资料2", "资料名称(2)", "数量3".
     let trimmed = h.trim_end_matches([')', ']']);
     let digits = trimmed.len() - trimmed.trim_end_matches(|c: char| c.is_ascii_digit()).len();
@@ -302,21 +314,53 @@ pub(crate) fn field_of_header(text: &str) -> Option<Field> {
         Ok(_) => return None,
         Err(_) => 0,
     };
-    match stem {
-        "发放资料" | "资料" | "宣传资料" | "资料名称" | "发放资料名称" | "宣传品" | "发放物品" => {
-            Some(Field::Material(number))
-        }
-        "数量" | "发放数量" | "资料数量" | "份数" | "发放份数" => {
-            Some(Field::Quantity(number))
-        }
-        _ => None,
+    if MATERIAL_STEMS.contains(&stem) {
+        Some(Field::Material(number))
+    } else if QUANTITY_STEMS.contains(&stem) {
+        Some(Field::Quantity(number))
+    } else {
+        None
     }
 }
 
+/// Headers of a material column (its name), numbered or not.
+const MATERIAL_STEMS: &[&str] = &[
+    "发放资料",
+    "资料",
+    "宣传资料",
+    "资料名称",
+    "发放资料名称",
+    "宣传品",
+    "发放物品",
+    "发放宣传资料",
+    "资料发放",
+];
+/// Headers of a quantity column, numbered or not.
+const QUANTITY_STEMS: &[&str] = &[
+    "数量",
+    "发放数量",
+    "资料数量",
+    "份数",
+    "发放份数",
+    "发放资料数",
+    "资料份数",
+    "发放资料数量",
+];
+/// Units a header of copies handed out is written with: "发放资料（份）".
+const HANDOUT_UNITS: &[&str] = &["份", "册", "本", "张", "个", "件", "套", "份数"];
+
 fn header_synonym(h: &str) -> Option<Field> {
     Some(match h {
-        "日期" | "活动日期" | "开展日期" | "举办日期" | "活动时间" | "开展时间"
-        | "日期(年月日)" => Field::Date,
+        "日期"
+        | "活动日期"
+        | "开展日期"
+        | "举办日期"
+        | "活动时间"
+        | "开展时间"
+        | "日期(年月日)"
+        | "时间"
+        | "举办时间"
+        | "活动日期及时间" => Field::Date,
         "开始时间" | "起始时间" | "开始" => Field::StartTime,
         "结束时间" | "终止时间" | "结束" => Field::EndTime,
         "村/社区" | "村(社区)" | "村社区" | "村" | "社区" | "单位" | "村/单位" | "村(居)"
@@ -417,6 +461,15 @@ mod tests {
             ("数量 3", Field::Quantity(3)),
             ("发放资料", Field::Material(0)),
             ("数量", Field::Quantity(0)),
+            ("发放资料（份）", Field::Quantity(0)),
+            ("发放数量（份）", Field::Quantity(0)),
+            ("发放宣传资料(册)", Field::Quantity(0)),
+            ("资料（份）", Field::Quantity(0)),
+            ("时间", Field::Date),
+            ("活动时间", Field::Date),
+            ("活动主题", Field::Title),
+            ("受众人数", Field::Reach),
+            ("人数", Field::Participants),
         ] {
             assert_eq!(field_of_header(h), Some(f), "{h}");
         }

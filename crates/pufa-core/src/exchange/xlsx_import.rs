@@ -20,10 +20,10 @@ use crate::record::bulk::NewRecords;
 use crate::record::{self, MaterialLineInput, RecordInput, Speaker, MAX_COUNT};
 use crate::town::{current_user, require_town};
 use crate::{audit, validate};
-use calamine::{Data, DataRef, Dimensions, ExcelDateTime, Reader, SheetType, SheetVisible};
+use calamine::{Data, DataRef, Dimensions, ExcelDateTime, Reader, SheetType};
 use chrono::NaiveDate;
 use rusqlite::{Connection, OptionalExtension};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, HashSet};
 use std::fs::File;
 use std::io::{BufReader, Read};
@@ -35,6 +35,8 @@ use ts_rs::TS;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[ts(export)]
 pub struct RowError {
+    /// The sheet the row is on (its name, as the workbook gives it).
+    pub sheet: String,
     pub row: u32,
     pub column: String,
     pub message: String,
@@ -55,6 +57,7 @@ pub enum RowStatus {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[ts(export)]
 pub struct PreviewRow {
+    pub sheet: String,
     pub row: u32,
     /// ISO date, or the cell's text when it is not a date.
     pub date: String,
@@ -88,8 +91,33 @@ pub struct ImportPreview {
     /// The sheet read and the Excel row of its header.
     pub sheet: String,
     pub header_row: u32,
-    /// Headers of columns that are not imported (序号, 审核状态 …).
+    /// Headers of columns that are not imported (序号, 审核状态 …), of every sheet read.
     pub ignored_columns: Vec<String>,
+    /// Every sheet of the workbook: read (with the rows found) or skipped, and why.
+    pub sheets: Vec<SheetSummary>,
+    /// Continuation rows (no date and name, only materials or notes) joined to the activity
+    /// above; they are not counted as rows of their own.
+    pub continued: u32,
+    /// What a sheet has no column for and is asked once for the whole file: "village",
+    /// "format" (see [`ImportAsked`]).
+    pub asks: Vec<String>,
+}
+
+/// One sheet of a workbook as the import saw it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct SheetSummary {
+    pub name: String,
+    /// The Excel row of its header; 0 when the sheet was skipped.
+    pub header_row: u32,
+    /// Data rows found (continuation rows included), and how they were decided.
+    pub rows: u32,
+    pub valid: u32,
+    pub duplicates: u32,
+    pub error_rows: u32,
+    pub continued: u32,
+    /// Why the sheet was not read (封面, 说明, 汇总表, no header …); `None`: read.
+    pub skipped: Option<String>,
 }
 
 /// What an import did: `imported` rows written (all `valid` ones), `duplicates` and error rows
@@ -103,6 +131,20 @@ pub struct ImportReport {
     pub error_rows: u32,
     pub errors: Vec<RowError>,
     pub warnings: Vec<RowError>,
+    pub ignored_columns: Vec<String>,
+    pub sheets: Vec<SheetSummary>,
+    pub continued: u32,
+}
+
+/// Values for the whole workbook where a sheet has no column for them: the village (or unit)
+/// and the format of every activity on it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ImportAsked {
+    #[serde(default)]
+    pub village: Option<String>,
+    #[serde(default)]
+    pub format: Option<String>,
 }
 
 /// How many data rows the preview lists.
@@ -114,6 +156,8 @@ const MAX_ZIP_ENTRIES: usize = 10_000;
 const MAX_COLS: u32 = 256;
 /// The header is looked for in this many non-blank rows at the top of a sheet.
 const HEADER_SEARCH_ROWS: u32 = 10;
+/// What copies handed out without a material's name are recorded as ("发放资料（份）" 200).
+const GENERIC_MATERIAL: &str = "宣传资料";
 /// Progress is reported every this many rows.
 const PROGRESS_EVERY: u32 = 100;
 
@@ -166,11 +210,12 @@ fn naming_the_file(path: &Path, mut e: AppError) -> AppError {
 pub fn preview(
     conn: &Connection,
     path: &Path,
+    asked: &ImportAsked,
     progress: &mut dyn FnMut(u64, u64) -> bool,
 ) -> Result<ImportPreview> {
     require_town(conn)?;
     let mut book = Book::open(path).map_err(|e| naming_the_file(path, e))?;
-    let out = run(conn, &mut book, Mode::Preview, progress)?;
+    let out = run(conn, &mut book, Mode::Preview, asked, progress)?;
     Ok(ImportPreview {
         valid: out.valid,
         duplicates: out.duplicates,
@@ -181,6 +226,9 @@ pub fn preview(
         sheet: out.sheet,
         header_row: out.header_row,
         ignored_columns: out.ignored_columns,
+        sheets: out.sheets,
+        continued: out.continued,
+        asks: out.asks,
     })
 }
 
@@ -190,6 +238,7 @@ pub fn preview(
 pub fn import(
     db: &mut Db,
     path: &Path,
+    asked: &ImportAsked,
     progress: &mut dyn FnMut(u64, u64) -> bool,
 ) -> Result<ImportReport> {
     require_town(&db.conn)?;
@@ -204,7 +253,7 @@ pub fn import(
     let out = db.with_bulk_tx(|tx| {
         // The valid rows are checked as they are read and written together at the end.
         let mut batch = NewRecords::start(tx)?;
-        let out = run(tx, &mut book, Mode::Import(&mut batch), progress)?;
+        let out = run(tx, &mut book, Mode::Import(&mut batch), asked, progress)?;
         // Every row read and checked, some to be written: the data as it was is kept first.
         if let (true, Some(dir)) = (out.imported > 0, &data_dir) {
             crate::backup::before_import(dir)?;
@@ -235,16 +284,21 @@ pub fn import(
         error_rows: out.error_rows,
         errors: out.errors,
         warnings: out.warnings,
+        ignored_columns: out.ignored_columns,
+        sheets: out.sheets,
+        continued: out.continued,
     })
 }
 
 // The import, along its seams: the file opened and read as rows (`reading`), cells read as
 // values (`cells`), the header and names mapped to columns and rows of the database
-// (`mapping`), the rows walked (`rows`), each row checked (`checks`) and written (`writing`).
+// (`mapping`), the rows walked (`rows`) with what a row carries beyond its cells (`row_parts`),
+// each row checked (`checks`) and written (`writing`).
 mod cells;
 mod checks;
 mod mapping;
 mod reading;
+mod row_parts;
 mod rows;
 mod writing;
 

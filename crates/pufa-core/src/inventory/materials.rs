@@ -192,27 +192,31 @@ pub(super) fn duplicate_name(e: rusqlite::Error, name: &str) -> AppError {
 }
 
 pub fn create_material(db: &mut Db, input: &MaterialInput) -> Result<Material> {
-    let (name, category, unit, low) = check_material(input)?;
-    let id = db.with_tx(|tx| {
-        require_town(tx)?;
-        let id = new_id();
-        tx.execute(
-            "INSERT INTO material (id, name, category, unit, low_stock, created_at, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
-            params![id, name, category, unit, low, now()],
-        )
-        .map_err(|e| duplicate_name(e, &name))?;
-        audit::changed(
-            tx,
-            "material",
-            &id,
-            "create",
-            None,
-            Some(&material(tx, &id)?),
-        )?;
-        Ok(id)
-    })?;
+    let id = db.with_tx(|tx| insert_material(tx, input))?;
     material(&db.conn, &id)
+}
+
+/// Adds a material to the catalogue inside the caller's transaction (the form's save, or an
+/// import that needs one), audited; its id.
+pub(crate) fn insert_material(tx: &Connection, input: &MaterialInput) -> Result<String> {
+    let (name, category, unit, low) = check_material(input)?;
+    require_town(tx)?;
+    let id = new_id();
+    tx.execute(
+        "INSERT INTO material (id, name, category, unit, low_stock, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
+        params![id, name, category, unit, low, now()],
+    )
+    .map_err(|e| duplicate_name(e, &name))?;
+    audit::changed(
+        tx,
+        "material",
+        &id,
+        "create",
+        None,
+        Some(&material(tx, &id)?),
+    )?;
+    Ok(id)
 }
 
 pub fn update_material(db: &mut Db, id: &str, input: &MaterialInput) -> Result<Material> {

@@ -35,6 +35,12 @@ pub(crate) fn parse_date(cell: &Cell) -> std::result::Result<Option<NaiveDate>, 
                 None => t.clone(),
             };
             let mut t: String = t.chars().filter(|c| !c.is_whitespace()).collect();
+            // A time of day or the range's last day after it: "3月15日上午9时", "14日—15日".
+            if let Some((date, tail)) = split_date_tail(&t) {
+                if date_tail(tail).is_some() {
+                    t = date.to_string();
+                }
+            }
             // A weekday after it: "2024年3月15日(星期五)", "2024-03-15周五".
             if t.ends_with(')') {
                 if let Some(i) = t.rfind('(') {
@@ -224,6 +230,12 @@ pub(crate) fn parse_count(cell: &Cell) -> std::result::Result<Option<Count>, Str
                 .find(|c: char| !(c.is_ascii_digit() || c == '.' || c == '-'))
                 .unwrap_or(rest.len());
             let (number, mut suffix) = rest.split_at(end);
+            // "1.2万" is 12000: the 万 scales the number before it.
+            let mut scale = 1.0;
+            if let Some(r) = suffix.strip_prefix('万') {
+                suffix = r;
+                scale = 10_000.0;
+            }
             'strip: while !suffix.is_empty() {
                 for s in APPROX_SUFFIXES {
                     if let Some(r) = suffix.strip_prefix(s) {
@@ -241,7 +253,7 @@ pub(crate) fn parse_count(cell: &Cell) -> std::result::Result<Option<Count>, Str
                 return Err(not_a_number());
             }
             match number.parse::<f64>() {
-                Ok(n) => (n, approx),
+                Ok(n) => ((n * scale * 1000.0).round() / 1000.0, approx),
                 Err(_) => return Err(not_a_number()),
             }
         }
@@ -430,4 +442,115 @@ pub(super) fn match_word<T: Copy + PartialEq>(
         (Some(v), None) => Some(v),
         _ => None,
     }
+}
+
+/// Excel's error values, and what each means to the person who typed the formula.
+pub(crate) const FORMULA_ERRORS: &[(&str, &str)] = &[
+    ("#REF!", "公式引用的单元格已被删除"),
+    ("#VALUE!", "公式里的值类型不对"),
+    ("#N/A", "公式没有找到要查的值"),
+    ("#DIV/0!", "公式除以了零"),
+    ("#NAME?", "公式里有不认识的函数或名称"),
+    ("#NUM!", "公式算出的数字无效"),
+    ("#NULL!", "公式引用的区域没有交集"),
+    ("#GETTING_DATA", "公式的值还没有算出"),
+    ("#SPILL!", "公式的结果放不下"),
+    ("#CALC!", "公式无法计算"),
+];
+
+/// The error value a cell holds — a formula error, or its text pasted as a value — if any.
+pub(crate) fn formula_error(cell: &Cell) -> Option<String> {
+    let text = match cell {
+        Cell::Error(e) => e.trim().to_string(),
+        Cell::Text(t) => fold(t).trim().to_uppercase(),
+        _ => return None,
+    };
+    match FORMULA_ERRORS.iter().find(|(e, _)| *e == text) {
+        Some((e, _)) => Some(e.to_string()),
+        None if matches!(cell, Cell::Error(_)) => Some(text),
+        None => None,
+    }
+}
+
+pub(crate) fn formula_error_meaning(e: &str) -> &'static str {
+    FORMULA_ERRORS
+        .iter()
+        .find(|(x, _)| *x == e)
+        .map_or("公式出错", |(_, m)| m)
+}
+
+/// Excel's letters of a 0-based column: 0 → A, 25 → Z, 26 → AA.
+pub(crate) fn column_letters(col: u32) -> String {
+    let mut n = col + 1;
+    let mut out = Vec::new();
+    while n > 0 {
+        let r = (n - 1) % 26;
+        out.push((b'A' + r as u8) as char);
+        n = (n - 1) / 26;
+    }
+    out.iter().rev().collect()
+}
+
+/// What a date cell says after its day: "上午", "下午2点", "9:30—11:00", "—15日".
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum DateTail {
+    /// A time of day: start, and end when a range.
+    Time(Option<String>, Option<String>),
+    /// The activity went on to this day of the month ("14日—15日").
+    Through(u32),
+}
+
+/// The date cell's text cut after its 日: ("2024年3月15日", "上午9时"); `None` without a 日 or
+/// with nothing after it.
+pub(crate) fn split_date_tail(t: &str) -> Option<(&str, &str)> {
+    let i = t.find('日')? + '日'.len_utf8();
+    (i < t.len()).then(|| t.split_at(i))
+}
+
+/// Reads what follows a date's 日; `None` when it is not a time or a day range (then the
+/// date is read whole, and refused as before).
+pub(crate) fn date_tail(tail: &str) -> Option<DateTail> {
+    let tail = fold(tail);
+    let tail = tail.trim();
+    for dash in ['—', '-', '~', '～', '至', '到'] {
+        if let Some(rest) = tail.strip_prefix(dash) {
+            let rest = rest.trim_start_matches('—');
+            // "—15日", "-3月15日": the last day.
+            if let Some(day) = rest.strip_suffix('日') {
+                let day = day.rsplit('月').next().unwrap_or(day);
+                if let Ok(d) = day.parse::<u32>() {
+                    return (1..=31).contains(&d).then_some(DateTail::Through(d));
+                }
+            }
+            return None;
+        }
+    }
+    if tail == "全天" {
+        return Some(DateTail::Time(None, None));
+    }
+    if let Some((a, b)) = part_of_day(tail) {
+        return Some(DateTail::Time(Some(a), Some(b)));
+    }
+    if let Some((a, b)) = time_range(&Cell::Text(tail.to_string())) {
+        return Some(DateTail::Time(Some(a), Some(b)));
+    }
+    time_text(tail).map(|t| DateTail::Time(Some(t), None))
+}
+
+/// The hours a part of the day stands for when no clock time is written: 上午 09:00–12:00 …
+pub(crate) const PARTS_OF_DAY: &[(&str, &str, &str)] = &[
+    ("上午", "09:00", "12:00"),
+    ("早上", "08:00", "10:00"),
+    ("中午", "12:00", "14:00"),
+    ("下午", "14:30", "17:30"),
+    ("晚上", "19:30", "21:30"),
+    ("晚", "19:30", "21:30"),
+];
+
+/// "上午" as (start, end).
+pub(crate) fn part_of_day(word: &str) -> Option<(String, String)> {
+    PARTS_OF_DAY
+        .iter()
+        .find(|(w, _, _)| *w == word.trim())
+        .map(|(_, a, b)| (a.to_string(), b.to_string()))
 }

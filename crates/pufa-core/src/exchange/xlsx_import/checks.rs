@@ -1,5 +1,6 @@
 //! Row checks: a row's cells turned into a record input, every problem noted.
 use super::*;
+use chrono::Datelike;
 
 impl<'a> Importer<'a> {
     /// Turns a row's cells into a record input, noting every problem; `None` when a value is
@@ -17,10 +18,17 @@ impl<'a> Importer<'a> {
             }
         };
         let (mut start_time, mut end_time) = (None, None);
-        match (
-            time_range(read.cell(Field::StartTime)),
-            read.cell(Field::EndTime),
-        ) {
+        // A time or a last day written in the date cell: "3月15日上午9时", "14日—15日".
+        let tail = match read.cell(Field::Date) {
+            Cell::Text(t) => {
+                let t: String = fold(t).chars().filter(|c| !c.is_whitespace()).collect();
+                split_date_tail(&t).and_then(|(_, tail)| date_tail(tail))
+            }
+            _ => None,
+        };
+        let start_cell = read.cell(Field::StartTime);
+        let range = time_range(start_cell).or_else(|| part_of_day(&fold(&start_cell.as_text())));
+        match (range, read.cell(Field::EndTime)) {
             (Some((a, b)), Cell::Empty) => {
                 start_time = Some(a);
                 end_time = Some(b);
@@ -37,8 +45,39 @@ impl<'a> Importer<'a> {
                 }
             }
         }
+        match (tail, date) {
+            (Some(DateTail::Time(a, b)), _) if start_time.is_none() => {
+                start_time = a;
+                end_time = end_time.or(b);
+            }
+            (Some(DateTail::Through(day)), Some(d)) => {
+                let written = one_line(&read.cell(Field::Date).as_text());
+                self.warn(
+                    read,
+                    Field::Date,
+                    &format!(
+                        "“{written}”跨了几天，按开始的{}日记录（到{day}日）",
+                        d.day()
+                    ),
+                );
+                read.notes.push(format!("活动日期原填“{written}”"));
+            }
+            _ => {}
+        }
         let unit_text = one_line(&read.cell(Field::Unit).as_text());
-        let unit = if unit_text.is_empty() {
+        let unit = if !self.header.has(Field::Unit) {
+            match &self.lookups.asked.village {
+                Some((id, _)) => Some(id.clone()),
+                None => {
+                    self.error(
+                        read,
+                        Field::Unit,
+                        "这张表没有“村/社区”列，请填写整张表的村/社区（命令行用 --village）",
+                    );
+                    None
+                }
+            }
+        } else if unit_text.is_empty() {
             self.error(read, Field::Unit, "请填写村/社区");
             None
         } else {
@@ -69,7 +108,28 @@ impl<'a> Importer<'a> {
             FORMAT_WORDS,
             ActivityFormat::Other,
         );
-        if formats.is_empty() && read.cell(Field::Formats) == &EMPTY {
+        let formats = match (&self.lookups.asked.format, self.header.has(Field::Formats)) {
+            (Some(f), false) => list_items(f)
+                .iter()
+                .filter_map(|i| {
+                    match_word(
+                        i,
+                        ActivityFormat::ALL,
+                        ActivityFormat::code,
+                        ActivityFormat::label,
+                        FORMAT_WORDS,
+                    )
+                })
+                .collect(),
+            _ => formats,
+        };
+        if formats.is_empty() && !self.header.has(Field::Formats) {
+            self.error(
+                read,
+                Field::Formats,
+                "这张表没有“活动形式”列，请填写整张表的活动形式（命令行用 --format）",
+            );
+        } else if formats.is_empty() && read.cell(Field::Formats) == &EMPTY {
             self.error(read, Field::Formats, "请填写活动形式（可从下拉列表选择）");
         }
         let audiences = self.vocabulary(
@@ -87,7 +147,14 @@ impl<'a> Importer<'a> {
             .map(|l| one_line(l))
             .collect();
         let speakers = self.speakers(read)?;
-        let participants = self.count(read, Field::Participants);
+        let mut participants = self.count(read, Field::Participants);
+        // People merged with an earlier row's are counted there (the warning says so).
+        if participants.is_none()
+            && read.cell(Field::Participants) == &EMPTY
+            && read.covered.iter().any(|(f, _)| *f == Field::Participants)
+        {
+            participants = Some(0);
+        }
         if participants.is_none() && read.cell(Field::Participants) == &EMPTY {
             self.error(read, Field::Participants, "请填写参加人数");
         }
@@ -119,7 +186,13 @@ impl<'a> Importer<'a> {
                 narrative.push_str(&note);
             }
         }
-        let key = (date, unit_id.clone(), title_key(&title));
+        let key = Key {
+            date,
+            unit: unit_id.clone(),
+            title: title_key(&title),
+            venue: name_key(&venue),
+            time: start_time.clone().unwrap_or_default(),
+        };
         let input = RecordInput {
             title,
             date: date.to_string(),
@@ -230,12 +303,63 @@ impl<'a> Importer<'a> {
         Ok(out)
     }
 
+    /// A quantity column without its material column: "宪法读本20册、折页100份" read as a list
+    /// of the catalogue's materials, a number as copies of the sheet's 宣传资料.
+    fn copies(&self, read: &mut RowRead, qf: Field, out: &mut Hand) {
+        let add = |out: &mut Hand, m: &Material, q: i64| match out
+            .iter_mut()
+            .find(|(x, _, _)| x.id == m.id)
+        {
+            Some((_, total, _)) => *total += q,
+            None => out.push((m.clone(), q, qf)),
+        };
+        let q = match parse_count(read.cell(qf)) {
+            Ok(q) => q,
+            Err(m) => {
+                let text = one_line(&read.cell(qf).as_text());
+                let listed = listed_materials(&text).and_then(|items| {
+                    items
+                        .into_iter()
+                        .map(|(item, q)| Some((self.lookups.materials.get(&name_key(&item))?, q)))
+                        .collect::<Option<Vec<_>>>()
+                });
+                match listed {
+                    Some(items) => {
+                        for (m, q) in items.into_iter().filter(|(_, q)| *q > 0) {
+                            add(out, m, q);
+                        }
+                    }
+                    None => self.error(read, qf, &m),
+                }
+                return;
+            }
+        };
+        let Some(q) = q.filter(|q| q.value > 0) else {
+            return;
+        };
+        if let Some(written) = &q.approx {
+            self.warn(read, qf, &format!("“{written}”按{}计（约数）", q.value));
+            read.notes
+                .push(format!("{}原填“{written}”", self.column(qf)));
+        }
+        // Previewing, the material may not be made yet: the warning of `flush` says it will be.
+        if let Some(m) = &self.generic {
+            add(out, m, q.value)
+        }
+    }
+
     /// The 发放资料/数量 pairs: catalogue materials and positive quantities.
     pub(super) fn materials(&self, read: &mut RowRead) -> Hand {
         let mut out: Hand = Vec::new();
         for n in 1..=MAX_MATERIALS {
             let (mf, qf) = (Field::Material(n), Field::Quantity(n));
             let name = one_line(&read.cell(mf).as_text());
+            // Copies handed out without a column naming them ("发放资料（份）"): a list of
+            // catalogue materials written in the cell, else copies of 宣传资料.
+            if self.header.has(qf) && !self.header.has(mf) && read.cell(qf) != &EMPTY {
+                self.copies(read, qf, &mut out);
+                continue;
+            }
             let quantity = match parse_count(read.cell(qf)) {
                 Ok(q) => q,
                 Err(m) => {

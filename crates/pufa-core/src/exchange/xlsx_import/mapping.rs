@@ -11,11 +11,18 @@ pub(super) struct Header {
     pub(super) ignored: Vec<String>,
 }
 
+/// Required fields a sheet may lack as a column: one value for the whole sheet is asked
+/// instead (the preview's field, the CLI's `--village` / `--format`).
+pub(super) const ASKED: &[Field] = &[Field::Unit, Field::Formats];
+
 pub(super) enum HeaderSearch {
     Found(Header),
     /// A header row without some required columns.
     Incomplete(AppError),
-    NotFound,
+    /// No header; `empty`: not a cell written in the rows looked at.
+    NotFound {
+        empty: bool,
+    },
 }
 
 impl Header {
@@ -44,7 +51,12 @@ impl Header {
                 {
                     ignored.push(text)
                 }
-                Some(f) if columns.iter().any(|(_, g, _)| *g == f) => ignored.push(text),
+                Some(f) if columns.iter().any(|(_, g, _)| *g == f) => {
+                    match second_meaning(&mut columns, f, &text) {
+                        Some(g) => columns.push((*col, g, text)),
+                        None => ignored.push(text),
+                    }
+                }
                 Some(f) => {
                     if let Field::Material(n) = f {
                         last_material = Some(n);
@@ -52,6 +64,15 @@ impl Header {
                     columns.push((*col, f, text));
                 }
                 None => ignored.push(text),
+            }
+        }
+        // 活动内容 names the activity where no other column does.
+        if !columns.iter().any(|(_, f, _)| *f == Field::Title) {
+            if let Some(c) = columns
+                .iter_mut()
+                .find(|(_, f, t)| *f == Field::Narrative && header_key(t) == "活动内容")
+            {
+                c.1 = Field::Title;
             }
         }
         Header {
@@ -66,10 +87,53 @@ impl Header {
     }
 }
 
+/// Headers whose meaning depends on their neighbours: a second column for `f` where one of
+/// the pair is a looser word — 时间 beside 日期 is the time of day, 参加人员 beside 人数 says
+/// who took part. Returns the field of the new column (moving the earlier one if it was the
+/// looser word); `None`: a true repeat.
+pub(super) fn second_meaning(
+    columns: &mut [(u32, Field, String)],
+    f: Field,
+    text: &str,
+) -> Option<Field> {
+    const LOOSE: &[(Field, &[&str], Field)] = &[
+        (
+            Field::Date,
+            &["时间", "活动时间", "开展时间", "举办时间"],
+            Field::StartTime,
+        ),
+        (
+            Field::Participants,
+            &["参加人员", "参加对象"],
+            Field::Audiences,
+        ),
+    ];
+    let (_, words, other) = LOOSE.iter().find(|(g, _, _)| *g == f)?;
+    if columns.iter().any(|(_, g, _)| g == other) {
+        return None;
+    }
+    if words.contains(&header_key(text).as_str()) {
+        return Some(*other);
+    }
+    let earlier = columns.iter_mut().find(|(_, g, _)| *g == f)?;
+    if words.contains(&header_key(&earlier.2).as_str()) {
+        earlier.1 = *other;
+        return Some(f);
+    }
+    None
+}
+
+fn header_key(text: &str) -> String {
+    name_key(text)
+        .trim_start_matches(['*', '※', '★'])
+        .to_string()
+}
+
 /// Looks for the header in the first non-blank rows: the first row naming at least three
 /// known columns. The rows above it (a title, a date line) are passed over.
 pub(super) fn find_header(rows: &mut dyn RowSource, sheet: &str) -> Result<HeaderSearch> {
     let mut seen = 0;
+    let mut empty = true;
     while let Some(row) = rows.next_row()? {
         // Blank rows are passed over, but not a whole sheet of them.
         if row.index >= 100 {
@@ -78,11 +142,13 @@ pub(super) fn find_header(rows: &mut dyn RowSource, sheet: &str) -> Result<Heade
         if row.cells.is_empty() {
             continue;
         }
+        empty = false;
         let header = Header::from_row(&row);
         if header.columns.len() >= 3 {
+            // 村/社区 and 活动形式 missing from a whole sheet are asked once instead.
             let missing: Vec<String> = REQUIRED
                 .iter()
-                .filter(|f| !header.has(**f))
+                .filter(|f| !header.has(**f) && !ASKED.contains(f))
                 .map(|f| format!("“{}”", f.header()))
                 .collect();
             if missing.is_empty() {
@@ -100,7 +166,7 @@ pub(super) fn find_header(rows: &mut dyn RowSource, sheet: &str) -> Result<Heade
             break;
         }
     }
-    Ok(HeaderSearch::NotFound)
+    Ok(HeaderSearch::NotFound { empty })
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -122,6 +188,54 @@ pub(super) struct Lookups {
     /// Village stores by unit id, and the town's: where hand-outs are taken from.
     pub(super) stores: HashMap<String, String>,
     pub(super) town_store: Option<String>,
+    /// The values asked once for sheets without their column, checked.
+    pub(super) asked: Asked,
+}
+
+/// [`ImportAsked`] checked: the village a name in the town's list, the format one of the list.
+#[derive(Default)]
+pub(super) struct Asked {
+    pub(super) village: Option<(String, String)>,
+    pub(super) format: Option<String>,
+}
+
+impl Asked {
+    pub(super) fn check(lookups: &Lookups, asked: &ImportAsked) -> Result<Asked> {
+        let given = |v: &Option<String>| v.as_deref().map(one_line).filter(|v| !v.is_empty());
+        let village = match given(&asked.village) {
+            Some(v) => {
+                let u = lookups
+                    .unit(&v)
+                    .map_err(|m| AppError::field(ErrorCode::InvalidValue, "village", m))?;
+                Some((u.id.clone(), u.name.clone()))
+            }
+            None => None,
+        };
+        let format = match given(&asked.format) {
+            Some(f) => {
+                for item in list_items(&f) {
+                    if match_word(
+                        &item,
+                        ActivityFormat::ALL,
+                        ActivityFormat::code,
+                        ActivityFormat::label,
+                        FORMAT_WORDS,
+                    )
+                    .is_none()
+                    {
+                        return Err(AppError::field(
+                            ErrorCode::InvalidValue,
+                            "format",
+                            format!("“{}”不是活动形式列表中的一项", validate::clip(&item)),
+                        ));
+                    }
+                }
+                Some(f)
+            }
+            None => None,
+        };
+        Ok(Asked { village, format })
+    }
 }
 
 impl Lookups {
@@ -175,6 +289,7 @@ impl Lookups {
             recorder: current_user(conn)?.map(|u| u.name),
             stores,
             town_store,
+            asked: Asked::default(),
         })
     }
 

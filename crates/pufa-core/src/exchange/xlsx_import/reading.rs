@@ -165,26 +165,36 @@ impl Book {
         Err(not_excel(path))
     }
 
-    /// The sheets to look in, in order: the template's 活动登记 first, then the other visible
-    /// worksheets (not the template's 填写说明 and 选项).
-    pub(super) fn candidates(&self) -> Vec<String> {
+    /// Every sheet of the workbook, in the order they are read: the template's 活动登记 first,
+    /// then the others as the workbook lists them; each with the reason it is not read, if it
+    /// is not (a chart, the template's 填写说明 and 选项).
+    pub(super) fn sheet_list(&self) -> Vec<(String, Option<String>)> {
         let sheets = match self {
             Book::Xlsx(b) => b.sheets_metadata().to_vec(),
             Book::Xls(b) => b.sheets_metadata().to_vec(),
             Book::Xlsb(b) => b.sheets_metadata().to_vec(),
             Book::Ods(b) => b.sheets_metadata().to_vec(),
         };
-        let mut names: Vec<String> = sheets
+        let mut list: Vec<(String, Option<String>)> = sheets
             .into_iter()
-            .filter(|s| s.visible == SheetVisible::Visible && s.typ == SheetType::WorkSheet)
-            .map(|s| s.name)
-            .filter(|n| n != HELP_SHEET && n != OPTIONS_SHEET)
+            .map(|s| {
+                let why = if s.typ != SheetType::WorkSheet {
+                    Some("图表或宏表，不是工作表".to_string())
+                } else if s.name == HELP_SHEET {
+                    Some("模板的填写说明".to_string())
+                } else if s.name == OPTIONS_SHEET {
+                    Some("模板的下拉选项".to_string())
+                } else {
+                    None
+                };
+                (s.name, why)
+            })
             .collect();
-        if let Some(i) = names.iter().position(|n| n == DATA_SHEET) {
-            let data = names.remove(i);
-            names.insert(0, data);
+        if let Some(i) = list.iter().position(|(n, _)| n == DATA_SHEET) {
+            let data = list.remove(i);
+            list.insert(0, data);
         }
-        names
+        list
     }
 
     /// The merged areas of a sheet (empty when the format does not tell).

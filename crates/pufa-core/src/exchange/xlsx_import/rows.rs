@@ -28,25 +28,130 @@ pub(super) struct Outcome {
     pub(super) imported: u32,
     pub(super) duplicates: u32,
     pub(super) error_rows: u32,
+    pub(super) continued: u32,
     pub(super) errors: Vec<RowError>,
     pub(super) warnings: Vec<RowError>,
     pub(super) rows: Vec<PreviewRow>,
     pub(super) sheet: String,
     pub(super) header_row: u32,
     pub(super) ignored_columns: Vec<String>,
+    pub(super) sheets: Vec<SheetSummary>,
+    pub(super) asks: Vec<String>,
 }
 
-/// Runs over the workbook's first sheet with a header.
+impl Outcome {
+    /// One sheet's outcome added to the workbook's.
+    fn absorb(&mut self, mut sheet: Outcome, found: u32) {
+        if self.sheet.is_empty() {
+            self.sheet = sheet.sheet.clone();
+            self.header_row = sheet.header_row;
+        }
+        self.sheets.push(SheetSummary {
+            name: sheet.sheet.clone(),
+            header_row: sheet.header_row,
+            rows: found,
+            valid: sheet.valid,
+            duplicates: sheet.duplicates,
+            error_rows: sheet.error_rows,
+            continued: sheet.continued,
+            skipped: None,
+        });
+        self.valid += sheet.valid;
+        self.imported += sheet.imported;
+        self.duplicates += sheet.duplicates;
+        self.error_rows += sheet.error_rows;
+        self.continued += sheet.continued;
+        self.errors.append(&mut sheet.errors);
+        self.warnings.append(&mut sheet.warnings);
+        let room = PREVIEW_ROWS.saturating_sub(self.rows.len());
+        self.rows.extend(sheet.rows.into_iter().take(room));
+        for a in sheet.asks {
+            if !self.asks.contains(&a) {
+                self.asks.push(a);
+            }
+        }
+        for c in sheet.ignored_columns {
+            if !self.ignored_columns.contains(&c) {
+                self.ignored_columns.push(c);
+            }
+        }
+    }
+
+    fn skip(&mut self, name: &str, why: String) {
+        self.sheets.push(SheetSummary {
+            name: name.to_string(),
+            header_row: 0,
+            rows: 0,
+            valid: 0,
+            duplicates: 0,
+            error_rows: 0,
+            continued: 0,
+            skipped: Some(why),
+        });
+    }
+}
+
+/// What one sheet leaves to the next: the activities seen (a 补录 sheet repeating a row of the
+/// first is a duplicate), the stock as the hand-outs so far leave it, the rows read.
+#[derive(Default)]
+pub(super) struct Carry {
+    pub(super) seen: HashMap<(NaiveDate, String, String), Vec<(String, String)>>,
+    /// Stock as the rows so far leave it, by (material, store), for the below-zero warning;
+    /// true once warned.
+    pub(super) stock: HashMap<(String, String), (i64, bool)>,
+    pub(super) data_rows: u32,
+}
+
+/// Why a sheet without an activity header is not read, in the words of what it looks like.
+fn skip_reason(sheet: &str, empty: bool, incomplete: Option<&AppError>) -> String {
+    let name = fold(sheet);
+    // The 台账 export's own tables are named 按村（社区）, 按活动专项 …: summaries too.
+    let looks = if ["汇总", "统计", "合计", "总表"]
+        .iter()
+        .any(|w| name.contains(w))
+        || name.starts_with('按')
+    {
+        Some("汇总表（汇总的数字不导入，以免重复计算）")
+    } else if name.contains("封面") {
+        Some("封面")
+    } else if ["说明", "目录", "填表", "须知"]
+        .iter()
+        .any(|w| name.contains(w))
+    {
+        Some("说明")
+    } else {
+        None
+    };
+    match (looks, incomplete, empty) {
+        (Some(l), _, _) => l.to_string(),
+        (None, Some(e), _) => e.message.clone(),
+        (None, None, true) => "空白工作表".to_string(),
+        (None, None, false) => format!(
+            "前{HEADER_SEARCH_ROWS}行中没有活动登记表的表头（“日期”“村/社区”“活动名称”等），\
+             不是活动登记表"
+        ),
+    }
+}
+
+/// Runs over every sheet of the workbook with an activity header.
 pub(super) fn run(
     conn: &Connection,
     book: &mut Book,
     mut mode: Mode,
+    asked: &ImportAsked,
     progress: &mut dyn FnMut(u64, u64) -> bool,
 ) -> Result<Outcome> {
-    let lookups = Lookups::load(conn)?;
+    let mut lookups = Lookups::load(conn)?;
+    lookups.asked = Asked::check(&lookups, asked)?;
     let mut incomplete = None;
-    let sheets = book.candidates();
-    for sheet in &sheets {
+    let mut total = Outcome::default();
+    let mut carry = Carry::default();
+    let sheets = book.sheet_list();
+    for (sheet, why) in &sheets {
+        if let Some(why) = why {
+            total.skip(sheet, why.clone());
+            continue;
+        }
         let merged = book.merged(sheet);
         let found = book.with_rows(sheet, |rows| {
             process(
@@ -56,38 +161,52 @@ pub(super) fn run(
                 sheet,
                 &merged,
                 mode.reborrow(),
+                &mut carry,
                 progress,
             )
         })?;
         match found {
-            SheetResult::Done(out) => return Ok(*out),
+            SheetResult::Done(out, found) => total.absorb(*out, found),
             SheetResult::Incomplete(e) => {
+                total.skip(sheet, skip_reason(sheet, false, Some(&e)));
                 incomplete.get_or_insert(e);
             }
-            SheetResult::NotFound => {}
+            SheetResult::NotFound { empty } => total.skip(sheet, skip_reason(sheet, empty, None)),
         }
     }
-    Err(incomplete.unwrap_or_else(|| {
-        rejected(format!(
-            "没有找到活动登记表的表头：{}前{HEADER_SEARCH_ROWS}行中没有“日期”“村/社区”“活动名称”\
-             “活动形式”“参加人数”这样的列名。请使用“下载模板”得到的活动登记表填写",
-            if sheets.is_empty() {
-                "文件里没有工作表；".to_string()
-            } else {
-                format!("在“{}”表的", sheets.join("”“"))
-            }
-        ))
-    }))
+    let read = total.sheets.iter().filter(|s| s.skipped.is_none()).count();
+    if read == 0 {
+        let names: Vec<&str> = sheets.iter().map(|(n, _)| n.as_str()).collect();
+        return Err(incomplete.unwrap_or_else(|| {
+            rejected(format!(
+                "没有找到活动登记表的表头：{}前{HEADER_SEARCH_ROWS}行中没有“日期”“村/社区”“活动名称”\
+                 “活动形式”“参加人数”这样的列名。请使用“下载模板”得到的活动登记表填写",
+                if names.is_empty() {
+                    "文件里没有工作表；".to_string()
+                } else {
+                    format!("在“{}”表的", names.join("”“"))
+                }
+            ))
+        }));
+    }
+    // Rows of several sheets: each message says which sheet it is on.
+    if read > 1 {
+        for e in total.errors.iter_mut().chain(total.warnings.iter_mut()) {
+            e.message = format!("“{}”表{}", e.sheet, e.message);
+        }
+    }
+    Ok(total)
 }
 
-/// A sheet's result: read through, its header incomplete, or no header at all.
+/// A sheet's result: read through (with its data rows), its header incomplete, or no header.
 pub(super) enum SheetResult {
-    Done(Box<Outcome>),
+    Done(Box<Outcome>, u32),
     Incomplete(AppError),
-    NotFound,
+    NotFound { empty: bool },
 }
 
 /// Finds the header of one sheet, then reads, checks and (importing) writes its rows.
+#[allow(clippy::too_many_arguments)]
 pub(super) fn process(
     conn: &Connection,
     lookups: &Lookups,
@@ -95,16 +214,22 @@ pub(super) fn process(
     sheet: &str,
     merged: &[Dimensions],
     mode: Mode,
+    carry: &mut Carry,
     progress: &mut dyn FnMut(u64, u64) -> bool,
 ) -> Result<SheetResult> {
     let header = match find_header(rows, sheet)? {
         HeaderSearch::Found(h) => h,
         HeaderSearch::Incomplete(e) => return Ok(SheetResult::Incomplete(e)),
-        HeaderSearch::NotFound => return Ok(SheetResult::NotFound),
+        HeaderSearch::NotFound { empty } => return Ok(SheetResult::NotFound { empty }),
     };
-    let expected = rows.last_row().saturating_sub(header.row).min(MAX_ROWS) as u64;
+    // Over the limit, a sheet is refused before its rows are read: the size it declares.
+    let declared = rows.last_row().saturating_sub(header.row);
+    if carry.data_rows.saturating_add(declared) > MAX_ROWS + 100 {
+        return Err(too_many_rows());
+    }
+    let expected = declared.min(MAX_ROWS) as u64;
     let importing = mode.importing();
-    let mut importer = Importer::new(conn, lookups, header, merged, mode);
+    let mut importer = Importer::new(conn, lookups, header, merged, mode, carry);
     importer.out.sheet = sheet.to_string();
     if !progress(0, expected) {
         return Err(cancelled(importing));
@@ -113,10 +238,8 @@ pub(super) fn process(
     while let Some(row) = rows.next_row()? {
         if importer.row(row)? {
             data_rows += 1;
-            if data_rows > MAX_ROWS {
-                return Err(rejected(format!(
-                    "一次最多导入 {MAX_ROWS} 行，请分成几个文件"
-                )));
+            if importer.carry.data_rows + data_rows > MAX_ROWS {
+                return Err(too_many_rows());
             }
             if data_rows.is_multiple_of(PROGRESS_EVERY)
                 && !progress(data_rows as u64, expected.max(data_rows as u64))
@@ -125,8 +248,21 @@ pub(super) fn process(
             }
         }
     }
+    importer.flush()?;
+    importer.carry.data_rows += data_rows;
     progress(data_rows as u64, data_rows as u64);
-    Ok(SheetResult::Done(Box::new(importer.out)))
+    let mut out = importer.out;
+    for e in out.errors.iter_mut().chain(out.warnings.iter_mut()) {
+        e.sheet = sheet.to_string();
+    }
+    for r in out.rows.iter_mut() {
+        r.sheet = sheet.to_string();
+    }
+    Ok(SheetResult::Done(Box::new(out), data_rows))
+}
+
+fn too_many_rows() -> AppError {
+    rejected(format!("一次最多导入 {MAX_ROWS} 行，请分成几个文件"))
 }
 
 pub(super) fn cancelled(importing: bool) -> AppError {
@@ -140,8 +276,35 @@ pub(super) fn cancelled(importing: bool) -> AppError {
     )
 }
 
-/// Duplicates are found by date, unit and activity name (spacing aside).
-pub(super) type Key = (NaiveDate, String, String);
+/// What makes an activity distinct: date, unit, name, place and start time (names and places
+/// however spaced). Rows alike in the first three are one activity unless both give a place
+/// or a time and these differ: a second session elsewhere or later that day is its own.
+pub(super) struct Key {
+    pub(super) date: NaiveDate,
+    pub(super) unit: String,
+    pub(super) title: String,
+    pub(super) venue: String,
+    pub(super) time: String,
+}
+
+impl Key {
+    pub(super) fn same_session(&self, venue: &str, time: &str) -> bool {
+        let alike = |a: &str, b: &str| a.is_empty() || b.is_empty() || a == b;
+        alike(&self.venue, venue) && alike(&self.time, time)
+    }
+}
+
+/// Which of a row's fields are counts: a merged count belongs to the first row of its merge.
+pub(super) fn counted(f: Field) -> bool {
+    matches!(
+        f,
+        Field::Participants
+            | Field::Reach
+            | Field::Count(_)
+            | Field::Material(_)
+            | Field::Quantity(_)
+    )
+}
 
 pub(super) struct Importer<'a> {
     pub(super) conn: &'a Connection,
@@ -154,10 +317,13 @@ pub(super) struct Importer<'a> {
     /// The values of those areas' first cells, which count for every row they cover.
     pub(super) merged_values: HashMap<(u32, u32), Cell>,
     pub(super) mode: Mode<'a>,
-    pub(super) seen: HashSet<Key>,
-    /// Stock as the rows so far leave it, by (material, store), for the below-zero warning;
-    /// true once warned.
-    pub(super) stock: HashMap<(String, String), (i64, bool)>,
+    pub(super) carry: &'a mut Carry,
+    /// The last activity row read, kept until the next one shows it has no continuation row.
+    pub(super) pending: Option<RowRead>,
+    /// What copies counted without a material's name ("发放资料（份）") are counted as; looked
+    /// for (and, importing, added to the catalogue) at the first row that needs it.
+    pub(super) generic: Option<Material>,
+    pub(super) generic_said: bool,
     pub(super) out: Outcome,
 }
 
@@ -165,6 +331,12 @@ pub(super) struct Importer<'a> {
 pub(super) struct RowRead {
     pub(super) row: u32,
     pub(super) cells: HashMap<Field, Cell>,
+    /// The fields written in this row itself (not filled from a merged cell above).
+    pub(super) own: HashSet<Field>,
+    /// Counts left empty because a merged cell of an earlier row covers them: (field, row).
+    pub(super) covered: Vec<(Field, u32)>,
+    /// Fields whose cell is a formula error (already an error of the row).
+    pub(super) bad: HashSet<Field>,
     pub(super) errors: Vec<RowError>,
     pub(super) warnings: Vec<RowError>,
     /// Appended to the narrative: what was written where the value was taken loosely.
@@ -175,6 +347,29 @@ impl RowRead {
     pub(super) fn cell(&self, f: Field) -> &Cell {
         self.cells.get(&f).unwrap_or(&EMPTY)
     }
+
+    /// A row with no date, name, village or people of its own, only materials, notes or
+    /// counts: the rest of the activity above.
+    fn continues(&self) -> bool {
+        let own = |f: Field| self.own.contains(&f);
+        !own(Field::Date)
+            && !own(Field::Title)
+            && !own(Field::Unit)
+            && !own(Field::Participants)
+            && self.own.iter().any(|f| {
+                matches!(
+                    f,
+                    Field::Material(_)
+                        | Field::Quantity(_)
+                        | Field::Narrative
+                        | Field::Count(_)
+                        | Field::Laws
+                        | Field::Speakers
+                        | Field::Formats
+                        | Field::Audiences
+                )
+            })
+    }
 }
 
 impl<'a> Importer<'a> {
@@ -184,6 +379,7 @@ impl<'a> Importer<'a> {
         header: Header,
         merged: &[Dimensions],
         mode: Mode<'a>,
+        carry: &'a mut Carry,
     ) -> Importer<'a> {
         let fields = header.columns.iter().map(|(c, f, _)| (*c, *f)).collect();
         let mut by_column: HashMap<u32, Vec<(u32, u32)>> = HashMap::new();
@@ -195,7 +391,16 @@ impl<'a> Importer<'a> {
                     .push((d.start.0, d.end.0));
             }
         }
+        let asks = ASKED
+            .iter()
+            .filter(|f| !header.has(**f))
+            .map(|f| match f {
+                Field::Unit => "village".to_string(),
+                _ => "format".to_string(),
+            })
+            .collect();
         let out = Outcome {
+            asks,
             header_row: header.row + 1,
             ignored_columns: header.ignored.clone(),
             ..Default::default()
@@ -208,8 +413,10 @@ impl<'a> Importer<'a> {
             merged: by_column,
             merged_values: HashMap::new(),
             mode,
-            seen: HashSet::new(),
-            stock: HashMap::new(),
+            carry,
+            pending: None,
+            generic: None,
+            generic_said: false,
             out,
         }
     }
@@ -227,14 +434,27 @@ impl<'a> Importer<'a> {
     pub(super) fn problem(&self, row: u32, f: Field, message: &str) -> RowError {
         let column = self.column(f);
         RowError {
+            sheet: String::new(),
             row,
             message: format!("第{row}行“{column}”：{message}"),
             column,
         }
     }
 
+    /// The cell of a field in an Excel row, as Excel names it ("C5").
+    pub(super) fn address(&self, f: Field, row: u32) -> String {
+        let col = self
+            .header
+            .columns
+            .iter()
+            .find(|(_, g, _)| *g == f)
+            .map_or(0, |(c, _, _)| *c);
+        format!("{}{row}", column_letters(col))
+    }
+
     /// Reads one sheet row below the header; true when it is a data row (not blank, not the
-    /// template's example, not a 合计 line).
+    /// template's example, not a 合计 line). The row is decided once the next one shows it
+    /// has no continuation row (or at the end of the sheet: [`Importer::flush`]).
     pub(super) fn row(&mut self, sheet_row: SheetRow) -> Result<bool> {
         let row = sheet_row.index + 1;
         let mut cells: HashMap<Field, Cell> = HashMap::new();
@@ -256,7 +476,10 @@ impl<'a> Importer<'a> {
                 cells.insert(*f, v);
             }
         }
-        // A merged cell's value counts for every row it covers.
+        let own: HashSet<Field> = cells.keys().copied().collect();
+        // A merged cell's text (village, date, name) counts for every row it covers; a merged
+        // count only for the first (a joint event's people are not counted twice).
+        let mut covered = Vec::new();
         for (c, areas) in &self.merged {
             let Some(f) = self.fields.get(c) else {
                 continue;
@@ -269,7 +492,11 @@ impl<'a> Importer<'a> {
                 .find(|(first, last)| *first < sheet_row.index && sheet_row.index <= *last)
             {
                 if let Some(v) = self.merged_values.get(&(*first, *c)) {
-                    cells.insert(*f, v.clone());
+                    if counted(*f) {
+                        covered.push((*f, first + 1));
+                    } else {
+                        cells.insert(*f, v.clone());
+                    }
                 }
             }
         }
@@ -281,7 +508,9 @@ impl<'a> Importer<'a> {
             first_text.as_deref(),
             Some("合计" | "总计" | "小计" | "共计")
         ) {
+            self.flush()?;
             self.out.warnings.push(RowError {
+                sheet: String::new(),
                 row,
                 column: self.column(Field::Title),
                 message: format!("第{row}行是合计行，已跳过"),
@@ -294,6 +523,7 @@ impl<'a> Importer<'a> {
             .unwrap_or_default();
         if title.starts_with(&fold(EXAMPLE_MARK)) {
             self.out.warnings.push(RowError {
+                sheet: String::new(),
                 row,
                 column: self.column(Field::Title),
                 message: format!("第{row}行是填写示例，已跳过"),
@@ -303,10 +533,42 @@ impl<'a> Importer<'a> {
         let mut read = RowRead {
             row,
             cells,
+            own,
+            covered,
+            bad: HashSet::new(),
             errors: Vec::new(),
             warnings: Vec::new(),
             notes: Vec::new(),
         };
+        self.formula_errors(&mut read);
+        if read.continues() {
+            if let Some(mut above) = self.pending.take() {
+                self.continue_into(&mut above, read);
+                self.pending = Some(above);
+                self.out.continued += 1;
+                return Ok(true);
+            }
+        }
+        self.flush()?;
+        self.pending = Some(read);
+        Ok(true)
+    }
+
+    /// Decides the activity row kept by [`Importer::row`], if any.
+    pub(super) fn flush(&mut self) -> Result<()> {
+        let Some(mut read) = self.pending.take() else {
+            return Ok(());
+        };
+        for (f, first) in read.covered.clone() {
+            if read.cell(f) == &EMPTY {
+                self.warn(
+                    &mut read,
+                    f,
+                    &format!("与第{first}行合并，数字只计入第{first}行（不重复计算）"),
+                );
+            }
+        }
+        self.generic_for(&mut read)?;
         let parsed = self.parse(&mut read)?;
         let status = self.settle(&mut read, parsed)?;
         if self.out.rows.len() < PREVIEW_ROWS {
@@ -320,24 +582,28 @@ impl<'a> Importer<'a> {
         }
         self.out.errors.append(&mut read.errors);
         self.out.warnings.append(&mut read.warnings);
-        Ok(true)
+        Ok(())
     }
 
     pub(super) fn preview_row(&self, read: &RowRead, status: RowStatus) -> PreviewRow {
         let text = |f: Field| validate::clip(&one_line(&read.cell(f).as_text()));
         let count = |f: Field| parse_count(read.cell(f)).ok().flatten().map(|c| c.value);
         PreviewRow {
+            sheet: String::new(),
             row: read.row,
             date: match parse_date(read.cell(Field::Date)) {
                 Ok(Some(d)) => d.to_string(),
                 _ => text(Field::Date),
             },
-            unit: match self
-                .lookups
-                .unit(&one_line(&read.cell(Field::Unit).as_text()))
-            {
-                Ok(u) => u.name.clone(),
-                Err(_) => text(Field::Unit),
+            unit: match (&self.lookups.asked.village, self.header.has(Field::Unit)) {
+                (Some((_, name)), false) => name.clone(),
+                _ => match self
+                    .lookups
+                    .unit(&one_line(&read.cell(Field::Unit).as_text()))
+                {
+                    Ok(u) => u.name.clone(),
+                    Err(_) => text(Field::Unit),
+                },
             },
             title: {
                 let t = one_line(&read.cell(Field::Title).as_text());
@@ -357,6 +623,10 @@ impl<'a> Importer<'a> {
     }
 
     pub(super) fn error(&self, read: &mut RowRead, f: Field, message: &str) {
+        // A formula error in the cell is the row's error already.
+        if read.bad.contains(&f) {
+            return;
+        }
         let e = self.problem(read.row, f, message);
         read.errors.push(e);
     }
@@ -377,6 +647,7 @@ impl<'a> Importer<'a> {
         if n > max {
             let column = self.column(f);
             read.errors.push(RowError {
+                sheet: String::new(),
                 row: read.row,
                 message: format!("第{}行“{column}”太长（{n}字，最多{max}字）", read.row),
                 column,

@@ -12,7 +12,12 @@ impl<'a> Importer<'a> {
         let Some((input, key, hand)) = parsed else {
             return Ok(RowStatus::Error);
         };
-        if self.seen.contains(&key) || self.recorded(&key)? {
+        let seen = self
+            .carry
+            .seen
+            .get(&(key.date, key.unit.clone(), key.title.clone()))
+            .is_some_and(|sessions| sessions.iter().any(|(v, t)| key.same_session(v, t)));
+        if seen || self.recorded(&key)? {
             return Ok(RowStatus::Duplicate);
         }
         // The record rules decide what is wrong with a row. Previewing they run alone, reading
@@ -55,19 +60,29 @@ impl<'a> Importer<'a> {
         if self.mode.importing() {
             self.out.imported += 1;
         }
-        self.stock_warnings(read, &key.1, &hand)?;
-        self.seen.insert(key);
+        self.stock_warnings(read, &key.unit, &hand)?;
+        self.carry
+            .seen
+            .entry((key.date, key.unit, key.title))
+            .or_default()
+            .push((key.venue, key.time));
         Ok(RowStatus::Valid)
     }
 
-    /// Whether a record of this date, unit and name is already there.
+    /// Whether this activity (date, unit, name, and place and time where both give them) is
+    /// already recorded.
     pub(super) fn recorded(&self, key: &Key) -> Result<bool> {
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT title FROM record WHERE unit_id = ?1 AND date = ?2")?;
-        let mut rows = stmt.query(rusqlite::params![key.1, key.0.to_string()])?;
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT title, venue, start_time FROM record WHERE unit_id = ?1 AND date = ?2",
+        )?;
+        let mut rows = stmt.query(rusqlite::params![key.unit, key.date.to_string()])?;
         while let Some(r) = rows.next()? {
-            if title_key(&r.get::<_, String>(0)?) == key.2 {
+            if title_key(&r.get::<_, String>(0)?) == key.title
+                && key.same_session(
+                    &name_key(&r.get::<_, String>(1)?),
+                    &r.get::<_, Option<String>>(2)?.unwrap_or_default(),
+                )
+            {
                 return Ok(true);
             }
         }
@@ -89,7 +104,7 @@ impl<'a> Importer<'a> {
             .cloned();
         for (m, q, f) in hand {
             let key = (m.id.clone(), store.clone().unwrap_or_default());
-            let (balance, warned) = match self.stock.get(&key) {
+            let (balance, warned) = match self.carry.stock.get(&key) {
                 Some(b) => *b,
                 None => match &store {
                     // Importing too, the ledger is as before the import: the batch writes
@@ -100,7 +115,7 @@ impl<'a> Importer<'a> {
             };
             let after = balance - q;
             let warn = after < 0 && !warned;
-            self.stock.insert(key, (after, warned || warn));
+            self.carry.stock.insert(key, (after, warned || warn));
             if warn {
                 self.warn(
                     read,

@@ -1,0 +1,84 @@
+import { describe, expect, it, vi } from 'vitest'
+import { flushPromises, mount } from '@vue/test-utils'
+import ElementPlus from 'element-plus'
+import { createI18n } from 'vue-i18n'
+import zhCN from '../../locales/zh-CN.json'
+import ImportDialog from './ImportDialog.vue'
+import type { ImportPreview } from '../../bindings/ImportPreview'
+
+const row = (sheet: string, n: number, status: 'valid' | 'duplicate' | 'error') => ({
+  sheet, row: n, date: '2024-03-15', unit: '安静村', title: `活动${n}`, participants: 50, reach: 50, status,
+})
+const preview: ImportPreview = {
+  valid: 2,
+  duplicates: 1,
+  error_rows: 1,
+  errors: [{ sheet: '补录', row: 4, column: '参加人数', message: '“补录”表第4行“参加人数”：应填写数字（填写的是“很多”）' }],
+  warnings: [],
+  rows: [row('活动登记', 2, 'valid'), row('补录', 2, 'valid'), row('补录', 3, 'duplicate'), row('补录', 4, 'error')],
+  sheet: '活动登记',
+  header_row: 1,
+  ignored_columns: ['序号', '备注'],
+  sheets: [
+    { name: '活动登记', header_row: 1, rows: 1, valid: 1, duplicates: 0, error_rows: 0, continued: 0, skipped: null },
+    { name: '封面', header_row: 0, rows: 0, valid: 0, duplicates: 0, error_rows: 0, continued: 0, skipped: '封面' },
+    { name: '补录', header_row: 2, rows: 4, valid: 1, duplicates: 1, error_rows: 1, continued: 1, skipped: null },
+  ],
+  continued: 1,
+  asks: [],
+}
+
+let answer: ImportPreview = preview
+const previewCalls: unknown[] = []
+vi.mock('../../api', () => ({
+  importPreview: vi.fn(async (path: string, asked: unknown) => {
+    previewCalls.push({ path, asked })
+    return answer
+  }),
+  importXlsx: vi.fn(),
+  importTemplate: vi.fn(),
+}))
+vi.mock('../../lib/export', () => ({
+  chooseOpenPath: vi.fn(async () => '/tmp/台账.xlsx'),
+  chooseSavePath: vi.fn(async () => null),
+}))
+vi.mock('../../stores/reference', () => ({ refreshReference: vi.fn() }))
+
+describe('ImportDialog', () => {
+  it('lists every sheet, the unused columns in words and the continuation rows', async () => {
+    const i18n = createI18n({ legacy: false, locale: 'zh-CN', messages: { 'zh-CN': zhCN } })
+    const w = mount(ImportDialog, { props: { modelValue: true }, global: { plugins: [ElementPlus, i18n] } })
+    await flushPromises()
+    await w.get('[data-testid="import-choose"]').trigger('click')
+    await flushPromises()
+    const sheets = w.get('[data-testid="import-sheets"]').text()
+    expect(sheets).toContain('“活动登记”表：表头在第 1 行，1 行数据')
+    expect(sheets).toContain('“封面”表未读取：封面')
+    expect(sheets).toContain('“补录”表：表头在第 2 行，4 行数据')
+    expect(w.get('[data-testid="import-ignored"]').text()).toContain('这些列没有导入：序号、备注')
+    expect(w.text()).toContain('1 行没有日期和活动名称，只有资料或说明，已并入上一行的活动')
+    // Two sheets read: the tables say which sheet each row is on.
+    const rows = w.get('[data-testid="import-rows"]').text()
+    expect(rows).toContain('工作表')
+    expect(rows).toContain('补录')
+  })
+
+  it('asks once for the village of a sheet without that column and checks again with it', async () => {
+    answer = { ...preview, asks: ['village'] }
+    previewCalls.length = 0
+    const i18n = createI18n({ legacy: false, locale: 'zh-CN', messages: { 'zh-CN': zhCN } })
+    const w = mount(ImportDialog, { props: { modelValue: true }, global: { plugins: [ElementPlus, i18n] } })
+    await flushPromises()
+    await w.get('[data-testid="import-choose"]').trigger('click')
+    await flushPromises()
+    expect(w.get('[data-testid="import-asks"]').text()).toContain('整张表的村/社区')
+    expect(w.find('[data-testid="import-ask-format"]').exists()).toBe(false)
+    await w.get('input[data-testid="import-ask-village"]').setValue('安静村')
+    await w.get('[data-testid="import-recheck"]').trigger('click')
+    await flushPromises()
+    expect(previewCalls).toEqual([
+      { path: '/tmp/台账.xlsx', asked: { village: null, format: null } },
+      { path: '/tmp/台账.xlsx', asked: { village: '安静村', format: null } },
+    ])
+  })
+})
