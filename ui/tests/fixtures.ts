@@ -3,10 +3,12 @@
 // with the generated bindings. Tests answer their mocked IPC with these rows instead of
 // hand-written ones.
 import raw from '../src/dev/fixtures.json'
+import type { Activity } from '../src/bindings/Activity'
 import type { AppInfo } from '../src/bindings/AppInfo'
 import type { AuditView } from '../src/bindings/AuditView'
 import type { Campaign } from '../src/bindings/Campaign'
 import type { Person } from '../src/bindings/Person'
+import type { SyncConflict } from '../src/bindings/SyncConflict'
 import type { Unit } from '../src/bindings/Unit'
 
 export const coreFixtures = raw as unknown as {
@@ -14,9 +16,13 @@ export const coreFixtures = raw as unknown as {
   units: Unit[]
   people: Person[]
   campaigns: Campaign[]
+  activities: Activity[]
   /** One record's history, newest first: returned with a comment, its 参加人数 corrected,
    * reopened, approved, created. */
   record_history: AuditView[]
+  /** One open sync conflict: a record's 参加人数 changed on two laptops, the other's change
+   * (the later) winning. */
+  sync_conflicts: SyncConflict[]
 }
 
 type Sent = { cmd: string; args?: Record<string, unknown> }
