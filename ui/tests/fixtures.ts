@@ -7,7 +7,10 @@ import type { Activity } from '../src/bindings/Activity'
 import type { AppInfo } from '../src/bindings/AppInfo'
 import type { AuditView } from '../src/bindings/AuditView'
 import type { Campaign } from '../src/bindings/Campaign'
+import type { HolidayYear } from '../src/bindings/HolidayYear'
+import type { KeyDate } from '../src/bindings/KeyDate'
 import type { Person } from '../src/bindings/Person'
+import type { PlanTemplate } from '../src/bindings/PlanTemplate'
 import type { SyncConflict } from '../src/bindings/SyncConflict'
 import type { Unit } from '../src/bindings/Unit'
 
@@ -17,6 +20,11 @@ export const coreFixtures = raw as unknown as {
   people: Person[]
   campaigns: Campaign[]
   activities: Activity[]
+  templates: PlanTemplate[]
+  /** The key dates of 2025 … 2028, by year. */
+  keydates: Record<string, KeyDate[]>
+  /** The holidays of 2025 … 2028, by year. */
+  holidays: Record<string, HolidayYear>
   /** One record's history, newest first: returned with a comment, its 参加人数 corrected,
    * reopened, approved, created. */
   record_history: AuditView[]
