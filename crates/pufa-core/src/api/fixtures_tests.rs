@@ -162,7 +162,7 @@ fn sync_conflict(db: &mut Db, id: &Value) -> Value {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("镇.pufapkg");
     let back = dir.path().join("回传.pufapkg");
-    let mut run = |db: &mut Db, raw: Value| dispatch(db, raw).unwrap();
+    let run = |db: &mut Db, raw: Value| dispatch(db, raw).unwrap();
     run(
         db,
         json!({"cmd": "package_export", "args": {"path": out, "scope": {}}}),
@@ -172,7 +172,7 @@ fn sync_conflict(db: &mut Db, id: &Value) -> Value {
         &mut other,
         json!({"cmd": "package_import", "args": {"path": out}}),
     );
-    let mut add = |db: &mut Db, n: i64| {
+    let add = |db: &mut Db, n: i64| {
         let mut input = run(db, json!({"cmd": "record_get", "args": {"id": id}}));
         input["participants"] = json!(input["participants"].as_i64().unwrap() + n);
         run(
