@@ -3,10 +3,15 @@
 // with the generated bindings. Tests answer their mocked IPC with these rows instead of
 // hand-written ones.
 import raw from '../src/dev/fixtures.json'
+import type { Activity } from '../src/bindings/Activity'
 import type { AppInfo } from '../src/bindings/AppInfo'
 import type { AuditView } from '../src/bindings/AuditView'
 import type { Campaign } from '../src/bindings/Campaign'
+import type { HolidayYear } from '../src/bindings/HolidayYear'
+import type { KeyDate } from '../src/bindings/KeyDate'
 import type { Person } from '../src/bindings/Person'
+import type { PlanTemplate } from '../src/bindings/PlanTemplate'
+import type { SyncConflict } from '../src/bindings/SyncConflict'
 import type { Unit } from '../src/bindings/Unit'
 
 export const coreFixtures = raw as unknown as {
@@ -14,9 +19,18 @@ export const coreFixtures = raw as unknown as {
   units: Unit[]
   people: Person[]
   campaigns: Campaign[]
+  activities: Activity[]
+  templates: PlanTemplate[]
+  /** The key dates of 2025 … 2028, by year. */
+  keydates: Record<string, KeyDate[]>
+  /** The holidays of 2025 … 2028, by year. */
+  holidays: Record<string, HolidayYear>
   /** One record's history, newest first: returned with a comment, its 参加人数 corrected,
    * reopened, approved, created. */
   record_history: AuditView[]
+  /** One open sync conflict: a record's 参加人数 changed on two laptops, the other's change
+   * (the later) winning. */
+  sync_conflicts: SyncConflict[]
 }
 
 type Sent = { cmd: string; args?: Record<string, unknown> }

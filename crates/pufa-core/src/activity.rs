@@ -157,17 +157,47 @@ pub enum SeriesScope {
     Following,
 }
 
-const SELECT: &str = "SELECT a.id, a.title, a.date, a.start_time, a.end_time, a.unit_id, u.name,
-        a.venue_type, a.venue, a.formats, a.audiences, a.laws,
-        (SELECT json_group_array(campaign_id) FROM activity_campaign c WHERE c.activity_id = a.id),
-        a.nodes, a.lead_person_id, p.name, a.partners, a.materials, a.expected_audience,
-        a.status, a.status_reason, a.series_id, a.notes, a.created_at, a.updated_at
-    FROM activity a
-    LEFT JOIN unit u ON u.id = a.unit_id
-    LEFT JOIN person p ON p.id = a.lead_person_id";
+/// The activity's own columns besides the form's ([`writes::FORM_COLUMNS`]): its id and date,
+/// its status and series, its time stamps.
+const OWN_COLUMNS: &[&str] = &[
+    "id",
+    "date",
+    "status",
+    "status_reason",
+    "series_id",
+    "created_at",
+    "updated_at",
+];
 
-fn json<T: for<'de> Deserialize<'de>>(r: &Row, i: usize) -> rusqlite::Result<T> {
-    json_column(r, i, "活动")
+/// The SELECT of a full activity: every declared column by its name, the names of its village
+/// and lead person, its campaign links (`a` the activity).
+fn select() -> &'static str {
+    static SELECT: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    SELECT.get_or_init(|| {
+        let mut cols: Vec<String> = OWN_COLUMNS
+            .iter()
+            .chain(writes::FORM_COLUMNS)
+            .map(|c| format!("a.{c} AS {c}"))
+            .collect();
+        cols.push("u.name AS unit_name".into());
+        cols.push("p.name AS lead_person_name".into());
+        cols.push(
+            "(SELECT json_group_array(campaign_id) FROM activity_campaign c
+               WHERE c.activity_id = a.id) AS campaign_ids"
+                .into(),
+        );
+        format!(
+            "SELECT {} FROM activity a
+               LEFT JOIN unit u ON u.id = a.unit_id
+               LEFT JOIN person p ON p.id = a.lead_person_id",
+            cols.join(", ")
+        )
+    })
+}
+
+/// A JSON column of [`select`], by name.
+fn json<T: for<'de> Deserialize<'de>>(r: &Row, column: &str) -> rusqlite::Result<T> {
+    json_column(r, r.as_ref().column_index(column)?, "活动")
 }
 
 /// An activity's stored date: unreadable is an error naming the activity, never a guess.
@@ -184,46 +214,50 @@ fn stored_date(id: &str, date: &str) -> Result<NaiveDate> {
     })
 }
 
+/// A row of [`select`] as an activity, read by column name.
 fn from_row(r: &Row) -> rusqlite::Result<Activity> {
-    let mut campaign_ids: Vec<String> = json(r, 12)?;
+    let mut campaign_ids: Vec<String> = json(r, "campaign_ids")?;
     campaign_ids.sort();
+    let at = |column: &str| r.as_ref().column_index(column);
     Ok(Activity {
-        id: r.get(0)?,
-        title: r.get(1)?,
-        date: r.get(2)?,
-        start_time: r.get(3)?,
-        end_time: r.get(4)?,
-        unit_id: r.get(5)?,
-        unit_name: r.get(6)?,
+        id: r.get("id")?,
+        title: r.get("title")?,
+        date: r.get("date")?,
+        start_time: r.get("start_time")?,
+        end_time: r.get("end_time")?,
+        unit_id: r.get("unit_id")?,
+        unit_name: r.get("unit_name")?,
         // No place type: NULL (or '' in rows of early versions).
-        venue_type: match r.get_ref(7)?.as_str_or_null()? {
+        venue_type: match r.get_ref("venue_type")?.as_str_or_null()? {
             None | Some("") => None,
-            Some(_) => Some(parsed_column(r, 7, "活动", |s| {
+            Some(_) => Some(parsed_column(r, at("venue_type")?, "活动", |s| {
                 VenueType::parse("venue_type", s)
             })?),
         },
-        venue: r.get(8)?,
-        formats: json(r, 9)?,
-        audiences: json(r, 10)?,
-        laws: json(r, 11)?,
+        venue: r.get("venue")?,
+        formats: json(r, "formats")?,
+        audiences: json(r, "audiences")?,
+        laws: json(r, "laws")?,
         campaign_ids,
-        nodes: json(r, 13)?,
-        lead_person_id: r.get(14)?,
-        lead_person_name: r.get(15)?,
-        partners: json(r, 16)?,
-        materials: json(r, 17)?,
-        expected_audience: r.get(18)?,
-        status: parsed_column(r, 19, "活动", |s| ActivityStatus::parse("status", s))?,
-        status_reason: r.get(20)?,
-        series_id: r.get(21)?,
-        notes: r.get(22)?,
-        created_at: r.get(23)?,
-        updated_at: r.get(24)?,
+        nodes: json(r, "nodes")?,
+        lead_person_id: r.get("lead_person_id")?,
+        lead_person_name: r.get("lead_person_name")?,
+        partners: json(r, "partners")?,
+        materials: json(r, "materials")?,
+        expected_audience: r.get("expected_audience")?,
+        status: parsed_column(r, at("status")?, "活动", |s| {
+            ActivityStatus::parse("status", s)
+        })?,
+        status_reason: r.get("status_reason")?,
+        series_id: r.get("series_id")?,
+        notes: r.get("notes")?,
+        created_at: r.get("created_at")?,
+        updated_at: r.get("updated_at")?,
     })
 }
 
 pub fn get(conn: &Connection, id: &str) -> Result<Activity> {
-    conn.query_row(&format!("{SELECT} WHERE a.id = ?1"), [id], from_row)
+    conn.query_row(&format!("{} WHERE a.id = ?1", select()), [id], from_row)
         .optional()?
         .ok_or_else(|| AppError::not_found("活动", id))
 }
@@ -279,7 +313,7 @@ const FILTER_WHERE: &str = "
     ORDER BY a.date, a.start_time IS NOT NULL, a.start_time, u.sort_order, a.title";
 
 pub fn list(conn: &Connection, filter: &ActivityFilter) -> Result<Vec<Activity>> {
-    let mut stmt = conn.prepare_cached(&format!("{SELECT} {FILTER_WHERE}"))?;
+    let mut stmt = conn.prepare_cached(&format!("{} {FILTER_WHERE}", select()))?;
     let rows = stmt.query_map(filter_params(filter)?, from_row)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }

@@ -4,44 +4,20 @@ import ActivityDialog from './ActivityDialog.vue'
 import { formItemByLabel, mountApp, settle, settleErrors, typeInto } from '../../tests/helpers'
 import type { Activity } from '../bindings/Activity'
 import type { Conflict } from '../bindings/Conflict'
+import { coreAnswer, coreFixtures } from '../../tests/fixtures'
 
 type Sent = { cmd: string; args?: Record<string, unknown> }
 const q = (id: string) => document.querySelector(`[data-testid="${id}"]`)
 
-const ACTIVITY: Activity = {
-  id: 'a1',
-  title: '安静村宪法宣传',
-  date: '2026-12-03',
-  start_time: '09:00',
-  end_time: '11:30',
-  unit_id: 'u1',
-  unit_name: '安静村',
-  venue_type: 'courtyard',
-  venue: '',
-  formats: ['street_campaign'],
-  audiences: ['residents'],
-  laws: ['宪法'],
-  campaign_ids: [],
-  nodes: ['constitution_week'],
-  lead_person_id: null,
-  lead_person_name: null,
-  partners: ['派出所'],
-  materials: [{ item: '宪法读本', quantity: 30, unit: '册' }],
-  expected_audience: 60,
-  status: 'planned',
-  status_reason: '',
-  series_id: null,
-  notes: '',
-  created_at: '',
-  updated_at: '',
-}
+// A planned activity of the demo town as the core lists it.
+const ACTIVITY: Activity = coreFixtures.activities.find((a) => a.status === 'planned' && a.unit_id)!
 
 const CONFLICT: Conflict = {
   kind: 'village_half_day',
-  a: 'a1',
+  a: ACTIVITY.id,
   b: 'a2',
-  activity_id: 'a1',
-  activity_title: '安静村宪法宣传',
+  activity_id: ACTIVITY.id,
+  activity_title: ACTIVITY.title,
   other_activity_id: 'a2',
   other_title: '法律顾问讲座',
   campaign_id: null,
@@ -56,9 +32,9 @@ function backend(sent: Sent[], answer: (req: Sent) => unknown) {
     const req = (args as { request: Sent }).request
     switch (req.cmd) {
       case 'unit_list':
-        return [{ id: 'u1', kind: 'village', name: '安静村', address: '', notes: '', archived: false, created_at: '', updated_at: '' }]
       case 'person_list':
       case 'campaign_list':
+        return coreAnswer(req)
       case 'keydate_list':
         return []
     }
@@ -85,7 +61,7 @@ describe('ActivityDialog', { timeout: 60000 }, () => {
   it('creates a repeating activity: the form becomes an ActivityInput and a Recurrence', async () => {
     backend(sent, () => ({ activities: [ACTIVITY, { ...ACTIVITY, id: 'a2' }], conflicts: [] }))
     const { wrapper } = mountApp(ActivityDialog, {
-      props: { modelValue: true, activity: null, defaults: { date: '2026-12-10', unit_id: 'u1', campaign_ids: ['c1'] } },
+      props: { modelValue: true, activity: null, defaults: { date: '2026-12-10', unit_id: ACTIVITY.unit_id, campaign_ids: [coreFixtures.campaigns[0].id] } },
     })
     await settle()
     expect(q('activity-dialog')).not.toBeNull()
@@ -104,8 +80,8 @@ describe('ActivityDialog', { timeout: 60000 }, () => {
       date: '2026-12-10',
       start_time: '09:00',
       end_time: '11:00',
-      unit_id: 'u1',
-      campaign_ids: ['c1'],
+      unit_id: ACTIVITY.unit_id,
+      campaign_ids: [coreFixtures.campaigns[0].id],
       venue: null,
       expected_audience: null,
       notes: null,
@@ -135,10 +111,10 @@ describe('ActivityDialog', { timeout: 60000 }, () => {
     )
     const { wrapper } = mountApp(ActivityDialog, { props: { modelValue: true, activity: ACTIVITY } })
     await settle()
-    expect((q('activity-title') as HTMLInputElement).value).toBe('安静村宪法宣传')
+    expect((q('activity-title') as HTMLInputElement).value).toBe(ACTIVITY.title)
     ;(q('activity-save') as HTMLButtonElement).click()
     await settle()
-    expect(sent[0]).toMatchObject({ cmd: 'activity_update', args: { id: 'a1', scope: 'this' } })
+    expect(sent[0]).toMatchObject({ cmd: 'activity_update', args: { id: ACTIVITY.id, scope: 'this' } })
     // Saved (the parent refreshes), but the dialog stays open showing the warning.
     expect(wrapper.emitted('saved')).toHaveLength(1)
     expect(wrapper.emitted('update:modelValue')).toBeUndefined()
@@ -147,7 +123,7 @@ describe('ActivityDialog', { timeout: 60000 }, () => {
     expect(warning?.textContent).toContain('同村同半天两场')
     ;(warning?.querySelector('[data-testid="conflict-ignore"]') as HTMLButtonElement).click()
     await settle()
-    expect(sent[1]).toEqual({ cmd: 'conflict_ignore', args: { kind: 'village_half_day', a: 'a1', b: 'a2', ignored: true } })
+    expect(sent[1]).toEqual({ cmd: 'conflict_ignore', args: { kind: 'village_half_day', a: ACTIVITY.id, b: 'a2', ignored: true } })
     expect(q('conflict-warning')?.textContent).toContain('取消忽略')
     wrapper.unmount()
   })

@@ -36,7 +36,7 @@ pub(super) fn resolve_person(conn: &Connection, id_or_name: &str) -> Result<Stri
 /// and their values come from this list (`Checked` has a field of each name).
 macro_rules! form_columns {
     ($($column:ident),* $(,)?) => {
-        const FORM_COLUMNS: &[&str] = &[$(stringify!($column)),*];
+        pub(super) const FORM_COLUMNS: &[&str] = &[$(stringify!($column)),*];
 
         /// The values of [`FORM_COLUMNS`], in their order.
         fn form_values(c: &Checked) -> Vec<&dyn ToSql> {

@@ -69,6 +69,10 @@ impl Stable {
                 for (k, x) in o {
                     let x = match (k.as_str(), x) {
                         ("data_dir", Value::String(_)) => json!("/data"),
+                        // A hybrid logical clock reading is of the moment too.
+                        (k, Value::String(_)) if k == "hlc" || k.ends_with("_hlc") => {
+                            json!("hlc")
+                        }
                         // A time stamp's change within the run is no change at one instant.
                         ("changes", Value::Object(c)) => Value::Object(
                             c.iter()
@@ -141,10 +145,54 @@ fn fixtures() -> Value {
         "record_history".into(),
         run(json!({"cmd": "audit_list", "args": {"entity": "record", "entity_id": id}})),
     );
+    out.insert(
+        "sync_conflicts".into(),
+        sync_conflict(&mut db, &records[1]["id"]),
+    );
     Stable {
         ids: HashMap::new(),
     }
     .value(&Value::Object(out))
+}
+
+/// A sync conflict (the 数据交换 screen's list and dialog): the town's package taken by a
+/// second laptop, the record's 参加人数 changed on both, the second laptop's later change
+/// merged back.
+fn sync_conflict(db: &mut Db, id: &Value) -> Value {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("镇.pufapkg");
+    let back = dir.path().join("回传.pufapkg");
+    let run = |db: &mut Db, raw: Value| dispatch(db, raw).unwrap();
+    run(
+        db,
+        json!({"cmd": "package_export", "args": {"path": out, "scope": {}}}),
+    );
+    let mut other = Db::open_in_memory().unwrap();
+    run(
+        &mut other,
+        json!({"cmd": "package_import", "args": {"path": out}}),
+    );
+    let add = |db: &mut Db, n: i64| {
+        let mut input = run(db, json!({"cmd": "record_get", "args": {"id": id}}));
+        input["participants"] = json!(input["participants"].as_i64().unwrap() + n);
+        run(
+            db,
+            json!({"cmd": "record_update", "args": {"id": id, "input": input}}),
+        );
+    };
+    add(db, 3);
+    // The second laptop's change is the later one on the clock: it wins.
+    std::thread::sleep(std::time::Duration::from_millis(5));
+    add(&mut other, 8);
+    run(
+        &mut other,
+        json!({"cmd": "package_export", "args": {"path": back, "scope": {"since_last": true}}}),
+    );
+    run(
+        db,
+        json!({"cmd": "package_import", "args": {"path": back, "trust_device": true}}),
+    );
+    run(db, json!({"cmd": "sync_conflict_list"}))
 }
 
 #[test]
@@ -177,6 +225,10 @@ fn the_ui_fixtures_are_the_cores_answers() {
         "{}",
         history[1]
     );
+
+    let conflict = &got["sync_conflicts"][0];
+    assert_eq!(conflict["winner"], "incoming", "{conflict}");
+    assert_eq!(conflict["lines"][0]["label"], "参加人数", "{conflict}");
 
     let text = serde_json::to_string(&got).unwrap() + "\n";
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../ui/src/dev/fixtures.json");

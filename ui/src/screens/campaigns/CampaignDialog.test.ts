@@ -3,6 +3,7 @@ import { clearMocks, mockIPC } from '@tauri-apps/api/mocks'
 import CampaignDialog from './CampaignDialog.vue'
 import { formItemByLabel, mountApp, settle, settleErrors, typeInto } from '../../../tests/helpers'
 import type { Campaign } from '../../bindings/Campaign'
+import { coreFixtures } from '../../../tests/fixtures'
 
 type Sent = { cmd: string; args?: Record<string, unknown> }
 
@@ -111,27 +112,13 @@ describe('CampaignDialog', () => {
       // Opening the dialog loads the year's key dates for the 普法节点 field.
       if (req.cmd === 'keydate_list') return []
       sent.push(req)
-      return { id: 'c7' }
+      return campaign
     })
-    const campaign: Campaign = {
-      id: 'c7',
-      name: '民法典宣传月',
-      kind: 'national',
-      start_date: '2026-05-01',
-      end_date: '2026-05-31',
-      audiences: ['residents'],
-      themes: ['民法典'],
-      lead_unit: '司法所',
-      notes: '',
-      nodes: ['civil_code_month'],
-      report_deadline: null,
-      archived: false,
-      created_at: '',
-      updated_at: '',
-    }
+    // The demo town's 民法典宣传月 as the core lists it (made from a template: notes, no lead unit).
+    const campaign: Campaign = coreFixtures.campaigns.find((c) => c.nodes.includes('civil_code_month'))!
     const { wrapper } = mountApp(CampaignDialog, { props: { modelValue: true, campaign } })
     await settle()
-    expect((document.querySelector('[data-testid="campaign-name"]') as HTMLInputElement).value).toBe('民法典宣传月')
+    expect((document.querySelector('[data-testid="campaign-name"]') as HTMLInputElement).value).toBe(campaign.name)
     // Selects show labels, not codes.
     const text = (label: string) => formItemByLabel(document, label).querySelector('.el-select__wrapper')?.textContent
     expect(text('类型')).toContain('国家节点')
@@ -144,16 +131,16 @@ describe('CampaignDialog', () => {
       {
         cmd: 'campaign_update',
         args: {
-          id: 'c7',
+          id: campaign.id,
           input: {
-            name: '民法典宣传月',
+            name: campaign.name,
             kind: 'national',
             start_date: '2026-05-01',
             end_date: '2026-05-31',
-            audiences: ['residents'],
+            audiences: ['residents', 'business'],
             themes: ['民法典'],
-            lead_unit: '司法所',
-            notes: null,
+            lead_unit: null,
+            notes: campaign.notes,
             nodes: ['civil_code_month'],
             report_deadline: null,
           },

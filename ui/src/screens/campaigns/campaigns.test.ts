@@ -3,33 +3,13 @@ import { clearMocks, mockIPC } from '@tauri-apps/api/mocks'
 import CampaignsScreen from './index.vue'
 import { mountApp, settle, typeInto, waitFor } from '../../../tests/helpers'
 import type { Campaign } from '../../bindings/Campaign'
+import { coreFixtures } from '../../../tests/fixtures'
 
 type Sent = { cmd: string; args?: Record<string, unknown> }
 
-const base = { lead_unit: '', notes: '', nodes: [] as string[], report_deadline: null, archived: false, created_at: '', updated_at: '' }
-const CAMPAIGNS: Campaign[] = [
-  {
-    ...base,
-    id: 'c1',
-    name: '2026年“12·4”国家宪法日暨宪法宣传周',
-    kind: 'national',
-    start_date: '2026-12-01',
-    end_date: '2026-12-07',
-    audiences: ['civil_servants', 'students'],
-    themes: ['宪法'],
-    lead_unit: '镇普法办',
-  },
-  {
-    ...base,
-    id: 'c2',
-    name: '岁末年初农民工讨薪普法',
-    kind: 'targeted',
-    start_date: '2026-12-28',
-    end_date: '2027-01-03',
-    audiences: ['migrant_workers'],
-    themes: [],
-  },
-]
+// Two of the demo town's campaigns as the core lists them: a national one (宪法宣传周) and a
+// targeted one over the new year (根治欠薪, led by 双龙镇司法所).
+const CAMPAIGNS: Campaign[] = ['宪法宣传周', '根治欠薪'].map((w) => coreFixtures.campaigns.find((c) => c.name.includes(w))!)
 
 const q = (id: string) => document.querySelector(`[data-testid="${id}"]`)
 
@@ -60,19 +40,19 @@ describe('Campaigns screen', () => {
     expect(names).toEqual(CAMPAIGNS.map((c) => c.name))
     const text = table.textContent ?? ''
     expect(text).toContain('2026年12月1日—12月7日')
-    expect(text).toContain('2026年12月28日—2027年1月3日')
+    expect(text).toContain('2026年11月15日—2027年2月10日')
     expect(text).toContain('国家节点')
     expect(text).toContain('专项行动')
     expect(text).toContain('青少年学生')
     expect(text).toContain('农民工')
-    expect(text).toContain('镇普法办')
+    expect(text).toContain('双龙镇司法所')
 
     const search = q('campaign-search')
     expect(search?.tagName).toBe('INPUT')
-    await typeInto(search, '农民工')
+    await typeInto(search, '欠薪')
     await waitFor(() => document.querySelectorAll('[data-testid="campaign-row-name"]').length === 1)
-    expect(sent.at(-1)?.args?.search).toBe('农民工')
-    expect(q('campaign-row-name')?.textContent).toBe('岁末年初农民工讨薪普法')
+    expect(sent.at(-1)?.args?.search).toBe('欠薪')
+    expect(q('campaign-row-name')?.textContent).toBe(CAMPAIGNS[1].name)
     expect(q('campaign-new')?.tagName).toBe('BUTTON')
     await settle()
     wrapper.unmount()

@@ -6,37 +6,16 @@ import zhCN from '../../locales/zh-CN.json'
 import ExchangeScreen from './index.vue'
 import type { PackageReport } from '../../bindings/PackageReport'
 import type { SyncConflict } from '../../bindings/SyncConflict'
+import { coreFixtures } from '../../../tests/fixtures'
 
 vi.setConfig({ testTimeout: 20000 })
 
 const calls: { cmd: string; args?: unknown }[] = []
 let conflicts: SyncConflict[] = []
 
-const CONFLICT: SyncConflict = {
-  id: 'k1',
-  entity: 'record',
-  entity_label: '活动记录',
-  entity_id: 'r1',
-  title: '宪法进院坝',
-  local: { title: '宪法进院坝', participants: 60, unit_id: 'u1', hlc: '1' },
-  incoming: { title: '宪法进院坝', participants: 65, unit_id: 'u1', hlc: '2' },
-  local_deleted: false,
-  incoming_deleted: false,
-  winner: 'incoming',
-  created_at: '2026-11-27T08:00:00Z',
-  resolved_at: null,
-  kept: null,
-  reason: null,
-  // As the core words them (trail::conflict_lines): only the field that differs.
-  lines: [
-    {
-      field: 'participants',
-      label: '参加人数',
-      before: { text: '60', words: { kind: 'text', text: '60' } },
-      after: { text: '65', words: { kind: 'text', text: '65' } },
-    },
-  ],
-}
+// The core's own conflict (api/fixtures_tests.rs): a record's 参加人数 changed on two laptops,
+// worded by the core (trail::conflict_lines) — only the field that differs.
+const CONFLICT: SyncConflict = coreFixtures.sync_conflicts[0]
 
 const HELD_BACK: SyncConflict = {
   ...CONFLICT,
@@ -145,7 +124,7 @@ describe('数据包 screen', () => {
     expect(w.get('[data-testid="package-report-line"]').text()).toContain('新增 3，更新 1，冲突 1，未变 40，删除 0')
     expect(w.get('[data-testid="package-report-table"]').text()).toContain('活动记录')
     const table = w.get('[data-testid="sync-conflict-table"]')
-    expect(table.text()).toContain('宪法进院坝')
+    expect(table.text()).toContain(CONFLICT.title)
     expect(table.text()).toContain('待处理')
 
     await w.get('[data-testid="sync-conflict-open"]').trigger('click')
@@ -153,12 +132,12 @@ describe('数据包 screen', () => {
     const dialog = document.querySelector('[data-testid="conflict-dialog"]')!
     const lines = dialog.querySelector('[data-testid="conflict-lines"]')!.textContent!
     expect(lines).toContain('参加人数')
-    expect(lines).toContain('60')
-    expect(lines).toContain('65')
+    expect(lines).toContain(String(CONFLICT.local.participants))
+    expect(lines).toContain(String(CONFLICT.incoming.participants))
     expect(lines).not.toContain('活动名称') // the same on both sides
     ;(dialog.querySelector('[data-testid="conflict-keep-local"]') as HTMLElement).click()
     await flushPromises()
-    expect(calls.find((c) => c.cmd === 'sync_conflict_resolve')?.args).toEqual({ id: 'k1', keep: 'local' })
+    expect(calls.find((c) => c.cmd === 'sync_conflict_resolve')?.args).toEqual({ id: CONFLICT.id, keep: 'local' })
     expect(w.get('[data-testid="sync-conflict-table"]').text()).toContain('已保留本机版本')
     w.unmount()
   })

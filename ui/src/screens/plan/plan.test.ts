@@ -5,47 +5,21 @@ import TemplateApplyDialog from './TemplateApplyDialog.vue'
 import { mountApp, settle, waitFor } from '../../../tests/helpers'
 import type { KeyDate } from '../../bindings/KeyDate'
 import type { PlanTemplate } from '../../bindings/PlanTemplate'
+import { coreAnswer, coreFixtures } from '../../../tests/fixtures'
+import { UNIT_KINDS } from '../../lib/enums'
 
 type Sent = { cmd: string; args?: Record<string, unknown> }
 const q = (id: string) => document.querySelector(`[data-testid="${id}"]`)
 const qa = (id: string) => Array.from(document.querySelectorAll(`[data-testid="${id}"]`))
 
-const kd = (code: string, name: string, start: string, end: string, extra: Partial<KeyDate> = {}): KeyDate => ({
-  code,
-  name,
-  year: 2027,
-  start,
-  end,
-  window_start: start,
-  window_end: end,
-  rule: '12月4日',
-  rule_kind: 'F',
-  laws: ['宪法'],
-  audiences: ['residents'],
-  lead_agency: '',
-  theme: '',
-  theme_draft: '',
-  theme_draft_year: null,
-  doc_number: '',
-  note: '',
-  source: 'rule',
-  local: false,
-  since: null,
-  standard: false,
-  ...extra,
-})
-
-const KEYDATES = [
-  kd('national_security_day', '4·15全民国家安全教育日', '2027-04-15', '2027-04-15', {
-    window_start: '2027-04-08',
-    window_end: '2027-04-22',
-    since: 2016,
-    standard: true,
-    theme_draft: '全民国家安全教育 走深走实十周年',
-    theme_draft_year: 2025,
-  }),
-  kd('constitution_week', '宪法宣传周', '2027-12-01', '2027-12-07', { source: 'override', theme: '弘扬宪法精神', standard: true }),
-  kd('cyber_security_week', '国家网络安全宣传周', '2027-09-13', '2027-09-19', { source: 'provisional', rule_kind: 'ANN' }),
+// Next year's key dates as the core lists them for the demo town: a rule date with its window
+// and last year's theme awaiting confirmation, 宪法宣传周 as the town set it (a variant of the
+// core's row), and a provisional one (待公布).
+const keydate = (code: string): KeyDate => coreFixtures.keydates['2027'].find((k) => k.code === code)!
+const KEYDATES: KeyDate[] = [
+  keydate('national_security_day'),
+  { ...keydate('constitution_week'), source: 'override', theme: '弘扬宪法精神' },
+  keydate('cyber_security_week'),
 ]
 
 const GENERATED = {
@@ -59,20 +33,7 @@ const GENERATED = {
   exceptions: ['安静村“三下乡”送法下乡：2027-12-25（星期六，周末）是安静村的赶集日（农历逢一、四、七），集中宣传安排在集日'],
 }
 
-const TEMPLATE: PlanTemplate = {
-  key: 'constitution_week',
-  name: '12·4宪法宣传周',
-  description: '每个村（社区）至少一场',
-  campaign_name: '{year}年“宪法宣传周”集中宣传活动',
-  campaign_kind: 'national',
-  nodes: ['constitution_week'],
-  use_window: false,
-  themes: ['宪法'],
-  audiences: ['residents'],
-  unit_kinds: ['village', 'community'],
-  activity: { title: '{unit}宪法宣传', formats: ['street_campaign'], venue_type: 'courtyard', audiences: ['residents'], laws: ['宪法'], start_time: '09:00', end_time: '11:30', expected_audience: 60, partners: [], materials: [] },
-  builtin: true,
-}
+const TEMPLATE: PlanTemplate = coreFixtures.templates.find((t) => t.key === 'constitution_week')!
 
 function backend(sent: Sent[], extra: (req: Sent) => unknown = () => null) {
   mockIPC((_cmd, args) => {
@@ -85,17 +46,13 @@ function backend(sent: Sent[], extra: (req: Sent) => unknown = () => null) {
         return []
       case 'template_list':
         return [TEMPLATE]
-      case 'campaign_list':
-        return [
-          { id: 'c0', name: '2026—2027年度根治欠薪冬季专项行动', start_date: '2026-11-15', end_date: '2027-02-05' },
-          { id: 'c9', name: '2027年民法典宣传月活动', start_date: '2027-05-01', end_date: '2027-05-31' },
-        ]
+      case 'campaign_list': {
+        // The core's campaigns running in the year asked for.
+        const year = req.args?.year as number
+        return coreFixtures.campaigns.filter((c) => c.start_date <= `${year}-12-31` && c.end_date >= `${year}-01-01`)
+      }
       case 'unit_list':
-        return [
-          { id: 'u1', kind: 'village', name: '安静村', address: '', notes: '', archived: false, created_at: '', updated_at: '' },
-          { id: 'u2', kind: 'community', name: '双龙社区', address: '', notes: '', archived: false, created_at: '', updated_at: '' },
-          { id: 's1', kind: 'school', name: '双龙镇中心小学', address: '', notes: '', archived: false, created_at: '', updated_at: '' },
-        ]
+        return coreAnswer(req)
     }
     return extra(req)
   })
@@ -198,11 +155,13 @@ describe('Year plan', { timeout: 20000 }, () => {
     const { wrapper } = mountApp(TemplateApplyDialog, { props: { modelValue: true, template: TEMPLATE, year: 2027, years: [2026, 2027] } })
     await settle()
     // "全部" names the template's kinds and how many units that is.
-    expect(q('template-units-all')?.textContent).toContain('全部村、社区（2 个）')
+    const units = UNIT_KINDS.flatMap((k) => coreFixtures.units.filter((u) => u.kind === k))
+    const ours = units.filter((u) => u.kind === 'village' || u.kind === 'community')
+    expect(q('template-units-all')?.textContent).toContain(`全部村、社区（${ours.length} 个）`)
     ;(q('template-units-some')?.querySelector('input') as HTMLInputElement).click()
     await settle()
     const boxes = qa('template-unit')
-    expect(boxes.map((b) => b.textContent?.trim())).toEqual(['安静村', '双龙社区', '双龙镇中心小学'])
+    expect(boxes.map((b) => b.textContent?.trim())).toEqual(units.map((u) => u.name))
     ;(boxes[0].querySelector('input') as HTMLInputElement).click()
     await settle()
     ;(q('template-apply-submit') as HTMLButtonElement).click()
@@ -210,7 +169,7 @@ describe('Year plan', { timeout: 20000 }, () => {
     expect(sent.find((r) => r.cmd === 'template_apply')?.args).toEqual({
       template: 'constitution_week',
       year: 2027,
-      unit_ids: ['u1'],
+      unit_ids: [units[0].id],
       all_units: false,
     })
     expect(q('template-apply-result')?.textContent).toContain('已安排 1 场活动')

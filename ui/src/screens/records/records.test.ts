@@ -17,21 +17,16 @@ vi.setConfig({ testTimeout: 20000 })
 
 type Sent = { cmd: string; args?: Record<string, unknown> }
 
+// The demo town's units as the core lists them; the cadre is 安静村's.
+const UNITS = coreFixtures.units
+const V1 = UNITS.find((u) => u.name === '安静村')!.id
+const V2 = UNITS.find((u) => u.name === '石院村')!.id
+
+// The demo town's info, its user a 安静村 cadre instead of the coordinator.
 const INFO: AppInfo = {
-  initialized: true,
-  town: { id: 't', name: '双龙镇', county: '巫山县', created_at: '', updated_at: '' },
-  county_rollup: false,
-  user: { id: 'u', name: '王小芳', role: 'village_cadre', unit_id: 'v1', unit_name: '安静村' },
-  locale: 'zh-CN',
-  data_dir: '/tmp/pufa',
-  device_id: 'd',
-  schema_version: 3,
-  version: '0.1.0',
+  ...coreFixtures.info,
+  user: { id: 'u', name: '王小芳', role: 'village_cadre', unit_id: V1, unit_name: '安静村' },
 }
-const UNITS = [
-  { id: 'v1', kind: 'village', name: '安静村', address: '', notes: '', archived: false, created_at: '', updated_at: '' },
-  { id: 'v2', kind: 'village', name: '石院村', address: '', notes: '', archived: false, created_at: '', updated_at: '' },
-]
 
 function saved(args: Record<string, unknown>, status: ActivityRecord['review_status'] = 'pending'): ActivityRecord {
   const n = (k: string) => (args[k] as number | null) ?? 0
@@ -130,7 +125,7 @@ describe('Record entry screen', () => {
   it('records a typical activity: the remembered village, a title, a format, the number, Enter', async () => {
     // Remembered for this data folder; a recorder remembered by an older version is ignored:
     // 记录人 is the folder's current user.
-    localStorage.setItem(rememberedKey(INFO.device_id), JSON.stringify({ unit_id: 'v2', recorder: '别人' }))
+    localStorage.setItem(rememberedKey(INFO.device_id), JSON.stringify({ unit_id: V2, recorder: '别人' }))
     backend(sent)
     const { wrapper } = mountApp(RecordsScreen)
     await waitFor(ready)
@@ -149,7 +144,7 @@ describe('Record entry screen', () => {
     expect(create?.args).toMatchObject({
       title: '石院村宪法进院坝',
       date: todayIso(),
-      unit_id: 'v2',
+      unit_id: V2,
       formats: ['courtyard_meeting'],
       participants: 45,
       recorder: '王小芳',
@@ -158,7 +153,7 @@ describe('Record entry screen', () => {
     })
     // The draft goes with the save; the village is remembered for the next one.
     expect(sent.filter((s) => s.cmd === 'draft_discard').map((s) => s.args?.key)).toContain('record:new')
-    expect(JSON.parse(localStorage.getItem(rememberedKey(INFO.device_id)) ?? '{}')).toEqual({ unit_id: 'v2' })
+    expect(JSON.parse(localStorage.getItem(rememberedKey(INFO.device_id)) ?? '{}')).toEqual({ unit_id: V2 })
     expect(document.body.textContent).toContain('已保存，等待协调员审核')
     wrapper.unmount()
   })
@@ -177,7 +172,7 @@ describe('Record entry screen', () => {
   })
 
   it('offers a draft left from last time and restores it', async () => {
-    const draft = { v: 1, form: { title: '未保存的宪法宣讲', participants: 33, formats: ['lecture'], unit_id: 'v1' } }
+    const draft = { v: 1, form: { title: '未保存的宪法宣讲', participants: 33, formats: ['lecture'], unit_id: V1 } }
     backend(sent, { draft })
     const { wrapper } = mountApp(RecordsScreen)
     await waitFor(() => !!q('draft-offer'))
@@ -206,7 +201,7 @@ describe('Record entry screen', () => {
   })
 
   it('asks before an overdraw and resends with the confirmation', async () => {
-    localStorage.setItem(rememberedKey(INFO.device_id), JSON.stringify({ unit_id: 'v1' }))
+    localStorage.setItem(rememberedKey(INFO.device_id), JSON.stringify({ unit_id: V1 }))
     backend(sent, {
       create: (args, n) =>
         n === 1
@@ -236,7 +231,7 @@ describe('Review buttons', () => {
     document.body.innerHTML = ''
   })
 
-  const pending = saved({ title: '宪法进院坝', date: '2026-11-10', unit_id: 'v1', formats: ['lecture'], participants: 40, recorder: '王小芳' })
+  const pending = saved({ title: '宪法进院坝', date: '2026-11-10', unit_id: V1, formats: ['lecture'], participants: 40, recorder: '王小芳' })
 
   it('the coordinator returns a record only with a comment', async () => {
     const sent: Sent[] = []

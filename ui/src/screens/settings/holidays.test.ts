@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { clearMocks, mockIPC } from '@tauri-apps/api/mocks'
 import HolidaysCard from './HolidaysCard.vue'
 import { mountApp, settle } from '../../../tests/helpers'
+import { coreFixtures } from '../../../tests/fixtures'
 
 type Sent = { cmd: string; args?: Record<string, unknown> }
 const q = (id: string) => document.querySelector(`[data-testid="${id}"]`)
@@ -23,8 +24,8 @@ describe('Holidays', { timeout: 20000 }, () => {
     mockIPC((_cmd, args) => {
       const req = (args as { request: Sent }).request
       sent.push(req)
-      if (req.cmd === 'holiday_list')
-        return { year: 2027, source: 'estimated', days: [{ date: '2027-01-01', name: '元旦', work: false }] }
+      // Next year's days as the core estimates them.
+      if (req.cmd === 'holiday_list') return coreFixtures.holidays['2027']
       return { year: 2027, source: 'custom', days: (req.args as { days: unknown[] }).days }
     })
     const { wrapper } = mountApp(HolidaysCard)
@@ -35,7 +36,7 @@ describe('Holidays', { timeout: 20000 }, () => {
     ;(q('holiday-edit') as HTMLButtonElement).click()
     await settle()
     const text = q('holiday-text') as HTMLTextAreaElement
-    expect(text.value).toBe('2027-01-01 元旦')
+    expect(text.value.split('\n')[0]).toBe('2027-01-01 元旦')
     text.value = '2027-01-01 元旦\n2027-02-05至2027-02-06 春节\n2027-02-20 春节 上班\n2028-01-01 元旦'
     text.dispatchEvent(new Event('input', { bubbles: true }))
     await settle()

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { clearMocks, mockIPC } from '@tauri-apps/api/mocks'
 import UnitDialog from './UnitDialog.vue'
 import { mountApp, settle } from '../../../tests/helpers'
+import { coreFixtures } from '../../../tests/fixtures'
 
 type Sent = { cmd: string; args?: Record<string, unknown> }
 const q = (id: string) => document.querySelector(`[data-testid="${id}"]`)
@@ -17,19 +18,10 @@ describe('Unit dialog', { timeout: 20000 }, () => {
     mockIPC((_cmd, args) => {
       const req = (args as { request: Sent }).request
       sent.push(req)
-      return { id: 'u1', kind: 'village', name: '安静村', address: '', notes: '', market_days: { lunar: true, digits: [1, 4, 7] } }
+      return { ...unit, market_days: { lunar: true, digits: [1, 4, 7] } }
     })
-    const unit = {
-      id: 'u1',
-      kind: 'village' as const,
-      name: '安静村',
-      address: '',
-      notes: '',
-      market_days: null,
-      archived: false,
-      created_at: '',
-      updated_at: '',
-    }
+    // 凉水村 as the core lists it: a village without market days yet.
+    const unit = coreFixtures.units.find((u) => u.kind === 'village' && u.market_days === null)!
     const { wrapper } = mountApp(UnitDialog, { props: { modelValue: true, unit } })
     await settle()
     expect(q('unit-market-digits')).toBeNull()
@@ -46,7 +38,7 @@ describe('Unit dialog', { timeout: 20000 }, () => {
     expect(document.body.textContent).toContain('农历逢一、四、七')
     ;(q('unit-save') as HTMLButtonElement).click()
     await settle()
-    expect(sent.at(-1)).toMatchObject({ cmd: 'unit_update', args: { id: 'u1', input: { market_days: '农历1/4/7' } } })
+    expect(sent.at(-1)).toMatchObject({ cmd: 'unit_update', args: { id: unit.id, input: { market_days: '农历1/4/7' } } })
     wrapper.unmount()
   })
 })
