@@ -121,6 +121,13 @@ suite('roles, identity, the cadre’s record, the window on small screens', () =
         assert.deepEqual(await menuKeys(s), ['dashboard', 'ledger', 'pivot', 'plan', 'calendar', 'settings'])
         await s.waitUntil(async () => (await s.execute('return location.hash')).startsWith('#/dashboard'), { what: 'the leader to land on 统计' })
         await h.screenshot('32-leader-home.png')
+        // The plan, read-only: no generate, copy, template or local-node buttons.
+        await navigate(s, 'plan')
+        await s.waitFor(`.plan[data-readonly="true"]`)
+        for (const id of ['plan-generate', 'plan-copy', 'template-new', 'local-node-new', 'plan-node-override']) {
+          assert.equal(await s.execute(`return !!document.querySelector('[data-testid="${id}"]')`), false, `${id} shown to the leader`)
+        }
+        assert.equal(await s.execute(`return !!document.querySelector('[data-testid="plan-export-xlsx"]')`), true, 'the leader exports the plan')
         await s.execute(`location.hash = '#/review'`)
         await s.waitFor(byId('review-screen'))
         assert.equal(await s.execute(`return !!document.querySelector('[data-testid="review-role-note"]')`), false)
