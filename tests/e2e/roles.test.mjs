@@ -163,11 +163,13 @@ suite('roles, identity, the cadre’s record, the window on small screens', () =
           await s.waitFor(`${byId('record-screen')}[data-ready="true"]`)
           await h.screenshot(`34-records-${w}x${hgt}.png`)
           // The collapsed sidebar.
+          const asideWidth = () => s.execute(`return document.querySelector('.shell-aside').getBoundingClientRect().width`)
           await click(s, byId('nav-collapse'))
+          // It narrows with a short transition.
+          await s.waitUntil(async () => (await asideWidth()) <= 70, { what: 'the sidebar to collapse' })
           await h.screenshot(`35-collapsed-${w}x${hgt}.png`)
-          const narrow = await s.execute(`return document.querySelector('.shell-aside').getBoundingClientRect().width`)
-          assert.ok(narrow <= 70, `collapsed sidebar ${narrow}px`)
           await click(s, byId('nav-collapse'))
+          await s.waitUntil(async () => (await asideWidth()) >= 200, { what: 'the sidebar to expand' })
         })()
       }
     } finally {
