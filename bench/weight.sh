@@ -40,6 +40,13 @@ tree() {
   for c in $(pgrep -P "$p" || true); do tree "$c"; done
 }
 
+# The biggest window titled $1 (GTK also makes a small hidden leader window of the same name).
+window_of() {
+  xwininfo -root -tree 2>/dev/null | grep -F "\"$1\":" |
+    awk '{for (i = 1; i <= NF; i++) if ($i ~ /^[0-9]+x[0-9]+\+/) {split($i, g, /[x+]/); print g[1] * g[2], $1}}' |
+    sort -n | tail -1 | awk '{print $2}' || true
+}
+
 pss_kb() { awk '/^Pss:/ {print $2}' "/proc/$1/smaps_rollup" 2>/dev/null || echo 0; }
 
 measure() {
@@ -54,10 +61,10 @@ measure() {
   t0=$(now_ms)
   PUFA_DATA_DIR=$data "$bin" >/dev/null 2>&1 &
   pid=$!
-  local mapped=""
-  for _ in $(seq 1 600); do
-    if xwininfo -root -tree 2>/dev/null | grep -F "\"$title\"" >/dev/null &&
-      xwininfo -name "$title" 2>/dev/null | grep -q "IsViewable"; then
+  local mapped="" win=""
+  for _ in $(seq 1 1500); do
+    win=$(window_of "$title")
+    if [ -n "$win" ] && xwininfo -id "$win" 2>/dev/null | grep -q "IsViewable"; then
       mapped=$(($(now_ms) - t0))
       break
     fi
@@ -73,7 +80,7 @@ measure() {
     lines+=$(printf '    %-22s %8.1f MB' "$comm" "$(echo "$kb/1024" | bc -l)")$'\n'
   done
   local geom
-  geom=$(xwininfo -name "$title" 2>/dev/null | awk '/Width:/ {w=$2} /Height:/ {h=$2} END {print w "x" h}')
+  geom=$(xwininfo -id "$win" 2>/dev/null | awk '/Width:/ {w=$2} /Height:/ {h=$2} END {print w "x" h}')
   printf '%s (%s): window %s mapped after %s ms; PSS after %ss idle: %.1f MB\n%s' \
     "$name" "$profile" "$geom" "${mapped:-?}" "$idle" "$(echo "$total/1024" | bc -l)" "$lines"
   kill "$pid" 2>/dev/null || true
