@@ -106,6 +106,12 @@ suite('roles, identity, the cadre’s record, the window on small screens', () =
         assert.ok(rec, JSON.stringify(listed.map((e) => e.title)))
         assert.equal(rec.date, past)
         assert.equal(rec.recorder, '张三')
+        // A toast belongs to its page: changing page closes it.
+        await s.waitFor('.el-message')
+        await navigate(s, 'ledger')
+        await s.waitGone('.el-message', { timeoutMs: 3_000 })
+        await s.execute('history.back()')
+        await s.waitFor(byId('record-status'))
         // 12/4 style too (slash, no year): read as the same day.
         await click(s, byId('record-next'))
         await s.waitFor(`${byId('record-screen')}[data-ready="true"]`)
