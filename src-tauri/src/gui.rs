@@ -8,6 +8,7 @@
 //! anywhere the user may.
 
 mod db_slot;
+mod placement;
 
 use db_slot::DbSlot;
 use pufa_core::api::{FileUse, Request};
@@ -411,6 +412,10 @@ pub fn run(data_dir: Option<PathBuf>) -> i32 {
                 });
             }
             let db = Arc::new(db);
+            // Placed before it is shown (the config keeps it hidden): no jump on screen.
+            if let Some(window) = app.get_webview_window("main") {
+                placement::apply(&window, &dir);
+            }
             app.manage(AppState {
                 db,
                 cancelled: Arc::default(),

@@ -1,6 +1,5 @@
 import { createApp } from 'vue'
-import ElementPlus from 'element-plus'
-import 'element-plus/dist/index.css'
+import { installElementPlus } from './element'
 import './styles/main.css'
 import App from './App.vue'
 import { i18n } from './i18n'
@@ -9,7 +8,7 @@ import { makeRouter } from './router'
 // The window always talks to the real core over Tauri's IPC: there is no browser-only backend
 // (develop with `cargo tauri dev`, see ui/README.md; tests mock the IPC per test).
 const app = createApp(App)
-app.use(ElementPlus)
+installElementPlus(app)
 app.use(i18n)
 app.use(makeRouter())
 app.mount('#app')

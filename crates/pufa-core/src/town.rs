@@ -258,29 +258,39 @@ pub(crate) fn insert_user(
     Ok(id)
 }
 
-/// Changes who uses this computer (name, role, village).
-pub fn update_user(db: &mut Db, input: &UserInput) -> Result<AppInfo> {
+/// A user form checked against the database: the name, the role and a cadre's village.
+fn check_user(tx: &Transaction, input: &UserInput) -> Result<(String, UserRole, Option<String>)> {
     let name = validate::name("user_name", &input.name, 30)?;
     let role = UserRole::parse("role", &input.role)?;
+    require_town(tx)?;
+    let unit_id: Option<String> = match (role, input.village.as_deref().map(str::trim)) {
+        (UserRole::VillageCadre, Some(v)) if !v.is_empty() => Some(
+            tx.query_row(
+                "SELECT id FROM unit WHERE (name = ?1 OR id = ?1) AND kind IN ('village','community')",
+                [v],
+                |r| r.get(0),
+            )
+            .optional()?
+            .ok_or_else(|| {
+                AppError::field(ErrorCode::InvalidValue, "unit_id", "所选村/社区不存在")
+            })?,
+        ),
+        (UserRole::VillageCadre, _) => {
+            return Err(AppError::field(
+                ErrorCode::Required,
+                "unit_id",
+                "村干部请选择所在的村/社区",
+            ))
+        }
+        _ => None,
+    };
+    Ok((name, role, unit_id))
+}
+
+/// Changes who uses this computer (name, role, village).
+pub fn update_user(db: &mut Db, input: &UserInput) -> Result<AppInfo> {
     db.with_tx(|tx| {
-        require_town(tx)?;
-        let unit_id: Option<String> = match (role, input.village.as_deref().map(str::trim)) {
-            (UserRole::VillageCadre, Some(v)) if !v.is_empty() => Some(
-                tx.query_row(
-                    "SELECT id FROM unit WHERE (name = ?1 OR id = ?1) AND kind IN ('village','community')",
-                    [v],
-                    |r| r.get(0),
-                )
-                .optional()?
-                .ok_or_else(|| {
-                    AppError::field(ErrorCode::InvalidValue, "unit_id", "所选村/社区不存在")
-                })?,
-            ),
-            (UserRole::VillageCadre, _) => {
-                return Err(AppError::field(ErrorCode::Required, "unit_id", "村干部请选择所在的村/社区"))
-            }
-            _ => None,
-        };
+        let (name, role, unit_id) = check_user(tx, input)?;
         let before = current_user(tx)?;
         match setting(tx, "current_user_id")? {
             Some(id) => {
@@ -298,6 +308,88 @@ pub fn update_user(db: &mut Db, input: &UserInput) -> Result<AppInfo> {
         let id = after.as_ref().map(|u| u.id.clone()).unwrap_or_default();
         crate::audit::changed(tx, "user", &id, "update", before.as_ref(), after.as_ref())?;
         Ok(())
+    })?;
+    app_info(db)
+}
+
+/// The people who use this data folder (one laptop, several people: a coordinator, a leader,
+/// cadres), by name. Roles shape the window; they are not a security boundary.
+pub fn list_users(conn: &rusqlite::Connection) -> Result<Vec<UserProfile>> {
+    let mut stmt = conn.prepare(
+        "SELECT p.id, p.name, p.role, p.unit_id, u.name
+             FROM user_profile p LEFT JOIN unit u ON u.id = p.unit_id
+             ORDER BY p.created_at, p.name",
+    )?;
+    let rows = stmt
+        .query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, Option<String>>(3)?,
+                r.get::<_, Option<String>>(4)?,
+            ))
+        })?
+        .collect::<std::result::Result<Vec<_>, _>>()?;
+    // A role this build does not know is left out of the switcher rather than guessed.
+    Ok(rows
+        .into_iter()
+        .filter_map(|(id, name, role, unit_id, unit_name)| {
+            let role = UserRole::parse("role", &role).ok()?;
+            Some(UserProfile {
+                id,
+                name,
+                role,
+                unit_id,
+                unit_name,
+            })
+        })
+        .collect())
+}
+
+/// Adds a person to this data folder and makes them its current user.
+pub fn add_user(db: &mut Db, input: &UserInput) -> Result<AppInfo> {
+    db.with_tx(|tx| {
+        let (name, role, unit_id) = check_user(tx, input)?;
+        let taken: bool = tx.query_row(
+            "SELECT EXISTS (SELECT 1 FROM user_profile WHERE name = ?1)",
+            [&name],
+            |r| r.get(0),
+        )?;
+        if taken {
+            return Err(AppError::field(
+                ErrorCode::Duplicate,
+                "user_name",
+                format!("已有名为“{}”的使用人", validate::clip(&name)),
+            ));
+        }
+        let id = insert_user(tx, &name, role, None)?;
+        tx.execute(
+            "UPDATE user_profile SET unit_id = ?2 WHERE id = ?1",
+            params![id, unit_id],
+        )?;
+        Ok(())
+    })?;
+    app_info(db)
+}
+
+/// Makes another of this data folder's people its current user (who records, who reviews).
+pub fn switch_user(db: &mut Db, id: &str) -> Result<AppInfo> {
+    db.with_tx(|tx| {
+        let exists: bool = tx.query_row(
+            "SELECT EXISTS (SELECT 1 FROM user_profile WHERE id = ?1)",
+            [id],
+            |r| r.get(0),
+        )?;
+        if !exists {
+            return Err(AppError::field(
+                ErrorCode::NotFound,
+                "user_id",
+                "该使用人不存在",
+            ));
+        }
+        set_setting(tx, "current_user_id", id)?;
+        crate::audit::note(tx, "user", id, "switch", "切换当前使用人")
     })?;
     app_info(db)
 }
@@ -451,5 +543,47 @@ mod tests {
             set_locale(&db, "fr").unwrap_err().code,
             ErrorCode::InvalidValue
         );
+    }
+
+    #[test]
+    fn people_of_a_data_folder_are_listed_added_and_switched() {
+        let mut db = Db::open_in_memory().unwrap();
+        setup(&mut db, &input()).unwrap();
+        let info = add_user(
+            &mut db,
+            &UserInput {
+                name: "张村干".into(),
+                role: "village_cadre".into(),
+                village: Some("石院村".into()),
+            },
+        )
+        .unwrap();
+        let cadre = info.user.unwrap();
+        assert_eq!(
+            (cadre.role, cadre.unit_name.as_deref()),
+            (UserRole::VillageCadre, Some("石院村"))
+        );
+        let people = list_users(&db.conn).unwrap();
+        let names: Vec<&str> = people.iter().map(|u| u.name.as_str()).collect();
+        assert_eq!(names, ["李明", "张村干"]);
+        let li = people[0].id.clone();
+        assert_eq!(
+            switch_user(&mut db, &li).unwrap().user.unwrap().name,
+            "李明"
+        );
+        let e = switch_user(&mut db, "nobody").unwrap_err();
+        assert_eq!(e.code, ErrorCode::NotFound);
+        let e = add_user(
+            &mut db,
+            &UserInput {
+                name: "李明".into(),
+                role: "leader".into(),
+                village: None,
+            },
+        )
+        .unwrap_err();
+        assert_eq!(e.code, ErrorCode::Duplicate);
+        assert_eq!(list_users(&db.conn).unwrap().len(), 2);
+        assert_eq!(current_user(&db.conn).unwrap().unwrap().name, "李明");
     }
 }

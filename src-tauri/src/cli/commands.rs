@@ -112,14 +112,20 @@ pub(super) fn request(command: Command) -> Result<(Request, Output), AppError> {
             name,
             role,
             village,
-        } => (
-            Request::UpdateUser(UserInput {
+            add,
+        } => {
+            let input = UserInput {
                 name,
                 role,
                 village,
-            }),
-            Output::Info,
-        ),
+            };
+            let request = if add {
+                Request::UserAdd(input)
+            } else {
+                Request::UpdateUser(input)
+            };
+            (request, Output::Info)
+        }
         Command::Template(c) => planning(plan::template(c)),
         Command::Plan(c) => planning(plan::plan(c)),
         Command::Activity(c) => activity_request(c)?,

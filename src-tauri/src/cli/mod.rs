@@ -155,6 +155,9 @@ pub enum Command {
         /// 村干部所在的村/社区
         #[arg(long)]
         village: Option<String>,
+        /// 添加一位使用人（同一数据文件夹可有多位），并切换为当前使用人
+        #[arg(long)]
+        add: bool,
     },
     /// 检查数据库完整性（有问题时退出码为 1）
     Check,

@@ -149,6 +149,10 @@ export const setLocale = (locale: string) => call({ cmd: 'set_locale', args: { l
 export const setup = (input: SetupInput) => call({ cmd: 'setup', args: input })
 export const loadDemo = (input: DemoInput) => call({ cmd: 'load_demo', args: input })
 export const updateUser = (input: UserInput) => call({ cmd: 'update_user', args: input })
+/** The people of this data folder; adding one or switching makes them its current user. */
+export const userList = () => call({ cmd: 'user_list' })
+export const userAdd = (input: UserInput) => call({ cmd: 'user_add', args: input })
+export const userSwitch = (id: string) => call({ cmd: 'user_switch', args: { id } })
 
 export const unitList = (filter: UnitFilter) => call({ cmd: 'unit_list', args: filter })
 export const unitCreate = (input: UnitInput) => call({ cmd: 'unit_create', args: input })

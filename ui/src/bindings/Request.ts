@@ -37,7 +37,7 @@ import type { UserInput } from "./UserInput";
 /**
  * A command, as the window and the CLI send it.
  */
-export type Request = { "cmd": "app_info" } | { "cmd": "set_locale", "args": { locale: string, } } | { "cmd": "setup", "args": SetupInput } | { "cmd": "load_demo", "args": DemoInput } | { "cmd": "update_user", "args": UserInput } | { "cmd": "unit_list", "args": UnitFilter } | { "cmd": "unit_create", "args": UnitInput } | { "cmd": "unit_update", "args": { id: string, input: UnitInput, } } | { "cmd": "unit_archive", "args": { id: string, archived: boolean, } } | { "cmd": "unit_delete", "args": { id: string, } } | { "cmd": "unit_set_market_days", "args": { 
+export type Request = { "cmd": "app_info" } | { "cmd": "set_locale", "args": { locale: string, } } | { "cmd": "setup", "args": SetupInput } | { "cmd": "load_demo", "args": DemoInput } | { "cmd": "update_user", "args": UserInput } | { "cmd": "user_list" } | { "cmd": "user_add", "args": UserInput } | { "cmd": "user_switch", "args": { id: string, } } | { "cmd": "unit_list", "args": UnitFilter } | { "cmd": "unit_create", "args": UnitInput } | { "cmd": "unit_update", "args": { id: string, input: UnitInput, } } | { "cmd": "unit_archive", "args": { id: string, archived: boolean, } } | { "cmd": "unit_delete", "args": { id: string, } } | { "cmd": "unit_set_market_days", "args": { 
 /**
  * A unit id or name.
  */

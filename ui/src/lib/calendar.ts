@@ -39,7 +39,7 @@ export function calendarEvents(list: readonly CalendarItem[]): EventInput[] {
  * Key dates inside [from, to]: an all-day marker on the first day (each node), and a
  * background band over nodes lasting a week or less (a month-long one would paint it all).
  */
-export function keydateEvents(list: readonly KeyDate[], from: string, to: string, prefix = '◆'): EventInput[] {
+export function keydateEvents(list: readonly KeyDate[], from: string, to: string, prefix = '◆', name: (k: KeyDate) => string = (k) => k.name): EventInput[] {
   const out: EventInput[] = []
   const seen = new Set<string>()
   for (const k of list) {
@@ -50,7 +50,7 @@ export function keydateEvents(list: readonly KeyDate[], from: string, to: string
     const first = k.start < from ? from : k.start
     out.push({
       id: `kd-${key}`,
-      title: `${prefix}${k.name}`,
+      title: `${prefix}${name(k)}`,
       start: first,
       allDay: true,
       editable: false,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { Summary } from '../bindings/Summary'
-import { barOption, completion, footerOf, ledgerQuery, monthsOf, pieOption, totalOf, trendOption } from './dashboard'
+import { barOption, completion, englishHeadline, footerOf, ledgerQuery, monthsOf, pieOption, totalOf, trendOption } from './dashboard'
 
 const b = (key: string, activities: number, participants = activities * 40, reach = activities * 50) => ({ key, label: key, activities, participants, reach })
 
@@ -104,3 +104,19 @@ describe('dashboard numbers', () => {
     })
   })
 })
+
+describe('englishHeadline', () => {
+  it('says the year’s numbers in English', () => {
+    const base = { from: '2027-01-01', to: '2027-12-31', activities: 81, reach: 9800, material_units: [] }
+    expect(englishHeadline(base)).toBe('In 2027: 81 activities held, reaching 9,800 people')
+    expect(
+      englishHeadline({
+        ...base,
+        from: '2027-12-01',
+        activities: 1,
+        material_units: [{ unit: '份', label: '宣传资料', kinds: 2, quantity: 5200 }, { unit: '册', label: '法治读本', kinds: 1, quantity: 0 }],
+      }),
+    ).toBe('From 2027-12-01 to 2027-12-31: 1 activity held, reaching 9,800 people; materials handed out: 5,200 份')
+  })
+})
+

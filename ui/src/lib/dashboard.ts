@@ -157,3 +157,20 @@ export function ledgerQuery(f: DashboardFilter, kind: BreakdownKind | 'month' | 
   if (q.search === '') delete q.search
   return q
 }
+
+/**
+ * The headline in English (the core writes the Chinese sentence of the 法治政府建设情况报告;
+ * other languages are the UI's words over the same numbers). Material units are the
+ * catalogue's own words and stay as entered.
+ */
+export function englishHeadline(s: Pick<Summary, 'from' | 'to' | 'activities' | 'reach' | 'material_units'>): string {
+  const wholeYear = s.from.slice(4) === '-01-01' && s.to.slice(4) === '-12-31' && s.from.slice(0, 4) === s.to.slice(0, 4)
+  const n = (x: number) => x.toLocaleString('en')
+  let text = `${wholeYear ? `In ${s.from.slice(0, 4)}` : `From ${s.from} to ${s.to}`}: ${n(s.activities)} ${
+    s.activities === 1 ? 'activity' : 'activities'
+  } held, reaching ${n(s.reach)} people`
+  const handed = s.material_units.filter((u) => u.quantity > 0).map((u) => `${n(u.quantity)} ${u.unit}`)
+  if (handed.length) text += `; materials handed out: ${handed.join(', ')}`
+  return text
+}
+

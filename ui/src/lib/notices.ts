@@ -2,6 +2,7 @@
 // channel the core's shell keeps: a release build on Windows has no console, so the window is
 // the only place the user can learn that today's backup was not made.
 import { ElNotification } from 'element-plus'
+import { NOTICE_Z_INDEX } from './ui'
 import { watchNotices } from '../api'
 import type { Notice } from '../bindings/Notice'
 import type { NoticeKind } from '../bindings/NoticeKind'
@@ -25,7 +26,7 @@ export function noticeText(notice: Notice): { title: string; message: string } {
 export async function startNotices(): Promise<void> {
   try {
     await watchNotices((notice) => {
-      ElNotification({ type: 'warning', duration: 0, ...noticeText(notice) })
+      ElNotification({ type: 'warning', duration: 0, zIndex: NOTICE_Z_INDEX, ...noticeText(notice) })
     })
   } catch {
     // A build without the command (the dev mock): nothing to watch.

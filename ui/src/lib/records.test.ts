@@ -4,11 +4,13 @@ import {
   COUNT_FIELDS,
   copyOfRecord,
   formFromPrefill,
+  nextRecordForm,
   formFromRecord,
   hasMore,
   materialLineToInput,
   missingRequired,
   parseCount,
+  countProblem,
   recordTotals,
   sameForm,
   toRecordInput,
@@ -213,12 +215,34 @@ describe('the record form', () => {
     expect(missingRequired(f)).toEqual(['participants'])
   })
 
-  it('a record from a plan leaves the number who came to the cadre', () => {
+  it('a record from a plan takes only what the plan said: date, place, title, village', () => {
     const prefill = { ...RECORD, id: '', participants: 60, reach: 60, recorder: '' }
-    const f = formFromPrefill(prefill, '王小芳')
+    const { form: f, filled } = formFromPrefill(prefill, { date: '2026-12-07', unit_id: 'v9', recorder: '王小芳' })
+    expect(filled).toEqual(['date', 'venue', 'title', 'unit_id'])
     expect(f.activity_id).toBe('a1')
+    expect([f.date, f.venue, f.title, f.unit_id]).toEqual([RECORD.date, RECORD.venue, '宪法进院坝', 'v1'])
     expect(f.participants).toBeNull()
     expect(f.recorder).toBe('王小芳')
+    // What sits in the folded 更多 part is not filled behind the cadre's back.
+    expect(f.laws).toEqual([])
+    expect(f.partners).toEqual([])
+    expect(f.nodes).toEqual([])
+    expect(f.speakers).toEqual([])
+    expect(f.formats).toEqual([])
+    expect(f.materials).toEqual([])
+    // The place sits in 更多, which then opens by itself; nothing else there is filled.
+    expect(hasMore({ ...f, venue: '' })).toBe(false)
+  })
+
+  it('再录一场 keeps the village and the materials handed out', () => {
+    const prev = formFromRecord(RECORD)
+    const f = nextRecordForm(prev, { date: '2026-12-07', unit_id: 'v9', recorder: '王小芳' })
+    expect(f.unit_id).toBe('v1')
+    expect(f.materials).toEqual([{ material_id: 'm1', quantity: null, unit: '册' }])
+    expect(f.title).toBe('')
+    expect(f.activity_id).toBeNull()
+    expect(f.date).toBe('2026-12-07')
+    expect(missingRequired(f)).toEqual(['title', 'formats', 'participants'])
   })
 
   it('compares forms by value', () => {
@@ -248,3 +272,20 @@ describe('counts', () => {
     expect(recordTotals([])).toMatchObject({ count: 0, units: 0, reach: 0 })
   })
 })
+
+describe('countProblem', () => {
+  it('says at once what is wrong with a typed count', () => {
+    expect(countProblem('')).toBeNull()
+    expect(countProblem('45')).toBeNull()
+    expect(countProblem('４５')).toBeNull()
+    expect(countProblem('1,200')).toBeNull()
+    expect(countProblem('45人')).toBeNull()
+    expect(countProblem('人')).toBe('digits')
+    expect(countProblem('abc')).toBe('digits')
+    expect(countProblem('4o')).toBe('digits')
+    expect(countProblem('-3')).toBe('digits')
+    expect(countProblem('4.5')).toBe('digits')
+    expect(countProblem('1234567890')).toBe('too_big')
+  })
+})
+

@@ -168,9 +168,41 @@ export function copyOfRecord(r: ActivityRecord, today: string): RecordForm {
  * "从计划活动录入": the core's pre-filled record. The planned audience is a plan, not a count:
  * the number who came is left for the cadre (the plan is shown as a hint).
  */
-export function formFromPrefill(r: ActivityRecord, fallbackRecorder: string): RecordForm {
+/** What 从计划录入 takes from the plan: what the plan said, nothing the cadre would not see. */
+export const FROM_PLAN_FIELDS = ['date', 'venue', 'title', 'unit_id'] as const
+export type FromPlanField = (typeof FROM_PLAN_FIELDS)[number]
+
+/**
+ * A new record from a planned activity: its date, place, title and village, linked to the
+ * activity; everything else blank (partners, laws, nodes the plan carried stay in the plan
+ * until the cadre fills them — they would otherwise reach the 台账 unseen). Returns the form
+ * and the fields it filled (to say so).
+ */
+export function formFromPrefill(
+  r: ActivityRecord,
+  d: NewRecordDefaults,
+): { form: RecordForm; filled: FromPlanField[] } {
   const f = formFromRecord(r)
-  return { ...f, participants: null, reach: null, recorder: f.recorder || fallbackRecorder }
+  const form = blankForm({ ...d, date: f.date || d.date })
+  form.activity_id = f.activity_id
+  const filled: FromPlanField[] = []
+  for (const k of FROM_PLAN_FIELDS) {
+    if (f[k]) {
+      form[k] = f[k]
+      filled.push(k)
+    }
+  }
+  return { form, filled }
+}
+
+/**
+ * 再录一场: a new record in the same village handing out the same materials (the items and
+ * their units; how many is that day's number, as with 复制上一条).
+ */
+export function nextRecordForm(prev: RecordForm, d: NewRecordDefaults): RecordForm {
+  const form = blankForm({ ...d, unit_id: prev.unit_id || d.unit_id })
+  form.materials = prev.materials.filter((m) => m.material_id).map((m) => ({ ...m, quantity: null }))
+  return form
 }
 
 /** A catalogue entry as the form needs it. */
@@ -323,6 +355,18 @@ export function recordTotals(records: readonly ActivityRecord[]): RecordTotals {
  * What a count box holds: the digits typed (full-width ０-９ from a Chinese input method
  * count too, anything else is dropped), or null when empty.
  */
+/**
+ * What is wrong with a typed count, if anything: anything but digits (half- or full-width),
+ * spaces, separators and a unit word after them, or more than nine digits. Empty is not wrong (not counted).
+ */
+export function countProblem(text: string): 'digits' | 'too_big' | null {
+  // "45人", "200份": a unit word after the number is what people type; it is not an error.
+  const s = text.replace(/[\s,，]/g, '').replace(/(人次|人|份|册|本|条|块|次|个|张|名|场)$/, '')
+  if (!s) return text.trim() ? 'digits' : null
+  if (!/^[0-9\uff10-\uff19]+$/.test(s)) return 'digits'
+  return s.length > 9 ? 'too_big' : null
+}
+
 export function parseCount(text: string): number | null {
   const digits = Array.from(text)
     .map((c) => {

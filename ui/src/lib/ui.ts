@@ -6,3 +6,9 @@ export function useLabelWidth(zh = '110px', en = '150px') {
   const { locale } = useI18n()
   return computed(() => (locale.value === 'en' ? en : zh))
 }
+
+/**
+ * The stacking level of notices (conflict warnings, background problems): below every dialog
+ * (Element Plus stacks dialogs from 2000 up), so a notice never covers a dialog's buttons.
+ */
+export const NOTICE_Z_INDEX = 1000

@@ -47,6 +47,17 @@ command_list! {
         => |db, progress| demo::load_with_progress(db, &input, progress);
     update_user: UpdateUser(input: UserInput) -> town::AppInfo, writes
         => |db, progress| town::update_user(db, &input);
+    /// The people who use this data folder (the header's switcher).
+    user_list: UserList -> Vec<town::UserProfile>, reads
+        => |db, progress| town::list_users(&db.conn);
+    /// Adds a person to this data folder and makes them its current user.
+    user_add: UserAdd(input: UserInput) -> town::AppInfo, writes
+        => |db, progress| town::add_user(db, &input);
+    /// Makes another of this data folder's people its current user.
+    user_switch: UserSwitch {
+        id: String,
+    } -> town::AppInfo, writes
+        => |db, progress| town::switch_user(db, &id);
     unit_list: UnitList(f: UnitFilter) -> Vec<unit::Unit>, reads
         => |db, progress| unit::list(&db.conn, &f);
     unit_create: UnitCreate(input: UnitInput) -> unit::Unit, writes

@@ -91,6 +91,16 @@ fn every_mutating_command_writes_the_audit_trail() {
         &mut db,
         json!({"cmd": "update_user", "args": {"name": "李明明", "role": "coordinator"}}),
     );
+    // A second person of this data folder, then back to the first.
+    let me = run(&mut db, json!({"cmd": "app_info"}))["user"]["id"].clone();
+    run(
+        &mut db,
+        json!({"cmd": "user_add", "args": {"name": "王领导", "role": "leader"}}),
+    );
+    let people = run(&mut db, json!({"cmd": "user_list"}));
+    assert_eq!(people.as_array().map(Vec::len), Some(2), "{people}");
+    let back = run(&mut db, json!({"cmd": "user_switch", "args": {"id": me}}));
+    assert_eq!(back["user"]["name"], "李明明", "{back}");
     let u = run(
         &mut db,
         json!({"cmd": "unit_create", "args": {"kind": "school", "name": "双龙小学"}}),
