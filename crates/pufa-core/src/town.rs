@@ -313,12 +313,13 @@ pub fn update_user(db: &mut Db, input: &UserInput) -> Result<AppInfo> {
 }
 
 /// The people who use this data folder (one laptop, several people: a coordinator, a leader,
-/// cadres), by name. Roles shape the window; they are not a security boundary.
+/// cadres), in the order they were added (rowid breaks a tie of two in the same millisecond).
+/// Roles shape the window; they are not a security boundary.
 pub fn list_users(conn: &rusqlite::Connection) -> Result<Vec<UserProfile>> {
     let mut stmt = conn.prepare(
         "SELECT p.id, p.name, p.role, p.unit_id, u.name
              FROM user_profile p LEFT JOIN unit u ON u.id = p.unit_id
-             ORDER BY p.created_at, p.name",
+             ORDER BY p.created_at, p.rowid",
     )?;
     let rows = stmt
         .query_map([], |r| {
