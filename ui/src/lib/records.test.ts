@@ -215,10 +215,15 @@ describe('the record form', () => {
     expect(missingRequired(f)).toEqual(['participants'])
   })
 
-  it('a record from a plan takes only what the plan said: date, place, title, village', () => {
-    const prefill = { ...RECORD, id: '', participants: 60, reach: 60, recorder: '' }
+  it('a record from a plan takes only what the plan said: date, place, title, village, campaign', () => {
+    const prefill = { ...RECORD, id: '', participants: 60, reach: 60, recorder: '', campaign_ids: ['c1'] }
     const { form: f, filled } = formFromPrefill(prefill, { date: '2026-12-07', unit_id: 'v9', recorder: '王小芳' })
-    expect(filled).toEqual(['date', 'venue', 'title', 'unit_id'])
+    expect(filled).toEqual(['date', 'venue', 'title', 'unit_id', 'campaign_ids'])
+    // Counted in its 专项 (台账 按活动专项, coverage), and said so in the bar.
+    expect(f.campaign_ids).toEqual(['c1'])
+    // A plan activity outside any campaign fills none and does not claim to.
+    const loose = formFromPrefill({ ...prefill, campaign_ids: [] }, { date: '2026-12-07', unit_id: 'v9', recorder: '' })
+    expect(loose.filled).not.toContain('campaign_ids')
     expect(f.activity_id).toBe('a1')
     expect([f.date, f.venue, f.title, f.unit_id]).toEqual([RECORD.date, RECORD.venue, '宪法进院坝', 'v1'])
     expect(f.participants).toBeNull()
@@ -230,8 +235,10 @@ describe('the record form', () => {
     expect(f.speakers).toEqual([])
     expect(f.formats).toEqual([])
     expect(f.materials).toEqual([])
-    // The place sits in 更多, which then opens by itself; nothing else there is filled.
-    expect(hasMore({ ...f, venue: '' })).toBe(false)
+    // The place and the campaign sit in 更多, which then opens by itself (the cadre sees them);
+    // nothing else there is filled.
+    expect(hasMore(f)).toBe(true)
+    expect(hasMore({ ...f, venue: '', campaign_ids: [] })).toBe(false)
   })
 
   it('再录一场 keeps the village and the materials handed out', () => {

@@ -165,16 +165,17 @@ export function copyOfRecord(r: ActivityRecord, today: string): RecordForm {
 }
 
 /**
- * "从计划活动录入": the core's pre-filled record. The planned audience is a plan, not a count:
- * the number who came is left for the cadre (the plan is shown as a hint).
+ * What 从计划录入 takes from the plan: what the plan said, each named in the bar above the form.
+ * The campaign too: the planned activity belongs to it, and the 按活动专项 sheet, coverage and
+ * the campaign report count the record there (without it a record from the plan would drop
+ * out of its 专项). The planned audience is a plan, not a count: left for the cadre.
  */
-/** What 从计划录入 takes from the plan: what the plan said, nothing the cadre would not see. */
-export const FROM_PLAN_FIELDS = ['date', 'venue', 'title', 'unit_id'] as const
+export const FROM_PLAN_FIELDS = ['date', 'venue', 'title', 'unit_id', 'campaign_ids'] as const
 export type FromPlanField = (typeof FROM_PLAN_FIELDS)[number]
 
 /**
- * A new record from a planned activity: its date, place, title and village, linked to the
- * activity; everything else blank (partners, laws, nodes the plan carried stay in the plan
+ * A new record from a planned activity: its date, place, title, village and campaign, linked
+ * to the activity; everything else blank (partners, laws, nodes the plan carried stay in the plan
  * until the cadre fills them — they would otherwise reach the 台账 unseen). Returns the form
  * and the fields it filled (to say so).
  */
@@ -187,8 +188,9 @@ export function formFromPrefill(
   form.activity_id = f.activity_id
   const filled: FromPlanField[] = []
   for (const k of FROM_PLAN_FIELDS) {
-    if (f[k]) {
-      form[k] = f[k]
+    const value = f[k]
+    if (Array.isArray(value) ? value.length > 0 : value) {
+      Object.assign(form, { [k]: value })
       filled.push(k)
     }
   }
