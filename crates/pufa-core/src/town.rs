@@ -167,25 +167,15 @@ fn check_setup(input: &SetupInput) -> Result<CheckedSetup> {
         Some(u) => {
             let name = validate::name("user_name", &u.name, 30)?;
             let role = UserRole::parse("role", &u.role)?;
-            let village = match (role, u.village.as_deref().map(str::trim)) {
-                (UserRole::VillageCadre, Some(v)) if !v.is_empty() => {
-                    if !units.iter().any(|(k, n)| k.is_village_level() && n == v) {
-                        return Err(AppError::field(
-                            ErrorCode::InvalidValue,
-                            "unit_id",
-                            format!("村干部所在的村“{}”不在村/社区名单中", validate::clip(v)),
-                        ));
-                    }
-                    Some(v.to_string())
-                }
-                (UserRole::VillageCadre, _) => {
+            let village = match cadre_village(role, u.village.as_deref())? {
+                Some(v) if !units.iter().any(|(k, n)| k.is_village_level() && n == v) => {
                     return Err(AppError::field(
-                        ErrorCode::Required,
+                        ErrorCode::InvalidValue,
                         "unit_id",
-                        "村干部请选择所在的村/社区",
-                    ))
+                        format!("村干部所在的村“{}”不在村/社区名单中", validate::clip(v)),
+                    ));
                 }
-                _ => None,
+                v => v.map(str::to_string),
             };
             Some((name, role, village))
         }
@@ -263,8 +253,8 @@ fn check_user(tx: &Transaction, input: &UserInput) -> Result<(String, UserRole, 
     let name = validate::name("user_name", &input.name, 30)?;
     let role = UserRole::parse("role", &input.role)?;
     require_town(tx)?;
-    let unit_id: Option<String> = match (role, input.village.as_deref().map(str::trim)) {
-        (UserRole::VillageCadre, Some(v)) if !v.is_empty() => Some(
+    let unit_id: Option<String> = match cadre_village(role, input.village.as_deref())? {
+        Some(v) => Some(
             tx.query_row(
                 "SELECT id FROM unit WHERE (name = ?1 OR id = ?1) AND kind IN ('village','community')",
                 [v],
@@ -275,16 +265,23 @@ fn check_user(tx: &Transaction, input: &UserInput) -> Result<(String, UserRole, 
                 AppError::field(ErrorCode::InvalidValue, "unit_id", "所选村/社区不存在")
             })?,
         ),
-        (UserRole::VillageCadre, _) => {
-            return Err(AppError::field(
-                ErrorCode::Required,
-                "unit_id",
-                "村干部请选择所在的村/社区",
-            ))
-        }
-        _ => None,
+        None => None,
     };
     Ok((name, role, unit_id))
+}
+
+/// The rule both the set-up and the user form keep: a 村干部 names his village (trimmed), the
+/// other roles none. Whether that village exists is the caller's to check against its list.
+fn cadre_village(role: UserRole, village: Option<&str>) -> Result<Option<&str>> {
+    match (role, village.map(str::trim)) {
+        (UserRole::VillageCadre, Some(v)) if !v.is_empty() => Ok(Some(v)),
+        (UserRole::VillageCadre, _) => Err(AppError::field(
+            ErrorCode::Required,
+            "unit_id",
+            "村干部请选择所在的村/社区",
+        )),
+        _ => Ok(None),
+    }
 }
 
 /// Changes who uses this computer (name, role, village).
@@ -584,6 +581,23 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(e.code, ErrorCode::Duplicate);
+        // A cadre names his village, and it must be one of the town's.
+        for (village, code) in [
+            (None, ErrorCode::Required),
+            (Some("  "), ErrorCode::Required),
+            (Some("没有这个村"), ErrorCode::InvalidValue),
+        ] {
+            let e = add_user(
+                &mut db,
+                &UserInput {
+                    name: "王村干".into(),
+                    role: "village_cadre".into(),
+                    village: village.map(str::to_string),
+                },
+            )
+            .unwrap_err();
+            assert_eq!((e.code, e.field.as_deref()), (code, Some("unit_id")));
+        }
         assert_eq!(list_users(&db.conn).unwrap().len(), 2);
         assert_eq!(current_user(&db.conn).unwrap().unwrap().name, "李明");
     }
