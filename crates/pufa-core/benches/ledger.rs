@@ -15,6 +15,8 @@
 
 mod common;
 
+use common::memory::{reset_peak_rss, status_kib};
+
 use calamine::{open_workbook, DataRef, Reader, Xlsx};
 use criterion::{criterion_group, criterion_main, Criterion, SamplingMode};
 use pufa_core::export::ledger;
@@ -96,24 +98,6 @@ unsafe impl GlobalAlloc for Counting {
 
 #[global_allocator]
 static ALLOCATOR: Counting = Counting;
-
-/// A line of /proc/self/status, in KiB.
-fn status_kib(key: &str) -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with(key))?;
-    line[key.len()..]
-        .trim()
-        .trim_end_matches("kB")
-        .trim()
-        .parse()
-        .ok()
-}
-
-/// Resets the peak RSS to the current one and returns it (KiB), where the system allows it.
-fn reset_peak_rss() -> Option<u64> {
-    std::fs::write("/proc/self/clear_refs", "5").ok()?;
-    status_kib("VmRSS:")
-}
 
 /// On-CPU time of this thread in ns (Linux), to tell the code's cost from waiting for a CPU
 /// on a busy machine; None elsewhere.

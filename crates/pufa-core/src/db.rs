@@ -142,7 +142,7 @@ impl Db {
         let temp_store: i64 = self
             .conn
             .pragma_query_value(None, "temp_store", |r| r.get(0))?;
-        self.conn.pragma_update(None, "cache_size", -64 * 1024)?;
+        self.conn.pragma_update(None, "cache_size", -32 * 1024)?;
         self.conn.pragma_update(None, "temp_store", "MEMORY")?;
         let out = self.with_tx(f);
         self.conn.pragma_update(None, "cache_size", cache)?;

@@ -3,6 +3,9 @@
 //! campaign and held on its first day, the rest 日常普法 spread over the year; one to three
 //! material hand-outs each), in a database file, reopened as the app opens it.
 
+#[allow(dead_code)] // the ledger and import benches measure memory; the others do not
+pub mod memory;
+
 use pufa_core::campaign::{self, CampaignInput};
 use pufa_core::inventory::{self, MaterialInput, ReceiptInput};
 use pufa_core::town::{self, SetupInput, UserInput};

@@ -418,9 +418,14 @@ impl HandoutBatch {
         Ok(())
     }
 
-    /// Inserts the movements (after their records).
-    pub(crate) fn write(&self, conn: &Connection) -> Result<()> {
-        insert_rows(conn, "stock_movement", &MOVEMENT_COLUMNS, &self.movements)
+    /// Inserts the movements added so far and forgets them (the balances stay).
+    pub(crate) fn write(&mut self, conn: &Connection) -> Result<()> {
+        insert_rows(
+            conn,
+            "stock_movement",
+            &MOVEMENT_COLUMNS,
+            &std::mem::take(&mut self.movements),
+        )
     }
 }
 

@@ -2,8 +2,10 @@
 //! the record, its campaign links and hand-outs, the coordinator's approval with its sync
 //! stamp, the same audit rows — without what made 10,000 of them take ten seconds:
 //!
-//! - each record is checked as it comes, but written with all the others at the end, many rows
-//!   to a statement ([`insert_rows`]);
+//! - each record is checked as it comes, but written with the others in chunks of [`CHUNK`],
+//!   many rows to a statement ([`insert_rows`]) — in chunks, not all at the end, so that what
+//!   waits to be written (records, hand-outs, audit bodies: some 10 KB a record) does not grow
+//!   with the sheet: a 20,000-row import held 250 MB of it;
 //! - the tallies are counted in memory and added once, instead of by triggers at every write
 //!   (an approved record was counted in, out as pending and in again as approved);
 //! - a coordinator's record is approved as it is written, not updated afterwards;
@@ -25,9 +27,19 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 use std::collections::HashMap;
 
-/// New records checked one by one as they come ([`NewRecords::create`]), then written together
-/// in the caller's transaction ([`NewRecords::write`]).
+/// How many checked records wait before they are written.
+const CHUNK: usize = 250;
+
+/// New records checked one by one as they come ([`NewRecords::create`]), written a chunk at a
+/// time in the caller's transaction, the last chunk and the tallies by [`NewRecords::write`].
 pub(crate) struct NewRecords {
+    /// Records kept before a chunk is written.
+    chunk: usize,
+    /// Records written by earlier chunks.
+    flushed: usize,
+    /// The record tally triggers are dropped (from the first chunk written until
+    /// [`NewRecords::write`] adds the tallies and puts them back).
+    suspended: bool,
     /// The user of this computer: the audit rows' author and the reviewer.
     user: Option<UserProfile>,
     /// The coordinator's own records are approved as they are saved.
@@ -51,6 +63,9 @@ impl NewRecords {
     pub(crate) fn start(tx: &Connection) -> Result<NewRecords> {
         let user = current_user(tx)?;
         Ok(NewRecords {
+            chunk: CHUNK,
+            flushed: 0,
+            suspended: false,
             approve: user
                 .as_ref()
                 .is_some_and(|u| u.role == UserRole::Coordinator),
@@ -63,6 +78,12 @@ impl NewRecords {
             audit: Vec::new(),
             tallies: NewRecordTallies::default(),
         })
+    }
+
+    /// The same batch writing every `n` records (tests: chunks smaller than a test's records).
+    #[cfg(test)]
+    pub(crate) fn in_chunks_of(self, n: usize) -> NewRecords {
+        NewRecords { chunk: n, ..self }
     }
 
     /// Checks one new record as [`create_in`] does, with the same errors, and keeps it to be
@@ -140,18 +161,38 @@ impl NewRecords {
                 .map(|l| (l.material.id.as_str(), l.quantity))
                 .collect(),
         });
+        if self.rows.len() >= self.chunk {
+            self.flush(tx)?;
+        }
         Ok(id)
     }
 
-    /// Writes the records with their links, hand-outs and audit rows. Should it fail, the
-    /// caller's transaction must roll back: the record tally triggers are dropped while it
-    /// writes.
-    pub(crate) fn write(self, tx: &Connection) -> Result<()> {
-        if self.rows.is_empty() {
+    /// Writes the records kept so far and what is left: the tallies of all of them, and the
+    /// record tally triggers put back. Should it fail, or not be called after a chunk was
+    /// written, the caller's transaction must roll back.
+    pub(crate) fn write(mut self, tx: &Connection) -> Result<()> {
+        self.flush(tx)?;
+        if self.flushed == 0 {
             // Nothing imported: the database stays as it was, byte for byte.
             return Ok(());
         }
-        tally::suspend_for_new_records(tx)?;
+        self.tallies.write(tx)?;
+        tally::resume_after_new_records(tx)
+    }
+
+    /// Writes the records kept so far with their links, hand-outs and audit rows, and forgets
+    /// them (the stock balances and the tallies are kept for the records still to come). The
+    /// record tally triggers are dropped at the first chunk: the tallies are added once, by
+    /// [`NewRecords::write`]; between chunks only reads happen.
+    fn flush(&mut self, tx: &Connection) -> Result<()> {
+        if self.rows.is_empty() {
+            return Ok(());
+        }
+        self.flushed += self.rows.len();
+        if !self.suspended {
+            tally::suspend_for_new_records(tx)?;
+            self.suspended = true;
+        }
         for (_, activity_id) in &self.written {
             mark_held(tx, activity_id.as_deref())?;
         }
@@ -161,7 +202,7 @@ impl NewRecords {
             true => sync::ticks(tx, self.rows.len())?,
             false => None,
         };
-        let mut rows = self.rows;
+        let mut rows = std::mem::take(&mut self.rows);
         for (i, row) in rows.iter_mut().enumerate() {
             row.extend(match &versions {
                 Some(v) => [SqlValue::Text(v[i].0.clone()), SqlValue::Integer(v[i].1)],
@@ -176,16 +217,21 @@ impl NewRecords {
             tx,
             "record_campaign",
             &["record_id", "campaign_id"],
-            &self.links,
+            &std::mem::take(&mut self.links),
         )?;
         self.handouts.write(tx)?;
         let mut columns = insert_columns();
         columns.extend(["hlc", "sync_seq"]);
         insert_rows(tx, "record", &columns, &rows)?;
         tx.pragma_update(None, "defer_foreign_keys", false)?;
-        insert_rows(tx, "audit_log", &audit::COLUMNS, &self.audit)?;
-        self.tallies.write(tx)?;
-        tally::resume_after_new_records(tx)
+        insert_rows(
+            tx,
+            "audit_log",
+            &audit::COLUMNS,
+            &std::mem::take(&mut self.audit),
+        )?;
+        self.written.clear();
+        Ok(())
     }
 }
 

@@ -240,8 +240,13 @@ fn one_at_a_time(db: &mut Db, inputs: &[RecordInput]) -> Vec<Outcome> {
 }
 
 fn as_a_batch(db: &mut Db, inputs: &[RecordInput]) -> Vec<Outcome> {
+    in_chunks(db, inputs, super::CHUNK)
+}
+
+/// The batch writing every `chunk` records.
+fn in_chunks(db: &mut Db, inputs: &[RecordInput], chunk: usize) -> Vec<Outcome> {
     db.with_tx(|tx| {
-        let mut batch = NewRecords::start(tx)?;
+        let mut batch = NewRecords::start(tx)?.in_chunks_of(chunk);
         let out = inputs
             .iter()
             .map(|i| outcome(batch.create(tx, i)))
@@ -401,14 +406,14 @@ fn tallies_recounted(conn: &Connection) -> Vec<String> {
     fresh
 }
 
-fn assert_alike(role: Option<&str>) {
+fn assert_alike(role: Option<&str>, chunk: usize) {
     let (mut reference, mut batched) = (town(role), town(role));
     let (first, second) = (inputs(&reference), inputs(&batched));
     let want = one_at_a_time(&mut reference, &first);
-    let got = as_a_batch(&mut batched, &second);
+    let got = in_chunks(&mut batched, &second, chunk);
     assert_eq!(
         got, want,
-        "{role:?}: the same records saved, the same refused"
+        "{role:?}, chunks of {chunk}: the same records saved, the same refused"
     );
     assert_eq!(
         want.iter().filter(|r| r.is_ok()).count(),
@@ -447,7 +452,18 @@ fn assert_alike(role: Option<&str>) {
 #[test]
 fn a_batch_writes_what_saving_each_record_writes() {
     for role in [Some("coordinator"), Some("village_cadre"), None] {
-        assert_alike(role);
+        assert_alike(role, super::CHUNK);
+    }
+}
+
+/// Written a chunk at a time (here every two records, so the stock balances and a store's
+/// overdraw span chunks), the batch still writes what saving each record writes.
+#[test]
+fn a_batch_written_in_chunks_writes_what_saving_each_record_writes() {
+    for role in [Some("coordinator"), Some("village_cadre"), None] {
+        for chunk in [1, 2, 3] {
+            assert_alike(role, chunk);
+        }
     }
 }
 
