@@ -71,6 +71,34 @@ function chineseLeft(s, allowed) {
   )
 }
 
+/**
+ * Waits for a screen to settle: no loading mask, and the same text twice in a row (lists and
+ * charts load after the screen shows). A slow answer of the web process (a long list in a
+ * debug build on a loaded machine) is waited for, not taken as a failure.
+ */
+async function settled(s, what) {
+  let last = null
+  let same = 0
+  const deadline = Date.now() + 90_000
+  while (Date.now() < deadline) {
+    let now
+    try {
+      now = await s.execute(
+        `return document.querySelector('.el-loading-mask:not([style*="display: none"])') ? null : document.body.innerText`,
+      )
+    } catch (e) {
+      if (!/no answer within/.test(String(e))) throw e
+      continue
+    }
+    if (now !== null && now === last) {
+      if (++same >= 2) return
+    } else same = 0
+    last = now
+    await new Promise((r) => setTimeout(r, 400))
+  }
+  throw new Error(`${what} did not settle within 90 s`)
+}
+
 /** The coordinator's menu (lib/roles.ts), 设置 last. */
 const SCREENS = ['home', 'plan', 'calendar', 'campaigns', 'conflicts', 'records', 'ledger', 'review', 'dashboard', 'pivot', 'materials', 'units', 'people', 'exchange', 'audit', 'settings']
 /**
@@ -97,9 +125,16 @@ suite('English: no Chinese UI text on any screen', () => {
       assert.deepEqual(keys, SCREENS)
       for (const key of keys) {
         await navigate(s, key)
-        await s.waitUntil(async () => !(await s.execute(`return !!document.querySelector('.el-loading-mask:not([style*="display: none"])')`)), { timeoutMs: 30_000, what: `${key} to load` })
-        await new Promise((r) => setTimeout(r, 300))
-        found[key] = await chineseLeft(s, allowed)
+        await settled(s, key)
+        const left = new Set(await chineseLeft(s, allowed))
+        // A screen's other tabs (the plan's templates and local nodes, the units' kinds …).
+        const tabs = await s.execute(`return document.querySelectorAll('.el-tabs__item').length`)
+        for (let i = 1; i < tabs; i++) {
+          await s.execute(`document.querySelectorAll('.el-tabs__item')[arguments[0]].click()`, i)
+          await settled(s, `${key} tab ${i + 1}`)
+          for (const t of await chineseLeft(s, allowed)) left.add(t)
+        }
+        found[key] = [...left]
         if (found[key].length) await h.screenshot(`40-english-${key}.png`)
       }
     } finally {

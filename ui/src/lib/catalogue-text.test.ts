@@ -8,6 +8,8 @@ import {
   ENGLISH_HOLIDAY_NAMES,
   ENGLISH_LAW_NAMES,
   ENGLISH_STOCK_UNITS,
+  ENGLISH_TEMPLATE_KEYS,
+  templateText,
   holidayName,
   keydateRule,
   keydateTheme,
@@ -99,5 +101,15 @@ describe('the national catalogue in English', () => {
     expect(stockUnitName('册', 'en', 1)).toBe('booklet')
     expect(quantityText(24, '册', 'en')).toBe('24 booklets')
     expect(quantityText(24, '册', 'zh-CN')).toBe('24册')
+  })
+
+  it('built-in plan templates in English, the town’s own as typed', () => {
+    const keys = (templates as { templates: { key: string }[] }).templates.map((t) => t.key)
+    expect(ENGLISH_TEMPLATE_KEYS.sort()).toEqual([...keys].sort())
+    const own = { key: 'x', builtin: false, name: '赶集日普法', description: '', campaign_name: '{year}年赶集日普法' }
+    expect(templateText(own, 'en')).toEqual({ name: '赶集日普法', description: '{year}年赶集日普法' })
+    const week = { key: 'constitution_week', builtin: true, name: '12·4宪法宣传周', description: '宪法宣传周', campaign_name: '' }
+    expect(templateText(week, 'en').name).toBe('12·4 Constitution Week')
+    expect(templateText(week, 'zh-CN').name).toBe('12·4宪法宣传周')
   })
 })

@@ -8,6 +8,7 @@ import type { KeyDate } from '../bindings/KeyDate'
 import LAWS_EN from '../locales/en/laws.json'
 import HOLIDAYS_EN from '../locales/en/holidays.json'
 import UNITS_EN from '../locales/en/units.json'
+import TEMPLATES_EN from '../locales/en/templates.json'
 import { describeRule } from './rule-form'
 
 const isEnglish = (locale: string) => locale.toLowerCase().startsWith('en')
@@ -90,6 +91,19 @@ export function quantityText(quantity: number | string, unit: string, locale: st
 
 /** The units of count that have an English name. */
 export const ENGLISH_STOCK_UNITS = Object.keys(UNITS)
+const TEMPLATES: Record<string, { name: string; description: string }> = TEMPLATES_EN
+
+/** A plan template's name and description: the built-in ones in English, the town's own as typed. */
+export function templateText(
+  tpl: { key: string; builtin: boolean; name: string; description: string; campaign_name: string },
+  locale: string,
+): { name: string; description: string } {
+  const en = isEnglish(locale) && tpl.builtin ? TEMPLATES[tpl.key] : undefined
+  return en ?? { name: tpl.name, description: tpl.description || tpl.campaign_name }
+}
+
+/** The built-in templates that have English. */
+export const ENGLISH_TEMPLATE_KEYS = Object.keys(TEMPLATES)
 /** The law names that have an English name (a test checks the catalogues are covered). */
 export const ENGLISH_LAW_NAMES = Object.keys(LAWS)
 /** The statutory holiday names that have an English name. */
