@@ -53,7 +53,10 @@ function userData(dataDir) {
   return [...new Set(values)].sort((a, b) => b.length - a.length)
 }
 
-/** The visible text nodes holding Han characters once user data is taken out. */
+/**
+ * The visible text nodes holding Han characters or Chinese punctuation (：、，（）“” and the
+ * full-width forms) once user data is taken out.
+ */
 function chineseLeft(s, allowed) {
   return s.execute(
     `const allowed = arguments[0]
@@ -64,7 +67,7 @@ function chineseLeft(s, allowed) {
        if (!el || !el.offsetParent && getComputedStyle(el).position !== 'fixed') continue
        let text = n.textContent
        for (const a of allowed) text = text.split(a).join('')
-       if (/[\\u3400-\\u9fff]/.test(text)) out.add(n.textContent.trim().slice(0, 60))
+       if (/[\\u3000-\\u303f\\u3400-\\u9fff\\uff01-\\uff5e]/.test(text)) out.add(n.textContent.trim().slice(0, 60))
      }
      return [...out]`,
     allowed,
@@ -127,6 +130,8 @@ suite('English: no Chinese UI text on any screen', () => {
         await navigate(s, key)
         await settled(s, key)
         const left = new Set(await chineseLeft(s, allowed))
+        // The screens whose words come from the core's catalogues, to look at.
+        if (['plan', 'conflicts', 'pivot', 'settings'].includes(key)) await h.screenshot(`40-english-${key}.png`)
         // A screen's other tabs (the plan's templates and local nodes, the units' kinds …).
         const tabs = await s.execute(`return document.querySelectorAll('.el-tabs__item').length`)
         for (let i = 1; i < tabs; i++) {
@@ -135,7 +140,7 @@ suite('English: no Chinese UI text on any screen', () => {
           for (const t of await chineseLeft(s, allowed)) left.add(t)
         }
         found[key] = [...left]
-        if (found[key].length) await h.screenshot(`40-english-${key}.png`)
+        if (found[key].length) await h.screenshot(`40-english-${key}-left.png`)
       }
     } finally {
       await h.stop()

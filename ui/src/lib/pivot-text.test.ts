@@ -31,7 +31,7 @@ describe('the pivot table in English', () => {
     } as PivotTable
     expect(pivotTitle(tb, '', t, 'zh-CN')).toBe(tb.title)
     const en = pivotTitle(tb, '', t, 'en')
-    expect(en).toBe('1 Jan 2026 – 31 Dec 2026 · whole town · Activities (activities), by village / unit and month')
+    expect(en).toBe('1 Jan 2026 – 31 Dec 2026 · whole town · Activities, by village / unit and month')
     expect(en).not.toMatch(HAN)
     expect(pivotUnit({ measure: 'quantity', measure_unit: '份、册' }, 'en')).toBe('copies, booklets')
     expect(pivotUnit({ measure: 'quantity', measure_unit: '份、册' }, 'zh-CN')).toBe('份、册')

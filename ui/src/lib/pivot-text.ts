@@ -62,6 +62,5 @@ export function pivotTitle(tb: PivotTable, scope: string, t: T, locale: string):
     .replace('{to}', formatDate(tb.to, locale))
     .replace('{scope}', scope || EN.wholeTown)
     .replace('{measure}', t(`pivot.measure.${tb.measure}`))
-    .replace('{unit}', pivotUnit(tb, locale))
     .replace('{by}', tb.cols ? `${dim(tb.rows)} and ${dim(tb.cols)}` : dim(tb.rows))
 }
