@@ -286,24 +286,23 @@ fn own(
     if !counts(a) {
         return Ok(out);
     }
-    let single = |kind,
-                  b: String,
-                  campaign_id: Option<String>,
-                  message: String,
-                  params: ConflictParams| Conflict {
-        kind,
-        a: a.id.clone(),
-        b,
-        activity_id: a.id.clone(),
-        activity_title: a.title.clone(),
-        other_activity_id: None,
-        other_title: None,
-        campaign_id,
-        date: a.date.clone(),
-        message,
-        params,
-        ignored: false,
-    };
+    let single =
+        |kind, b: String, campaign_id: Option<String>, message: String, params: ConflictParams| {
+            Conflict {
+                kind,
+                a: a.id.clone(),
+                b,
+                activity_id: a.id.clone(),
+                activity_title: a.title.clone(),
+                other_activity_id: None,
+                other_title: None,
+                campaign_id,
+                date: a.date.clone(),
+                message,
+                params,
+                ignored: false,
+            }
+        };
     for id in &a.campaign_ids {
         if let Some(c) = campaigns.get(id) {
             if a.date < c.start || a.date > c.end {
@@ -353,7 +352,14 @@ fn own(
                 b.describe()
             ),
             ConflictParams {
-                school_break: Some(if b.name == "暑假" { "summer" } else { "winter" }.into()),
+                school_break: Some(
+                    if b.name == "暑假" {
+                        "summer"
+                    } else {
+                        "winter"
+                    }
+                    .into(),
+                ),
                 break_start: Some(b.start.to_string()),
                 break_end: Some(b.end.to_string()),
                 break_estimated: b.estimated,

@@ -338,7 +338,12 @@ fn weekends_and_school_breaks_are_warned_with_the_reason() {
     );
     let p = &found[0].params;
     assert_eq!(
-        (p.market_lunar, p.market_digits.as_slice(), p.market_kept, p.school),
+        (
+            p.market_lunar,
+            p.market_digits.as_slice(),
+            p.market_kept,
+            p.school
+        ),
         (Some(false), &[1u8, 4, 7][..], false, false)
     );
     let street = create(
@@ -381,7 +386,11 @@ fn weekends_and_school_breaks_are_warned_with_the_reason() {
     );
     let p = &found[0].params;
     assert_eq!(
-        (p.school_break.as_deref(), p.break_start.as_deref(), p.break_estimated),
+        (
+            p.school_break.as_deref(),
+            p.break_start.as_deref(),
+            p.break_estimated
+        ),
         (Some("winter"), Some("2027-01-23"), true)
     );
     let village = act(

@@ -330,7 +330,9 @@ fn published_dates_and_themes_match_the_reference_table() {
         // Every published theme has its English, for the English window.
         assert_eq!(
             o.theme.is_some(),
-            o.theme_en.as_deref().is_some_and(|t| t.is_ascii() && !t.is_empty()),
+            o.theme_en
+                .as_deref()
+                .is_some_and(|t| t.is_ascii() && !t.is_empty()),
             "theme_en of {} {}",
             o.node,
             o.year
@@ -597,10 +599,7 @@ fn published_constitution_weeks_and_themes_are_built_in() {
     assert!(w2020.theme_en.contains("Xi Jinping Thought"));
     // The rule as data, for the English window: 12月1日至12月7日, published each year.
     assert_eq!(w2020.start_rule, DateRule::Fixed { month: 12, day: 1 });
-    assert_eq!(
-        w2020.end_rule,
-        Some(DateRule::Fixed { month: 12, day: 7 })
-    );
+    assert_eq!(w2020.end_rule, Some(DateRule::Fixed { month: 12, day: 7 }));
     assert!(w2020.announced);
     let w2022 = week(2022).unwrap();
     assert_eq!(
