@@ -339,7 +339,9 @@ export function findExecutable(candidates) {
  * of the app it starts.
  */
 export async function startTauriDriver({ bin, port = 4444, nativeDriver, env, log = () => {} }) {
-  const args = ['--port', String(port)]
+  // The native WebDriver next to ours (4444 → 4445, tauri-driver's default), so that runs on
+  // different ports (one per engineer) do not fight over the same native port.
+  const args = ['--port', String(port), '--native-port', String(port + 1)]
   if (nativeDriver) args.push('--native-driver', nativeDriver)
   const child = spawn(bin, args, { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] })
   let output = ''

@@ -65,7 +65,45 @@ pub struct Conflict {
     pub date: String,
     /// The warning in Chinese.
     pub message: String,
+    /// The warning's parts, for the window to word it in another language.
+    pub params: ConflictParams,
     pub ignored: bool,
+}
+
+/// What a warning says besides the activities' titles and date (in [`Conflict`]): the UI
+/// words it from these in English; `message` is the Chinese. Absent parts do not apply.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ConflictParams {
+    /// The person in charge of both (person_double).
+    pub person: Option<String>,
+    /// The times of the activity and of the other one ("09:00—11:30"); None: all day.
+    pub time: Option<String>,
+    pub other_time: Option<String>,
+    /// The village or unit (venue_double, village_half_day, weekend's market day).
+    pub unit: Option<String>,
+    pub venue: Option<String>,
+    /// village_half_day: both in the afternoon rather than the morning.
+    pub afternoon: bool,
+    /// outside_campaign: the campaign's name and dates.
+    pub campaign: Option<String>,
+    pub campaign_start: Option<String>,
+    pub campaign_end: Option<String>,
+    /// holiday: the statutory holiday's name (春节 …).
+    pub holiday: Option<String>,
+    /// school_break: "winter" or "summer", its first and last day, whether estimated.
+    pub school_break: Option<String>,
+    pub break_start: Option<String>,
+    pub break_end: Option<String>,
+    pub break_estimated: bool,
+    /// weekend: a school's (no lessons) rather than a village's (not a working day).
+    pub school: bool,
+    /// weekend on a market day: the cycle (lunar or solar month, days ending in these digits,
+    /// 0 for 10th/20th/30th) and whether a street campaign can keep the day.
+    pub market_lunar: Option<bool>,
+    #[ts(type = "Array<number>")]
+    pub market_digits: Vec<u8>,
+    pub market_kept: bool,
 }
 
 /// Minutes since midnight of an activity's span; all-day = the whole day; no end = 2 hours.
@@ -111,7 +149,22 @@ fn when(a: &Activity) -> String {
     }
 }
 
-fn pair(kind: ConflictKind, a: &Activity, b: &Activity, message: String) -> Conflict {
+/// An activity's time of day for [`ConflictParams`]; None when all day.
+fn time_of(a: &Activity) -> Option<String> {
+    match (&a.start_time, &a.end_time) {
+        (Some(s), Some(e)) => Some(format!("{s}—{e}")),
+        (Some(s), None) => Some(s.clone()),
+        _ => None,
+    }
+}
+
+fn pair(
+    kind: ConflictKind,
+    a: &Activity,
+    b: &Activity,
+    message: String,
+    params: ConflictParams,
+) -> Conflict {
     let (x, y) = if a.id <= b.id { (a, b) } else { (b, a) };
     Conflict {
         kind,
@@ -124,6 +177,7 @@ fn pair(kind: ConflictKind, a: &Activity, b: &Activity, message: String) -> Conf
         campaign_id: None,
         date: a.date.clone(),
         message,
+        params,
         ignored: false,
     }
 }
@@ -148,6 +202,12 @@ fn between(a: &Activity, b: &Activity, village_units: &HashSet<String>) -> Vec<C
                     b.title,
                     when(b)
                 ),
+                ConflictParams {
+                    person: a.lead_person_name.clone(),
+                    time: time_of(a),
+                    other_time: time_of(b),
+                    ..Default::default()
+                },
             ));
         }
     }
@@ -164,6 +224,11 @@ fn between(a: &Activity, b: &Activity, village_units: &HashSet<String>) -> Vec<C
                 a.title,
                 b.title
             ),
+            ConflictParams {
+                unit: a.unit_name.clone(),
+                venue: Some(a.venue.clone()),
+                ..Default::default()
+            },
         ));
     }
     if same_unit
@@ -186,6 +251,11 @@ fn between(a: &Activity, b: &Activity, village_units: &HashSet<String>) -> Vec<C
                     a.title,
                     b.title
                 ),
+                ConflictParams {
+                    unit: a.unit_name.clone(),
+                    afternoon: !(am1 && am2),
+                    ..Default::default()
+                },
             ));
         }
     }
@@ -216,19 +286,23 @@ fn own(
     if !counts(a) {
         return Ok(out);
     }
-    let single = |kind, b: String, campaign_id: Option<String>, message: String| Conflict {
-        kind,
-        a: a.id.clone(),
-        b,
-        activity_id: a.id.clone(),
-        activity_title: a.title.clone(),
-        other_activity_id: None,
-        other_title: None,
-        campaign_id,
-        date: a.date.clone(),
-        message,
-        ignored: false,
-    };
+    let single =
+        |kind, b: String, campaign_id: Option<String>, message: String, params: ConflictParams| {
+            Conflict {
+                kind,
+                a: a.id.clone(),
+                b,
+                activity_id: a.id.clone(),
+                activity_title: a.title.clone(),
+                other_activity_id: None,
+                other_title: None,
+                campaign_id,
+                date: a.date.clone(),
+                message,
+                params,
+                ignored: false,
+            }
+        };
     for id in &a.campaign_ids {
         if let Some(c) = campaigns.get(id) {
             if a.date < c.start || a.date > c.end {
@@ -240,6 +314,12 @@ fn own(
                         "“{}”（{}）不在活动专项“{}”的时间内（{} 至 {}）",
                         a.title, a.date, c.name, c.start, c.end
                     ),
+                    ConflictParams {
+                        campaign: Some(c.name.clone()),
+                        campaign_start: Some(c.start.clone()),
+                        campaign_end: Some(c.end.clone()),
+                        ..Default::default()
+                    },
                 ));
             }
         }
@@ -258,6 +338,10 @@ fn own(
                 "“{}”安排在 {}（{day}），是{name}假期（法定节假日）",
                 a.title, a.date
             ),
+            ConflictParams {
+                holiday: Some(name),
+                ..Default::default()
+            },
         )),
         Some(DayOff::SchoolBreak(b)) => Some((
             ConflictKind::SchoolBreak,
@@ -267,13 +351,36 @@ fn own(
                 a.date,
                 b.describe()
             ),
+            ConflictParams {
+                school_break: Some(
+                    if b.name == "暑假" {
+                        "summer"
+                    } else {
+                        "winter"
+                    }
+                    .into(),
+                ),
+                break_start: Some(b.start.to_string()),
+                break_end: Some(b.end.to_string()),
+                break_estimated: b.estimated,
+                ..Default::default()
+            },
         )),
         Some(DayOff::Weekend(_)) if weekdays_count => {
-            let market = unit
+            let street = a.formats.contains(&ActivityFormat::StreetCampaign);
+            let market_day = unit
                 .and_then(|u| u.market.as_ref())
-                .filter(|m| m.is_market_day(date))
+                .filter(|m| m.is_market_day(date));
+            let params = ConflictParams {
+                school,
+                unit: market_day.and(a.unit_name.clone()),
+                market_lunar: market_day.map(|m| m.lunar),
+                market_digits: market_day.map(|m| m.digits.clone()).unwrap_or_default(),
+                market_kept: market_day.is_some() && street,
+                ..Default::default()
+            };
+            let market = market_day
                 .map(|m| {
-                    let street = a.formats.contains(&ActivityFormat::StreetCampaign);
                     format!(
                         "；当天是{}赶集日（{}）{}",
                         a.unit_name.as_deref().unwrap_or(""),
@@ -297,12 +404,13 @@ fn own(
                     "“{}”安排在 {}（{day}），是周末，{who}{market}",
                     a.title, a.date
                 ),
+                params,
             ))
         }
         _ => None,
     };
-    if let Some((kind, message)) = warning {
-        out.push(single(kind, a.date.clone(), None, message));
+    if let Some((kind, message, params)) = warning {
+        out.push(single(kind, a.date.clone(), None, message, params));
     }
     Ok(out)
 }

@@ -16,10 +16,10 @@ const STATUS_COLOR: Record<string, string> = {
 }
 
 /** Activities as events: timed ones with start/end, the rest all-day; status as a class. */
-export function calendarEvents(list: readonly CalendarItem[]): EventInput[] {
+export function calendarEvents(list: readonly CalendarItem[], locale = 'zh-CN'): EventInput[] {
   return list.map((a) => {
     const timed = !!a.start_time
-    const title = a.unit_name && !a.title.includes(a.unit_name) ? `${a.title}（${a.unit_name}）` : a.title
+    const title = a.unit_name && !a.title.includes(a.unit_name) ? (locale.startsWith('en') ? `${a.title} (${a.unit_name})` : `${a.title}（${a.unit_name}）`) : a.title
     return {
       id: a.id,
       title,

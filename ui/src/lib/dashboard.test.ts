@@ -116,7 +116,7 @@ describe('englishHeadline', () => {
         activities: 1,
         material_units: [{ unit: '份', label: '宣传资料', kinds: 2, quantity: 5200 }, { unit: '册', label: '法治读本', kinds: 1, quantity: 0 }],
       }),
-    ).toBe('From 2027-12-01 to 2027-12-31: 1 activity held, reaching 9,800 people; materials handed out: 5,200 份')
+    ).toBe('From 2027-12-01 to 2027-12-31: 1 activity held, reaching 9,800 people; materials handed out: 5,200 copies')
   })
 })
 

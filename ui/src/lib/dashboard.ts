@@ -1,5 +1,6 @@
 // 统计 dashboard: what the charts and tables show of a Summary, and where a click on a number
 // leads (the 台账 with the same filter). Pure functions, so they are tested without a canvas.
+import { stockUnitName } from './catalogue-text'
 import type { Breakdown } from '../bindings/Breakdown'
 import type { Summary } from '../bindings/Summary'
 
@@ -169,7 +170,7 @@ export function englishHeadline(s: Pick<Summary, 'from' | 'to' | 'activities' | 
   let text = `${wholeYear ? `In ${s.from.slice(0, 4)}` : `From ${s.from} to ${s.to}`}: ${n(s.activities)} ${
     s.activities === 1 ? 'activity' : 'activities'
   } held, reaching ${n(s.reach)} people`
-  const handed = s.material_units.filter((u) => u.quantity > 0).map((u) => `${n(u.quantity)} ${u.unit}`)
+  const handed = s.material_units.filter((u) => u.quantity > 0).map((u) => `${n(u.quantity)} ${stockUnitName(u.unit, 'en', u.quantity)}`)
   if (handed.length) text += `; materials handed out: ${handed.join(', ')}`
   return text
 }

@@ -1,5 +1,6 @@
 // Activity records (活动记录 / 台账): the form model of the record entry screen and its mapping
 // to the core's RecordInput, plus small helpers the list, review and drawer share.
+import { quantityText } from './catalogue-text'
 import type { ActivityRecord } from '../bindings/ActivityRecord'
 import type { RecordTotals } from '../bindings/RecordTotals'
 import type { MaterialLine } from '../bindings/MaterialLine'
@@ -321,9 +322,10 @@ export function charCount(s: string): number {
   return Array.from(s).length
 }
 
-/** "宪法读本 10册、普法袋 20个". */
-export function materialsText(lines: readonly RecordMaterial[]): string {
-  return lines.map((m) => `${m.material_name} ${Number(m.quantity)}${m.unit}`).join('、')
+/** "宪法读本 10册、普法袋 20个" / "宪法读本 10 booklets, 普法袋 20 pieces". */
+export function materialsText(lines: readonly RecordMaterial[], locale = 'zh-CN'): string {
+  const sep = locale.startsWith('en') ? ', ' : '、'
+  return lines.map((m) => `${m.material_name} ${quantityText(Number(m.quantity), m.unit, locale)}`).join(sep)
 }
 
 /** Column totals of a list of records (the 台账 footer). */

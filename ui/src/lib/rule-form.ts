@@ -118,6 +118,26 @@ const LUNAR_MONTHS = ['正', '二', '三', '四', '五', '六', '七', '八', '�
 const EN_MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec']
 const EN_WD = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday']
 const EN_NTH = ['1st', '2nd', '3rd', '4th', '5th']
+/** The 24 solar terms in English, in the order of SOLAR_TERMS. */
+const EN_SOLAR_TERMS = [
+  'Minor Cold', 'Major Cold', 'Start of Spring', 'Rain Water', 'Awakening of Insects', 'Spring Equinox',
+  'Pure Brightness (Qingming)', 'Grain Rain', 'Start of Summer', 'Grain Buds', 'Grain in Ear', 'Summer Solstice',
+  'Minor Heat', 'Major Heat', 'Start of Autumn', 'End of Heat', 'White Dew', 'Autumn Equinox',
+  'Cold Dew', 'Frost’s Descent', 'Start of Winter', 'Minor Snow', 'Major Snow', 'Winter Solstice',
+]
+
+function ordinal(n: number): string {
+  const tens = n % 100
+  const suffix = tens >= 11 && tens <= 13 ? 'th' : (['th', 'st', 'nd', 'rd'][n % 10] ?? 'th')
+  return `${n}${suffix}`
+}
+
+/** A solar term's name in the UI's language ("秋分", "Autumn Equinox"). */
+export function solarTermName(term: string, locale = 'zh-CN'): string {
+  if (!locale.toLowerCase().startsWith('en')) return term
+  const i = (SOLAR_TERMS as readonly string[]).indexOf(term)
+  return i < 0 ? term : EN_SOLAR_TERMS[i]
+}
 
 /** 初一 … 三十. */
 export function lunarDayName(day: number): string {
@@ -154,10 +174,10 @@ export function describeRule(r: DateRule, locale = 'zh-CN'): string {
       return zh ? `${r.month}月` : `all of ${EN_MONTHS[r.month - 1]}`
     case 'lunar': {
       const text = `农历${r.leap ? '闰' : ''}${lunarMonthName(r.month)}${lunarDayName(r.day)}`
-      return zh ? text : `lunar ${r.leap ? 'leap ' : ''}month ${r.month} day ${r.day} (${text})`
+      return zh ? text : `the ${ordinal(r.day)} day of the ${r.leap ? 'leap ' : ''}${ordinal(r.month)} lunar month`
     }
     case 'solar_term':
-      return zh ? r.term : `solar term ${r.term}`
+      return zh ? r.term : `the solar term ${solarTermName(r.term, locale)}`
     case 'school': {
       if (zh) {
         const base = SCHOOL_EVENT_ZH[r.event]

@@ -81,6 +81,9 @@ fn a_village_with_two_activities_in_one_half_day() {
         "{}",
         found[0].message
     );
+    // The parts the window words it from in English.
+    assert_eq!(found[0].params.unit.as_deref(), Some("安静村"));
+    assert!(!found[0].params.afternoon);
     assert!(
         for_activity(&db.conn, &c).unwrap().is_empty(),
         "the afternoon is free"
@@ -143,6 +146,8 @@ fn the_same_person_or_venue_twice_at_overlapping_times() {
         "{}",
         found[0].message
     );
+    assert_eq!(found[0].params.person.as_deref(), Some("王律师"));
+    assert!(found[0].params.time.is_some());
 
     let mut school = with("法治课", "双龙镇中心小学", "08:00", "09:00", "礼堂");
     school.lead_person_id = None;
@@ -191,6 +196,11 @@ fn outside_the_campaign_window_and_on_holidays() {
         "{}",
         found[0].message
     );
+    let p = &found[0].params;
+    assert_eq!(
+        (p.campaign_start.as_deref(), p.campaign_end.as_deref()),
+        (Some("2026-12-01"), Some("2026-12-07"))
+    );
 
     let national_day = create(
         &mut db,
@@ -205,6 +215,7 @@ fn outside_the_campaign_window_and_on_holidays() {
     let found = for_activity(&db.conn, &national_day.id).unwrap();
     assert_eq!(kinds(&found), [ConflictKind::Holiday]);
     assert!(found[0].message.contains("国庆节"), "{}", found[0].message);
+    assert_eq!(found[0].params.holiday.as_deref(), Some("国庆节"));
     // A make-up working day (调休上班) is not a holiday.
     let workday = create(
         &mut db,
@@ -325,6 +336,16 @@ fn weekends_and_school_breaks_are_warned_with_the_reason() {
         "{}",
         found[0].message
     );
+    let p = &found[0].params;
+    assert_eq!(
+        (
+            p.market_lunar,
+            p.market_digits.as_slice(),
+            p.market_kept,
+            p.school
+        ),
+        (Some(false), &[1u8, 4, 7][..], false, false)
+    );
     let street = create(
         &mut db,
         &ActivityInput {
@@ -346,6 +367,7 @@ fn weekends_and_school_breaks_are_warned_with_the_reason() {
         "the market day is the reason a 集中宣传 may stay: {}",
         found[0].message
     );
+    assert!(found[0].params.market_kept);
     // 正月初十 2027 (2月15日, a Monday) is in the (estimated) winter break: the school is
     // warned, the village is not.
     let lesson = act(
@@ -361,6 +383,15 @@ fn weekends_and_school_breaks_are_warned_with_the_reason() {
         found[0].message.contains("寒假（1月23日至2月21日，估计）"),
         "{}",
         found[0].message
+    );
+    let p = &found[0].params;
+    assert_eq!(
+        (
+            p.school_break.as_deref(),
+            p.break_start.as_deref(),
+            p.break_estimated
+        ),
+        (Some("winter"), Some("2027-01-23"), true)
     );
     let village = act(
         &mut db,

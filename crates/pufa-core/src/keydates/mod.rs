@@ -75,6 +75,9 @@ struct BuiltinOverride {
     end: Option<String>,
     #[serde(default)]
     theme: Option<String>,
+    /// The theme in English, for the English window (exports keep the Chinese).
+    #[serde(default)]
+    theme_en: Option<String>,
     /// Where the dates or theme were published (kept for whoever checks the table).
     #[serde(default)]
     #[allow(dead_code)]
@@ -120,13 +123,22 @@ pub struct KeyDate {
     pub rule: String,
     /// F, NW, LW, M, LUN, ST or ANN (the domain reference's codes).
     pub rule_kind: String,
+    /// The rule as data, for a description in another language than `rule`'s Chinese: the
+    /// start, the end (or the length in days) and whether the dates are published each year.
+    pub start_rule: DateRule,
+    pub end_rule: Option<DateRule>,
+    pub days: Option<u32>,
+    pub announced: bool,
     pub laws: Vec<String>,
     pub audiences: Vec<Audience>,
     pub lead_agency: String,
     /// This year's theme, published or entered; empty when not known yet.
     pub theme: String,
+    /// The published theme in English; empty for a theme the coordinator typed in.
+    pub theme_en: String,
     /// When `theme` is empty: the latest earlier year's theme, offered as a draft to confirm.
     pub theme_draft: String,
+    pub theme_draft_en: String,
     pub theme_draft_year: Option<i32>,
     pub doc_number: String,
     pub note: String,
@@ -252,22 +264,24 @@ impl KeyDateNode {
 struct YearOverride {
     dates: Option<(String, String)>,
     theme: String,
+    theme_en: String,
     doc_number: String,
     published: bool,
 }
 
-/// The themes of earlier years: node code → (year, theme), the latest year kept.
-type EarlierThemes = HashMap<String, (i32, String)>;
+/// An earlier year's theme: the year, the theme and its English (empty when typed in).
+type EarlierTheme = (i32, String, String);
+/// The themes of earlier years: node code → the latest year's theme.
+type EarlierThemes = HashMap<String, EarlierTheme>;
 
-fn keep_latest(themes: &mut EarlierThemes, code: &str, year: i32, theme: &str) {
+fn keep_latest(themes: &mut EarlierThemes, code: &str, year: i32, theme: &str, theme_en: &str) {
     if theme.is_empty() {
         return;
     }
-    let e = themes
-        .entry(code.to_string())
-        .or_insert((year, theme.to_string()));
+    let latest = (year, theme.to_string(), theme_en.to_string());
+    let e = themes.entry(code.to_string()).or_insert(latest.clone());
     if year >= e.0 {
-        *e = (year, theme.to_string());
+        *e = latest;
     }
 }
 
@@ -317,6 +331,7 @@ fn compute_year(
             _ => (rule_start, rule_end, DateSource::Rule),
         };
         let theme = ov.map(|o| o.theme.clone()).unwrap_or_default();
+        let theme_en = ov.map(|o| o.theme_en.clone()).unwrap_or_default();
         let draft = earlier
             .get(&node.code)
             .filter(|_| theme.is_empty())
@@ -331,11 +346,17 @@ fn compute_year(
             window_end: iso(end + Duration::days(node.window.after as i64)),
             rule: node.describe(),
             rule_kind: node.rule_kind().to_string(),
+            start_rule: node.start.clone(),
+            end_rule: node.end.clone(),
+            days: node.days,
+            announced: node.announced,
             laws: node.laws.clone(),
             audiences: node.audiences.clone(),
             lead_agency: node.lead_agency.clone(),
             theme,
+            theme_en,
             theme_draft: draft.as_ref().map(|d| d.1.clone()).unwrap_or_default(),
+            theme_draft_en: draft.as_ref().map(|d| d.2.clone()).unwrap_or_default(),
             theme_draft_year: draft.map(|d| d.0),
             doc_number: ov.map(|o| o.doc_number.clone()).unwrap_or_default(),
             note: node.note.clone(),
@@ -366,9 +387,26 @@ pub fn national_year(year: i32) -> Result<Vec<KeyDate>> {
 fn builtin_earlier_themes(year: i32) -> EarlierThemes {
     let mut out = EarlierThemes::new();
     for o in catalogue().overrides.iter().filter(|o| o.year < year) {
-        keep_latest(&mut out, &o.node, o.year, o.theme.as_deref().unwrap_or(""));
+        keep_latest(
+            &mut out,
+            &o.node,
+            o.year,
+            o.theme.as_deref().unwrap_or(""),
+            o.theme_en.as_deref().unwrap_or(""),
+        );
     }
     out
+}
+
+/// The English of a published theme (the same words as a year of the catalogue: confirmed as
+/// a draft or typed in again); empty for the coordinator's own words, shown as typed.
+fn published_theme_en(theme: &str) -> &'static str {
+    catalogue()
+        .overrides
+        .iter()
+        .find(|o| o.theme.as_deref() == Some(theme))
+        .and_then(|o| o.theme_en.as_deref())
+        .unwrap_or("")
 }
 
 fn builtin_overrides(year: i32) -> HashMap<&'static str, YearOverride> {
@@ -382,6 +420,7 @@ fn builtin_overrides(year: i32) -> HashMap<&'static str, YearOverride> {
                 published: dates.is_some(),
                 dates,
                 theme: o.theme.clone().unwrap_or_default(),
+                theme_en: o.theme_en.clone().unwrap_or_default(),
                 doc_number: String::new(),
             };
             (o.node.as_str(), entry)
@@ -422,6 +461,7 @@ pub fn for_year(conn: &Connection, year: i32) -> Result<Vec<KeyDate>> {
         }
         // A coordinator's empty theme keeps the published one.
         if !theme.is_empty() {
+            entry.theme_en = published_theme_en(&theme).to_string();
             entry.theme = theme;
         }
         entry.doc_number = doc_number;
@@ -434,7 +474,7 @@ pub fn for_year(conn: &Connection, year: i32) -> Result<Vec<KeyDate>> {
         .query_map([year], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
         .collect::<rusqlite::Result<_>>()?;
     for (code, y, theme) in rows {
-        keep_latest(&mut earlier, &code, y, &theme);
+        keep_latest(&mut earlier, &code, y, &theme, published_theme_en(&theme));
     }
     let calendars = school_calendars(conn, year)?;
     let schools = |y: i32| {

@@ -327,6 +327,16 @@ fn published_dates_and_themes_match_the_reference_table() {
             .find(|(code, year, ..)| *code == o.node && *year == o.year)
             .unwrap_or_else(|| panic!("{} {} is not in the reference table", o.node, o.year));
         assert_eq!(o.theme.as_deref(), row.3, "{} {}", o.node, o.year);
+        // Every published theme has its English, for the English window.
+        assert_eq!(
+            o.theme.is_some(),
+            o.theme_en
+                .as_deref()
+                .is_some_and(|t| t.is_ascii() && !t.is_empty()),
+            "theme_en of {} {}",
+            o.node,
+            o.year
+        );
         assert_eq!(
             o.start.as_deref().zip(o.end.as_deref()),
             row.2,
@@ -469,6 +479,11 @@ fn themes_are_confirmed_from_last_years_draft_and_read_by_reports() {
         ("2027-12-01", "2027-12-07")
     );
     assert!(k.theme.contains("宪法深入人心"));
+    assert!(
+        k.theme_en.contains("Constitution"),
+        "a confirmed published theme keeps its English: {}",
+        k.theme_en
+    );
     let confirmed = theme(&db.conn, "constitution_week", 2027).unwrap().unwrap();
     assert!(confirmed.confirmed);
     // The town's own theme of a year is next year's draft.
@@ -488,6 +503,16 @@ fn themes_are_confirmed_from_last_years_draft_and_read_by_reports() {
         .unwrap()
         .unwrap();
     assert_eq!((draft.text.as_str(), draft.year), ("新一年的主题", 2026));
+    // The town's own words have no English: the window shows them as typed.
+    let k27 = for_year(&db.conn, 2027).unwrap();
+    let nsd = k27
+        .iter()
+        .find(|k| k.code == "national_security_day")
+        .unwrap();
+    assert_eq!(
+        (nsd.theme_draft.as_str(), nsd.theme_draft_en.as_str()),
+        ("新一年的主题", "")
+    );
     assert_eq!(
         confirm(&mut db, "nope", 2027).unwrap_err().field.as_deref(),
         Some("node_code")
@@ -571,6 +596,11 @@ fn published_constitution_weeks_and_themes_are_built_in() {
     );
     assert_eq!(w2020.source, DateSource::Published);
     assert!(w2020.theme.contains("习近平法治思想"));
+    assert!(w2020.theme_en.contains("Xi Jinping Thought"));
+    // The rule as data, for the English window: 12月1日至12月7日, published each year.
+    assert_eq!(w2020.start_rule, DateRule::Fixed { month: 12, day: 1 });
+    assert_eq!(w2020.end_rule, Some(DateRule::Fixed { month: 12, day: 7 }));
+    assert!(w2020.announced);
     let w2022 = week(2022).unwrap();
     assert_eq!(
         (w2022.start.as_str(), w2022.end.as_str()),
@@ -588,6 +618,7 @@ fn published_constitution_weeks_and_themes_are_built_in() {
     assert_eq!(w2027.theme, "");
     assert_eq!(w2027.theme_draft_year, Some(2025));
     assert!(w2027.theme_draft.contains("宪法深入人心"));
+    assert!(w2027.theme_draft_en.contains("Constitution"));
     // A node that is not announced follows its rule and is never provisional.
     let defense = national_year(2027)
         .unwrap()
