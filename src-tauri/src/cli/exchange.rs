@@ -242,11 +242,16 @@ fn sheet_lines(sheets: &[SheetSummary], continued: u32, ignored: &[String]) {
     for s in sheets {
         match &s.skipped {
             None => println!(
-                "  “{}”表：第{}行是表头，{} 行数据（可导入 {}，已登记过 {}，有错误 {}{}）",
+                "  “{}”表：第{}行是表头，{} 行数据（可导入 {}，{}已登记过 {}，有错误 {}{}）",
                 s.name,
                 s.header_row,
                 s.rows,
                 s.valid,
+                if s.updated > 0 {
+                    format!("已修改 {}，", s.updated)
+                } else {
+                    String::new()
+                },
                 s.duplicates,
                 s.error_rows,
                 if s.continued > 0 {
@@ -344,8 +349,8 @@ pub fn print(output: &Output, response: Response) -> Result<(), AppError> {
         Output::Import { dry_run: true } => {
             let p: ImportPreview = response.take()?;
             println!(
-                "检查完毕（未导入）：可导入 {} 行，已登记过 {} 行，有错误 {} 行",
-                p.valid, p.duplicates, p.error_rows
+                "检查完毕（未导入）：可导入 {} 行，已修改 {} 行（将更新原记录），已登记过 {} 行，有错误 {} 行",
+                p.valid, p.updated, p.duplicates, p.error_rows
             );
             sheet_lines(&p.sheets, p.continued, &p.ignored_columns);
             for ask in &p.asks {
@@ -354,16 +359,18 @@ pub fn print(output: &Output, response: Response) -> Result<(), AppError> {
                     _ => println!("表格没有“活动形式”列：用 --format 指定整张表的活动形式"),
                 }
             }
+            row_lines("已修改（上次导入后表中改了，将更新原记录）", &p.corrected);
             row_lines("错误", &p.errors);
             row_lines("提示", &p.warnings);
         }
         Output::Import { dry_run: false } => {
             let r: ImportReport = response.take()?;
             println!(
-                "已导入 {} 行；已登记过 {} 行、有错误 {} 行未导入",
-                r.imported, r.duplicates, r.error_rows
+                "已导入 {} 行，按表中的改动更新 {} 条记录；已登记过 {} 行、有错误 {} 行未导入",
+                r.imported, r.updated, r.duplicates, r.error_rows
             );
             sheet_lines(&r.sheets, r.continued, &r.ignored_columns);
+            row_lines("已修改（已更新原记录）", &r.corrected);
             row_lines("错误", &r.errors);
             row_lines("提示", &r.warnings);
         }

@@ -13,6 +13,11 @@ export type ImportPreview = {
  */
 valid: number, 
 /**
+ * Rows imported before from this sheet that now say something else (已修改): the
+ * records are updated.
+ */
+updated: number, 
+/**
  * Rows whose date, village and activity name are already recorded (or repeat an earlier
  * row of the file).
  */
@@ -25,6 +30,10 @@ error_rows: number, errors: Array<RowError>,
  * Read, but not as written: "200余" taken as 200, a format not in the list …
  */
 warnings: Array<RowError>, 
+/**
+ * The rows of `updated`, each change old → new ("第3行“活动名称”：已修改：参加人数：80 → 95").
+ */
+corrected: Array<RowError>, 
 /**
  * The first 200 data rows.
  */

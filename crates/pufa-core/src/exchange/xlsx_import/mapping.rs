@@ -185,6 +185,9 @@ pub(super) struct Lookups {
     pub(super) materials: HashMap<String, Material>,
     /// The user of this computer: the 记录人 of rows that name none.
     pub(super) recorder: Option<String>,
+    /// The user of this computer is the coordinator (a corrected re-import may change an
+    /// approved record: see `corrections`).
+    pub(super) coordinator: bool,
     /// Village stores by unit id, and the town's: where hand-outs are taken from.
     pub(super) stores: HashMap<String, String>,
     pub(super) town_store: Option<String>,
@@ -287,6 +290,7 @@ impl Lookups {
             unit_by_short,
             materials,
             recorder: current_user(conn)?.map(|u| u.name),
+            coordinator: crate::record::is_coordinator(conn)?,
             stores,
             town_store,
             asked: Asked::default(),

@@ -26,17 +26,22 @@ impl Mode<'_> {
 pub(super) struct Outcome {
     pub(super) valid: u32,
     pub(super) imported: u32,
+    pub(super) updated: u32,
     pub(super) duplicates: u32,
     pub(super) error_rows: u32,
     pub(super) continued: u32,
     pub(super) errors: Vec<RowError>,
     pub(super) warnings: Vec<RowError>,
+    pub(super) corrected: Vec<RowError>,
     pub(super) rows: Vec<PreviewRow>,
     pub(super) sheet: String,
     pub(super) header_row: u32,
     pub(super) ignored_columns: Vec<String>,
     pub(super) sheets: Vec<SheetSummary>,
     pub(super) asks: Vec<String>,
+    /// Where each written (or corrected) record came from, in the order the batch writes
+    /// the new ones.
+    pub(super) sources: Vec<Source>,
 }
 
 impl Outcome {
@@ -51,6 +56,7 @@ impl Outcome {
             header_row: sheet.header_row,
             rows: found,
             valid: sheet.valid,
+            updated: sheet.updated,
             duplicates: sheet.duplicates,
             error_rows: sheet.error_rows,
             continued: sheet.continued,
@@ -58,11 +64,14 @@ impl Outcome {
         });
         self.valid += sheet.valid;
         self.imported += sheet.imported;
+        self.updated += sheet.updated;
+        self.sources.append(&mut sheet.sources);
         self.duplicates += sheet.duplicates;
         self.error_rows += sheet.error_rows;
         self.continued += sheet.continued;
         self.errors.append(&mut sheet.errors);
         self.warnings.append(&mut sheet.warnings);
+        self.corrected.append(&mut sheet.corrected);
         let room = PREVIEW_ROWS.saturating_sub(self.rows.len());
         self.rows.extend(sheet.rows.into_iter().take(room));
         for a in sheet.asks {
@@ -83,6 +92,7 @@ impl Outcome {
             header_row: 0,
             rows: 0,
             valid: 0,
+            updated: 0,
             duplicates: 0,
             error_rows: 0,
             continued: 0,
@@ -100,6 +110,8 @@ pub(super) struct Carry {
     /// true once warned.
     pub(super) stock: HashMap<(String, String), (i64, bool)>,
     pub(super) data_rows: u32,
+    /// Records a row of this file was found to correct (no second row may claim them).
+    pub(super) claimed: HashSet<String>,
 }
 
 /// Why a sheet without an activity header is not read, in the words of what it looks like.
@@ -191,7 +203,12 @@ pub(super) fn run(
     }
     // Rows of several sheets: each message says which sheet it is on.
     if read > 1 {
-        for e in total.errors.iter_mut().chain(total.warnings.iter_mut()) {
+        for e in total
+            .errors
+            .iter_mut()
+            .chain(total.warnings.iter_mut())
+            .chain(total.corrected.iter_mut())
+        {
             e.message = format!("“{}”表{}", e.sheet, e.message);
         }
     }
@@ -252,7 +269,12 @@ pub(super) fn process(
     importer.carry.data_rows += data_rows;
     progress(data_rows as u64, data_rows as u64);
     let mut out = importer.out;
-    for e in out.errors.iter_mut().chain(out.warnings.iter_mut()) {
+    for e in out
+        .errors
+        .iter_mut()
+        .chain(out.warnings.iter_mut())
+        .chain(out.corrected.iter_mut())
+    {
         e.sheet = sheet.to_string();
     }
     for r in out.rows.iter_mut() {
@@ -341,6 +363,8 @@ pub(super) struct RowRead {
     pub(super) warnings: Vec<RowError>,
     /// Appended to the narrative: what was written where the value was taken loosely.
     pub(super) notes: Vec<String>,
+    /// A correction of a row imported before: what changed.
+    pub(super) changes: Vec<Change>,
 }
 
 impl RowRead {
@@ -539,6 +563,7 @@ impl<'a> Importer<'a> {
             errors: Vec::new(),
             warnings: Vec::new(),
             notes: Vec::new(),
+            changes: Vec::new(),
         };
         self.formula_errors(&mut read);
         if read.continues() {
@@ -577,6 +602,7 @@ impl<'a> Importer<'a> {
         }
         match status {
             RowStatus::Valid => self.out.valid += 1,
+            RowStatus::Updated => self.out.updated += 1,
             RowStatus::Duplicate => self.out.duplicates += 1,
             RowStatus::Error => self.out.error_rows += 1,
         }
@@ -619,6 +645,7 @@ impl<'a> Importer<'a> {
                 (r, p) => r.or(p),
             },
             status,
+            changes: read.changes.clone(),
         }
     }
 
