@@ -1563,6 +1563,34 @@ fn import_names_unused_columns_and_sheets_and_asks_once_for_a_missing_village() 
         "{dry}"
     );
     assert_eq!(dry["ignored_columns"], serde_json::json!(["序号", "备注"]));
+    // The mapper from the command line: 备注 read as 活动简述.
+    let mapped = cli(
+        &dir,
+        &[
+            "import",
+            "xlsx",
+            file,
+            "--dry-run",
+            "--json",
+            "--village",
+            "双龙镇中心小学",
+            "--map",
+            "备注=活动简述",
+        ],
+    )
+    .ok()
+    .json();
+    assert_eq!(mapped["ignored_columns"], serde_json::json!(["序号"]));
+    let remark = mapped["columns"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["header"] == "备注")
+        .unwrap();
+    assert_eq!(
+        (&remark["field"], &remark["source"]),
+        (&"narrative".into(), &"chosen".into())
+    );
     assert_eq!(dry["sheets"][1]["name"], "台账");
     assert_eq!(dry["sheets"][0]["skipped"], "封面");
     let done = cli(

@@ -6,7 +6,7 @@ use pufa_core::api::{Request, Response, Written};
 use pufa_core::backup::{BackupInfo, BackupKind};
 use pufa_core::exchange::package::{Keep, PackageReport, PackageScope};
 use pufa_core::exchange::xlsx_import::{
-    ImportAsked, ImportPreview, ImportReport, RowError, SheetSummary,
+    ColumnChoice, ImportAsked, ImportPreview, ImportReport, RowError, SheetSummary,
 };
 use pufa_core::{AppError, ErrorCode};
 use serde_json::Value;
@@ -42,6 +42,9 @@ pub enum ImportCmd {
         /// 表格没有“活动形式”列时，整张表的活动形式（如 集中宣传、有奖问答）
         #[arg(long, value_name = "FORMAT")]
         format: Option<String>,
+        /// 改正某列的对应（可多次）：--map 人员=参加人数，--map 备注=不导入；确认导入后，同样表头的表格下次按此读取
+        #[arg(long = "map", value_name = "列名=字段")]
+        map: Vec<String>,
     },
 }
 
@@ -204,9 +207,24 @@ pub fn import(cmd: ImportCmd) -> (Request, Output) {
             dry_run,
             village,
             format,
+            map,
         } => {
             let path = path(file);
-            let asked = ImportAsked { village, format };
+            let columns = map
+                .iter()
+                .map(|m| {
+                    let (header, field) = m.split_once(['=', '＝']).unwrap_or((m, ""));
+                    ColumnChoice {
+                        header: header.trim().to_string(),
+                        field: field.trim().to_string(),
+                    }
+                })
+                .collect();
+            let asked = ImportAsked {
+                village,
+                format,
+                columns,
+            };
             let request = if dry_run {
                 Request::ImportPreview { path, asked }
             } else {

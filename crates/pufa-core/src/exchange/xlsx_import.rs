@@ -110,6 +110,10 @@ pub struct ImportPreview {
     /// What a sheet has no column for and is asked once for the whole file: "village",
     /// "format" (see [`ImportAsked`]).
     pub asks: Vec<String>,
+    /// Every column of every sheet read, with the field it is read as (the mapper).
+    pub columns: Vec<Column>,
+    /// What a column can be read as (the mapper's drop-down).
+    pub field_options: Vec<FieldOption>,
 }
 
 /// One sheet of a workbook as the import saw it.
@@ -158,6 +162,9 @@ pub struct ImportAsked {
     pub village: Option<String>,
     #[serde(default)]
     pub format: Option<String>,
+    /// Columns whose field the user fixed in the preview's mapper (or `--map 列名=字段`).
+    #[serde(default)]
+    pub columns: Vec<ColumnChoice>,
 }
 
 /// How many data rows the preview lists.
@@ -244,6 +251,8 @@ pub fn preview(
         sheets: out.sheets,
         continued: out.continued,
         asks: out.asks,
+        columns: out.columns,
+        field_options: field_options(),
     })
 }
 
@@ -328,6 +337,7 @@ pub fn import(
 mod cells;
 mod checks;
 mod corrections;
+mod layout;
 mod mapping;
 mod reading;
 mod row_parts;
@@ -339,6 +349,8 @@ pub(crate) use cells::*;
 use checks::*;
 pub use corrections::Change;
 use corrections::*;
+use layout::*;
+pub use layout::{field_options, Column, ColumnChoice, FieldOption};
 use mapping::*;
 pub(crate) use reading::*;
 use rows::*;

@@ -29,6 +29,14 @@ const preview: ImportPreview = {
   ],
   continued: 1,
   asks: [],
+  columns: [
+    { sheet: '活动登记', header: '人数', field: 'participants', source: 'auto' },
+    { sheet: '活动登记', header: '情况', field: '', source: 'auto' },
+  ],
+  field_options: [
+    { code: 'participants', label: '参加人数' },
+    { code: 'narrative', label: '活动简述' },
+  ],
 }
 
 let answer: ImportPreview = preview
@@ -80,8 +88,8 @@ describe('ImportDialog', () => {
     await w.get('[data-testid="import-recheck"]').trigger('click')
     await flushPromises()
     expect(previewCalls).toEqual([
-      { path: '/tmp/台账.xlsx', asked: { village: null, format: null } },
-      { path: '/tmp/台账.xlsx', asked: { village: '安静村', format: null } },
+      { path: '/tmp/台账.xlsx', asked: { village: null, format: null, columns: [] } },
+      { path: '/tmp/台账.xlsx', asked: { village: '安静村', format: null, columns: [] } },
     ])
   })
 
@@ -111,5 +119,24 @@ describe('ImportDialog', () => {
     const go = w.get('[data-testid="import-go"]')
     expect(go.text()).toContain('导入 0 行，更新 1 条')
     expect(go.attributes('disabled')).toBeUndefined()
+  })
+
+  it('shows each column with its field and checks again with the one the user picks', async () => {
+    answer = preview
+    previewCalls.length = 0
+    const i18n = createI18n({ legacy: false, locale: 'zh-CN', messages: { 'zh-CN': zhCN } })
+    const w = mount(ImportDialog, { props: { modelValue: true }, global: { plugins: [ElementPlus, i18n] } })
+    await flushPromises()
+    await w.get('[data-testid="import-choose"]').trigger('click')
+    await flushPromises()
+    expect(w.get('[data-testid="import-mapper"]').text()).toContain('列的对应（2 列）')
+    const select = w.findAllComponents({ name: 'ElSelect' }).find((s) => s.attributes('data-testid') === 'import-map-情况')
+    expect(select).toBeTruthy()
+    select!.vm.$emit('update:modelValue', 'narrative')
+    await flushPromises()
+    expect(previewCalls.at(-1)).toEqual({
+      path: '/tmp/台账.xlsx',
+      asked: { village: null, format: null, columns: [{ header: '情况', field: 'narrative' }] },
+    })
   })
 })

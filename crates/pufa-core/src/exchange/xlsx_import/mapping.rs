@@ -9,6 +9,8 @@ pub(super) struct Header {
     /// (column, field, header as written).
     pub(super) columns: Vec<(u32, Field, String)>,
     pub(super) ignored: Vec<String>,
+    /// Every written header cell: (column, header as written), in column order.
+    pub(super) cells: Vec<(u32, String)>,
 }
 
 /// Required fields a sheet may lack as a column: one value for the whole sheet is asked
@@ -32,11 +34,13 @@ impl Header {
         let mut columns: Vec<(u32, Field, String)> = Vec::new();
         let mut ignored = Vec::new();
         let mut last_material: Option<u8> = None;
+        let mut written = Vec::new();
         for (col, cell) in cells {
             let text = one_line(&cell.as_text());
             if text.is_empty() {
                 continue;
             }
+            written.push((*col, text.clone()));
             let field = match field_of_header(&text) {
                 // "资料 | 数量 | 资料 | 数量" without numbers: numbered in order.
                 Some(Field::Material(0)) => {
@@ -79,6 +83,7 @@ impl Header {
             row: row.index,
             columns,
             ignored,
+            cells: written,
         }
     }
 
@@ -123,7 +128,7 @@ pub(super) fn second_meaning(
     None
 }
 
-fn header_key(text: &str) -> String {
+pub(super) fn header_key(text: &str) -> String {
     name_key(text)
         .trim_start_matches(['*', '※', '★'])
         .to_string()
@@ -193,6 +198,8 @@ pub(super) struct Lookups {
     pub(super) town_store: Option<String>,
     /// The values asked once for sheets without their column, checked.
     pub(super) asked: Asked,
+    /// The columns' fields the user chose (by header key; None: not imported).
+    pub(super) chosen: Vec<(String, Option<Field>)>,
 }
 
 /// [`ImportAsked`] checked: the village a name in the town's list, the format one of the list.
@@ -294,6 +301,7 @@ impl Lookups {
             stores,
             town_store,
             asked: Asked::default(),
+            chosen: Vec::new(),
         })
     }
 

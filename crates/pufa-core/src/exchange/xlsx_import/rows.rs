@@ -42,6 +42,7 @@ pub(super) struct Outcome {
     /// Where each written (or corrected) record came from, in the order the batch writes
     /// the new ones.
     pub(super) sources: Vec<Source>,
+    pub(super) columns: Vec<Column>,
 }
 
 impl Outcome {
@@ -66,6 +67,7 @@ impl Outcome {
         self.imported += sheet.imported;
         self.updated += sheet.updated;
         self.sources.append(&mut sheet.sources);
+        self.columns.append(&mut sheet.columns);
         self.duplicates += sheet.duplicates;
         self.error_rows += sheet.error_rows;
         self.continued += sheet.continued;
@@ -155,6 +157,7 @@ pub(super) fn run(
 ) -> Result<Outcome> {
     let mut lookups = Lookups::load(conn)?;
     lookups.asked = Asked::check(&lookups, asked)?;
+    lookups.chosen = check_choices(&asked.columns)?;
     let mut incomplete = None;
     let mut total = Outcome::default();
     let mut carry = Carry::default();
@@ -239,6 +242,19 @@ pub(super) fn process(
         HeaderSearch::Incomplete(e) => return Ok(SheetResult::Incomplete(e)),
         HeaderSearch::NotFound { empty } => return Ok(SheetResult::NotFound { empty }),
     };
+    let (header, columns) = header.remap(conn, sheet, &lookups.chosen, mode.importing())?;
+    // A required column mapped away in the mapper.
+    let missing: Vec<String> = REQUIRED
+        .iter()
+        .filter(|f| !header.has(**f) && !ASKED.contains(f))
+        .map(|f| format!("“{}”", f.header()))
+        .collect();
+    if !missing.is_empty() {
+        return Ok(SheetResult::Incomplete(rejected(format!(
+            "“{sheet}”表没有列读作必填的{}：请在列的对应中选一列",
+            missing.join("、")
+        ))));
+    }
     // Over the limit, a sheet is refused before its rows are read: the size it declares.
     let declared = rows.last_row().saturating_sub(header.row);
     if carry.data_rows.saturating_add(declared) > MAX_ROWS + 100 {
@@ -248,6 +264,7 @@ pub(super) fn process(
     let importing = mode.importing();
     let mut importer = Importer::new(conn, lookups, header, merged, mode, carry);
     importer.out.sheet = sheet.to_string();
+    importer.out.columns = columns;
     if !progress(0, expected) {
         return Err(cancelled(importing));
     }

@@ -1691,6 +1691,7 @@ fn a_volunteers_column_is_imported_and_checked_like_every_count() {
         .any(|r| r.title == "志愿者为负"));
 }
 
+mod mapper;
 mod no_silent_loss;
 mod reimport;
 

@@ -102,7 +102,7 @@ fn a_corrected_count_and_a_reworded_title_update_their_records() {
 
 #[test]
 fn an_edit_in_the_app_is_not_undone_by_the_same_sheet_and_app_records_are_never_changed() {
-    let (mut town, rows) = first_import();
+    let (town, rows) = first_import();
     let id = town.records_on("2023-03-15", "2023-03-15")[0].id.clone();
     // The coordinator fixes the count in the app (reopening the approved record first).
     town.db
