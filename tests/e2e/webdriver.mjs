@@ -339,7 +339,9 @@ export function findExecutable(candidates) {
  * of the app it starts.
  */
 export async function startTauriDriver({ bin, port = 4444, nativeDriver, env, log = () => {} }) {
-  const args = ['--port', String(port)]
+  // The native driver on the next port (its default, 4445, is another run's when several
+  // engineers run e2e at once: the session would then start that run's app).
+  const args = ['--port', String(port), '--native-port', String(port + 1)]
   if (nativeDriver) args.push('--native-driver', nativeDriver)
   const child = spawn(bin, args, { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] })
   let output = ''
