@@ -237,8 +237,8 @@ pub(super) fn process(
     carry: &mut Carry,
     progress: &mut dyn FnMut(u64, u64) -> bool,
 ) -> Result<SheetResult> {
-    let header = match find_header(rows, sheet)? {
-        HeaderSearch::Found(h) => h,
+    let (header, first_row) = match find_header(rows, sheet)? {
+        HeaderSearch::Found(h, first) => (h, first),
         HeaderSearch::Incomplete(e) => return Ok(SheetResult::Incomplete(e)),
         HeaderSearch::NotFound { empty } => return Ok(SheetResult::NotFound { empty }),
     };
@@ -269,7 +269,11 @@ pub(super) fn process(
         return Err(cancelled(importing));
     }
     let mut data_rows: u32 = 0;
-    while let Some(row) = rows.next_row()? {
+    let mut first_row = first_row;
+    while let Some(row) = match first_row.take() {
+        Some(r) => Some(r),
+        None => rows.next_row()?,
+    } {
         if importer.row(row)? {
             data_rows += 1;
             if importer.carry.data_rows + data_rows > MAX_ROWS {
@@ -514,6 +518,22 @@ impl<'a> Importer<'a> {
                 self.merged_values.insert((sheet_row.index, c), v.clone());
             }
             if let Some(f) = self.fields.get(&c) {
+                // A part of a count (女 beside 男 under 参加人数) adds to it.
+                if self.header.adds.contains(&c) {
+                    if let Some(prev) = cells.get(f) {
+                        match (parse_count(prev), parse_count(&v)) {
+                            (Ok(Some(a)), Ok(Some(b))) => {
+                                cells.insert(*f, Cell::Number((a.value + b.value) as f64));
+                            }
+                            (_, Ok(None)) => {}
+                            // Not a number: the row's error says so.
+                            _ => {
+                                cells.insert(*f, v);
+                            }
+                        }
+                        continue;
+                    }
+                }
                 cells.insert(*f, v);
             }
         }
