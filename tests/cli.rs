@@ -1563,6 +1563,34 @@ fn import_names_unused_columns_and_sheets_and_asks_once_for_a_missing_village() 
         "{dry}"
     );
     assert_eq!(dry["ignored_columns"], serde_json::json!(["序号", "备注"]));
+    // The mapper from the command line: 备注 read as 活动简述.
+    let mapped = cli(
+        &dir,
+        &[
+            "import",
+            "xlsx",
+            file,
+            "--dry-run",
+            "--json",
+            "--village",
+            "双龙镇中心小学",
+            "--map",
+            "备注=活动简述",
+        ],
+    )
+    .ok()
+    .json();
+    assert_eq!(mapped["ignored_columns"], serde_json::json!(["序号"]));
+    let remark = mapped["columns"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["header"] == "备注")
+        .unwrap();
+    assert_eq!(
+        (&remark["field"], &remark["source"]),
+        (&"narrative".into(), &"chosen".into())
+    );
     assert_eq!(dry["sheets"][1]["name"], "台账");
     assert_eq!(dry["sheets"][0]["skipped"], "封面");
     let done = cli(
@@ -1571,6 +1599,70 @@ fn import_names_unused_columns_and_sheets_and_asks_once_for_a_missing_village() 
     )
     .ok();
     assert!(done.stdout.contains("已导入 1 行"), "{}", done.stdout);
+
+    // The sheet corrected (300 → 320) and imported again: 已修改, old → new, an update.
+    let corrected = out.path().join("学校台账（改）.xlsx");
+    {
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let sheet = book.add_worksheet();
+        sheet.set_name("台账").unwrap();
+        for (r, row) in [
+            ["序号", "日期", "活动名称", "活动形式", "参加人数", "备注"],
+            ["1", "2026-11-04", "宪法晨读", "宪法晨读", "320", "全校"],
+        ]
+        .iter()
+        .enumerate()
+        {
+            for (c, v) in row.iter().enumerate() {
+                sheet.write(r as u32, c as u16, *v).unwrap();
+            }
+        }
+        book.save(&corrected).unwrap();
+    }
+    let fixed = corrected.to_str().unwrap();
+    let asked = ["--village", "双龙镇中心小学"];
+    let dry = cli(
+        &dir,
+        &[
+            &["import", "xlsx", fixed, "--dry-run", "--json"][..],
+            &asked,
+        ]
+        .concat(),
+    )
+    .ok()
+    .json();
+    assert_eq!(
+        (&dry["valid"], &dry["updated"], &dry["duplicates"]),
+        (&0.into(), &1.into(), &0.into()),
+        "{dry}"
+    );
+    assert_eq!(dry["rows"][0]["status"], "updated");
+    assert_eq!(
+        dry["rows"][0]["changes"],
+        serde_json::json!([
+            {"column": "参加人数", "old": "300", "new": "320"},
+            // No 受众人次 column: the reach is the people, and changes with them.
+            {"column": "受众人次", "old": "300", "new": "320"}
+        ])
+    );
+    let human = cli(
+        &dir,
+        &[&["import", "xlsx", fixed, "--dry-run"][..], &asked].concat(),
+    )
+    .ok();
+    for said in [
+        "已修改 1 行",
+        "第2行“活动名称”：已修改：参加人数：300 → 320",
+    ] {
+        assert!(human.stdout.contains(said), "{said} in {}", human.stdout);
+    }
+    let done = cli(&dir, &[&["import", "xlsx", fixed][..], &asked].concat()).ok();
+    assert!(done.stdout.contains("更新 1 条记录"), "{}", done.stdout);
+    let people: i64 = rusqlite::Connection::open(dir.join("pufa.db"))
+        .unwrap()
+        .query_row("SELECT participants FROM record", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(people, 320);
 }
 
 #[test]

@@ -1,5 +1,5 @@
 //! A corpus of messy 台账 workbooks, made by the code below as townships keep them — title and
-//! 合计 rows, three wordings of the header, reordered and unused columns, merged villages and
+//! 合计 rows, three wordings of the header, headers over two rows, reordered and unused columns, merged villages and
 //! merged counts, continuation rows, second sheets with a 封面 and a 汇总, two sessions of one
 //! day, formula errors, full-width digits, 发放资料（份） — each with the records and totals it
 //! must give. The import must get at least 97% of the rows right and lose none silently: every
@@ -126,6 +126,8 @@ fn case(n: usize) -> Case {
     let extra_columns = n.is_multiple_of(2);
     let formula_error = n % 4 == 1;
     let two_sessions = n % 5 == 2;
+    // A header over two rows: 发放资料 merged over 种类 | 份数, the other headers merged down.
+    let two_row_header = n % 4 == 3;
     let month = (n % 12) as u8 + 1;
 
     let mut activities: Vec<Activity> = (0..8)
@@ -208,6 +210,23 @@ fn case(n: usize) -> Case {
                 .map(|c| V::S(header(wording, *c).into()))
                 .collect(),
         );
+        if two_row_header {
+            let h = rows.len() as u32 - 1;
+            let (m, q) = (at(Col::Material), at(Col::Quantity));
+            let top = rows.last_mut().unwrap();
+            top[m as usize] = V::S("发放资料".into());
+            top[q as usize] = V::Blank;
+            let mut below = vec![V::Blank; cols.len()];
+            below[m as usize] = V::S("种类".into());
+            below[q as usize] = V::S("份数".into());
+            rows.push(below);
+            for (k, c) in cols.iter().enumerate() {
+                if k as u16 != m && k as u16 != q {
+                    merges.push((h, k as u16, h + 1, k as u16, header(wording, *c).into()));
+                }
+            }
+            merges.push((h, m, h, q, "发放资料".into()));
+        }
         let write = |rows: &mut Vec<Vec<V>>, a: &Activity, i: usize, title: V, people: V| {
             let mut line = vec![V::Blank; cols.len()];
             for (k, c) in cols.iter().enumerate() {

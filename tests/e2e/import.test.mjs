@@ -5,6 +5,10 @@
 // answered): the preview shows the counts the command line's dry run finds for the same file,
 // the import adds exactly the valid rows, and a second import of the same file adds nothing.
 // The preview lists every sheet of the workbook and names the columns it does not import.
+// Then a hand-kept sheet: a column the import does not know (情况) is mapped to 活动简述 with the
+// mapper's drop-down, and the sheet corrected (参加人数 60 → 75) and imported again shows the
+// row as 已修改 with old → new, read with the mapping remembered for its layout, and updates
+// the record instead of adding a second one.
 //
 //   npm --prefix ui run build && cargo build --features tauri/custom-protocol
 //   xvfb-run -a -s "-screen 0 1440x900x24" node --test --test-concurrency=1 tests/e2e/import.test.mjs
@@ -13,9 +17,10 @@
 
 import { after, before, it } from 'node:test'
 import assert from 'node:assert/strict'
-import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs'
+import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { crc32 } from 'node:zlib'
 import { dirname, join } from 'node:path'
-import { AppHarness, answerDialog, byId, cli, click, e2eSuite, navigate, waitAppReady } from './harness.mjs'
+import { AppHarness, answerDialog, byId, chooseOption, cli, click, e2eSuite, navigate, waitAppReady } from './harness.mjs'
 
 const STEP = { timeout: 240_000 }
 const YEAR = new Date().getFullYear() - 1
@@ -29,6 +34,59 @@ function messages(session) {
 async function recordCount(dataDir) {
   const all = await cli(dataDir, ['activity', 'list', '--from', `${YEAR}-01-01`, '--to', `${YEAR}-12-31`], { json: true })
   return all.filter((a) => a.kind === 'record').length
+}
+
+/** A one-sheet .xlsx of text cells (a sheet kept by hand), zipped without compression. */
+function writeXlsx(file, sheet, rows) {
+  const esc = (t) => String(t).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
+  const col = (i) => String.fromCharCode(65 + i)
+  const cells = rows
+    .map((r, i) => `<row r="${i + 1}">${r.map((v, j) => `<c r="${col(j)}${i + 1}" t="inlineStr"><is><t>${esc(v)}</t></is></c>`).join('')}</row>`)
+    .join('')
+  const parts = {
+    '[Content_Types].xml': '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>',
+    '_rels/.rels': '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>',
+    'xl/workbook.xml': `<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="${esc(sheet)}" sheetId="1" r:id="rId1"/></sheets></workbook>`,
+    'xl/_rels/workbook.xml.rels': '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>',
+    'xl/worksheets/sheet1.xml': `<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>${cells}</sheetData></worksheet>`,
+  }
+  const locals = []
+  const central = []
+  let offset = 0
+  for (const [name, text] of Object.entries(parts)) {
+    const data = Buffer.from(text, 'utf8')
+    const n = Buffer.from(name, 'utf8')
+    const crc = crc32(data)
+    const head = Buffer.alloc(30)
+    head.writeUInt32LE(0x04034b50, 0)
+    head.writeUInt16LE(20, 4)
+    head.writeUInt16LE(0x0800, 6)
+    head.writeUInt32LE(crc, 14)
+    head.writeUInt32LE(data.length, 18)
+    head.writeUInt32LE(data.length, 22)
+    head.writeUInt16LE(n.length, 26)
+    const dir = Buffer.alloc(46)
+    dir.writeUInt32LE(0x02014b50, 0)
+    dir.writeUInt16LE(20, 4)
+    dir.writeUInt16LE(20, 6)
+    dir.writeUInt16LE(0x0800, 8)
+    dir.writeUInt32LE(crc, 16)
+    dir.writeUInt32LE(data.length, 20)
+    dir.writeUInt32LE(data.length, 24)
+    dir.writeUInt16LE(n.length, 28)
+    dir.writeUInt32LE(offset, 42)
+    locals.push(head, n, data)
+    central.push(dir, n)
+    offset += head.length + n.length + data.length
+  }
+  const dirSize = central.reduce((a, b) => a + b.length, 0)
+  const end = Buffer.alloc(22)
+  end.writeUInt32LE(0x06054b50, 0)
+  end.writeUInt16LE(Object.keys(parts).length, 8)
+  end.writeUInt16LE(Object.keys(parts).length, 10)
+  end.writeUInt32LE(dirSize, 12)
+  end.writeUInt32LE(offset, 16)
+  writeFileSync(file, Buffer.concat([...locals, ...central, end]))
 }
 
 suite('import: a 台账 exported on one laptop, imported through the preview on another', () => {
@@ -112,6 +170,73 @@ suite('import: a 台账 exported on one laptop, imported through the preview on 
       )
       console.log(`[e2e] screenshot: ${await h.screenshot('61-import-again.png')}`)
       assert.equal(await recordCount(h.dataDir), dry.valid)
+    }),
+  )
+
+  it(
+    'maps an unknown column with the drop-down, then a corrected sheet shows 已修改 old → new and updates the record',
+    STEP,
+    h.step('import-corrected', async () => {
+      const s = h.session
+      // The dialog of the step before is still open on its second preview.
+      await click(s, byId('import-cancel'))
+      await s.waitUntil(
+        () => s.execute(`const d = document.querySelector(arguments[0]); return !d || d.offsetParent === null;`, byId('import-dialog')),
+        { what: 'the dialog closed' },
+      )
+      const header = ['日期', '村/社区', '活动名称', '活动形式', '参加人数', '情况']
+      const rows = (people) => [
+        header,
+        [`${YEAR}-12-28`, '安静村', '手工台账宪法宣传', '集中宣传', String(people), '发放宪法读本，律师解答咨询'],
+        [`${YEAR}-12-29`, '安静村', '手工台账反诈宣传', '集中宣传', '40', '进院坝讲案例'],
+      ]
+      const first = join(work, '安静村手工台账.xlsx')
+      const corrected = join(work, '安静村手工台账（改）.xlsx')
+      writeXlsx(first, '台账', rows(60))
+      writeXlsx(corrected, '台账', rows(75))
+      const before = await recordCount(h.dataDir)
+
+      await click(s, byId('ledger-import'))
+      await answerDialog(s, 'open', first)
+      await click(s, byId('import-choose'))
+      await s.waitUntil(async () => (await s.texts(`${byId('import-ignored')} .el-alert__title`)).some((t) => t.includes('情况')), {
+        what: 'the column 情况 named as not imported',
+      })
+      // The mapper: 情况 read as 活动简述.
+      await click(s, `${byId('import-mapper')} .el-collapse-item__header`)
+      await chooseOption(s, byId('import-map-情况'), '活动简述')
+      await s.waitUntil(async () => (await s.texts(`${byId('import-ignored')} .el-alert__title`)).length === 0, {
+        what: 'no column left out after the mapping',
+      })
+      const mapped = (await s.texts(`${byId('import-columns')} tbody tr`)).find((t) => t.includes('情况'))
+      assert.ok(mapped && mapped.includes('已改'), `the row of 情况 says it was changed: ${mapped}`)
+      console.log(`[e2e] screenshot: ${await h.screenshot('62-import-mapper.png')}`)
+      await click(s, byId('import-go'))
+      await s.waitUntil(async () => (await messages(s)).some((m) => m.includes('已导入 2 条活动记录')), { what: '已导入 2 条活动记录' })
+      assert.equal(await recordCount(h.dataDir), before + 2)
+      const dec = await cli(h.dataDir, ['activity', 'list', '--from', `${YEAR}-12-28`, '--to', `${YEAR}-12-28`], { json: true })
+      const rec = dec.find((a) => a.kind === 'record' && a.title === '手工台账宪法宣传')
+      assert.ok(rec, JSON.stringify(dec.map((a) => a.title)))
+      assert.ok(rec.narrative.includes('发放宪法读本'), `情况 imported as 活动简述: ${rec.narrative}`)
+
+      // The corrected sheet: read with the remembered mapping, the changed row is 已修改 60 → 75.
+      await click(s, byId('ledger-import'))
+      await answerDialog(s, 'open', corrected)
+      await click(s, byId('import-choose'))
+      await s.waitUntil(async () => (await s.texts(`${byId('import-counts')} .el-alert__title`)).some((t) => t.includes('已修改 1 行')), {
+        what: 'one row 已修改',
+      })
+      assert.ok((await s.texts(byId('import-remembered'))).some((t) => t.includes('已按上次确认的对应读取')), 'the mapping remembered')
+      const change = (await s.texts(byId('import-change'))).join(' / ')
+      assert.match(change, /参加人数：\s*60\s*→\s*75/, change)
+      assert.ok((await s.texts(byId('import-go'))).some((t) => t.includes('导入 0 行，更新 1 条')))
+      console.log(`[e2e] screenshot: ${await h.screenshot('63-import-corrected.png')}`)
+      await click(s, byId('import-go'))
+      await s.waitUntil(async () => (await messages(s)).some((m) => m.includes('按表中的改动更新 1 条')), { what: 'the update message' })
+      assert.equal(await recordCount(h.dataDir), before + 2, 'no second record')
+      const after = await cli(h.dataDir, ['activity', 'list', '--from', `${YEAR}-12-28`, '--to', `${YEAR}-12-28`], { json: true })
+      const updated = after.find((a) => a.kind === 'record' && a.title === '手工台账宪法宣传')
+      assert.equal(updated.participants, 75, JSON.stringify(updated))
     }),
   )
 })

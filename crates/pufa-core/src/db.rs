@@ -52,6 +52,9 @@ const MIGRATIONS: &[Migration] = &[
     Migration::Code(migrations::calendar_0013),
     // migrations/0014_volunteers.sql (志愿者人次), added only when missing.
     Migration::Code(migrations::volunteers_0014),
+    // What the Excel import remembers: each imported record's source row, and the column
+    // mapping confirmed per header layout.
+    Migration::Sql(include_str!("migrations/0015_import_memory.sql")),
 ];
 
 /// The schema version this build writes.

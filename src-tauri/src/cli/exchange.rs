@@ -6,7 +6,7 @@ use pufa_core::api::{Request, Response, Written};
 use pufa_core::backup::{BackupInfo, BackupKind};
 use pufa_core::exchange::package::{Keep, PackageReport, PackageScope};
 use pufa_core::exchange::xlsx_import::{
-    ImportAsked, ImportPreview, ImportReport, RowError, SheetSummary,
+    ColumnChoice, ImportAsked, ImportPreview, ImportReport, RowError, SheetSummary,
 };
 use pufa_core::{AppError, ErrorCode};
 use serde_json::Value;
@@ -42,6 +42,9 @@ pub enum ImportCmd {
         /// 表格没有“活动形式”列时，整张表的活动形式（如 集中宣传、有奖问答）
         #[arg(long, value_name = "FORMAT")]
         format: Option<String>,
+        /// 改正某列的对应（可多次）：--map 人员=参加人数，--map 备注=不导入；确认导入后，同样表头的表格下次按此读取
+        #[arg(long = "map", value_name = "列名=字段")]
+        map: Vec<String>,
     },
 }
 
@@ -204,9 +207,24 @@ pub fn import(cmd: ImportCmd) -> (Request, Output) {
             dry_run,
             village,
             format,
+            map,
         } => {
             let path = path(file);
-            let asked = ImportAsked { village, format };
+            let columns = map
+                .iter()
+                .map(|m| {
+                    let (header, field) = m.split_once(['=', '＝']).unwrap_or((m, ""));
+                    ColumnChoice {
+                        header: header.trim().to_string(),
+                        field: field.trim().to_string(),
+                    }
+                })
+                .collect();
+            let asked = ImportAsked {
+                village,
+                format,
+                columns,
+            };
             let request = if dry_run {
                 Request::ImportPreview { path, asked }
             } else {
@@ -242,11 +260,16 @@ fn sheet_lines(sheets: &[SheetSummary], continued: u32, ignored: &[String]) {
     for s in sheets {
         match &s.skipped {
             None => println!(
-                "  “{}”表：第{}行是表头，{} 行数据（可导入 {}，已登记过 {}，有错误 {}{}）",
+                "  “{}”表：第{}行是表头，{} 行数据（可导入 {}，{}已登记过 {}，有错误 {}{}）",
                 s.name,
                 s.header_row,
                 s.rows,
                 s.valid,
+                if s.updated > 0 {
+                    format!("已修改 {}，", s.updated)
+                } else {
+                    String::new()
+                },
                 s.duplicates,
                 s.error_rows,
                 if s.continued > 0 {
@@ -344,8 +367,8 @@ pub fn print(output: &Output, response: Response) -> Result<(), AppError> {
         Output::Import { dry_run: true } => {
             let p: ImportPreview = response.take()?;
             println!(
-                "检查完毕（未导入）：可导入 {} 行，已登记过 {} 行，有错误 {} 行",
-                p.valid, p.duplicates, p.error_rows
+                "检查完毕（未导入）：可导入 {} 行，已修改 {} 行（将更新原记录），已登记过 {} 行，有错误 {} 行",
+                p.valid, p.updated, p.duplicates, p.error_rows
             );
             sheet_lines(&p.sheets, p.continued, &p.ignored_columns);
             for ask in &p.asks {
@@ -354,16 +377,18 @@ pub fn print(output: &Output, response: Response) -> Result<(), AppError> {
                     _ => println!("表格没有“活动形式”列：用 --format 指定整张表的活动形式"),
                 }
             }
+            row_lines("已修改（上次导入后表中改了，将更新原记录）", &p.corrected);
             row_lines("错误", &p.errors);
             row_lines("提示", &p.warnings);
         }
         Output::Import { dry_run: false } => {
             let r: ImportReport = response.take()?;
             println!(
-                "已导入 {} 行；已登记过 {} 行、有错误 {} 行未导入",
-                r.imported, r.duplicates, r.error_rows
+                "已导入 {} 行，按表中的改动更新 {} 条记录；已登记过 {} 行、有错误 {} 行未导入",
+                r.imported, r.updated, r.duplicates, r.error_rows
             );
             sheet_lines(&r.sheets, r.continued, &r.ignored_columns);
+            row_lines("已修改（已更新原记录）", &r.corrected);
             row_lines("错误", &r.errors);
             row_lines("提示", &r.warnings);
         }

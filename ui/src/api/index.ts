@@ -193,10 +193,10 @@ export const backupInspect = (path: string) => call({ cmd: 'backup_inspect', arg
 /** The 活动登记表 template with this town's drop-down lists. */
 export const importTemplate = (path: string) => call({ cmd: 'import_template', args: { path } })
 /** What importing a filled-in 活动登记表 would do; writes nothing. */
-export const importPreview = (path: string, asked: ImportAsked = { village: null, format: null }, onProgress: (p: JobProgress) => void = () => {}, signal?: AbortSignal) =>
+export const importPreview = (path: string, asked: ImportAsked = { village: null, format: null, columns: [] }, onProgress: (p: JobProgress) => void = () => {}, signal?: AbortSignal) =>
   callJob({ cmd: 'import_preview', args: { path, asked } }, onProgress, signal)
 /** Imports the valid, new rows of a 活动登记表 (after a backup), all or nothing. */
-export const importXlsx = (path: string, asked: ImportAsked = { village: null, format: null }, onProgress: (p: JobProgress) => void = () => {}, signal?: AbortSignal) =>
+export const importXlsx = (path: string, asked: ImportAsked = { village: null, format: null, columns: [] }, onProgress: (p: JobProgress) => void = () => {}, signal?: AbortSignal) =>
   callJob({ cmd: 'import_xlsx', args: { path, asked } }, onProgress, signal)
 // ---- data packages between laptops (issue 6) ----
 /** Writes a data package (everything, what changed since the last one, or one village). */

@@ -6,4 +6,8 @@ import type { SheetSummary } from "./SheetSummary";
  * What an import did: `imported` rows written (all `valid` ones), `duplicates` and error rows
  * left out.
  */
-export type ImportReport = { valid: number, imported: number, duplicates: number, error_rows: number, errors: Array<RowError>, warnings: Array<RowError>, ignored_columns: Array<string>, sheets: Array<SheetSummary>, continued: number, };
+export type ImportReport = { valid: number, imported: number, 
+/**
+ * Records corrected from rows imported before (已修改).
+ */
+updated: number, duplicates: number, error_rows: number, errors: Array<RowError>, warnings: Array<RowError>, corrected: Array<RowError>, ignored_columns: Array<string>, sheets: Array<SheetSummary>, continued: number, };

@@ -11,7 +11,7 @@ header_row: number,
 /**
  * Data rows found (continuation rows included), and how they were decided.
  */
-rows: number, valid: number, duplicates: number, error_rows: number, continued: number, 
+rows: number, valid: number, updated: number, duplicates: number, error_rows: number, continued: number, 
 /**
  * Why the sheet was not read (封面, 说明, 汇总表, no header …); `None`: read.
  */

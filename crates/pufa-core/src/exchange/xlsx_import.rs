@@ -42,12 +42,14 @@ pub struct RowError {
     pub message: String,
 }
 
-/// What becomes of a row: imported (`valid`), already there (`duplicate`), or not (`error`).
+/// What becomes of a row: imported (`valid`), a correction of a row imported before
+/// (`updated`, 已修改), already there (`duplicate`), or not (`error`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "snake_case")]
 #[ts(export, rename = "ImportRowStatus")]
 pub enum RowStatus {
     Valid,
+    Updated,
     Duplicate,
     Error,
 }
@@ -69,6 +71,8 @@ pub struct PreviewRow {
     #[ts(type = "number | null")]
     pub reach: Option<i64>,
     pub status: RowStatus,
+    /// `updated`: what changed since the earlier import, old → new.
+    pub changes: Vec<Change>,
 }
 
 /// What an import would do. `valid`, `duplicates` and `error_rows` count the data rows by
@@ -78,6 +82,9 @@ pub struct PreviewRow {
 pub struct ImportPreview {
     /// Rows that would be imported: no error and not yet recorded.
     pub valid: u32,
+    /// Rows imported before from this sheet that now say something else (已修改): the
+    /// records are updated.
+    pub updated: u32,
     /// Rows whose date, village and activity name are already recorded (or repeat an earlier
     /// row of the file).
     pub duplicates: u32,
@@ -86,6 +93,8 @@ pub struct ImportPreview {
     pub errors: Vec<RowError>,
     /// Read, but not as written: "200余" taken as 200, a format not in the list …
     pub warnings: Vec<RowError>,
+    /// The rows of `updated`, each change old → new ("第3行“活动名称”：已修改：参加人数：80 → 95").
+    pub corrected: Vec<RowError>,
     /// The first 200 data rows.
     pub rows: Vec<PreviewRow>,
     /// The sheet read and the Excel row of its header.
@@ -101,6 +110,10 @@ pub struct ImportPreview {
     /// What a sheet has no column for and is asked once for the whole file: "village",
     /// "format" (see [`ImportAsked`]).
     pub asks: Vec<String>,
+    /// Every column of every sheet read, with the field it is read as (the mapper).
+    pub columns: Vec<Column>,
+    /// What a column can be read as (the mapper's drop-down).
+    pub field_options: Vec<FieldOption>,
 }
 
 /// One sheet of a workbook as the import saw it.
@@ -113,6 +126,7 @@ pub struct SheetSummary {
     /// Data rows found (continuation rows included), and how they were decided.
     pub rows: u32,
     pub valid: u32,
+    pub updated: u32,
     pub duplicates: u32,
     pub error_rows: u32,
     pub continued: u32,
@@ -127,10 +141,13 @@ pub struct SheetSummary {
 pub struct ImportReport {
     pub valid: u32,
     pub imported: u32,
+    /// Records corrected from rows imported before (已修改).
+    pub updated: u32,
     pub duplicates: u32,
     pub error_rows: u32,
     pub errors: Vec<RowError>,
     pub warnings: Vec<RowError>,
+    pub corrected: Vec<RowError>,
     pub ignored_columns: Vec<String>,
     pub sheets: Vec<SheetSummary>,
     pub continued: u32,
@@ -145,6 +162,9 @@ pub struct ImportAsked {
     pub village: Option<String>,
     #[serde(default)]
     pub format: Option<String>,
+    /// Columns whose field the user fixed in the preview's mapper (or `--map 列名=字段`).
+    #[serde(default)]
+    pub columns: Vec<ColumnChoice>,
 }
 
 /// How many data rows the preview lists.
@@ -218,10 +238,12 @@ pub fn preview(
     let out = run(conn, &mut book, Mode::Preview, asked, progress)?;
     Ok(ImportPreview {
         valid: out.valid,
+        updated: out.updated,
         duplicates: out.duplicates,
         error_rows: out.error_rows,
         errors: out.errors,
         warnings: out.warnings,
+        corrected: out.corrected,
         rows: out.rows,
         sheet: out.sheet,
         header_row: out.header_row,
@@ -229,6 +251,8 @@ pub fn preview(
         sheets: out.sheets,
         continued: out.continued,
         asks: out.asks,
+        columns: out.columns,
+        field_options: field_options(),
     })
 }
 
@@ -255,13 +279,27 @@ pub fn import(
         let mut batch = NewRecords::start(tx)?;
         let out = run(tx, &mut book, Mode::Import(&mut batch), asked, progress)?;
         // Every row read and checked, some to be written: the data as it was is kept first.
-        if let (true, Some(dir)) = (out.imported > 0, &data_dir) {
+        if let (true, Some(dir)) = (out.imported + out.updated > 0, &data_dir) {
             crate::backup::before_import(dir)?;
         }
         batch.write(tx).map_err(|e| AppError {
             message: format!("写入失败，没有导入任何记录：{}", e.message),
             ..e
         })?;
+        remember(tx, &out.sources)?;
+        if out.updated > 0 {
+            audit::note(
+                tx,
+                "record",
+                "import",
+                "update",
+                &format!(
+                    "从 Excel 导入更正活动记录 {} 条（{}）",
+                    out.updated,
+                    validate::clip(&file_name)
+                ),
+            )?;
+        }
         if out.imported > 0 {
             audit::note(
                 tx,
@@ -280,10 +318,12 @@ pub fn import(
     Ok(ImportReport {
         valid: out.valid,
         imported: out.imported,
+        updated: out.updated,
         duplicates: out.duplicates,
         error_rows: out.error_rows,
         errors: out.errors,
         warnings: out.warnings,
+        corrected: out.corrected,
         ignored_columns: out.ignored_columns,
         sheets: out.sheets,
         continued: out.continued,
@@ -296,6 +336,8 @@ pub fn import(
 // each row checked (`checks`) and written (`writing`).
 mod cells;
 mod checks;
+mod corrections;
+mod layout;
 mod mapping;
 mod reading;
 mod row_parts;
@@ -305,6 +347,10 @@ mod writing;
 pub(crate) use cells::*;
 #[allow(unused_imports)]
 use checks::*;
+pub use corrections::Change;
+use corrections::*;
+use layout::*;
+pub use layout::{field_options, Column, ColumnChoice, FieldOption};
 use mapping::*;
 pub(crate) use reading::*;
 use rows::*;

@@ -221,31 +221,52 @@ pub(crate) fn create_in(tx: &Connection, input: &RecordInput) -> Result<String> 
 /// Edits a pending or returned record; a returned one goes back to 待审核 (resubmitted).
 pub fn update(db: &mut Db, id: &str, input: &RecordInput) -> Result<Record> {
     let c = check(&db.conn, input)?;
-    db.with_tx(|tx| {
-        let before = get(tx, id)?;
-        if before.review_status == ReviewStatus::Approved {
-            return Err(AppError::new(
-                ErrorCode::Locked,
-                "该记录已审核通过并锁定；如需修改，请协调员先“重新打开”",
-            ));
-        }
-        check_deadline(tx, &before.campaign_ids)?;
-        check_deadline(tx, &c.campaign_ids)?;
-        write(tx, id, &c, false, input.confirm_below_zero)?;
-        audit::changed(
-            tx,
-            "record",
-            id,
-            "update",
-            Some(&before),
-            Some(&get(tx, id)?),
-        )?;
-        if before.review_status == ReviewStatus::Returned {
-            set_review(tx, id, ReviewStatus::Pending, "修改后重新提交")?;
-        }
-        Ok(())
-    })?;
+    db.with_tx(|tx| update_checked(tx, id, &c, input.confirm_below_zero, false))?;
     get(&db.conn, id)
+}
+
+/// The writes of `update` inside the caller's transaction (a corrected Excel re-import).
+/// `approved_too`: the coordinator's import corrects an approved record, which stays approved
+/// (the preview showed each change old → new and the coordinator confirmed them).
+pub(crate) fn update_in(
+    tx: &Connection,
+    id: &str,
+    input: &RecordInput,
+    approved_too: bool,
+) -> Result<()> {
+    let c = check(tx, input)?;
+    update_checked(tx, id, &c, input.confirm_below_zero, approved_too)
+}
+
+fn update_checked(
+    tx: &Connection,
+    id: &str,
+    c: &Checked,
+    confirm: bool,
+    approved_too: bool,
+) -> Result<()> {
+    let before = get(tx, id)?;
+    if before.review_status == ReviewStatus::Approved && !approved_too {
+        return Err(AppError::new(
+            ErrorCode::Locked,
+            "该记录已审核通过并锁定；如需修改，请协调员先“重新打开”",
+        ));
+    }
+    check_deadline(tx, &before.campaign_ids)?;
+    check_deadline(tx, &c.campaign_ids)?;
+    write(tx, id, c, false, confirm)?;
+    audit::changed(
+        tx,
+        "record",
+        id,
+        "update",
+        Some(&before),
+        Some(&get(tx, id)?),
+    )?;
+    if before.review_status == ReviewStatus::Returned {
+        set_review(tx, id, ReviewStatus::Pending, "修改后重新提交")?;
+    }
+    Ok(())
 }
 
 /// Deletes a record that is not approved; its hand-outs go back into stock.

@@ -9,6 +9,10 @@ pub(super) struct Header {
     /// (column, field, header as written).
     pub(super) columns: Vec<(u32, Field, String)>,
     pub(super) ignored: Vec<String>,
+    /// Every written header cell: (column, header as written), in column order.
+    pub(super) cells: Vec<(u32, String)>,
+    /// Columns whose number is added to their field's (参加人数 over 男 | 女: the two summed).
+    pub(super) adds: Vec<u32>,
 }
 
 /// Required fields a sheet may lack as a column: one value for the whole sheet is asked
@@ -16,13 +20,13 @@ pub(super) struct Header {
 pub(super) const ASKED: &[Field] = &[Field::Unit, Field::Formats];
 
 pub(super) enum HeaderSearch {
-    Found(Header),
+    /// The header, and the row read after it to see whether the header went on (a data row
+    /// to be read first).
+    Found(Header, Option<SheetRow>),
     /// A header row without some required columns.
     Incomplete(AppError),
     /// No header; `empty`: not a cell written in the rows looked at.
-    NotFound {
-        empty: bool,
-    },
+    NotFound { empty: bool },
 }
 
 impl Header {
@@ -32,11 +36,13 @@ impl Header {
         let mut columns: Vec<(u32, Field, String)> = Vec::new();
         let mut ignored = Vec::new();
         let mut last_material: Option<u8> = None;
+        let mut written = Vec::new();
         for (col, cell) in cells {
             let text = one_line(&cell.as_text());
             if text.is_empty() {
                 continue;
             }
+            written.push((*col, text.clone()));
             let field = match field_of_header(&text) {
                 // "资料 | 数量 | 资料 | 数量" without numbers: numbered in order.
                 Some(Field::Material(0)) => {
@@ -79,6 +85,8 @@ impl Header {
             row: row.index,
             columns,
             ignored,
+            cells: written,
+            adds: Vec::new(),
         }
     }
 
@@ -123,7 +131,7 @@ pub(super) fn second_meaning(
     None
 }
 
-fn header_key(text: &str) -> String {
+pub(super) fn header_key(text: &str) -> String {
     name_key(text)
         .trim_start_matches(['*', '※', '★'])
         .to_string()
@@ -134,7 +142,15 @@ fn header_key(text: &str) -> String {
 pub(super) fn find_header(rows: &mut dyn RowSource, sheet: &str) -> Result<HeaderSearch> {
     let mut seen = 0;
     let mut empty = true;
-    while let Some(row) = rows.next_row()? {
+    let mut peeked: Option<SheetRow> = None;
+    loop {
+        let row = match peeked.take() {
+            Some(r) => r,
+            None => match rows.next_row()? {
+                Some(r) => r,
+                None => break,
+            },
+        };
         // Blank rows are passed over, but not a whole sheet of them.
         if row.index >= 100 {
             break;
@@ -143,7 +159,24 @@ pub(super) fn find_header(rows: &mut dyn RowSource, sheet: &str) -> Result<Heade
             continue;
         }
         empty = false;
-        let header = Header::from_row(&row);
+        let mut header = Header::from_row(&row);
+        if !header.columns.is_empty() {
+            // A header over two rows (参加人数 over 男 | 女, 发放资料 over 种类 | 份数)?
+            peeked = rows.next_row()?;
+            if let Some(next) = peeked.as_ref().filter(|n| n.index == row.index + 1) {
+                if sub_header(next) {
+                    let two = Header::from_two_rows(&row, next);
+                    let complete =
+                        |h: &Header| REQUIRED.iter().all(|f| h.has(*f) || ASKED.contains(f));
+                    if two.columns.len() > header.columns.len()
+                        || (complete(&two) && !complete(&header))
+                    {
+                        header = two;
+                        peeked = None;
+                    }
+                }
+            }
+        }
         if header.columns.len() >= 3 {
             // 村/社区 and 活动形式 missing from a whole sheet are asked once instead.
             let missing: Vec<String> = REQUIRED
@@ -152,12 +185,12 @@ pub(super) fn find_header(rows: &mut dyn RowSource, sheet: &str) -> Result<Heade
                 .map(|f| format!("“{}”", f.header()))
                 .collect();
             if missing.is_empty() {
-                return Ok(HeaderSearch::Found(header));
+                return Ok(HeaderSearch::Found(header, peeked));
             }
             return Ok(HeaderSearch::Incomplete(rejected(format!(
                 "“{sheet}”表第{}行的表头缺少必填的列：{}。请使用“下载模板”得到的活动登记表，\
                  或在表头补上这些列",
-                row.index + 1,
+                header.row + 1,
                 missing.join("、")
             ))));
         }
@@ -167,6 +200,164 @@ pub(super) fn find_header(rows: &mut dyn RowSource, sheet: &str) -> Result<Heade
         }
     }
     Ok(HeaderSearch::NotFound { empty })
+}
+
+/// A row that can be the second row of a header: short words only, no date or number.
+fn sub_header(row: &SheetRow) -> bool {
+    !row.cells.is_empty()
+        && row.cells.iter().all(|(_, c)| match c {
+            Cell::Empty => true,
+            Cell::Text(t) => {
+                let t = one_line(t);
+                t.chars().count() <= 8
+                    && !matches!(parse_date(c), Ok(Some(_)))
+                    && !t
+                        .chars()
+                        .any(|ch| fold(&ch.to_string()).chars().all(|d| d.is_ascii_digit()))
+            }
+            _ => false,
+        })
+}
+
+/// Words under 参加人数 that are its total, and the parts that add up to it.
+const TOTAL_WORDS: &[&str] = &["合计", "小计", "总计", "总数", "共计", "人数", "人次"];
+const PART_WORDS: &[&str] = &[
+    "男", "女", "男性", "女性", "成人", "儿童", "学生", "群众", "干部",
+];
+/// Words under 发放资料 that name the material, and that count its copies.
+const NAME_WORDS: &[&str] = &["名称", "种类", "资料名称", "品种", "品名", "内容"];
+const COPY_WORDS: &[&str] = &["份数", "数量", "份", "册", "本", "册数", "本数"];
+
+impl Header {
+    /// A header over two rows: each column named by its words in both (the top one merged
+    /// over several columns counts for each of them; a header merged down two rows has nothing
+    /// below it). Under 参加人数 (or 受众人次): a 合计 column is the count; without one the parts
+    /// (男 | 女 …) are added up. Under 发放资料: 种类/名称 is the material, 份数/数量 its copies.
+    pub(super) fn from_two_rows(top: &SheetRow, bottom: &SheetRow) -> Header {
+        let text_of = |row: &SheetRow| -> HashMap<u32, String> {
+            row.cells
+                .iter()
+                .map(|(c, v)| (*c, one_line(&v.as_text())))
+                .filter(|(_, t)| !t.is_empty())
+                .collect()
+        };
+        let (tops, bottoms) = (text_of(top), text_of(bottom));
+        let mut cols: Vec<u32> = tops.keys().chain(bottoms.keys()).copied().collect();
+        cols.sort_unstable();
+        cols.dedup();
+        // The top word over each column: its own, or (a merged cell) the one to its left
+        // while the columns between all have words below.
+        let mut over: HashMap<u32, String> = HashMap::new();
+        let mut group: Option<String> = None;
+        let mut last = None;
+        for &c in &cols {
+            let contiguous = last.is_some_and(|l: u32| l + 1 == c);
+            match tops.get(&c) {
+                Some(t) => group = Some(t.clone()),
+                None if !(contiguous && bottoms.contains_key(&c)) => group = None,
+                None => {}
+            }
+            if let Some(g) = &group {
+                over.insert(c, g.clone());
+            }
+            if !bottoms.contains_key(&c) && tops.contains_key(&c) {
+                // Merged down two rows: no group to its right.
+                group = None;
+                over.insert(c, tops[&c].clone());
+            }
+            last = Some(c);
+        }
+        let word = |t: &str| name_key(t);
+        let counted =
+            |t: &str| matches!(field_of_header(t), Some(Field::Participants | Field::Reach));
+        let handed = |t: &str| {
+            matches!(
+                field_of_header(t),
+                Some(Field::Material(_) | Field::Quantity(_))
+            ) || matches!(
+                word(t).as_str(),
+                "发放资料" | "宣传资料" | "资料" | "资料发放"
+            )
+        };
+        // A group with a total column: its parts are not counted again.
+        let has_total = |g: &str| {
+            cols.iter().any(|c| {
+                over.get(c).is_some_and(|o| o == g)
+                    && bottoms
+                        .get(c)
+                        .is_some_and(|b| TOTAL_WORDS.contains(&word(b).as_str()))
+            })
+        };
+        let mut cells = Vec::new();
+        let mut parts: Vec<(u32, String)> = Vec::new();
+        for &c in &cols {
+            let (t, b) = (over.get(&c), bottoms.get(&c));
+            let text = match (t, b) {
+                (Some(t), None) => t.clone(),
+                (None, Some(b)) => b.clone(),
+                (None, None) => continue,
+                (Some(t), Some(b)) => {
+                    let bw = word(b);
+                    if counted(t) && TOTAL_WORDS.contains(&bw.as_str()) {
+                        t.clone()
+                    } else if counted(t) && PART_WORDS.contains(&bw.as_str()) {
+                        if has_total(t) || parts.iter().any(|(_, g)| g != t) {
+                            // Not read (the total is): a name no header word matches.
+                            format!("{t}-{b}")
+                        } else {
+                            parts.push((c, t.clone()));
+                            format!("{t}（{b}）")
+                        }
+                    } else if handed(t) && NAME_WORDS.contains(&bw.as_str()) {
+                        "发放资料".to_string()
+                    } else if handed(t) && COPY_WORDS.contains(&bw.as_str()) {
+                        "数量".to_string()
+                    } else if field_of_header(b).is_some() {
+                        b.clone()
+                    } else {
+                        format!("{t}{b}")
+                    }
+                }
+            };
+            cells.push((c, Cell::Text(text)));
+        }
+        // The parts of a count without a total: the first reads as the count, the others
+        // are added to it.
+        let first_part = parts.first().map(|(c, g)| (*c, g.clone()));
+        if let Some((first, g)) = &first_part {
+            for (c, t) in cells.iter_mut() {
+                if c == first {
+                    *t = Cell::Text(g.clone());
+                }
+            }
+        }
+        let mut header = Header::from_row(&SheetRow {
+            index: bottom.index,
+            cells: cells.clone(),
+        });
+        if let Some((first, _)) = first_part {
+            let field = header
+                .columns
+                .iter()
+                .find(|(c, _, _)| *c == first)
+                .map(|(_, f, _)| *f);
+            if let Some(f) = field {
+                for (c, _) in parts.iter().skip(1) {
+                    let text = cells
+                        .iter()
+                        .find(|(x, _)| x == c)
+                        .map(|(_, t)| t.as_text())
+                        .unwrap_or_default();
+                    header.ignored.retain(|i| *i != text);
+                    header.columns.retain(|(x, _, _)| x != c);
+                    header.columns.push((*c, f, text));
+                    header.adds.push(*c);
+                }
+                header.columns.sort_by_key(|(c, _, _)| *c);
+            }
+        }
+        header
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -185,11 +376,16 @@ pub(super) struct Lookups {
     pub(super) materials: HashMap<String, Material>,
     /// The user of this computer: the 记录人 of rows that name none.
     pub(super) recorder: Option<String>,
+    /// The user of this computer is the coordinator (a corrected re-import may change an
+    /// approved record: see `corrections`).
+    pub(super) coordinator: bool,
     /// Village stores by unit id, and the town's: where hand-outs are taken from.
     pub(super) stores: HashMap<String, String>,
     pub(super) town_store: Option<String>,
     /// The values asked once for sheets without their column, checked.
     pub(super) asked: Asked,
+    /// The columns' fields the user chose (by header key; None: not imported).
+    pub(super) chosen: Vec<(String, Option<Field>)>,
 }
 
 /// [`ImportAsked`] checked: the village a name in the town's list, the format one of the list.
@@ -287,9 +483,11 @@ impl Lookups {
             unit_by_short,
             materials,
             recorder: current_user(conn)?.map(|u| u.name),
+            coordinator: crate::record::is_coordinator(conn)?,
             stores,
             town_store,
             asked: Asked::default(),
+            chosen: Vec::new(),
         })
     }
 

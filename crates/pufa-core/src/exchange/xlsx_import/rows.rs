@@ -26,17 +26,23 @@ impl Mode<'_> {
 pub(super) struct Outcome {
     pub(super) valid: u32,
     pub(super) imported: u32,
+    pub(super) updated: u32,
     pub(super) duplicates: u32,
     pub(super) error_rows: u32,
     pub(super) continued: u32,
     pub(super) errors: Vec<RowError>,
     pub(super) warnings: Vec<RowError>,
+    pub(super) corrected: Vec<RowError>,
     pub(super) rows: Vec<PreviewRow>,
     pub(super) sheet: String,
     pub(super) header_row: u32,
     pub(super) ignored_columns: Vec<String>,
     pub(super) sheets: Vec<SheetSummary>,
     pub(super) asks: Vec<String>,
+    /// Where each written (or corrected) record came from, in the order the batch writes
+    /// the new ones.
+    pub(super) sources: Vec<Source>,
+    pub(super) columns: Vec<Column>,
 }
 
 impl Outcome {
@@ -51,6 +57,7 @@ impl Outcome {
             header_row: sheet.header_row,
             rows: found,
             valid: sheet.valid,
+            updated: sheet.updated,
             duplicates: sheet.duplicates,
             error_rows: sheet.error_rows,
             continued: sheet.continued,
@@ -58,11 +65,15 @@ impl Outcome {
         });
         self.valid += sheet.valid;
         self.imported += sheet.imported;
+        self.updated += sheet.updated;
+        self.sources.append(&mut sheet.sources);
+        self.columns.append(&mut sheet.columns);
         self.duplicates += sheet.duplicates;
         self.error_rows += sheet.error_rows;
         self.continued += sheet.continued;
         self.errors.append(&mut sheet.errors);
         self.warnings.append(&mut sheet.warnings);
+        self.corrected.append(&mut sheet.corrected);
         let room = PREVIEW_ROWS.saturating_sub(self.rows.len());
         self.rows.extend(sheet.rows.into_iter().take(room));
         for a in sheet.asks {
@@ -83,6 +94,7 @@ impl Outcome {
             header_row: 0,
             rows: 0,
             valid: 0,
+            updated: 0,
             duplicates: 0,
             error_rows: 0,
             continued: 0,
@@ -100,6 +112,8 @@ pub(super) struct Carry {
     /// true once warned.
     pub(super) stock: HashMap<(String, String), (i64, bool)>,
     pub(super) data_rows: u32,
+    /// Records a row of this file was found to correct (no second row may claim them).
+    pub(super) claimed: HashSet<String>,
 }
 
 /// Why a sheet without an activity header is not read, in the words of what it looks like.
@@ -143,6 +157,7 @@ pub(super) fn run(
 ) -> Result<Outcome> {
     let mut lookups = Lookups::load(conn)?;
     lookups.asked = Asked::check(&lookups, asked)?;
+    lookups.chosen = check_choices(&asked.columns)?;
     let mut incomplete = None;
     let mut total = Outcome::default();
     let mut carry = Carry::default();
@@ -191,7 +206,12 @@ pub(super) fn run(
     }
     // Rows of several sheets: each message says which sheet it is on.
     if read > 1 {
-        for e in total.errors.iter_mut().chain(total.warnings.iter_mut()) {
+        for e in total
+            .errors
+            .iter_mut()
+            .chain(total.warnings.iter_mut())
+            .chain(total.corrected.iter_mut())
+        {
             e.message = format!("“{}”表{}", e.sheet, e.message);
         }
     }
@@ -217,11 +237,24 @@ pub(super) fn process(
     carry: &mut Carry,
     progress: &mut dyn FnMut(u64, u64) -> bool,
 ) -> Result<SheetResult> {
-    let header = match find_header(rows, sheet)? {
-        HeaderSearch::Found(h) => h,
+    let (header, first_row) = match find_header(rows, sheet)? {
+        HeaderSearch::Found(h, first) => (h, first),
         HeaderSearch::Incomplete(e) => return Ok(SheetResult::Incomplete(e)),
         HeaderSearch::NotFound { empty } => return Ok(SheetResult::NotFound { empty }),
     };
+    let (header, columns) = header.remap(conn, sheet, &lookups.chosen, mode.importing())?;
+    // A required column mapped away in the mapper.
+    let missing: Vec<String> = REQUIRED
+        .iter()
+        .filter(|f| !header.has(**f) && !ASKED.contains(f))
+        .map(|f| format!("“{}”", f.header()))
+        .collect();
+    if !missing.is_empty() {
+        return Ok(SheetResult::Incomplete(rejected(format!(
+            "“{sheet}”表没有列读作必填的{}：请在列的对应中选一列",
+            missing.join("、")
+        ))));
+    }
     // Over the limit, a sheet is refused before its rows are read: the size it declares.
     let declared = rows.last_row().saturating_sub(header.row);
     if carry.data_rows.saturating_add(declared) > MAX_ROWS + 100 {
@@ -231,11 +264,16 @@ pub(super) fn process(
     let importing = mode.importing();
     let mut importer = Importer::new(conn, lookups, header, merged, mode, carry);
     importer.out.sheet = sheet.to_string();
+    importer.out.columns = columns;
     if !progress(0, expected) {
         return Err(cancelled(importing));
     }
     let mut data_rows: u32 = 0;
-    while let Some(row) = rows.next_row()? {
+    let mut first_row = first_row;
+    while let Some(row) = match first_row.take() {
+        Some(r) => Some(r),
+        None => rows.next_row()?,
+    } {
         if importer.row(row)? {
             data_rows += 1;
             if importer.carry.data_rows + data_rows > MAX_ROWS {
@@ -252,7 +290,12 @@ pub(super) fn process(
     importer.carry.data_rows += data_rows;
     progress(data_rows as u64, data_rows as u64);
     let mut out = importer.out;
-    for e in out.errors.iter_mut().chain(out.warnings.iter_mut()) {
+    for e in out
+        .errors
+        .iter_mut()
+        .chain(out.warnings.iter_mut())
+        .chain(out.corrected.iter_mut())
+    {
         e.sheet = sheet.to_string();
     }
     for r in out.rows.iter_mut() {
@@ -341,6 +384,8 @@ pub(super) struct RowRead {
     pub(super) warnings: Vec<RowError>,
     /// Appended to the narrative: what was written where the value was taken loosely.
     pub(super) notes: Vec<String>,
+    /// A correction of a row imported before: what changed.
+    pub(super) changes: Vec<Change>,
 }
 
 impl RowRead {
@@ -473,6 +518,22 @@ impl<'a> Importer<'a> {
                 self.merged_values.insert((sheet_row.index, c), v.clone());
             }
             if let Some(f) = self.fields.get(&c) {
+                // A part of a count (女 beside 男 under 参加人数) adds to it.
+                if self.header.adds.contains(&c) {
+                    if let Some(prev) = cells.get(f) {
+                        match (parse_count(prev), parse_count(&v)) {
+                            (Ok(Some(a)), Ok(Some(b))) => {
+                                cells.insert(*f, Cell::Number((a.value + b.value) as f64));
+                            }
+                            (_, Ok(None)) => {}
+                            // Not a number: the row's error says so.
+                            _ => {
+                                cells.insert(*f, v);
+                            }
+                        }
+                        continue;
+                    }
+                }
                 cells.insert(*f, v);
             }
         }
@@ -539,6 +600,7 @@ impl<'a> Importer<'a> {
             errors: Vec::new(),
             warnings: Vec::new(),
             notes: Vec::new(),
+            changes: Vec::new(),
         };
         self.formula_errors(&mut read);
         if read.continues() {
@@ -577,6 +639,7 @@ impl<'a> Importer<'a> {
         }
         match status {
             RowStatus::Valid => self.out.valid += 1,
+            RowStatus::Updated => self.out.updated += 1,
             RowStatus::Duplicate => self.out.duplicates += 1,
             RowStatus::Error => self.out.error_rows += 1,
         }
@@ -619,6 +682,7 @@ impl<'a> Importer<'a> {
                 (r, p) => r.or(p),
             },
             status,
+            changes: read.changes.clone(),
         }
     }
 

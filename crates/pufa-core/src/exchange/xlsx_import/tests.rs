@@ -1691,7 +1691,10 @@ fn a_volunteers_column_is_imported_and_checked_like_every_count() {
         .any(|r| r.title == "志愿者为负"));
 }
 
+mod mapper;
 mod no_silent_loss;
+mod reimport;
+mod two_rows;
 
 #[test]
 fn times_and_day_ranges_written_after_the_date() {

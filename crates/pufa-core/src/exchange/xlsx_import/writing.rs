@@ -17,19 +17,38 @@ impl<'a> Importer<'a> {
             .seen
             .get(&(key.date, key.unit.clone(), key.title.clone()))
             .is_some_and(|sessions| sessions.iter().any(|(v, t)| key.same_session(v, t)));
-        if seen || self.recorded(&key)? {
+        if seen {
             return Ok(RowStatus::Duplicate);
+        }
+        let print = fingerprint(&input);
+        let recorded = self.recorded(&key)?;
+        match self.earlier(&key, recorded.as_deref(), read.row, &print)? {
+            Earlier::New if recorded.is_none() => {}
+            Earlier::New | Earlier::Same => return Ok(RowStatus::Duplicate),
+            Earlier::Changed(before) => {
+                let status = self.correct(read, &before, input, &print)?;
+                self.carry
+                    .seen
+                    .entry((key.date, key.unit, key.title))
+                    .or_default()
+                    .push((key.venue, key.time));
+                return Ok(status.unwrap_or(RowStatus::Duplicate));
+            }
         }
         // The record rules decide what is wrong with a row. Previewing they run alone, reading
         // only; importing, the batch runs them before it writes anything — so an error with no
         // row changed is the row's, and anything else (the database failing part-way) stops the
         // import: all or nothing.
+        let mut new_id = None;
         let checked = match &mut self.mode {
             Mode::Preview => record::check_input(self.conn, &input),
             Mode::Import(batch) => {
                 let before = self.conn.total_changes();
                 match batch.create(self.conn, &input) {
-                    Ok(_) => Ok(()),
+                    Ok(id) => {
+                        new_id = Some(id);
+                        Ok(())
+                    }
                     Err(e)
                         if self.conn.total_changes() == before
                             && !matches!(e.code, ErrorCode::Database | ErrorCode::Io) =>
@@ -59,6 +78,12 @@ impl<'a> Importer<'a> {
         }
         if self.mode.importing() {
             self.out.imported += 1;
+            self.out.sources.push(Source {
+                record_id: new_id,
+                sheet: self.out.sheet.clone(),
+                row: read.row,
+                fingerprint: print,
+            });
         }
         self.stock_warnings(read, &key.unit, &hand)?;
         self.carry
@@ -69,11 +94,11 @@ impl<'a> Importer<'a> {
         Ok(RowStatus::Valid)
     }
 
-    /// Whether this activity (date, unit, name, and place and time where both give them) is
-    /// already recorded.
-    pub(super) fn recorded(&self, key: &Key) -> Result<bool> {
+    /// The record of this activity (date, unit, name, and place and time where both give
+    /// them), if it is already recorded.
+    pub(super) fn recorded(&self, key: &Key) -> Result<Option<String>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT title, venue, start_time FROM record WHERE unit_id = ?1 AND date = ?2",
+            "SELECT title, venue, start_time, id FROM record WHERE unit_id = ?1 AND date = ?2",
         )?;
         let mut rows = stmt.query(rusqlite::params![key.unit, key.date.to_string()])?;
         while let Some(r) = rows.next()? {
@@ -83,10 +108,10 @@ impl<'a> Importer<'a> {
                     &r.get::<_, Option<String>>(2)?.unwrap_or_default(),
                 )
             {
-                return Ok(true);
+                return Ok(Some(r.get(3)?));
             }
         }
-        Ok(false)
+        Ok(None)
     }
 
     /// Warns (once per material and store) where the hand-outs so far leave a store below zero.

@@ -569,13 +569,14 @@ fn a_village_or_format_missing_from_the_whole_sheet_is_asked_once() {
     let asked = ImportAsked {
         village: Some("安静".into()),
         format: Some("讲座".into()),
+        ..Default::default()
     };
     let p = preview(&town.db.conn, &path, &asked, &mut |_, _| true).unwrap();
     assert_eq!((p.valid, p.error_rows), (2, 0), "{:#?}", p.errors);
     assert_eq!(p.rows[0].unit, "安静村");
     let wrong = ImportAsked {
         village: Some("不存在村".into()),
-        format: None,
+        ..Default::default()
     };
     let e = preview(&town.db.conn, &path, &wrong, &mut |_, _| true).unwrap_err();
     assert_eq!(e.field.as_deref(), Some("village"));
