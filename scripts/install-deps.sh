@@ -26,7 +26,9 @@ pkgs=(build-essential curl file pkg-config libwebkit2gtk-4.1-dev libgtk-3-dev li
       libssl-dev libxdo-dev fonts-noto-cjk)
 # libayatana-appindicator3-dev is the tray library on Debian 12 / Ubuntu; optional for us.
 if [ "$want_test" = 1 ]; then
-  pkgs+=(xvfb webkit2gtk-driver xauth libreoffice-writer-nogui libreoffice-calc-nogui poppler-utils)
+  # sqlite3: the English e2e walk reads the user data it may show from the database.
+  pkgs+=(xvfb webkit2gtk-driver xauth libreoffice-writer-nogui libreoffice-calc-nogui poppler-utils
+        sqlite3)
 fi
 if [ "$want_windows" = 1 ]; then
   # The x86-64 half of Debian's mingw-w64 (gcc, binutils, the Windows headers and import
