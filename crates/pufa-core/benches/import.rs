@@ -218,7 +218,7 @@ fn import(c: &mut Criterion) {
 /// What the child process measured.
 struct ChildRun {
     seconds: f64,
-    /// The process's time on a CPU, all threads (Linux): on a busy machine, what the import
+    /// The import's time on a CPU, all threads (Linux): on a busy machine, what the import
     /// costs apart from waiting for a core.
     cpu_seconds: Option<f64>,
     /// The process's peak RSS (KiB), Linux only.
@@ -255,7 +255,7 @@ fn in_a_child(base: &Path, workbook: &Path) -> ChildRun {
          before the import {}",
         run.seconds,
         run.cpu_seconds
-            .map(|c| format!(" ({c:.2} s on CPU, the whole process)"))
+            .map(|c| format!(" ({c:.2} s on CPU, both threads)"))
             .unwrap_or_default(),
         run.peak_kib
             .map(|k| format!("{:.0} MB", k as f64 * 1024.0 / 1e6))
@@ -273,6 +273,7 @@ fn child(spec: &str) {
     let (base, workbook) = spec.split_once('\t').expect("database<TAB>workbook");
     let (_dir, mut db) = fresh_copy(Path::new(base));
     let before = common::memory::status_kib("VmRSS:");
+    let cpu_before = common::memory::cpu_seconds();
     let started = Instant::now();
     let r = xlsx_import::import(
         &mut db,
@@ -287,7 +288,8 @@ fn child(spec: &str) {
     println!(
         "seconds={seconds} cpu_seconds={} peak_kib={} before_kib={}",
         common::memory::cpu_seconds()
-            .map(|s| s.to_string())
+            .zip(cpu_before)
+            .map(|(after, before)| format!("{:.2}", after - before))
             .unwrap_or_else(|| "-".into()),
         kib(common::memory::peak_rss()),
         kib(before)

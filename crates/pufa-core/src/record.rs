@@ -165,7 +165,7 @@ pub struct MaterialLineInput {
 
 /// What a cadre enters. At most six fields are required: title, date, village, formats,
 /// participants, recorder.
-#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct RecordInput {
     #[serde(default)]

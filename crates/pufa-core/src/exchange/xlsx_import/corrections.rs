@@ -44,17 +44,31 @@ pub(super) enum Earlier {
 
 /// A stable hash (FNV-1a, 64 bits) of a row's values as imported, and of the same without the
 /// name: "<all>/<without name>". Who recorded it is left out (it may be the user importing).
+/// The values are hashed as their JSON, written straight into the hash (a 20,000-row import
+/// spent a tenth of its time formatting them with `Debug` into strings).
 pub(super) fn fingerprint(input: &RecordInput) -> String {
-    fn fnv(text: &str) -> u64 {
-        text.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
-            (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-        })
+    struct Fnv(u64);
+    impl std::io::Write for Fnv {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            for b in bytes {
+                self.0 = (self.0 ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3);
+            }
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
     }
+    let hash = |values: &RecordInput| {
+        let mut h = Fnv(0xcbf2_9ce4_8422_2325);
+        serde_json::to_writer(&mut h, values).expect("a record input serialises");
+        h.0
+    };
     let mut values = input.clone();
     values.recorder = String::new();
-    let all = fnv(&format!("{values:?}"));
+    let all = hash(&values);
     values.title = String::new();
-    let rest = fnv(&format!("{values:?}"));
+    let rest = hash(&values);
     format!("{all:016x}/{rest:016x}")
 }
 
