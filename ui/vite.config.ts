@@ -1,10 +1,11 @@
 /// <reference types="vitest/config" />
 import { defineConfig } from 'vite'
 import vue from '@vitejs/plugin-vue'
+import { elementOnDemand } from './build/element-on-demand.ts'
 
 // Tauri loads the built files from disk (base "./") and talks to `npm run dev` on a fixed port.
 export default defineConfig({
-  plugins: [vue()],
+  plugins: [vue(), elementOnDemand()],
   base: './',
   clearScreen: false,
   envPrefix: ['VITE_', 'TAURI_'],
