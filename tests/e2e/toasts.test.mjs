@@ -34,9 +34,10 @@ async function statuses(dataDir, title) {
  * panel's, their overlap, the points of the overlap where something else than the panel is on
  * top, and the visible buttons of the panel whose centre is not the button itself.
  */
-const COVER_SCRIPT = `
-  const notice = Array.from(document.querySelectorAll('.el-notification')).find((e) => e.offsetParent !== null);
-  const panel = Array.from(document.querySelectorAll(arguments[0])).find((e) => e.offsetParent !== null);
+const VISIBLE = `const visible = (e) => { const r = e.getBoundingClientRect(); return r.width > 0 && r.height > 0 && getComputedStyle(e).visibility !== 'hidden'; };`
+const COVER_SCRIPT = `${VISIBLE}
+  const notice = Array.from(document.querySelectorAll('.el-notification')).find(visible);
+  const panel = Array.from(document.querySelectorAll(arguments[0])).find(visible);
   if (!notice || !panel) return { missing: !notice ? 'notice' : 'panel' };
   const box = (r) => ({ left: r.left, top: r.top, right: r.right, bottom: r.bottom });
   const n = box(notice.getBoundingClientRect());
@@ -52,7 +53,7 @@ const COVER_SCRIPT = `
       }
     }
   }
-  const buttons = Array.from(panel.querySelectorAll('button')).filter((b) => b.offsetParent !== null && b.getBoundingClientRect().width > 0);
+  const buttons = Array.from(panel.querySelectorAll('button')).filter(visible);
   const coveredButtons = buttons
     .filter((b) => {
       const r = b.getBoundingClientRect();
@@ -182,20 +183,20 @@ suite('toasts and notices: an approval undone from its toast; a notice never cov
       assert.deepEqual(dialog.coveredButtons, [], 'every button of the dialog is on top at its centre')
       console.log(`[e2e] screenshot: ${await h.screenshot('97-notice-under-dialog.png')}`)
       await click(s, byId('review-comment-cancel'))
-      await s.waitUntil(async () => !(await s.execute(`return Array.from(document.querySelectorAll('.el-dialog')).some((e) => e.offsetParent !== null);`)), {
+      await s.waitUntil(async () => !(await s.execute(`${VISIBLE} return Array.from(document.querySelectorAll('.el-dialog')).some(visible);`)), {
         what: 'the dialog closed',
       })
 
       // The drawer's close button sits right under the notice's corner: it still closes it.
       const close = await waitForScriptElement(
         s,
-        `const d = Array.from(document.querySelectorAll('.el-drawer')).find((e) => e.offsetParent !== null);
+        `${VISIBLE} const d = Array.from(document.querySelectorAll('.el-drawer')).find(visible);
          return d ? d.querySelector('.el-drawer__close-btn') : null;`,
         [],
         { what: 'the drawer\'s close button' },
       )
       await clickElement(s, close, 'the drawer\'s close button')
-      await s.waitUntil(async () => !(await s.execute(`return Array.from(document.querySelectorAll('.el-drawer')).some((e) => e.offsetParent !== null);`)), {
+      await s.waitUntil(async () => !(await s.execute(`${VISIBLE} return Array.from(document.querySelectorAll('.el-drawer')).some(visible);`)), {
         what: 'the drawer closed',
       })
       assert.ok((await s.texts('.el-notification')).join('\n').includes('自动备份失败'), 'the notice is still there')
