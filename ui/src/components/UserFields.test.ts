@@ -20,7 +20,7 @@ describe('the person form', () => {
     mockIPC((cmd, args) => (cmd === 'call' ? coreAnswer((args as { request: { cmd: string } }).request) ?? [] : null))
     const form = ref<UserForm>({ name: '', role: 'coordinator', village: '' })
     const Host = defineComponent({
-      setup: () => () => h(ElForm, null, () => h(UserFields, { modelValue: form.value, 'onUpdate:modelValue': (v: UserForm) => (form.value = v), errors: { user_name: '请填写姓名' }, testid: 'p' })),
+      setup: () => () => h(ElForm, null, () => h(UserFields, { modelValue: form.value, 'onUpdate:modelValue': (v: UserForm) => (form.value = v), problems: { user_name: '请填写姓名' }, testid: 'p' })),
     })
     const { wrapper } = mountApp(Host)
     await settleErrors()
