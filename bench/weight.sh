@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # The app's weight against a hello-world Tauri 2 window built the same way (issue 19), in one
-# run under one Xvfb: time until each window is mapped, then the PSS of every process of each
+# run under one Xvfb: time until each window is mapped, time until the app's first screen has
+# content (the window tells the backend, which writes PUFA_FIRST_CONTENT_FILE; the
+# yardstick's static page has content when mapped), then the PSS of every process of each
 # (the app, WebKitWebProcess, WebKitNetworkProcess …) after 10 s idle.
 #
 #   bench/weight.sh [debug|release]     (default release)
@@ -59,7 +61,8 @@ measure() {
   fi
   local t0
   t0=$(now_ms)
-  PUFA_DATA_DIR=$data "$bin" >/dev/null 2>&1 &
+  local ready=$work/$name.first-content
+  PUFA_DATA_DIR=$data PUFA_FIRST_CONTENT_FILE=$ready "$bin" >/dev/null 2>&1 &
   pid=$!
   local mapped="" win=""
   for _ in $(seq 1 1500); do
@@ -70,19 +73,33 @@ measure() {
     fi
     sleep 0.02
   done
+  local content=""
+  if [ "$name" = app ]; then
+    for _ in $(seq 1 1500); do
+      if [ -s "$ready" ]; then
+        content=$(($(now_ms) - t0))
+        break
+      fi
+      sleep 0.02
+    done
+  else
+    content=$mapped
+  fi
   sleep "$idle"
   local total=0 lines=""
   for p in $(tree "$pid"); do
     local kb comm
     kb=$(pss_kb "$p")
+    # PUFA_WEIGHT_SMAPS=<dir>: keep each process's smaps, to see where its memory goes.
+    [ -n "${PUFA_WEIGHT_SMAPS:-}" ] && mkdir -p "$PUFA_WEIGHT_SMAPS" && cp "/proc/$p/smaps" "$PUFA_WEIGHT_SMAPS/$name-$p-$(tr -d '\0/' <"/proc/$p/comm" 2>/dev/null).smaps" 2>/dev/null
     comm=$(tr -d '\0' <"/proc/$p/comm" 2>/dev/null || echo '?')
     total=$((total + kb))
     lines+=$(printf '    %-22s %8.1f MB' "$comm" "$(echo "$kb/1024" | bc -l)")$'\n'
   done
   local geom
   geom=$(xwininfo -id "$win" 2>/dev/null | awk '/Width:/ {w=$2} /Height:/ {h=$2} END {print w "x" h}')
-  printf '%s (%s): window %s mapped after %s ms; PSS after %ss idle: %.1f MB\n%s' \
-    "$name" "$profile" "$geom" "${mapped:-?}" "$idle" "$(echo "$total/1024" | bc -l)" "$lines"
+  printf '%s (%s): window %s mapped after %s ms, first content after %s ms; PSS after %ss idle: %.1f MB\n%s' \
+    "$name" "$profile" "$geom" "${mapped:-?}" "${content:-?}" "$idle" "$(echo "$total/1024" | bc -l)" "$lines"
   kill "$pid" 2>/dev/null || true
   wait "$pid" 2>/dev/null || true
   pid=""

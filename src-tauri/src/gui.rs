@@ -33,6 +33,9 @@ struct AppState {
     chosen: Arc<Mutex<Chosen>>,
     data_dir: PathBuf,
     notices: Arc<Notices>,
+    /// When the window was asked for, for the time to its first screen with content.
+    started: Instant,
+    first_content: std::sync::Once,
     /// Flushes the log file when the app ends.
     _log: Option<tracing_appender::non_blocking::WorkerGuard>,
 }
@@ -238,6 +241,22 @@ fn watch_notices(state: tauri::State<'_, AppState>, on_notice: Channel<Notice>) 
     state.notices.watch(on_notice);
 }
 
+/// The window shows its first screen with content (nothing loading any more): the time since
+/// start goes to the log and, when `PUFA_FIRST_CONTENT_FILE` names a file, into it (for
+/// `bench/weight.sh`). Only the first call counts.
+#[tauri::command]
+fn first_content(state: tauri::State<'_, AppState>) {
+    state.first_content.call_once(|| {
+        let ms = state.started.elapsed().as_millis();
+        tracing::info!("first screen with content after {ms} ms");
+        if let Some(file) = std::env::var_os("PUFA_FIRST_CONTENT_FILE") {
+            if let Err(e) = std::fs::write(&file, format!("{ms}\n")) {
+                tracing::warn!("cannot write {}: {e}", PathBuf::from(file).display());
+            }
+        }
+    });
+}
+
 /// The open dialog, shown by the backend; the files chosen may then be read by a request.
 /// None when the user cancels.
 #[tauri::command]
@@ -384,7 +403,19 @@ pub(crate) fn context() -> tauri::Context<tauri::Wry> {
     tauri::generate_context!()
 }
 
+/// WebKitGTK (Linux) draws the page without GPU compositing layers: a page of forms and
+/// tables gains nothing from them, and their backing stores were the largest part of the idle
+/// web process (~75 MB of ~160 MB, bench/weight.sh). Someone who set the variable keeps it.
+/// Set before any window or thread exists. Windows' WebView2 is not concerned.
+fn lighter_webview() {
+    if cfg!(target_os = "linux") && std::env::var_os("WEBKIT_DISABLE_COMPOSITING_MODE").is_none() {
+        std::env::set_var("WEBKIT_DISABLE_COMPOSITING_MODE", "1");
+    }
+}
+
 pub fn run(data_dir: Option<PathBuf>) -> i32 {
+    let started = Instant::now();
+    lighter_webview();
     let result = tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
         .setup(move |app| {
@@ -422,6 +453,8 @@ pub fn run(data_dir: Option<PathBuf>) -> i32 {
                 chosen: Arc::default(),
                 data_dir: dir,
                 notices,
+                started,
+                first_content: std::sync::Once::new(),
                 _log: log,
             });
             Ok(())
@@ -432,6 +465,7 @@ pub fn run(data_dir: Option<PathBuf>) -> i32 {
             cancel_job,
             choose_open,
             choose_save,
+            first_content,
             watch_notices
         ])
         .run(context());

@@ -1,4 +1,6 @@
 import { createRouter, createWebHashHistory, type RouteRecordRaw } from 'vue-router'
+import { loadMessages } from './i18n'
+import { SCREEN_AREAS } from './locale-areas'
 
 export const routes: RouteRecordRaw[] = [
   { path: '/', redirect: '/home' },
@@ -23,5 +25,11 @@ export const routes: RouteRecordRaw[] = [
 ]
 
 export function makeRouter() {
-  return createRouter({ history: createWebHashHistory(), routes })
+  const router = createRouter({ history: createWebHashHistory(), routes })
+  // A screen's messages arrive with it (src/locale-areas.ts); a failure shows the keys rather
+  // than no screen.
+  router.beforeEach(async (to) => {
+    await loadMessages(SCREEN_AREAS[String(to.name)] ?? []).catch(() => undefined)
+  })
+  return router
 }

@@ -4,7 +4,7 @@ import App from '../src/App.vue'
 import { appState } from '../src/lib/app-state'
 import { applyLocale } from '../src/i18n'
 import type { AppInfo } from '../src/bindings/AppInfo'
-import { mountApp, settle } from './helpers'
+import { mountApp, settle, waitFor } from './helpers'
 
 const INFO: AppInfo = {
   initialized: false,
@@ -38,7 +38,7 @@ describe('the full-page error', () => {
     let usable = false
     const asked: string[] = []
     mockIPC((cmd, args) => {
-      if (cmd === 'watch_notices') return null
+      if (cmd === 'watch_notices' || cmd === 'first_content') return null
       asked.push((args as { request: { cmd: string } }).request.cmd)
       if (!usable) {
         return Promise.reject({
@@ -65,7 +65,8 @@ describe('the full-page error', () => {
     retry().click()
     await settle()
     expect(q('app-error')).toBeNull()
-    expect(q('setup-town')).not.toBeNull()
+    // The set-up screen is loaded on demand (not in the main bundle).
+    await waitFor(() => q('setup-town') !== null)
     expect(asked).toEqual(['app_info', 'app_info', 'app_info'])
     wrapper.unmount()
   })

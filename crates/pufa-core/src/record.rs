@@ -289,6 +289,7 @@ pub fn ledger(conn: &Connection, f: &crate::activity::ActivityFilter) -> Result<
             campaign_id: f.campaign_id.clone(),
             search: f.search.clone(),
             review_status: None,
+            recorder: None,
         },
     )?;
     let mut out: Vec<LedgerEntry> = planned.into_iter().map(LedgerEntry::Planned).collect();

@@ -141,6 +141,11 @@ export async function watchNotices(onNotice: (n: Notice) => void): Promise<void>
   await invoke('watch_notices', { onNotice: channel })
 }
 
+/** The first screen has content: the backend logs the time since start (and bench/weight.sh reads it). */
+export async function reportFirstContent(): Promise<void> {
+  await invoke('first_content')
+}
+
 // ---- typed wrappers, one per Request variant ----
 
 export const appInfo = () => call({ cmd: 'app_info' })

@@ -6,4 +6,8 @@ export type RecordFilter = { from: string | null, to: string | null, unit_id: st
  * [`crate::reports::Basis`]). Unset, a list shows every status, while an output (台账
  * workbook, CSV, photos) takes the counting basis, approved records.
  */
-review_status: string | null, search: string | null, };
+review_status: string | null, search: string | null, 
+/**
+ * Only the records this person entered (记录人, as saved): a cadre's 我的记录.
+ */
+recorder?: string | null, };

@@ -14,14 +14,17 @@ export const appState = reactive({
 export function setInfo(info: AppInfo): void {
   appState.info = info
   appState.error = null
-  applyLocale(info.locale)
+  void applyLocale(info.locale)
 }
 
 /** (Re)loads AppInfo; on failure the shell shows the full-page error. */
 export async function loadAppInfo(): Promise<void> {
   appState.loading = true
   try {
-    setInfo(await api.appInfo())
+    const info = await api.appInfo()
+    // The window appears in its language (English messages load first when chosen).
+    await applyLocale(info.locale)
+    setInfo(info)
   } catch (e) {
     appState.info = null
     appState.error = api.toAppError(e)
@@ -32,6 +35,6 @@ export async function loadAppInfo(): Promise<void> {
 
 /** Switches and persists the UI language; applies it at once, even if saving fails. */
 export async function changeLocale(locale: string): Promise<void> {
-  applyLocale(locale)
+  await applyLocale(locale)
   setInfo(await api.setLocale(locale))
 }

@@ -318,6 +318,7 @@ fn agree(db: &Db, f: &SummaryFilter, dir: &Path) {
         campaign_id: f.campaign_id.clone(),
         review_status: Some(basis.code().into()),
         search: None,
+        recorder: None,
     };
     let page = record::page(
         &db.conn,

@@ -157,6 +157,10 @@ pub struct RecordFilter {
     pub review_status: Option<String>,
     #[serde(default)]
     pub search: Option<String>,
+    /// Only the records this person entered (记录人, as saved): a cadre's 我的记录.
+    #[serde(default)]
+    #[ts(optional = nullable)]
+    pub recorder: Option<String>,
 }
 
 impl RecordFilter {
@@ -197,8 +201,21 @@ impl RecordFilter {
         })
     }
 
-    /// The summary of the same records: period, village, campaign, statuses and search.
+    /// The summary of the same records: period, village, campaign, statuses and search. The
+    /// summary does not count by 记录人: a filter naming one is refused rather than summed
+    /// over everyone's records.
     pub fn summary_filter(&self) -> Result<crate::reports::SummaryFilter> {
+        if self
+            .recorder
+            .as_deref()
+            .is_some_and(|r| !r.trim().is_empty())
+        {
+            return Err(AppError::field(
+                ErrorCode::InvalidValue,
+                "recorder",
+                "统计和导出按全村（全部记录人）计算，请先选“全村”",
+            ));
+        }
         let basis = self.output_basis()?;
         Ok(crate::reports::SummaryFilter {
             from: self.from.clone().unwrap_or_else(|| ALL_FROM.into()),
@@ -279,6 +296,7 @@ pub(super) fn filter_sql(f: &RecordFilter) -> Result<FilterSql> {
         }
     }
     add(opt(&f.search), &search_sql("?"));
+    add(opt(&f.recorder), "r.recorder = ?");
     if let Some((_, b)) = status {
         if b.statuses().len() > 1 && b != crate::reports::Basis::All {
             out.sql += " AND ";

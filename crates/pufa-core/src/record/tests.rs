@@ -744,3 +744,55 @@ fn the_summary_counts_volunteers_on_the_same_basis_as_every_other_number() {
     .unwrap();
     assert_eq!(page.totals.unwrap().counts.volunteers, 12);
 }
+
+#[test]
+fn a_cadres_own_records_are_those_he_entered_and_the_summary_refuses_to_pretend() {
+    let mut db = Db::open_in_memory().unwrap();
+    crate::demo::load_town(&mut db, 4, 2026);
+    // The demo's records are all the coordinator's: a third of them a cadre's instead.
+    db.conn
+        .execute(
+            "UPDATE record SET recorder = '王小芳' WHERE rowid % 3 = 0",
+            [],
+        )
+        .unwrap();
+    let all = list(&db.conn, &RecordFilter::default()).unwrap();
+    let mut recorders: Vec<&str> = all.iter().map(|r| r.recorder.as_str()).collect();
+    recorders.sort();
+    recorders.dedup();
+    assert!(
+        recorders.len() > 1,
+        "the demo has several recorders: {recorders:?}"
+    );
+    let who = recorders[0];
+    let mine = RecordFilter {
+        recorder: Some(format!(" {who} ")),
+        ..Default::default()
+    };
+    let listed = list(&db.conn, &mine).unwrap();
+    let expected = all.iter().filter(|r| r.recorder == who).count();
+    assert!(expected > 0 && expected < all.len());
+    assert_eq!(listed.len(), expected);
+    assert!(listed.iter().all(|r| r.recorder == who));
+    let p = page(
+        &db.conn,
+        &mine,
+        &PageRequest {
+            offset: 0,
+            limit: 500,
+            with_totals: true,
+            oldest_first: false,
+        },
+    )
+    .unwrap();
+    assert_eq!(p.totals.unwrap().count, expected as i64);
+    // Blank is no filter.
+    let blank = RecordFilter {
+        recorder: Some("  ".into()),
+        ..Default::default()
+    };
+    assert_eq!(list(&db.conn, &blank).unwrap().len(), all.len());
+    // Outputs (workbook, report) sum the whole village: not one person's records.
+    let err = mine.summary_filter().unwrap_err();
+    assert_eq!(err.field.as_deref(), Some("recorder"));
+}

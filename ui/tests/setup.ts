@@ -1,0 +1,4 @@
+// Vitest: screens are mounted without their routes, so every message is loaded up front.
+import { loadAllMessages } from '../src/i18n'
+
+await loadAllMessages()
