@@ -173,8 +173,21 @@ export class Session {
     return this.cmd('GET', '/source')
   }
 
-  /** The viewport as a PNG (Buffer). */
+  /**
+   * The viewport as a PNG (Buffer). WebKitGTK without compositing (the app's default on Linux,
+   * gui::lighter_webview) takes the snapshot at the page's next paint: on a page that has
+   * settled nothing paints and the request never returns. A one-pixel box at the corner,
+   * nearly transparent, changes colour for two seconds so that a paint comes.
+   */
   async screenshot() {
+    await this.execute(`const d = document.createElement('div')
+      d.style.cssText = 'position:fixed;left:0;bottom:0;width:1px;height:1px;opacity:0.01;pointer-events:none;z-index:2147483647'
+      document.body.appendChild(d)
+      let n = 0
+      const t = setInterval(() => {
+        d.style.background = n++ % 2 ? '#fff' : '#000'
+        if (n > 40) { clearInterval(t); d.remove() }
+      }, 50)`)
     const b64 = await this.cmd('GET', '/screenshot', undefined, { timeoutMs: 60_000 })
     return Buffer.from(b64, 'base64')
   }
