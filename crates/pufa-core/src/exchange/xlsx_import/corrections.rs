@@ -198,34 +198,15 @@ impl Importer<'_> {
         let checked = match self.mode {
             Mode::Preview => record::check_input(self.conn, &input),
             Mode::Import(_) => {
-                let before_changes = self.conn.total_changes();
-                match record::update_in(self.conn, &before.id, &input, self.lookups.coordinator) {
-                    Ok(()) => Ok(()),
-                    Err(e)
-                        if self.conn.total_changes() == before_changes
-                            && !matches!(e.code, ErrorCode::Database | ErrorCode::Io) =>
-                    {
-                        Err(e)
-                    }
-                    Err(e) => {
-                        return Err(AppError {
-                            message: format!(
-                                "第{}行更正失败，没有导入任何记录：{}",
-                                read.row, e.message
-                            ),
-                            ..e
-                        })
-                    }
-                }
+                let conn = self.conn;
+                let coordinator = self.lookups.coordinator;
+                written(conn, read.row, "更正", || {
+                    record::update_in(conn, &before.id, &input, coordinator)
+                })?
             }
         };
         if let Err(e) = checked {
-            let f = e
-                .field
-                .as_deref()
-                .and_then(Field::of_record_field)
-                .unwrap_or(Field::Title);
-            self.error(read, f, &e.message);
+            self.refused(read, &e);
             return Ok(Some(RowStatus::Error));
         }
         let line = self.problem(read.row, Field::Title, &format!("已修改：{said}"));

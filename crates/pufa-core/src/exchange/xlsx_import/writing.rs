@@ -43,37 +43,14 @@ impl<'a> Importer<'a> {
         let checked = match &mut self.mode {
             Mode::Preview => record::check_input(self.conn, &input),
             Mode::Import(batch) => {
-                let before = self.conn.total_changes();
-                match batch.create(self.conn, &input) {
-                    Ok(id) => {
-                        new_id = Some(id);
-                        Ok(())
-                    }
-                    Err(e)
-                        if self.conn.total_changes() == before
-                            && !matches!(e.code, ErrorCode::Database | ErrorCode::Io) =>
-                    {
-                        Err(e)
-                    }
-                    Err(e) => {
-                        return Err(AppError {
-                            message: format!(
-                                "第{}行写入失败，没有导入任何记录：{}",
-                                read.row, e.message
-                            ),
-                            ..e
-                        })
-                    }
-                }
+                let conn = self.conn;
+                written(conn, read.row, "写入", || batch.create(conn, &input))?.map(|id| {
+                    new_id = Some(id);
+                })
             }
         };
         if let Err(e) = checked {
-            let f = e
-                .field
-                .as_deref()
-                .and_then(Field::of_record_field)
-                .unwrap_or(Field::Title);
-            self.error(read, f, &e.message);
+            self.refused(read, &e);
             return Ok(RowStatus::Error);
         }
         if self.mode.importing() {
@@ -153,6 +130,43 @@ impl<'a> Importer<'a> {
             }
         }
         Ok(())
+    }
+}
+
+/// Runs a row's write (`what`: 写入, 更正) in the import's transaction. An error that changed
+/// nothing is the row's (`Ok(Err)`: the row is refused, the import goes on); anything else —
+/// the database failing part-way — stops the whole import: all or nothing.
+pub(super) fn written<T>(
+    conn: &Connection,
+    row: u32,
+    what: &str,
+    write: impl FnOnce() -> Result<T>,
+) -> Result<Result<T>> {
+    let before = conn.total_changes();
+    match write() {
+        Ok(v) => Ok(Ok(v)),
+        Err(e)
+            if conn.total_changes() == before
+                && !matches!(e.code, ErrorCode::Database | ErrorCode::Io) =>
+        {
+            Ok(Err(e))
+        }
+        Err(e) => Err(AppError {
+            message: format!("第{row}行{what}失败，没有导入任何记录：{}", e.message),
+            ..e
+        }),
+    }
+}
+
+impl Importer<'_> {
+    /// A row the record rules refused: the error on the column of the field it names.
+    pub(super) fn refused(&mut self, read: &mut RowRead, e: &AppError) {
+        let f = e
+            .field
+            .as_deref()
+            .and_then(Field::of_record_field)
+            .unwrap_or(Field::Title);
+        self.error(read, f, &e.message);
     }
 }
 
