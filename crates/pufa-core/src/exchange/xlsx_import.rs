@@ -275,10 +275,12 @@ pub fn import(
     let data_dir = db.data_dir.clone();
     // Thousands of rows: the bulk transaction settings (see Db::with_bulk_tx).
     let out = db.with_bulk_tx(|tx| {
-        // The valid rows are checked as they are read and written together at the end.
+        // The valid rows are checked as they are read and written a chunk at a time.
         let mut batch = NewRecords::start(tx)?;
         let out = run(tx, &mut book, Mode::Import(&mut batch), asked, progress)?;
-        // Every row read and checked, some to be written: the data as it was is kept first.
+        // Every row read and checked, some written: the data as it was is kept first (the backup
+        // reads the last committed state through a connection of its own, which this
+        // transaction's uncommitted chunks do not touch).
         if let (true, Some(dir)) = (out.imported + out.updated > 0, &data_dir) {
             crate::backup::before_import(dir)?;
         }
