@@ -33,7 +33,7 @@ error_rows: number, errors: Array<RowError>,
  */
 warnings: Array<RowError>, 
 /**
- * The rows of `updated`, each change old → new ("第3行“活动名称”：已修改：参加人数：80 → 95").
+ * The rows of `updated`, each change old → new ("第3行已修改：参加人数：80 → 95").
  */
 corrected: Array<RowError>, 
 /**

@@ -93,7 +93,7 @@ pub struct ImportPreview {
     pub errors: Vec<RowError>,
     /// Read, but not as written: "200余" taken as 200, a format not in the list …
     pub warnings: Vec<RowError>,
-    /// The rows of `updated`, each change old → new ("第3行“活动名称”：已修改：参加人数：80 → 95").
+    /// The rows of `updated`, each change old → new ("第3行已修改：参加人数：80 → 95").
     pub corrected: Vec<RowError>,
     /// The first 200 data rows.
     pub rows: Vec<PreviewRow>,

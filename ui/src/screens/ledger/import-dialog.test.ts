@@ -102,7 +102,7 @@ describe('ImportDialog', () => {
       duplicates: 0,
       error_rows: 0,
       errors: [],
-      corrected: [{ sheet: '活动登记', row: 3, column: '活动名称', message: '第3行“活动名称”：已修改：参加人数：80 → 95' }],
+      corrected: [{ sheet: '活动登记', row: 3, column: '参加人数', message: '第3行已修改：参加人数：80 → 95' }],
       rows: [changed],
       asks: [],
     }

@@ -209,7 +209,14 @@ impl Importer<'_> {
             self.refused(read, &e);
             return Ok(Some(RowStatus::Error));
         }
-        let line = self.problem(read.row, Field::Title, &format!("已修改：{said}"));
+        // Named by its row, and filed under the first column that changed (not the name's).
+        let row = read.row;
+        let line = RowError {
+            sheet: String::new(),
+            row,
+            column: changes[0].column.clone(),
+            message: format!("第{row}行已修改：{said}"),
+        };
         self.out.corrected.push(line);
         self.carry.claimed.insert(before.id.clone());
         self.out.sources.push(Source {

@@ -77,9 +77,10 @@ fn a_corrected_count_and_a_reworded_title_update_their_records() {
         ("民法典进村宣讲", "民法典进村入户宣讲")
     );
     assert_eq!(p.corrected.len(), 2);
+    assert_eq!(p.corrected[0].message, "第2行已修改：参加人数：80 → 95");
     assert_eq!(
-        p.corrected[0].message,
-        "第2行“活动名称”：已修改：参加人数：80 → 95"
+        p.corrected[0].column, "参加人数",
+        "filed under the column that changed"
     );
 
     let updates_before = audit_lines(&town, "update");
