@@ -180,7 +180,10 @@ suite('backup: back up to a file, restore it, the data is as it was', () => {
       // Confirmed: the other town's data.
       await restoreOther()
       await click(s, '.restore-other-town .el-message-box__btns .el-button--primary')
-      await s.waitUntil(async () => (await messages(s)).some((m) => m.includes('已恢复')), { what: 'the message 已恢复…' })
+      // The first step's 已恢复 toast may still be showing: wait for the one naming this file.
+      await s.waitUntil(async () => (await messages(s)).some((m) => m.includes('已恢复') && m.includes('石院镇备份')), {
+        what: 'the message 已恢复“石院镇备份.pufabak”的数据',
+      })
       assert.equal((await cli(h.dataDir, ['info'], { json: true })).town.name, '石院镇')
     }),
   )
