@@ -31,6 +31,8 @@ use std::time::{Duration, Instant};
 const ROWS: usize = 20_000;
 /// Set in the child's environment: "<database file>\t<workbook>".
 const CHILD: &str = "PUFA_BENCH_IMPORT_CHILD";
+/// Set to a folder: the bench leaves its base database and workbook there and stops (profiling).
+const KEEP: &str = "PUFA_BENCH_IMPORT_KEEP";
 const YEAR: i32 = 2026;
 
 /// The template's header, as `template::write` makes it.
@@ -146,6 +148,21 @@ fn import(c: &mut Criterion) {
         .expect("a data folder")
         .join(pufa_core::db::DB_FILE);
 
+    // For profiling (README, Speed): leave the base and the workbook in a folder
+    // and stop; then run this binary with CHILD under a profiler.
+    if let Ok(keep) = std::env::var(KEEP) {
+        let keep = Path::new(&keep);
+        std::fs::create_dir_all(keep).expect("the folder to keep them in");
+        std::fs::copy(&base, keep.join("base.db")).expect("copy the base");
+        std::fs::copy(&path, keep.join("book.xlsx")).expect("copy the workbook");
+        eprintln!(
+            "import bench: kept in {}; profile with {CHILD}=\"{}\\t{}\"",
+            keep.display(),
+            keep.join("base.db").display(),
+            keep.join("book.xlsx").display()
+        );
+        return;
+    }
     // Once each, timed by hand, with the results checked.
     let started = Instant::now();
     let p = xlsx_import::preview(&town.db.conn, &path, &Default::default(), &mut |_, _| true)
