@@ -6,7 +6,7 @@
 use crate::audit;
 use crate::db::{insert_rows, Db};
 use crate::error::{AppError, ErrorCode, Result};
-use crate::town::{require_town, UserProfile};
+use crate::town::require_town;
 use crate::{new_id, now, validate};
 use rusqlite::types::Value;
 use rusqlite::{params, Connection, OptionalExtension, Row};

@@ -90,4 +90,88 @@ pub(crate) mod testing {
         .expect("set-up");
         db
     }
+
+    /// The tally rows that hold something, in order.
+    fn tally_rows(conn: &rusqlite::Connection) -> Vec<String> {
+        let mut stmt = conn
+            .prepare(
+                "SELECT unit_id || '|' || month || '|' || status || '|' || dim || '|' || key || '|' ||
+                        activities || ',' || participants || ',' || reach || ',' || consultations || ',' ||
+                        banners || ',' || boards || ',' || vehicles || ',' || online_posts || ',' ||
+                        online_views || ',' || disputes || ',' || legal_aid_cases || ',' || quantity
+                 FROM record_tally WHERE activities <> 0 OR quantity <> 0
+                 UNION ALL
+                 SELECT 'plan|' || unit_id || '|' || month || '|' || status || '|' || n
+                 FROM activity_tally WHERE n <> 0
+                 ORDER BY 1",
+            )
+            .unwrap();
+        stmt.query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap()
+    }
+
+    /// The running tallies equal the ones counted afresh from the records.
+    pub fn assert_tallies_fresh(conn: &rusqlite::Connection, after: &str) {
+        let kept = tally_rows(conn);
+        conn.execute_batch("SAVEPOINT recount").unwrap();
+        crate::reports::tally::rebuild(conn).unwrap();
+        let fresh = tally_rows(conn);
+        conn.execute_batch("ROLLBACK TO recount; RELEASE recount")
+            .unwrap();
+        assert!(!fresh.is_empty());
+        assert_same_rows(
+            &kept,
+            &fresh,
+            &format!("the running tallies went wrong after {after}"),
+        );
+    }
+
+    /// Every store balance equals what its movements add up to.
+    pub fn assert_stock_fresh(conn: &rusqlite::Connection, after: &str) {
+        let rows = |sql: &str| -> Vec<(String, String, i64, i64)> {
+            let mut stmt = conn.prepare(sql).unwrap();
+            stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+                .unwrap()
+                .collect::<rusqlite::Result<_>>()
+                .unwrap()
+        };
+        let kept = rows(
+            "SELECT material_id, store_id, balance, movements FROM stock_balance
+             WHERE movements <> 0 ORDER BY 1, 2",
+        );
+        let fresh = rows(
+            "SELECT material_id, store_id, sum(quantity), count(*) FROM (
+                 SELECT material_id, to_store_id AS store_id, quantity FROM stock_movement
+                 WHERE to_store_id IS NOT NULL
+                 UNION ALL
+                 SELECT material_id, from_store_id, -quantity FROM stock_movement
+                 WHERE from_store_id IS NOT NULL)
+             GROUP BY 1, 2 ORDER BY 1, 2",
+        );
+        assert!(!fresh.is_empty());
+        let text = |rows: Vec<(String, String, i64, i64)>| -> Vec<String> {
+            rows.into_iter().map(|r| format!("{r:?}")).collect()
+        };
+        assert_same_rows(
+            &text(kept),
+            &text(fresh),
+            &format!("the stock balances went wrong after {after}"),
+        );
+    }
+
+    /// Fails with only the rows that differ (whole tables are too long to read).
+    fn assert_same_rows(kept: &[String], fresh: &[String], what: &str) {
+        if kept != fresh {
+            let only = |a: &[String], b: &[String]| -> Vec<String> {
+                a.iter().filter(|r| !b.contains(r)).cloned().collect()
+            };
+            panic!(
+                "{what}\nkept, not counted afresh: {:#?}\ncounted afresh, not kept: {:#?}",
+                only(kept, fresh),
+                only(fresh, kept)
+            );
+        }
+    }
 }

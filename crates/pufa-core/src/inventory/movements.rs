@@ -359,15 +359,14 @@ pub(crate) struct NewHandout<'a> {
 
 impl HandoutBatch {
     /// Checks a record's hand-outs (at most one line per material) and, when none is refused,
-    /// adds their movements here and their audit rows, by `user`, to `audit`.
+    /// adds their movements here and returns them as `movement` reads them back, with their
+    /// audit summaries (the audit rows are made by the caller).
     pub(crate) fn add(
         &mut self,
         conn: &Connection,
         lines: &[NewHandout],
         confirm_below_zero: bool,
-        user: Option<&UserProfile>,
-        audit: &mut Vec<Vec<Value>>,
-    ) -> Result<()> {
+    ) -> Result<Vec<(Movement, String)>> {
         let mut checked = Vec::with_capacity(lines.len());
         for line in lines {
             let m = line.movement(confirm_below_zero);
@@ -379,6 +378,7 @@ impl HandoutBatch {
             checked.push((key, left, overdraws(conn, &m, left)?));
         }
         // Nothing refused: the lines are written.
+        let mut added = Vec::with_capacity(lines.len());
         for (line, (key, left, below_zero)) in lines.iter().zip(checked) {
             let m = line.movement(confirm_below_zero);
             let id = new_id();
@@ -403,19 +403,16 @@ impl HandoutBatch {
                 note: String::new(),
                 created_at: at,
             };
-            let body = serde_json::to_value(&written).expect("movements serialise");
-            let summary = movement_summary(&m, below_zero);
-            audit.push(audit::row(
-                user,
-                "stock",
-                &id,
-                "create",
-                &summary,
-                None,
-                Some(&body),
-            ));
+            added.push((written, movement_summary(&m, below_zero)));
         }
-        Ok(())
+        Ok(added)
+    }
+
+    /// Forgets the balances read so far, after the stock changed outside the batch (once its
+    /// movements are written): the next hand-outs read them again.
+    pub(crate) fn forget_balances(&mut self) {
+        debug_assert!(self.movements.is_empty(), "written first");
+        self.balances.clear();
     }
 
     /// Inserts the movements added so far and forgets them (the balances stay).

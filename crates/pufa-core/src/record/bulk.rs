@@ -10,13 +10,14 @@
 //!   (an approved record was counted in, out as pending and in again as approved);
 //! - a coordinator's record is approved as it is written, not updated afterwards;
 //! - the audit rows' bodies are made from the checked input instead of reading the record (and
-//!   each hand-out) back, and the user, stores and village names are looked up once.
+//!   each hand-out) back — on a second thread, while the chunk's other rows are written — and
+//!   the user, stores and village names are looked up once.
 
 use super::*;
 use crate::audit;
 use crate::db::insert_rows;
 use crate::domain::UserRole;
-use crate::inventory::{HandoutBatch, NewHandout, Store};
+use crate::inventory::{HandoutBatch, Movement, NewHandout, Store};
 use crate::reports::tally::{self, NewRecordTallies, TalliedRecord};
 use crate::sync;
 use crate::town::UserProfile;
@@ -37,8 +38,9 @@ pub(crate) struct NewRecords {
     chunk: usize,
     /// Records written by earlier chunks.
     flushed: usize,
-    /// The record tally triggers are dropped (from the first chunk written until
-    /// [`NewRecords::write`] adds the tallies and puts them back).
+    /// The record tally triggers are dropped and the foreign keys checked at the commit (from
+    /// the first chunk written until [`NewRecords::before_edit`] or [`NewRecords::write`] adds
+    /// the tallies and puts both back).
     suspended: bool,
     /// The user of this computer: the audit rows' author and the reviewer.
     user: Option<UserProfile>,
@@ -52,10 +54,18 @@ pub(crate) struct NewRecords {
     written: Vec<(String, Option<String>)>,
     /// (record, campaign).
     links: Vec<Vec<SqlValue>>,
-    /// In the order the records write them one at a time: each one's hand-outs, its creation,
-    /// its approval.
-    audit: Vec<Vec<SqlValue>>,
+    /// What the audit rows are made from, in the order the records write them one at a time:
+    /// each one's hand-outs, its creation, its approval.
+    audit: Vec<Audited>,
     tallies: NewRecordTallies,
+}
+
+/// What an audit row of the batch is made from ([`audit_rows`]).
+enum Audited {
+    /// A hand-out, as `movement` reads it back, with its summary.
+    Handout(Box<Movement>, String),
+    /// A new record as `get` reads it back; approved on entry, an approval follows.
+    Record { record: Box<Record>, approve: bool },
 }
 
 impl NewRecords {
@@ -108,12 +118,15 @@ impl NewRecords {
             })
             .collect();
         // The only check left, before anything of the record is kept.
-        let user = self.user.as_ref();
         let confirm = input.confirm_below_zero;
-        self.handouts
-            .add(tx, &lines, confirm, user, &mut self.audit)?;
+        let handed_out = self.handouts.add(tx, &lines, confirm)?;
+        self.audit.extend(
+            handed_out
+                .into_iter()
+                .map(|(m, summary)| Audited::Handout(Box::new(m), summary)),
+        );
 
-        let reviewer = user.map(|u| u.name.as_str());
+        let reviewer = self.user.as_ref().map(|u| u.name.as_str());
         let review = if self.approve {
             ReviewColumns {
                 status: ReviewStatus::Approved,
@@ -132,23 +145,10 @@ impl NewRecords {
             self.links.push(link.into());
         }
 
-        let mut record = as_written(&id, &c, unit_name, &at);
-        let created = to_json(&record);
-        let create = audit::changed_row(user, "record", &id, "create", None, Some(&created));
-        self.audit.push(create);
-        if self.approve {
-            // What approving changes, as `set_review` logs it: the other fields are the same
-            // before and after, so they are left out of both sides instead of compared.
-            let before = review_fields(&record);
-            record.review_status = ReviewStatus::Approved;
-            record.review_comment = APPROVED_ON_ENTRY.to_string();
-            record.reviewed_by = reviewer.map(str::to_string);
-            record.reviewed_at = Some(at.clone());
-            let after = review_fields(&record);
-            let approve =
-                audit::changed_row(user, "record", &id, "approve", Some(&before), Some(&after));
-            self.audit.push(approve);
-        }
+        self.audit.push(Audited::Record {
+            record: Box::new(as_written(&id, &c, unit_name, &at)),
+            approve: self.approve,
+        });
         self.tallies.add(&TalliedRecord {
             unit_id: &c.unit_id,
             date: &date,
@@ -171,19 +171,35 @@ impl NewRecords {
     /// record tally triggers put back. Should it fail, or not be called after a chunk was
     /// written, the caller's transaction must roll back.
     pub(crate) fn write(mut self, tx: &Connection) -> Result<()> {
+        self.before_edit(tx)
+    }
+
+    /// Writes the records kept so far, adds the tallies of those written and puts the record
+    /// tally triggers back: what must come before an existing record is changed in the same
+    /// transaction (a corrected row of the import), which the triggers count. The next chunk
+    /// drops them again; the stock balances are read again after the edit.
+    pub(crate) fn before_edit(&mut self, tx: &Connection) -> Result<()> {
         self.flush(tx)?;
-        if self.flushed == 0 {
-            // Nothing imported: the database stays as it was, byte for byte.
-            return Ok(());
+        self.handouts.forget_balances();
+        if self.suspended {
+            std::mem::take(&mut self.tallies).write(tx)?;
+            tally::resume_after_new_records(tx)?;
+            tx.pragma_update(None, "defer_foreign_keys", false)?;
+            self.suspended = false;
         }
-        self.tallies.write(tx)?;
-        tally::resume_after_new_records(tx)
+        Ok(())
     }
 
     /// Writes the records kept so far with their links, hand-outs and audit rows, and forgets
     /// them (the stock balances and the tallies are kept for the records still to come). The
     /// record tally triggers are dropped at the first chunk: the tallies are added once, by
     /// [`NewRecords::write`]; between chunks only reads happen.
+    ///
+    /// The links and hand-outs go in before their records: after a record with a version they
+    /// would give it a new one, as they did not when it had none yet. So their references are
+    /// checked when the transaction commits — switched on once, not around each chunk: setting
+    /// the pragma expires every prepared statement, and re-preparing them after each chunk
+    /// (the inserts of 64 rows most of all) was a tenth of an import.
     fn flush(&mut self, tx: &Connection) -> Result<()> {
         if self.rows.is_empty() {
             return Ok(());
@@ -191,6 +207,7 @@ impl NewRecords {
         self.flushed += self.rows.len();
         if !self.suspended {
             tally::suspend_for_new_records(tx)?;
+            tx.pragma_update(None, "defer_foreign_keys", true)?;
             self.suspended = true;
         }
         for (_, activity_id) in &self.written {
@@ -202,36 +219,33 @@ impl NewRecords {
             true => sync::ticks(tx, self.rows.len())?,
             false => None,
         };
-        let mut rows = std::mem::take(&mut self.rows);
-        for (i, row) in rows.iter_mut().enumerate() {
-            row.extend(match &versions {
-                Some(v) => [SqlValue::Text(v[i].0.clone()), SqlValue::Integer(v[i].1)],
-                None => [SqlValue::Null, SqlValue::Integer(0)],
-            });
-        }
-        // The links and hand-outs go in before their records: after a record with a version
-        // they would give it a new one, as they did not when it had none yet. Their references
-        // are checked when the transaction commits.
-        tx.pragma_update(None, "defer_foreign_keys", true)?;
-        insert_rows(
-            tx,
-            "record_campaign",
-            &["record_id", "campaign_id"],
-            &std::mem::take(&mut self.links),
-        )?;
-        self.handouts.write(tx)?;
-        let mut columns = insert_columns();
-        columns.extend(["hlc", "sync_seq"]);
-        insert_rows(tx, "record", &columns, &rows)?;
-        tx.pragma_update(None, "defer_foreign_keys", false)?;
-        insert_rows(
-            tx,
-            "audit_log",
-            &audit::COLUMNS,
-            &std::mem::take(&mut self.audit),
-        )?;
-        self.written.clear();
-        Ok(())
+        // The audit rows are made while the others are written.
+        let audited = std::mem::take(&mut self.audit);
+        let user = self.user.as_ref();
+        std::thread::scope(|scope| {
+            let audit_rows = scope.spawn(move || audit_rows(user, audited));
+            let mut rows = std::mem::take(&mut self.rows);
+            for (i, row) in rows.iter_mut().enumerate() {
+                row.extend(match &versions {
+                    Some(v) => [SqlValue::Text(v[i].0.clone()), SqlValue::Integer(v[i].1)],
+                    None => [SqlValue::Null, SqlValue::Integer(0)],
+                });
+            }
+            insert_rows(
+                tx,
+                "record_campaign",
+                &["record_id", "campaign_id"],
+                &std::mem::take(&mut self.links),
+            )?;
+            self.handouts.write(tx)?;
+            let mut columns = insert_columns();
+            columns.extend(["hlc", "sync_seq"]);
+            insert_rows(tx, "record", &columns, &rows)?;
+            let audit = audit_rows.join().expect("the audit rows are made");
+            insert_rows(tx, "audit_log", &audit::COLUMNS, &audit)?;
+            self.written.clear();
+            Ok(())
+        })
     }
 }
 
@@ -277,6 +291,63 @@ impl Places {
 
 fn to_json(record: &Record) -> Value {
     serde_json::to_value(record).expect("records serialise")
+}
+
+/// The audit rows of the batch's records and hand-outs, by `user`, as one record written at a
+/// time logs them.
+fn audit_rows(user: Option<&UserProfile>, audited: Vec<Audited>) -> Vec<Vec<SqlValue>> {
+    let mut rows = Vec::with_capacity(audited.len() + audited.len() / 2);
+    for a in audited {
+        match a {
+            Audited::Handout(m, summary) => {
+                let body = serde_json::to_value(&m).expect("movements serialise");
+                rows.push(audit::row(
+                    user,
+                    "stock",
+                    &m.id,
+                    "create",
+                    &summary,
+                    None,
+                    Some(&body),
+                ));
+            }
+            Audited::Record {
+                mut record,
+                approve,
+            } => {
+                let id = record.id.clone();
+                let created = to_json(&record);
+                rows.push(audit::changed_row(
+                    user,
+                    "record",
+                    &id,
+                    "create",
+                    None,
+                    Some(&created),
+                ));
+                if approve {
+                    // What approving changes, as `set_review` logs it: the other fields are
+                    // the same before and after, so they are left out of both sides instead of
+                    // compared.
+                    let before = review_fields(&record);
+                    record.review_status = ReviewStatus::Approved;
+                    record.review_comment = APPROVED_ON_ENTRY.to_string();
+                    record.reviewed_by = user.map(|u| u.name.clone());
+                    record.reviewed_at = Some(record.created_at.clone());
+                    let after = review_fields(&record);
+                    rows.push(audit::changed_row(
+                        user,
+                        "record",
+                        &id,
+                        "approve",
+                        Some(&before),
+                        Some(&after),
+                    ));
+                }
+            }
+        }
+    }
+    rows
 }
 
 /// The fields a review changes, with the title the audit summary names.

@@ -1,6 +1,7 @@
 use super::*;
 use crate::db::Db;
 use crate::demo::{load, DemoInput};
+use crate::testing::assert_tallies_fresh;
 use proptest::prelude::*;
 use rusqlite::{params, Connection};
 
@@ -366,39 +367,6 @@ fn reference_summary(conn: &Connection, f: &SummaryFilter) -> Result<Summary> {
 
 // ---------------------------------------------------------------------------------------------
 // The tallies against the reference.
-
-/// The tally rows that hold something, in order.
-fn tally_rows(conn: &Connection) -> Vec<String> {
-    let mut stmt = conn
-        .prepare(
-            "SELECT unit_id || '|' || month || '|' || status || '|' || dim || '|' || key || '|' ||
-                    activities || ',' || participants || ',' || reach || ',' || consultations || ',' ||
-                    banners || ',' || boards || ',' || vehicles || ',' || online_posts || ',' ||
-                    online_views || ',' || disputes || ',' || legal_aid_cases || ',' || quantity
-             FROM record_tally WHERE activities <> 0 OR quantity <> 0
-             UNION ALL
-             SELECT 'plan|' || unit_id || '|' || month || '|' || status || '|' || n
-             FROM activity_tally WHERE n <> 0
-             ORDER BY 1",
-        )
-        .unwrap();
-    stmt.query_map([], |r| r.get(0))
-        .unwrap()
-        .collect::<rusqlite::Result<_>>()
-        .unwrap()
-}
-
-/// The running tallies equal the ones counted afresh from the records.
-fn assert_tallies_fresh(conn: &Connection, after: &str) {
-    let kept = tally_rows(conn);
-    conn.execute_batch("SAVEPOINT recount").unwrap();
-    tally::rebuild(conn).unwrap();
-    let fresh = tally_rows(conn);
-    conn.execute_batch("ROLLBACK TO recount; RELEASE recount")
-        .unwrap();
-    assert!(!fresh.is_empty());
-    assert_eq!(kept, fresh, "the running tallies went wrong after {after}");
-}
 
 /// The records by 专项 key from the tallies equal those counted record by record.
 fn assert_topics_as_counted(conn: &Connection, after: &str) {

@@ -197,9 +197,12 @@ impl Importer<'_> {
         }
         let checked = match self.mode {
             Mode::Preview => record::check_input(self.conn, &input),
-            Mode::Import(_) => {
+            Mode::Import(ref mut batch) => {
                 let conn = self.conn;
                 let coordinator = self.lookups.coordinator;
+                // The new rows' tallies so far are added first: the update is counted by the
+                // triggers, which the batch has dropped while it writes new records.
+                batch.before_edit(conn)?;
                 written(conn, read.row, "更正", || {
                     record::update_in(conn, &before.id, &input, coordinator)
                 })?

@@ -214,3 +214,30 @@ fn the_coordinators_correction_of_an_approved_record_stays_approved() {
     assert_eq!(rec.reach, 300);
     assert_eq!(rec.review_status, record::ReviewStatus::Approved);
 }
+
+/// A correction that comes after more new rows than the import writes at a time: its people
+/// and hand-outs are counted in the tallies and the stock like those of the new rows (the new
+/// rows' tallies are added once at the end, with the triggers off meanwhile).
+#[test]
+fn a_correction_after_hundreds_of_new_rows_is_counted_once() {
+    let (mut town, mut rows) = first_import();
+    let villages = ["安静村", "石院村", "龙飞村"];
+    let mut sheet_rows: Vec<Row> = (0..300)
+        .map(|i| {
+            let date = V::D(2023, 4 + (i % 8) as u8, 1 + (i / 8 % 28) as u8);
+            good(date, villages[i % 3], &format!("法治宣传第{i}场"))
+        })
+        .collect();
+    rows[0] = set(rows[0].clone(), "参加人数", V::N(95.0));
+    rows[0] = set(rows[0].clone(), "数量1", V::N(35.0));
+    sheet_rows.extend(rows);
+    let r = town
+        .import(&sheet(&town, "全年台账.xlsx", &sheet_rows))
+        .unwrap();
+    assert_eq!((r.imported, r.updated, r.error_rows), (300, 1, 0));
+    let rec = &town.records_on("2023-03-15", "2023-03-15")[0];
+    assert_eq!(rec.participants, 95);
+    assert_eq!(rec.materials[0].quantity, 35);
+    crate::testing::assert_tallies_fresh(&town.db.conn, "a correction among new rows");
+    crate::testing::assert_stock_fresh(&town.db.conn, "a correction among new rows");
+}
