@@ -1,6 +1,6 @@
 //! Excel import speed and memory: a 20,000-row 活动登记表 (the template's columns, every field filled; a
 //! third of the rows with an approximate count, half with two hand-outs) into a town that has
-//! a year of records (`common::busy_town`: 30 villages, 10,000 approved records of 2026, in a
+//! a year of records (`common::busy_town`: 30 villages, 20,000 approved records of 2026, in a
 //! database file). `xlsx_import::preview` reads and checks every row and writes nothing;
 //! `xlsx_import::import` checks them again and writes them in one transaction, each run on a
 //! fresh copy of the database (the copying is not timed).
@@ -9,7 +9,8 @@
 //! that of a process doing nothing but the import, as the CLI's `import xlsx` does: the bench
 //! runs itself again as a child ([`CHILD`]) on a fresh copy of the database and reads the
 //! child's peak from /proc (Linux); the bench process itself holds the busy town and
-//! criterion's samples, which are not the import's.
+//! criterion's samples, which are not the import's. The child also reports when the database
+//! is closed: the WAL checkpoint the import leaves to a background connection is done by then.
 //!
 //! `cargo bench -p pufa-core --bench import`
 
@@ -268,12 +269,16 @@ fn in_a_child(base: &Path, workbook: &Path) -> ChildRun {
         peak_kib: field("peak_kib=").and_then(|v| v.parse().ok()),
     };
     eprintln!(
-        "import bench (own process): {ROWS} rows imported in {:.2} s{}, peak RSS {}, \
-         before the import {}",
+        "import bench (own process): {ROWS} rows imported in {:.2} s{}; the database closed, \
+         its checkpoint done, at {} s; peak RSS {}, before the import {}",
         run.seconds,
         run.cpu_seconds
-            .map(|c| format!(" ({c:.2} s on CPU, both threads)"))
+            .map(|c| format!(" ({c:.2} s on CPU, all threads)"))
             .unwrap_or_default(),
+        field("closed_seconds=")
+            .and_then(|v| v.parse::<f64>().ok())
+            .map(|c| format!("{c:.2}"))
+            .unwrap_or_else(|| "-".into()),
         run.peak_kib
             .map(|k| format!("{:.0} MB", k as f64 * 1024.0 / 1e6))
             .unwrap_or_else(|| "-".into()),
@@ -301,9 +306,11 @@ fn child(spec: &str) {
     .expect("import");
     let seconds = started.elapsed().as_secs_f64();
     assert_eq!(r.imported, ROWS as u32);
+    drop(db);
+    let closed = started.elapsed().as_secs_f64();
     let kib = |v: Option<u64>| v.map(|k| k.to_string()).unwrap_or_else(|| "-".into());
     println!(
-        "seconds={seconds} cpu_seconds={} peak_kib={} before_kib={}",
+        "seconds={seconds} closed_seconds={closed} cpu_seconds={} peak_kib={} before_kib={}",
         common::memory::cpu_seconds()
             .zip(cpu_before)
             .map(|(after, before)| format!("{:.2}", after - before))
