@@ -64,8 +64,15 @@ pub(crate) struct NewRecords {
 enum Audited {
     /// A hand-out, as `movement` reads it back, with its summary.
     Handout(Box<Movement>, String),
-    /// A new record as `get` reads it back; approved on entry, an approval follows.
-    Record { record: Box<Record>, approve: bool },
+    /// A new record, checked: its audit rows are made from it as `get` would read it back (an
+    /// approval follows when it is approved on entry), and its tallies counted.
+    Record {
+        id: String,
+        checked: Box<Checked>,
+        unit_name: Option<String>,
+        at: String,
+        approve: bool,
+    },
 }
 
 impl NewRecords {
@@ -145,21 +152,13 @@ impl NewRecords {
             self.links.push(link.into());
         }
 
+        drop(lines);
         self.audit.push(Audited::Record {
-            record: Box::new(as_written(&id, &c, unit_name, &at)),
+            id: id.clone(),
+            checked: Box::new(c),
+            unit_name,
+            at,
             approve: self.approve,
-        });
-        self.tallies.add(&TalliedRecord {
-            unit_id: &c.unit_id,
-            date: &date,
-            review_status: review.status.code(),
-            sums: tally::record_sums_of(c.participants, c.reach, &c.counts),
-            lists: [&c.nodes, &c.formats, &c.audiences, &c.laws].map(|l| parsed(l)),
-            campaign_ids: &c.campaign_ids,
-            handouts: lines
-                .iter()
-                .map(|l| (l.material.id.as_str(), l.quantity))
-                .collect(),
         });
         if self.rows.len() >= self.chunk {
             self.flush(tx)?;
@@ -219,11 +218,12 @@ impl NewRecords {
             true => sync::ticks(tx, self.rows.len())?,
             false => None,
         };
-        // The audit rows are made while the others are written.
+        // The audit rows are made and the tallies counted while the others are written.
         let audited = std::mem::take(&mut self.audit);
         let user = self.user.as_ref();
+        let tallies = &mut self.tallies;
         std::thread::scope(|scope| {
-            let audit_rows = scope.spawn(move || audit_rows(user, audited));
+            let audit_rows = scope.spawn(move || audit_rows(user, audited, tallies));
             let mut rows = std::mem::take(&mut self.rows);
             for (i, row) in rows.iter_mut().enumerate() {
                 row.extend(match &versions {
@@ -294,8 +294,12 @@ fn to_json(record: &Record) -> Value {
 }
 
 /// The audit rows of the batch's records and hand-outs, by `user`, as one record written at a
-/// time logs them.
-fn audit_rows(user: Option<&UserProfile>, audited: Vec<Audited>) -> Vec<Vec<SqlValue>> {
+/// time logs them; the records are counted in `tallies`.
+fn audit_rows(
+    user: Option<&UserProfile>,
+    audited: Vec<Audited>,
+    tallies: &mut NewRecordTallies,
+) -> Vec<Vec<SqlValue>> {
     let mut rows = Vec::with_capacity(audited.len() + audited.len() / 2);
     for a in audited {
         match a {
@@ -312,10 +316,31 @@ fn audit_rows(user: Option<&UserProfile>, audited: Vec<Audited>) -> Vec<Vec<SqlV
                 ));
             }
             Audited::Record {
-                mut record,
+                id,
+                checked: c,
+                unit_name,
+                at,
                 approve,
             } => {
-                let id = record.id.clone();
+                let status = match approve {
+                    true => ReviewStatus::Approved,
+                    false => ReviewStatus::Pending,
+                };
+                let date = c.date.to_string();
+                tallies.add(&TalliedRecord {
+                    unit_id: &c.unit_id,
+                    date: &date,
+                    review_status: status.code(),
+                    sums: tally::record_sums_of(c.participants, c.reach, &c.counts),
+                    lists: [&c.nodes, &c.formats, &c.audiences, &c.laws].map(|l| parsed(l)),
+                    campaign_ids: &c.campaign_ids,
+                    handouts: c
+                        .materials
+                        .iter()
+                        .map(|(m, q)| (m.id.as_str(), *q))
+                        .collect(),
+                });
+                let mut record = as_written(&id, &c, unit_name, &at);
                 let created = to_json(&record);
                 rows.push(audit::changed_row(
                     user,

@@ -462,6 +462,9 @@ pub(crate) const FORMULA_ERRORS: &[(&str, &str)] = &[
 pub(crate) fn formula_error(cell: &Cell) -> Option<String> {
     let text = match cell {
         Cell::Error(e) => e.trim().to_string(),
+        // Every error value starts with # (＃ full-width): other text is not folded and
+        // upper-cased for nothing (it is most cells of a sheet).
+        Cell::Text(t) if !t.trim_start().starts_with(['#', '＃']) => return None,
         Cell::Text(t) => fold(t).trim().to_uppercase(),
         _ => return None,
     };
@@ -553,4 +556,26 @@ pub(crate) fn part_of_day(word: &str) -> Option<(String, String)> {
         .iter()
         .find(|(w, _, _)| *w == word.trim())
         .map(|(_, a, b)| (a.to_string(), b.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn error_values_are_known_however_typed_and_other_text_is_not_one() {
+        let text = |t: &str| formula_error(&Cell::Text(t.into()));
+        assert_eq!(text("#REF!").as_deref(), Some("#REF!"));
+        assert_eq!(text("  #n/a ").as_deref(), Some("#N/A"));
+        assert_eq!(text("＃ＤＩＶ／０！").as_deref(), Some("#DIV/0!"));
+        assert_eq!(text("\u{3000}#value!").as_deref(), Some("#VALUE!"));
+        assert_eq!(text("#3 宣传点"), None);
+        assert_eq!(text("宪法宣传 #REF!"), None);
+        assert_eq!(text(""), None);
+        assert_eq!(
+            formula_error(&Cell::Error("#SPILL!".into())).as_deref(),
+            Some("#SPILL!")
+        );
+        assert_eq!(formula_error(&Cell::Number(3.0)), None);
+    }
 }

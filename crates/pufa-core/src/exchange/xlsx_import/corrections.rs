@@ -212,6 +212,10 @@ impl Importer<'_> {
             self.refused(read, &e);
             return Ok(Some(RowStatus::Error));
         }
+        if self.mode.importing() {
+            // Its name, place or day may have changed: the records are read again.
+            self.carry.recorded.clear();
+        }
         // Named by its row, and filed under the first column that changed (not the name's).
         let row = read.row;
         let line = RowError {

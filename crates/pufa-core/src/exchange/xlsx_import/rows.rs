@@ -114,7 +114,13 @@ pub(super) struct Carry {
     pub(super) data_rows: u32,
     /// Records a row of this file was found to correct (no second row may claim them).
     pub(super) claimed: HashSet<String>,
+    /// The records already there, read once per (village, month) for [`Importer::recorded`].
+    pub(super) recorded: HashMap<(String, String), Vec<RecordedRow>>,
 }
+
+/// A record already there, as a row is compared with it: day, name key, place key, start
+/// time, id.
+pub(super) type RecordedRow = (NaiveDate, String, String, String, String);
 
 /// Why a sheet without an activity header is not read, in the words of what it looks like.
 fn skip_reason(sheet: &str, empty: bool, incomplete: Option<&AppError>) -> String {

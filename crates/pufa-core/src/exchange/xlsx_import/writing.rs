@@ -72,23 +72,51 @@ impl<'a> Importer<'a> {
     }
 
     /// The record of this activity (date, unit, name, and place and time where both give
-    /// them), if it is already recorded.
-    pub(super) fn recorded(&self, key: &Key) -> Result<Option<String>> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT title, venue, start_time, id FROM record WHERE unit_id = ?1 AND date = ?2",
-        )?;
-        let mut rows = stmt.query(rusqlite::params![key.unit, key.date.to_string()])?;
-        while let Some(r) = rows.next()? {
-            if title_key(&r.get::<_, String>(0)?) == key.title
-                && key.same_session(
-                    &name_key(&r.get::<_, String>(1)?),
-                    &r.get::<_, Option<String>>(2)?.unwrap_or_default(),
-                )
-            {
-                return Ok(Some(r.get(3)?));
+    /// them), if it is already recorded. The village's records of the month are read once
+    /// (a query a row was a twentieth of an import); those this import writes are not
+    /// needed there (its own rows are found as duplicates before), and a correction makes
+    /// them read again.
+    pub(super) fn recorded(&mut self, key: &Key) -> Result<Option<String>> {
+        let month = (key.unit.clone(), key.date.format("%Y-%m").to_string());
+        if !self.carry.recorded.contains_key(&month) {
+            let mut stmt = self.conn.prepare_cached(
+                "SELECT date, title, venue, start_time, id FROM record
+                 WHERE unit_id = ?1 AND date BETWEEN ?2 AND ?3",
+            )?;
+            let first = format!("{}-01", month.1);
+            let last = format!("{}-31", month.1);
+            let rows = stmt
+                .query_map(rusqlite::params![key.unit, first, last], |r| {
+                    Ok((
+                        r.get::<_, String>(0)?,
+                        title_key(&r.get::<_, String>(1)?),
+                        name_key(&r.get::<_, String>(2)?),
+                        r.get::<_, Option<String>>(3)?.unwrap_or_default(),
+                        r.get::<_, String>(4)?,
+                    ))
+                })?
+                .filter_map(|r| match r {
+                    // A day the app cannot read matches no row.
+                    Ok((day, title, venue, start, id)) => day
+                        .parse::<NaiveDate>()
+                        .ok()
+                        .map(|d| Ok((d, title, venue, start, id))),
+                    Err(e) => Some(Err(e)),
+                })
+                .collect::<rusqlite::Result<Vec<RecordedRow>>>()?;
+            // A sheet goes through its months more or less in order: a few dozen kept are
+            // enough, and the memory stays small however many years the town has.
+            if self.carry.recorded.len() >= RECORDED_MONTHS {
+                self.carry.recorded.clear();
             }
+            self.carry.recorded.insert(month.clone(), rows);
         }
-        Ok(None)
+        Ok(self.carry.recorded[&month]
+            .iter()
+            .find(|(day, title, venue, start, _)| {
+                *day == key.date && *title == key.title && key.same_session(venue, start)
+            })
+            .map(|(.., id)| id.clone()))
     }
 
     /// Warns (once per material and store) where the hand-outs so far leave a store below zero.
@@ -132,6 +160,9 @@ impl<'a> Importer<'a> {
         Ok(())
     }
 }
+
+/// The (village, month) lists of records [`Importer::recorded`] keeps at most.
+const RECORDED_MONTHS: usize = 64;
 
 /// Runs a row's write (`what`: 写入, 更正) in the import's transaction. An error that changed
 /// nothing is the row's (`Ok(Err)`: the row is refused, the import goes on); anything else —
