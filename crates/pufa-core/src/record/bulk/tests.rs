@@ -392,20 +392,6 @@ fn contents(conn: &Connection) -> Vec<(&'static str, Vec<String>)> {
     ]
 }
 
-/// The tallies as counted afresh from the records.
-fn tallies_recounted(conn: &Connection) -> Vec<String> {
-    conn.execute_batch("SAVEPOINT recount").unwrap();
-    tally::rebuild(conn).unwrap();
-    let fresh = rows(
-        conn,
-        "SELECT * FROM record_tally WHERE activities <> 0 OR quantity <> 0",
-        false,
-    );
-    conn.execute_batch("ROLLBACK TO recount; RELEASE recount")
-        .unwrap();
-    fresh
-}
-
 fn assert_alike(role: Option<&str>, chunk: usize) {
     let (mut reference, mut batched) = (town(role), town(role));
     let (first, second) = (inputs(&reference), inputs(&batched));
@@ -425,12 +411,9 @@ fn assert_alike(role: Option<&str>, chunk: usize) {
         assert!(!want.is_empty(), "{role:?}: {table} has rows");
         assert_eq!(got, want, "{role:?}: {table}");
     }
-    let tallies = &got.iter().find(|(t, _)| *t == "record_tally").unwrap().1;
-    assert_eq!(
-        &tallies_recounted(&batched.conn),
-        tallies,
-        "{role:?}: the tallies as counted from the records"
-    );
+    let after = format!("{role:?}, chunks of {chunk}");
+    crate::testing::assert_tallies_fresh(&batched.conn, &after);
+    crate::testing::assert_stock_fresh(&batched.conn, &after);
     // Each approved record its own version, as when approved one at a time.
     let versions: Vec<(Option<String>, i64)> = batched
         .conn
