@@ -146,7 +146,7 @@ impl<'a> Importer<'a> {
             .iter()
             .map(|l| one_line(l))
             .collect();
-        let speakers = self.speakers(read)?;
+        let speakers = self.speakers(read);
         let mut participants = self.count(read, Field::Participants);
         // People merged with an earlier row's are counted there (the warning says so).
         if participants.is_none()
@@ -267,7 +267,7 @@ impl<'a> Importer<'a> {
 
     /// 主讲人: "王明（律师）、李华"; the role in brackets, else the person's role in the town's
     /// list, else 其他.
-    pub(super) fn speakers(&self, read: &mut RowRead) -> Result<Vec<Speaker>> {
+    pub(super) fn speakers(&self, read: &mut RowRead) -> Vec<Speaker> {
         let text = read.cell(Field::Speakers).as_text();
         let mut out = Vec::new();
         for item in validate::split_list(&text) {
@@ -284,13 +284,11 @@ impl<'a> Importer<'a> {
             let (name, role) = match bracketed {
                 Some((name, role)) if !name.is_empty() => (name, role),
                 _ => {
-                    let role: Option<String> = self
-                        .conn
-                        .prepare_cached("SELECT role FROM person WHERE name = ?1 LIMIT 1")?
-                        .query_row([&item], |r| r.get(0))
-                        .optional()?;
-                    let role = role
-                        .and_then(|r| PersonRole::parse("speakers", &r).ok())
+                    let role = self
+                        .lookups
+                        .roles
+                        .get(&item)
+                        .and_then(|r| PersonRole::parse("speakers", r).ok())
                         .unwrap_or(PersonRole::Other);
                     (item, role)
                 }
@@ -300,7 +298,7 @@ impl<'a> Importer<'a> {
                 out.push(Speaker { name, role });
             }
         }
-        Ok(out)
+        out
     }
 
     /// A quantity column without its material column: "宪法读本20册、折页100份" read as a list

@@ -48,7 +48,25 @@ impl Header {
                 Some(Field::Material(0)) => {
                     Some(Field::Material(last_material.map_or(1, |n| n + 1)))
                 }
-                Some(Field::Quantity(0)) => Some(Field::Quantity(last_material.unwrap_or(1))),
+                Some(Field::Quantity(0)) => {
+                    let n = last_material.unwrap_or(1);
+                    let taken = |n: u8| {
+                        columns
+                            .iter()
+                            .any(|(_, g, _)| *g == Field::Quantity(n) || *g == Field::Material(n))
+                    };
+                    if columns.iter().any(|(_, g, _)| *g == Field::Quantity(n)) {
+                        // Its material's copies are counted already ("资料名称 | 数量 |
+                        // 发放资料（份）"): copies without a name, in a pair of their own.
+                        let free = (n + 1..=MAX_MATERIALS).find(|k| !taken(*k));
+                        if let Some(k) = free {
+                            last_material = Some(k);
+                        }
+                        Some(Field::Quantity(free.unwrap_or(n)))
+                    } else {
+                        Some(Field::Quantity(n))
+                    }
+                }
                 f => f,
             };
             match field {
@@ -374,6 +392,9 @@ pub(super) struct Lookups {
     pub(super) unit_by_key: HashMap<String, usize>,
     pub(super) unit_by_short: HashMap<String, Vec<usize>>,
     pub(super) materials: HashMap<String, Material>,
+    /// The town's people by name: the role of a 主讲人 written without one (the first of
+    /// namesakes).
+    pub(super) roles: HashMap<String, String>,
     /// The user of this computer: the 记录人 of rows that name none.
     pub(super) recorder: Option<String>,
     /// The user of this computer is the coordinator (a corrected re-import may change an
@@ -477,11 +498,18 @@ impl Lookups {
                 None => town_store = Some(id),
             }
         }
+        let mut roles = HashMap::new();
+        let mut stmt = conn.prepare("SELECT name, role FROM person ORDER BY rowid")?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            roles.entry(r.get(0)?).or_insert(r.get(1)?);
+        }
         Ok(Lookups {
             units,
             unit_by_key,
             unit_by_short,
             materials,
+            roles,
             recorder: current_user(conn)?.map(|u| u.name),
             coordinator: crate::record::is_coordinator(conn)?,
             stores,

@@ -6,17 +6,15 @@ impl Importer<'_> {
     /// The material copies without a name count as, found or (importing) made when `read`
     /// is the first row with such copies; the row is told once what they count as.
     pub(super) fn generic_for(&mut self, read: &mut RowRead) -> Result<()> {
+        // A quantity column with no material column beside it, filled in this row.
         let Some(qf) = (1..=MAX_MATERIALS)
+            .filter(|n| !self.header.has(Field::Material(*n)))
             .map(Field::Quantity)
             .find(|f| self.header.has(*f) && read.cell(*f) != &EMPTY)
         else {
             return Ok(());
         };
-        let n = match qf {
-            Field::Quantity(n) => n,
-            _ => return Ok(()),
-        };
-        if self.header.has(Field::Material(n)) || self.generic_said {
+        if self.generic_said {
             return Ok(());
         }
         self.generic_said = true;

@@ -187,6 +187,54 @@ impl Town {
     }
 }
 
+/// 主讲人 written without a role: the role the town's list of people gives the name (the
+/// first of namesakes), else 其他.
+#[test]
+fn a_speaker_without_a_role_takes_the_role_of_the_town_list() {
+    let mut town = Town::new();
+    for (name, role) in [("李法言", "lawyer"), ("李法言", "other")] {
+        crate::person::create(
+            &mut town.db,
+            &crate::person::PersonInput {
+                name: name.into(),
+                role: role.into(),
+                phone: None,
+                unit_id: None,
+                notes: None,
+            },
+        )
+        .unwrap();
+    }
+    let mut row = good(V::D(2024, 5, 6), "安静村", "主讲人的身份");
+    for (h, v) in row.iter_mut() {
+        if *h == "主讲人" {
+            *v = s("李法言、 陌生人");
+        }
+    }
+    let path = town.file("主讲人.xlsx");
+    write_xlsx(&path, DATA_SHEET, &template_rows(&[row]), &[]);
+    let r = town.import(&path).unwrap();
+    assert_eq!((r.imported, r.error_rows), (1, 0), "{:?}", r.errors);
+    let rec = town
+        .records_on("2024-05-06", "2024-05-06")
+        .into_iter()
+        .find(|r| r.title == "主讲人的身份")
+        .expect("imported");
+    assert_eq!(
+        rec.speakers,
+        [
+            Speaker {
+                name: "李法言".into(),
+                role: PersonRole::Lawyer
+            },
+            Speaker {
+                name: "陌生人".into(),
+                role: PersonRole::Other
+            }
+        ]
+    );
+}
+
 #[test]
 fn the_template_round_trips_and_a_second_import_adds_nothing() {
     let mut town = Town::new();

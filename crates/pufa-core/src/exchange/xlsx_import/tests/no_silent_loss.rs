@@ -461,6 +461,65 @@ fn copies_handed_out_without_a_material_name_are_kept() {
     );
 }
 
+/// Copies without a name beside a named material: the row's first quantity has its name, the
+/// second column only copies. Both are kept (the copies were dropped when the row's first
+/// filled quantity had a name).
+#[test]
+fn copies_without_a_name_beside_a_named_material_are_kept() {
+    let mut town = Town::new();
+    let header = [
+        "日期",
+        "村/社区",
+        "活动名称",
+        "活动形式",
+        "参加人数",
+        "资料名称",
+        "数量",
+        "发放资料（份）",
+        "记录人",
+    ];
+    let rows = vec![
+        header.iter().map(|h| s(h)).collect::<Vec<_>>(),
+        vec![
+            s("2024-08-01"),
+            s("安静村"),
+            s("八一普法"),
+            s("集中宣传"),
+            V::N(50.0),
+            s("宪法读本"),
+            V::N(5.0),
+            V::N(120.0),
+            s("张三"),
+        ],
+    ];
+    let path = town.file("两种资料.xlsx");
+    write_xlsx(&path, "Sheet1", &rows, &[]);
+    let p = town.preview(&path).unwrap();
+    assert_eq!((p.valid, p.error_rows), (1, 0), "{:#?}", p.errors);
+    assert!(p.ignored_columns.is_empty(), "{:?}", p.ignored_columns);
+    assert!(
+        said(&p.warnings, "份数记为“宣传资料”").is_some(),
+        "{:#?}",
+        p.warnings
+    );
+    town.import(&path).unwrap();
+    let r = town
+        .records_on("2024-08-01", "2024-08-01")
+        .into_iter()
+        .find(|r| r.title == "八一普法")
+        .expect("imported");
+    let mut m: Vec<(String, i64)> = r
+        .materials
+        .iter()
+        .map(|m| (m.material_name.clone(), m.quantity))
+        .collect();
+    m.sort();
+    assert_eq!(
+        m,
+        [("宣传资料".to_string(), 120), ("宪法读本".to_string(), 5)]
+    );
+}
+
 #[test]
 fn the_wordings_of_hand_kept_sheets_are_understood() {
     let mut town = Town::new();
