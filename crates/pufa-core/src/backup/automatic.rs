@@ -1,5 +1,7 @@
 //! The automatic backups in the data folder: daily, before a migration or an import, pruned.
 use super::*;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 
 /// The automatic backups in the data folder, newest first.
 pub fn list(data_dir: &Path) -> Result<Vec<BackupInfo>> {
@@ -71,16 +73,81 @@ pub(crate) fn before_migration(conn: &Connection, data_dir: &Path) -> Result<Bac
     auto_in(conn, data_dir, BackupKind::BeforeMigration)
 }
 
-/// The backup before an import, made while the import's transaction is still open — so only
-/// for a file that passed every check and is about to change data — on a connection of its
-/// own, which sees the data as it was without the import's writes.
-pub(crate) fn before_import(data_dir: &Path) -> Result<BackupInfo> {
-    let conn = Connection::open_with_flags(
-        data_dir.join(crate::db::DB_FILE),
-        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )?;
-    conn.busy_timeout(Duration::from_secs(5))?;
-    auto_in(&conn, data_dir, BackupKind::BeforeImport)
+/// The backup before an import (a sheet or a package), begun beside it: made on a thread and
+/// a connection of its own, which sees the data as it was without the import's writes, while
+/// the import reads and checks its file (a county's database takes seconds to pack). It is
+/// kept ([`ImportBackup::keep`], before the import commits) only when the import passed every
+/// check and changes data; otherwise it is stopped and its file removed when dropped.
+pub(crate) struct ImportBackup {
+    data_dir: PathBuf,
+    /// The backups folder did not exist before (a backup not kept leaves none behind).
+    new_folder: bool,
+    stop: Arc<AtomicBool>,
+    making: Option<std::thread::JoinHandle<Result<BackupInfo>>>,
+}
+
+impl ImportBackup {
+    /// Starts the backup of the database in `data_dir`; none for a database without a folder.
+    /// The attachments are listed here, before the import can add any.
+    pub(crate) fn begin(data_dir: Option<&Path>) -> Result<Option<ImportBackup>> {
+        let Some(data_dir) = data_dir.map(Path::to_path_buf) else {
+            return Ok(None);
+        };
+        let files = files_under(&data_dir.join(ATTACHMENTS_DIR))?;
+        let new_folder = !data_dir.join(BACKUPS_DIR).exists();
+        let stop = Arc::new(AtomicBool::new(false));
+        let making = {
+            let (data_dir, stop) = (data_dir.clone(), Arc::clone(&stop));
+            std::thread::spawn(move || -> Result<BackupInfo> {
+                let conn = Connection::open_with_flags(
+                    data_dir.join(crate::db::DB_FILE),
+                    OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+                )?;
+                conn.busy_timeout(Duration::from_secs(5))?;
+                let dir = data_dir.join(BACKUPS_DIR);
+                std::fs::create_dir_all(&dir).map_err(|e| io_error(&dir, &e))?;
+                let dest = dir.join(auto_name(BackupKind::BeforeImport));
+                let kind = BackupKind::BeforeImport;
+                let mut going = |_, _| !stop.load(Ordering::Relaxed);
+                write_packed(&conn, &files, &dest, kind, &mut going)?;
+                inspect_summary(&dest)
+            })
+        };
+        Ok(Some(ImportBackup {
+            data_dir,
+            new_folder,
+            stop,
+            making: Some(making),
+        }))
+    }
+
+    /// The import changes data: waits for the backup and keeps it (the oldest of its kind
+    /// beyond those kept are deleted). A backup that failed stops the import.
+    pub(crate) fn keep(mut self) -> Result<BackupInfo> {
+        let making = self.making.take().expect("a backup is being made");
+        let info = making
+            .join()
+            .unwrap_or_else(|_| Err(AppError::new(ErrorCode::Io, "导入前的自动备份没有完成")))?;
+        prune(&self.data_dir, BackupKind::BeforeImport)?;
+        tracing::info!(path = %info.path, "导入前自动备份完成");
+        Ok(info)
+    }
+}
+
+impl Drop for ImportBackup {
+    /// Not kept: stopped at its next page, and removed if it was already made.
+    fn drop(&mut self) {
+        if let Some(making) = self.making.take() {
+            self.stop.store(true, Ordering::Relaxed);
+            if let Ok(Ok(info)) = making.join() {
+                let _ = std::fs::remove_file(&info.path);
+            }
+            if self.new_folder {
+                // Only if empty: a backup made meanwhile by something else stays.
+                let _ = std::fs::remove_dir(self.data_dir.join(BACKUPS_DIR));
+            }
+        }
+    }
 }
 
 /// The daily backup, when there is none of today yet; a week after the last weekly one, the

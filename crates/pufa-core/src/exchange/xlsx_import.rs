@@ -272,17 +272,17 @@ pub fn import(
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let data_dir = db.data_dir.clone();
+    let backup = crate::backup::ImportBackup::begin(db.data_dir.as_deref())?;
     // Thousands of rows: the bulk transaction settings (see Db::with_bulk_tx).
     let out = db.with_bulk_tx(|tx| {
         // The valid rows are checked as they are read and written a chunk at a time.
         let mut batch = NewRecords::start(tx)?;
         let out = run(tx, &mut book, Mode::Import(&mut batch), asked, progress)?;
-        // Every row read and checked, some written: the data as it was is kept first (the backup
-        // reads the last committed state through a connection of its own, which this
-        // transaction's uncommitted chunks do not touch).
-        if let (true, Some(dir)) = (out.imported + out.updated > 0, &data_dir) {
-            crate::backup::before_import(dir)?;
+        // Every row read and checked, some written: the data as it was is kept before the
+        // commit (the backup begun beside the import reads the last committed state through a
+        // connection of its own, which this transaction's uncommitted chunks do not touch).
+        if let (true, Some(backup)) = (out.imported + out.updated > 0, backup) {
+            backup.keep()?;
         }
         batch.write(tx).map_err(|e| AppError {
             message: format!("写入失败，没有导入任何记录：{}", e.message),

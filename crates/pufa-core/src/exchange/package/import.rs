@@ -41,6 +41,7 @@ pub(super) fn import_from<R: Read + Seek + Send>(
     let (mut zip, sizes) = open(path, reader()?)?;
     let manifest = read_manifest(&mut zip, path, &sizes)?;
     let data_dir = db.data_dir.clone();
+    let backup = crate::backup::ImportBackup::begin(data_dir.as_deref())?;
     let mut placed = Vec::new();
     let mut made_dirs = Vec::new();
     let stop = AtomicBool::new(false);
@@ -77,10 +78,8 @@ pub(super) fn import_from<R: Read + Seek + Send>(
             // The whole package passed: the data as it was is kept before it changes (read on
             // a connection of its own, which sees it without this transaction's writes).
             let changes = report.added + report.updated + report.deleted + report.conflicts;
-            if changes + report.files > 0 {
-                if let Some(dir) = &data_dir {
-                    crate::backup::before_import(dir)?;
-                }
+            if let (true, Some(backup)) = (changes + report.files > 0, backup) {
+                backup.keep()?;
             }
             Ok(report)
         })

@@ -649,3 +649,71 @@ fn a_village_or_format_missing_from_the_whole_sheet_is_asked_once() {
     assert_eq!(rec.unit_name.as_deref(), Some("安静村"));
     assert_eq!(rec.formats, [ActivityFormat::Lecture]);
 }
+
+/// The backup before an import is made beside it and kept only when the import changes data:
+/// a sheet of errors or of rows already there leaves the backups as they were (no file, no
+/// temporary one); a sheet that adds rows leaves one more, holding the data as it was.
+#[test]
+fn the_backup_before_an_import_is_kept_only_when_data_changes() {
+    let mut town = Town::new();
+    let data_dir = town.db.data_dir.clone().unwrap();
+    let folder = || -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(data_dir.join(crate::backup::BACKUPS_DIR))
+            .map(|d| {
+                d.map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                    .collect()
+            })
+            .unwrap_or_default();
+        names.sort();
+        names
+    };
+    let records = |town: &Town| -> i64 {
+        town.db
+            .conn
+            .query_row("SELECT count(*) FROM record", [], |r| r.get(0))
+            .unwrap()
+    };
+    let before = folder();
+    let header = [
+        "日期",
+        "村/社区",
+        "活动名称",
+        "活动形式",
+        "参加人数",
+        "记录人",
+    ];
+    let row = |date: &str, people: V| {
+        vec![
+            s(date),
+            s("安静村"),
+            s("备份之前"),
+            s("集中宣传"),
+            people,
+            s("张三"),
+        ]
+    };
+    let sheet = |name: &str, rows: Vec<Vec<V>>| {
+        let mut all = vec![header.iter().map(|h| s(h)).collect::<Vec<_>>()];
+        all.extend(rows);
+        let path = town.file(name);
+        write_xlsx(&path, "Sheet1", &all, &[]);
+        path
+    };
+    let errors = sheet("错误.xlsx", vec![row("2024-13-40", s("很多"))]);
+    let good = sheet("正确.xlsx", vec![row("2024-09-09", V::N(30.0))]);
+    let r = town.import(&errors).unwrap();
+    assert_eq!((r.imported, r.error_rows), (0, 1));
+    assert_eq!(folder(), before, "nothing changed, no backup");
+    let had = records(&town);
+    let r = town.import(&good).unwrap();
+    assert_eq!(r.imported, 1);
+    let made = crate::backup::list(&data_dir).unwrap();
+    assert_eq!(folder().len(), before.len() + 1, "{:?}", folder());
+    assert_eq!(made[0].kind, crate::backup::BackupKind::BeforeImport);
+    assert_eq!(made[0].records, had, "the data as it was before the import");
+    assert_eq!(records(&town), had + 1);
+    // The same sheet again adds nothing: no backup either.
+    let r = town.import(&good).unwrap();
+    assert_eq!((r.imported, r.duplicates), (0, 1));
+    assert_eq!(folder().len(), before.len() + 1, "{:?}", folder());
+}
