@@ -42,6 +42,8 @@ pub(crate) struct NewRecords {
     /// the first chunk written until [`NewRecords::before_edit`] or [`NewRecords::write`] adds
     /// the tallies and puts both back).
     suspended: bool,
+    /// The sync triggers of links and hand-outs, dropped with the tally triggers.
+    sync_triggers: Option<sync::SuspendedTriggers>,
     /// The user of this computer: the audit rows' author and the reviewer.
     user: Option<UserProfile>,
     /// The coordinator's own records are approved as they are saved.
@@ -83,6 +85,7 @@ impl NewRecords {
             chunk: CHUNK,
             flushed: 0,
             suspended: false,
+            sync_triggers: None,
             approve: user
                 .as_ref()
                 .is_some_and(|u| u.role == UserRole::Coordinator),
@@ -183,6 +186,9 @@ impl NewRecords {
         if self.suspended {
             std::mem::take(&mut self.tallies).write(tx)?;
             tally::resume_after_new_records(tx)?;
+            if let Some(triggers) = self.sync_triggers.take() {
+                triggers.resume(tx)?;
+            }
             tx.pragma_update(None, "defer_foreign_keys", false)?;
             self.suspended = false;
         }
@@ -206,6 +212,7 @@ impl NewRecords {
         self.flushed += self.rows.len();
         if !self.suspended {
             tally::suspend_for_new_records(tx)?;
+            self.sync_triggers = Some(sync::suspend_for_new_records(tx)?);
             tx.pragma_update(None, "defer_foreign_keys", true)?;
             self.suspended = true;
         }

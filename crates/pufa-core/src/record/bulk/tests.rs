@@ -412,6 +412,19 @@ fn assert_alike(role: Option<&str>, chunk: usize) {
         assert_eq!(got, want, "{role:?}: {table}");
     }
     let after = format!("{role:?}, chunks of {chunk}");
+    // The tally and sync triggers the batch dropped are back, as they were.
+    let triggers = |conn: &Connection| {
+        rows(
+            conn,
+            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' ORDER BY name",
+            false,
+        )
+    };
+    assert_eq!(
+        triggers(&batched.conn),
+        triggers(&reference.conn),
+        "{after}"
+    );
     crate::testing::assert_tallies_fresh(&batched.conn, &after);
     crate::testing::assert_stock_fresh(&batched.conn, &after);
     // Each approved record its own version, as when approved one at a time.
