@@ -239,4 +239,44 @@ suite('import: a 台账 exported on one laptop, imported through the preview on 
       assert.equal(updated.participants, 75, JSON.stringify(updated))
     }),
   )
+
+  it(
+    'in English, the mapper offers the fields in English',
+    STEP,
+    h.step('import-english', async () => {
+      // The dialog closed itself after the import of the step before.
+      const s = h.session
+      await navigate(s, 'settings')
+      await click(s, byId('locale-en'))
+      await s.waitUntil(async () => (await s.execute('return document.documentElement.lang')) === 'en', { what: 'English' })
+      await navigate(s, 'ledger')
+      const sheet = join(work, 'hand-kept.xlsx')
+      writeXlsx(sheet, 'Sheet1', [
+        ['日期', '村/社区', '活动名称', '活动形式', '参加人数', '资料名称', '数量', '备注'],
+        [`${YEAR}-11-11`, '安静村', '手工台账普法', '集中宣传', '30', '宪法读本', '10', '无'],
+      ])
+      await click(s, byId('ledger-import'))
+      await answerDialog(s, 'open', sheet)
+      await click(s, byId('import-choose'))
+      await s.waitUntil(async () => (await s.texts(`${byId('import-counts')} .el-alert__title`)).length > 0, { what: 'the preview' })
+      await click(s, `${byId('import-mapper')} .el-collapse-item__header`)
+      // The drop-down of 备注 (not a field): every option it lists is English.
+      await click(s, byId('import-map-备注'))
+      const options = await s.waitUntil(async () => {
+        const texts = await s.execute(
+          `const input = document.querySelector(arguments[0] + ' input[aria-controls]');
+           const list = input && document.getElementById(input.getAttribute('aria-controls'));
+           return list ? Array.from(list.querySelectorAll('.el-select-dropdown__item')).map((e) => e.textContent.trim()) : [];`,
+          byId('import-map-备注'),
+        )
+        return texts.length > 20 ? texts : null
+      }, { what: 'the mapper options' })
+      const chinese = options.filter((o) => /[\u3400-\u9fff\uff00-\uffef\u3000-\u303f]/.test(o))
+      assert.deepEqual(chinese, [], `options in Chinese: ${chinese.join(', ')}`)
+      for (const o of ['Not imported', 'Date', 'Village / unit', 'Participants', 'Material 1', 'Quantity 1', 'Summary']) {
+        assert.ok(options.includes(o), `${o} in ${options.join(', ')}`)
+      }
+      console.log(`[e2e] screenshot: ${await h.screenshot('64-import-mapper-english.png')}`)
+    }),
+  )
 })

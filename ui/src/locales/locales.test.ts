@@ -145,4 +145,22 @@ describe('locales', () => {
       expect([...ENUM_KEYS[name as keyof typeof ENUM_KEYS]].sort(), name).toEqual(codes.sort())
     }
   })
+
+  // vue-i18n picks a form of "one | many" by the named count `n` (1 → the first), so a count
+  // of one reads "1 row", not "1 rows".
+  it('English counts of things have a form for one', () => {
+    // Counts that are never one: the standard nodes of a year's plan.
+    const neverOne = new Set(['plan.noneTicked', 'plan.standardUsed', 'plan.generateStandardConfirm'])
+    const plural = /\{n\} (?:[a-z]+ )?[a-z]+s\b/
+    const missing = [...enFlat].filter(([k, v]) => plural.test(v) && !v.includes('|') && !neverOne.has(k)).map(([k]) => k)
+    expect(missing).toEqual([])
+    for (const [k, v] of enFlat) {
+      if (!v.includes('|')) continue
+      const forms = v.split('|').map((f) => f.trim())
+      expect(forms.length, k).toBe(2)
+      expect(forms[1], k).toContain('{n}')
+      // Only English has forms: a Chinese text says it once.
+      expect(zh.get(k) ?? '', k).not.toContain('|')
+    }
+  })
 })
