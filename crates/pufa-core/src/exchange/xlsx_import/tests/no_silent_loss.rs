@@ -357,6 +357,22 @@ fn a_formula_error_is_an_error_naming_its_cell() {
         .all(|r| r.title != "#REF!"));
 }
 
+/// The hand-outs of the record 张三 recorded on `date`: (material, quantity, unit), sorted.
+fn hand(town: &Town, date: &str) -> Vec<(String, i64, String)> {
+    let r = town
+        .records_on(date, date)
+        .into_iter()
+        .find(|r| r.recorder == "张三")
+        .unwrap();
+    let mut m: Vec<(String, i64, String)> = r
+        .materials
+        .iter()
+        .map(|m| (m.material_name.clone(), m.quantity, m.unit.clone()))
+        .collect();
+    m.sort();
+    m
+}
+
 #[test]
 fn copies_handed_out_without_a_material_name_are_kept() {
     let mut town = Town::new();
@@ -402,20 +418,6 @@ fn copies_handed_out_without_a_material_name_are_kept() {
     .unwrap();
     assert_eq!((w.row, w.column.as_str()), (2, "发放资料（份）"));
     town.import(&path).unwrap();
-    let hand = |town: &Town, date: &str| {
-        let r = town
-            .records_on(date, date)
-            .into_iter()
-            .find(|r| r.recorder == "张三")
-            .unwrap();
-        let mut m: Vec<(String, i64, String)> = r
-            .materials
-            .iter()
-            .map(|m| (m.material_name.clone(), m.quantity, m.unit.clone()))
-            .collect();
-        m.sort();
-        m
-    };
     assert_eq!(
         hand(&town, "2024-07-01"),
         [("宣传资料".to_string(), 200, "份".to_string())]
@@ -503,20 +505,12 @@ fn copies_without_a_name_beside_a_named_material_are_kept() {
         p.warnings
     );
     town.import(&path).unwrap();
-    let r = town
-        .records_on("2024-08-01", "2024-08-01")
-        .into_iter()
-        .find(|r| r.title == "八一普法")
-        .expect("imported");
-    let mut m: Vec<(String, i64)> = r
-        .materials
-        .iter()
-        .map(|m| (m.material_name.clone(), m.quantity))
-        .collect();
-    m.sort();
     assert_eq!(
-        m,
-        [("宣传资料".to_string(), 120), ("宪法读本".to_string(), 5)]
+        hand(&town, "2024-08-01"),
+        [
+            ("宣传资料".to_string(), 120, "份".to_string()),
+            ("宪法读本".to_string(), 5, "册".to_string())
+        ]
     );
 }
 
