@@ -34,6 +34,7 @@ describe('the import mapper’s field labels', () => {
     expect(labels).toContain('Village / unit')
     expect(labels).toContain('Material 4')
     expect(labels).toContain('Quantity 1')
+    expect(labels).toContain('Start time')
     // Each option tells itself apart from the others.
     expect(new Set(labels).size).toBe(labels.length)
   })

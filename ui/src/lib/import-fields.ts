@@ -10,6 +10,8 @@ export function fieldOptionLabel(option: ImportFieldOption, ctx: WordsContext): 
   // A material and its quantity come in numbered pairs: 发放资料2 / 数量2.
   const pair = /^(material|quantity)(\d+)$/.exec(option.code)
   if (pair) return ctx.t(`importXlsx.pair.${pair[1]}`, { n: Number(pair[2]) })
+  // Names a column list needs beyond the forms' (whose "Start" sits beside "End").
+  if (ctx.te(`importXlsx.fieldNames.${option.code}`)) return ctx.t(`importXlsx.fieldNames.${option.code}`)
   // The import's "unit" is the village or unit of the activity (a material's unit is another).
   const key = option.code === 'unit' ? 'unit_id' : option.code
   return ctx.te(`fields.${key}`) ? ctx.t(`fields.${key}`) : option.label
