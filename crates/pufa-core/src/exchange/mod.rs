@@ -418,13 +418,16 @@ fn count_of_header(h: &str) -> Option<Field> {
 /// Full-width ASCII (２０２４, （ ）, ，) as half-width, the ideographic space as a space:
 /// what a Chinese input method types is read like what an English one does.
 pub(crate) fn fold(s: &str) -> String {
-    s.chars()
-        .map(|c| match c {
-            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
-            '\u{3000}' => ' ',
-            c => c,
-        })
-        .collect()
+    s.chars().map(fold_char).collect()
+}
+
+/// One character of [`fold`].
+pub(crate) fn fold_char(c: char) -> char {
+    match c {
+        '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+        '\u{3000}' => ' ',
+        c => c,
+    }
 }
 
 #[cfg(test)]

@@ -9,8 +9,8 @@
 //! at most 100 MB unpacked (a zip bomb is refused), at most [`MAX_ROWS`] rows, read as a stream.
 
 use super::{
-    field_of_header, fold, Field, DATA_SHEET, EXAMPLE_MARK, HELP_SHEET, MAX_MATERIALS, MAX_ROWS,
-    OPTIONS_SHEET, REQUIRED,
+    field_of_header, fold, fold_char, Field, DATA_SHEET, EXAMPLE_MARK, HELP_SHEET, MAX_MATERIALS,
+    MAX_ROWS, OPTIONS_SHEET, REQUIRED,
 };
 use crate::db::Db;
 use crate::domain::{ActivityFormat, Audience, PersonRole};

@@ -313,10 +313,14 @@ pub(super) fn title_key(title: &str) -> String {
 
 /// A name to look up: folded, without spaces.
 pub(super) fn name_key(s: &str) -> String {
-    fold(s)
-        .chars()
+    key_chars(s).collect()
+}
+
+/// The characters of [`name_key`], made as they are read (a comparison needs no string).
+fn key_chars(s: &str) -> impl Iterator<Item = char> + '_ {
+    s.chars()
+        .map(fold_char)
         .filter(|c| !c.is_whitespace() && !matches!(c, '《' | '》' | '<' | '>'))
-        .collect()
 }
 
 /// A village's name without 村/社区/居委会, so "安静" finds 安静村.
@@ -425,7 +429,12 @@ pub(super) fn match_word<T: Copy + PartialEq>(
         return Some(v);
     }
     let key = name_key(item);
-    if let Some(v) = all.iter().copied().find(|v| name_key(label(*v)) == key) {
+    // Every row asks: the labels are compared as read, not made into keys each time.
+    if let Some(v) = all
+        .iter()
+        .copied()
+        .find(|v| key_chars(label(*v)).eq(key.chars()))
+    {
         return Some(v);
     }
     if let Some((_, v)) = words.iter().find(|(w, _)| *w == key) {
