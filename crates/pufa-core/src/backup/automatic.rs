@@ -135,7 +135,8 @@ impl ImportBackup {
 }
 
 impl Drop for ImportBackup {
-    /// Not kept: stopped at its next page, and removed if it was already made.
+    /// Not kept: stopped at its next progress step (8 MB read), and removed if it was already
+    /// made.
     fn drop(&mut self) {
         if let Some(making) = self.making.take() {
             self.stop.store(true, Ordering::Relaxed);
