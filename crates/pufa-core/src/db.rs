@@ -10,8 +10,10 @@ use std::time::Duration;
 mod migrations;
 mod read;
 mod rows;
+mod triggers;
 pub(crate) use read::{json_column, parsed_column};
 pub(crate) use rows::insert_rows;
+pub(crate) use triggers::{suspend_triggers, SuspendedTriggers};
 
 /// One step of the schema: SQL, or code where SQL alone cannot say it (a column added only
 /// where missing); code migrations are frozen copies (`db/migrations.rs`).

@@ -284,40 +284,7 @@ mod tests;
 
 /// The triggers that give a record a new version when a link or hand-out of it is added: they
 /// act only where the record already has a version, so a batch writing new records, their
-/// links and hand-outs first, never sets them off — only pays for their look-up at each row.
-const CHILD_OF_RECORD_IN: [&str; 2] = ["record_campaign_sync_in", "stock_movement_sync_in"];
-
-/// Triggers dropped for a bulk write of new records, as they were defined.
-#[must_use = "the triggers must be put back in the same transaction"]
-pub(crate) struct SuspendedTriggers(Vec<String>);
-
-/// Drops [`CHILD_OF_RECORD_IN`] in the caller's transaction, for a batch that writes only new
-/// records with their links and hand-outs, these before their records; [`SuspendedTriggers::
-/// resume`] must follow in the same transaction before anything else is written.
-pub(crate) fn suspend_for_new_records(conn: &Connection) -> Result<SuspendedTriggers> {
-    let mut kept = Vec::new();
-    for name in CHILD_OF_RECORD_IN {
-        let sql: Option<String> = conn
-            .query_row(
-                "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?1",
-                [name],
-                |r| r.get(0),
-            )
-            .optional()?;
-        if let Some(sql) = sql {
-            conn.execute_batch(&format!("DROP TRIGGER {name};"))?;
-            kept.push(sql);
-        }
-    }
-    Ok(SuspendedTriggers(kept))
-}
-
-impl SuspendedTriggers {
-    /// Puts the triggers back exactly as they were.
-    pub(crate) fn resume(self, conn: &Connection) -> Result<()> {
-        for sql in self.0 {
-            conn.execute_batch(&sql)?;
-        }
-        Ok(())
-    }
-}
+/// links and hand-outs first (record::bulk), never sets them off — only pays for their look-up
+/// at each row. The batch drops them while it writes.
+pub(crate) const CHILD_OF_RECORD_IN: [&str; 2] =
+    ["record_campaign_sync_in", "stock_movement_sync_in"];

@@ -35,6 +35,24 @@ pub(super) fn auto_name(kind: BackupKind) -> String {
     )
 }
 
+/// Where a new automatic backup of `kind` goes (the backups folder made if need be).
+fn auto_path(data_dir: &Path, kind: BackupKind) -> Result<PathBuf> {
+    let dir = data_dir.join(BACKUPS_DIR);
+    std::fs::create_dir_all(&dir).map_err(|e| io_error(&dir, &e))?;
+    Ok(dir.join(auto_name(kind)))
+}
+
+/// The database of `data_dir` on a read-only connection of its own: a backup beside the
+/// window's or an import's work reads the last committed data without holding them up.
+fn read_only(data_dir: &Path) -> Result<Connection> {
+    let conn = Connection::open_with_flags(
+        data_dir.join(crate::db::DB_FILE),
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    conn.busy_timeout(Duration::from_secs(5))?;
+    Ok(conn)
+}
+
 /// Makes an automatic backup of `kind` in the data folder and prunes the old ones of it.
 /// None for a database with no folder (in memory).
 pub fn auto(db: &Db, kind: BackupKind) -> Result<Option<BackupInfo>> {
@@ -45,15 +63,8 @@ pub fn auto(db: &Db, kind: BackupKind) -> Result<Option<BackupInfo>> {
 }
 
 pub(super) fn auto_in(conn: &Connection, data_dir: &Path, kind: BackupKind) -> Result<BackupInfo> {
-    let dir = data_dir.join(BACKUPS_DIR);
-    std::fs::create_dir_all(&dir).map_err(|e| io_error(&dir, &e))?;
-    let info = create(
-        conn,
-        Some(data_dir),
-        &dir.join(auto_name(kind)),
-        kind,
-        &mut |_, _| true,
-    )?;
+    let dest = auto_path(data_dir, kind)?;
+    let info = create(conn, Some(data_dir), &dest, kind, &mut |_, _| true)?;
     prune(data_dir, kind)?;
     tracing::info!(kind = ?kind, path = %info.path, "自动备份完成");
     Ok(info)
@@ -99,18 +110,10 @@ impl ImportBackup {
         let making = {
             let (data_dir, stop) = (data_dir.clone(), Arc::clone(&stop));
             std::thread::spawn(move || -> Result<BackupInfo> {
-                let conn = Connection::open_with_flags(
-                    data_dir.join(crate::db::DB_FILE),
-                    OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-                )?;
-                conn.busy_timeout(Duration::from_secs(5))?;
-                let dir = data_dir.join(BACKUPS_DIR);
-                std::fs::create_dir_all(&dir).map_err(|e| io_error(&dir, &e))?;
-                let dest = dir.join(auto_name(BackupKind::BeforeImport));
-                let kind = BackupKind::BeforeImport;
+                let conn = read_only(&data_dir)?;
+                let dest = auto_path(&data_dir, BackupKind::BeforeImport)?;
                 let mut going = |_, _| !stop.load(Ordering::Relaxed);
-                write_packed(&conn, &files, &dest, kind, &mut going)?;
-                inspect_summary(&dest)
+                create_with(&conn, &files, &dest, BackupKind::BeforeImport, &mut going)
             })
         };
         Ok(Some(ImportBackup {
@@ -156,11 +159,7 @@ impl Drop for ImportBackup {
 /// connection of its own: the window starts it beside its work, and a county database takes
 /// seconds to copy, which must not hold up the first screens.
 pub fn daily(data_dir: &Path) -> Result<Vec<BackupInfo>> {
-    let conn = Connection::open_with_flags(
-        data_dir.join(crate::db::DB_FILE),
-        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )?;
-    conn.busy_timeout(Duration::from_secs(5))?;
+    let conn = read_only(data_dir)?;
     let all = list(data_dir)?;
     let today = chrono::Local::now().date_naive();
     let day_of = |b: &BackupInfo| {

@@ -15,7 +15,18 @@ pub fn create(
         Some(dir) => files_under(&dir.join(ATTACHMENTS_DIR))?,
         None => Vec::new(),
     };
-    write_packed(conn, &files, dest, kind, progress)?;
+    create_with(conn, &files, dest, kind, progress)
+}
+
+/// [`create`] with the attachments listed by the caller (name in the backup, file on disk).
+pub(super) fn create_with(
+    conn: &Connection,
+    files: &[(String, PathBuf)],
+    dest: &Path,
+    kind: BackupKind,
+    progress: &mut dyn FnMut(u64, u64) -> bool,
+) -> Result<BackupInfo> {
+    write_packed(conn, files, dest, kind, progress)?;
     inspect_summary(dest)
 }
 

@@ -15,7 +15,7 @@
 
 use super::*;
 use crate::audit;
-use crate::db::insert_rows;
+use crate::db::{insert_rows, suspend_triggers, SuspendedTriggers};
 use crate::domain::UserRole;
 use crate::inventory::{HandoutBatch, Movement, NewHandout, Store};
 use crate::reports::tally::{self, NewRecordTallies, TalliedRecord};
@@ -38,12 +38,11 @@ pub(crate) struct NewRecords {
     chunk: usize,
     /// Records written by earlier chunks.
     flushed: usize,
-    /// The record tally triggers are dropped and the foreign keys checked at the commit (from
-    /// the first chunk written until [`NewRecords::before_edit`] or [`NewRecords::write`] adds
-    /// the tallies and puts both back).
-    suspended: bool,
-    /// The sync triggers of links and hand-outs, dropped with the tally triggers.
-    sync_triggers: Option<sync::SuspendedTriggers>,
+    /// The record tally triggers and the sync triggers of links and hand-outs, dropped, and
+    /// the foreign keys checked at the commit (from the first chunk written until
+    /// [`NewRecords::before_edit`] or [`NewRecords::write`] adds the tallies and puts them
+    /// back).
+    suspended: Option<SuspendedTriggers>,
     /// The user of this computer: the audit rows' author and the reviewer.
     user: Option<UserProfile>,
     /// The coordinator's own records are approved as they are saved.
@@ -84,8 +83,7 @@ impl NewRecords {
         Ok(NewRecords {
             chunk: CHUNK,
             flushed: 0,
-            suspended: false,
-            sync_triggers: None,
+            suspended: None,
             approve: user
                 .as_ref()
                 .is_some_and(|u| u.role == UserRole::Coordinator),
@@ -183,14 +181,10 @@ impl NewRecords {
     pub(crate) fn before_edit(&mut self, tx: &Connection) -> Result<()> {
         self.flush(tx)?;
         self.handouts.forget_balances();
-        if self.suspended {
+        if let Some(triggers) = self.suspended.take() {
             std::mem::take(&mut self.tallies).write(tx)?;
-            tally::resume_after_new_records(tx)?;
-            if let Some(triggers) = self.sync_triggers.take() {
-                triggers.resume(tx)?;
-            }
+            triggers.resume(tx)?;
             tx.pragma_update(None, "defer_foreign_keys", false)?;
-            self.suspended = false;
         }
         Ok(())
     }
@@ -210,11 +204,11 @@ impl NewRecords {
             return Ok(());
         }
         self.flushed += self.rows.len();
-        if !self.suspended {
-            tally::suspend_for_new_records(tx)?;
-            self.sync_triggers = Some(sync::suspend_for_new_records(tx)?);
+        if self.suspended.is_none() {
+            let names = tally::record_trigger_names();
+            let dropped = names.into_iter().chain(sync::CHILD_OF_RECORD_IN);
+            self.suspended = Some(suspend_triggers(tx, dropped)?);
             tx.pragma_update(None, "defer_foreign_keys", true)?;
-            self.suspended = true;
         }
         for (_, activity_id) in &self.written {
             mark_held(tx, activity_id.as_deref())?;

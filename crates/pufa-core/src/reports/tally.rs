@@ -358,21 +358,12 @@ pub(crate) fn resume(conn: &Connection) -> Result<()> {
     rebuild(conn)
 }
 
-/// Drops the record triggers while a batch of new records is written in one transaction
-/// (record::bulk, which counts them itself with [`NewRecordTallies`]);
-/// [`resume_after_new_records`] must follow in the same one. Meanwhile only new records, their
-/// links and hand-outs may be written: changes to others would go uncounted. Planned
-/// activities stay tallied as they change.
-pub(crate) fn suspend_for_new_records(conn: &Connection) -> Result<()> {
-    drop_triggers(conn, record_triggers().iter().map(|(name, _)| *name))
-}
-
-/// Recreates the record triggers.
-pub(crate) fn resume_after_new_records(conn: &Connection) -> Result<()> {
-    for (_, sql) in record_triggers() {
-        conn.execute_batch(&sql)?;
-    }
-    Ok(())
+/// The record triggers, dropped while a batch of new records is written in one transaction
+/// (record::bulk, which counts them itself with [`NewRecordTallies`] and puts the triggers
+/// back). Meanwhile only new records, their links and hand-outs may be written: changes to
+/// others would go uncounted. Planned activities stay tallied as they change.
+pub(crate) fn record_trigger_names() -> Vec<&'static str> {
+    record_triggers().iter().map(|(name, _)| *name).collect()
 }
 
 /// A new record as the tallies count it.

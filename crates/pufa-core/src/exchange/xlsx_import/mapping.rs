@@ -50,22 +50,16 @@ impl Header {
                 }
                 Some(Field::Quantity(0)) => {
                     let n = last_material.unwrap_or(1);
-                    let taken = |n: u8| {
-                        columns
-                            .iter()
-                            .any(|(_, g, _)| *g == Field::Quantity(n) || *g == Field::Material(n))
-                    };
-                    if columns.iter().any(|(_, g, _)| *g == Field::Quantity(n)) {
-                        // Its material's copies are counted already ("资料名称 | 数量 |
-                        // 发放资料（份）"): copies without a name, in a pair of their own.
-                        let free = (n + 1..=MAX_MATERIALS).find(|k| !taken(*k));
-                        if let Some(k) = free {
-                            last_material = Some(k);
-                        }
-                        Some(Field::Quantity(free.unwrap_or(n)))
-                    } else {
-                        Some(Field::Quantity(n))
+                    let has = |f: Field| columns.iter().any(|(_, g, _)| *g == f);
+                    // Its material's copies counted already ("资料名称 | 数量 | 发放资料（份）"):
+                    // copies without a name, in a pair of their own.
+                    let free = (n + 1..=MAX_MATERIALS)
+                        .find(|k| !has(Field::Quantity(*k)) && !has(Field::Material(*k)))
+                        .filter(|_| has(Field::Quantity(n)));
+                    if free.is_some() {
+                        last_material = free;
                     }
+                    Some(Field::Quantity(free.unwrap_or(n)))
                 }
                 f => f,
             };
