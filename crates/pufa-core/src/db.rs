@@ -57,6 +57,8 @@ const MIGRATIONS: &[Migration] = &[
     // What the Excel import remembers: each imported record's source row, and the column
     // mapping confirmed per header layout.
     Migration::Sql(include_str!("migrations/0015_import_memory.sql")),
+    // The stock index by receiving store without the hand-outs (they receive nothing).
+    Migration::Sql(include_str!("migrations/0016_stock_index.sql")),
 ];
 
 /// The schema version this build writes.

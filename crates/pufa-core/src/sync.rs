@@ -124,21 +124,20 @@ pub(crate) fn ticks(conn: &Connection, n: usize) -> Result<Option<Vec<(String, i
              UNION ALL
              SELECT k + 1, {ms}, {counter} FROM tick WHERE k < ?2)"
     );
+    // Prepared once an import: a batch of records takes its versions a chunk at a time.
     let versions = conn
-        .prepare(&format!(
+        .prepare_cached(&format!(
             "{ticks} SELECT {hlc}, {SEQ} + k FROM tick WHERE k > 0 ORDER BY k",
             hlc = hlc_of("ms", "counter")
         ))?
         .query_map(rusqlite::params![now, n], |r| Ok((r.get(0)?, r.get(1)?)))?
         .collect::<rusqlite::Result<Vec<_>>>()?;
-    conn.execute(
-        &format!(
-            "{ticks}
-             UPDATE sync_clock SET (ms, counter) = (SELECT ms, counter FROM tick WHERE k = ?2),
-                 seq = seq + ?2"
-        ),
-        rusqlite::params![now, n],
-    )?;
+    conn.prepare_cached(&format!(
+        "{ticks}
+         UPDATE sync_clock SET (ms, counter) = (SELECT ms, counter FROM tick WHERE k = ?2),
+             seq = seq + ?2"
+    ))?
+    .execute(rusqlite::params![now, n])?;
     Ok(Some(versions))
 }
 

@@ -338,6 +338,11 @@ pub(crate) fn hand_out(
     Ok(())
 }
 
+/// The trigger that adds each movement inserted to `stock_balance`. A batch of hand-outs
+/// suspends it while it writes, and adds what they take once per store and material
+/// ([`HandoutBatch::write_balances`]): the upsert a hand-out was a third of writing it.
+pub(crate) const BALANCE_IN_TRIGGER: &str = "stock_movement_in";
+
 /// The hand-outs of a batch of new records (record::bulk): checked against the stock as the
 /// batch's earlier hand-outs leave it, and made into the rows [`hand_out`] writes — the
 /// movement and its audit row — to be inserted with the rest of the batch.
@@ -346,6 +351,9 @@ pub(crate) struct HandoutBatch {
     /// Store balances by (material, store): read once, then taken down by each hand-out.
     pub(super) balances: HashMap<(String, String), i64>,
     pub(super) movements: Vec<Vec<Value>>,
+    /// What the hand-outs added take from each (material, store) — quantity and movements —
+    /// and `stock_balance` does not count yet ([`BALANCE_IN_TRIGGER`] suspended).
+    pub(super) owed: HashMap<(String, String), (i64, i64)>,
 }
 
 /// A hand-out line of a new record, for [`HandoutBatch`].
@@ -385,6 +393,9 @@ impl HandoutBatch {
             let at = now();
             self.movements
                 .push(movement_values(&id, &m, below_zero, &at));
+            let owed = self.owed.entry(key.clone()).or_default();
+            owed.0 += line.quantity;
+            owed.1 += 1;
             self.balances.insert(key, left - line.quantity);
             // The movement as `movement` reads it back.
             let written = Movement {
@@ -413,6 +424,24 @@ impl HandoutBatch {
     pub(crate) fn forget_balances(&mut self) {
         debug_assert!(self.movements.is_empty(), "written first");
         self.balances.clear();
+    }
+
+    /// Adds to `stock_balance` what the hand-outs written so far take, as [`BALANCE_IN_TRIGGER`]
+    /// adds each one: for a batch that suspended it from before its first hand-out was
+    /// written until after this.
+    pub(crate) fn write_balances(&mut self, conn: &Connection) -> Result<()> {
+        debug_assert!(self.movements.is_empty(), "written first");
+        let mut stmt = conn.prepare_cached(
+            "INSERT INTO stock_balance (material_id, store_id, balance, movements)
+             VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (material_id, store_id) DO UPDATE
+                 SET balance = balance + excluded.balance,
+                     movements = movements + excluded.movements",
+        )?;
+        for ((material, store), (quantity, movements)) in self.owed.drain() {
+            stmt.execute(params![material, store, -quantity, movements])?;
+        }
+        Ok(())
     }
 
     /// Inserts the movements added so far and forgets them (the balances stay).

@@ -6,8 +6,9 @@
 //!   many rows to a statement ([`insert_rows`]) — in chunks, not all at the end, so that what
 //!   waits to be written (records, hand-outs, audit bodies: some 10 KB a record) does not grow
 //!   with the sheet: a 20,000-row import held 250 MB of it;
-//! - the tallies are counted in memory and added once, instead of by triggers at every write
-//!   (an approved record was counted in, out as pending and in again as approved);
+//! - the tallies and the stock balances are counted in memory and added once, instead of by
+//!   triggers at every write (an approved record was counted in, out as pending and in again
+//!   as approved);
 //! - a coordinator's record is approved as it is written, not updated afterwards;
 //! - the audit rows' bodies are made from the checked input instead of reading the record (and
 //!   each hand-out) back — on a second thread, while the chunk's other rows are written — and
@@ -17,7 +18,7 @@ use super::*;
 use crate::audit;
 use crate::db::{insert_rows, suspend_triggers, SuspendedTriggers};
 use crate::domain::UserRole;
-use crate::inventory::{HandoutBatch, Movement, NewHandout, Store};
+use crate::inventory::{self, HandoutBatch, Movement, NewHandout, Store};
 use crate::reports::tally::{self, NewRecordTallies, TalliedRecord};
 use crate::sync;
 use crate::town::UserProfile;
@@ -38,10 +39,10 @@ pub(crate) struct NewRecords {
     chunk: usize,
     /// Records written by earlier chunks.
     flushed: usize,
-    /// The record tally triggers and the sync triggers of links and hand-outs, dropped, and
-    /// the foreign keys checked at the commit (from the first chunk written until
-    /// [`NewRecords::before_edit`] or [`NewRecords::write`] adds the tallies and puts them
-    /// back).
+    /// The record tally triggers, the sync triggers of links and hand-outs and the stock
+    /// balance trigger, dropped, and the foreign keys checked at the commit (from the first
+    /// chunk written until [`NewRecords::before_edit`] or [`NewRecords::write`] adds the
+    /// tallies and balances and puts them back).
     suspended: Option<SuspendedTriggers>,
     /// The user of this computer: the audit rows' author and the reviewer.
     user: Option<UserProfile>,
@@ -183,6 +184,7 @@ impl NewRecords {
         self.handouts.forget_balances();
         if let Some(triggers) = self.suspended.take() {
             std::mem::take(&mut self.tallies).write(tx)?;
+            self.handouts.write_balances(tx)?;
             triggers.resume(tx)?;
             tx.pragma_update(None, "defer_foreign_keys", false)?;
         }
@@ -206,7 +208,10 @@ impl NewRecords {
         self.flushed += self.rows.len();
         if self.suspended.is_none() {
             let names = tally::record_trigger_names();
-            let dropped = names.into_iter().chain(sync::CHILD_OF_RECORD_IN);
+            let dropped = names
+                .into_iter()
+                .chain(sync::CHILD_OF_RECORD_IN)
+                .chain([inventory::BALANCE_IN_TRIGGER]);
             self.suspended = Some(suspend_triggers(tx, dropped)?);
             tx.pragma_update(None, "defer_foreign_keys", true)?;
         }

@@ -270,6 +270,7 @@ pub(super) fn process(
     let importing = mode.importing();
     let mut importer = Importer::new(conn, lookups, header, merged, mode, carry);
     importer.out.sheet = sheet.to_string();
+    importer.sourced_rows = sourced_rows(conn, sheet)?;
     importer.out.columns = columns;
     if !progress(0, expected) {
         return Err(cancelled(importing));
@@ -373,6 +374,8 @@ pub(super) struct Importer<'a> {
     /// for (and, importing, added to the catalogue) at the first row that needs it.
     pub(super) generic: Option<Material>,
     pub(super) generic_said: bool,
+    /// The rows of this sheet that an earlier import took records from ([`sourced_rows`]).
+    pub(super) sourced_rows: HashSet<u32>,
     pub(super) out: Outcome,
 }
 
@@ -468,6 +471,7 @@ impl<'a> Importer<'a> {
             pending: None,
             generic: None,
             generic_said: false,
+            sourced_rows: HashSet::new(),
             out,
         }
     }

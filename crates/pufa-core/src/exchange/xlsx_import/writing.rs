@@ -137,8 +137,8 @@ impl<'a> Importer<'a> {
             let (balance, warned) = match self.carry.stock.get(&key) {
                 Some(b) => *b,
                 None => match &store {
-                    // Importing too, the ledger is as before the import: the batch writes
-                    // the hand-outs at the end.
+                    // Importing too, the ledger is as before the import: the batch adds
+                    // its hand-outs to the balances at the end.
                     Some(s) => (inventory::store_balance(self.conn, &m.id, s)?, false),
                     None => (0, false),
                 },
