@@ -239,6 +239,9 @@ struct ChildRun {
     /// The import's time on a CPU, all threads (Linux): on a busy machine, what the import
     /// costs apart from waiting for a core.
     cpu_seconds: Option<f64>,
+    /// The main thread's time on a CPU (Linux): the critical path, steadier than the wall clock
+    /// on a shared machine.
+    main_cpu_seconds: Option<f64>,
     /// The process's peak RSS (KiB), Linux only.
     peak_kib: Option<u64>,
 }
@@ -266,15 +269,19 @@ fn in_a_child(base: &Path, workbook: &Path) -> ChildRun {
             .and_then(|v| v.parse().ok())
             .expect("seconds"),
         cpu_seconds: field("cpu_seconds=").and_then(|v| v.parse().ok()),
+        main_cpu_seconds: field("main_cpu_seconds=").and_then(|v| v.parse().ok()),
         peak_kib: field("peak_kib=").and_then(|v| v.parse().ok()),
     };
     eprintln!(
         "import bench (own process): {ROWS} rows imported in {:.2} s{}; the database closed, \
          its checkpoint done, at {} s; peak RSS {}, before the import {}",
         run.seconds,
-        run.cpu_seconds
-            .map(|c| format!(" ({c:.2} s on CPU, all threads)"))
-            .unwrap_or_default(),
+        match (run.cpu_seconds, run.main_cpu_seconds) {
+            (Some(all), Some(main)) =>
+                format!(" ({all:.2} s on CPU, all threads; {main:.2} s the main thread)"),
+            (Some(all), None) => format!(" ({all:.2} s on CPU, all threads)"),
+            _ => String::new(),
+        },
         field("closed_seconds=")
             .and_then(|v| v.parse::<f64>().ok())
             .map(|c| format!("{c:.2}"))
@@ -296,6 +303,7 @@ fn child(spec: &str) {
     let (_dir, mut db) = fresh_copy(Path::new(base));
     let before = common::memory::status_kib("VmRSS:");
     let cpu_before = common::memory::cpu_seconds();
+    let main_before = common::memory::thread_cpu_seconds();
     let started = Instant::now();
     let r = xlsx_import::import(
         &mut db,
@@ -305,12 +313,16 @@ fn child(spec: &str) {
     )
     .expect("import");
     let seconds = started.elapsed().as_secs_f64();
+    let main_cpu = common::memory::thread_cpu_seconds()
+        .zip(main_before)
+        .map(|(after, before)| format!("{:.3}", after - before))
+        .unwrap_or_else(|| "-".into());
     assert_eq!(r.imported, ROWS as u32);
     drop(db);
     let closed = started.elapsed().as_secs_f64();
     let kib = |v: Option<u64>| v.map(|k| k.to_string()).unwrap_or_else(|| "-".into());
     println!(
-        "seconds={seconds} closed_seconds={closed} cpu_seconds={} peak_kib={} before_kib={}",
+        "seconds={seconds} closed_seconds={closed} cpu_seconds={} main_cpu_seconds={main_cpu} peak_kib={} before_kib={}",
         common::memory::cpu_seconds()
             .zip(cpu_before)
             .map(|(after, before)| format!("{:.2}", after - before))
