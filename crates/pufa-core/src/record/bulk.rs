@@ -11,7 +11,7 @@
 //!   as approved);
 //! - a coordinator's record is approved as it is written, not updated afterwards;
 //! - the audit rows' bodies are made from the checked input instead of reading the record (and
-//!   each hand-out) back — on a second thread, while the chunk's other rows are written — and
+//!   each hand-out) back — on a second thread, while the next chunk is read and checked — and
 //!   the user, stores and village names are looked up once.
 
 use super::*;
@@ -28,6 +28,7 @@ use rusqlite::OptionalExtension;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 use std::collections::HashMap;
+use std::thread::JoinHandle;
 
 /// How many checked records wait before they are written.
 const CHUNK: usize = 250;
@@ -59,7 +60,13 @@ pub(crate) struct NewRecords {
     /// What the audit rows are made from, in the order the records write them one at a time:
     /// each one's hand-outs, its creation, its approval.
     audit: Vec<Audited>,
+    /// The tallies of the records written, counted as their audit rows are made (while a
+    /// chunk's are made, the thread making them has them).
     tallies: NewRecordTallies,
+    /// The audit rows of the chunk written last, being made on a thread of their own while the
+    /// next chunk is read and checked; inserted when that one is written ([`NewRecords::made`]).
+    /// Made beside the chunk's own inserts instead, they were waited for: as long to make.
+    making: Option<JoinHandle<(Vec<Vec<SqlValue>>, NewRecordTallies)>>,
 }
 
 /// What an audit row of the batch is made from ([`audit_rows`]).
@@ -96,6 +103,7 @@ impl NewRecords {
             links: Vec::new(),
             audit: Vec::new(),
             tallies: NewRecordTallies::default(),
+            making: None,
         })
     }
 
@@ -181,6 +189,8 @@ impl NewRecords {
     /// drops them again; the stock balances are read again after the edit.
     pub(crate) fn before_edit(&mut self, tx: &Connection) -> Result<()> {
         self.flush(tx)?;
+        let last = self.made();
+        insert_rows(tx, "audit_log", &audit::COLUMNS, &last)?;
         self.handouts.forget_balances();
         if let Some(triggers) = self.suspended.take() {
             std::mem::take(&mut self.tallies).write(tx)?;
@@ -191,10 +201,11 @@ impl NewRecords {
         Ok(())
     }
 
-    /// Writes the records kept so far with their links, hand-outs and audit rows, and forgets
-    /// them (the stock balances and the tallies are kept for the records still to come). The
-    /// record tally triggers are dropped at the first chunk: the tallies are added once, by
-    /// [`NewRecords::write`]; between chunks only reads happen.
+    /// Writes the records kept so far with their links and hand-outs, and the audit rows of the
+    /// chunk before; starts making theirs; forgets them (the stock balances and the tallies are
+    /// kept for the records still to come). The record tally triggers are dropped at the first
+    /// chunk: the tallies are added once, by [`NewRecords::write`]; between chunks only reads
+    /// happen.
     ///
     /// The links and hand-outs go in before their records: after a record with a version they
     /// would give it a new one, as they did not when it had none yet. So their references are
@@ -224,34 +235,46 @@ impl NewRecords {
             true => sync::ticks(tx, self.rows.len())?,
             false => None,
         };
-        // The audit rows are made and the tallies counted while the others are written.
+        // This chunk's audit rows are made and its tallies counted while the next one is read
+        // and checked; the chunk before's are ready by now.
+        let earlier = self.made();
+        let user = self.user.clone();
         let audited = std::mem::take(&mut self.audit);
-        let user = self.user.as_ref();
-        let tallies = &mut self.tallies;
-        std::thread::scope(|scope| {
-            let audit_rows = scope.spawn(move || audit_rows(user, audited, tallies));
-            let mut rows = std::mem::take(&mut self.rows);
-            for (i, row) in rows.iter_mut().enumerate() {
-                row.extend(match &versions {
-                    Some(v) => [SqlValue::Text(v[i].0.clone()), SqlValue::Integer(v[i].1)],
-                    None => [SqlValue::Null, SqlValue::Integer(0)],
-                });
-            }
-            insert_rows(
-                tx,
-                "record_campaign",
-                &["record_id", "campaign_id"],
-                &std::mem::take(&mut self.links),
-            )?;
-            self.handouts.write(tx)?;
-            let mut columns = insert_columns();
-            columns.extend(["hlc", "sync_seq"]);
-            insert_rows(tx, "record", &columns, &rows)?;
-            let audit = audit_rows.join().expect("the audit rows are made");
-            insert_rows(tx, "audit_log", &audit::COLUMNS, &audit)?;
-            self.written.clear();
-            Ok(())
-        })
+        let mut tallies = std::mem::take(&mut self.tallies);
+        self.making = Some(std::thread::spawn(move || {
+            let rows = audit_rows(user.as_ref(), audited, &mut tallies);
+            (rows, tallies)
+        }));
+        let mut rows = std::mem::take(&mut self.rows);
+        for (i, row) in rows.iter_mut().enumerate() {
+            row.extend(match &versions {
+                Some(v) => [SqlValue::Text(v[i].0.clone()), SqlValue::Integer(v[i].1)],
+                None => [SqlValue::Null, SqlValue::Integer(0)],
+            });
+        }
+        insert_rows(
+            tx,
+            "record_campaign",
+            &["record_id", "campaign_id"],
+            &std::mem::take(&mut self.links),
+        )?;
+        self.handouts.write(tx)?;
+        let mut columns = insert_columns();
+        columns.extend(["hlc", "sync_seq"]);
+        insert_rows(tx, "record", &columns, &rows)?;
+        insert_rows(tx, "audit_log", &audit::COLUMNS, &earlier)?;
+        self.written.clear();
+        Ok(())
+    }
+
+    /// The audit rows being made, once they are (none when none are), with the tallies back.
+    fn made(&mut self) -> Vec<Vec<SqlValue>> {
+        let Some(making) = self.making.take() else {
+            return Vec::new();
+        };
+        let (rows, tallies) = making.join().expect("the audit rows are made");
+        self.tallies = tallies;
+        rows
     }
 }
 
