@@ -41,12 +41,13 @@ pub fn material(conn: &Connection, id: &str) -> Result<Material> {
 /// A material named or given by id (records and the CLI use names).
 pub fn resolve_material(conn: &Connection, id_or_name: &str, field: &str) -> Result<Material> {
     let v = id_or_name.trim();
-    let id: Option<String> = conn
-        .prepare_cached("SELECT id FROM material WHERE id = ?1 OR name = ?1")?
-        .query_row([v], |r| r.get(0))
+    // One query, not the id and then the row: every hand-out line of an import resolves one.
+    let found = conn
+        .prepare_cached(&format!("{MATERIAL_SELECT} WHERE m.id = ?1 OR m.name = ?1"))?
+        .query_row([v], material_row)
         .optional()?;
-    match id {
-        Some(id) => material(conn, &id),
+    match found {
+        Some(m) => Ok(m),
         None => Err(AppError::field(
             ErrorCode::NotFound,
             field,
