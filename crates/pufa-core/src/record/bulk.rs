@@ -176,17 +176,18 @@ impl NewRecords {
         Ok(id)
     }
 
-    /// Writes the records kept so far and what is left: the tallies of all of them, and the
-    /// record tally triggers put back. Should it fail, or not be called after a chunk was
-    /// written, the caller's transaction must roll back.
+    /// Writes the records kept so far and what is left: the last audit rows, the tallies and
+    /// stock balances of all of them, and the suspended triggers put back. Should it fail, or
+    /// not be called after a chunk was written, the caller's transaction must roll back.
     pub(crate) fn write(mut self, tx: &Connection) -> Result<()> {
         self.before_edit(tx)
     }
 
-    /// Writes the records kept so far, adds the tallies of those written and puts the record
-    /// tally triggers back: what must come before an existing record is changed in the same
-    /// transaction (a corrected row of the import), which the triggers count. The next chunk
-    /// drops them again; the stock balances are read again after the edit.
+    /// Writes the records kept so far with their audit rows, adds the tallies and stock
+    /// balances of those written and puts the suspended triggers back: what must come before an
+    /// existing record is changed in the same transaction (a corrected row of the import),
+    /// which the triggers count. The next chunk drops them again; the stock balances are read
+    /// again after the edit.
     pub(crate) fn before_edit(&mut self, tx: &Connection) -> Result<()> {
         self.flush(tx)?;
         let last = self.made();
