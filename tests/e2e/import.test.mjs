@@ -241,7 +241,7 @@ suite('import: a 台账 exported on one laptop, imported through the preview on 
   )
 
   it(
-    'in English, the mapper offers the fields in English',
+    'in English, the mapper offers the fields in English and the rows’ problems are said in English',
     STEP,
     h.step('import-english', async () => {
       // The dialog closed itself after the import of the step before.
@@ -254,11 +254,24 @@ suite('import: a 台账 exported on one laptop, imported through the preview on 
       writeXlsx(sheet, 'Sheet1', [
         ['日期', '村/社区', '活动名称', '活动形式', '参加人数', '资料名称', '数量', '备注'],
         [`${YEAR}-11-11`, '安静村', '手工台账普法', '集中宣传', '30', '宪法读本', '10', '无'],
+        [`${YEAR}-11-12`, '安静村', '手工台账普法二', '集中宣传', '很多', '', '', ''],
+        [`${YEAR}-11-13`, '安静村', '手工台账普法三', '集中宣传', '200余', '', '', ''],
       ])
       await click(s, byId('ledger-import'))
       await answerDialog(s, 'open', sheet)
       await click(s, byId('import-choose'))
       await s.waitUntil(async () => (await s.texts(`${byId('import-counts')} .el-alert__title`)).length > 0, { what: 'the preview' })
+      // What is wrong with a row, and what was read otherwise than written: in English, the
+      // cells' own words quoted (“很多”, “200余”, the column “参加人数”).
+      const unquoted = (t) => t.replace(/“[^”]*”/g, '')
+      const cjk = /[\u3400-\u9fff\uff00-\uffef\u3000-\u303f]/
+      const problems = await s.texts(`${byId('import-errors')} tbody td:last-child`)
+      assert.deepEqual(problems, ['Should be a number (it says “很多”)'])
+      const notes = await s.texts(`${byId('import-warnings')} li`)
+      assert.ok(notes.includes('Row 4, “参加人数”: “200余” counted as 200 (approximate)'), notes.join(' / '))
+      const ours = notes.filter((t) => /^Row [34],/.test(t))
+      assert.deepEqual(ours.filter((t) => cjk.test(unquoted(t))), [], `notes in Chinese: ${ours.join(' / ')}`)
+      console.log(`[e2e] screenshot: ${await h.screenshot('65-import-problems-english.png')}`)
       await click(s, `${byId('import-mapper')} .el-collapse-item__header`)
       // The drop-down of 备注 (not a field): every option it lists is English.
       await click(s, byId('import-map-备注'))

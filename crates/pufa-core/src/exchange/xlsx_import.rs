@@ -39,7 +39,17 @@ pub struct RowError {
     pub sheet: String,
     pub row: u32,
     pub column: String,
+    /// In Chinese, with the row and the column (what the CLI prints).
     pub message: String,
+    /// What it is, for the UI to say in the user's language with `params`.
+    pub code: Problem,
+    /// The specifics of the message by name (`shown`, `max` …); left out when empty.
+    #[serde(skip_serializing_if = "serde_json::Map::is_empty")]
+    #[ts(
+        optional,
+        as = "Option<std::collections::HashMap<String, serde_json::Value>>"
+    )]
+    pub params: serde_json::Map<String, serde_json::Value>,
 }
 
 /// What becomes of a row: imported (`valid`), a correction of a row imported before
@@ -130,8 +140,16 @@ pub struct SheetSummary {
     pub duplicates: u32,
     pub error_rows: u32,
     pub continued: u32,
-    /// Why the sheet was not read (封面, 说明, 汇总表, no header …); `None`: read.
+    /// Why the sheet was not read (封面, 说明, 汇总表, no header …), in Chinese; `None`: read.
     pub skipped: Option<String>,
+    /// The same for the UI to word: its code and specifics.
+    pub skip_code: Option<Problem>,
+    #[serde(skip_serializing_if = "serde_json::Map::is_empty")]
+    #[ts(
+        optional,
+        as = "Option<std::collections::HashMap<String, serde_json::Value>>"
+    )]
+    pub skip_params: serde_json::Map<String, serde_json::Value>,
 }
 
 /// What an import did: `imported` rows written (all `valid` ones), `duplicates` and error rows
@@ -344,6 +362,7 @@ mod mapping;
 mod reading;
 mod row_parts;
 mod rows;
+mod said;
 mod writing;
 
 pub(crate) use cells::*;
@@ -356,6 +375,9 @@ pub use layout::{field_options, Column, ColumnChoice, FieldOption};
 use mapping::*;
 pub(crate) use reading::*;
 use rows::*;
+use said::approximate;
+pub use said::Problem;
+pub(crate) use said::Said;
 use writing::*;
 
 #[cfg(test)]

@@ -3,6 +3,7 @@ import { flushPromises, mount } from '@vue/test-utils'
 import ElementPlus from 'element-plus'
 import { createI18n } from 'vue-i18n'
 import zhCN from '../../locales/zh-CN.json'
+import en from '../../locales/en.json'
 import ImportDialog from './ImportDialog.vue'
 import type { ImportPreview } from '../../bindings/ImportPreview'
 
@@ -15,7 +16,12 @@ const preview: ImportPreview = {
   updated: 0,
   duplicates: 1,
   error_rows: 1,
-  errors: [{ sheet: '补录', row: 4, column: '参加人数', message: '“补录”表第4行“参加人数”：应填写数字（填写的是“很多”）' }],
+  errors: [
+    {
+      sheet: '补录', row: 4, column: '参加人数', message: '“补录”表第4行“参加人数”：应填写数字（填写的是“很多”）',
+      code: 'not_a_number', params: { shown: '很多' },
+    },
+  ],
   warnings: [],
   corrected: [],
   rows: [row('活动登记', 2, 'valid'), row('补录', 2, 'valid'), row('补录', 3, 'duplicate'), row('补录', 4, 'error')],
@@ -23,9 +29,9 @@ const preview: ImportPreview = {
   header_row: 1,
   ignored_columns: ['序号', '备注'],
   sheets: [
-    { name: '活动登记', header_row: 1, rows: 1, valid: 1, updated: 0, duplicates: 0, error_rows: 0, continued: 0, skipped: null },
-    { name: '封面', header_row: 0, rows: 0, valid: 0, updated: 0, duplicates: 0, error_rows: 0, continued: 0, skipped: '封面' },
-    { name: '补录', header_row: 2, rows: 4, valid: 1, updated: 0, duplicates: 1, error_rows: 1, continued: 1, skipped: null },
+    { name: '活动登记', header_row: 1, rows: 1, valid: 1, updated: 0, duplicates: 0, error_rows: 0, continued: 0, skipped: null, skip_code: null },
+    { name: '封面', header_row: 0, rows: 0, valid: 0, updated: 0, duplicates: 0, error_rows: 0, continued: 0, skipped: '封面', skip_code: 'sheet_cover' },
+    { name: '补录', header_row: 2, rows: 4, valid: 1, updated: 0, duplicates: 1, error_rows: 1, continued: 1, skipped: null, skip_code: null },
   ],
   continued: 1,
   asks: [],
@@ -102,7 +108,12 @@ describe('ImportDialog', () => {
       duplicates: 0,
       error_rows: 0,
       errors: [],
-      corrected: [{ sheet: '活动登记', row: 3, column: '参加人数', message: '第3行已修改：参加人数：80 → 95' }],
+      corrected: [
+        {
+          sheet: '活动登记', row: 3, column: '参加人数', message: '第3行已修改：参加人数：80 → 95',
+          code: 'corrected', params: { changes: '参加人数：80 → 95' },
+        },
+      ],
       rows: [changed],
       asks: [],
     }
@@ -138,5 +149,40 @@ describe('ImportDialog', () => {
       path: '/tmp/台账.xlsx',
       asked: { village: null, format: null, columns: [{ header: '情况', field: 'narrative' }] },
     })
+  })
+
+  it('says in English what is wrong with a row, why a sheet is skipped and what was changed', async () => {
+    answer = {
+      ...preview,
+      warnings: [
+        {
+          sheet: '活动登记', row: 7, column: '受众人次', message: '第7行“受众人次”：“200余”按200计（约数）',
+          code: 'approximate', params: { written: '200余', value: 200 },
+        },
+      ],
+      corrected: [
+        {
+          sheet: '补录', row: 3, column: '参加人数', message: '“补录”表第3行已修改：参加人数：80 → 95',
+          code: 'corrected', params: { changes: '参加人数：80 → 95' },
+        },
+      ],
+    }
+    const i18n = createI18n({ legacy: false, locale: 'en', messages: { 'zh-CN': zhCN, en } })
+    const w = mount(ImportDialog, { props: { modelValue: true }, global: { plugins: [ElementPlus, i18n] } })
+    await flushPromises()
+    await w.get('[data-testid="import-choose"]').trigger('click')
+    await flushPromises()
+    expect(w.get('[data-testid="import-sheets"]').text()).toContain('a cover page')
+    expect(w.get('[data-testid="import-sheets"]').text()).not.toContain('“封面”表未读取')
+    const errors = w.get('[data-testid="import-errors"]').text()
+    expect(errors).toContain('Should be a number (it says “很多”)')
+    expect(errors).not.toContain('应填写数字')
+    // Two sheets read: each line names its sheet.
+    expect(w.get('[data-testid="import-warnings"]').text()).toContain(
+      'Sheet “活动登记”, row 7, “受众人次”: “200余” counted as 200 (approximate)',
+    )
+    expect(w.get('[data-testid="import-corrected"]').text()).toContain(
+      'Sheet “补录”, row 3, “参加人数”: Changed since the earlier import: 参加人数：80 → 95',
+    )
   })
 })

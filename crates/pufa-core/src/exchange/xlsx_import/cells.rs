@@ -10,12 +10,11 @@ pub(crate) struct Count {
 
 /// A date: a date cell, an Excel serial number, or text in the usual Chinese forms. `None` for
 /// an empty cell.
-pub(crate) fn parse_date(cell: &Cell) -> std::result::Result<Option<NaiveDate>, String> {
+pub(crate) fn parse_date(cell: &Cell) -> std::result::Result<Option<NaiveDate>, Said> {
     let bad = |shown: &str| {
-        format!(
-            "“{}”不是有效的日期，请写成 2024-03-15 或 2024年3月15日",
-            validate::clip(shown)
-        )
+        let shown = validate::clip(shown);
+        let zh = format!("“{shown}”不是有效的日期，请写成 2024-03-15 或 2024年3月15日");
+        Said::new(Problem::DateInvalid, zh).with("shown", shown)
     };
     match cell {
         Cell::Empty => Ok(None),
@@ -70,10 +69,9 @@ pub(crate) fn parse_date(cell: &Cell) -> std::result::Result<Option<NaiveDate>, 
             }
             let no_year = t.contains('月') && !t.contains('年');
             if no_year {
-                return Err(format!(
-                    "“{}”没有写年份，请写成 2024年3月15日 这样的完整日期",
-                    validate::clip(s.trim())
-                ));
+                let shown = validate::clip(s.trim());
+                let zh = format!("“{shown}”没有写年份，请写成 2024年3月15日 这样的完整日期");
+                return Err(Said::new(Problem::DateNoYear, zh).with("shown", shown));
             }
             Err(bad(s.trim()))
         }
@@ -101,12 +99,11 @@ pub(super) fn ymd_number(n: f64) -> Option<NaiveDate> {
 
 /// A time of day as "HH:MM": a time cell, a fraction of a day, or text ("9:30", "9点半",
 /// "下午2点", "0930"). `None` for an empty cell.
-pub(crate) fn parse_time(cell: &Cell) -> std::result::Result<Option<String>, String> {
+pub(crate) fn parse_time(cell: &Cell) -> std::result::Result<Option<String>, Said> {
     let bad = |shown: &str| {
-        format!(
-            "“{}”不是有效的时间，请写成 09:30 这样的时间",
-            validate::clip(shown)
-        )
+        let shown = validate::clip(shown);
+        let zh = format!("“{shown}”不是有效的时间，请写成 09:30 这样的时间");
+        Said::new(Problem::TimeInvalid, zh).with("shown", shown)
     };
     match cell {
         Cell::Empty => Ok(None),
@@ -197,9 +194,13 @@ pub(super) const NONE_WORDS: &[&str] = &["无", "没有", "/", "-", "--", "—",
 
 /// A count (people, items): a number cell, or text like "1,200", "1200人次", "200余", "约200".
 /// `None` for an empty cell.
-pub(crate) fn parse_count(cell: &Cell) -> std::result::Result<Option<Count>, String> {
+pub(crate) fn parse_count(cell: &Cell) -> std::result::Result<Option<Count>, Said> {
     let written = cell.as_text();
-    let not_a_number = || format!("应填写数字（填写的是“{}”）", validate::clip(written.trim()));
+    let not_a_number = || {
+        let shown = validate::clip(written.trim());
+        let zh = format!("应填写数字（填写的是“{shown}”）");
+        Said::new(Problem::NotANumber, zh).with("shown", shown)
+    };
     let (value, approx) = match cell {
         Cell::Empty => return Ok(None),
         Cell::Number(n) => (*n, false),
@@ -263,19 +264,18 @@ pub(crate) fn parse_count(cell: &Cell) -> std::result::Result<Option<Count>, Str
         return Err(not_a_number());
     }
     if value < 0.0 {
-        return Err("不能为负数".into());
+        return Err(Said::new(Problem::Negative, "不能为负数"));
     }
+    let shown = validate::clip(written.trim());
     if value.fract() != 0.0 {
-        return Err(format!(
-            "应为整数（填写的是“{}”）",
-            validate::clip(&written)
-        ));
+        let zh = format!("应为整数（填写的是“{shown}”）");
+        return Err(Said::new(Problem::NotWhole, zh).with("shown", shown));
     }
     if value > MAX_COUNT as f64 {
-        return Err(format!(
-            "{} 过大，请核对（最多 {MAX_COUNT}）",
-            validate::clip(&written)
-        ));
+        let zh = format!("{shown} 过大，请核对（最多 {MAX_COUNT}）");
+        return Err(Said::new(Problem::TooLarge, zh)
+            .with("shown", shown)
+            .with("max", MAX_COUNT));
     }
     Ok(Some(Count {
         value: value as i64,

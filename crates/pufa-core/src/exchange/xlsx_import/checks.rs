@@ -9,11 +9,15 @@ impl<'a> Importer<'a> {
         let date = match parse_date(read.cell(Field::Date)) {
             Ok(Some(d)) => Some(d),
             Ok(None) => {
-                self.error(read, Field::Date, "请填写活动日期");
+                self.error(
+                    read,
+                    Field::Date,
+                    Said::new(Problem::DateMissing, "请填写活动日期"),
+                );
                 None
             }
             Err(m) => {
-                self.error(read, Field::Date, &m);
+                self.error(read, Field::Date, m);
                 None
             }
         };
@@ -40,7 +44,7 @@ impl<'a> Importer<'a> {
                 ] {
                     match parse_time(read.cell(f)) {
                         Ok(t) => *slot = t,
-                        Err(m) => self.error(read, f, &m),
+                        Err(m) => self.error(read, f, m),
                     }
                 }
             }
@@ -52,14 +56,15 @@ impl<'a> Importer<'a> {
             }
             (Some(DateTail::Through(day)), Some(d)) => {
                 let written = one_line(&read.cell(Field::Date).as_text());
-                self.warn(
-                    read,
-                    Field::Date,
-                    &format!(
-                        "“{written}”跨了几天，按开始的{}日记录（到{day}日）",
-                        d.day()
-                    ),
+                let zh = format!(
+                    "“{written}”跨了几天，按开始的{}日记录（到{day}日）",
+                    d.day()
                 );
+                let said = Said::new(Problem::DateRange, zh)
+                    .with("written", written.as_str())
+                    .with("first", d.day())
+                    .with("last", day);
+                self.warn(read, Field::Date, said);
                 read.notes.push(format!("活动日期原填“{written}”"));
             }
             _ => {}
@@ -69,22 +74,23 @@ impl<'a> Importer<'a> {
             match &self.lookups.asked.village {
                 Some((id, _)) => Some(id.clone()),
                 None => {
-                    self.error(
-                        read,
-                        Field::Unit,
-                        "这张表没有“村/社区”列，请填写整张表的村/社区（命令行用 --village）",
-                    );
+                    let zh = "这张表没有“村/社区”列，请填写整张表的村/社区（命令行用 --village）";
+                    self.error(read, Field::Unit, Said::new(Problem::NoVillageColumn, zh));
                     None
                 }
             }
         } else if unit_text.is_empty() {
-            self.error(read, Field::Unit, "请填写村/社区");
+            self.error(
+                read,
+                Field::Unit,
+                Said::new(Problem::VillageMissing, "请填写村/社区"),
+            );
             None
         } else {
             match self.lookups.unit(&unit_text) {
                 Ok(u) => Some(u.id.clone()),
                 Err(m) => {
-                    self.error(read, Field::Unit, &m);
+                    self.error(read, Field::Unit, m);
                     None
                 }
             }
@@ -97,7 +103,11 @@ impl<'a> Importer<'a> {
                 .iter()
                 .all(|e| e.column != self.column(Field::Title))
         {
-            self.error(read, Field::Title, "请填写活动名称");
+            self.error(
+                read,
+                Field::Title,
+                Said::new(Problem::TitleMissing, "请填写活动名称"),
+            );
         }
         let formats = self.vocabulary(
             read,
@@ -124,13 +134,11 @@ impl<'a> Importer<'a> {
             _ => formats,
         };
         if formats.is_empty() && !self.header.has(Field::Formats) {
-            self.error(
-                read,
-                Field::Formats,
-                "这张表没有“活动形式”列，请填写整张表的活动形式（命令行用 --format）",
-            );
+            let zh = "这张表没有“活动形式”列，请填写整张表的活动形式（命令行用 --format）";
+            self.error(read, Field::Formats, Said::new(Problem::NoFormatColumn, zh));
         } else if formats.is_empty() && read.cell(Field::Formats) == &EMPTY {
-            self.error(read, Field::Formats, "请填写活动形式（可从下拉列表选择）");
+            let zh = "请填写活动形式（可从下拉列表选择）";
+            self.error(read, Field::Formats, Said::new(Problem::FormatMissing, zh));
         }
         let audiences = self.vocabulary(
             read,
@@ -156,7 +164,8 @@ impl<'a> Importer<'a> {
             participants = Some(0);
         }
         if participants.is_none() && read.cell(Field::Participants) == &EMPTY {
-            self.error(read, Field::Participants, "请填写参加人数");
+            let said = Said::new(Problem::ParticipantsMissing, "请填写参加人数");
+            self.error(read, Field::Participants, said);
         }
         let reach = self.count(read, Field::Reach);
         let mut counts = [None; crate::record::N_COUNTS];
@@ -170,7 +179,11 @@ impl<'a> Importer<'a> {
         if recorder.is_empty() && read.cell(Field::Recorder) == &EMPTY {
             match &self.lookups.recorder {
                 Some(name) => recorder = name.clone(),
-                None => self.error(read, Field::Recorder, "请填写记录人"),
+                None => self.error(
+                    read,
+                    Field::Recorder,
+                    Said::new(Problem::RecorderMissing, "请填写记录人"),
+                ),
             }
         }
         if !read.errors.is_empty() {
@@ -254,11 +267,9 @@ impl<'a> Importer<'a> {
         }
         if !unknown.is_empty() {
             let written = unknown.join("、");
-            self.warn(
-                read,
-                f,
-                &format!("“{written}”不在列表中，按“{}”计", label(other)),
-            );
+            let zh = format!("“{written}”不在列表中，按“{}”计", label(other));
+            let said = Said::new(Problem::NotInList, zh).with("written", written.as_str());
+            self.warn(read, f, said);
             read.notes
                 .push(format!("{}原填“{written}”", self.column(f)));
         }
@@ -327,7 +338,7 @@ impl<'a> Importer<'a> {
                             add(out, m, q);
                         }
                     }
-                    None => self.error(read, qf, &m),
+                    None => self.error(read, qf, m),
                 }
                 return;
             }
@@ -336,7 +347,7 @@ impl<'a> Importer<'a> {
             return;
         };
         if let Some(written) = &q.approx {
-            self.warn(read, qf, &format!("“{written}”按{}计（约数）", q.value));
+            self.warn(read, qf, approximate(written, q.value));
             read.notes
                 .push(format!("{}原填“{written}”", self.column(qf)));
         }
@@ -361,13 +372,14 @@ impl<'a> Importer<'a> {
             let quantity = match parse_count(read.cell(qf)) {
                 Ok(q) => q,
                 Err(m) => {
-                    self.error(read, qf, &m);
+                    self.error(read, qf, m);
                     continue;
                 }
             };
             if name.is_empty() {
                 if quantity.is_some_and(|q| q.value > 0) {
-                    self.error(read, qf, "填写了数量，但没有填写发放的资料");
+                    let zh = "填写了数量，但没有填写发放的资料";
+                    self.error(read, qf, Said::new(Problem::QuantityWithoutMaterial, zh));
                 }
                 continue;
             }
@@ -394,22 +406,22 @@ impl<'a> Importer<'a> {
                 }
             }
             let Some(m) = self.lookups.materials.get(&name_key(&name)) else {
-                self.error(
-                    read,
-                    mf,
-                    &format!(
-                        "“宣传资料”目录中没有“{}”，请先在“宣传资料”中添加，或从下拉列表选择",
-                        validate::clip(&name)
-                    ),
+                let name = validate::clip(&name);
+                let zh = format!(
+                    "“宣传资料”目录中没有“{name}”，请先在“宣传资料”中添加，或从下拉列表选择"
                 );
+                let said = Said::new(Problem::MaterialUnknown, zh).with("name", name);
+                self.error(read, mf, said);
                 continue;
             };
             let Some(q) = quantity else {
-                self.error(read, qf, &format!("请填写“{}”的发放数量", m.name));
+                let zh = format!("请填写“{}”的发放数量", m.name);
+                let said = Said::new(Problem::QuantityMissing, zh).with("name", m.name.as_str());
+                self.error(read, qf, said);
                 continue;
             };
             if let Some(written) = &q.approx {
-                self.warn(read, qf, &format!("“{written}”按{}计（约数）", q.value));
+                self.warn(read, qf, approximate(written, q.value));
                 read.notes.push(format!("{}数量原填“{written}”", m.name));
             }
             if q.value == 0 {

@@ -200,14 +200,12 @@ impl Importer<'_> {
             .collect::<Vec<_>>()
             .join("；");
         if before.review_status == record::ReviewStatus::Approved && !self.lookups.coordinator {
-            self.error(
-                read,
-                Field::Title,
-                &format!(
-                    "这项活动已审核通过并锁定，表中的改动（{said}）没有导入；请协调员导入，\
-                     或先“重新打开”这条记录"
-                ),
+            let zh = format!(
+                "这项活动已审核通过并锁定，表中的改动（{said}）没有导入；请协调员导入，\
+                 或先“重新打开”这条记录"
             );
+            let locked = Said::new(Problem::Locked, zh).with("changes", said.as_str());
+            self.error(read, Field::Title, locked);
             return Ok(Some(RowStatus::Error));
         }
         let checked = match self.mode {
@@ -233,11 +231,12 @@ impl Importer<'_> {
         }
         // Named by its row, and filed under the first column that changed (not the name's).
         let row = read.row;
+        let corrected = Said::new(Problem::Corrected, format!("第{row}行已修改：{said}"))
+            .with("changes", said.as_str());
+        let line = self.row_note(row, Field::Title, corrected);
         let line = RowError {
-            sheet: String::new(),
-            row,
             column: changes[0].column.clone(),
-            message: format!("第{row}行已修改：{said}"),
+            ..line
         };
         self.out.corrected.push(line);
         self.carry.claimed.insert(before.id.clone());

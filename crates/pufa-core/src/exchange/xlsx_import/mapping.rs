@@ -24,7 +24,7 @@ pub(super) enum HeaderSearch {
     /// to be read first).
     Found(Header, Option<SheetRow>),
     /// A header row without some required columns.
-    Incomplete(AppError),
+    Incomplete(Said),
     /// No header; `empty`: not a cell written in the rows looked at.
     NotFound { empty: bool },
 }
@@ -199,12 +199,16 @@ pub(super) fn find_header(rows: &mut dyn RowSource, sheet: &str) -> Result<Heade
             if missing.is_empty() {
                 return Ok(HeaderSearch::Found(header, peeked));
             }
-            return Ok(HeaderSearch::Incomplete(rejected(format!(
+            let zh = format!(
                 "“{sheet}”表第{}行的表头缺少必填的列：{}。请使用“下载模板”得到的活动登记表，\
                  或在表头补上这些列",
                 header.row + 1,
                 missing.join("、")
-            ))));
+            );
+            let said = Said::new(Problem::HeaderIncomplete, zh)
+                .with("row", header.row + 1)
+                .with("missing", missing.join("、"));
+            return Ok(HeaderSearch::Incomplete(said));
         }
         seen += 1;
         if seen >= HEADER_SEARCH_ROWS {
@@ -417,7 +421,7 @@ impl Asked {
             Some(v) => {
                 let u = lookups
                     .unit(&v)
-                    .map_err(|m| AppError::field(ErrorCode::InvalidValue, "village", m))?;
+                    .map_err(|m| AppError::field(ErrorCode::InvalidValue, "village", m.zh))?;
                 Some((u.id.clone(), u.name.clone()))
             }
             None => None,
@@ -513,7 +517,7 @@ impl Lookups {
         })
     }
 
-    pub(super) fn unit(&self, text: &str) -> std::result::Result<&Unit, String> {
+    pub(super) fn unit(&self, text: &str) -> std::result::Result<&Unit, Said> {
         let key = name_key(text);
         if let Some(&i) = self.unit_by_key.get(&key) {
             return Ok(&self.units[i]);
@@ -526,11 +530,11 @@ impl Lookups {
             Some([i]) => Ok(&self.units[*i]),
             Some(many) if many.len() > 1 => {
                 let names: Vec<&str> = many.iter().map(|i| self.units[*i].name.as_str()).collect();
-                Err(format!(
-                    "“{}”可能是{}，请写全称",
-                    validate::clip(text),
-                    names.join("或")
-                ))
+                let written = validate::clip(text);
+                let zh = format!("“{written}”可能是{}，请写全称", names.join("或"));
+                Err(Said::new(Problem::VillageAmbiguous, zh)
+                    .with("written", written)
+                    .with("names", names.join("、")))
             }
             _ => {
                 let known: Vec<&str> = self
@@ -545,11 +549,15 @@ impl Lookups {
                 } else {
                     String::new()
                 };
-                Err(format!(
-                    "本镇没有“{}”这个村/社区或单位。本镇的有：{}{more}",
-                    validate::clip(text),
+                let written = validate::clip(text);
+                let zh = format!(
+                    "本镇没有“{written}”这个村/社区或单位。本镇的有：{}{more}",
                     shown.join("、")
-                ))
+                );
+                Err(Said::new(Problem::VillageUnknown, zh)
+                    .with("written", written)
+                    .with("known", shown.join("、"))
+                    .with("total", known.len()))
             }
         }
     }

@@ -168,22 +168,25 @@ impl Book {
     /// Every sheet of the workbook, in the order they are read: the template's 活动登记 first,
     /// then the others as the workbook lists them; each with the reason it is not read, if it
     /// is not (a chart, the template's 填写说明 and 选项).
-    pub(super) fn sheet_list(&self) -> Vec<(String, Option<String>)> {
+    pub(super) fn sheet_list(&self) -> Vec<(String, Option<Said>)> {
         let sheets = match self {
             Book::Xlsx(b) => b.sheets_metadata().to_vec(),
             Book::Xls(b) => b.sheets_metadata().to_vec(),
             Book::Xlsb(b) => b.sheets_metadata().to_vec(),
             Book::Ods(b) => b.sheets_metadata().to_vec(),
         };
-        let mut list: Vec<(String, Option<String>)> = sheets
+        let mut list: Vec<(String, Option<Said>)> = sheets
             .into_iter()
             .map(|s| {
                 let why = if s.typ != SheetType::WorkSheet {
-                    Some("图表或宏表，不是工作表".to_string())
+                    Some(Said::new(
+                        Problem::SheetNotWorksheet,
+                        "图表或宏表，不是工作表",
+                    ))
                 } else if s.name == HELP_SHEET {
-                    Some("模板的填写说明".to_string())
+                    Some(Said::new(Problem::TemplateHelp, "模板的填写说明"))
                 } else if s.name == OPTIONS_SHEET {
-                    Some("模板的下拉选项".to_string())
+                    Some(Said::new(Problem::TemplateOptions, "模板的下拉选项"))
                 } else {
                     None
                 };

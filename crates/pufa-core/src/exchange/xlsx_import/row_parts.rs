@@ -52,11 +52,11 @@ impl Importer<'_> {
             Some(_) => "",
             None => "（导入时在“宣传资料”目录中新增这一项）",
         };
-        self.warn(
-            read,
-            qf,
-            &format!("这一列只写了份数，没有写资料名称：份数记为“{name}”{made}"),
-        );
+        let zh = format!("这一列只写了份数，没有写资料名称：份数记为“{name}”{made}");
+        let said = Said::new(Problem::CopiesWithoutName, zh)
+            .with("name", name.as_str())
+            .with("made", id.is_none());
+        self.warn(read, qf, said);
         self.generic = match id {
             Some(id) => Some(inventory::material(self.conn, &id)?),
             None => None,
@@ -75,13 +75,16 @@ impl Importer<'_> {
         found.sort_by_key(|(f, _)| self.column_index(*f));
         for (f, e) in found {
             let cell = self.address(f, read.row);
-            let mut err = self.problem(read.row, f, "");
-            err.message = format!(
+            let zh = format!(
                 "第{}行“{}”（{cell}单元格）是公式错误 {e}（{}），请在 Excel 中改正后再导入",
                 read.row,
-                err.column,
+                self.column(f),
                 formula_error_meaning(&e)
             );
+            let said = Said::new(Problem::FormulaError, zh)
+                .with("cell", cell)
+                .with("value", e.as_str());
+            let err = self.row_note(read.row, f, said);
             read.errors.push(err);
             read.bad.insert(f);
             read.cells.insert(f, Cell::Empty);
@@ -108,11 +111,9 @@ impl Importer<'_> {
                     && !above.cells.contains_key(&Field::Quantity(*k))
             });
             let Some(k) = free else {
-                let e = self.problem(
-                    cont.row,
-                    mf,
-                    &format!("续行的资料放不下（一项活动最多 {MAX_MATERIALS} 种资料）"),
-                );
+                let zh = format!("续行的资料放不下（一项活动最多 {MAX_MATERIALS} 种资料）");
+                let said = Said::new(Problem::ContinuationFull, zh).with("max", MAX_MATERIALS);
+                let e = self.problem(cont.row, mf, said);
                 above.errors.push(e);
                 continue;
             };
@@ -137,7 +138,9 @@ impl Importer<'_> {
                             Some(Cell::Number((x.value + y.value) as f64))
                         }
                         _ => {
-                            let e = self.problem(cont.row, f, "续行的数字读不出，未能并入上一行");
+                            let zh = "续行的数字读不出，未能并入上一行";
+                            let said = Said::new(Problem::ContinuationUnreadable, zh);
+                            let e = self.problem(cont.row, f, said);
                             above.errors.push(e);
                             None
                         }
@@ -145,16 +148,15 @@ impl Importer<'_> {
                 }
                 (Some(a), _) if name_key(&a.as_text()) == name_key(&v.as_text()) => None,
                 (Some(_), _) => {
-                    let e = self.problem(
-                        cont.row,
-                        f,
-                        &format!(
-                            "续行的“{}”与第{}行不同，按第{}行计",
-                            v.as_text(),
-                            above.row,
-                            above.row
-                        ),
+                    let written = validate::clip(&v.as_text());
+                    let zh = format!(
+                        "续行的“{written}”与第{}行不同，按第{}行计",
+                        above.row, above.row
                     );
+                    let said = Said::new(Problem::ContinuationDiffers, zh)
+                        .with("written", written)
+                        .with("first", above.row);
+                    let e = self.problem(cont.row, f, said);
                     above.warnings.push(e);
                     None
                 }
@@ -163,16 +165,13 @@ impl Importer<'_> {
                 above.cells.insert(f, v);
             }
         }
-        let column = self.column(Field::Title);
-        above.warnings.push(RowError {
-            sheet: String::new(),
-            row: cont.row,
-            message: format!(
-                "第{}行没有日期和活动名称，是第{}行活动的续行：资料和说明并入第{}行",
-                cont.row, above.row, above.row
-            ),
-            column,
-        });
+        let zh = format!(
+            "第{}行没有日期和活动名称，是第{}行活动的续行：资料和说明并入第{}行",
+            cont.row, above.row, above.row
+        );
+        let said = Said::new(Problem::Continued, zh).with("first", above.row);
+        let note = self.row_note(cont.row, Field::Title, said);
+        above.warnings.push(note);
         above.errors.append(&mut cont.errors);
         above.bad.extend(cont.bad);
     }

@@ -62,6 +62,8 @@ impl Outcome {
             error_rows: sheet.error_rows,
             continued: sheet.continued,
             skipped: None,
+            skip_code: None,
+            skip_params: Default::default(),
         });
         self.valid += sheet.valid;
         self.imported += sheet.imported;
@@ -88,7 +90,7 @@ impl Outcome {
         }
     }
 
-    fn skip(&mut self, name: &str, why: String) {
+    fn skip(&mut self, name: &str, why: Said) {
         self.sheets.push(SheetSummary {
             name: name.to_string(),
             header_row: 0,
@@ -98,7 +100,9 @@ impl Outcome {
             duplicates: 0,
             error_rows: 0,
             continued: 0,
-            skipped: Some(why),
+            skipped: Some(why.zh),
+            skip_code: Some(why.code),
+            skip_params: why.params,
         });
     }
 }
@@ -123,7 +127,7 @@ pub(super) struct Carry {
 pub(super) type RecordedRow = (NaiveDate, String, String, String, String);
 
 /// Why a sheet without an activity header is not read, in the words of what it looks like.
-fn skip_reason(sheet: &str, empty: bool, incomplete: Option<&AppError>) -> String {
+fn skip_reason(sheet: &str, empty: bool, incomplete: Option<&Said>) -> Said {
     let name = fold(sheet);
     // The 台账 export's own tables are named 按村（社区）, 按活动专项 …: summaries too.
     let looks = if ["汇总", "统计", "合计", "总表"]
@@ -131,25 +135,32 @@ fn skip_reason(sheet: &str, empty: bool, incomplete: Option<&AppError>) -> Strin
         .any(|w| name.contains(w))
         || name.starts_with('按')
     {
-        Some("汇总表（汇总的数字不导入，以免重复计算）")
+        Some((
+            Problem::SheetSummary,
+            "汇总表（汇总的数字不导入，以免重复计算）",
+        ))
     } else if name.contains("封面") {
-        Some("封面")
+        Some((Problem::SheetCover, "封面"))
     } else if ["说明", "目录", "填表", "须知"]
         .iter()
         .any(|w| name.contains(w))
     {
-        Some("说明")
+        Some((Problem::SheetHelp, "说明"))
     } else {
         None
     };
     match (looks, incomplete, empty) {
-        (Some(l), _, _) => l.to_string(),
-        (None, Some(e), _) => e.message.clone(),
-        (None, None, true) => "空白工作表".to_string(),
-        (None, None, false) => format!(
-            "前{HEADER_SEARCH_ROWS}行中没有活动登记表的表头（“日期”“村/社区”“活动名称”等），\
-             不是活动登记表"
-        ),
+        (Some((code, zh)), _, _) => Said::new(code, zh),
+        (None, Some(said), _) => said.clone(),
+        (None, None, true) => Said::new(Problem::SheetBlank, "空白工作表"),
+        (None, None, false) => Said::new(
+            Problem::SheetNoHeader,
+            format!(
+                "前{HEADER_SEARCH_ROWS}行中没有活动登记表的表头（“日期”“村/社区”“活动名称”等），\
+                 不是活动登记表"
+            ),
+        )
+        .with("rows", HEADER_SEARCH_ROWS),
     }
 }
 
@@ -188,9 +199,9 @@ pub(super) fn run(
         })?;
         match found {
             SheetResult::Done(out, found) => total.absorb(*out, found),
-            SheetResult::Incomplete(e) => {
-                total.skip(sheet, skip_reason(sheet, false, Some(&e)));
-                incomplete.get_or_insert(e);
+            SheetResult::Incomplete(said) => {
+                total.skip(sheet, skip_reason(sheet, false, Some(&said)));
+                incomplete.get_or_insert(said);
             }
             SheetResult::NotFound { empty } => total.skip(sheet, skip_reason(sheet, empty, None)),
         }
@@ -198,7 +209,7 @@ pub(super) fn run(
     let read = total.sheets.iter().filter(|s| s.skipped.is_none()).count();
     if read == 0 {
         let names: Vec<&str> = sheets.iter().map(|(n, _)| n.as_str()).collect();
-        return Err(incomplete.unwrap_or_else(|| {
+        return Err(incomplete.map(|said| rejected(said.zh)).unwrap_or_else(|| {
             rejected(format!(
                 "没有找到活动登记表的表头：{}前{HEADER_SEARCH_ROWS}行中没有“日期”“村/社区”“活动名称”\
                  “活动形式”“参加人数”这样的列名。请使用“下载模板”得到的活动登记表填写",
@@ -227,7 +238,7 @@ pub(super) fn run(
 /// A sheet's result: read through (with its data rows), its header incomplete, or no header.
 pub(super) enum SheetResult {
     Done(Box<Outcome>, u32),
-    Incomplete(AppError),
+    Incomplete(Said),
     NotFound { empty: bool },
 }
 
@@ -256,10 +267,12 @@ pub(super) fn process(
         .map(|f| format!("“{}”", f.header()))
         .collect();
     if !missing.is_empty() {
-        return Ok(SheetResult::Incomplete(rejected(format!(
+        let zh = format!(
             "“{sheet}”表没有列读作必填的{}：请在列的对应中选一列",
             missing.join("、")
-        ))));
+        );
+        let said = Said::new(Problem::RequiredUnmapped, zh).with("missing", missing.join("、"));
+        return Ok(SheetResult::Incomplete(said));
     }
     // Over the limit, a sheet is refused before its rows are read: the size it declares.
     let declared = rows.last_row().saturating_sub(header.row);
@@ -486,13 +499,27 @@ impl<'a> Importer<'a> {
             .unwrap_or_else(|| f.header())
     }
 
-    pub(super) fn problem(&self, row: u32, f: Field, message: &str) -> RowError {
+    pub(super) fn problem(&self, row: u32, f: Field, said: Said) -> RowError {
         let column = self.column(f);
         RowError {
             sheet: String::new(),
             row,
-            message: format!("第{row}行“{column}”：{message}"),
+            message: format!("第{row}行“{column}”：{}", said.zh),
             column,
+            code: said.code,
+            params: said.params,
+        }
+    }
+
+    /// A note of a whole row (a 合计 row, the example row …): the message as it is.
+    pub(super) fn row_note(&self, row: u32, f: Field, said: Said) -> RowError {
+        RowError {
+            sheet: String::new(),
+            row,
+            column: self.column(f),
+            message: said.zh,
+            code: said.code,
+            params: said.params,
         }
     }
 
@@ -580,12 +607,9 @@ impl<'a> Importer<'a> {
             Some("合计" | "总计" | "小计" | "共计")
         ) {
             self.flush()?;
-            self.out.warnings.push(RowError {
-                sheet: String::new(),
-                row,
-                column: self.column(Field::Title),
-                message: format!("第{row}行是合计行，已跳过"),
-            });
+            let said = Said::new(Problem::TotalRow, format!("第{row}行是合计行，已跳过"));
+            let note = self.row_note(row, Field::Title, said);
+            self.out.warnings.push(note);
             return Ok(false);
         }
         let title = cells
@@ -593,12 +617,9 @@ impl<'a> Importer<'a> {
             .map(|c| fold(&one_line(&c.as_text())))
             .unwrap_or_default();
         if title.starts_with(&fold(EXAMPLE_MARK)) {
-            self.out.warnings.push(RowError {
-                sheet: String::new(),
-                row,
-                column: self.column(Field::Title),
-                message: format!("第{row}行是填写示例，已跳过"),
-            });
+            let said = Said::new(Problem::ExampleRow, format!("第{row}行是填写示例，已跳过"));
+            let note = self.row_note(row, Field::Title, said);
+            self.out.warnings.push(note);
             return Ok(false);
         }
         let mut read = RowRead {
@@ -636,7 +657,11 @@ impl<'a> Importer<'a> {
                 self.warn(
                     &mut read,
                     f,
-                    &format!("与第{first}行合并，数字只计入第{first}行（不重复计算）"),
+                    Said::new(
+                        Problem::MergedNumber,
+                        format!("与第{first}行合并，数字只计入第{first}行（不重复计算）"),
+                    )
+                    .with("first", first),
                 );
             }
         }
@@ -696,17 +721,17 @@ impl<'a> Importer<'a> {
         }
     }
 
-    pub(super) fn error(&self, read: &mut RowRead, f: Field, message: &str) {
+    pub(super) fn error(&self, read: &mut RowRead, f: Field, said: Said) {
         // A formula error in the cell is the row's error already.
         if read.bad.contains(&f) {
             return;
         }
-        let e = self.problem(read.row, f, message);
+        let e = self.problem(read.row, f, said);
         read.errors.push(e);
     }
 
-    pub(super) fn warn(&self, read: &mut RowRead, f: Field, message: &str) {
-        let e = self.problem(read.row, f, message);
+    pub(super) fn warn(&self, read: &mut RowRead, f: Field, said: Said) {
+        let e = self.problem(read.row, f, said);
         read.warnings.push(e);
     }
 
@@ -720,12 +745,14 @@ impl<'a> Importer<'a> {
         let n = text.chars().count();
         if n > max {
             let column = self.column(f);
-            read.errors.push(RowError {
-                sheet: String::new(),
-                row: read.row,
-                message: format!("第{}行“{column}”太长（{n}字，最多{max}字）", read.row),
-                column,
-            });
+            let said = Said::new(
+                Problem::TooLong,
+                format!("第{}行“{column}”太长（{n}字，最多{max}字）", read.row),
+            )
+            .with("length", n)
+            .with("max", max);
+            let e = self.row_note(read.row, f, said);
+            read.errors.push(e);
             return String::new();
         }
         text
@@ -736,14 +763,14 @@ impl<'a> Importer<'a> {
             Ok(None) => None,
             Ok(Some(c)) => {
                 if let Some(written) = c.approx {
-                    self.warn(read, f, &format!("“{written}”按{}计（约数）", c.value));
+                    self.warn(read, f, approximate(&written, c.value));
                     read.notes
                         .push(format!("{}原填“{written}”", self.column(f)));
                 }
                 Some(c.value)
             }
             Err(m) => {
-                self.error(read, f, &m);
+                self.error(read, f, m);
                 None
             }
         }

@@ -673,131 +673,151 @@ fn bad_rows_are_named_by_row_and_column_and_change_nothing() {
         }
         row
     };
-    // (case, row, column, what the message says)
-    let cases: Vec<(&str, Row, &str, &str)> = vec![
+    // (case, row, column, what the message says, its code for the UI)
+    let cases: Vec<(&str, Row, &str, &str, Problem)> = vec![
         (
             "bad date",
             with(&[("日期", s("2024-13-45"))]),
             "日期",
             "第2行“日期”：“2024-13-45”不是有效的日期，请写成 2024-03-15 或 2024年3月15日",
+            Problem::DateInvalid,
         ),
         (
             "no year",
             with(&[("日期", s("3月15日"))]),
             "日期",
             "没有写年份",
+            Problem::DateNoYear,
         ),
         (
             "missing date",
             with(&[("日期", V::Blank)]),
             "日期",
             "第2行“日期”：请填写活动日期",
+            Problem::DateMissing,
         ),
         (
             "future date",
             with(&[("日期", s(&tomorrow))]),
             "日期",
             "在今天之后",
+            Problem::Refused,
         ),
         (
             "negative count",
             with(&[("参加人数", V::N(-5.0))]),
             "参加人数",
             "第2行“参加人数”：不能为负数",
+            Problem::Negative,
         ),
         (
             "negative text count",
             with(&[("咨询人次", s("-3人次"))]),
             "咨询人次",
             "不能为负数",
+            Problem::Negative,
         ),
         (
             "fraction",
             with(&[("参加人数", V::N(12.5))]),
             "参加人数",
             "应为整数",
+            Problem::NotWhole,
         ),
         (
             "not a number",
             with(&[("受众人次", s("很多"))]),
             "受众人次",
             "应填写数字（填写的是“很多”）",
+            Problem::NotANumber,
         ),
         (
             "missing participants",
             with(&[("参加人数", V::Blank)]),
             "参加人数",
             "请填写参加人数",
+            Problem::ParticipantsMissing,
         ),
         (
             "unknown village",
             with(&[("村/社区", s("不存在村"))]),
             "村/社区",
             "第2行“村/社区”：本镇没有“不存在村”这个村/社区或单位。本镇的有：双龙社区、安静村",
+            Problem::VillageUnknown,
         ),
         (
             "missing title",
             with(&[("活动名称", V::Blank)]),
             "活动名称",
             "第2行“活动名称”：请填写活动名称",
+            Problem::TitleMissing,
         ),
         (
             "missing format",
             with(&[("活动形式", V::Blank)]),
             "活动形式",
             "请填写活动形式",
+            Problem::FormatMissing,
         ),
         (
             "bad time",
             with(&[("开始时间", s("25:00"))]),
             "开始时间",
             "“25:00”不是有效的时间",
+            Problem::TimeInvalid,
         ),
         (
             "end before start",
             with(&[("开始时间", s("10:00")), ("结束时间", s("9:00"))]),
             "结束时间",
             "早于开始时间",
+            Problem::Refused,
         ),
         (
             "unknown material",
             with(&[("发放资料1", s("不存在的资料"))]),
             "发放资料1",
             "“宣传资料”目录中没有“不存在的资料”",
+            Problem::MaterialUnknown,
         ),
         (
             "quantity without material",
             with(&[("发放资料2", V::Blank)]),
             "数量2",
             "填写了数量，但没有填写发放的资料",
+            Problem::QuantityWithoutMaterial,
         ),
         (
             "material without quantity",
             with(&[("数量1", V::Blank)]),
             "数量1",
             "请填写“宪法读本”的发放数量",
+            Problem::QuantityMissing,
         ),
         (
             "long title",
             with(&[("活动名称", s(&"宣".repeat(101)))]),
             "活动名称",
             "第2行“活动名称”太长（101字，最多100字）",
+            Problem::TooLong,
         ),
         (
             "text in a count",
             with(&[("横幅（条）", s("见附件"))]),
             "横幅（条）",
             "应填写数字",
+            Problem::NotANumber,
         ),
         (
             "an error value pasted as text",
             with(&[("横幅（条）", s("#N/A"))]),
             "横幅（条）",
             "第2行“横幅（条）”（N2单元格）是公式错误 #N/A",
+            Problem::FormulaError,
         ),
     ];
     let before = town.bytes();
-    for (name, row, column, message) in cases {
+    for (name, row, column, message, code) in cases {
         let path = town.file(&format!("{name}.xlsx"));
         write_xlsx(&path, "Sheet1", &template_rows(&[row]), &[]);
         let p = town.preview(&path).unwrap();
@@ -813,6 +833,23 @@ fn bad_rows_are_named_by_row_and_column_and_change_nothing() {
             "{name}: {} does not say {message}",
             e.message
         );
+        assert_eq!(e.code, code, "{name}");
+        // The specifics the UI words them with.
+        let param = |k: &str| e.params.get(k).cloned().unwrap_or_default();
+        match name {
+            "not a number" => assert_eq!(param("shown"), "很多"),
+            "long title" => assert_eq!((param("length"), param("max")), (101.into(), 100.into())),
+            "unknown village" => assert_eq!(
+                (param("written"), param("total")),
+                ("不存在村".into(), 30.into())
+            ),
+            "end before start" => assert_eq!(param("field"), "end_time"),
+            "an error value pasted as text" => assert_eq!(
+                (param("cell"), param("value")),
+                ("N2".into(), "#N/A".into())
+            ),
+            _ => {}
+        }
         assert_eq!(p.rows[0].status, RowStatus::Error);
         let r = town.import(&path).unwrap();
         assert_eq!((r.imported, r.error_rows), (0, 1), "{name}");
@@ -857,7 +894,12 @@ fn a_five_megabyte_cell_is_refused_by_its_length() {
             sheet: "Sheet1".into(),
             row: 2,
             column: "活动简述".into(),
-            message: "第2行“活动简述”太长（5000000字，最多300字）".into()
+            message: "第2行“活动简述”太长（5000000字，最多300字）".into(),
+            code: Problem::TooLong,
+            params: serde_json::json!({"length": 5_000_000, "max": 300})
+                .as_object()
+                .unwrap()
+                .clone(),
         }]
     );
     let r = town.import(&path).unwrap();
@@ -1302,10 +1344,11 @@ fn dates_in_every_form_a_cadre_writes() {
         },
     ] {
         let e = parse_date(&bad).unwrap_err();
-        assert!(e.contains("不是有效的日期"), "{bad:?}: {e}");
+        assert!(e.zh.contains("不是有效的日期"), "{bad:?}: {e}");
     }
     assert!(parse_date(&t("3月15日"))
         .unwrap_err()
+        .zh
         .contains("没有写年份"));
 }
 
@@ -1365,7 +1408,7 @@ fn counts_in_every_form_a_cadre_writes() {
         (Cell::Error("#DIV/0!".into()), "应填写数字"),
     ] {
         let e = parse_count(&bad).unwrap_err();
-        assert!(e.contains(says), "{bad:?}: {e}");
+        assert!(e.zh.contains(says), "{bad:?}: {e}");
     }
 }
 
@@ -1427,8 +1470,8 @@ fn units_formats_and_audiences_are_matched_by_name_code_or_a_common_word() {
     assert_eq!(name("安静村委会"), Ok("安静村".into()));
     assert_eq!(name("双龙镇中心小学"), Ok("双龙镇中心小学".into()));
     let e = name("双龙").unwrap_err();
-    assert!(e.contains("可能是双龙村或双龙社区"), "{e}");
-    assert!(name("不存在").unwrap_err().contains("本镇的有：安静村"));
+    assert!(e.zh.contains("可能是双龙村或双龙社区"), "{e}");
+    assert!(name("不存在").unwrap_err().zh.contains("本镇的有：安静村"));
 
     let format = |s: &str| {
         match_word(

@@ -147,14 +147,15 @@ impl<'a> Importer<'a> {
             let warn = after < 0 && !warned;
             self.carry.stock.insert(key, (after, warned || warn));
             if warn {
-                self.warn(
-                    read,
-                    *f,
-                    &format!(
-                        "“{}”的库存不够：发放后库存为 {after}{}（仍会导入，库存记为负数）",
-                        m.name, m.unit
-                    ),
+                let zh = format!(
+                    "“{}”的库存不够：发放后库存为 {after}{}（仍会导入，库存记为负数）",
+                    m.name, m.unit
                 );
+                let said = Said::new(Problem::StockShort, zh)
+                    .with("name", m.name.as_str())
+                    .with("after", after)
+                    .with("unit", m.unit.as_str());
+                self.warn(read, *f, said);
             }
         }
         Ok(())
@@ -197,7 +198,7 @@ impl Importer<'_> {
             .as_deref()
             .and_then(Field::of_record_field)
             .unwrap_or(Field::Title);
-        self.error(read, f, &e.message);
+        self.error(read, f, Said::refused(e));
     }
 }
 

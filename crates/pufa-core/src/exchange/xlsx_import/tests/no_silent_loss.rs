@@ -70,6 +70,19 @@ fn every_sheet_is_read_and_the_skipped_ones_say_why() {
     assert_eq!(sheets[2], ("补录", 3, None));
     assert!(sheets[3].2.unwrap().starts_with("汇总表"), "{sheets:?}");
     assert_eq!(sheets[4], ("空白", 0, Some("空白工作表")));
+    // The same reasons as codes, for the UI's English.
+    let codes: Vec<Option<Problem>> = p.sheets.iter().map(|s| s.skip_code).collect();
+    assert_eq!(
+        codes,
+        [
+            None,
+            Some(Problem::SheetCover),
+            None,
+            Some(Problem::SheetSummary),
+            Some(Problem::SheetBlank),
+            Some(Problem::SheetSummary)
+        ]
+    );
     assert_eq!(
         (p.valid, p.duplicates, p.error_rows),
         (3, 1, 1),
@@ -78,6 +91,10 @@ fn every_sheet_is_read_and_the_skipped_ones_say_why() {
     );
     let e = said(&p.errors, "很多").unwrap();
     assert_eq!((e.sheet.as_str(), e.row), ("补录", 4));
+    assert_eq!(
+        (e.code, &e.params["shown"]),
+        (Problem::NotANumber, &"很多".into())
+    );
     assert!(
         e.message.starts_with("“补录”表第4行“参加人数”"),
         "{}",
@@ -163,6 +180,10 @@ fn a_merged_count_is_counted_once_and_merged_text_on_every_row() {
     let p = town.preview(&path).unwrap();
     assert_eq!((p.valid, p.error_rows), (2, 0), "{:#?}", p.errors);
     let w = said(&p.warnings, "与第2行合并").expect("the preview says so");
+    assert_eq!(
+        (w.code, &w.params["first"]),
+        (Problem::MergedNumber, &2.into())
+    );
     assert_eq!((w.row, w.column.as_str()), (3, "参加人数"));
     town.import(&path).unwrap();
     let records = town.records_on("2024-04-15", "2024-04-15");
@@ -246,7 +267,11 @@ fn continuation_rows_belong_to_the_activity_above() {
         "{:#?}",
         p.errors
     );
-    assert!(said(&p.warnings, "第3行没有日期和活动名称，是第2行活动的续行").is_some());
+    let cont = said(&p.warnings, "第3行没有日期和活动名称，是第2行活动的续行").unwrap();
+    assert_eq!(
+        (cont.code, &cont.params["first"]),
+        (Problem::Continued, &2.into())
+    );
     assert_eq!(p.sheets[0].rows, 4);
     town.import(&path).unwrap();
     let hand = |date: &str| {
@@ -618,7 +643,8 @@ fn a_village_or_format_missing_from_the_whole_sheet_is_asked_once() {
     let p = town.preview(&path).unwrap();
     assert_eq!(p.asks, ["village", "format"]);
     assert_eq!((p.valid, p.error_rows), (0, 2));
-    assert!(said(&p.errors, "这张表没有“村/社区”列").is_some());
+    let asked = said(&p.errors, "这张表没有“村/社区”列").unwrap();
+    assert_eq!(asked.code, Problem::NoVillageColumn);
     let asked = ImportAsked {
         village: Some("安静".into()),
         format: Some("讲座".into()),

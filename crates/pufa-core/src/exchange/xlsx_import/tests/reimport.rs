@@ -79,6 +79,10 @@ fn a_corrected_count_and_a_reworded_title_update_their_records() {
     assert_eq!(p.corrected.len(), 2);
     assert_eq!(p.corrected[0].message, "第2行已修改：参加人数：80 → 95");
     assert_eq!(
+        (p.corrected[0].code, &p.corrected[0].params["changes"]),
+        (Problem::Corrected, &"参加人数：80 → 95".into())
+    );
+    assert_eq!(
         p.corrected[0].column, "参加人数",
         "filed under the column that changed"
     );

@@ -1,0 +1,118 @@
+//! What the import says of a row or a sheet, in parts: a code the UI words in the user's
+//! language (English in `ui/src/locales/en/import.json`), the specifics by name, and the zh-CN
+//! sentence the CLI prints and the Chinese window shows.
+use super::*;
+use serde_json::{Map, Value};
+
+/// Every kind of problem, note or skip the import reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export, rename = "ImportProblem")]
+pub enum Problem {
+    // A row's errors.
+    DateMissing,
+    DateInvalid,
+    DateNoYear,
+    TimeInvalid,
+    NotANumber,
+    Negative,
+    NotWhole,
+    TooLarge,
+    NoVillageColumn,
+    VillageMissing,
+    VillageAmbiguous,
+    VillageUnknown,
+    TitleMissing,
+    NoFormatColumn,
+    FormatMissing,
+    ParticipantsMissing,
+    RecorderMissing,
+    QuantityWithoutMaterial,
+    MaterialUnknown,
+    QuantityMissing,
+    TooLong,
+    FormulaError,
+    ContinuationFull,
+    ContinuationUnreadable,
+    Locked,
+    /// The record's own checks refused it: `error` is the [`ErrorCode`], with its field and
+    /// params, which the UI words as it words any error.
+    Refused,
+    // What was read otherwise than written, or left out on purpose.
+    DateRange,
+    NotInList,
+    Approximate,
+    CopiesWithoutName,
+    MergedNumber,
+    ContinuationDiffers,
+    Continued,
+    TotalRow,
+    ExampleRow,
+    StockShort,
+    /// A row imported before that now says something else (已修改).
+    Corrected,
+    // Why a sheet is not read.
+    SheetSummary,
+    SheetCover,
+    SheetHelp,
+    SheetBlank,
+    SheetNoHeader,
+    SheetNotWorksheet,
+    TemplateHelp,
+    TemplateOptions,
+    HeaderIncomplete,
+    RequiredUnmapped,
+}
+
+/// A message before the row and column are put in front of it.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Said {
+    pub code: Problem,
+    pub params: Map<String, Value>,
+    pub zh: String,
+}
+
+impl Said {
+    pub(crate) fn new(code: Problem, zh: impl Into<String>) -> Self {
+        Said {
+            code,
+            params: Map::new(),
+            zh: zh.into(),
+        }
+    }
+
+    /// The message with one more specific (`shown`, `max`, `first` …) for the UI's words.
+    pub(crate) fn with(mut self, name: &str, value: impl Into<Value>) -> Self {
+        self.params.insert(name.to_string(), value.into());
+        self
+    }
+
+    /// A record's own check that refused the row, kept whole for the UI.
+    pub(crate) fn refused(e: &AppError) -> Self {
+        let mut said = Said::new(Problem::Refused, e.message.clone())
+            .with("error", serde_json::to_value(e.code).unwrap_or(Value::Null));
+        if let Some(f) = &e.field {
+            said = said.with("field", f.as_str());
+        }
+        for (k, v) in &e.params {
+            said.params.entry(k.clone()).or_insert_with(|| v.clone());
+        }
+        said
+    }
+}
+
+/// "200余" read as 200: said where a count was written as an approximation.
+pub(super) fn approximate(written: &str, value: i64) -> Said {
+    Said::new(
+        Problem::Approximate,
+        format!("“{written}”按{value}计（约数）"),
+    )
+    .with("written", written)
+    .with("value", value)
+}
+
+impl std::fmt::Display for Said {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.zh)
+    }
+}
