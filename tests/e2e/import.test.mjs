@@ -258,6 +258,15 @@ suite('import: a 台账 exported on one laptop, imported through the preview on 
         [`${YEAR}-11-13`, '安静村', '手工台账普法三', '集中宣传', '200余', '', '', ''],
       ])
       await click(s, byId('ledger-import'))
+      // A CSV saved under an .xlsx name is refused whole, and says why in English.
+      const csv = join(work, 'not-a-workbook.xlsx')
+      writeFileSync(csv, '日期,村/社区,活动名称\n2025-11-11,安静村,普法\n')
+      await answerDialog(s, 'open', csv)
+      await click(s, byId('import-choose'))
+      await s.waitUntil(
+        async () => (await messages(s)).some((m) => m.startsWith('“not-a-workbook.xlsx” is not an Excel workbook (.xlsx or .xls)')),
+        { what: 'the refusal in English' },
+      )
       await answerDialog(s, 'open', sheet)
       await click(s, byId('import-choose'))
       await s.waitUntil(async () => (await s.texts(`${byId('import-counts')} .el-alert__title`)).length > 0, { what: 'the preview' })

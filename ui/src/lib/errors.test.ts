@@ -109,6 +109,18 @@ describe('errorText with params', () => {
     expect(inEnglish(file({ reason: 'other_town', file: 'p.pufapkg', town: '甲镇', here: '乙镇' }))).toMatch(/belongs to 甲镇; this laptop keeps the records of 乙镇/)
     // zh-CN keeps the generic text with the core's own message.
     expect(errorText(big, tIn('zh-CN'), 'zh-CN')).toBe('文件不能添加：“大照片.jpg”有 61.2 MB，超过 50 MB；请压缩后再添加')
+    // An Excel import refused whole, in English whatever else it carries.
+    expect(inEnglish(file({ reason: 'xlsx_damaged', file: '截断.xlsx' }))).toMatch(/^The file is damaged or incomplete/)
+    expect(inEnglish(file({ reason: 'not_excel', file: '台账.csv' }))).toMatch(/^“台账\.csv” is not an Excel workbook/)
+    expect(inEnglish(file({ reason: 'too_many_rows', max: 20000 }))).toBe(
+      'At most 20000 rows can be imported at a time; split the sheet into several files',
+    )
+    expect(inEnglish(file({ reason: 'header_incomplete', sheet: 'Sheet1', row: 1, missing: '“参加人数”' }))).toBe(
+      'Sheet “Sheet1”: the header on row 1 lacks the required columns “参加人数”. Use the template from “Download template…”, or add these columns to the header',
+    )
+    for (const reason of ['xlsx_password', 'empty_file', 'no_header']) {
+      expect(inEnglish(file({ reason })), reason).not.toMatch(/文件不能添加|The file cannot be added/)
+    }
   })
 
   it('keeps the Chinese message in the zh-CN UI, and the generic text without params', () => {

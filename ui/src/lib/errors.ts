@@ -141,6 +141,16 @@ export const DETAILS: ReadonlyArray<{
   { code: 'file_rejected', params: ['file'], when: { reason: 'not_backup' }, key: 'errorDetails.notBackup' },
   { code: 'file_rejected', params: ['file', 'why'], when: { reason: 'not_package' }, key: 'errorDetails.notPackage' },
   { code: 'file_rejected', params: ['file', 'town', 'here'], when: { reason: 'other_town' }, key: 'errorDetails.otherTown' },
+  // An Excel import refused whole.
+  { code: 'file_rejected', params: [], when: { reason: 'xlsx_damaged' }, key: 'errorDetails.xlsxDamaged' },
+  { code: 'file_rejected', params: [], when: { reason: 'xlsx_password' }, key: 'errorDetails.xlsxPassword' },
+  { code: 'file_rejected', params: ['file'], when: { reason: 'not_excel' }, key: 'errorDetails.notExcel' },
+  { code: 'file_rejected', params: ['max_mb'], when: { reason: 'unpacked_too_large' }, key: 'errorDetails.unpackedTooLarge' },
+  { code: 'file_rejected', params: [], when: { reason: 'empty_file' }, key: 'errorDetails.emptyFile' },
+  { code: 'file_rejected', params: ['max'], when: { reason: 'too_many_rows' }, key: 'errorDetails.tooManyRows' },
+  { code: 'file_rejected', params: [], when: { reason: 'no_header' }, key: 'errorDetails.noHeader' },
+  { code: 'file_rejected', params: ['sheet', 'row', 'missing'], when: { reason: 'header_incomplete' }, key: 'errorDetails.headerIncomplete' },
+  { code: 'file_rejected', params: ['sheet', 'missing'], when: { reason: 'required_unmapped' }, key: 'errorDetails.requiredUnmapped' },
 ]
 
 /** The error's params that are texts or numbers (the only kinds the core sends). */

@@ -239,6 +239,10 @@ fn naming_the_file(path: &Path, mut e: AppError) -> AppError {
     if !name.is_empty() && !e.message.contains(&name) {
         e.message = format!("“{name}”：{}", e.message);
     }
+    if !name.is_empty() && e.code == ErrorCode::FileRejected {
+        let name = validate::clip(&name);
+        e.params.entry("file").or_insert(name.into());
+    }
     e
 }
 

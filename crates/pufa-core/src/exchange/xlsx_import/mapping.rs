@@ -206,6 +206,7 @@ pub(super) fn find_header(rows: &mut dyn RowSource, sheet: &str) -> Result<Heade
                 missing.join("、")
             );
             let said = Said::new(Problem::HeaderIncomplete, zh)
+                .with("sheet", sheet)
                 .with("row", header.row + 1)
                 .with("missing", missing.join("、"));
             return Ok(HeaderSearch::Incomplete(said));

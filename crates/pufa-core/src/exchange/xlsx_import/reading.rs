@@ -2,19 +2,24 @@
 //! parses it, streamed, a second thread reading ahead.
 use super::*;
 
-pub(super) fn rejected(message: impl Into<String>) -> AppError {
-    AppError::field(ErrorCode::FileRejected, "path", message)
+/// A workbook refused whole; `reason` tells the UI which of its texts says why in English.
+pub(super) fn rejected(reason: &str, message: impl Into<String>) -> AppError {
+    AppError::field(ErrorCode::FileRejected, "path", message).with("reason", reason)
 }
 
 pub(super) fn damaged() -> AppError {
     rejected(
+        "xlsx_damaged",
         "文件已损坏或不完整（可能没有下载完，或保存时出了错），无法读取。\
          请在 Excel 或 WPS 中打开它，“另存为” .xlsx 文件后再导入",
     )
 }
 
 pub(super) fn password() -> AppError {
-    rejected("文件设置了打开密码，无法读取。请在 Excel 或 WPS 中取消密码、保存后再导入")
+    rejected(
+        "xlsx_password",
+        "文件设置了打开密码，无法读取。请在 Excel 或 WPS 中取消密码、保存后再导入",
+    )
 }
 
 pub(super) fn not_excel(path: &Path) -> AppError {
@@ -22,18 +27,26 @@ pub(super) fn not_excel(path: &Path) -> AppError {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    rejected(format!(
-        "“{}”不是 Excel 表格文件（.xlsx 或 .xls）。如果是 CSV 或 Word 文件，\
-         请用 Excel 或 WPS 打开后“另存为” .xlsx 再导入",
-        validate::clip(&name)
-    ))
+    let name = validate::clip(&name);
+    rejected(
+        "not_excel",
+        format!(
+            "“{name}”不是 Excel 表格文件（.xlsx 或 .xls）。如果是 CSV 或 Word 文件，\
+             请用 Excel 或 WPS 打开后“另存为” .xlsx 再导入"
+        ),
+    )
+    .with("file", name)
 }
 
 pub(super) fn too_big() -> AppError {
-    rejected(format!(
-        "文件解压后超过 {} MB，不像是一份活动登记表，已拒绝导入；请检查是否选错了文件",
-        MAX_UNPACKED / 1024 / 1024
-    ))
+    let max_mb = MAX_UNPACKED / 1024 / 1024;
+    rejected(
+        "unpacked_too_large",
+        format!(
+            "文件解压后超过 {max_mb} MB，不像是一份活动登记表，已拒绝导入；请检查是否选错了文件"
+        ),
+    )
+    .with("max_mb", max_mb)
 }
 
 /// What kind of workbook a zip holds, by the parts it has.
@@ -160,7 +173,10 @@ impl Book {
             };
         }
         if n == 0 {
-            return Err(rejected("文件是空的（0 字节），请检查是否选错了文件"));
+            return Err(rejected(
+                "empty_file",
+                "文件是空的（0 字节），请检查是否选错了文件",
+            ));
         }
         Err(not_excel(path))
     }

@@ -209,8 +209,8 @@ pub(super) fn run(
     let read = total.sheets.iter().filter(|s| s.skipped.is_none()).count();
     if read == 0 {
         let names: Vec<&str> = sheets.iter().map(|(n, _)| n.as_str()).collect();
-        return Err(incomplete.map(|said| rejected(said.zh)).unwrap_or_else(|| {
-            rejected(format!(
+        return Err(incomplete.map(Said::rejected).unwrap_or_else(|| {
+            rejected("no_header", format!(
                 "没有找到活动登记表的表头：{}前{HEADER_SEARCH_ROWS}行中没有“日期”“村/社区”“活动名称”\
                  “活动形式”“参加人数”这样的列名。请使用“下载模板”得到的活动登记表填写",
                 if names.is_empty() {
@@ -271,7 +271,9 @@ pub(super) fn process(
             "“{sheet}”表没有列读作必填的{}：请在列的对应中选一列",
             missing.join("、")
         );
-        let said = Said::new(Problem::RequiredUnmapped, zh).with("missing", missing.join("、"));
+        let said = Said::new(Problem::RequiredUnmapped, zh)
+            .with("sheet", sheet)
+            .with("missing", missing.join("、"));
         return Ok(SheetResult::Incomplete(said));
     }
     // Over the limit, a sheet is refused before its rows are read: the size it declares.
@@ -325,7 +327,11 @@ pub(super) fn process(
 }
 
 fn too_many_rows() -> AppError {
-    rejected(format!("一次最多导入 {MAX_ROWS} 行，请分成几个文件"))
+    rejected(
+        "too_many_rows",
+        format!("一次最多导入 {MAX_ROWS} 行，请分成几个文件"),
+    )
+    .with("max", MAX_ROWS)
 }
 
 pub(super) fn cancelled(importing: bool) -> AppError {

@@ -116,3 +116,18 @@ impl std::fmt::Display for Said {
         f.write_str(&self.zh)
     }
 }
+
+impl Said {
+    /// A whole workbook refused for what one of its sheets lacks (no sheet could be read).
+    pub(super) fn rejected(self) -> AppError {
+        let reason = serde_json::to_value(self.code)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default();
+        let mut e = rejected(&reason, self.zh);
+        for (k, v) in self.params {
+            e.params.entry(k).or_insert(v);
+        }
+        e
+    }
+}

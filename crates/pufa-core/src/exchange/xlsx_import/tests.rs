@@ -974,7 +974,8 @@ fn raw_zip(path: &Path, parts: &[(&str, &str)]) {
     zip.finish().unwrap();
 }
 
-fn refused(town: &mut Town, path: &Path, needle: &str) {
+/// Refused whole, saying `needle`, with the `reason` the UI words it by in English.
+fn refused(town: &mut Town, path: &Path, needle: &str, reason: &str) {
     let before = town.bytes();
     for e in [
         town.preview(path).unwrap_err(),
@@ -987,6 +988,7 @@ fn refused(town: &mut Town, path: &Path, needle: &str) {
             "{} does not say {needle}",
             e.message
         );
+        assert_eq!(e.params.get("reason"), Some(&reason.into()), "{needle}");
     }
     assert!(town.bytes() == before, "the database changed");
 }
@@ -997,14 +999,14 @@ fn files_that_are_not_activity_sheets_are_refused_whole() {
     // Not an Excel file at all.
     let csv = town.file("台账.xlsx");
     std::fs::write(&csv, "日期,村/社区,活动名称\n2024-03-15,安静村,宪法宣传\n").unwrap();
-    refused(&mut town, &csv, "不是 Excel 表格文件");
+    refused(&mut town, &csv, "不是 Excel 表格文件", "not_excel");
     let empty = town.file("空.xlsx");
     std::fs::write(&empty, b"").unwrap();
-    refused(&mut town, &empty, "文件是空的");
+    refused(&mut town, &empty, "文件是空的", "empty_file");
     // A zip that is not a workbook (a Word file, say).
     let docx = town.file("报告.xlsx");
     raw_zip(&docx, &[("word/document.xml", "<w:document/>")]);
-    refused(&mut town, &docx, "不是 Excel 表格文件");
+    refused(&mut town, &docx, "不是 Excel 表格文件", "not_excel");
 
     // Cut off half-way (a download that did not finish).
     let whole = town.file("完整.xlsx");
@@ -1017,7 +1019,7 @@ fn files_that_are_not_activity_sheets_are_refused_whole() {
     let bytes = std::fs::read(&whole).unwrap();
     let cut = town.file("截断.xlsx");
     std::fs::write(&cut, &bytes[..bytes.len() / 2]).unwrap();
-    refused(&mut town, &cut, "已损坏或不完整");
+    refused(&mut town, &cut, "已损坏或不完整", "xlsx_damaged");
     // The same bytes with a damaged middle: the zip directory is whole, the data is not.
     let mut garbled = bytes.clone();
     for b in &mut garbled[200..bytes.len() / 2] {
@@ -1025,7 +1027,7 @@ fn files_that_are_not_activity_sheets_are_refused_whole() {
     }
     let bad = town.file("损坏.xlsx");
     std::fs::write(&bad, &garbled).unwrap();
-    refused(&mut town, &bad, "已损坏或不完整");
+    refused(&mut town, &bad, "已损坏或不完整", "xlsx_damaged");
 
     // No header anywhere near the top; a header without the required columns.
     let no_header = town.file("无表头.xlsx");
@@ -1035,7 +1037,12 @@ fn files_that_are_not_activity_sheets_are_refused_whole() {
         &[vec![s("今天天气很好")], vec![s("2024-03-15"), s("安静村")]],
         &[],
     );
-    refused(&mut town, &no_header, "没有找到活动登记表的表头");
+    refused(
+        &mut town,
+        &no_header,
+        "没有找到活动登记表的表头",
+        "no_header",
+    );
     let partial = town.file("缺列.xlsx");
     write_xlsx(
         &partial,
@@ -1050,7 +1057,21 @@ fn files_that_are_not_activity_sheets_are_refused_whole() {
         &mut town,
         &partial,
         "“Sheet1”表第1行的表头缺少必填的列：“参加人数”",
+        "header_incomplete",
     );
+    // The specifics the UI words them with in English.
+    let e = town.preview(&partial).unwrap_err();
+    let params: Vec<_> = ["sheet", "row", "missing"]
+        .iter()
+        .map(|k| e.params[*k].clone())
+        .collect();
+    assert_eq!(
+        params,
+        [serde_json::json!("Sheet1"), 1.into(), "“参加人数”".into()]
+    );
+    assert_eq!(town.preview(&csv).unwrap_err().params["file"], "台账.xlsx");
+    assert_eq!(town.preview(&cut).unwrap_err().params["file"], "截断.xlsx");
+
     let missing = town.file("没有这个文件.xlsx");
     let e = town.preview(&missing).unwrap_err();
     assert_eq!(e.code, ErrorCode::Io);
@@ -1066,7 +1087,12 @@ fn a_zip_bomb_is_refused_before_it_is_unpacked() {
     let bomb = town.file("炸弹.xlsx");
     raw_xlsx(&bomb, &body);
     assert!(std::fs::metadata(&bomb).unwrap().len() < 2 * 1024 * 1024);
-    refused(&mut town, &bomb, "文件解压后超过 100 MB");
+    refused(
+        &mut town,
+        &bomb,
+        "文件解压后超过 100 MB",
+        "unpacked_too_large",
+    );
 
     // The same, its sizes lowered in the zip's directory and local headers: the real size
     // is what counts.
@@ -1130,7 +1156,7 @@ fn more_than_the_row_limit_is_refused_without_reading_a_million_rows() {
     assert_eq!(e.code, ErrorCode::FileRejected);
     assert_eq!(e.message, "一次最多导入 20000 行，请分成几个文件");
     assert_eq!(furthest, MAX_ROWS as u64, "stopped at the limit");
-    refused(&mut town, &path, "一次最多导入 20000 行");
+    refused(&mut town, &path, "一次最多导入 20000 行", "too_many_rows");
 }
 
 #[test]
@@ -1741,7 +1767,7 @@ fn a_consumer_that_stops_early_stops_the_reader() {
         while let Some(row) = src.next_row()? {
             seen.push(row.index);
             if seen.len() == 3 {
-                return Err(rejected("一次最多导入"));
+                return Err(rejected("too_many_rows", "一次最多导入"));
             }
         }
         Ok(seen)
