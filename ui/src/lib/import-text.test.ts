@@ -8,19 +8,9 @@ import type { ImportProblem } from '../bindings/ImportProblem'
 import type { RowError } from '../bindings/RowError'
 import type { SheetSummary } from '../bindings/SheetSummary'
 
-const t = i18n.global.t as (k: string, n?: Record<string, unknown>) => string
-
-function tIn(locale: 'zh-CN' | 'en') {
-  return (k: string, n?: Record<string, unknown>) => {
-    const prev = i18n.global.locale.value
-    i18n.global.locale.value = locale
-    try {
-      return t(k, n)
-    } finally {
-      i18n.global.locale.value = prev
-    }
-  }
-}
+/** The UI's words in one language, whichever the app is in. */
+const tIn = (locale: 'zh-CN' | 'en') => (key: string, values?: Record<string, unknown>) =>
+  i18n.global.t(key, values ?? {}, { locale })
 
 const rowError = (code: ImportProblem, message: string, params: RowError['params'] = {}): RowError => ({
   sheet: '活动登记',
