@@ -266,12 +266,15 @@ pub(crate) fn parse_count(cell: &Cell) -> std::result::Result<Option<Count>, Sai
     if value < 0.0 {
         return Err(Said::new(Problem::Negative, "不能为负数"));
     }
-    let shown = validate::clip(written.trim());
+    // Only a count refused is shown again (most are read without a word).
+    let shown = || validate::clip(written.trim());
     if value.fract() != 0.0 {
+        let shown = shown();
         let zh = format!("应为整数（填写的是“{shown}”）");
         return Err(Said::new(Problem::NotWhole, zh).with("shown", shown));
     }
     if value > MAX_COUNT as f64 {
+        let shown = shown();
         let zh = format!("{shown} 过大，请核对（最多 {MAX_COUNT}）");
         return Err(Said::new(Problem::TooLarge, zh)
             .with("shown", shown)
