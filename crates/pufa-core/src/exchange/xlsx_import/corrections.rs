@@ -233,12 +233,9 @@ impl Importer<'_> {
         let row = read.row;
         let corrected = Said::new(Problem::Corrected, format!("第{row}行已修改：{said}"))
             .with("changes", said.as_str());
-        let line = self.row_note(row, Field::Title, corrected);
-        let line = RowError {
-            column: changes[0].column.clone(),
-            ..line
-        };
-        self.out.corrected.push(line);
+        self.out
+            .corrected
+            .push(corrected.at(row, changes[0].column.clone()));
         self.carry.claimed.insert(before.id.clone());
         self.out.sources.push(Source {
             record_id: Some(before.id.clone()),

@@ -507,26 +507,13 @@ impl<'a> Importer<'a> {
 
     pub(super) fn problem(&self, row: u32, f: Field, said: Said) -> RowError {
         let column = self.column(f);
-        RowError {
-            sheet: String::new(),
-            row,
-            message: format!("第{row}行“{column}”：{}", said.zh),
-            column,
-            code: said.code,
-            params: said.params,
-        }
+        let zh = format!("第{row}行“{column}”：{}", said.zh);
+        Said { zh, ..said }.at(row, column)
     }
 
     /// A note of a whole row (a 合计 row, the example row …): the message as it is.
     pub(super) fn row_note(&self, row: u32, f: Field, said: Said) -> RowError {
-        RowError {
-            sheet: String::new(),
-            row,
-            column: self.column(f),
-            message: said.zh,
-            code: said.code,
-            params: said.params,
-        }
+        said.at(row, self.column(f))
     }
 
     /// The cell of a field in an Excel row, as Excel names it ("C5").

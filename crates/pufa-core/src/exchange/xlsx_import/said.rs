@@ -87,6 +87,18 @@ impl Said {
         self
     }
 
+    /// The message as it is, filed under a row and a column.
+    pub(crate) fn at(self, row: u32, column: String) -> RowError {
+        RowError {
+            sheet: String::new(),
+            row,
+            column,
+            message: self.zh,
+            code: self.code,
+            params: self.params,
+        }
+    }
+
     /// A record's own check that refused the row, kept whole for the UI.
     pub(crate) fn refused(e: &AppError) -> Self {
         let mut said = Said::new(Problem::Refused, e.message.clone())
@@ -94,10 +106,26 @@ impl Said {
         if let Some(f) = &e.field {
             said = said.with("field", f.as_str());
         }
-        for (k, v) in &e.params {
-            said.params.entry(k.clone()).or_insert_with(|| v.clone());
-        }
+        keep_unset(&mut said.params, e.params.clone());
         said
+    }
+
+    /// A whole workbook refused for what one of its sheets lacks (no sheet could be read).
+    pub(super) fn rejected(self) -> AppError {
+        let reason = serde_json::to_value(self.code)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default();
+        let mut e = rejected(&reason, self.zh);
+        keep_unset(&mut e.params, self.params);
+        e
+    }
+}
+
+/// Adds the specifics of `from` that `to` does not have yet.
+fn keep_unset(to: &mut Map<String, Value>, from: Map<String, Value>) {
+    for (k, v) in from {
+        to.entry(k).or_insert(v);
     }
 }
 
@@ -114,20 +142,5 @@ pub(super) fn approximate(written: &str, value: i64) -> Said {
 impl std::fmt::Display for Said {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.zh)
-    }
-}
-
-impl Said {
-    /// A whole workbook refused for what one of its sheets lacks (no sheet could be read).
-    pub(super) fn rejected(self) -> AppError {
-        let reason = serde_json::to_value(self.code)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_string))
-            .unwrap_or_default();
-        let mut e = rejected(&reason, self.zh);
-        for (k, v) in self.params {
-            e.params.entry(k).or_insert(v);
-        }
-        e
     }
 }
